@@ -1,0 +1,50 @@
+package password
+
+import (
+	"context"
+	"errors"
+)
+
+// BreachChecker reports whether a password is known to attackers: present in a
+// breach corpus or a list of common passwords. Implementations must be safe for
+// concurrent use and must never log or return the password.
+//
+// This package provides CommonPasswords (embedded list), PwnedFile (the
+// offline Have I Been Pwned file), HIBPClient (the Have I Been Pwned range
+// API) and MultiBreachChecker to consult several.
+type BreachChecker interface {
+	Breached(ctx context.Context, password string) (bool, error)
+}
+
+// MultiBreachChecker returns a BreachChecker that consults checkers in order
+// and reports true as soon as one does, for instance the embedded list, then
+// the offline file, then the API. A checker that fails does not stop the
+// others: the result is (true, nil) if any later one finds the password, and
+// otherwise (false, err) with every failure joined, so the caller can still
+// fail closed. Nil checkers are skipped.
+func MultiBreachChecker(checkers ...BreachChecker) BreachChecker {
+	return multiChecker(append([]BreachChecker(nil), checkers...))
+}
+
+type multiChecker []BreachChecker
+
+func (m multiChecker) Breached(ctx context.Context, password string) (bool, error) {
+	var errs []error
+	for _, c := range m {
+		if c == nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		breached, err := c.Breached(ctx, password)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if breached {
+			return true, nil
+		}
+	}
+	return false, errors.Join(errs...)
+}

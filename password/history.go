@@ -1,0 +1,40 @@
+package password
+
+import (
+	"context"
+	"errors"
+)
+
+// InHistory reports whether password matches any of the stored hashes in
+// history (argon2id or legacy bcrypt, as Verify accepts), for clause 2.2's
+// "do not reuse a recent password". Each entry costs one full verification
+// (tens of milliseconds at DefaultParams), so keep history to the last N
+// hashes the policy asks for.
+//
+// It stops at the first match and returns (true, nil). When nothing matches
+// and some entries could not be verified (malformed, unsupported, made with a
+// pepper), it returns false with those errors joined: a history that cannot
+// be checked is reported, never silently passed. Hashes made with a pepper
+// need Hasher.InHistory.
+func InHistory(password string, history []string) (bool, error) {
+	return defaultHasher().InHistory(context.Background(), password, history)
+}
+
+// InHistory is the package-level InHistory with this Hasher's peppers,
+// computation bound and ctx (checked while waiting for each verification).
+func (h *Hasher) InHistory(ctx context.Context, password string, history []string) (bool, error) {
+	var errs []error
+	for _, encoded := range history {
+		ok, err := h.VerifyContext(ctx, password, encoded)
+		if ok {
+			return true, nil
+		}
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return false, ctxErr
+			}
+			errs = append(errs, err)
+		}
+	}
+	return false, errors.Join(errs...)
+}

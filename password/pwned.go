@@ -1,0 +1,352 @@
+package password
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"sync/atomic"
+)
+
+// The offline Have I Been Pwned file ("pwned-passwords-sha1-ordered-by-hash",
+// written by github.com/HaveIBeenPwned/PwnedPasswordsDownloader) has one line
+// per breached password,
+//
+//	<40 upper-case hex digits of SHA-1>:<times seen>\r\n
+//
+// sorted by hash. It is tens of gigabytes, so PwnedFile never reads it whole:
+// a lookup is a binary search over byte offsets with ReadAt, about
+// 2·log2(size/1 KiB) reads of at most 128 bytes (about 50 for a 40 GB file)
+// and then one read of about 1 KiB over the remaining lines.
+
+// ErrPwnedFileCorrupt means the pwned-passwords file is not in the expected
+// format: a line that does not parse, a truncated last line, an empty file or
+// one whose first and last hashes are out of order. The concrete error is a
+// *PwnedFileError.
+var ErrPwnedFileCorrupt = errors.New("password: corrupt pwned-passwords file")
+
+// PwnedFileError locates a format problem in a pwned-passwords file. It
+// never quotes file content.
+type PwnedFileError struct {
+	Offset int64  // byte offset of the offending line, -1 if not applicable
+	Reason string // fixed phrase
+}
+
+func (e *PwnedFileError) Error() string {
+	if e.Offset < 0 {
+		return "password: corrupt pwned-passwords file: " + e.Reason
+	}
+	return "password: corrupt pwned-passwords file at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Reason
+}
+
+// Is makes errors.Is(err, ErrPwnedFileCorrupt) true.
+func (e *PwnedFileError) Is(target error) bool { return target == ErrPwnedFileCorrupt }
+
+const (
+	pwnedHashLen = 2 * sha1.Size
+	// pwnedMaxLine bounds a line: 40 hex digits, ':', a count of at most 20
+	// digits, "\r\n" is 63 bytes.
+	pwnedMaxLine = 128
+	// pwnedScan is the window below which the search reads lines in order.
+	pwnedScan = 1024
+)
+
+// PwnedFileOptions configure OpenPwnedFileOptions.
+type PwnedFileOptions struct {
+	// MinCount is how many times a password must have been seen in breaches
+	// to count as breached; zero and one both mean "seen at all". A higher
+	// value trades recall for fewer rejections of passwords seen once.
+	MinCount int64
+}
+
+// PwnedFile is a BreachChecker over an offline Have I Been Pwned SHA-1 file.
+// It is safe for concurrent use: lookups only ReadAt.
+type PwnedFile struct {
+	r        io.ReaderAt
+	size     int64
+	minCount int64
+	closer   io.Closer
+	closed   atomic.Bool
+}
+
+var _ BreachChecker = (*PwnedFile)(nil)
+
+// OpenPwnedFile opens the offline Have I Been Pwned SHA-1 file (ordered by
+// hash) at path. It checks the first and last lines, so an empty, truncated
+// or foreign file fails here rather than at the first lookup.
+func OpenPwnedFile(path string) (*PwnedFile, error) {
+	return OpenPwnedFileOptions(path, PwnedFileOptions{})
+}
+
+// OpenPwnedFileOptions is OpenPwnedFile with options.
+func OpenPwnedFileOptions(path string, opts PwnedFileOptions) (*PwnedFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
+	}
+	pf, err := NewPwnedReader(f, st.Size(), opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	pf.closer = f
+	return pf, nil
+}
+
+// NewPwnedReader is a PwnedFile over r, which holds size bytes in the format
+// of the offline file (for instance a section of a larger file, or memory).
+// Close does not close r.
+func NewPwnedReader(r io.ReaderAt, size int64, opts PwnedFileOptions) (*PwnedFile, error) {
+	if size <= 0 {
+		return nil, &PwnedFileError{Offset: -1, Reason: "empty file"}
+	}
+	pf := &PwnedFile{r: r, size: size, minCount: max(opts.MinCount, 1)}
+	first, _, err := pf.lineAt(0)
+	if err != nil {
+		return nil, err
+	}
+	lastStart, err := pf.lastLineStart()
+	if err != nil {
+		return nil, err
+	}
+	last, _, err := pf.lineAt(lastStart)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Compare(first.hash[:], last.hash[:]) > 0 {
+		return nil, &PwnedFileError{Offset: -1, Reason: "not sorted by hash"}
+	}
+	return pf, nil
+}
+
+// Close closes the underlying file. Lookups after Close fail with
+// os.ErrClosed.
+func (p *PwnedFile) Close() error {
+	if p.closed.Swap(true) {
+		return os.ErrClosed
+	}
+	if p.closer != nil {
+		return p.closer.Close()
+	}
+	return nil
+}
+
+// Breached reports whether the SHA-1 of password appears in the file at least
+// MinCount times.
+func (p *PwnedFile) Breached(ctx context.Context, password string) (bool, error) {
+	n, err := p.Count(ctx, password)
+	if err != nil {
+		return false, err
+	}
+	return n >= p.minCount, nil
+}
+
+// Count returns how many times password was seen in breaches, 0 if never.
+func (p *PwnedFile) Count(ctx context.Context, password string) (int64, error) {
+	sum := sha1.Sum([]byte(password))
+	return p.lookup(ctx, sum)
+}
+
+// pwnedLine is a parsed line.
+type pwnedLine struct {
+	hash  [sha1.Size]byte
+	count int64
+}
+
+// lookup binary-searches for hash. Invariant: every line that could match
+// starts in [lo, hi), and lo is a line start.
+func (p *PwnedFile) lookup(ctx context.Context, hash [sha1.Size]byte) (int64, error) {
+	lo, hi := int64(0), p.size
+	for hi-lo > pwnedScan {
+		if err := p.check(ctx); err != nil {
+			return 0, err
+		}
+		mid := lo + (hi-lo)/2
+		start, err := p.nextLineStart(mid)
+		if err != nil {
+			return 0, err
+		}
+		if start >= hi {
+			hi = mid
+			continue
+		}
+		line, next, err := p.lineAt(start)
+		if err != nil {
+			return 0, err
+		}
+		switch c := bytes.Compare(line.hash[:], hash[:]); {
+		case c == 0:
+			return line.count, nil
+		case c < 0:
+			lo = next
+		default:
+			hi = start
+		}
+	}
+	if err := p.check(ctx); err != nil {
+		return 0, err
+	}
+	return p.scan(lo, hi, hash)
+}
+
+// scan reads the lines that start in [lo, hi) in order.
+func (p *PwnedFile) scan(lo, hi int64, hash [sha1.Size]byte) (int64, error) {
+	buf := make([]byte, min(hi-lo+pwnedMaxLine, p.size-lo))
+	buf, err := p.readAt(buf, lo)
+	if err != nil {
+		return 0, err
+	}
+	atEOF := lo+int64(len(buf)) == p.size
+	for off := int64(0); lo+off < hi; {
+		line, length, err := parsePwnedLine(buf[off:], atEOF)
+		if err != nil {
+			return 0, &PwnedFileError{Offset: lo + off, Reason: err.Error()}
+		}
+		switch c := bytes.Compare(line.hash[:], hash[:]); {
+		case c == 0:
+			return line.count, nil
+		case c > 0:
+			return 0, nil
+		}
+		off += length
+	}
+	return 0, nil
+}
+
+func (p *PwnedFile) check(ctx context.Context) error {
+	if p.closed.Load() {
+		return os.ErrClosed
+	}
+	return ctx.Err()
+}
+
+// nextLineStart returns the offset of the first line starting at or after
+// off (p.size if none).
+func (p *PwnedFile) nextLineStart(off int64) (int64, error) {
+	if off == 0 {
+		return 0, nil
+	}
+	var buf [pwnedMaxLine]byte
+	b, err := p.readAt(buf[:], off-1)
+	if err != nil {
+		return 0, err
+	}
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		if off-1+int64(len(b)) == p.size {
+			return p.size, nil
+		}
+		return 0, &PwnedFileError{Offset: off, Reason: "line too long"}
+	}
+	return off + int64(i), nil
+}
+
+// lastLineStart returns the offset of the last line.
+func (p *PwnedFile) lastLineStart() (int64, error) {
+	from := max(p.size-pwnedMaxLine, 0)
+	var buf [pwnedMaxLine]byte
+	b, err := p.readAt(buf[:], from)
+	if err != nil {
+		return 0, err
+	}
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 {
+		if from == 0 {
+			return 0, nil
+		}
+		return 0, &PwnedFileError{Offset: from, Reason: "line too long"}
+	}
+	return from + int64(i) + 1, nil
+}
+
+// lineAt parses the line starting at off and returns it with the offset of
+// the next line.
+func (p *PwnedFile) lineAt(off int64) (pwnedLine, int64, error) {
+	var buf [pwnedMaxLine]byte
+	b, err := p.readAt(buf[:], off)
+	if err != nil {
+		return pwnedLine{}, 0, err
+	}
+	line, n, err := parsePwnedLine(b, off+int64(len(b)) == p.size)
+	if err != nil {
+		return pwnedLine{}, 0, &PwnedFileError{Offset: off, Reason: err.Error()}
+	}
+	return line, off + n, nil
+}
+
+// readAt fills as much of buf as the file holds from off.
+func (p *PwnedFile) readAt(buf []byte, off int64) ([]byte, error) {
+	if rem := p.size - off; rem < int64(len(buf)) {
+		buf = buf[:rem]
+	}
+	n, err := p.r.ReadAt(buf, off)
+	if n == len(buf) {
+		return buf, nil
+	}
+	return nil, p.readError(err)
+}
+
+func (p *PwnedFile) readError(err error) error {
+	if p.closed.Load() {
+		return os.ErrClosed
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		return &PwnedFileError{Offset: -1, Reason: "file shorter than its size"}
+	}
+	return fmt.Errorf("password: reading pwned-passwords file: %w", err)
+}
+
+// parsePwnedLine parses "HASH:COUNT" ending in "\n" or "\r\n" at the start
+// of b, and returns its length including the line ending. atEOF says b ends
+// at the end of the file, where the last line may lack its newline; anywhere
+// else a missing newline means the line is truncated or too long.
+func parsePwnedLine(b []byte, atEOF bool) (pwnedLine, int64, error) {
+	var l pwnedLine
+	end := bytes.IndexByte(b, '\n')
+	length := end + 1
+	if end < 0 {
+		if !atEOF {
+			return l, 0, errors.New("line too long")
+		}
+		end, length = len(b), len(b)
+	}
+	text := bytes.TrimSuffix(b[:end], []byte("\r"))
+	if len(text) < pwnedHashLen+2 || text[pwnedHashLen] != ':' {
+		return l, 0, errors.New("bad line")
+	}
+	if _, err := hex.Decode(l.hash[:], text[:pwnedHashLen]); err != nil {
+		return l, 0, errors.New("bad hash")
+	}
+	n, ok := parseCount(text[pwnedHashLen+1:])
+	if !ok {
+		return l, 0, errors.New("bad count")
+	}
+	l.count = n
+	return l, int64(length), nil
+}
+
+// parseCount parses the count of a pwned-passwords line, in the file or in
+// a range-API answer: 1 to 19 ASCII digits (no sign, no space), within int64.
+func parseCount(digits []byte) (int64, bool) {
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(string(digits), 10, 64)
+	return n, err == nil
+}

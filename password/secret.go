@@ -1,0 +1,63 @@
+package password
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+)
+
+// Redacted is what a Secret prints as.
+const Redacted = "[REDACTED]"
+
+// Secret holds a password (or any other secret string) so that it cannot be
+// printed by accident: fmt (every verb, %v %s %q %x %#v included), JSON,
+// text and gob encoding, and log/slog all show [REDACTED]. Reveal returns the
+// value for the one place that needs it (Check, Hash).
+//
+// Secret decodes from JSON, so a request struct can declare
+// `Password password.Secret` and be logged safely afterwards. It guards
+// against accidents, not against code that calls Reveal or converts it with
+// string(s), nor against printers that bypass these interfaces because a
+// Secret is a string underneath:
+//   - an unexported struct field of type Secret: fmt and slog's text
+//     handler print it through reflection, in the clear (keep Secret fields
+//     exported, as in the example);
+//   - reflection dumpers (go-spew, testify's diffs);
+//   - encoding/json map keys, which use a string-kinded key as is: do not
+//     use a Secret as a map key.
+type Secret string
+
+// Reveal returns the secret value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns [REDACTED].
+func (Secret) String() string { return Redacted }
+
+// GoString returns [REDACTED], for %#v.
+func (Secret) GoString() string { return Redacted }
+
+// Format writes [REDACTED] for every verb and flag.
+func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Redacted)) }
+
+// LogValue returns [REDACTED] for log/slog.
+func (Secret) LogValue() slog.Value { return slog.StringValue(Redacted) }
+
+// MarshalJSON returns "[REDACTED]".
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`), nil }
+
+// MarshalText returns [REDACTED], for encoders other than JSON.
+func (Secret) MarshalText() ([]byte, error) { return []byte(Redacted), nil }
+
+// GobEncode returns [REDACTED]: encoding/gob ignores MarshalText and would
+// otherwise send the value.
+func (Secret) GobEncode() ([]byte, error) { return []byte(Redacted), nil }
+
+// UnmarshalJSON decodes a JSON string into the secret.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("password: secret must be a JSON string")
+	}
+	*s = Secret(v)
+	return nil
+}
