@@ -1,0 +1,363 @@
+package pii
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
+)
+
+// IndexConfig configures one blind index (see WithBlindIndex).
+type IndexConfig struct {
+	// Category selects the normalisation applied before hashing, so that
+	// equal values in different spellings match:
+	//
+	//	email            trimmed, Unicode NFC, lower-cased
+	//	phone            digits; a Kazakh number (+7 / 8 / 7, 10 or 11 digits) to E.164 "+7XXXXXXXXXX"
+	//	iin, payment     digits only (IIN, PAN)
+	//	iban             letters upper-cased, spaces removed
+	//	other categories trimmed, NFC, lower-cased, inner runs of space collapsed
+	//	""               the exact bytes
+	Category Category
+	// Bits is the index width, 8 to 256 (DefaultIndexBits when 0). Fewer
+	// bits mean more rows share a value: more false positives to filter
+	// after decryption, less for an attacker to learn. Size it with
+	// RecommendIndexBits.
+	Bits int
+	// Slow hashes with argon2id before the HMAC, for low-entropy values (an
+	// IIN has about 2^30 plausible values, a birth date far fewer): an
+	// attacker who also holds the index key pays Argon2 per guess. Costs
+	// about Argon2.Memory of RAM and milliseconds per value.
+	Slow bool
+	// Argon2 sets the argon2id cost when Slow is set (DefaultArgon2 when zero).
+	Argon2 Argon2Params
+}
+
+// Argon2Params are argon2id costs (RFC 9106).
+type Argon2Params struct {
+	Time    uint32 // passes
+	Memory  uint32 // KiB
+	Threads uint8
+}
+
+// DefaultArgon2 is OWASP's minimum argon2id configuration (19 MiB, 2 passes).
+var DefaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+
+// DefaultIndexBits is the width of a blind index configured without Bits.
+// At 2^32 a table of a million rows has about 1/4000 false positives per
+// lookup; use RecommendIndexBits to trade this against leakage.
+const DefaultIndexBits = 32
+
+// WithBlindIndex configures the blind index name. Indexes used without
+// configuration take DefaultIndexBits and the category that their name
+// spells (see BlindIndex).
+func WithBlindIndex(name string, cfg IndexConfig) Option {
+	return func(e *Encryptor) error {
+		if name == "" {
+			return errors.New("pii: empty blind index name")
+		}
+		if cfg.Bits == 0 {
+			cfg.Bits = DefaultIndexBits
+		}
+		if cfg.Bits < 8 || cfg.Bits > 256 {
+			return fmt.Errorf("pii: blind index %q: bits must be 8 to 256", name)
+		}
+		if cfg.Category != "" && !cfg.Category.Valid() {
+			return fmt.Errorf("pii: blind index %q: unknown category", name)
+		}
+		if cfg.Slow && cfg.Argon2 == (Argon2Params{}) {
+			cfg.Argon2 = DefaultArgon2
+		}
+		if cfg.Slow && (cfg.Argon2.Time == 0 || cfg.Argon2.Memory < 8*uint32(max(cfg.Argon2.Threads, 1)) || cfg.Argon2.Threads == 0) {
+			return fmt.Errorf("pii: blind index %q: invalid argon2 parameters", name)
+		}
+		e.indexes[name] = cfg
+		return nil
+	}
+}
+
+// RecommendIndexBits returns the range of safe blind-index widths for a
+// table expected to hold rows rows, after CipherSweet's planning rule: at
+// most floor(log2(rows)) bits, so that on average every index value is
+// shared by at least one other row of a full table and a value alone does
+// not single a row out; at least ceil(log2(rows)/2) bits, so that a lookup
+// returns no more than about √rows candidates to decrypt and filter. For
+// 50 000 rows it returns 8 and 15. When several blind indexes cover one
+// column, their widths add up against the same maximum. For fewer than 4
+// rows there is no safe width and it returns 0, 0.
+func RecommendIndexBits(rows uint64) (minBits, maxBits int) {
+	if rows < 4 {
+		return 0, 0
+	}
+	l := math.Log2(float64(rows))
+	maxBits = bits.Len64(rows) - 1 // floor(log2(rows)), exact for integers
+	minBits = int(math.Ceil(l / 2))
+	return min(minBits, maxBits), min(maxBits, 256)
+}
+
+// indexKey is the cached per-index subkey: a pool of keyed HMACs and, for
+// argon2id indexes, the key itself as the Argon2 salt.
+type indexKey struct {
+	key  []byte
+	macs sync.Pool // *indexMAC
+}
+
+// indexMAC is a pre-keyed HMAC-SHA256 with its buffers. hmac.Hash.Reset
+// restores the keyed state from a saved copy without rehashing the key, and
+// pooling avoids the allocations of hmac.New or of Clone (hash.Cloner) per
+// call.
+type indexMAC struct {
+	h   hash.Hash
+	msg []byte // the normalised value; cleared before reuse
+	sum []byte
+}
+
+func newIndexKey(key []byte) (any, error) {
+	ik := &indexKey{key: append([]byte(nil), key...)}
+	ik.macs.New = func() any { return &indexMAC{h: hmac.New(sha256.New, ik.key)} }
+	return ik, nil
+}
+
+// BlindIndex returns the blind index of value for the named index: the hex
+// form of HMAC-SHA256 under the index's own subkey (derived from the
+// keyring's index key, see Keyring.IndexKey) of the normalised value,
+// truncated to the index's bits (unused low bits of the last byte zero).
+// Equal values after normalisation give equal indexes, so a host can look
+// rows up by equality (WHERE email_idx = $1) without decrypting, then must
+// decrypt the candidates and compare, since truncation makes false
+// positives.
+//
+// An index not configured with WithBlindIndex normalises by the category
+// that its name spells: the name itself, or its last element after a '.',
+// minus an "Index", "_index" or "Idx" suffix ("email", "users.email",
+// "EmailIndex", "phone_idx"); otherwise the exact bytes are hashed.
+func (e *Encryptor) BlindIndex(index, value string) (string, error) {
+	if index == "" {
+		return "", errors.New("pii: empty blind index name")
+	}
+	return e.blindIndex(e.indexState(index), value)
+}
+
+// indexState is what BlindIndex resolves for one index name: its
+// configuration, its HKDF purpose and the last index key it used, valid
+// while the keyring's generation is unchanged.
+type indexState struct {
+	cfg     IndexConfig
+	purpose string
+	cached  atomic.Pointer[indexCached]
+}
+
+type indexCached struct {
+	gen uint64
+	ik  *indexKey
+}
+
+// indexState returns the state of index, from the Encryptor's copy-on-write
+// map (at most maxCachedSubkeys names; past it, built per call).
+func (e *Encryptor) indexState(index string) *indexState {
+	if m := e.indexStates.Load(); m != nil {
+		if st, ok := (*m)[index]; ok {
+			return st
+		}
+	}
+	cfg, ok := e.indexes[index]
+	if !ok {
+		cfg = IndexConfig{Category: categoryOfIndex(index), Bits: DefaultIndexBits}
+	}
+	st := &indexState{cfg: cfg, purpose: "pii1 blind index\x00" + index}
+	e.indexMu.Lock()
+	defer e.indexMu.Unlock()
+	old := e.indexStates.Load()
+	if old != nil {
+		if cur, ok := (*old)[index]; ok {
+			return cur
+		}
+		if len(*old) >= maxCachedSubkeys {
+			return st
+		}
+	}
+	m := make(map[string]*indexState, 1+len(derefMap(old)))
+	for k, v := range derefMap(old) {
+		m[k] = v
+	}
+	m[index] = st
+	e.indexStates.Store(&m)
+	return st
+}
+
+func derefMap(m *map[string]*indexState) map[string]*indexState {
+	if m == nil {
+		return nil
+	}
+	return *m
+}
+
+// key returns the index key of st, resolved through the keyring only when
+// the keyring changed since the last call.
+func (st *indexState) key(kr *Keyring) (*indexKey, error) {
+	if kr == nil {
+		return nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+	}
+	gen := kr.gen.Load() // before resolving: a change during it invalidates
+	if c := st.cached.Load(); c != nil && c.gen == gen {
+		return c.ik, nil
+	}
+	_, v, err := kr.subkey(0, false, true, []byte(st.purpose), newIndexKey)
+	if err != nil {
+		return nil, err
+	}
+	ik := v.(*indexKey)
+	st.cached.Store(&indexCached{gen: gen, ik: ik})
+	return ik, nil
+}
+
+func (e *Encryptor) blindIndex(st *indexState, value string) (string, error) {
+	ik, err := st.key(e.kr)
+	if err != nil {
+		return "", err
+	}
+	cfg := &st.cfg
+	m := ik.macs.Get().(*indexMAC)
+	defer func() {
+		clear(m.msg) // the normalised value is personal data
+		if cap(m.msg) <= maxPooledBuffer {
+			ik.macs.Put(m)
+		}
+	}()
+	m.msg = normalize(m.msg[:0], cfg.Category, value)
+	msg := m.msg
+	if cfg.Slow {
+		a := cfg.Argon2
+		msg = argon2.IDKey(m.msg, ik.key, a.Time, a.Memory, a.Threads, sha256.Size)
+		defer clear(msg)
+	}
+	m.h.Reset()
+	m.h.Write(msg)
+	m.sum = m.h.Sum(m.sum[:0])
+	sum := m.sum
+	n := (cfg.Bits + 7) / 8
+	sum = sum[:n]
+	if r := cfg.Bits % 8; r != 0 {
+		sum[n-1] &= byte(0xff << (8 - r))
+	}
+	var text [2 * sha256.Size]byte
+	return string(text[:hex.Encode(text[:], sum)]), nil
+}
+
+// categoryOfIndex infers a category from an index name, or "".
+func categoryOfIndex(name string) Category {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	var buf [24]byte
+	if len(name) > len(buf) {
+		return ""
+	}
+	b := buf[:len(name)]
+	for i := range len(name) {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	for _, suffix := range []string{"_index", "index", "_idx", "idx"} {
+		if len(b) > len(suffix) && string(b[len(b)-len(suffix):]) == suffix {
+			b = b[:len(b)-len(suffix)]
+			break
+		}
+	}
+	for _, c := range categories {
+		if string(b) == string(c) {
+			return c
+		}
+	}
+	return ""
+}
+
+// normalize appends the normalised form of v for category c.
+func normalize(dst []byte, c Category, v string) []byte {
+	switch c {
+	case "":
+		return append(dst, v...)
+	case CategoryIIN, CategoryPayment:
+		return appendDigits(dst, v)
+	case CategoryPhone:
+		return appendPhone(dst, v)
+	case CategoryIBAN:
+		for _, r := range v {
+			if r != ' ' && r != '\t' && r != '-' {
+				dst = utf8.AppendRune(dst, toUpperASCII(r))
+			}
+		}
+		return dst
+	case CategoryEmail:
+		return appendFolded(dst, strings.TrimSpace(v))
+	default:
+		return appendFolded(dst, strings.Join(strings.Fields(v), " "))
+	}
+}
+
+func toUpperASCII(r rune) rune {
+	if 'a' <= r && r <= 'z' {
+		return r - 'a' + 'A'
+	}
+	return r
+}
+
+// appendFolded appends the NFC, lower-cased form of v, lower-casing ASCII
+// input in the same pass that copies it.
+func appendFolded(dst []byte, v string) []byte {
+	start := len(dst)
+	dst = slices.Grow(dst, len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= utf8.RuneSelf {
+			return append(dst[:start], strings.ToLower(norm.NFC.String(v))...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func appendDigits(dst []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if '0' <= v[i] && v[i] <= '9' {
+			dst = append(dst, v[i])
+		}
+	}
+	return dst
+}
+
+// appendPhone appends a phone number as "+" and its digits, in E.164 form
+// "+7XXXXXXXXXX" for Kazakh (and Russian: the same +7 plan) numbers written
+// without "+" as 8XXXXXXXXXX, 7XXXXXXXXXX or XXXXXXXXXX.
+func appendPhone(dst []byte, v string) []byte {
+	plus := strings.HasPrefix(strings.TrimSpace(v), "+")
+	start := len(dst) + 1
+	dst = appendDigits(append(dst, '+'), v)
+	d := dst[start:]
+	switch {
+	case plus:
+	case len(d) == 11 && d[0] == '8':
+		d[0] = '7'
+	case len(d) == 10:
+		dst = appendDigits(append(dst[:start], '7'), v)
+	}
+	return dst
+}

@@ -1,0 +1,150 @@
+package pii
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNormalize(t *testing.T) {
+	for _, tc := range []struct {
+		c        Category
+		in, want string
+	}{
+		{CategoryEmail, "  Aliya.N@Example.KZ \n", "aliya.n@example.kz"},
+		{CategoryEmail, "ÄLIYA@MAIL.KZ", "äliya@mail.kz"},
+		{CategoryEmail, "A\u0308liya@mail.kz", "äliya@mail.kz"}, // NFD → NFC
+		{CategoryPhone, "+7 (701) 234-56-78", "+77012345678"},
+		{CategoryPhone, "8 701 234 56 78", "+77012345678"},
+		{CategoryPhone, "87012345678", "+77012345678"},
+		{CategoryPhone, "77012345678", "+77012345678"},
+		{CategoryPhone, "701 234 5678", "+77012345678"},
+		{CategoryPhone, "+81 3 1234 5678", "+81312345678"}, // foreign numbers keep their digits
+		{CategoryPhone, "+44 20 7946 0958", "+442079460958"},
+		{CategoryIIN, "900101 300 123", "900101300123"},
+		{CategoryPayment, "4111-1111 1111 1111", "4111111111111111"},
+		{CategoryIBAN, "kz86 125k zt50 0410 0100", "KZ86125KZT5004100100"},
+		{CategoryName, "  Aliya   Nurlanovna ", "aliya nurlanovna"},
+		{"", " Exact ", " Exact "},
+	} {
+		assert.Equal(t, tc.want, string(normalize(nil, tc.c, tc.in)), "%s %q", tc.c, tc.in)
+	}
+}
+
+func TestCategoryOfIndex(t *testing.T) {
+	for name, want := range map[string]Category{
+		"email": CategoryEmail, "users.email": CategoryEmail, "User.EmailIndex": CategoryEmail,
+		"phone_idx": CategoryPhone, "PhoneIdx": CategoryPhone, "iin_index": CategoryIIN,
+		"users.hash": "", "index": "", "": "", "Emails": "",
+	} {
+		assert.Equal(t, want, categoryOfIndex(name), name)
+	}
+}
+
+type reindexUser struct {
+	Email      string `pii:"email,encrypt,index=EmailIndex"`
+	EmailIndex string
+}
+
+func TestBlindIndex(t *testing.T) {
+	kr, enc := newTestEncryptor(t, WithBlindIndex("short", IndexConfig{Category: CategoryEmail, Bits: 12}))
+	a, err := enc.BlindIndex("users.email", "A@B.kz ")
+	require.NoError(t, err)
+	b, err := enc.BlindIndex("users.email", "a@b.kz")
+	require.NoError(t, err)
+	assert.Equal(t, a, b, "normalised before hashing")
+	assert.Len(t, a, DefaultIndexBits/4)
+
+	c, err := enc.BlindIndex("admins.email", "a@b.kz")
+	require.NoError(t, err)
+	assert.NotEqual(t, a, c, "each index has its own key")
+
+	s, err := enc.BlindIndex("short", "a@b.kz")
+	require.NoError(t, err)
+	assert.Len(t, s, 4, "12 bits in 2 bytes")
+	assert.Equal(t, byte('0'), s[3], "unused low bits are zero")
+
+	// Rotation does not change blind indexes; SetIndexKey does.
+	_, err = kr.Rotate()
+	require.NoError(t, err)
+	after, err := enc.BlindIndex("users.email", "a@b.kz")
+	require.NoError(t, err)
+	assert.Equal(t, a, after)
+	// Finishing the rotation (old tokens refused) must not break lookups:
+	// the minimum decryption version is about tokens, not the index key.
+	require.NoError(t, kr.SetMinDecryptVersion(2))
+	after, err = enc.BlindIndex("users.email", "a@b.kz")
+	require.NoError(t, err, "index key 1 is below the minimum decryption version")
+	assert.Equal(t, a, after)
+	u := reindexUser{Email: "a@b.kz"}
+	require.NoError(t, enc.Seal(&u, "1"), "Seal computes the index too")
+	// Disabling the index key does stop them.
+	require.NoError(t, kr.SetState(1, KeyDisabled))
+	_, err = enc.BlindIndex("users.email", "a@b.kz")
+	assert.ErrorIs(t, err, ErrUnknownKey)
+	require.NoError(t, kr.SetState(1, KeyDecryptOnly))
+	require.NoError(t, kr.SetIndexKey(2))
+	rekeyed, err := enc.BlindIndex("users.email", "a@b.kz")
+	require.NoError(t, err)
+	assert.NotEqual(t, a, rekeyed)
+	// Re-indexing after SetIndexKey: Seal alone keeps the sealed field and
+	// its old index; Open then Seal recomputes it.
+	old := u.EmailIndex
+	require.NoError(t, enc.Seal(&u, "1"))
+	assert.Equal(t, old, u.EmailIndex)
+	require.NoError(t, enc.Open(&u, "1"))
+	require.NoError(t, enc.Seal(&u, "1"))
+	want, err := enc.BlindIndex("reindexUser.EmailIndex", "a@b.kz")
+	require.NoError(t, err)
+	assert.Equal(t, want, u.EmailIndex)
+	assert.NotEqual(t, old, u.EmailIndex)
+
+	_, err = enc.BlindIndex("", "x")
+	assert.Error(t, err)
+}
+
+func TestBlindIndexSlow(t *testing.T) {
+	cheap := Argon2Params{Time: 1, Memory: 64, Threads: 1}
+	_, enc := newTestEncryptor(t, WithBlindIndex("iin", IndexConfig{Category: CategoryIIN, Slow: true, Argon2: cheap}))
+	a, err := enc.BlindIndex("iin", "900101 300123")
+	require.NoError(t, err)
+	b, err := enc.BlindIndex("iin", "900101300123")
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	fast, err := enc.BlindIndex("fast.iin", "900101300123")
+	require.NoError(t, err)
+	assert.NotEqual(t, a, fast)
+}
+
+func TestWithBlindIndexValidation(t *testing.T) {
+	kr, err := NewKeyring()
+	require.NoError(t, err)
+	for name, opt := range map[string]Option{
+		"empty name":   WithBlindIndex("", IndexConfig{}),
+		"too few bits": WithBlindIndex("x", IndexConfig{Bits: 4}),
+		"too many":     WithBlindIndex("x", IndexConfig{Bits: 257}),
+		"category":     WithBlindIndex("x", IndexConfig{Category: "shoe size"}),
+		"argon2":       WithBlindIndex("x", IndexConfig{Slow: true, Argon2: Argon2Params{Time: 1}}),
+	} {
+		_, err := NewEncryptor(kr, opt)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestRecommendIndexBits(t *testing.T) {
+	for _, tc := range []struct {
+		rows     uint64
+		min, max int
+	}{
+		{50_000, 8, 15}, // CipherSweet's documented planner example
+		{1_000_000, 10, 19},
+		{1 << 20, 10, 20},
+		{4, 1, 2},
+		{3, 0, 0},
+		{0, 0, 0},
+	} {
+		lo, hi := RecommendIndexBits(tc.rows)
+		assert.Equal(t, [2]int{tc.min, tc.max}, [2]int{lo, hi}, "rows %d", tc.rows)
+	}
+}

@@ -1,0 +1,445 @@
+package pii
+
+import (
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// Encryptor encrypts and decrypts field values as tokens, seals and opens
+// tagged structs, computes blind indexes and erases subjects. It is safe for
+// concurrent use, including while its Keyring is rotated.
+type Encryptor struct {
+	kr       *Keyring
+	legacy   bool
+	legacyN  atomic.Uint64
+	subjects SubjectKeyStore
+	indexes  map[string]IndexConfig // read-only after NewEncryptor
+
+	indexMu     sync.Mutex
+	indexStates atomic.Pointer[map[string]*indexState] // copy on write
+	plans       sync.Map                               // reflect.Type → *sealPlan
+}
+
+// Option configures an Encryptor.
+type Option func(*Encryptor) error
+
+// WithLegacyPlaintext turns on migration mode: DecryptString, Open and
+// Reencrypt accept a value without the token prefix as legacy plaintext,
+// returning it unchanged (Reencrypt encrypts it) and counting it in
+// LegacyReads. Without it (strict mode, the default) such a value fails with
+// ErrPlaintext. A value with the token prefix must always authenticate.
+func WithLegacyPlaintext() Option {
+	return func(e *Encryptor) error { e.legacy = true; return nil }
+}
+
+// WithSubjectKeys enables per-subject data keys (EncryptFor, DecryptFor,
+// SealFor, OpenFor, Forget) kept in store.
+func WithSubjectKeys(store SubjectKeyStore) Option {
+	return func(e *Encryptor) error {
+		if store == nil {
+			return errors.New("pii: nil SubjectKeyStore")
+		}
+		e.subjects = store
+		return nil
+	}
+}
+
+// NewEncryptor returns an Encryptor over kr.
+func NewEncryptor(kr *Keyring, opts ...Option) (*Encryptor, error) {
+	if kr == nil {
+		return nil, fmt.Errorf("%w: nil keyring", ErrKeyring)
+	}
+	e := &Encryptor{kr: kr, indexes: map[string]IndexConfig{}}
+	for _, o := range opts {
+		if err := o(e); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// LegacyReads returns how many legacy plaintext values migration mode has
+// passed through (see WithLegacyPlaintext). Zero for a while in production
+// means the migration is complete and strict mode can be restored.
+func (e *Encryptor) LegacyReads() uint64 { return e.legacyN.Load() }
+
+// scratch holds the per-call buffers, pooled so that encryption allocates
+// only its result.
+type scratch struct {
+	raw, aad, purpose, text []byte
+	nonce                   [nonceSize]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledBuffer keeps an occasional large value from pinning memory.
+const maxPooledBuffer = 64 << 10
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	clear(s.raw) // may hold plaintext; every user keeps len(s.raw) covering it
+	if cap(s.raw) > maxPooledBuffer || cap(s.text) > maxPooledBuffer {
+		return
+	}
+	scratchPool.Put(s)
+}
+
+func newAEAD(key []byte) (any, error) { return chacha20poly1305.NewX(key) }
+
+// EncryptString encrypts plaintext under the primary key and returns its
+// token. The context (typically table, column, record id, from the general
+// to the specific) is authenticated: DecryptString needs the same context.
+// All elements but the last also select the subkey, so each table and column
+// is encrypted under its own key.
+func (e *Encryptor) EncryptString(plaintext string, context ...string) (string, error) {
+	return encryptToken(e, kindKeyring, nil, plaintext, context)
+}
+
+// DecryptString authenticates and decrypts token with the context it was
+// encrypted with. Errors wrap ErrDecrypt (malformed, tampered or moved
+// token), ErrUnknownKey (key missing, disabled, destroyed or below the
+// minimum decryption version) or ErrPlaintext (not a token, strict mode).
+func (e *Encryptor) DecryptString(token string, context ...string) (string, error) {
+	if !IsToken(token) {
+		return e.legacyValue(token)
+	}
+	s := getScratch()
+	defer putScratch(s)
+	pt, err := e.decryptKeyring(s, kindKeyring, token, context)
+	if err != nil {
+		return "", err
+	}
+	return string(pt), nil
+}
+
+func (e *Encryptor) legacyValue(v string) (string, error) {
+	if !e.legacy {
+		return "", ErrPlaintext
+	}
+	e.legacyN.Add(1)
+	return v, nil
+}
+
+// Reencrypt moves token to the primary key without returning its plaintext:
+// it returns the token unchanged when it is already under the primary key
+// (compare to skip the write), and a fresh token under the primary key
+// otherwise. In migration mode a legacy plaintext value is encrypted. Subject
+// tokens are returned unchanged: their data key is not in the keyring.
+func (e *Encryptor) Reencrypt(token string, context ...string) (string, error) {
+	if !IsToken(token) {
+		if _, err := e.legacyValue(token); err != nil {
+			return "", err
+		}
+		return e.EncryptString(token, context...)
+	}
+	return e.reencrypt(kindKeyring, token, context)
+}
+
+// reencrypt implements Reencrypt for keyring tokens of kind (field values
+// or wrapped subject keys).
+func (e *Encryptor) reencrypt(kind byte, token string, context []string) (string, error) {
+	s := getScratch()
+	defer putScratch(s)
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return "", err
+	}
+	if t.kind == kindSubject && kind == kindKeyring {
+		return token, nil
+	}
+	pt, err := e.openKeyring(s, kind, t, context, t.ciphertext[:0])
+	if err != nil {
+		return "", err
+	}
+	if t.keyID == e.kr.Primary() {
+		return token, nil
+	}
+	return encryptToken(e, kind, nil, pt, context)
+}
+
+// ReencryptItem is one token of a ReencryptBatch and its context.
+type ReencryptItem struct {
+	Token   string
+	Context []string
+}
+
+// ReencryptBatch applies Reencrypt to each item. out[i] is the new token, or
+// the original one when item i failed; err joins one *ItemError per failed
+// item (errors.As finds them, with Index).
+func (e *Encryptor) ReencryptBatch(items []ReencryptItem) (out []string, err error) {
+	out = make([]string, len(items))
+	var errs []error
+	for i, it := range items {
+		tok, err := e.Reencrypt(it.Token, it.Context...)
+		if err != nil {
+			errs = append(errs, &ItemError{Index: i, Err: err})
+			tok = it.Token
+		}
+		out[i] = tok
+	}
+	return out, errors.Join(errs...)
+}
+
+// decryptKeyring opens a keyring token of the given kind; the plaintext
+// aliases s.raw.
+func (e *Encryptor) decryptKeyring(s *scratch, kind byte, token string, context []string) ([]byte, error) {
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return nil, err
+	}
+	return e.openKeyring(s, kind, t, context, t.ciphertext[:0])
+}
+
+// openKeyring authenticates and decrypts the parsed keyring token t of the
+// given kind, appending the plaintext to dst (which may be
+// t.ciphertext[:0] to decrypt in place).
+func (e *Encryptor) openKeyring(s *scratch, kind byte, t rawToken, context []string, dst []byte) ([]byte, error) {
+	switch {
+	case t.kind == kindSubject && kind == kindKeyring:
+		return nil, &TokenError{Reason: "subject token: use DecryptFor"}
+	case t.kind != kind:
+		return nil, &TokenError{Reason: "wrong token kind"}
+	}
+	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
+	_, v, err := e.kr.subkey(t.keyID, false, false, s.purpose, newAEAD)
+	if err != nil {
+		return nil, err
+	}
+	return openToken(s, v.(cipher.AEAD), t, nil, context, dst)
+}
+
+// openToken authenticates and decrypts t, appending to dst.
+func openToken(s *scratch, aead cipher.AEAD, t rawToken, subject []byte, context []string, dst []byte) ([]byte, error) {
+	s.aad = appendAAD(s.aad[:0], t.header, subject, context)
+	pt, err := aead.Open(dst, t.nonce, t.ciphertext, s.aad)
+	if err != nil {
+		return nil, &TokenError{Reason: "authentication failed"}
+	}
+	return pt, nil
+}
+
+// encryptToken seals plaintext into a token. With a nil aead it uses the
+// keyring's primary key; otherwise aead is a subject subkey.
+func encryptToken[T string | []byte](e *Encryptor, kind byte, aead cipher.AEAD, plaintext T, context []string) (string, error) {
+	return encryptTokenSubject(e, kind, 0, aead, nil, plaintext, context)
+}
+
+// encryptTokenSubject seals plaintext into a text token under aead (key id
+// id), or under the primary key's subkey when aead is nil.
+func encryptTokenSubject[T string | []byte](e *Encryptor, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string) (string, error) {
+	s := getScratch()
+	defer putScratch(s)
+	raw, err := appendSealed(e, s, s.raw[:0], kind, id, aead, subject, plaintext, context)
+	if err != nil {
+		return "", err
+	}
+	s.raw = raw
+	// One allocation: the string. Encoding into the pooled s.text and
+	// copying costs less than the allocation it would replace.
+	s.text = tokenEncoding.AppendEncode(append(s.text[:0], tokenPrefix...), raw)
+	return string(s.text), nil
+}
+
+// appendSealed appends kind || key-id || nonce || ciphertext to dst. With a
+// nil aead it uses the keyring's primary key (and its id); otherwise aead is
+// the subkey of key id (0 for a subject subkey).
+func appendSealed[T string | []byte](e *Encryptor, s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string) ([]byte, error) {
+	if len(plaintext) > MaxPlaintext {
+		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
+	}
+	if aead == nil {
+		s.purpose = appendPurpose(s.purpose[:0], kind, context)
+		var v any
+		var err error
+		id, v, err = e.kr.subkey(0, true, false, s.purpose, newAEAD)
+		if err != nil {
+			return nil, err
+		}
+		aead = v.(cipher.AEAD)
+	}
+	start := len(dst)
+	body := start + headerSize + nonceSize
+	dst = slices.Grow(dst, headerSize+nonceSize+len(plaintext)+tagSize)
+	dst = append(dst, kind, 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(dst[start+1:], id)
+	dst = dst[:body]
+	nonce := dst[start+headerSize : body]
+	rand.Read(nonce) // never returns an error (crypto/rand, Go 1.24+)
+	dst = append(dst, plaintext...)
+	s.aad = appendAAD(s.aad[:0], dst[start:start+headerSize], subject, context)
+	ct := aead.Seal(dst[body:body], nonce, dst[body:], s.aad)
+	return dst[:body+len(ct)], nil
+}
+
+// Encrypt is EncryptString in binary form, for BYTEA (VARBINARY, BLOB)
+// columns: the token is "pii1" || kind || key-id || nonce || ciphertext, the
+// same token as EncryptString's without the text encoding, BinaryTokenLen(n)
+// bytes long, in one allocation. It skips base64, which for values of a
+// kilobyte costs about as much as the encryption itself (see the package
+// documentation). Decrypt reverses it and ReencryptBinary moves it to the
+// primary key; Seal and Open work on text tokens only.
+func (e *Encryptor) Encrypt(plaintext []byte, context ...string) ([]byte, error) {
+	if len(plaintext) > MaxPlaintext {
+		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
+	}
+	return e.AppendEncrypt(make([]byte, 0, BinaryTokenLen(len(plaintext))), plaintext, context...)
+}
+
+// AppendEncrypt is Encrypt appending the token to dst, so that a caller can
+// reuse one buffer across calls. dst may overlap plaintext.
+func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, context ...string) ([]byte, error) {
+	s := getScratch()
+	defer putScratch(s)
+	out, err := appendSealed(e, s, append(dst, binaryMagic...), kindKeyring, 0, nil, nil, plaintext, context)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Decrypt authenticates and decrypts a binary token from Encrypt with the
+// context it was encrypted with, into a new slice; token is not modified.
+// Errors are those of DecryptString. In migration mode (WithLegacyPlaintext)
+// a copy of a value without the binary token prefix is returned.
+func (e *Encryptor) Decrypt(token []byte, context ...string) ([]byte, error) {
+	return e.AppendDecrypt(make([]byte, 0, max(len(token)-len(binaryMagic)-headerSize-nonceSize, 0)), token, context...)
+}
+
+// AppendDecrypt is Decrypt appending the plaintext to dst, so that a caller
+// can reuse one buffer across calls. dst may overlap token. On error dst is
+// returned with its original length (its spare capacity may have been
+// written).
+func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte, error) {
+	if !isBinaryToken(token) {
+		if !e.legacy {
+			return dst, ErrPlaintext
+		}
+		e.legacyN.Add(1)
+		return append(dst, token...), nil
+	}
+	t, err := parseBinaryToken(token)
+	if err != nil {
+		return dst, err
+	}
+	if t.kind != kindKeyring {
+		return dst, &TokenError{Reason: "wrong token kind"}
+	}
+	s := getScratch()
+	defer putScratch(s)
+	// Copy what the AEAD reads out of token, then decrypt in place in
+	// dst's tail: the AEAD permits only exact overlap, and token may
+	// overlap dst.
+	nonce := s.nonce[:]
+	copy(nonce, t.nonce)
+	s.aad = appendAAD(s.aad[:0], t.header, nil, context)
+	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
+	_, v, err := e.kr.subkey(t.keyID, false, false, s.purpose, newAEAD)
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	out := append(dst, t.ciphertext...)
+	pt, err := v.(cipher.AEAD).Open(out[start:start], nonce, out[start:], s.aad)
+	if err != nil {
+		return dst, &TokenError{Reason: "authentication failed"}
+	}
+	return out[:start+len(pt)], nil
+}
+
+// ReencryptBinary is Reencrypt for binary tokens: it returns token itself
+// when it is already under the primary key, and a new binary token under
+// the primary key otherwise, never the plaintext. In migration mode a legacy
+// value (without the binary prefix) is encrypted.
+func (e *Encryptor) ReencryptBinary(token []byte, context ...string) ([]byte, error) {
+	if !isBinaryToken(token) {
+		if !e.legacy {
+			return nil, ErrPlaintext
+		}
+		e.legacyN.Add(1)
+		return e.Encrypt(token, context...)
+	}
+	t, err := parseBinaryToken(token)
+	if err != nil {
+		return nil, err
+	}
+	s := getScratch()
+	defer putScratch(s)
+	s.raw = slices.Grow(s.raw[:0], len(t.ciphertext))
+	pt, err := e.openKeyring(s, kindKeyring, t, context, s.raw[:0])
+	if err != nil {
+		return nil, err
+	}
+	s.raw = pt // cleared by putScratch
+	if t.keyID == e.kr.Primary() {
+		return token, nil
+	}
+	return e.Encrypt(pt, context...)
+}
+
+// fieldKey caches, for one struct field of a seal plan, the subkey of the
+// primary key for the field's purpose, valid while the keyring's generation
+// is unchanged (see indexState for the same scheme).
+type fieldKey struct {
+	purpose []byte // HKDF info: kind and the context minus the record id
+	cached  atomic.Pointer[fieldKeyCached]
+}
+
+type fieldKeyCached struct {
+	gen  uint64
+	id   uint32
+	aead cipher.AEAD
+}
+
+// primary returns the primary key's id and subkey for the field.
+func (fk *fieldKey) primary(kr *Keyring) (uint32, cipher.AEAD, error) {
+	if kr == nil { // a zero Encryptor, not made by NewEncryptor
+		return 0, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+	}
+	gen := kr.gen.Load() // before resolving: a change during it invalidates
+	if c := fk.cached.Load(); c != nil && c.gen == gen {
+		return c.id, c.aead, nil
+	}
+	id, v, err := kr.subkey(0, true, false, fk.purpose, newAEAD)
+	if err != nil {
+		return 0, nil, err
+	}
+	aead := v.(cipher.AEAD)
+	fk.cached.Store(&fieldKeyCached{gen: gen, id: id, aead: aead})
+	return id, aead, nil
+}
+
+// decrypt is DecryptString for a field: a token under the cached primary
+// key skips the keyring lookup; any other goes through it. The primary key
+// is always usable for decryption (it is never below the minimum
+// decryption version), so the cache answers for both.
+func (fk *fieldKey) decrypt(e *Encryptor, token string, context []string) (string, error) {
+	if !IsToken(token) {
+		return e.legacyValue(token)
+	}
+	s := getScratch()
+	defer putScratch(s)
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return "", err
+	}
+	var pt []byte
+	c := fk.cached.Load()
+	if t.kind == kindKeyring && c != nil && c.id == t.keyID && c.gen == e.kr.gen.Load() {
+		pt, err = openToken(s, c.aead, t, nil, context, t.ciphertext[:0])
+	} else {
+		pt, err = e.openKeyring(s, kindKeyring, t, context, t.ciphertext[:0])
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(pt), nil
+}

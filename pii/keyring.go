@@ -1,0 +1,535 @@
+package pii
+
+import (
+	"bytes"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// KeySize is the size in bytes of every keyring key and subject data key.
+const KeySize = 32
+
+// KeyState is the life-cycle state of a keyring key.
+//
+//	primary       encrypts new tokens and decrypts; exactly one key is primary
+//	decrypt-only  decrypts old tokens and Reencrypt moves them to the primary
+//	disabled      refuses every use but keeps its material (reversible)
+//	destroyed     material erased; tokens under it are lost for good
+type KeyState uint8
+
+// Key states, see KeyState.
+const (
+	KeyPrimary KeyState = iota + 1
+	KeyDecryptOnly
+	KeyDisabled
+	KeyDestroyed
+)
+
+var keyStateNames = [...]string{"", "primary", "decrypt-only", "disabled", "destroyed"}
+
+func (s KeyState) String() string {
+	if int(s) < len(keyStateNames) && s != 0 {
+		return keyStateNames[s]
+	}
+	return "KeyState(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s KeyState) MarshalText() ([]byte, error) {
+	if s == 0 || int(s) >= len(keyStateNames) {
+		return nil, fmt.Errorf("%w: invalid key state %d", ErrKeyring, s)
+	}
+	return []byte(keyStateNames[s]), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *KeyState) UnmarshalText(b []byte) error {
+	for i, name := range keyStateNames {
+		if i != 0 && string(b) == name {
+			*s = KeyState(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown key state", ErrKeyring)
+}
+
+// KeyInfo describes one keyring key without its material.
+type KeyInfo struct {
+	ID    uint32
+	State KeyState
+}
+
+// maxCachedSubkeys bounds the per-key cache of derived subkeys, so that a
+// caller passing unbounded context (a record id where a column was expected)
+// cannot grow memory without limit; past it subkeys are derived per call.
+const maxCachedSubkeys = 4096
+
+type keyEntry struct {
+	id     uint32
+	state  KeyState
+	secret []byte // nil once destroyed
+	prk    []byte // HKDF-Extract(SHA-256, secret); nil once destroyed
+
+	subkeys map[string]any // purpose → cipher.AEAD or *macPool
+}
+
+// Keyring holds versioned 256-bit keys, each with a uint32 id and a
+// KeyState. Encryptors derive a separate subkey per purpose (per column, per
+// blind index, per subject-key wrapping) from the keys with HKDF-SHA256, so
+// the ring itself never encrypts anything.
+//
+// A Keyring is safe for concurrent use: Rotate, SetState and
+// SetMinDecryptVersion may run while other goroutines encrypt and decrypt
+// through Encryptors that share it.
+//
+// Its key material is secret. String, GoString, LogValue and MarshalJSON never
+// reveal it; Export is the only way out.
+type Keyring struct {
+	mu         sync.RWMutex
+	keys       map[uint32]*keyEntry
+	primary    uint32
+	minDecrypt uint32
+	indexKey   uint32
+
+	// gen changes on every state change (under mu), so that callers may
+	// cache what they resolved and revalidate with one atomic load.
+	gen atomic.Uint64
+}
+
+// NewKeyring returns a keyring with one fresh random primary key, id 1.
+func NewKeyring() (*Keyring, error) {
+	secret := make([]byte, KeySize)
+	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
+		return nil, fmt.Errorf("pii: reading random key: %w", err)
+	}
+	k := &Keyring{keys: map[uint32]*keyEntry{}, primary: 1, minDecrypt: 1, indexKey: 1}
+	if err := k.add(1, KeyPrimary, secret); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func (k *Keyring) add(id uint32, state KeyState, secret []byte) error {
+	e := &keyEntry{id: id, state: state}
+	if state != KeyDestroyed {
+		prk, err := hkdf.Extract(sha256.New, secret, []byte(hkdfSalt))
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrKeyring, err)
+		}
+		e.secret, e.prk = secret, prk
+	}
+	k.keys[id] = e
+	return nil
+}
+
+// hkdfSalt separates this package's derivations from any other use of the
+// same key material.
+const hkdfSalt = "github.com/1cb-kz/compliance/pii keyring v1"
+
+// Rotate adds a fresh random key, makes it primary and demotes the previous
+// primary to decrypt-only. It returns the new key's id. Tokens written before
+// keep decrypting; move them with Reencrypt, then disable and finally destroy
+// the old key (see the package documentation for the procedure).
+func (k *Keyring) Rotate() (uint32, error) {
+	secret := make([]byte, KeySize)
+	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
+		return 0, fmt.Errorf("pii: reading random key: %w", err)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	defer k.gen.Add(1)
+	var maxID uint32
+	for id := range k.keys {
+		maxID = max(maxID, id)
+	}
+	if maxID == math.MaxUint32 {
+		return 0, fmt.Errorf("%w: key ids exhausted", ErrKeyring)
+	}
+	id := maxID + 1
+	if err := k.add(id, KeyPrimary, secret); err != nil {
+		return 0, err
+	}
+	if old := k.keys[k.primary]; old != nil {
+		old.state = KeyDecryptOnly
+	}
+	k.primary = id
+	return id, nil
+}
+
+// Primary returns the id of the primary key.
+func (k *Keyring) Primary() uint32 {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.primary
+}
+
+// Keys lists the keys in id order, without their material.
+func (k *Keyring) Keys() []KeyInfo {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	out := make([]KeyInfo, 0, len(k.keys))
+	for _, e := range k.keys {
+		out = append(out, KeyInfo{ID: e.id, State: e.state})
+	}
+	slices.SortFunc(out, func(a, b KeyInfo) int { return cmpUint32(a.ID, b.ID) })
+	return out
+}
+
+func cmpUint32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// MinDecryptVersion returns the lowest key id accepted for decryption.
+func (k *Keyring) MinDecryptVersion() uint32 {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.minDecrypt
+}
+
+// SetMinDecryptVersion refuses, from now on, every token (and wrapped
+// subject key) under a key id below v, whatever that key's state. It cannot
+// exceed the primary id. It does not affect blind indexes, which derive from
+// the index key (see IndexKey) whatever its id; disable that key to stop
+// them.
+func (k *Keyring) SetMinDecryptVersion(v uint32) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	defer k.gen.Add(1)
+	if v > k.primary {
+		return fmt.Errorf("%w: minimum decryption version %d is above the primary key %d", ErrKeyring, v, k.primary)
+	}
+	k.minDecrypt = v
+	return nil
+}
+
+// IndexKey returns the id of the key that blind indexes are derived from.
+// It does not change on Rotate, so that index values stay comparable.
+func (k *Keyring) IndexKey() uint32 {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.indexKey
+}
+
+// SetIndexKey makes blind indexes derive from key id from now on. Every
+// stored index value must then be recomputed (Open then Seal each row;
+// Seal alone skips fields that already hold tokens): values
+// computed under the previous index key no longer match.
+func (k *Keyring) SetIndexKey(id uint32) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	defer k.gen.Add(1)
+	e := k.keys[id]
+	if e == nil || e.state == KeyDestroyed {
+		return fmt.Errorf("%w: index key %d does not exist or is destroyed", ErrKeyring, id)
+	}
+	k.indexKey = id
+	return nil
+}
+
+// SetState changes the state of key id.
+//
+//   - KeyPrimary promotes the key (for a rollback) and demotes the current
+//     primary to decrypt-only.
+//   - KeyDecryptOnly and KeyDisabled apply to any key but the primary (Rotate
+//     first) and may be switched back and forth.
+//   - KeyDestroyed erases the key material; it is irreversible and refused
+//     for the primary and for the blind-index key.
+func (k *Keyring) SetState(id uint32, s KeyState) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	defer k.gen.Add(1)
+	e := k.keys[id]
+	if e == nil {
+		return &KeyError{ID: id, Reason: "not in the keyring"}
+	}
+	if e.state == KeyDestroyed {
+		return &KeyError{ID: id, State: e.state, Reason: "a destroyed key cannot change state"}
+	}
+	switch s {
+	case KeyPrimary:
+		if id < k.minDecrypt {
+			return &KeyError{ID: id, State: e.state, Reason: "below the minimum decryption version"}
+		}
+		if id != k.primary {
+			k.keys[k.primary].state = KeyDecryptOnly
+			k.primary = id
+		}
+	case KeyDecryptOnly, KeyDisabled:
+		if id == k.primary {
+			return &KeyError{ID: id, State: e.state, Reason: "the primary key cannot be demoted; rotate first"}
+		}
+	case KeyDestroyed:
+		if id == k.primary {
+			return &KeyError{ID: id, State: e.state, Reason: "the primary key cannot be destroyed; rotate first"}
+		}
+		if id == k.indexKey {
+			return &KeyError{ID: id, State: e.state, Reason: "the blind-index key cannot be destroyed; SetIndexKey first"}
+		}
+		clear(e.secret)
+		clear(e.prk)
+		e.secret, e.prk, e.subkeys = nil, nil, nil
+	default:
+		return fmt.Errorf("%w: invalid key state %d", ErrKeyring, s)
+	}
+	e.state = s
+	return nil
+}
+
+// String describes the keyring without key material.
+func (k *Keyring) String() string {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return fmt.Sprintf("pii.Keyring{primary: %d, keys: %d, min decrypt: %d}", k.primary, len(k.keys), k.minDecrypt)
+}
+
+// GoString is String, so that %#v cannot print key material.
+func (k *Keyring) GoString() string { return k.String() }
+
+// LogValue implements slog.LogValuer without key material.
+func (k *Keyring) LogValue() slog.Value {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return slog.GroupValue(
+		slog.Uint64("primary", uint64(k.primary)),
+		slog.Int("keys", len(k.keys)),
+		slog.Uint64("min_decrypt", uint64(k.minDecrypt)),
+	)
+}
+
+// MarshalJSON always fails, so that a keyring embedded in a configuration or
+// log record is never serialised by accident. Use Export.
+func (k *Keyring) MarshalJSON() ([]byte, error) {
+	return nil, errors.New("pii: a Keyring is secret and is not marshalled implicitly; use Export")
+}
+
+// keyringJSON is the serialised keyring:
+//
+//	{"format": "1cb-kz/pii-keyring/v1", "min_decrypt_version": 1, "index_key": 1,
+//	 "keys": [{"id": 1, "state": "decrypt-only", "key": "<base64, 32 bytes>"},
+//	          {"id": 2, "state": "primary", "key": "<base64>"},
+//	          {"id": 3, "state": "destroyed"}]}
+type keyringJSON struct {
+	Format            string        `json:"format"`
+	MinDecryptVersion uint32        `json:"min_decrypt_version,omitempty"`
+	IndexKey          uint32        `json:"index_key,omitempty"`
+	Keys              []keyJSONItem `json:"keys"`
+}
+
+type keyJSONItem struct {
+	ID    uint32   `json:"id"`
+	State KeyState `json:"state"`
+	Key   []byte   `json:"key,omitempty"` // standard base64 in JSON
+}
+
+const keyringFormat = "1cb-kz/pii-keyring/v1"
+
+// maxKeyringSize bounds the input of ParseKeyring.
+const maxKeyringSize = 1 << 20
+
+// Export returns the keyring's JSON form, key material included in base64.
+// THE RESULT IS SECRET: store it as you store a database password (a secret
+// manager, an environment variable injected at start, a 0600 file), never in
+// the database it protects nor in its backups.
+func (k *Keyring) Export() ([]byte, error) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	out := keyringJSON{Format: keyringFormat, MinDecryptVersion: k.minDecrypt, IndexKey: k.indexKey}
+	for _, e := range k.keys {
+		out.Keys = append(out.Keys, keyJSONItem{ID: e.id, State: e.state, Key: e.secret})
+	}
+	slices.SortFunc(out.Keys, func(a, b keyJSONItem) int { return cmpUint32(a.ID, b.ID) })
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// ParseKeyring parses the JSON form written by Export. It is strict: unknown
+// fields, a missing or repeated id, a key that is not 32 bytes, material on a
+// destroyed key, no primary or two primaries are errors (wrapping
+// ErrKeyring; no error quotes key material).
+func ParseKeyring(data []byte) (*Keyring, error) {
+	if len(data) > maxKeyringSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrKeyring, maxKeyringSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var in keyringJSON
+	if err := dec.Decode(&in); err != nil {
+		return nil, fmt.Errorf("%w: malformed JSON", ErrKeyring)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: trailing data after the keyring", ErrKeyring)
+	}
+	if in.Format != keyringFormat {
+		return nil, fmt.Errorf("%w: format must be %q", ErrKeyring, keyringFormat)
+	}
+	k := &Keyring{keys: map[uint32]*keyEntry{}, minDecrypt: max(in.MinDecryptVersion, 1)}
+	lowest := uint32(0)
+	for _, item := range in.Keys {
+		if item.ID == 0 {
+			return nil, fmt.Errorf("%w: key id 0 is reserved", ErrKeyring)
+		}
+		if k.keys[item.ID] != nil {
+			return nil, fmt.Errorf("%w: key id %d appears twice", ErrKeyring, item.ID)
+		}
+		switch item.State {
+		case KeyDestroyed:
+			if item.Key != nil {
+				return nil, fmt.Errorf("%w: destroyed key %d still has material", ErrKeyring, item.ID)
+			}
+		case KeyPrimary, KeyDecryptOnly, KeyDisabled:
+			if len(item.Key) != KeySize {
+				return nil, fmt.Errorf("%w: key %d must be %d bytes", ErrKeyring, item.ID, KeySize)
+			}
+			if lowest == 0 || item.ID < lowest {
+				lowest = item.ID
+			}
+		default:
+			return nil, fmt.Errorf("%w: key %d has no state", ErrKeyring, item.ID)
+		}
+		if item.State == KeyPrimary {
+			if k.primary != 0 {
+				return nil, fmt.Errorf("%w: more than one primary key", ErrKeyring)
+			}
+			k.primary = item.ID
+		}
+		if err := k.add(item.ID, item.State, item.Key); err != nil {
+			return nil, err
+		}
+	}
+	if k.primary == 0 {
+		return nil, fmt.Errorf("%w: no primary key", ErrKeyring)
+	}
+	if k.minDecrypt > k.primary {
+		return nil, fmt.Errorf("%w: minimum decryption version is above the primary key", ErrKeyring)
+	}
+	k.indexKey = in.IndexKey
+	if k.indexKey == 0 {
+		k.indexKey = lowest
+	}
+	if e := k.keys[k.indexKey]; e == nil || e.state == KeyDestroyed {
+		return nil, fmt.Errorf("%w: index key %d does not exist or is destroyed", ErrKeyring, k.indexKey)
+	}
+	return k, nil
+}
+
+// LoadKeyringFile reads and parses a keyring file written from Export. Keep
+// the file readable by the service account alone (mode 0600 or 0400).
+func LoadKeyringFile(path string) (*Keyring, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("pii: opening keyring file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyringSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("pii: reading keyring file: %w", err)
+	}
+	defer clear(data)
+	return ParseKeyring(data)
+}
+
+// KeyringFromEnv parses the keyring held, in its Export JSON form, by the
+// environment variable name.
+func KeyringFromEnv(name string) (*Keyring, error) {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return nil, fmt.Errorf("%w: environment variable %s is not set", ErrKeyring, name)
+	}
+	data := []byte(v)
+	defer clear(data) // the string itself cannot be cleared
+	return ParseKeyring(data)
+}
+
+// usable returns key id's entry if its state allows the operation. The
+// minimum decryption version applies to tokens, not to the blind-index key
+// (index set): Rotate never moves the index key, so completing a rotation
+// with SetMinDecryptVersion must not break lookups. The caller holds k.mu.
+func (k *Keyring) usable(id uint32, encrypt, index bool) (*keyEntry, error) {
+	e := k.keys[id]
+	if e == nil {
+		return nil, &KeyError{ID: id, Reason: "not in the keyring"}
+	}
+	switch {
+	case e.state == KeyDestroyed || e.state == KeyDisabled:
+		return nil, &KeyError{ID: id, State: e.state, Reason: "refused in this state"}
+	case encrypt && e.state != KeyPrimary:
+		return nil, &KeyError{ID: id, State: e.state, Reason: "not the primary key"}
+	case !index && id < k.minDecrypt:
+		return nil, &KeyError{ID: id, State: e.state, Reason: "below the minimum decryption version"}
+	}
+	return e, nil
+}
+
+// subkey returns the cached value derived for purpose under key want,
+// creating it with derive(HKDF-Expand(prk, purpose)) on first use. With
+// want 0 it uses the primary key, or with index set the index key, resolved
+// under the lock, and returns the id it used.
+func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, derive func([]byte) (any, error)) (uint32, any, error) {
+	if k == nil { // a zero Encryptor, not made by NewEncryptor
+		return 0, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+	}
+	resolve := func() uint32 {
+		switch {
+		case want != 0:
+			return want
+		case index:
+			return k.indexKey
+		}
+		return k.primary
+	}
+	k.mu.RLock()
+	id := resolve()
+	e, err := k.usable(id, encrypt, index)
+	if err != nil {
+		k.mu.RUnlock()
+		return id, nil, err
+	}
+	if v, ok := e.subkeys[string(purpose)]; ok {
+		k.mu.RUnlock()
+		return id, v, nil
+	}
+	k.mu.RUnlock()
+
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	id = resolve() // the keyring may have rotated in between
+	if e, err = k.usable(id, encrypt, index); err != nil {
+		return id, nil, err
+	}
+	if v, ok := e.subkeys[string(purpose)]; ok {
+		return id, v, nil
+	}
+	key, err := hkdf.Expand(sha256.New, e.prk, string(purpose), KeySize)
+	if err != nil {
+		return id, nil, fmt.Errorf("%w: %v", ErrKeyring, err)
+	}
+	v, err := derive(key)
+	clear(key)
+	if err != nil {
+		return id, nil, err
+	}
+	if e.subkeys == nil {
+		e.subkeys = map[string]any{}
+	}
+	if len(e.subkeys) < maxCachedSubkeys {
+		e.subkeys[string(purpose)] = v
+	}
+	return id, v, nil
+}

@@ -1,0 +1,280 @@
+package pii
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Field describes one field of a struct type that holds personal data.
+type Field struct {
+	// Name is the field's path from the struct inspected: "Email",
+	// "Billing.IBAN", "Contacts[].Phone" ([] marks a slice, array or map
+	// element). Fields of embedded structs are named as promoted.
+	Name     string
+	Category Category
+	// Encrypted reports the tag's encrypt option on an exported string
+	// field. Encryptor.Seal encrypts the fields of the struct it is given,
+	// not of nested ones: seal those separately.
+	Encrypted bool
+	// Index is the blind-index field named by the tag's index option.
+	Index string
+}
+
+// ErrNotStruct reports a value given to Inventory, CheckMinimal or
+// Undeclared that is neither a struct nor a pointer to one.
+var ErrNotStruct = errors.New("pii: value is not a struct or a pointer to a struct")
+
+// ErrNotMinimal reports a struct holding personal data outside the allowed
+// categories; the error is a *MinimisationError.
+var ErrNotMinimal = errors.New("pii: personal data outside the allowed categories")
+
+// DefaultAllowed returns the categories clause 3.1 of the Rules lets the
+// platform collect: full name, e-mail address and payment details. Each call
+// returns a new slice.
+func DefaultAllowed() []Category {
+	return []Category{CategoryName, CategoryEmail, CategoryPayment}
+}
+
+// MinimisationError lists the fields of a struct type that hold personal
+// data outside the allowed categories. It names types, fields and
+// categories, never values. It matches ErrNotMinimal with errors.Is.
+type MinimisationError struct {
+	Type    string     // Go type of the struct
+	Allowed []Category // the allowed set checked against
+	Fields  []Field    // offending fields, in declaration order
+}
+
+func (e *MinimisationError) Error() string {
+	var b strings.Builder
+	b.WriteString("pii: ")
+	b.WriteString(e.Type)
+	b.WriteString(" holds personal data outside the allowed categories (")
+	for i, c := range e.Allowed {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(c))
+	}
+	b.WriteString("):")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(" ")
+		b.WriteString(f.Name)
+		b.WriteString(" (")
+		b.WriteString(string(f.Category))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotMinimal) true.
+func (e *MinimisationError) Is(target error) bool { return target == ErrNotMinimal }
+
+// inventory is the cached result of walking one struct type.
+type inventory struct {
+	declared   []Field // fields with a pii tag
+	undeclared []Field // untagged fields whose names suggest personal data
+	err        error
+}
+
+var inventories sync.Map // reflect.Type → *inventory
+
+// Inventory lists the fields of the struct v (or *v) that are tagged
+// `pii:"<category>..."`, walking nested structs, pointers to structs and
+// slices, arrays and maps of them (a recursive type once per path); tagged
+// unexported fields count too, since the struct holds their data all the
+// same, and unexported struct fields are followed except inside
+// standard-library types. Only types are inspected, so fields of interface
+// type are not followed, and a nil pointer or zero value will do:
+// Inventory((*User)(nil)). The result is
+// computed once per type and safe for concurrent use. A malformed tag is a
+// *FieldError wrapping a *TagError.
+func Inventory(v any) ([]Field, error) {
+	inv, err := inventoryOf(v)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(inv.declared), nil
+}
+
+// Undeclared lists the string-like fields of the struct v (walked as
+// Inventory does) that carry no pii tag but whose names suggest personal
+// data ("Email", "PhoneNumber", "FirstName", "IIN", "CardNumber"...), with
+// the category guessed from the name. Tag a field that holds no personal
+// data with `pii:"-"` to declare it.
+func Undeclared(v any) ([]Field, error) {
+	inv, err := inventoryOf(v)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(inv.undeclared), nil
+}
+
+// CheckMinimal reports, as a *MinimisationError, the fields of the struct v
+// (see Inventory) whose category is not in allowed; with no allowed
+// categories it checks against DefaultAllowed() (clause 3.1: name, e-mail,
+// payment). Undeclared fields are not checked: see Undeclared.
+func CheckMinimal(v any, allowed ...Category) error {
+	if len(allowed) == 0 {
+		allowed = DefaultAllowed()
+	}
+	for _, c := range allowed {
+		if !c.Valid() {
+			return &TagError{Tag: string(c), Reason: "unknown category in allowed set"}
+		}
+	}
+	inv, err := inventoryOf(v)
+	if err != nil {
+		return err
+	}
+	var bad []Field
+	for _, f := range inv.declared {
+		if !slices.Contains(allowed, f.Category) {
+			bad = append(bad, f)
+		}
+	}
+	if bad == nil {
+		return nil
+	}
+	return &MinimisationError{Type: structType(v).String(), Allowed: slices.Clone(allowed), Fields: bad}
+}
+
+func structType(v any) reflect.Type {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+func inventoryOf(v any) (*inventory, error) {
+	return inventoryOfType(structType(v))
+}
+
+func inventoryOfType(t reflect.Type) (*inventory, error) {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, ErrNotStruct
+	}
+	if inv, ok := inventories.Load(t); ok {
+		return inv.(*inventory), inv.(*inventory).err
+	}
+	inv := &inventory{}
+	w := walker{inv: inv, root: t, visiting: map[reflect.Type]bool{}}
+	inv.err = w.walk(t, "")
+	if inv.err != nil {
+		inv.declared, inv.undeclared = nil, nil
+	}
+	// Blind-index fields hold keyed hashes, not personal data.
+	for _, f := range inv.declared {
+		if f.Index != "" {
+			target := f.Index
+			if i := strings.LastIndexByte(f.Name, '.'); i >= 0 {
+				target = f.Name[:i+1] + f.Index
+			}
+			inv.undeclared = slices.DeleteFunc(inv.undeclared, func(u Field) bool { return u.Name == target })
+		}
+	}
+	actual, _ := inventories.LoadOrStore(t, inv)
+	return actual.(*inventory), actual.(*inventory).err
+}
+
+type walker struct {
+	inv      *inventory
+	root     reflect.Type
+	visiting map[reflect.Type]bool // types on the current path, against recursion
+}
+
+func (w *walker) walk(t reflect.Type, prefix string) error {
+	if w.visiting[t] {
+		return nil
+	}
+	w.visiting[t] = true
+	defer delete(w.visiting, t)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := prefix + f.Name
+		tag, tagged := f.Tag.Lookup("pii")
+		if tagged {
+			ft, err := parseTag(tag)
+			if err != nil {
+				return &FieldError{Type: w.root.String(), Field: name, Err: err}
+			}
+			if ft.Category != "" {
+				w.inv.declared = append(w.inv.declared, Field{
+					Name:      name,
+					Category:  ft.Category,
+					Encrypted: ft.Encrypt && f.IsExported() && f.Type.Kind() == reflect.String,
+					Index:     ft.Index,
+				})
+			}
+		} else if c, ok := keyCategory(f.Name); ok && f.IsExported() && holdsText(f.Type) {
+			w.inv.undeclared = append(w.inv.undeclared, Field{Name: name, Category: c})
+		}
+		elem, path := f.Type, name
+		if f.Anonymous { // fields of an embedded struct are promoted
+			path = strings.TrimSuffix(prefix, ".")
+		}
+		for {
+			switch elem.Kind() {
+			case reflect.Pointer:
+				elem = elem.Elem()
+				continue
+			case reflect.Slice, reflect.Array, reflect.Map:
+				elem, path = elem.Elem(), path+"[]"
+				continue
+			}
+			break
+		}
+		// Unexported fields of standard-library types (time.Time's location,
+		// a mutex's state) are not the program's data model; those of the
+		// program's own types, embedded or not, are.
+		if elem.Kind() == reflect.Struct && (f.IsExported() || f.PkgPath == w.root.PkgPath() || !standardPackage(f.PkgPath)) {
+			next := path + "."
+			if f.Anonymous && path == "" {
+				next = ""
+			}
+			if err := w.walk(elem, next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// standardPackage reports whether the import path p is in the standard
+// library, by the go command's rule: no dot in its first element.
+func standardPackage(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// holdsText reports whether values of t can hold a name, number, address or
+// date: strings, integers, byte slices, time.Time and pointers or slices of
+// those.
+func holdsText(t reflect.Type) bool {
+	if t == timeType {
+		return true
+	}
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		if t.Elem().Kind() == reflect.Uint8 {
+			return true
+		}
+		t = t.Elem()
+	}
+	if t == timeType {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,218 @@
+package pii
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+)
+
+// Redact returns text with every match of Scan replaced by its mask
+// (MaskEmail, MaskPAN, MaskPhone, MaskIIN, MaskIBAN): "card 4111 1111 1111
+// 1111" → "card 4111 11** **** 1111". Text without personal data is
+// returned as is, without allocating.
+func Redact(text string) string {
+	ms := Scan(text)
+	if len(ms) == 0 {
+		return text
+	}
+	return string(appendRedacted(make([]byte, 0, len(text)), text, ms))
+}
+
+func appendRedacted(dst []byte, text string, ms []Match) []byte {
+	prev := 0
+	for _, m := range ms {
+		dst = append(dst, text[prev:m.Start]...)
+		dst = appendMaskKind(dst, m.Kind, text[m.Start:m.End])
+		prev = m.End
+	}
+	return append(dst, text[prev:]...)
+}
+
+// ErrNoSafeCut is returned by RedactingWriter when more than MaxPending
+// bytes arrive without a place where the stream can be cut without
+// possibly splitting personal data. The writer fails closed: the pending
+// bytes are discarded, not written unredacted.
+var ErrNoSafeCut = errors.New("pii: no safe place to cut the stream within the buffer limit")
+
+// Buffer limits of RedactingWriter.
+const (
+	// MaxPending is the most a RedactingWriter holds back while waiting for
+	// a safe place to cut the stream.
+	MaxPending = 1 << 20
+	// softPending is the size from which it looks for a cut between two
+	// letters when no delimiter has come.
+	softPending = 64 << 10
+	// emailReach bounds how far an e-mail address extends from its '@'.
+	emailReach = maxEmailLen + 2
+	// ibanReach bounds the length of an IBAN in print form.
+	ibanReach = kzIBANLen + kzIBANLen/4
+)
+
+// RedactingWriter redacts what is written to it, as Redact does, and writes
+// the result to an underlying writer. Personal data split across calls to
+// Write is found: the writer holds back the bytes after the last place where
+// no match can span (a control character such as a newline, a non-ASCII
+// byte or one of `",:;<>[\]`), or, in a long stretch without one, the last
+// place between two letters far from any '@' or "KZ"; Close writes the rest.
+// The output equals Redact of the whole input whenever no more than
+// MaxPending bytes come without such a place; past that, Write fails with
+// ErrNoSafeCut rather than pass anything through unredacted. It takes large
+// writes 64 KiB at a time, so its memory stays within a small multiple of
+// MaxPending + 64 KiB whatever the size of a write.
+//
+// A RedactingWriter is not safe for concurrent use.
+type RedactingWriter struct {
+	w   io.Writer
+	buf []byte // pending input
+	out []byte // scratch for redacted output
+	// letterCut found no cut in buf at or below this index
+	searched int
+	err      error // sticky
+}
+
+// NewRedactingWriter returns a writer that redacts into w.
+func NewRedactingWriter(w io.Writer) *RedactingWriter {
+	return &RedactingWriter{w: w}
+}
+
+// writeChunk bounds the input taken at once, so that a single large Write
+// does not make the writer hold several copies of it.
+const writeChunk = 64 << 10
+
+// Write buffers p, then redacts and writes out everything up to the last
+// safe cut. It returns len(p) unless an earlier or current write to the
+// underlying writer failed or the buffer limit was reached.
+func (rw *RedactingWriter) Write(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		k, err := rw.write(p[n:min(len(p), n+writeChunk)])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	if rw.err != nil {
+		return 0, rw.err
+	}
+	return n, nil
+}
+
+func (rw *RedactingWriter) write(p []byte) (int, error) {
+	if rw.err != nil {
+		return 0, rw.err
+	}
+	rw.buf = append(rw.buf, p...)
+	cut := delimCut(rw.buf, len(rw.buf)-len(p))
+	if cut == 0 && len(rw.buf) > softPending {
+		cut = letterCut(rw.buf, rw.searched)
+		rw.searched = max(rw.searched, len(rw.buf)-emailReach)
+	}
+	if cut == 0 {
+		if len(rw.buf) > MaxPending {
+			rw.buf = nil
+			rw.err = ErrNoSafeCut
+			return 0, rw.err
+		}
+		return len(p), nil
+	}
+	if err := rw.flush(cut); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Close redacts and writes out what is still held back. It does not close
+// the underlying writer. Later writes fail.
+func (rw *RedactingWriter) Close() error {
+	if rw.err != nil {
+		return rw.err
+	}
+	err := rw.flush(len(rw.buf))
+	if err == nil {
+		rw.err = errors.New("pii: write to closed RedactingWriter")
+	}
+	return err
+}
+
+func (rw *RedactingWriter) flush(cut int) error {
+	if cut == 0 {
+		return nil
+	}
+	text := string(rw.buf[:cut])
+	rw.out = appendRedacted(rw.out[:0], text, Scan(text))
+	rest := copy(rw.buf, rw.buf[cut:])
+	rw.buf = rw.buf[:rest]
+	rw.searched = 0
+	if _, err := rw.w.Write(rw.out); err != nil {
+		rw.err = err
+		return err
+	}
+	return nil
+}
+
+// delimCut returns the index just after the last delimiter byte in
+// b[from:], or 0 if there is none. Earlier bytes were searched before.
+func delimCut(b []byte, from int) int {
+	for i := len(b) - 1; i >= from && i >= 0; i-- {
+		if class[b[i]]&clDelim != 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// letterCut returns the last index p > lo in b such that b[p-1] and b[p] are
+// letters, no '@' lies within emailReach bytes of p and no "KZ" starts
+// within ibanReach bytes before p or at p; Scan gives the same matches for
+// b as for b[:p] and b[p:] put together. It returns 0 if there is none.
+func letterCut(b []byte, lo int) int {
+	for p := len(b) - emailReach; p > max(lo, emailReach); p-- {
+		if class[b[p-1]]&clAlpha == 0 || class[b[p]]&clAlpha == 0 {
+			continue
+		}
+		if at := bytes.LastIndexByte(b[p-emailReach:p+emailReach], '@'); at >= 0 {
+			p = p - emailReach + at - emailReach + 1 // continue left of that '@'
+			continue
+		}
+		if !kzNear(b[max(0, p-ibanReach) : p+2]) {
+			return p
+		}
+	}
+	return 0
+}
+
+func kzNear(b []byte) bool {
+	for i := 0; i+1 < len(b); i++ {
+		if upper(b[i]) == 'K' && upper(b[i+1]) == 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactStream copies src to dst through a RedactingWriter until src is
+// exhausted or ctx is done, and returns the number of bytes read from src.
+func RedactStream(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
+	rw := NewRedactingWriter(dst)
+	buf := make([]byte, 32<<10)
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, err := src.Read(buf)
+		total += int64(n)
+		if n > 0 {
+			if _, werr := rw.Write(buf[:n]); werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, rw.Close()
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package pii
+
+import (
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// baselineRE is what a regexp-only redactor would use: candidate e-mail
+// addresses, digit runs with separators and KZ IBANs, without checksums.
+var baselineRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}|\+?\d(?:[ \-()]{0,2}\d){10,18}|(?i:KZ)\d{2}(?: ?[A-Za-z0-9]{4}){4}`)
+
+func benchText() string {
+	return mixedText(rand.New(rand.NewPCG(7, 8)), 64<<10)
+}
+
+func BenchmarkRedact(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		text string
+	}{
+		{"mixed", benchText()},
+		{"clean", strings.Repeat("GET /api/v1/lots/1234 200 OK in 15ms, user agent Mozilla/5.0 ", 1100)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Redact(bc.text)
+			}
+		})
+	}
+}
+
+func BenchmarkScan(b *testing.B) {
+	text := benchText()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Scan(text)
+	}
+}
+
+// BenchmarkBaselineRegexpScan finds candidates only, with no validation and
+// no masking: the floor a regexp-based redactor starts from.
+func BenchmarkBaselineRegexpScan(b *testing.B) {
+	text := benchText()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = baselineRE.FindAllStringIndex(text, -1)
+	}
+}
+
+func BenchmarkRedactStream(b *testing.B) {
+	text := benchText()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rw := NewRedactingWriter(io.Discard)
+		for i := 0; i < len(text); i += 4096 {
+			if _, err := rw.Write([]byte(text[i:min(i+4096, len(text))])); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := rw.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchLog(b *testing.B, h slog.Handler) {
+	l := slog.New(h)
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Info("payment by alice@example.kz accepted", "lot", 1234, "card", "4111111111111111", "note", "call +7 701 123 45 67", "elapsed_ms", 15)
+	}
+}
+
+func BenchmarkRedactingHandler(b *testing.B) {
+	benchLog(b, NewRedactingHandler(slog.NewJSONHandler(io.Discard, nil)))
+}
+
+// BenchmarkBaselineJSONHandler is the same record through the wrapped
+// handler alone.
+func BenchmarkBaselineJSONHandler(b *testing.B) {
+	benchLog(b, slog.NewJSONHandler(io.Discard, nil))
+}
+
+func BenchmarkInventory(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Inventory(minUser{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanWorstCase runs Scan on inputs built to make it work hardest:
+// single digits between spaces (every window of up to 19 groups is a
+// candidate) and '@' before long runs of one-letter labels.
+func BenchmarkScanWorstCase(b *testing.B) {
+	for _, bc := range []struct{ name, unit string }{
+		{"digit-groups", "2 "},
+		{"labels", "x@" + strings.Repeat("a.", 126) + "1 "},
+	} {
+		text := strings.Repeat(bc.unit, (64<<10)/len(bc.unit))
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				_ = Scan(text)
+			}
+		})
+	}
+}

@@ -1,0 +1,170 @@
+package pii
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"no personal data", "no personal data"},
+		{"user alice@example.kz paid with 4111 1111 1111 1111",
+			"user a***@example.kz paid with 4111 11** **** 1111"},
+		{"call +7 (701) 123-45-67, IIN 860110300125, IBAN KZ86125KZT5004100100.",
+			"call +7 (701) ***-**-67, IIN **********25, IBAN KZ86************0100."},
+		{"bin 050340000019", "bin **********19"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Redact(tt.in))
+	}
+}
+
+func TestRedactNoAllocWithoutMatch(t *testing.T) {
+	text := strings.Repeat("a clean log line with 12 numbers and no data, ", 20)
+	allocs := testing.AllocsPerRun(10, func() { _ = Redact(text) })
+	assert.Zero(t, allocs)
+}
+
+// mixedText builds text with personal data scattered among prose, numbers,
+// hashes and non-ASCII.
+func mixedText(rng *rand.Rand, n int) string {
+	pieces := []string{
+		"order 1234 shipped to ", "alice@example.kz", " card 4111 1111 1111 1111 ", "+7 (701) 123-45-67",
+		" Қазақстан ", "IIN 860110300125", ", IBAN KZ86 125K ZT50 0410 0100; ", "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 ",
+		"\n", "amount 15000.00 KZT ", "ivan.petrov+shop@mail.example.com", " 87011234567 ", "ts=1732612345123 ",
+		"5500-0000-0000-0004", " id_4111111111111111 ", " BIN 050340000019 ",
+	}
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(pieces[rng.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+// The streaming redactor gives exactly Redact's output, however the input
+// is split into writes: every split point of a text full of matches is tried.
+func TestRedactingWriterEverySplit(t *testing.T) {
+	text := "to alice@example.kz: card 4111 1111 1111 1111, +7 (701) 123-45-67 IIN 860110300125 KZ86 125K ZT50 0410 0100 end"
+	want := Redact(text)
+	for i := 0; i <= len(text); i++ {
+		for j := i; j <= len(text); j += 7 {
+			var out bytes.Buffer
+			rw := NewRedactingWriter(&out)
+			for _, part := range []string{text[:i], text[i:j], text[j:]} {
+				n, err := rw.Write([]byte(part))
+				require.NoError(t, err)
+				require.Equal(t, len(part), n)
+			}
+			require.NoError(t, rw.Close())
+			require.Equal(t, want, out.String(), "split at %d, %d", i, j)
+		}
+	}
+}
+
+func TestRedactStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	text := mixedText(rng, 300<<10)
+	want := Redact(text)
+	for _, r := range map[string]io.Reader{
+		"whole":    strings.NewReader(text),
+		"one byte": iotest.OneByteReader(strings.NewReader(text)),
+		"half":     iotest.HalfReader(strings.NewReader(text)),
+	} {
+		var out bytes.Buffer
+		n, err := RedactStream(context.Background(), &out, r)
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(text)), n)
+		assert.Equal(t, want, out.String())
+	}
+	// One large Write is taken in chunks, with the same result.
+	var out bytes.Buffer
+	rw := NewRedactingWriter(&out)
+	n, err := rw.Write([]byte(text))
+	require.NoError(t, err)
+	assert.Equal(t, len(text), n)
+	require.NoError(t, rw.Close())
+	assert.Equal(t, want, out.String())
+}
+
+// Without any delimiter the writer cuts between letters far from '@' and
+// "KZ", and still matches Redact.
+func TestRedactingWriterLongLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	for b.Len() < 3*softPending {
+		switch rng.IntN(4) {
+		case 0:
+			b.WriteString(" alice@example.kz ")
+		case 1:
+			b.WriteString(" 4111 1111 1111 1111 ")
+		case 2:
+			b.WriteString(" KZ86125KZT5004100100 ")
+		default:
+			b.WriteString(" lorem ipsum dolor sit amet")
+		}
+	}
+	text := b.String()
+	require.Equal(t, 0, delimCut([]byte(text), 0))
+	var out bytes.Buffer
+	rw := NewRedactingWriter(&out)
+	for i := 0; i < len(text); i += 1000 {
+		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
+		require.NoError(t, err)
+	}
+	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
+	require.NoError(t, rw.Close())
+	assert.Equal(t, Redact(text), out.String())
+}
+
+// With no safe place at all the writer fails closed.
+func TestRedactingWriterFailsClosed(t *testing.T) {
+	var out bytes.Buffer
+	rw := NewRedactingWriter(&out)
+	chunk := []byte(strings.Repeat("1 ", 1<<10))
+	var err error
+	for i := 0; i < MaxPending/len(chunk)+2 && err == nil; i++ {
+		_, err = rw.Write(chunk)
+	}
+	require.ErrorIs(t, err, ErrNoSafeCut)
+	assert.Zero(t, out.Len(), "nothing written unredacted")
+	_, err = rw.Write([]byte("x\n"))
+	assert.ErrorIs(t, err, ErrNoSafeCut)
+	assert.ErrorIs(t, rw.Close(), ErrNoSafeCut)
+}
+
+func TestRedactingWriterErrors(t *testing.T) {
+	boom := errors.New("boom")
+	rw := NewRedactingWriter(errWriter{boom})
+	_, err := rw.Write([]byte("line\n"))
+	require.ErrorIs(t, err, boom)
+	_, err = rw.Write([]byte("more\n"))
+	require.ErrorIs(t, err, boom)
+
+	var out bytes.Buffer
+	rw = NewRedactingWriter(&out)
+	require.NoError(t, rw.Close())
+	_, err = rw.Write([]byte("x"))
+	require.Error(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = RedactStream(ctx, &out, strings.NewReader("x"))
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = RedactStream(context.Background(), &out, iotest.ErrReader(boom))
+	require.ErrorIs(t, err, boom)
+}
+
+type errWriter struct{ err error }
+
+func (w errWriter) Write([]byte) (int, error) { return 0, w.err }

@@ -1,0 +1,475 @@
+package pii
+
+import "strings"
+
+// Kind is the kind of personal data a Match found.
+type Kind uint8
+
+// The kinds Scan detects.
+const (
+	KindEmail Kind = iota + 1 // e-mail address
+	KindPAN                   // payment card number (Luhn-valid), or overlapping ones
+	KindPhone                 // Kazakh telephone number (+7 / 8)
+	KindIIN                   // individual identification number (checksum-valid)
+	KindBIN                   // business identification number (checksum-valid)
+	KindIBAN                  // Kazakh IBAN (mod-97-valid)
+)
+
+var kindNames = [...]string{
+	KindEmail: "email",
+	KindPAN:   "pan",
+	KindPhone: "phone",
+	KindIIN:   "iin",
+	KindBIN:   "bin",
+	KindIBAN:  "iban",
+}
+
+// String returns the lower-case name of k ("email", "pan", ...).
+func (k Kind) String() string {
+	if k == 0 || int(k) >= len(kindNames) {
+		return "unknown"
+	}
+	return kindNames[k]
+}
+
+// Category returns the struct-tag category data of kind k belongs to.
+func (k Kind) Category() Category {
+	switch k {
+	case KindEmail:
+		return CategoryEmail
+	case KindPAN:
+		return CategoryPayment
+	case KindPhone:
+		return CategoryPhone
+	case KindIIN, KindBIN:
+		return CategoryIIN
+	case KindIBAN:
+		return CategoryIBAN
+	}
+	return ""
+}
+
+// Match is one piece of personal data found by Scan: text[Start:End] in
+// byte offsets.
+type Match struct {
+	Kind       Kind
+	Start, End int
+}
+
+// Limits of what the scanner looks at.
+const (
+	maxEmailLocal  = 64  // RFC 5321 §4.5.3.1.1
+	maxEmailDomain = 253 // RFC 1035 as used by RFC 5321
+	maxEmailLen    = maxEmailLocal + 1 + maxEmailDomain
+	maxLabel       = 63
+	maxSepRun      = 2 // separators between digit groups: "8 (701) 123"
+	minRunDigits   = 11
+)
+
+// byte classes, looked up in one table so the scanning loop stays cheap.
+const (
+	clDigit   = 1 << iota // 0-9
+	clAlpha               // A-Z a-z
+	clAtext               // allowed in an e-mail local part (see init)
+	clDomain              // allowed in a domain name
+	clSep                 // may separate digit groups
+	clDelim               // never part of a match: a safe place to cut a stream
+	clTrigger             // may start a match: digit, '+', '@', 'K', 'k'
+)
+
+var class [256]uint8
+
+func init() {
+	for c := 0; c < 256; c++ {
+		var v uint8
+		b := byte(c)
+		switch {
+		case b >= '0' && b <= '9':
+			v |= clDigit | clAtext | clDomain | clTrigger
+		case (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z'):
+			v |= clAlpha | clAtext | clDomain
+		}
+		// RFC 5322 atext without '=' and '/', which real addresses almost
+		// never hold and logs put right before them: "user=a@b.kz",
+		// "/users/a@b.kz".
+		if strings.IndexByte("!#$%&'*+?^_`{|}~-.", b) >= 0 {
+			v |= clAtext
+		}
+		if b == '-' || b == '.' {
+			v |= clDomain
+		}
+		if b == ' ' || b == '-' || b == '(' || b == ')' {
+			v |= clSep
+		}
+		if b < 0x20 || b >= 0x7f || strings.IndexByte("\",:;<>[\\]", b) >= 0 {
+			v |= clDelim
+		}
+		if b == '+' || b == '@' || b == 'K' || b == 'k' {
+			v |= clTrigger
+		}
+		class[c] = v
+	}
+}
+
+func isSep(c byte) bool { return class[c]&clSep != 0 }
+
+// isWord reports whether c glues a number to the text around it.
+func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
+
+// Scan returns the personal data found in text, in order, without overlaps:
+// e-mail addresses, payment card numbers, Kazakh telephone numbers, IINs,
+// BINs and Kazakh IBANs. Numbers must pass their checksum (Luhn, the IIN
+// mod-11, the IBAN mod-97) and stand apart from surrounding letters and
+// digits, so that hashes, UUIDs and identifiers rarely match.
+//
+// Scan looks at ASCII only: internationalised addresses and numbers in
+// other scripts are not found. It never reads across a byte that cannot be
+// part of a match (control characters, non-ASCII bytes and `",:;<>[\]`),
+// which is what lets RedactingWriter cut a stream there.
+func Scan(text string) []Match {
+	var s scanner
+	s.text = text
+	s.run()
+	return s.out
+}
+
+type scanner struct {
+	text string
+	out  []Match
+	// the next e-mail address at or after the current position
+	email      Match
+	emailValid bool
+	atFrom     int              // search for '@' from here
+	floor      int              // no match may start before this (end of the last one)
+	groups     [maxGroups]group // scratch for number
+}
+
+func (s *scanner) add(m Match) {
+	s.out = append(s.out, m)
+	s.floor = m.End
+}
+
+// nextEmail returns the first e-mail address that starts at or after the
+// floor and ends after i, or ok false.
+func (s *scanner) nextEmail(i int) (Match, bool) {
+	for {
+		if s.emailValid && s.email.Start >= s.floor && s.email.End > i {
+			return s.email, true
+		}
+		s.emailValid = false
+		if s.atFrom < 0 {
+			return Match{}, false
+		}
+		k := strings.IndexByte(s.text[s.atFrom:], '@')
+		if k < 0 {
+			s.atFrom = -1
+			return Match{}, false
+		}
+		at := s.atFrom + k
+		s.atFrom = at + 1
+		if m, ok := s.emailAt(at); ok {
+			s.email, s.emailValid = m, true
+		}
+	}
+}
+
+// emailAt returns the e-mail address around the '@' at index at.
+func (s *scanner) emailAt(at int) (Match, bool) {
+	t := s.text
+	lo := max(at-maxEmailLocal, s.floor)
+	start := at
+	for start > lo && class[t[start-1]]&clAtext != 0 {
+		start--
+	}
+	for start < at && t[start] == '.' {
+		start++
+	}
+	if start == at {
+		return Match{}, false
+	}
+	end := at + 1
+	hi := min(len(t), at+1+maxEmailDomain)
+	for end < hi && class[t[end]]&clDomain != 0 {
+		end++
+	}
+	// "a@example.kz.2": the longest host name the domain characters begin with.
+	n := hostLen(t[at+1 : end])
+	if n == 0 {
+		return Match{}, false
+	}
+	return Match{Kind: KindEmail, Start: start, End: at + 1 + n}, true
+}
+
+// validDomain checks a host name of at least two labels of ASCII letters,
+// digits and inner hyphens, with an alphabetic top-level label.
+func validDomain(d string) bool { return d != "" && hostLen(d) == len(d) }
+
+// hostLen returns the length of the longest host name (see validDomain) d
+// begins with, or 0. It reads d once: a label that is not valid ends every
+// host name that would hold it, though its letters before trailing hyphens
+// may still be a top-level label ("example.kz-").
+func hostLen(d string) int {
+	n := 0
+	for i, labels := 0, 0; ; labels++ {
+		le := len(d)
+		if j := strings.IndexByte(d[i:], '.'); j >= 0 {
+			le = i + j
+		}
+		label := d[i:le]
+		if tld := strings.TrimRight(label, "-"); labels > 0 && len(tld) >= 2 && isAlpha(tld) {
+			n = i + len(tld)
+		}
+		if !validLabel(label) || le == len(d) {
+			return n
+		}
+		i = le + 1
+	}
+}
+
+func validLabel(l string) bool {
+	if l == "" || len(l) > maxLabel || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		if class[l[i]]&clDomain == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if class[s[i]]&clAlpha == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *scanner) run() {
+	t := s.text
+	i := 0
+	for i < len(t) {
+		if class[t[i]]&clTrigger == 0 {
+			i++
+			continue
+		}
+		limit := len(t)
+		if e, ok := s.nextEmail(i); ok {
+			if e.Start <= i {
+				s.add(e)
+				i = e.End
+				continue
+			}
+			limit = e.Start
+		}
+		c := t[i]
+		if i > 0 && isWord(t[i-1]) {
+			i++ // inside a word: "abc123", "a+7..."
+			continue
+		}
+		if i > 1 && t[i-1] == '.' && isDigit(t[i-2]) {
+			i++ // a decimal fraction
+			continue
+		}
+		switch {
+		case c == '@':
+			i++
+		case c == 'K' || c == 'k':
+			if m, ok := s.iban(i, limit); ok {
+				s.add(m)
+				i = m.End
+				continue
+			}
+			i++
+		case c == '+' && (i+1 >= limit || !isDigit(t[i+1])):
+			i++
+		default:
+			i = s.number(i, limit)
+		}
+	}
+}
+
+// iban matches a Kazakh IBAN starting at i, in electronic form or in groups
+// of four separated by single spaces.
+func (s *scanner) iban(i, limit int) (Match, bool) {
+	t := s.text
+	if i+1 >= limit || upper(t[i+1]) != 'Z' {
+		return Match{}, false
+	}
+	b, j, ok := kzIBANAt(t, i, limit)
+	if !ok || (j < len(t) && isWord(t[j])) || !kzIBANValid(b[:]) {
+		return Match{}, false
+	}
+	return Match{Kind: KindIBAN, Start: i, End: j}, true
+}
+
+// group is a run of digits t[start:end].
+type group struct{ start, end int }
+
+// maxGroups bounds the digit groups examined at once. A longer run is
+// examined in overlapping slices: windows starting in the first half of
+// the slice, then the run again from the middle group. A window holds at
+// most maxPANDigits groups, so it always fits in the slice.
+const maxGroups = 2 * 32
+
+// number examines the run of digit groups starting at i (a digit or a '+'
+// before one) and returns the index where scanning resumes.
+func (s *scanner) number(i, limit int) int {
+	t := s.text
+	plus := t[i] == '+'
+	j := i
+	if plus {
+		j++
+	}
+	groups := s.groups[:0]
+	ng := 0
+	truncated := false
+	for {
+		g := group{start: j}
+		for j < limit && isDigit(t[j]) {
+			j++
+		}
+		g.end = j
+		groups = append(groups, g)
+		ng++
+		// separators, then another group?
+		k := j
+		for k < limit && k-j < maxSepRun && isSep(t[k]) {
+			k++
+		}
+		if k == j || k >= limit || !isDigit(t[k]) {
+			break
+		}
+		if ng == maxGroups {
+			truncated = true
+			break
+		}
+		j = k
+	}
+	if truncated {
+		s.windows(groups, plus, maxGroups/2)
+		return max(groups[maxGroups/2].start, s.floor)
+	}
+	end := groups[ng-1].end
+	resume := end
+	// A last group glued to a word, or to a decimal fraction, is not a
+	// number of its own: drop it and skip the word.
+	if end < len(t) && (isWord(t[end]) || (t[end] == '.' && end+1 < len(t) && isDigit(t[end+1]))) {
+		ng--
+		for resume < len(t) && isWord(t[resume]) {
+			resume++
+		}
+	}
+	s.windows(groups[:ng], plus, ng)
+	return resume
+}
+
+// windows finds matches among consecutive digit groups, leftmost first and
+// longest first, for windows starting before group starts.
+func (s *scanner) windows(groups []group, plus bool, starts int) {
+	t := s.text
+	var buf [maxPANDigits]byte
+	for a := 0; a < starts; a++ {
+		if groups[a].start < s.floor {
+			continue
+		}
+		// The digits of the longest window from a, and where each group
+		// ends in them; every group holds at least one digit.
+		d, last := buf[:0], a-1
+		var ends [maxPANDigits]int
+		for b := a; b < len(groups) && len(d)+groups[b].end-groups[b].start <= maxPANDigits; b++ {
+			d = append(d, t[groups[b].start:groups[b].end]...)
+			ends[b-a] = len(d)
+			last = b
+		}
+		for b := last; b >= a; b-- {
+			n := ends[b-a]
+			if n < minRunDigits {
+				break
+			}
+			if m, ok := s.classify(groups[a:b+1], string(d[:n]), plus && a == 0); ok {
+				if b2 := s.panOverlap(groups, a, b); b2 > b {
+					m, b = Match{Kind: KindPAN, Start: m.Start, End: groups[b2].end}, b2
+				}
+				s.add(m)
+				a = b
+				break
+			}
+		}
+	}
+}
+
+// panOverlap returns the last group of the card numbers that start inside
+// the number found in groups[a:b+1] and reach past it, or b if there is
+// none. In "6 4111 1111 1111 1111" both "6 4111 1111 1111" and "4111 1111
+// 1111 1111" are Luhn-valid, and "874 4000 0566 5566 5556" holds a phone
+// number and a card number; either may be the real one, and masking the
+// first would show most of the other, so the match covers both, as a
+// KindPAN of which Redact keeps only the last four digits.
+func (s *scanner) panOverlap(groups []group, a, b int) int {
+	for extended := true; extended; {
+		extended = false
+		for a2 := a + 1; a2 <= b && !extended; a2++ {
+			n := 0
+			for b2 := a2; b2 < len(groups); b2++ {
+				n += groups[b2].end - groups[b2].start
+				if n > maxPANDigits {
+					break
+				}
+				if b2 > b && n >= minPANDigits && s.isPAN(groups[a2:b2+1]) {
+					a, b, extended = a2, b2, true
+				}
+			}
+		}
+	}
+	return b
+}
+
+// isPAN reports whether the groups hold a plausible card number.
+func (s *scanner) isPAN(gs []group) bool {
+	var buf [maxPANDigits]byte
+	d := buf[:0]
+	for _, g := range gs {
+		d = append(d, s.text[g.start:g.end]...)
+	}
+	return panPlausible(string(d)) && s.panSeparators(gs)
+}
+
+// classify decides what the digits d of groups gs are, if anything.
+func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
+	start, end := gs[0].start, gs[len(gs)-1].end
+	switch {
+	case len(d) == 11:
+		if kzPhoneDigits(d, plus) {
+			if plus {
+				start--
+			}
+			return Match{Kind: KindPhone, Start: start, End: end}, true
+		}
+	case len(d) == 12 && len(gs) == 1 && !plus:
+		if ValidIIN(d) {
+			return Match{Kind: KindIIN, Start: start, End: end}, true
+		}
+		if ValidBIN(d) {
+			return Match{Kind: KindBIN, Start: start, End: end}, true
+		}
+	case len(d) >= minPANDigits && !plus:
+		if panPlausible(d) && s.panSeparators(gs) {
+			return Match{Kind: KindPAN, Start: start, End: end}, true
+		}
+	}
+	return Match{}, false
+}
+
+// panSeparators reports whether the groups are separated by single spaces
+// or hyphens, as card numbers are printed.
+func (s *scanner) panSeparators(gs []group) bool {
+	for i := 1; i < len(gs); i++ {
+		if gs[i].start-gs[i-1].end != 1 || (s.text[gs[i-1].end] != ' ' && s.text[gs[i-1].end] != '-') {
+			return false
+		}
+	}
+	return true
+}

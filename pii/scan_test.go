@@ -1,0 +1,269 @@
+package pii
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// found is a match written as kind and text, for readable tables.
+type found struct {
+	Kind Kind
+	Text string
+}
+
+func scanFound(text string) []found {
+	var out []found
+	for _, m := range Scan(text) {
+		out = append(out, found{m.Kind, text[m.Start:m.End]})
+	}
+	return out
+}
+
+func TestScan(t *testing.T) {
+	tests := []struct {
+		text string
+		want []found
+	}{
+		{"", nil},
+		{"nothing here, just words and 42 numbers", nil},
+		{"mail alice@example.kz now", []found{{KindEmail, "alice@example.kz"}}},
+		{"<Ivan.Petrov+shop@Mail.Example.COM>.", []found{{KindEmail, "Ivan.Petrov+shop@Mail.Example.COM"}}},
+		{"end of sentence bob@example.kz.", []found{{KindEmail, "bob@example.kz"}}},
+		{"not mail: a@localhost, @example.kz, x@1.2.3.4, x@-bad.kz", nil},
+		{"two a@b.kz@c.kz", []found{{KindEmail, "a@b.kz"}}},
+		{"trailing label alice@example.kz.2 and bob@mail.example.kz..x", []found{{KindEmail, "alice@example.kz"}, {KindEmail, "bob@mail.example.kz"}}},
+		{"hyphens a@b.kz-.x c@d-e.example.kz- f@g.-h.kz", []found{{KindEmail, "a@b.kz"}, {KindEmail, "c@d-e.example.kz"}}},
+		{"labels x@" + strings.Repeat("a.", 126) + "1", nil},
+		{"labels x@" + strings.Repeat("ab.", 80) + "1", []found{{KindEmail, "x@" + strings.Repeat("ab.", 79) + "ab"}}},
+		{"logfmt user=alice@example.kz path=/u/bob@example.kz", []found{{KindEmail, "alice@example.kz"}, {KindEmail, "bob@example.kz"}}},
+		{"long " + strings.Repeat("x", 100) + "@example.kz", []found{{KindEmail, strings.Repeat("x", 64) + "@example.kz"}}},
+		{"digits in mail 87011234567@mail.kz", []found{{KindEmail, "87011234567@mail.kz"}}},
+		{"card 4111 1111 1111 1111 exp 12/29", []found{{KindPAN, "4111 1111 1111 1111"}}},
+		{"card 4111111111111111.", []found{{KindPAN, "4111111111111111"}}},
+		{"card 4111-1111-1111-1111", []found{{KindPAN, "4111-1111-1111-1111"}}},
+		{"amex 3782 822463 10005", []found{{KindPAN, "3782 822463 10005"}}},
+		{"paid 300 by 4111 1111 1111 1111", []found{{KindPAN, "4111 1111 1111 1111"}}},
+		{"bad luhn 4111 1111 1111 1112", nil},
+		{"hex ab4111111111111111cd and id_4111111111111111", nil},
+		{"float 0.4111111111111111 and 4111111111111111.5", nil},
+		{"phone +7 (701) 123-45-67, or 87011234567", []found{{KindPhone, "+7 (701) 123-45-67"}, {KindPhone, "87011234567"}}},
+		{"tel:+77011234567;", []found{{KindPhone, "+77011234567"}}},
+		{"russian +7 916 123 45 67", nil},
+		{"iin 860110300125 bin 050340000019", []found{{KindIIN, "860110300125"}, {KindBIN, "050340000019"}}},
+		{"bad iin 860110300126", nil},
+		{"iban KZ86125KZT5004100100 and KZ86 125K ZT50 0410 0100", []found{{KindIBAN, "KZ86125KZT5004100100"}, {KindIBAN, "KZ86 125K ZT50 0410 0100"}}},
+		{"glued XKZ86125KZT5004100100 KZ86125KZT5004100100X", nil},
+		{"bad iban KZ87125KZT5004100100", nil},
+		{"ИИН860110300125", []found{{KindIIN, "860110300125"}}},
+		{"ИИН:860110300125, тел.87011234567", []found{{KindIIN, "860110300125"}, {KindPhone, "87011234567"}}},
+		{"uuid 550e8400-e29b-41d4-a716-446655440000", nil},
+		{"ts 2024-11-26 12:30:00.123456789 1732612345123456789", nil},
+		{"mixed alice@example.kz 4111111111111111 +77011234567 860110300125 KZ86125KZT5004100100",
+			[]found{{KindEmail, "alice@example.kz"}, {KindPAN, "4111111111111111"}, {KindPhone, "+77011234567"}, {KindIIN, "860110300125"}, {KindIBAN, "KZ86125KZT5004100100"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			assert.Equal(t, tt.want, scanFound(tt.text))
+		})
+	}
+}
+
+func TestKindString(t *testing.T) {
+	for k, want := range map[Kind]string{KindEmail: "email", KindPAN: "pan", KindPhone: "phone", KindIIN: "iin", KindBIN: "bin", KindIBAN: "iban", 0: "unknown", 99: "unknown"} {
+		assert.Equal(t, want, k.String())
+	}
+	assert.Equal(t, CategoryPayment, KindPAN.Category())
+	assert.Equal(t, Category(""), Kind(0).Category())
+}
+
+// A very long run of digit groups is examined in slices; a card number at
+// any place in it is still found.
+func TestScanLongRun(t *testing.T) {
+	for _, pos := range []int{0, 20, 31, 32, 33, 63, 64, 100} {
+		parts := make([]string, 0, 130)
+		for range 128 {
+			parts = append(parts, "1")
+		}
+		parts[pos] = "4111111111111111"
+		text := strings.Join(parts, " ")
+		got := scanFound(text)
+		require.Contains(t, got, found{KindPAN, "4111111111111111"}, "pos %d", pos)
+	}
+}
+
+// checkMatches asserts the invariants every Scan result must hold.
+func checkMatches(t *testing.T, text string, ms []Match) {
+	t.Helper()
+	prev := 0
+	for _, m := range ms {
+		if m.Start < prev || m.End <= m.Start || m.End > len(text) {
+			t.Fatalf("bad match %+v after %d in %q", m, prev, text)
+		}
+		s := text[m.Start:m.End]
+		var ok bool
+		switch m.Kind {
+		case KindEmail:
+			ok = strings.Count(s, "@") == 1
+		case KindPAN:
+			ok = ValidPAN(s) || validPANUnion(s)
+		case KindPhone:
+			ok = ValidKZPhone(s)
+		case KindIIN:
+			ok = ValidIIN(s)
+		case KindBIN:
+			ok = ValidBIN(s)
+		case KindIBAN:
+			ok = ValidKZIBAN(s)
+		}
+		if !ok {
+			t.Fatalf("match %v %q does not validate", m.Kind, s)
+		}
+		prev = m.End
+	}
+}
+
+// validPANUnion reports whether s, split into digit groups, begins or ends
+// with a card number: a match that covers numbers overlapping one.
+func validPANUnion(s string) bool {
+	gs := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	for i := range gs {
+		if ValidPAN(strings.Join(gs[:i+1], " ")) || ValidPAN(strings.Join(gs[i:], " ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// A number just before a card number can make a shorter Luhn-valid number
+// with its first groups; the match then covers both, and Redact shows no
+// more than the last four digits, whichever the card was.
+func TestScanOverlappingPANs(t *testing.T) {
+	shown := func(r string) string { // the digits Redact left visible
+		return strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return c
+			}
+			return -1
+		}, r)
+	}
+	for _, pan := range []string{"4111 1111 1111 1111", "5500 0000 0000 0004", "4000 0566 5566 5556"} {
+		for p := range 1000 {
+			text := fmt.Sprint(p) + " " + pan
+			ms := Scan(text)
+			require.NotEmpty(t, ms, text)
+			checkMatches(t, text, ms)
+			red := Redact(text)
+			if len(ms) == 1 && ms[0].Start == 0 {
+				assert.LessOrEqual(t, len(shown(red)), 6+4, "%q → %q", text, red)
+			} else {
+				assert.Equal(t, fmt.Sprint(p)+" "+MaskPAN(pan), red)
+			}
+		}
+	}
+	assert.Equal(t, []found{{KindPAN, "6 4111 1111 1111 1111"}}, scanFound("6 4111 1111 1111 1111"))
+	assert.Equal(t, "* **** **** **** 1111", Redact("6 4111 1111 1111 1111"))
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{
+		"mixed alice@example.kz 4111111111111111 +77011234567 860110300125 KZ86125KZT5004100100",
+		"+7 (701) 123-45-67", "a@b.kz@c.kz", "4111 1111 1111 1111 1111", "KZ86 125K ZT50 0410 0100", "1 1 1 1 1 1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ms := Scan(text)
+		checkMatches(t, text, ms)
+		// Cutting at a delimiter never changes what is found.
+		if i := delimCut([]byte(text), 0); i > 0 {
+			left, right := Scan(text[:i]), Scan(text[i:])
+			for _, m := range right {
+				left = append(left, Match{m.Kind, m.Start + i, m.End + i})
+			}
+			if fmt.Sprint(left) != fmt.Sprint(ms) {
+				t.Fatalf("cut at %d changes matches of %q: %v vs %v", i, text, left, ms)
+			}
+		}
+		out := Redact(text)
+		if len(ms) == 0 && out != text {
+			t.Fatalf("redacted without a match: %q", text)
+		}
+		// The streaming redactor agrees with Redact however the text is split.
+		var sb strings.Builder
+		rw := NewRedactingWriter(&sb)
+		a, b := len(text)/3, 2*len(text)/3
+		for _, part := range []string{text[:a], text[a:b], text[b:]} {
+			if _, err := rw.Write([]byte(part)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if sb.String() != out {
+			t.Fatalf("stream %q != Redact %q", sb.String(), out)
+		}
+	})
+}
+
+// falsePositiveRate returns the share of random digit strings of length n,
+// standing alone, in which Scan finds anything.
+func falsePositiveRate(rng *rand.Rand, n, trials int) float64 {
+	buf := make([]byte, n)
+	hits := 0
+	for range trials {
+		for i := range buf {
+			buf[i] = byte('0' + rng.IntN(10))
+		}
+		if len(Scan(string(buf))) > 0 {
+			hits++
+		}
+	}
+	return float64(hits) / float64(trials)
+}
+
+// TestFalsePositiveRate measures how often a random digit string of each
+// length from 6 to 24 is reported. Lengths 11 to 19 are the ones a match
+// can have; without checksums every 13–19-digit string would be a "PAN".
+func TestFalsePositiveRate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const trials = 20000
+	total := 0.0
+	for n := 6; n <= 24; n++ {
+		r := falsePositiveRate(rng, n, trials)
+		total += r
+		t.Logf("random %2d-digit strings: %.4f%% reported", n, 100*r)
+		switch {
+		case n < 11 || n > 19:
+			assert.Zero(t, r, "length %d can never match", n)
+		case n == 11:
+			// phone: 8/7 then 6/7 has probability 2/10 * 2/10; no checksum exists
+			assert.InDelta(t, 0.04, r, 0.01, "length 11")
+		case n == 12:
+			assert.Less(t, r, 0.01, "length 12 (IIN/BIN checksum and date)")
+		default:
+			// Luhn (1/10) and a first digit of 2-6 (5/10)
+			assert.InDelta(t, 0.05, r, 0.01, "length %d", n)
+		}
+	}
+	t.Logf("mean over lengths 6-24: %.4f%%", 100*total/19)
+
+	// The regexp-only baseline, without checksums, reports them all.
+	hits := 0
+	buf := make([]byte, 16)
+	for range trials {
+		for i := range buf {
+			buf[i] = byte('0' + rng.IntN(10))
+		}
+		if baselineRE.MatchString(string(buf)) {
+			hits++
+		}
+	}
+	t.Logf("regexp baseline, random 16-digit strings: %.4f%% reported", 100*float64(hits)/trials)
+	assert.Equal(t, trials, hits)
+}

@@ -1,0 +1,261 @@
+package pii
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type sealUser struct {
+	ID         string
+	Name       string `pii:"name,encrypt"`
+	Email      string `pii:"email,encrypt,index=EmailIndex"`
+	EmailIndex string
+	Phone      string `pii:"phone,encrypt,index=PhoneIdx"`
+	PhoneIdx   string
+	IIN        string `pii:"iin"` // declared, not encrypted
+	Age        int
+	note       string `pii:"name,encrypt"` // unexported: skipped
+}
+
+func TestSealOpen(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := sealUser{ID: "42", Name: "Aliya", Email: " Aliya@Example.KZ", Phone: "8 (701) 234-56-78", IIN: "900101300123", Age: 30, note: "n"}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	assert.True(t, IsToken(u.Name))
+	assert.True(t, IsToken(u.Email))
+	assert.True(t, IsToken(u.Phone))
+	assert.Equal(t, "900101300123", u.IIN)
+	assert.Equal(t, "n", u.note)
+
+	idx, err := enc.BlindIndex("sealUser.EmailIndex", "aliya@example.kz")
+	require.NoError(t, err)
+	assert.Equal(t, idx, u.EmailIndex, "the host can query with BlindIndex")
+	pidx, err := enc.BlindIndex("sealUser.PhoneIdx", "+77012345678")
+	require.NoError(t, err)
+	assert.Equal(t, pidx, u.PhoneIdx)
+
+	sealed := u
+	require.NoError(t, enc.Seal(&u, u.ID), "Seal is idempotent")
+	assert.Equal(t, sealed, u)
+
+	require.NoError(t, enc.Open(&u, u.ID))
+	assert.Equal(t, "Aliya", u.Name)
+	assert.Equal(t, " Aliya@Example.KZ", u.Email)
+	assert.Equal(t, "8 (701) 234-56-78", u.Phone)
+	assert.Equal(t, sealed.EmailIndex, u.EmailIndex)
+
+	// A row pasted under another id, or a column into another column, fails
+	// and leaves the struct untouched.
+	moved := sealed
+	err = enc.Open(&moved, "43")
+	assert.ErrorIs(t, err, ErrDecrypt)
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Name", fe.Field)
+	assert.Equal(t, sealed, moved)
+
+	swapped := sealed
+	swapped.Name, swapped.Email = sealed.Email, sealed.Name
+	assert.ErrorIs(t, enc.Open(&swapped, "42"), ErrDecrypt)
+}
+
+func TestSealEmptyFields(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := sealUser{ID: "1", Name: "A"}
+	require.NoError(t, enc.Seal(&u, "1"))
+	assert.Empty(t, u.Email)
+	assert.Empty(t, u.EmailIndex)
+	require.NoError(t, enc.Open(&u, "1"))
+	assert.Equal(t, "A", u.Name)
+}
+
+func TestSealBadTargets(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	var nilUser *sealUser
+	n := 3
+	for name, target := range map[string]any{
+		"nil":             nil,
+		"nil pointer":     nilUser,
+		"non-pointer":     sealUser{},
+		"pointer to int":  &n,
+		"pointer pointer": new(*sealUser),
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorIs(t, enc.Seal(target, "1"), ErrInvalidTarget)
+			assert.ErrorIs(t, enc.Open(target, "1"), ErrInvalidTarget)
+		})
+	}
+	assert.Error(t, enc.Seal(&sealUser{}, ""), "empty record id")
+}
+
+func TestSealBadPlans(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	for name, target := range map[string]any{
+		"bad tag": &struct {
+			A string `pii:"nonsense,encrypt"`
+		}{A: "x"},
+		"non-string": &struct {
+			A int `pii:"name,encrypt"`
+		}{},
+		"missing index": &struct {
+			A string `pii:"email,index=Nope"`
+		}{},
+		"int index": &struct {
+			A string `pii:"email,index=B"`
+			B int
+		}{},
+		"self index": &struct {
+			A string `pii:"email,index=A"`
+		}{},
+		"encrypted index": &struct {
+			A string `pii:"email,encrypt,index=B"`
+			B string `pii:"email,encrypt"`
+		}{},
+		"name not category": &struct {
+			A    string `pii:"email,index=Hash"`
+			Hash string
+		}{},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := enc.Seal(target, "1")
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe, "%v", err)
+			assert.Equal(t, "A", fe.Field)
+		})
+	}
+}
+
+func TestSealConfiguredIndex(t *testing.T) {
+	type account struct {
+		Mail string `pii:"email,encrypt,index=Hash"`
+		Hash string
+	}
+	_, enc := newTestEncryptor(t, WithBlindIndex("account.Hash", IndexConfig{Category: CategoryEmail, Bits: 16}))
+	a := account{Mail: "A@B.KZ"}
+	require.NoError(t, enc.Seal(&a, "7"))
+	assert.Len(t, a.Hash, 4)
+	want, err := enc.BlindIndex("account.Hash", "a@b.kz")
+	require.NoError(t, err)
+	assert.Equal(t, want, a.Hash)
+
+	_, wrong := newTestEncryptor(t, WithBlindIndex("account.Hash", IndexConfig{Category: CategoryPhone}))
+	assert.Error(t, wrong.Seal(&account{Mail: "x"}, "7"), "category mismatch")
+}
+
+func TestSealForForget(t *testing.T) {
+	ctx := context.Background()
+	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	u := sealUser{ID: "9", Name: "Dana", Email: "d@x.kz"}
+	require.NoError(t, enc.SealFor(ctx, &u, "user-9", u.ID))
+	backup := u
+	assert.ErrorIs(t, enc.Open(&backup, "9"), ErrDecrypt, "subject tokens need OpenFor")
+	require.NoError(t, enc.OpenFor(ctx, &u, "user-9", u.ID))
+	assert.Equal(t, "Dana", u.Name)
+
+	require.NoError(t, enc.Forget(ctx, "user-9"))
+	err := enc.OpenFor(ctx, &backup, "user-9", "9")
+	assert.True(t, errors.Is(err, ErrErased), "%v", err)
+}
+
+func TestSealConcurrentPlans(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	done := make(chan error, 8)
+	for range 8 {
+		go func() {
+			u := sealUser{Name: "x", Email: "y@z.kz"}
+			if err := enc.Seal(&u, "1"); err != nil {
+				done <- err
+				return
+			}
+			done <- enc.Open(&u, "1")
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-done)
+	}
+}
+
+func TestSealErrorLeavesStructUnchanged(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := sealUser{Name: "Aliya", Email: string(make([]byte, MaxPlaintext+1))}
+	before := u
+	err := enc.Seal(&u, "1")
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Email", fe.Field)
+	assert.Equal(t, before.Name, u.Name)
+	assert.Empty(t, u.EmailIndex)
+}
+
+func TestSealRejectsForgedTokens(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := sealUser{Name: "pii1.not-really-a-token", Email: "a@b.kz"}
+	err := enc.Seal(&u, "1")
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Name", fe.Field)
+	assert.ErrorIs(t, err, ErrDecrypt)
+	assert.Equal(t, "a@b.kz", u.Email, "unchanged on error")
+
+	// A token of another record is not "already sealed" either.
+	other := sealUser{Name: "Aliya"}
+	require.NoError(t, enc.Seal(&other, "2"))
+	pasted := sealUser{Name: other.Name}
+	assert.ErrorIs(t, enc.Seal(&pasted, "1"), ErrDecrypt)
+
+	// Index-only fields are plaintext whatever they look like.
+	type tagged struct {
+		Email      string `pii:"email,index=EmailIndex"`
+		EmailIndex string
+	}
+	v := tagged{Email: "pii1.x"}
+	require.NoError(t, enc.Seal(&v, "1"))
+	assert.NotEmpty(t, v.EmailIndex)
+}
+
+// The per-field subkey cache follows the keyring: rotation, disabling and
+// the minimum decryption version apply to Seal and Open at once.
+func TestSealFollowsKeyringChanges(t *testing.T) {
+	kr, enc := newTestEncryptor(t)
+	keyOf := func(tok string) uint32 {
+		raw, err := tokenEncoding.DecodeString(tok[len(tokenPrefix):])
+		require.NoError(t, err)
+		return binary.BigEndian.Uint32(raw[1:5])
+	}
+	u1 := sealUser{Name: "Aliya"}
+	require.NoError(t, enc.Seal(&u1, "1"))
+	assert.Equal(t, uint32(1), keyOf(u1.Name))
+
+	_, err := kr.Rotate()
+	require.NoError(t, err)
+	u2 := sealUser{Name: "Bolat"}
+	require.NoError(t, enc.Seal(&u2, "2"))
+	assert.Equal(t, uint32(2), keyOf(u2.Name), "Seal uses the new primary at once")
+
+	o1, o2 := u1, u2
+	require.NoError(t, enc.Open(&o1, "1"))
+	require.NoError(t, enc.Open(&o2, "2"))
+	assert.Equal(t, "Aliya", o1.Name)
+	assert.Equal(t, "Bolat", o2.Name)
+
+	require.NoError(t, kr.SetState(1, KeyDisabled))
+	o1 = u1
+	assert.ErrorIs(t, enc.Open(&o1, "1"), ErrUnknownKey)
+	assert.ErrorIs(t, enc.Seal(&o1, "1"), ErrUnknownKey, "a sealed field must still authenticate")
+
+	_, err = kr.Rotate()
+	require.NoError(t, err)
+	require.NoError(t, kr.SetIndexKey(3))
+	require.NoError(t, kr.SetMinDecryptVersion(3))
+	o2 = u2
+	assert.ErrorIs(t, enc.Open(&o2, "2"), ErrUnknownKey, "below the minimum decryption version, though cached")
+	require.NoError(t, kr.SetMinDecryptVersion(2))
+	o2 = u2
+	require.NoError(t, enc.Open(&o2, "2"))
+	assert.Equal(t, "Bolat", o2.Name)
+}

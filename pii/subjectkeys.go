@@ -1,0 +1,295 @@
+package pii
+
+import (
+	"context"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// SubjectKeyStore keeps one wrapped data key per data subject (a user id).
+// The wrapped key is a keyring token: the store never sees a usable key, and
+// a copy of the store is useless without the keyring. Implementations must
+// be safe for concurrent use. MemorySubjectKeyStore and SQLSubjectKeyStore
+// are provided.
+type SubjectKeyStore interface {
+	// Get returns subject's wrapped key. It returns ErrErased after Forget
+	// and an error wrapping ErrUnknownKey when subject has no key yet.
+	Get(ctx context.Context, subject string) (wrapped string, err error)
+	// Create stores wrapped as subject's key unless the subject already has
+	// one, and returns the key stored after the call (the earlier one if
+	// another writer won the race). It returns ErrErased after Forget: an
+	// erased subject id is never given a new key.
+	Create(ctx context.Context, subject, wrapped string) (string, error)
+	// Replace swaps subject's wrapped key from old to new (a re-wrap under a
+	// newer keyring key); it fails with ErrErased after Forget and with
+	// ErrDecrypt when the stored key is no longer old.
+	Replace(ctx context.Context, subject, old, new string) error
+	// Forget destroys subject's key and keeps a tombstone, so that later
+	// calls return ErrErased. It is idempotent, and succeeds for a subject
+	// that never had a key.
+	Forget(ctx context.Context, subject string) error
+}
+
+// MaxSubjectLen bounds subject ids, in bytes.
+const MaxSubjectLen = 256
+
+func checkSubject(subject string) error {
+	if subject == "" || len(subject) > MaxSubjectLen {
+		return fmt.Errorf("pii: subject id must be 1 to %d bytes", MaxSubjectLen)
+	}
+	return nil
+}
+
+// MemorySubjectKeyStore is an in-memory SubjectKeyStore for tests and
+// single-process tools. Forget drops the wrapped key from the map; the Go
+// runtime gives no guarantee that the freed memory is overwritten.
+type MemorySubjectKeyStore struct {
+	mu     sync.Mutex
+	keys   map[string]string
+	erased map[string]bool
+}
+
+// NewMemorySubjectKeyStore returns an empty store.
+func NewMemorySubjectKeyStore() *MemorySubjectKeyStore {
+	return &MemorySubjectKeyStore{keys: map[string]string{}, erased: map[string]bool{}}
+}
+
+// Get implements SubjectKeyStore.
+func (m *MemorySubjectKeyStore) Get(ctx context.Context, subject string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.erased[subject] {
+		return "", ErrErased
+	}
+	w, ok := m.keys[subject]
+	if !ok {
+		return "", errNoSubjectKey
+	}
+	return w, nil
+}
+
+var errNoSubjectKey = fmt.Errorf("%w: subject has no data key", ErrUnknownKey)
+
+// Create implements SubjectKeyStore.
+func (m *MemorySubjectKeyStore) Create(ctx context.Context, subject, wrapped string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.erased[subject] {
+		return "", ErrErased
+	}
+	if w, ok := m.keys[subject]; ok {
+		return w, nil
+	}
+	m.keys[subject] = wrapped
+	return wrapped, nil
+}
+
+// Replace implements SubjectKeyStore.
+func (m *MemorySubjectKeyStore) Replace(ctx context.Context, subject, old, new string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.erased[subject] {
+		return ErrErased
+	}
+	if m.keys[subject] != old {
+		return errReplaced
+	}
+	m.keys[subject] = new
+	return nil
+}
+
+var errReplaced = &TokenError{Reason: "subject key changed concurrently"}
+
+// Forget implements SubjectKeyStore.
+func (m *MemorySubjectKeyStore) Forget(ctx context.Context, subject string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.keys, subject)
+	m.erased[subject] = true
+	return nil
+}
+
+// subjectKeyContext is the context under which data keys are wrapped; the
+// subject id is bound as the last element.
+const subjectKeyContext = "pii subject data key"
+
+// subjectKey returns subject's data key as an HKDF pseudorandom key,
+// creating the data key on first use when create is set.
+func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool) ([]byte, error) {
+	if e.subjects == nil {
+		return nil, ErrNoSubjectStore
+	}
+	if err := checkSubject(subject); err != nil {
+		return nil, err
+	}
+	wrapped, err := e.subjects.Get(ctx, subject)
+	missing := errors.Is(err, ErrUnknownKey) && !errors.Is(err, ErrErased)
+	if missing && !create {
+		return nil, errNoSubjectKey
+	}
+	if missing {
+		dek := make([]byte, KeySize)
+		rand.Read(dek)
+		w, werr := encryptToken(e, kindWrap, nil, dek, []string{subjectKeyContext, subject})
+		clear(dek)
+		if werr != nil {
+			return nil, werr
+		}
+		wrapped, err = e.subjects.Create(ctx, subject, w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := getScratch()
+	defer putScratch(s)
+	dek, err := e.decryptKeyring(s, kindWrap, wrapped, []string{subjectKeyContext, subject})
+	if err != nil {
+		return nil, fmt.Errorf("pii: unwrapping subject data key: %w", err)
+	}
+	if len(dek) != KeySize {
+		return nil, &TokenError{Reason: "subject data key has the wrong size"}
+	}
+	return hkdf.Extract(sha256.New, dek, []byte(hkdfSalt))
+}
+
+// subjectAEAD derives the subkey of one purpose from a subject's key.
+func subjectAEAD(prk []byte, purpose []byte) (cipher.AEAD, error) {
+	key, err := hkdf.Expand(sha256.New, prk, string(purpose), KeySize)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key)
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	return aead.(cipher.AEAD), nil
+}
+
+// EncryptFor encrypts plaintext under subject's data key, creating the key
+// on first use, and returns a token that Forget(ctx, subject) makes
+// permanently undecryptable, wherever copies of it are kept. The context
+// is used as in EncryptString; the subject is authenticated too.
+func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, context ...string) (string, error) {
+	prk, err := e.subjectKey(ctx, subject, true)
+	if err != nil {
+		return "", err
+	}
+	defer clear(prk)
+	return e.encryptSubject(prk, subject, plaintext, context)
+}
+
+func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, context []string) (string, error) {
+	s := getScratch()
+	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	aead, err := subjectAEAD(prk, s.purpose)
+	putScratch(s)
+	if err != nil {
+		return "", err
+	}
+	return encryptTokenSubject(e, kindSubject, 0, aead, []byte(subject), plaintext, context)
+}
+
+// DecryptFor decrypts a token written by EncryptFor for subject. After
+// Forget it fails with ErrErased. It also decrypts keyring tokens (from
+// EncryptString) and, in migration mode, legacy plaintext, but only while
+// subject is not erased, which eases a move to subject tokens.
+func (e *Encryptor) DecryptFor(ctx context.Context, subject, token string, context ...string) (string, error) {
+	prk, err := e.subjectKey(ctx, subject, false)
+	if err != nil && err != errNoSubjectKey {
+		return "", err
+	}
+	defer clear(prk)
+	return e.decryptSubject(prk, subject, token, context)
+}
+
+func (e *Encryptor) decryptSubject(prk []byte, subject, token string, context []string) (string, error) {
+	if !IsToken(token) {
+		return e.legacyValue(token)
+	}
+	s := getScratch()
+	defer putScratch(s)
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return "", err
+	}
+	if t.kind == kindKeyring {
+		pt, err := e.openKeyring(s, kindKeyring, t, context, t.ciphertext[:0])
+		if err != nil {
+			return "", err
+		}
+		return string(pt), nil
+	}
+	if prk == nil {
+		return "", errNoSubjectKey
+	}
+	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	aead, err := subjectAEAD(prk, s.purpose)
+	if err != nil {
+		return "", err
+	}
+	pt, err := openToken(s, aead, t, []byte(subject), context, t.ciphertext[:0])
+	if err != nil {
+		return "", err
+	}
+	return string(pt), nil
+}
+
+// Forget erases subject (clause 7.1): its data key is destroyed in the
+// store, and every token written for it by EncryptFor or SealFor, including
+// copies in replicas, exports and backups of the data, fails from then on
+// with ErrErased. The host must also delete the subject's blind-index values
+// and any plaintext it keeps elsewhere; see the package documentation.
+func (e *Encryptor) Forget(ctx context.Context, subject string) error {
+	if e.subjects == nil {
+		return ErrNoSubjectStore
+	}
+	if err := checkSubject(subject); err != nil {
+		return err
+	}
+	return e.subjects.Forget(ctx, subject)
+}
+
+// RewrapSubjectKey re-wraps subject's data key under the keyring's primary
+// key, so that the older keyring key can later be destroyed. The data key
+// itself, and so every token of the subject, is unchanged.
+func (e *Encryptor) RewrapSubjectKey(ctx context.Context, subject string) error {
+	if e.subjects == nil {
+		return ErrNoSubjectStore
+	}
+	if err := checkSubject(subject); err != nil {
+		return err
+	}
+	wrapped, err := e.subjects.Get(ctx, subject)
+	if err != nil {
+		return err
+	}
+	if !IsToken(wrapped) {
+		return &TokenError{Reason: "stored subject key is not a token"}
+	}
+	rewrapped, err := e.reencrypt(kindWrap, wrapped, []string{subjectKeyContext, subject})
+	if err != nil {
+		return fmt.Errorf("pii: re-wrapping subject data key: %w", err)
+	}
+	if rewrapped == wrapped {
+		return nil
+	}
+	return e.subjects.Replace(ctx, subject, wrapped, rewrapped)
+}

@@ -1,0 +1,286 @@
+package pii
+
+import "strings"
+
+// IIN and BIN: Kazakhstan's 12-digit individual and business identification
+// numbers (Government Decree No. 565 of 11 June 2003 on the national
+// registers of identification numbers). Both end in the same check digit:
+// the weighted sum of the first eleven digits with weights 1..11, mod 11; if
+// that is 10, the sum again with weights 3..11,1,2, mod 11; if that is 10 too
+// the number is never issued.
+var (
+	iinWeights1 = [11]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	iinWeights2 = [11]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2}
+)
+
+// iinCheckDigit returns the check digit of the 12-digit number d, or -1 if
+// no number with these first eleven digits is ever issued.
+func iinCheckDigit(d string) int {
+	s1, s2 := 0, 0
+	for i := range 11 {
+		v := int(d[i] - '0')
+		s1 += v * iinWeights1[i]
+		s2 += v * iinWeights2[i]
+	}
+	if c := s1 % 11; c != 10 {
+		return c
+	}
+	if c := s2 % 11; c != 10 {
+		return c
+	}
+	return -1
+}
+
+// allDigits reports whether s is non-empty and made of ASCII digits only.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func twoDigits(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
+// ValidIIN reports whether s is a well-formed individual identification
+// number: exactly 12 ASCII digits, YYMMDD a real date, the seventh digit
+// 1–6 (century and sex: 1/2 born 1800–1899, 3/4 1900–1999, 5/6 2000–2099)
+// or 0 (century not encoded), and a correct check digit. It does not say
+// whether the number was ever issued.
+func ValidIIN(s string) bool {
+	if len(s) != 12 || !allDigits(s) {
+		return false
+	}
+	year := -1 // unknown century: accept 29 February
+	switch s[6] {
+	case '1', '2':
+		year = 1800 + twoDigits(s[0:2])
+	case '3', '4':
+		year = 1900 + twoDigits(s[0:2])
+	case '5', '6':
+		year = 2000 + twoDigits(s[0:2])
+	case '0':
+	default:
+		return false
+	}
+	month, day := twoDigits(s[2:4]), twoDigits(s[4:6])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return false
+	}
+	return iinCheckDigit(s) == int(s[11]-'0')
+}
+
+// daysIn returns the number of days of month in year; year -1 means
+// unknown, for which February has 29.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year < 0 || (year%4 == 0 && (year%100 != 0 || year%400 == 0)) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// ValidBIN reports whether s is a well-formed business identification
+// number: 12 ASCII digits, YYMM the month of registration, the fifth digit
+// the legal person's type (4 resident, 5 non-resident, 6 joint individual
+// entrepreneurship), the sixth its division (0 head office, 1 branch,
+// 2 representative office, 3 peasant farm), and a correct check digit.
+func ValidBIN(s string) bool {
+	if len(s) != 12 || !allDigits(s) {
+		return false
+	}
+	if m := twoDigits(s[2:4]); m < 1 || m > 12 {
+		return false
+	}
+	if s[4] < '4' || s[4] > '6' || s[5] > '3' {
+		return false
+	}
+	return iinCheckDigit(s) == int(s[11]-'0')
+}
+
+// luhnValid reports whether the digit string d passes the Luhn check
+// (ISO/IEC 7812-1 annex B).
+func luhnValid(d string) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i] - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// PAN lengths per ISO/IEC 7812-1.
+const (
+	minPANDigits = 13
+	maxPANDigits = 19
+)
+
+// ValidPAN reports whether s is a plausible payment card number: 13 to 19
+// digits, optionally grouped by single spaces or hyphens, a major industry
+// identifier (first digit) of 2 to 6 as used by the card networks, and a
+// correct Luhn check digit.
+func ValidPAN(s string) bool {
+	var buf [64]byte
+	d, ok := digitsOf(buf[:0], s, panSeps, 1)
+	if !ok || len(d) < minPANDigits || len(d) > maxPANDigits {
+		return false
+	}
+	return panPlausible(string(d))
+}
+
+// panPlausible checks a bare digit string already of PAN length.
+func panPlausible(d string) bool {
+	return d[0] >= '2' && d[0] <= '6' && luhnValid(d)
+}
+
+// digitsOf appends the ASCII digits of s to dst. s must start and end with
+// a digit and have at most maxRun bytes from seps in a row between digits;
+// anything else, or more than 64 bytes, makes ok false.
+func digitsOf(dst []byte, s, seps string, maxRun int) ([]byte, bool) {
+	if s == "" || len(s) > 64 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		return dst, false
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			dst = append(dst, c)
+			run = 0
+		case run < maxRun && strings.IndexByte(seps, c) >= 0:
+			run++
+		default:
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// Separators between digit groups: single spaces or hyphens in a card
+// number; up to maxSepRun of spaces, hyphens and parentheses in a phone
+// number ("8 (701) 123-45-67").
+const (
+	panSeps   = " -"
+	phoneSeps = " -()"
+)
+
+// KZ IBAN: "KZ", two check digits, a 3-digit bank code and a 13-character
+// alphanumeric account number (ISO 13616, SWIFT IBAN registry).
+const kzIBANLen = 20
+
+// ValidKZIBAN reports whether s is a Kazakh IBAN with a correct ISO 13616
+// mod-97 check, in electronic form ("KZ86125KZT5004100100") or print form
+// (groups of four separated by single spaces). Letters may be in either case.
+func ValidKZIBAN(s string) bool {
+	b, end, ok := kzIBANAt(s, 0, len(s))
+	return ok && end == len(s) && kzIBANValid(b[:])
+}
+
+// kzIBANAt reads the 20 characters of an IBAN from s[i:limit], in
+// electronic form or with a single space between each group of four, and
+// upper-cases them. It returns the index after the last character read.
+func kzIBANAt(s string, i, limit int) (b [kzIBANLen]byte, end int, ok bool) {
+	n, spaces := 0, 0
+	for n < kzIBANLen && i < limit {
+		c := s[i]
+		if c == ' ' && n%4 == 0 && n > 0 && n/4 == spaces+1 && (n == 4 || spaces > 0) {
+			spaces++
+			i++
+			continue
+		}
+		if !isAlnum(c) {
+			break
+		}
+		b[n] = upper(c)
+		n++
+		i++
+	}
+	return b, i, n == kzIBANLen && (spaces == 0 || spaces == kzIBANLen/4-1)
+}
+
+// kzIBANValid checks 20 upper-cased alphanumeric bytes.
+func kzIBANValid(b []byte) bool {
+	if b[0] != 'K' || b[1] != 'Z' || !allDigits(string(b[2:7])) {
+		return false
+	}
+	return ibanMod97(b) == 1
+}
+
+// ibanMod97 computes the ISO 7064 MOD 97-10 remainder of an IBAN with its
+// first four characters moved to the end and letters replaced by 10..35.
+func ibanMod97(b []byte) int {
+	r := 0
+	add := func(c byte) {
+		if c >= 'A' {
+			v := int(c-'A') + 10
+			r = (r*100 + v) % 97
+		} else {
+			r = (r*10 + int(c-'0')) % 97
+		}
+	}
+	for _, c := range b[4:] {
+		add(c)
+	}
+	for _, c := range b[:4] {
+		add(c)
+	}
+	return r
+}
+
+func isAlnum(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// Kazakhstan numbers share country code 7 with Russia; the national
+// significant numbers of Kazakhstan begin with 6 or 7 (ITU-T E.164
+// assignment, Kazakh numbering plan), Russia's with 3, 4, 8 or 9.
+
+// ValidKZPhone reports whether s is a Kazakh telephone number written as
+// +7 followed by ten digits, or 8 or 7 followed by ten digits, the first of
+// which is 6 or 7. Single spaces or hyphens may separate digit groups and
+// the three-digit code may stand in parentheses: "+7 (701) 123-45-67",
+// "87011234567", "8 727 123 45 67".
+func ValidKZPhone(s string) bool {
+	plus := strings.HasPrefix(s, "+")
+	if plus {
+		s = s[1:]
+	}
+	var buf [64]byte
+	d, ok := digitsOf(buf[:0], s, phoneSeps, maxSepRun)
+	return ok && kzPhoneDigits(string(d), plus)
+}
+
+// kzPhoneDigits checks the bare digits of a phone number.
+func kzPhoneDigits(d string, plus bool) bool {
+	if len(d) != 11 || (d[1] != '6' && d[1] != '7') {
+		return false
+	}
+	if plus {
+		return d[0] == '7'
+	}
+	return d[0] == '7' || d[0] == '8'
+}

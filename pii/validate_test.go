@@ -1,0 +1,158 @@
+package pii
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// IINs: 061211600012 is the example of github.com/ZhymabekRoman/kz-iin-validator,
+// 901123300258 that of the idnumbers test suite (901123300255 its invalid
+// twin); the others were built with the Decree No. 565 algorithm, one of them
+// (860110300707) needing the second weighting pass. Prefix 86011030077
+// gives 10 in both passes, so no number starting with it is ever issued.
+func TestValidIIN(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"061211600012", true},
+		{"901123300258", true},
+		{"901123300255", false},
+		{"860110300125", true},
+		{"900501400008", true},
+		{"870301400002", true},
+		{"860110300707", true}, // second pass
+		{"000215501119", true}, // 15 Feb 2000
+		{"061211600013", false},
+		{"860110300126", false},
+		{"860110300770", false}, // never issued: both passes give 10
+		{"860110300771", false},
+		{"861310300125", false}, // month 13
+		{"860132300125", false}, // day 32
+		{"860110700125", false}, // century digit 7
+		{"86011030012", false},
+		{"8601103001250", false},
+		{"86011030012a", false},
+		{" 860110300125", false},
+		{"８６０１１０３００１２５", false}, // full-width digits
+		{"", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ValidIIN(tt.in), tt.in)
+	}
+}
+
+func TestValidIINLeapDay(t *testing.T) {
+	// 29 February: leap 2000 and 1996 yes, 1900 and 2001 no; unknown
+	// century (0) accepted.
+	for _, tt := range []struct {
+		prefix string
+		want   bool
+	}{
+		{"0002295", true}, {"9602293", true}, {"0002293", false}, {"0102295", false}, {"0102290", true},
+	} {
+		d := withCheckDigit(t, tt.prefix+"0001")
+		assert.Equal(t, tt.want, ValidIIN(d), d)
+	}
+}
+
+// withCheckDigit completes 11 digits with their IIN check digit, trying the
+// next serial numbers if the prefix is never issued.
+func withCheckDigit(t *testing.T, p string) string {
+	t.Helper()
+	for range 10 {
+		if c := iinCheckDigit(p + "0"); c >= 0 {
+			return p + string(rune('0'+c))
+		}
+		b := []byte(p)
+		b[10]++
+		p = string(b)
+	}
+	t.Fatalf("no check digit for %s", p)
+	return ""
+}
+
+// BINs of legal persons are public (the state register, bank details on
+// every invoice): Kaspi Bank, Halyk Bank and KazMunayGas, as published, and
+// the examples of the idnumbers and kaz-person-id test suites.
+func TestValidBIN(t *testing.T) {
+	for _, s := range []string{"971240001315", "940140000385", "020240000555", "990940003030", "950341000052", "050340000019", "121041001238"} {
+		assert.True(t, ValidBIN(s), s)
+		assert.False(t, ValidIIN(s), s)
+	}
+	assert.False(t, ValidBIN("990940003031"), "idnumbers' invalid example")
+	assert.False(t, ValidBIN("050340000018"), "check digit")
+	assert.False(t, ValidBIN("051340000019"), "month 13")
+	assert.False(t, ValidBIN(withCheckDigit(t, "05033000001")), "type 3")
+	assert.False(t, ValidBIN(withCheckDigit(t, "05034400001")), "division 4")
+	assert.False(t, ValidBIN("061211600012"), "an IIN")
+	assert.False(t, ValidBIN("05034000001"))
+}
+
+// Card numbers: the networks' published test PANs.
+func TestValidPAN(t *testing.T) {
+	valid := []string{
+		"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111",
+		"5500000000000004", "2223003122003222", "378282246310005", "3782 822463 10005",
+		"6011111111111117", "6200000000000005", "4222222222222", "4000056655665556",
+		"6759649826438453", "6250941006528599",
+	}
+	for _, s := range valid {
+		assert.True(t, ValidPAN(s), s)
+	}
+	invalid := []string{
+		"4111111111111112", "411111111111", "41111111111111111111", "1111111111111117",
+		"7111111111111117", "4111  1111 1111 1111", " 4111111111111111", "4111111111111111-",
+		"4111.1111.1111.1111", "4111 1111 1111 111a", "", "0000000000000000",
+	}
+	for _, s := range invalid {
+		assert.False(t, ValidPAN(s), s)
+	}
+}
+
+// IBANs: KZ86125KZT5004100100 is the example of the SWIFT IBAN registry,
+// KZ244350000012344567 and KZ563190000012344567 those of published IBAN
+// format tables and validator test suites.
+func TestValidKZIBAN(t *testing.T) {
+	valid := []string{"KZ86125KZT5004100100", "KZ86 125K ZT50 0410 0100", "kz86125kzt5004100100", "KZ75125KZT1001300335",
+		"KZ244350000012344567", "KZ563190000012344567"}
+	for _, s := range valid {
+		assert.True(t, ValidKZIBAN(s), s)
+	}
+	invalid := []string{
+		"KZ87125KZT5004100100", "KZ86125KZT5004100101", "KZ86125KZT500410010", "KZ86125KZT50041001000",
+		"KZ86 125KZT5004100100", "KZ86125KZT5004100100 ", "KZ86  125K ZT50 0410 0100", "GB82WEST12345698765432",
+		"KZ8612XKZT5004100100", "KZ86125KZT50041001-0", "", "KZ",
+	}
+	for _, s := range invalid {
+		assert.False(t, ValidKZIBAN(s), s)
+	}
+}
+
+func TestValidKZPhone(t *testing.T) {
+	valid := []string{
+		"+77011234567", "+7 701 123 45 67", "+7 (701) 123-45-67", "8 (701) 123-45-67",
+		"87011234567", "77011234567", "8 727 123 45 67", "+7-727-1234567", "8(7172)123456",
+		"+7 600 123 45 67",
+	}
+	for _, s := range valid {
+		assert.True(t, ValidKZPhone(s), s)
+	}
+	invalid := []string{
+		"+79161234567",  // Russia
+		"89161234567",   // Russia
+		"+87011234567",  // + with trunk prefix
+		"7011234567",    // no prefix
+		"+770112345678", // 12 digits
+		"+7 701 123 45 6",
+		"+7   701 123 45 67", // three separators
+		"+7 701 123 45 67 ",
+		"(+7) 701 123 45 67",
+		"+7.701.123.45.67",
+		"", "+",
+	}
+	for _, s := range invalid {
+		assert.False(t, ValidKZPhone(s), s)
+	}
+}
