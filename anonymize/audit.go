@@ -1,0 +1,448 @@
+package anonymize
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// This file holds secondary suppression and its audit.
+//
+// With margins, a table is a linear system: every margin cell equals the sum
+// of its children along each dimension where its key is Total. The same
+// equations, with the same coefficients, hold for Rows and for every
+// measure's sum (a cell is suppressed whole), so one structural audit covers
+// them all. Subjects is not part of the system: it is saturated at K and
+// not additive (see Cell.Subjects), so it carries no equation. A reader
+// knows the published cells (and knows that absent cells are zero), so the
+// suppressed values x_S satisfy A_S x_S = b, where A_S is the constraint
+// matrix restricted to the suppressed columns. A suppressed cell s is
+// determined exactly, by some combination of additions and subtractions of
+// published values, if and only if the unit vector e_s lies in the row space
+// of A_S (otherwise a null vector z of A_S with z_s != 0 moves x_s freely).
+//
+// The audit decides this exactly: it brings A_S to reduced row echelon form
+// over the rationals by fraction-free Gauss-Jordan elimination on sparse
+// integer rows (each row divided by the gcd of its entries), with every
+// product checked for overflow. Cell s is determined iff its column is a
+// pivot whose row has no other entry. Should an entry ever exceed 63 bits,
+// the audit fails with an error instead of guessing, and nothing is released.
+//
+// Secondary suppression is iterative: first, while a constraint holds exactly
+// one suppressed cell, suppress the smallest published cell of that
+// constraint; then run the audit and, for every determined cell, suppress the
+// smallest published cell sharing a constraint with it; repeat until the
+// audit finds nothing. "Smallest" is by rows, so that the cells lost are the
+// small ones. The method protects against exact derivation only: bounds a
+// reader may know (counts are non-negative) can still narrow a suppressed
+// value to an interval, which the LP-based protection of tau-ARGUS addresses
+// and this package does not.
+
+// errAuditOverflow reports an elimination whose coefficients left int64.
+var errAuditOverflow = errors.New("anonymize: audit coefficients overflow 63 bits")
+
+// system is the constraint structure of a table with margins.
+type system struct {
+	cons    [][]int32 // cons[i][0] is the parent (+1); the rest are children (-1)
+	ofCell  [][]int32 // constraints each cell takes part in
+	numCell int
+}
+
+// newSystem derives the constraints from the cells' keys. Every margin that
+// a cell implies must be present.
+func newSystem(keys [][]string) (*system, error) {
+	index := make(map[string]int32, len(keys))
+	for i, k := range keys {
+		index[joinKey(k)] = int32(i)
+	}
+	if len(index) != len(keys) {
+		return nil, fmt.Errorf("%w: duplicate cell keys", ErrDisclosive)
+	}
+	s := &system{numCell: len(keys), ofCell: make([][]int32, len(keys))}
+	type pd struct{ parent, dim int32 }
+	conOf := map[pd]int32{}
+	parentKey := make([]string, 0, MaxDimensions)
+	for i, k := range keys {
+		for d := range k {
+			if k[d] == Total {
+				continue
+			}
+			parentKey = append(parentKey[:0], k...)
+			parentKey[d] = Total
+			p, ok := index[joinKey(parentKey)]
+			if !ok {
+				return nil, fmt.Errorf("%w: a margin cell is missing", ErrDisclosive)
+			}
+			ci, ok := conOf[pd{p, int32(d)}]
+			if !ok {
+				ci = int32(len(s.cons))
+				conOf[pd{p, int32(d)}] = ci
+				s.cons = append(s.cons, []int32{p})
+				s.ofCell[p] = append(s.ofCell[p], ci)
+			}
+			s.cons[ci] = append(s.cons[ci], int32(i))
+			s.ofCell[i] = append(s.ofCell[i], ci)
+		}
+	}
+	return s, nil
+}
+
+// joinKey encodes a key unambiguously (length-prefixed components).
+func joinKey(k []string) string {
+	var b strings.Builder
+	for _, v := range k {
+		fmt.Fprintf(&b, "%d:%s", len(v), v)
+	}
+	return b.String()
+}
+
+// protect adds secondary suppressions to reasons until the audit passes.
+// size orders the candidates (smallest first).
+func (s *system) protect(reasons []Reason, size []int64) error {
+	smaller := func(a, b int32) bool {
+		return size[a] < size[b] || (size[a] == size[b] && a < b)
+	}
+	// smallestPublished returns the smallest published cell of constraint c,
+	// or -1.
+	smallestPublished := func(c int32) int32 {
+		best := int32(-1)
+		for _, x := range s.cons[c] {
+			if reasons[x] == NotSuppressed && (best < 0 || smaller(x, best)) {
+				best = x
+			}
+		}
+		return best
+	}
+	for {
+		// Cheap pass: a constraint with one suppressed cell gives it away.
+		for changed := true; changed; {
+			changed = false
+			for ci, con := range s.cons {
+				n := 0
+				for _, x := range con {
+					if reasons[x] != NotSuppressed {
+						n++
+					}
+				}
+				if n == 1 {
+					if x := smallestPublished(int32(ci)); x >= 0 {
+						reasons[x] = Secondary
+						changed = true
+					}
+				}
+			}
+		}
+		det, err := s.audit(reasons)
+		if err != nil {
+			return err
+		}
+		if len(det) == 0 {
+			return s.prune(reasons, size)
+		}
+		added := false
+		for _, d := range det {
+			best := int32(-1)
+			for _, c := range s.ofCell[d] {
+				if x := smallestPublished(c); x >= 0 && (best < 0 || smaller(x, best)) {
+					best = x
+				}
+			}
+			if best >= 0 && reasons[best] == NotSuppressed {
+				reasons[best] = Secondary
+				added = true
+			}
+		}
+		if !added {
+			// Every constraint of every determined cell is fully suppressed:
+			// widen to the smallest published cell next to any suppression.
+			best := int32(-1)
+			for c := range s.cons {
+				if x := smallestPublished(int32(c)); x >= 0 && (best < 0 || smaller(x, best)) {
+					best = x
+				}
+			}
+			if best < 0 {
+				return fmt.Errorf("%w: secondary suppression did not converge", ErrDisclosive)
+			}
+			reasons[best] = Secondary
+		}
+	}
+}
+
+// pruneLimit bounds the number of secondary suppressions prune tries to
+// lift: each try is one audit.
+const pruneLimit = 32
+
+// prune lifts secondary suppressions that turn out unnecessary, largest
+// cells first, keeping each lift only if the audit still passes. The greedy
+// loop of protect adds cells one constraint at a time and often hides more
+// than needed; pruning recovers many of them.
+func (s *system) prune(reasons []Reason, size []int64) error {
+	var sec []int32
+	for i, r := range reasons {
+		if r == Secondary {
+			sec = append(sec, int32(i))
+		}
+	}
+	if len(sec) > pruneLimit {
+		return nil
+	}
+	slices.SortFunc(sec, func(a, b int32) int {
+		if size[a] != size[b] {
+			return cmp.Compare(size[b], size[a])
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, c := range sec {
+		reasons[c] = NotSuppressed
+		det, err := s.audit(reasons)
+		if err != nil {
+			return err
+		}
+		if len(det) > 0 {
+			reasons[c] = Secondary
+		}
+	}
+	return nil
+}
+
+// audit returns the suppressed cells whose value the published cells
+// determine exactly, in increasing order.
+func (s *system) audit(reasons []Reason) ([]int32, error) {
+	var e eliminator
+	e.init()
+	for _, con := range s.cons {
+		var r row
+		for i, x := range con {
+			if reasons[x] == NotSuppressed {
+				continue
+			}
+			v := int64(-1)
+			if i == 0 {
+				v = 1
+			}
+			r.cols = append(r.cols, x)
+			r.vals = append(r.vals, v)
+		}
+		if len(r.cols) == 0 {
+			continue
+		}
+		r.sort()
+		if err := e.add(r); err != nil {
+			return nil, err
+		}
+	}
+	var det []int32
+	for col, p := range e.pivot {
+		if len(e.rows[p].cols) == 1 {
+			det = append(det, col)
+		}
+	}
+	slices.Sort(det)
+	return det, nil
+}
+
+// row is a sparse integer row, columns increasing, no zero values.
+type row struct {
+	cols []int32
+	vals []int64
+}
+
+func (r *row) sort() {
+	idx := make([]int, len(r.cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(r.cols[a]) - int(r.cols[b]) })
+	cols, vals := make([]int32, len(idx)), make([]int64, len(idx))
+	for i, j := range idx {
+		cols[i], vals[i] = r.cols[j], r.vals[j]
+	}
+	r.cols, r.vals = cols, vals
+}
+
+func (r *row) get(col int32) int64 {
+	if i, ok := slices.BinarySearch(r.cols, col); ok {
+		return r.vals[i]
+	}
+	return 0
+}
+
+// eliminator keeps a basis of the rows added so far in reduced row echelon
+// form: each basis row has a pivot column that no other basis row contains.
+type eliminator struct {
+	rows  []row
+	pivot map[int32]int32          // pivot column → basis row
+	occur map[int32]map[int32]bool // non-pivot column → basis rows containing it
+}
+
+func (e *eliminator) init() {
+	e.pivot = map[int32]int32{}
+	e.occur = map[int32]map[int32]bool{}
+}
+
+// add reduces r against the basis and, if anything is left, makes it a new
+// basis row and eliminates its pivot from the others.
+func (e *eliminator) add(r row) error {
+	for _, c := range slices.Clone(r.cols) {
+		p, ok := e.pivot[c]
+		if !ok {
+			continue
+		}
+		var err error
+		if r, err = combine(r, e.rows[p], c); err != nil {
+			return err
+		}
+	}
+	if len(r.cols) == 0 {
+		return nil
+	}
+	// Pivot on the column with fewest occurrences, to limit fill-in.
+	pc := r.cols[0]
+	for _, c := range r.cols[1:] {
+		if len(e.occur[c]) < len(e.occur[pc]) {
+			pc = c
+		}
+	}
+	id := int32(len(e.rows))
+	for q := range e.occur[pc] {
+		old := e.rows[q]
+		nr, err := combine(old, r, pc)
+		if err != nil {
+			return err
+		}
+		e.rows[q] = nr
+		e.reindex(q, old, nr)
+	}
+	delete(e.occur, pc)
+	e.rows = append(e.rows, r)
+	e.pivot[pc] = id
+	for _, c := range r.cols {
+		if c != pc {
+			e.mark(c, id)
+		}
+	}
+	return nil
+}
+
+func (e *eliminator) mark(c, q int32) {
+	m := e.occur[c]
+	if m == nil {
+		m = map[int32]bool{}
+		e.occur[c] = m
+	}
+	m[q] = true
+}
+
+// reindex updates the occurrence sets of basis row q (not its pivot).
+func (e *eliminator) reindex(q int32, old, nr row) {
+	for _, c := range old.cols {
+		if _, isPivot := e.pivot[c]; !isPivot {
+			delete(e.occur[c], q)
+		}
+	}
+	for _, c := range nr.cols {
+		if _, isPivot := e.pivot[c]; !isPivot {
+			e.mark(c, q)
+		}
+	}
+}
+
+// combine returns a*r - b*p, with a and b chosen so that column c cancels
+// (p[c] != 0), divided by the gcd of its entries and with a positive first
+// entry. Over the rationals it spans the same row space as r given p.
+func combine(r, p row, c int32) (row, error) {
+	rc, pc := r.get(c), p.get(c)
+	if rc == 0 {
+		return r, nil
+	}
+	g := gcd(abs(rc), abs(pc))
+	a, b := pc/g, rc/g
+	var out row
+	i, j := 0, 0
+	for i < len(r.cols) || j < len(p.cols) {
+		var col int32
+		var x, y int64
+		switch {
+		case j >= len(p.cols) || (i < len(r.cols) && r.cols[i] < p.cols[j]):
+			col, x = r.cols[i], r.vals[i]
+			i++
+		case i >= len(r.cols) || p.cols[j] < r.cols[i]:
+			col, y = p.cols[j], p.vals[j]
+			j++
+		default:
+			col, x, y = r.cols[i], r.vals[i], p.vals[j]
+			i++
+			j++
+		}
+		ax, ok1 := mul(a, x)
+		by, ok2 := mul(b, y)
+		v, ok3 := sub(ax, by)
+		if !ok1 || !ok2 || !ok3 {
+			return row{}, errAuditOverflow
+		}
+		if v != 0 {
+			out.cols = append(out.cols, col)
+			out.vals = append(out.vals, v)
+		}
+	}
+	normalize(&out)
+	return out, nil
+}
+
+func normalize(r *row) {
+	if len(r.vals) == 0 {
+		return
+	}
+	g := int64(0)
+	for _, v := range r.vals {
+		g = gcd(g, abs(v))
+	}
+	if r.vals[0] < 0 {
+		g = -g
+	}
+	for i := range r.vals {
+		r.vals[i] /= g
+	}
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// abs of a value that is never math.MinInt64 (mul and sub refuse it).
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// mul returns a*b and false when it leaves (-2^63, 2^63).
+func mul(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(abs(a)), uint64(abs(b)))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	v := int64(lo)
+	if (a < 0) != (b < 0) {
+		v = -v
+	}
+	return v, true
+}
+
+// sub returns a-b and false on overflow or math.MinInt64.
+func sub(a, b int64) (int64, bool) {
+	v := a - b
+	if (b > 0 && v > a) || (b < 0 && v < a) || v == math.MinInt64 {
+		return 0, false
+	}
+	return v, true
+}

@@ -1,0 +1,145 @@
+// Package anonymize publishes statistics about people without publishing
+// the people: k-anonymous aggregate tables for partners and advertisers that
+// survive differencing, from one process to the warehouse.
+//
+// # Clause and threat
+//
+// Clause 6.2 of the Rules: partners and advertisers receive only statistical
+// information based on anonymised data (bids and winners by region, age band
+// and month, with counts and sums of amounts). The toy version,
+// GROUP BY … HAVING COUNT(*) >= k, fails three ways, and this package
+// answers each:
+//
+//   - it counts rows, not people: one bidder with 40 bids passes k=5 alone.
+//     Here the threshold is on distinct subjects (Spec.Subject).
+//   - it publishes totals, so a hidden cell is the total minus the visible
+//     ones. Here secondary suppression hides more cells until an exact audit
+//     shows that no hidden cell is determined by the published cells and
+//     margins.
+//   - a sum dominated by one bidder is that bidder's amount, give or take.
+//     Here (n,k) and p% dominance rules apply per measure, and values can be
+//     clamped (contribution bounding).
+//
+// The practice followed is that of statistical disclosure control (tau-ARGUS,
+// R's sdcTable: threshold rule on contributors, (n,k) and p% dominance,
+// primary and secondary suppression), ARX (generalisation hierarchies and
+// k-anonymity checks) and Google's differential-privacy library
+// (contribution bounding). This package does not add noise: it is not
+// differential privacy, and says so to whoever asks.
+//
+// # Example
+//
+//	agg, err := anonymize.NewAggregator(anonymize.Spec[Bid]{
+//		Subject: func(b Bid) string { return b.UserID },
+//		Dimensions: []anonymize.Dimension[Bid]{
+//			{Name: "region", Key: func(b Bid) string { return b.Region }},
+//			{Name: "month", Key: func(b Bid) string { return anonymize.TruncateDate(b.At, anonymize.Month) }},
+//		},
+//		Measures: []anonymize.Measure[Bid]{{Name: "amount", Value: func(b Bid) float64 { return b.Amount },
+//			Bounds: &anonymize.Bounds{Min: 0, Max: 5e6}, Dominance: []anonymize.NK{{N: 1, K: 75}}, P: 10}},
+//		Margins: true,
+//	})
+//	for _, b := range bids { agg.Add(b) }
+//	table, err := agg.Release()        // suppressed cells carry no values
+//	err = anonymize.WriteCSV(w, table) // verifies again before writing
+//
+// # Counting, memory and merging
+//
+// Subjects are counted by fingerprint: the first 64 bits of
+// HMAC-SHA256(key, subject). A cell keeps at most K distinct fingerprints,
+// which is all the threshold needs, so memory is O(cells × K) and a
+// published cell reports Subjects = K meaning "K or more". A fingerprint
+// collision merges two subjects and can only lower a count. The key is
+// random per NewAggregator unless Spec.Key sets it; fingerprints therefore
+// link to no one outside the process. Merge needs identical keys: shards in
+// one process come from Fork, workers in other processes share Spec.Key (32
+// bytes from a secret store). Discard the key after the release.
+//
+// Add looks the row's cell up once, in a map keyed by a packed 64-bit key
+// of interned dimension-value ids (a dimension may therefore hold at most
+// 2^(64/dimensions)-1 distinct values: 2,097,151 for three); with margins
+// an interior cell remembers the indices of its 2^dimensions-1 margin cells
+// (4 bytes each), so margins cost no further lookup. The fingerprint, one
+// HMAC-SHA256 (Reset restores the pre-keyed state, so two SHA-256
+// compressions, a few hundred ns), is computed at most once per row and
+// only when one of the row's cells still holds fewer than K fingerprints: a
+// saturated cell ignores further subjects, so skipping the HMAC there gives
+// exactly the same state. On a large table almost every row therefore costs
+// no HMAC; a table of small cells pays one per row. A dominance rule needs
+// every row's fingerprint. On 10 million synthetic bids of a million
+// bidders (3 dimensions, 1 sum, K=5; TestLongTenMillionRows) on a shared
+// 2-core machine, the aggregator ran 4.2 M rows/s with a 1.5 MiB peak heap
+// against 1.0 M rows/s and 400 MiB for a naive map of subject sets per
+// cell; with margins 2.3 M rows/s and 2.8 MiB against 0.07 M rows/s and
+// 1.9 GiB.
+//
+// A dominance rule needs each subject's total in each cell, margins
+// included: with one, memory is O(distinct (cell, subject) pairs), that is
+// up to 2^dimensions entries per subject and cell it touches, and the
+// release sorts the contributions of every cell. That is the price of the
+// rule, and the reason it is opt-in per measure.
+//
+// Sums are exact: values are rounded to Measure.Decimals and summed in
+// 64-bit fixed point (overflow is an error), so Merge in any order and the
+// PostgreSQL push-down give exactly the same digits as one pass.
+//
+// MarshalBinary encodes an aggregator's partial state (fingerprints, counts,
+// sums; no subject, no key), authenticated with HMAC-SHA256 under a key
+// derived from the fingerprint key; UnmarshalBinary checks the tag, the key
+// id and a digest of the spec before parsing, and parses strictly.
+//
+// # Release
+//
+// Release applies, to every cell and margin: the threshold rule (fewer than
+// K distinct subjects), then the dominance rules of each measure, then
+// secondary suppression. The method is iterative with a final audit: while a
+// constraint (a margin and its children along one dimension) holds a single
+// suppressed cell, the smallest published cell of that constraint is
+// suppressed; then the audit brings the constraint matrix restricted to the
+// suppressed cells to reduced row echelon form, exactly, over the rationals
+// (fraction-free integer elimination, overflow-checked; it fails rather than
+// approximate), and a suppressed cell is derivable iff its unit vector lies
+// in the row space. Each derivable cell gets the smallest published cell
+// sharing a constraint with it suppressed, and the loop repeats until the
+// audit finds nothing; then, when there are at most 32 secondary
+// suppressions, each is lifted again, largest first, if the audit still
+// passes without it. The equations are the same for Rows and for every sum,
+// so one audit covers them all; Subjects, saturated at K and not additive,
+// is in no equation. Every suppressed cell says why: Threshold, Dominance
+// or Secondary. Without margins no cell is a sum of others and secondary
+// suppression is not needed.
+//
+// K defaults to 5. Statistical offices use 3 as the floor of the threshold
+// rule; 5 leaves a margin for partners who know some members of a cell (a
+// coalition of K-2 known bidders still leaves two unknown ones), for
+// differencing between tables released at different times, and matches
+// common practice for commercial statistics.
+//
+// # Other tools
+//
+// Verify checks a released table on its own (for CI); Aggregator.Verify
+// also checks it against the data, dominance included. CheckMicrodata checks
+// record-level data for k-anonymity and distinct l-diversity. NewBands,
+// AgeBands, AmountBands, TopCode, BottomCode, TruncateDate, NewHierarchy,
+// ReadHierarchy (CSV) and KazakhstanHierarchy (the 17 regions and 3 cities
+// of republican significance after the 2022 reform, with their centres and
+// larger cities, in Kazakh, Russian and English) generalise values. Pseudonymizer gives each
+// partner its own keyed pseudonyms. WriteCSV and WriteJSON write a table
+// with its metadata. Query and ReleaseSQL push the aggregation down to
+// PostgreSQL through database/sql and apply the same release.
+//
+// # Limits
+//
+//   - Protection is against exact derivation. Bounds a reader knows (counts
+//     and amounts are non-negative) can narrow a suppressed value to an
+//     interval; protection intervals need linear programming (tau-ARGUS's
+//     optimal and modular methods), which this package does not do.
+//   - Each release is protected alone. Two releases of overlapping tables
+//     (a month later, or with another dimension) can be differenced;
+//     publish fixed, nested tables, or audit them together.
+//   - Secondary suppression is heuristic, not optimal: it may hide more
+//     cells than a minimum-cost method would.
+//   - Table is a plain value: safe to share once released. Aggregator is not
+//     safe for concurrent use (one per goroutine, then Merge); Bands,
+//     Hierarchy, Pseudonymizer and Partner are.
+package anonymize

@@ -1,0 +1,234 @@
+package anonymize
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// ErrGeneralizer reports an invalid generaliser definition or a value a
+// hierarchy does not know.
+var ErrGeneralizer = errors.New("anonymize: invalid generaliser")
+
+// Bands maps numbers to labelled intervals [edge[i-1], edge[i]), with
+// bottom coding below the first edge and top coding from the last. It is
+// immutable and safe for concurrent use.
+type Bands struct {
+	edges  []float64
+	labels []string
+}
+
+// NewBands returns the bands cut at the given increasing, finite edges.
+// labels, if not nil, names the len(edges)+1 bands in order; by default
+// they read "<e0", "e0-e1", ..., ">=en" (for whole-number edges "18-24"
+// means [18, 25)).
+func NewBands(edges []float64, labels []string) (*Bands, error) {
+	if len(edges) == 0 {
+		return nil, fmt.Errorf("%w: no edges", ErrGeneralizer)
+	}
+	for i, e := range edges {
+		if !finite(e) || (i > 0 && e <= edges[i-1]) {
+			return nil, fmt.Errorf("%w: edges must be finite and increasing", ErrGeneralizer)
+		}
+	}
+	if labels == nil {
+		labels = defaultLabels(edges)
+	}
+	if len(labels) != len(edges)+1 {
+		return nil, fmt.Errorf("%w: %d labels for %d bands", ErrGeneralizer, len(labels), len(edges)+1)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if l == Total || seen[l] {
+			return nil, fmt.Errorf("%w: labels must be distinct and not %q", ErrGeneralizer, Total)
+		}
+		seen[l] = true
+	}
+	return &Bands{edges: slices.Clone(edges), labels: slices.Clone(labels)}, nil
+}
+
+func defaultLabels(edges []float64) []string {
+	whole := true
+	for _, e := range edges {
+		whole = whole && e == math.Trunc(e) && math.Abs(e) < 1e15
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	labels := []string{"<" + f(edges[0])}
+	for i := 1; i < len(edges); i++ {
+		hi := edges[i]
+		if whole {
+			hi--
+		}
+		labels = append(labels, f(edges[i-1])+"-"+f(hi))
+	}
+	return append(labels, ">="+f(edges[len(edges)-1]))
+}
+
+// Label returns the label of the band holding v. NaN falls in the lowest
+// band; check values before (Add refuses NaN measures, not dimensions).
+func (b *Bands) Label(v float64) string {
+	i, _ := slices.BinarySearchFunc(b.edges, v, func(e, v float64) int {
+		if e <= v {
+			return -1
+		}
+		return 1
+	})
+	return b.labels[i]
+}
+
+// Labels returns the labels of the bands in order.
+func (b *Bands) Labels() []string { return slices.Clone(b.labels) }
+
+func mustBands(edges []float64, labels []string) *Bands {
+	b, err := NewBands(edges, labels)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// AgeBands are the age bands of official statistics: under 18 (bottom
+// coded; minors should not be bidders at all), 18-24, 25-34, ... 55-64, and
+// 65+ (top coded, where the oldest ages are rare and identifying).
+var AgeBands = mustBands([]float64{18, 25, 35, 45, 55, 65}, nil)
+
+// AmountBands are bid amount bands in tenge, top coded at one million.
+var AmountBands = mustBands([]float64{1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000}, nil)
+
+// AgeBand returns the AgeBands label of an age in whole years.
+func AgeBand(age int) string { return AgeBands.Label(float64(age)) }
+
+// AgeAt returns the age in whole years on day at of a person born on birth.
+func AgeAt(birth, at time.Time) int {
+	y := at.Year() - birth.Year()
+	if at.Month() < birth.Month() || (at.Month() == birth.Month() && at.Day() < birth.Day()) {
+		y--
+	}
+	return y
+}
+
+// TopCode returns v, or max if v is larger: the few largest values, which
+// identify their owners, are pooled into one.
+func TopCode(v, max float64) float64 { return math.Min(v, max) }
+
+// BottomCode returns v, or min if v is smaller.
+func BottomCode(v, min float64) float64 { return math.Max(v, min) }
+
+// Period is a date truncation unit.
+type Period int
+
+// Periods for TruncateDate.
+const (
+	Month Period = iota
+	Quarter
+	Year
+)
+
+// TruncateDate returns the period holding t, in t's location: "2026-03"
+// (Month), "2026-Q1" (Quarter) or "2026" (Year).
+func TruncateDate(t time.Time, p Period) string {
+	switch p {
+	case Quarter:
+		return fmt.Sprintf("%04d-Q%d", t.Year(), (int(t.Month())+2)/3)
+	case Year:
+		return fmt.Sprintf("%04d", t.Year())
+	default:
+		return fmt.Sprintf("%04d-%02d", t.Year(), int(t.Month()))
+	}
+}
+
+// Hierarchy is a generalisation tree: every value has one parent, up to a
+// root. It is immutable and safe for concurrent use.
+type Hierarchy struct {
+	parent map[string]string
+	root   string
+}
+
+// NewHierarchy builds a hierarchy from a table whose every row is a path
+// from a leaf to the root, for example {"Semey", "Abai Region",
+// "Kazakhstan"}. Rows may have different lengths but must end at the same
+// root, and a value must have the same parent in every row.
+func NewHierarchy(rows [][]string) (*Hierarchy, error) {
+	h := &Hierarchy{parent: map[string]string{}}
+	for _, r := range rows {
+		if len(r) == 0 {
+			return nil, fmt.Errorf("%w: empty row", ErrGeneralizer)
+		}
+		if h.root == "" {
+			h.root = r[len(r)-1]
+		}
+		if r[len(r)-1] != h.root {
+			return nil, fmt.Errorf("%w: rows end at different roots", ErrGeneralizer)
+		}
+		for i, v := range r {
+			if v == "" || v == Total {
+				return nil, fmt.Errorf("%w: empty or reserved value", ErrGeneralizer)
+			}
+			want := ""
+			if i+1 < len(r) {
+				want = r[i+1]
+			}
+			if p, ok := h.parent[v]; ok && p != want {
+				return nil, fmt.Errorf("%w: value %q has two parents", ErrGeneralizer, v)
+			}
+			h.parent[v] = want
+		}
+	}
+	if h.root == "" {
+		return nil, fmt.Errorf("%w: no rows", ErrGeneralizer)
+	}
+	// Refuse cycles: every walk up must reach the root.
+	for v := range h.parent {
+		for n, x := 0, v; x != h.root; n++ {
+			if n > len(h.parent) || x == "" {
+				return nil, fmt.Errorf("%w: cycle", ErrGeneralizer)
+			}
+			x = h.parent[x]
+		}
+	}
+	return h, nil
+}
+
+// ReadHierarchy builds a hierarchy from CSV (RFC 4180), one path per
+// record from leaf to root as NewHierarchy takes them; records may have
+// different lengths, and lines starting with '#' are comments.
+func ReadHierarchy(r io.Reader) (*Hierarchy, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.Comment = '#'
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGeneralizer, err)
+	}
+	return NewHierarchy(rows)
+}
+
+// Generalize returns the ancestor of v the given number of levels up,
+// stopping at the root.
+func (h *Hierarchy) Generalize(v string, levels int) (string, error) {
+	if _, ok := h.parent[v]; !ok {
+		return "", fmt.Errorf("%w: unknown value", ErrGeneralizer)
+	}
+	for ; levels > 0 && v != h.root; levels-- {
+		v = h.parent[v]
+	}
+	return v, nil
+}
+
+// Path returns v and its ancestors up to the root.
+func (h *Hierarchy) Path(v string) ([]string, error) {
+	if _, ok := h.parent[v]; !ok {
+		return nil, fmt.Errorf("%w: unknown value", ErrGeneralizer)
+	}
+	p := []string{v}
+	for v != h.root {
+		v = h.parent[v]
+		p = append(p, v)
+	}
+	return p, nil
+}

@@ -1,0 +1,292 @@
+package anonymize
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Reason says why a cell is suppressed.
+type Reason uint8
+
+// Reasons of suppression.
+const (
+	// NotSuppressed is the reason of a published cell.
+	NotSuppressed Reason = iota
+	// Threshold: fewer than K distinct subjects.
+	Threshold
+	// Dominance: a measure's sum fails its (n,k) or p% rule.
+	Dominance
+	// Secondary: the cell is safe but suppressed so that no primary cell can
+	// be derived from the published cells and margins.
+	Secondary
+)
+
+func (r Reason) String() string {
+	switch r {
+	case NotSuppressed:
+		return "published"
+	case Threshold:
+		return "threshold"
+	case Dominance:
+		return "dominance"
+	case Secondary:
+		return "secondary"
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// Table is a released table. Suppressed cells carry their key and reason and
+// nothing else: Rows, Subjects and Sums are zero, so that no writer can leak
+// them.
+type Table struct {
+	K          int
+	Dimensions []string
+	Measures   []string
+	Cells      []Cell
+	// Margins is true when the table holds margin cells (key components
+	// equal to Total).
+	Margins bool
+	// Rules describes the dominance rules per measure, e.g.
+	// "amount: (1,75) p=10".
+	Rules []string
+	// ReleasedAt is the time of the release (UTC, seconds).
+	ReleasedAt time.Time
+}
+
+// Cell is one cell of a released table.
+type Cell struct {
+	// Key holds one value per dimension; Total in a margin.
+	Key []string
+	// Rows is the number of rows (for example bids).
+	Rows int
+	// Subjects is the number of distinct subjects, saturated at K: a
+	// published cell shows K when K or more subjects contribute. The exact
+	// count is not kept (memory O(cells×K)) and is not needed to publish.
+	// Unlike Rows and Sums it is not additive (a subject may fall in
+	// several cells, and the value is capped), so a margin's Subjects is
+	// not the total of its children's; it reveals nothing beyond "K or
+	// more" and takes no part in the margin equations that secondary
+	// suppression protects.
+	Subjects int
+	// Sums holds one sum per measure.
+	Sums       []float64
+	Suppressed bool
+	Reason     Reason
+}
+
+// Suppressed counts the suppressed cells of t by reason.
+func (t *Table) Suppressed() map[Reason]int {
+	n := map[Reason]int{}
+	for i := range t.Cells {
+		if t.Cells[i].Suppressed {
+			n[t.Cells[i].Reason]++
+		}
+	}
+	return n
+}
+
+// rawTable is the unprotected table that both the aggregator and the
+// PostgreSQL push-down produce, and that release protects.
+type rawTable struct {
+	k       int
+	dims    []string
+	shapes  []measureShape
+	margins bool
+	cells   []rawCell
+}
+
+type rawCell struct {
+	key      []string
+	rows     int64
+	subjects int     // saturated at k
+	sums     []int64 // fixed point
+	top      [][]int64
+}
+
+// Release protects the table and returns it: primary suppression of every
+// cell (margins included) with fewer than K distinct subjects or a sum that
+// fails its dominance rule, then secondary suppression, then an exact audit
+// that no suppressed cell can be derived from the published ones. It returns
+// the first error recorded by Add. Release does not change the aggregator.
+func (a *Aggregator[T]) Release() (*Table, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	return release(a.raw(), time.Now())
+}
+
+// raw exports the aggregator's cells.
+func (a *Aggregator[T]) raw() *rawTable {
+	nm := len(a.shapes)
+	rt := &rawTable{k: a.k, shapes: a.shapes, margins: a.spec.Margins, cells: make([]rawCell, len(a.cells))}
+	for _, d := range a.spec.Dimensions {
+		rt.dims = append(rt.dims, d.Name)
+	}
+	for c, key := range a.cells {
+		rc := rawCell{
+			key:      make([]string, len(rt.dims)),
+			rows:     a.rows[c],
+			subjects: int(a.nsub[c]),
+			sums:     slices.Clone(a.sums[c*nm : (c+1)*nm]),
+			top:      make([][]int64, nm),
+		}
+		for i := range rc.key {
+			if id := a.id(key, i); id == 0 {
+				rc.key[i] = Total
+			} else {
+				rc.key[i] = a.values[i][id-1]
+			}
+		}
+		rt.cells[c] = rc
+	}
+	for ck, i := range a.contrib {
+		vals := a.contribs[int(i)*nm : int(i+1)*nm]
+		for j, sh := range a.shapes {
+			if n := sh.top(); n > 0 {
+				rt.cells[ck.cell].top[j] = insertTop(rt.cells[ck.cell].top[j], vals[j], n)
+			}
+		}
+	}
+	return rt
+}
+
+// insertTop inserts v into top, kept in decreasing order and at most n long.
+func insertTop(top []int64, v int64, n int) []int64 {
+	i, _ := slices.BinarySearchFunc(top, v, func(a, b int64) int { return cmp.Compare(b, a) })
+	if i >= n {
+		return top
+	}
+	top = slices.Insert(top, i, v)
+	if len(top) > n {
+		top = top[:n]
+	}
+	return top
+}
+
+// compareKeys orders cells by their keys, component by component, with
+// Total after every value: a margin follows the cells it sums.
+func compareKeys(a, b []string) int {
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		switch {
+		case a[i] == Total:
+			return 1
+		case b[i] == Total:
+			return -1
+		}
+		return strings.Compare(a[i], b[i])
+	}
+	return 0
+}
+
+// dominated reports whether a sum with the given largest contributions
+// (decreasing, non-negative; a subject's contribution is the total of its
+// rows in the cell) fails one of the rules, as tau-ARGUS defines them:
+//
+//   - (n,k): the n largest contributions sum to more than k% of the total
+//     (x1+…+xn > k/100·X); a cell with n or fewer contributors fails;
+//   - p%: the total minus the two largest contributions, which is what the
+//     second-largest contributor does not know of the largest, is less
+//     than p% of the largest (X−x1−x2 < p/100·x1).
+//
+// Both sides are multiplied by 100 so that integer k and p compare exactly
+// (below 2^53).
+func dominated(sum int64, top []int64, sh measureShape) bool {
+	total := float64(sum)
+	for _, r := range sh.nk {
+		var s float64
+		for i := 0; i < r.N && i < len(top); i++ {
+			s += float64(top[i])
+		}
+		if s*100 > r.K*total {
+			return true
+		}
+	}
+	if sh.p > 0 && len(top) > 0 {
+		x1 := float64(top[0])
+		var x2 float64
+		if len(top) > 1 {
+			x2 = float64(top[1])
+		}
+		if (total-x1-x2)*100 < sh.p*x1 {
+			return true
+		}
+	}
+	return false
+}
+
+// release applies primary and secondary suppression to rt.
+func release(rt *rawTable, now time.Time) (*Table, error) {
+	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	reasons := make([]Reason, len(rt.cells))
+	for i := range rt.cells {
+		c := &rt.cells[i]
+		if c.subjects < rt.k {
+			reasons[i] = Threshold
+			continue
+		}
+		for j, sh := range rt.shapes {
+			if sh.top() > 0 && dominated(c.sums[j], c.top[j], sh) {
+				reasons[i] = Dominance
+				break
+			}
+		}
+	}
+	if rt.margins {
+		keys := make([][]string, len(rt.cells))
+		size := make([]int64, len(rt.cells))
+		for i := range rt.cells {
+			keys[i] = rt.cells[i].key
+			size[i] = rt.cells[i].rows
+		}
+		sys, err := newSystem(keys)
+		if err != nil {
+			return nil, err
+		}
+		if err := sys.protect(reasons, size); err != nil {
+			return nil, err
+		}
+	}
+	t := &Table{K: rt.k, Dimensions: rt.dims, Margins: rt.margins, ReleasedAt: now.UTC().Truncate(time.Second)}
+	for _, sh := range rt.shapes {
+		t.Measures = append(t.Measures, sh.name)
+		if r := sh.describe(); r != "" {
+			t.Rules = append(t.Rules, r)
+		}
+	}
+	t.Cells = make([]Cell, len(rt.cells))
+	for i := range rt.cells {
+		c := &rt.cells[i]
+		out := Cell{Key: c.key, Reason: reasons[i], Suppressed: reasons[i] != NotSuppressed}
+		if !out.Suppressed {
+			out.Rows = int(c.rows)
+			out.Subjects = c.subjects
+			out.Sums = make([]float64, len(c.sums))
+			for j, s := range c.sums {
+				out.Sums[j] = fromFixed(s, rt.shapes[j].decimals)
+			}
+		}
+		t.Cells[i] = out
+	}
+	return t, nil
+}
+
+// describe renders the measure's rules for the metadata of a table.
+func (ms measureShape) describe() string {
+	var parts []string
+	for _, r := range ms.nk {
+		parts = append(parts, fmt.Sprintf("(%d,%g)", r.N, r.K))
+	}
+	if ms.p > 0 {
+		parts = append(parts, fmt.Sprintf("p=%g", ms.p))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ms.name + ": " + strings.Join(parts, " ")
+}

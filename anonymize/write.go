@@ -1,0 +1,139 @@
+package anonymize
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Metadata is the header of a written table.
+type Metadata struct {
+	K          int            `json:"k"`
+	Margins    bool           `json:"margins"`
+	Dimensions []string       `json:"dimensions"`
+	Measures   []string       `json:"measures"`
+	Rules      []string       `json:"rules,omitempty"`
+	ReleasedAt time.Time      `json:"released_at"`
+	Cells      int            `json:"cells"`
+	Suppressed map[string]int `json:"suppressed"`
+	Method     string         `json:"method"`
+}
+
+const methodNote = "threshold on distinct subjects; dominance rules per measure; " +
+	"secondary suppression iterative with an exact rational audit of non-derivability"
+
+// Metadata returns the header written with t.
+func (t *Table) Metadata() Metadata {
+	m := Metadata{
+		K: t.K, Margins: t.Margins, Dimensions: t.Dimensions, Measures: t.Measures, Rules: t.Rules,
+		ReleasedAt: t.ReleasedAt, Cells: len(t.Cells), Method: methodNote,
+		Suppressed: map[string]int{Threshold.String(): 0, Dominance.String(): 0, Secondary.String(): 0},
+	}
+	for r, n := range t.Suppressed() {
+		m.Suppressed[r.String()] = n
+	}
+	return m
+}
+
+// WriteCSV writes t as CSV (RFC 4180): metadata lines starting with "#"
+// (read them back with csv.Reader.Comment = '#'), a header row, then one row
+// per cell with the dimension values, rows, subjects, one column per sum and
+// a status column ("published" or "suppressed:<reason>"); a suppressed
+// cell's value columns are empty. Dimension values that a spreadsheet would
+// take for a formula (leading = + - @ tab or CR) are prefixed with a quote.
+// WriteCSV runs Verify first and writes nothing if t fails it.
+func WriteCSV(w io.Writer, t *Table) error {
+	if err := Verify(t); err != nil {
+		return err
+	}
+	m := t.Metadata()
+	var b strings.Builder
+	fmt.Fprintf(&b, "# k=%d\n# margins=%v\n# released_at=%s\n# cells=%d\n", m.K, m.Margins, m.ReleasedAt.Format(time.RFC3339), m.Cells)
+	for _, r := range []Reason{Threshold, Dominance, Secondary} {
+		fmt.Fprintf(&b, "# suppressed_%s=%d\n", r, m.Suppressed[r.String()])
+	}
+	for _, r := range m.Rules {
+		fmt.Fprintf(&b, "# rule=%s\n", oneLine(r))
+	}
+	fmt.Fprintf(&b, "# method=%s\n", m.Method)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	header := append(append(neutralize(t.Dimensions), "rows", "subjects"), neutralize(t.Measures)...)
+	if err := cw.Write(append(header, "status")); err != nil {
+		return err
+	}
+	for _, c := range t.Cells {
+		rec := neutralize(c.Key)
+		if c.Suppressed {
+			for range 2 + len(t.Measures) {
+				rec = append(rec, "")
+			}
+			rec = append(rec, "suppressed:"+c.Reason.String())
+		} else {
+			rec = append(rec, strconv.Itoa(c.Rows), strconv.Itoa(c.Subjects))
+			for _, s := range c.Sums {
+				rec = append(rec, strconv.FormatFloat(s, 'f', -1, 64))
+			}
+			rec = append(rec, "published")
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
+
+// neutralize defuses spreadsheet formulas (CSV injection).
+func neutralize(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			v = "'" + v
+		}
+		out[i] = v
+	}
+	return out
+}
+
+type jsonCell struct {
+	Key      []string  `json:"key"`
+	Rows     *int      `json:"rows,omitempty"`
+	Subjects *int      `json:"subjects,omitempty"`
+	Sums     []float64 `json:"sums,omitempty"`
+	Status   string    `json:"status"`
+}
+
+// WriteJSON writes t as one JSON object {"metadata": ..., "cells": [...]};
+// a suppressed cell has only its key and status ("suppressed:<reason>").
+// WriteJSON runs Verify first and writes nothing if t fails it.
+func WriteJSON(w io.Writer, t *Table) error {
+	if err := Verify(t); err != nil {
+		return err
+	}
+	out := struct {
+		Metadata Metadata   `json:"metadata"`
+		Cells    []jsonCell `json:"cells"`
+	}{Metadata: t.Metadata(), Cells: make([]jsonCell, len(t.Cells))}
+	for i, c := range t.Cells {
+		jc := jsonCell{Key: c.Key, Status: "published"}
+		if c.Suppressed {
+			jc.Status = "suppressed:" + c.Reason.String()
+		} else {
+			rows, subjects := c.Rows, c.Subjects
+			jc.Rows, jc.Subjects, jc.Sums = &rows, &subjects, c.Sums
+		}
+		out.Cells[i] = jc
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
