@@ -1,0 +1,304 @@
+package consent
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// SchemaVersion names the receipt layout: the ISO/IEC TS 27560:2023 fields
+// (as named by the W3C DPV implementation guide, in snake case) plus the
+// Law 94-V Art. 8 block.
+const SchemaVersion = "iso-iec-ts-27560:2023+kz-94v-art8/1"
+
+// Receipt is a consent receipt for one (subject, purpose, recipient):
+// header, processing, parties and events of ISO/IEC TS 27560, and the
+// contents Law 94-V Art. 8 requires a consent to state.
+type Receipt struct {
+	// header
+	SchemaVersion  string    `json:"schema_version"`
+	ReceiptID      string    `json:"receipt_id"`
+	RecordID       string    `json:"record_id"` // the latest consent decision
+	PIIPrincipalID string    `json:"pii_principal_id"`
+	IssuedAt       time.Time `json:"issued_at"`
+	// processing
+	PrivacyNotice    ReceiptNotice    `json:"privacy_notice"`
+	Language         string           `json:"language"`
+	Purposes         []ReceiptPurpose `json:"purposes"`
+	PIIInformation   []string         `json:"pii_information"`
+	CollectionMethod Method           `json:"collection_method"`
+	StorageLocations []string         `json:"storage_locations"`
+	RetentionPeriod  string           `json:"retention_period"`
+	Jurisdiction     string           `json:"jurisdiction"`
+	WithdrawalMethod string           `json:"withdrawal_method"`
+	// parties
+	PIIControllers        []ReceiptParty `json:"pii_controllers"`
+	RecipientThirdParties []ReceiptParty `json:"recipient_third_parties"`
+	// events, oldest first
+	Events []ReceiptEvent `json:"events"`
+	// KZ holds the Law 94-V Art. 8 contents.
+	KZ Art8 `json:"kz_94v_art8"`
+}
+
+// ReceiptNotice identifies the notice shown.
+type ReceiptNotice struct {
+	Version     string    `json:"version"`
+	Language    string    `json:"language"`
+	SHA256      string    `json:"sha256"` // hex digest of the exact text shown
+	EffectiveAt time.Time `json:"effective_at"`
+	Material    bool      `json:"material"`
+}
+
+// ReceiptPurpose is one purpose of processing.
+type ReceiptPurpose struct {
+	Purpose     string `json:"purpose"`
+	Description Texts  `json:"description"`
+	LawfulBasis string `json:"lawful_basis"` // "consent"
+}
+
+// ReceiptParty is a controller or a recipient.
+type ReceiptParty struct {
+	PartyID      string `json:"party_id"`
+	PartyName    string `json:"party_name"`
+	PartyBIN     string `json:"party_bin,omitempty"`
+	PartyAddress string `json:"party_address,omitempty"`
+	PartyContact string `json:"party_contact,omitempty"`
+	PartyRole    string `json:"party_role"` // "controller" or "third_party"
+	// PartyType is "data_exporter" and "data_importer" for the two ends of a
+	// cross-border transfer, "recipient" otherwise.
+	PartyType string `json:"party_type"`
+	Country   string `json:"country,omitempty"`
+}
+
+// ReceiptEvent is one consent event.
+type ReceiptEvent struct {
+	EventID          string    `json:"event_id"`
+	EventTime        time.Time `json:"event_time"`
+	EventType        string    `json:"event_type"`                  // "explicit consent"
+	EventState       Kind      `json:"event_state"`                 // granted, refused, withdrawn, expired
+	ValidityDuration string    `json:"validity_duration,omitempty"` // ISO 8601, e.g. "PT3600S"
+	ValidUntil       time.Time `json:"valid_until,omitzero"`
+	EntityID         string    `json:"entity_id"` // who acted: the subject
+	CollectionMethod Method    `json:"collection_method"`
+	Evidence         string    `json:"evidence,omitempty"`
+	NoticeVersion    string    `json:"notice_version,omitempty"`
+	EventHash        Digest    `json:"event_hash"` // the record's chained hash
+}
+
+// Art8 lists what Law 94-V Art. 8 requires a consent to state.
+type Art8 struct {
+	Operator             string    `json:"operator"`
+	OperatorBIN          string    `json:"operator_bin"`
+	Subject              string    `json:"subject"`
+	Term                 string    `json:"term"` // "until withdrawn" or the end, RFC 3339
+	ValidUntil           time.Time `json:"valid_until,omitzero"`
+	ThirdPartyTransfer   bool      `json:"third_party_transfer"`
+	ThirdParties         []string  `json:"third_parties"`
+	CrossBorderTransfer  bool      `json:"cross_border_transfer"`
+	CrossBorderCountries []string  `json:"cross_border_countries"`
+	PublicDissemination  bool      `json:"public_dissemination"`
+	DataList             []string  `json:"data_list"`
+}
+
+// Receipt builds the receipt of the consent decision recordID of subject:
+// the record must be a grant, refusal, withdrawal or expiry, and the receipt
+// covers every decision event of its (purpose, recipient) pair.
+func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) (Receipt, error) {
+	if err := validSubject(subject); err != nil {
+		return Receipt{}, err
+	}
+	h, err := l.History(ctx, subject)
+	if err != nil {
+		return Receipt{}, err
+	}
+	i := slices.IndexFunc(h, func(r Record) bool { return r.ID == recordID })
+	if i < 0 || !h[i].Kind.decision() {
+		return Receipt{}, fmt.Errorf("%w: consent record", ErrNotFound)
+	}
+	s, err := l.store.Snapshot(ctx, subject, h[i].Purpose, h[i].Recipient)
+	if err != nil {
+		return Receipt{}, err
+	}
+	return l.buildReceipt(s, h[i].Purpose, h[i].Recipient)
+}
+
+// buildReceipt assembles the receipt of the pair's latest decision in s.
+func (l *Ledger) buildReceipt(s Snapshot, purpose, recipient string) (Receipt, error) {
+	if s.Purpose == nil || (recipient != "" && s.Recipient == nil) {
+		return Receipt{}, fmt.Errorf("%w: definition of a recorded pair is missing", ErrNotFound)
+	}
+	var events []ReceiptEvent
+	var last, given Record // the latest decision; the latest grant or refusal
+	for _, r := range s.History {
+		if !r.Kind.decision() || r.Purpose != purpose || r.Recipient != recipient {
+			continue
+		}
+		last = r
+		if r.Kind == KindGranted || r.Kind == KindRefused {
+			given = r
+		}
+		e := ReceiptEvent{
+			EventID: r.ID, EventTime: r.At, EventType: "explicit consent", EventState: r.Kind,
+			ValidUntil: r.ExpiresAt, EntityID: r.Subject, CollectionMethod: r.Method, Evidence: r.Evidence,
+			NoticeVersion: r.NoticeVersion, EventHash: r.Hash,
+		}
+		if !r.ExpiresAt.IsZero() {
+			e.ValidityDuration = fmt.Sprintf("PT%dS", int64(r.ExpiresAt.Sub(r.At)/time.Second))
+		}
+		events = append(events, e)
+	}
+	if last.ID == "" {
+		return Receipt{}, fmt.Errorf("%w: consent record", ErrNotFound)
+	}
+	if given.ID == "" {
+		given = last // only withdrawals or expiries fed in by another system
+	}
+	c := l.controller
+	rc := Receipt{
+		SchemaVersion: SchemaVersion, ReceiptID: newID("rc_"), RecordID: last.ID, PIIPrincipalID: last.Subject,
+		IssuedAt: l.now(), Language: given.Language,
+		Purposes:         []ReceiptPurpose{{Purpose: s.Purpose.ID, Description: s.Purpose.Description, LawfulBasis: "consent"}},
+		PIIInformation:   slices.Clone(s.Purpose.DataCategories),
+		CollectionMethod: given.Method, StorageLocations: nonEmpty(c.StorageLocation), Jurisdiction: c.Jurisdiction,
+		RetentionPeriod:  c.RetentionPeriod,
+		WithdrawalMethod: c.WithdrawalMethod,
+		PIIControllers: []ReceiptParty{{
+			PartyID: c.BIN, PartyName: c.Name, PartyBIN: c.BIN, PartyAddress: c.Address, PartyContact: c.Contact,
+			PartyRole: "controller", PartyType: "recipient", Country: c.Jurisdiction,
+		}},
+		RecipientThirdParties: []ReceiptParty{},
+		Events:                events,
+		KZ: Art8{
+			Operator: c.Name, OperatorBIN: c.BIN, Subject: last.Subject, Term: "until withdrawn",
+			ThirdParties: []string{}, CrossBorderCountries: []string{}, DataList: slices.Clone(s.Purpose.DataCategories),
+		},
+	}
+	if n, ok := noticeVersion(s.Notices, given.NoticeVersion, given.Language); ok {
+		rc.PrivacyNotice = ReceiptNotice{Version: n.Version, Language: n.Language, SHA256: n.SHA256.String(),
+			EffectiveAt: n.EffectiveAt, Material: n.Material}
+	}
+	if given.Kind == KindGranted && !given.ExpiresAt.IsZero() {
+		rc.KZ.Term = given.ExpiresAt.Format(time.RFC3339)
+		rc.KZ.ValidUntil = given.ExpiresAt
+	}
+	if r := s.Recipient; r != nil {
+		if r.Name == "" {
+			r.Name = r.ID
+		}
+		rc.RecipientThirdParties = append(rc.RecipientThirdParties, ReceiptParty{
+			PartyID: r.ID, PartyName: r.Name, PartyBIN: r.BIN, PartyRole: "third_party", PartyType: "recipient", Country: r.Country,
+		})
+		rc.KZ.ThirdPartyTransfer = true
+		rc.KZ.ThirdParties = append(rc.KZ.ThirdParties, r.Name)
+		if r.CrossBorder {
+			rc.PIIControllers[0].PartyType = "data_exporter"
+			rc.RecipientThirdParties[0].PartyType = "data_importer"
+			rc.KZ.CrossBorderTransfer = true
+			rc.KZ.CrossBorderCountries = append(rc.KZ.CrossBorderCountries, r.Country)
+		}
+		rc.KZ.PublicDissemination = r.Public
+	}
+	return rc, nil
+}
+
+func nonEmpty(s ...string) []string {
+	out := []string{}
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Export is everything the ledger holds about one subject, for an access
+// request (clause 7.1): the full event history, a receipt per (purpose,
+// recipient) ever decided, and the subject's requests.
+type Export struct {
+	SchemaVersion string    `json:"schema_version"`
+	Subject       string    `json:"pii_principal_id"`
+	GeneratedAt   time.Time `json:"generated_at"`
+	History       []Record  `json:"history"`
+	Receipts      []Receipt `json:"receipts"`
+	Requests      []Request `json:"requests"`
+}
+
+// Export gathers the subject's whole consent history. Encode it with
+// encoding/json for the subject.
+func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
+	if err := validSubject(subject); err != nil {
+		return Export{}, err
+	}
+	h, err := l.History(ctx, subject)
+	if err != nil {
+		return Export{}, err
+	}
+	e := Export{SchemaVersion: SchemaVersion, Subject: subject, GeneratedAt: l.now(), History: h,
+		Receipts: []Receipt{}, Requests: []Request{}}
+	type pair struct{ p, r string }
+	seen := map[pair]bool{}
+	for _, r := range h {
+		k := pair{r.Purpose, r.Recipient}
+		if !r.Kind.decision() || seen[k] {
+			continue
+		}
+		seen[k] = true
+		s, err := l.store.Snapshot(ctx, subject, r.Purpose, r.Recipient)
+		if err != nil {
+			return Export{}, err
+		}
+		rc, err := l.buildReceipt(s, r.Purpose, r.Recipient)
+		if err != nil {
+			return Export{}, err
+		}
+		e.Receipts = append(e.Receipts, rc)
+	}
+	reqs, err := l.store.Requests(ctx, subject)
+	if err != nil {
+		return Export{}, err
+	}
+	e.Requests = append(e.Requests, reqs...)
+	return e, nil
+}
+
+// ParseReceipt decodes a JSON receipt strictly (unknown fields, trailing
+// data and a wrong schema version are errors), e.g. one a subject sends
+// back to dispute a decision. It checks shape, not authenticity: compare
+// RecordID with the ledger.
+func ParseReceipt(data []byte) (Receipt, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Receipt
+	if err := dec.Decode(&r); err != nil {
+		return Receipt{}, invalid("receipt", "malformed json")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Receipt{}, invalid("receipt", "trailing data")
+	}
+	if r.SchemaVersion != SchemaVersion {
+		return Receipt{}, invalid("receipt.schema_version", "unsupported")
+	}
+	if err := validID("receipt.record_id", r.RecordID, false); err != nil {
+		return Receipt{}, err
+	}
+	if err := validSubject(r.PIIPrincipalID); err != nil {
+		return Receipt{}, invalid("receipt.pii_principal_id", "invalid")
+	}
+	if len(r.Events) == 0 || r.Events[len(r.Events)-1].EventID != r.RecordID {
+		return Receipt{}, invalid("receipt.events", "must end with the record")
+	}
+	for _, e := range r.Events {
+		if !e.EventState.decision() {
+			return Receipt{}, invalid("receipt.events.event_state", "unknown state")
+		}
+	}
+	if b, err := hex.DecodeString(r.PrivacyNotice.SHA256); err != nil || len(b) != 32 {
+		return Receipt{}, invalid("receipt.privacy_notice.sha256", "not a sha-256 hex digest")
+	}
+	return r, nil
+}

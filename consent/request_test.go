@@ -1,0 +1,50 @@
+package consent
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWorkingDays(t *testing.T) {
+	almaty := time.FixedZone("Asia/Almaty", 5*3600)
+	w := WorkingDays{
+		Days:     map[RequestKind]int{RequestAccess: 3, RequestDeletion: 1},
+		Holidays: []time.Time{time.Date(2026, 3, 9, 0, 0, 0, 0, almaty)},
+		Location: almaty,
+	}
+	fri := time.Date(2026, 3, 6, 10, 0, 0, 0, almaty)
+	tests := []struct {
+		kind   RequestKind
+		opened time.Time
+		want   time.Time
+	}{
+		// Sat, Sun, holiday Mon skipped: Tue, Wed, Thu; due at the end of Thu
+		{RequestAccess, fri, time.Date(2026, 3, 13, 0, 0, 0, 0, almaty)},
+		{RequestDeletion, fri, time.Date(2026, 3, 11, 0, 0, 0, 0, almaty)},
+		// late on Monday in UTC is already Tuesday in Almaty
+		{RequestDeletion, time.Date(2026, 3, 9, 22, 0, 0, 0, time.UTC), time.Date(2026, 3, 12, 0, 0, 0, 0, almaty)},
+	}
+	for _, tc := range tests {
+		got, err := w.Due(tc.kind, tc.opened)
+		require.NoError(t, err)
+		assert.True(t, tc.want.Equal(got), "%s from %s: got %s want %s", tc.kind, tc.opened, got, tc.want)
+	}
+	_, err := w.Due(RequestCorrection, fri)
+	assert.ErrorIs(t, err, ErrNoDeadline)
+
+	var all []time.Time
+	for d := range 1200 {
+		all = append(all, fri.AddDate(0, 0, d))
+	}
+	_, err = WorkingDays{Days: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.Due(RequestAccess, fri)
+	assert.ErrorIs(t, err, ErrNoDeadline, "a calendar without working days ends")
+
+	_, err = Deadlines{}.Due(RequestAccess, fri)
+	assert.ErrorIs(t, err, ErrNoDeadline)
+	l := NewLedger(NewMemoryStore())
+	_, err = l.OpenRequest(t.Context(), "u1", RequestAccess)
+	assert.ErrorIs(t, err, ErrNoDeadline, "no policy, no request")
+}

@@ -1,0 +1,565 @@
+package consent
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// lockClass is the first key of the two-key advisory locks this package
+// takes ("CSNT"); two-key locks never collide with one-key (bigint) locks.
+const lockClass = 0x43534e54
+
+// schema is the PostgreSQL schema (version 1). Every statement is
+// idempotent, so Migrate may run at every start.
+//
+// Append-only is enforced by the database itself: triggers reject UPDATE,
+// DELETE and TRUNCATE on the event ledger and on the notice, purpose,
+// recipient and legal-basis definitions, for every role including the
+// table owner. Requests may change status but are never deleted. A
+// superuser can still drop a trigger or set session_replication_role, so
+// run the application as a role that owns nothing and holds only SELECT and
+// INSERT on consent_* (and UPDATE on consent_requests); see the package doc.
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS consent_purposes (
+		id text PRIMARY KEY,
+		body jsonb NOT NULL,
+		created_at timestamptz NOT NULL DEFAULT now())`,
+	`CREATE TABLE IF NOT EXISTS consent_recipients (
+		id text PRIMARY KEY,
+		body jsonb NOT NULL,
+		created_at timestamptz NOT NULL DEFAULT now())`,
+	`CREATE TABLE IF NOT EXISTS consent_legal_bases (
+		seq bigserial UNIQUE,
+		id text PRIMARY KEY,
+		purpose text NOT NULL,
+		recipient text NOT NULL,
+		body jsonb NOT NULL,
+		created_at timestamptz NOT NULL DEFAULT now())`,
+	`CREATE INDEX IF NOT EXISTS consent_legal_bases_pair ON consent_legal_bases (purpose, recipient)`,
+	`CREATE TABLE IF NOT EXISTS consent_notices (
+		seq bigserial UNIQUE,
+		version text NOT NULL,
+		language text NOT NULL,
+		effective_at timestamptz NOT NULL,
+		material boolean NOT NULL,
+		sha256 bytea NOT NULL CHECK (length(sha256) = 32),
+		body text NOT NULL,
+		created_at timestamptz NOT NULL DEFAULT now(),
+		PRIMARY KEY (version, language))`,
+	`CREATE TABLE IF NOT EXISTS consent_events (
+		subject text NOT NULL,
+		seq bigint NOT NULL CHECK (seq > 0),
+		id text NOT NULL UNIQUE,
+		kind text NOT NULL CHECK (kind IN ('granted','refused','withdrawn','expired','notice_shown','notice_notified','legal_basis_used')),
+		purpose text NOT NULL,
+		recipient text NOT NULL,
+		notice_version text NOT NULL,
+		language text NOT NULL,
+		method text NOT NULL,
+		evidence text NOT NULL,
+		at timestamptz NOT NULL,
+		expires_at timestamptz,
+		legal_basis_id text NOT NULL,
+		hash bytea NOT NULL CHECK (length(hash) = 32),
+		recorded_at timestamptz NOT NULL DEFAULT now(),
+		PRIMARY KEY (subject, seq))`,
+	`CREATE INDEX IF NOT EXISTS consent_events_decisions ON consent_events (subject, seq)
+		WHERE kind IN ('granted','refused','withdrawn','expired')`,
+	`CREATE TABLE IF NOT EXISTS consent_requests (
+		seq bigserial UNIQUE,
+		id text PRIMARY KEY,
+		subject text NOT NULL,
+		status text NOT NULL,
+		due timestamptz NOT NULL,
+		body jsonb NOT NULL)`,
+	`CREATE INDEX IF NOT EXISTS consent_requests_subject ON consent_requests (subject, seq)`,
+	`CREATE OR REPLACE FUNCTION consent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		RAISE EXCEPTION 'consent: % on % is forbidden: the consent ledger is append-only', TG_OP, TG_TABLE_NAME
+			USING ERRCODE = 'insufficient_privilege';
+	END $$`,
+	`CREATE OR REPLACE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON consent_events
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`CREATE OR REPLACE TRIGGER consent_notices_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON consent_notices
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`CREATE OR REPLACE TRIGGER consent_purposes_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON consent_purposes
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`CREATE OR REPLACE TRIGGER consent_recipients_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON consent_recipients
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`CREATE OR REPLACE TRIGGER consent_legal_bases_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON consent_legal_bases
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`CREATE OR REPLACE TRIGGER consent_requests_no_delete BEFORE DELETE OR TRUNCATE ON consent_requests
+		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	`REVOKE UPDATE, DELETE, TRUNCATE ON consent_events, consent_notices, consent_purposes, consent_recipients, consent_legal_bases FROM PUBLIC`,
+}
+
+// Migrate creates or completes the PostgreSQL schema (PostgreSQL 14 or
+// later) of the SQL store. It is idempotent and safe to run concurrently
+// from several processes: it runs in one transaction under an advisory
+// lock.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	if db == nil {
+		return invalid("db", "nil")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("consent: migrate: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, lockClass); err != nil {
+		return fmt.Errorf("consent: migrate: %w", err)
+	}
+	for _, stmt := range schema {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("consent: migrate: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("consent: migrate: %w", err)
+	}
+	return nil
+}
+
+// lockThenRead is the isolation of the transactions that take a lock (an
+// advisory lock, or FOR UPDATE) and then read what the previous holder
+// wrote. It must be READ
+// COMMITTED whatever the server's default_transaction_isolation: under
+// REPEATABLE READ the snapshot would date from the lock statement, before
+// the wait, and miss the previous holder's commit.
+var lockThenRead = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+
+// sqlStore is the PostgreSQL Store.
+type sqlStore struct{ db *sql.DB }
+
+// NewSQLStore returns a Store on PostgreSQL through database/sql (any
+// driver, e.g. pgx's stdlib). Run [Migrate] once before use. It is safe for
+// concurrent use by any number of goroutines and processes: appends for one
+// subject are serialised by a transaction-scoped advisory lock on the
+// subject, and (subject, seq) is the primary key, so two writers can never
+// fork a history.
+func NewSQLStore(db *sql.DB) (Store, error) {
+	if db == nil {
+		return nil, invalid("db", "nil")
+	}
+	return &sqlStore{db: db}, nil
+}
+
+// defineJSON inserts v as the body of row id of table, with extra columns
+// given as name, value pairs (names are constants of this file, never
+// input). A row already there must hold an equal definition, or it fails
+// with ErrDefinitionConflict.
+func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, equal func(old T) bool, extra ...string) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	cols, params, args := "id, body", "$1, $2", []any{id, body}
+	for i := 0; i+1 < len(extra); i += 2 {
+		args = append(args, extra[i+1])
+		cols, params = cols+", "+extra[i], params+fmt.Sprintf(", $%d", len(args))
+	}
+	res, err := db.ExecContext(ctx, `INSERT INTO `+table+` (`+cols+`) VALUES (`+params+`) ON CONFLICT (id) DO NOTHING`, args...)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	} else if n == 1 {
+		return nil
+	}
+	var old []byte
+	if err := db.QueryRowContext(ctx, `SELECT body FROM `+table+` WHERE id = $1`, id).Scan(&old); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	var ov T
+	if err := json.Unmarshal(old, &ov); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if !equal(ov) {
+		return ErrDefinitionConflict
+	}
+	return nil
+}
+
+func (s *sqlStore) DefinePurpose(ctx context.Context, p Purpose) error {
+	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal)
+}
+
+func (s *sqlStore) DefineRecipient(ctx context.Context, r Recipient) error {
+	return defineJSON(ctx, s.db, "consent_recipients", r.ID, r, func(old Recipient) bool { return old == r })
+}
+
+func (s *sqlStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
+	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient)
+}
+
+func (s *sqlStore) PublishNotice(ctx context.Context, n Notice) error {
+	tx, err := s.db.BeginTx(ctx, lockThenRead)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, 1)`, lockClass); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT language, effective_at, material, sha256 FROM consent_notices WHERE version = $1`, n.Version)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	exists := false
+	for rows.Next() {
+		old := Notice{Version: n.Version}
+		var sum []byte
+		if err := rows.Scan(&old.Language, &old.EffectiveAt, &old.Material, &sum); err != nil {
+			rows.Close()
+			return fmt.Errorf("consent: store: %w", err)
+		}
+		old.EffectiveAt = norm(old.EffectiveAt)
+		copy(old.SHA256[:], sum)
+		if err := noticeConflict(old, n); err != nil {
+			rows.Close()
+			return err
+		}
+		exists = exists || old.Language == n.Language
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO consent_notices (version, language, effective_at, material, sha256, body)
+		VALUES ($1, $2, $3, $4, $5, $6)`, n.Version, n.Language, n.EffectiveAt, n.Material, n.SHA256[:], n.Text); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	return nil
+}
+
+func (s *sqlStore) Purposes(ctx context.Context) ([]Purpose, error) {
+	return listJSON[Purpose](ctx, s.db, `SELECT body FROM consent_purposes ORDER BY id`)
+}
+
+func (s *sqlStore) Recipients(ctx context.Context) ([]Recipient, error) {
+	return listJSON[Recipient](ctx, s.db, `SELECT body FROM consent_recipients ORDER BY id`)
+}
+
+func listJSON[T any](ctx context.Context, db *sql.DB, query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("consent: store: %w", err)
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, fmt.Errorf("consent: store: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	return out, nil
+}
+
+// sqlNotice and sqlEvent are the JSON rows the snapshot query builds;
+// times travel as integer microseconds since the epoch, independent of the
+// session's TimeZone and DateStyle.
+type sqlNotice struct {
+	Version  string `json:"v"`
+	Language string `json:"l"`
+	Eff      int64  `json:"e"`
+	Material bool   `json:"m"`
+	SHA256   string `json:"h"`
+}
+
+type sqlEvent struct {
+	Seq        int64  `json:"s"`
+	ID         string `json:"i"`
+	Kind       Kind   `json:"k"`
+	Purpose    string `json:"p"`
+	Recipient  string `json:"r"`
+	Notice     string `json:"n"`
+	Language   string `json:"l"`
+	Method     Method `json:"m"`
+	Evidence   string `json:"ev"`
+	At         int64  `json:"a"`
+	Expires    *int64 `json:"x"`
+	LegalBasis string `json:"b"`
+	Hash       Digest `json:"h"`
+}
+
+func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+const eventJSON = `json_build_object('s', seq, 'i', id, 'k', kind, 'p', purpose, 'r', recipient, 'n', notice_version,
+	'l', language, 'm', method, 'ev', evidence, 'a', (extract(epoch FROM at) * 1000000)::bigint,
+	'x', (extract(epoch FROM expires_at) * 1000000)::bigint, 'b', legal_basis_id, 'h', encode(hash, 'hex'))`
+
+// snapshotQuery reads a Snapshot in one statement, hence one consistent
+// database snapshot, in one round trip.
+const snapshotQuery = `SELECT
+	(SELECT body FROM consent_purposes WHERE id = $2),
+	(SELECT body FROM consent_recipients WHERE id = $3 AND $3 <> ''),
+	(SELECT coalesce(json_agg(json_build_object('v', version, 'l', language,
+		'e', (extract(epoch FROM effective_at) * 1000000)::bigint, 'm', material, 'h', encode(sha256, 'hex')) ORDER BY seq), '[]')
+		FROM consent_notices),
+	(SELECT coalesce(json_agg(body ORDER BY seq), '[]') FROM consent_legal_bases WHERE purpose = $2 AND recipient = $3),
+	(SELECT coalesce(json_agg(` + eventJSON + ` ORDER BY seq), '[]') FROM (
+		(SELECT * FROM consent_events WHERE subject = $1 AND kind IN ('granted','refused','withdrawn','expired'))
+		UNION
+		(SELECT * FROM consent_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1)) AS e)`
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func readSnapshot(ctx context.Context, q queryer, subject, purpose, recipient string) (Snapshot, error) {
+	var pb, rb, nb, lb, eb []byte
+	if err := q.QueryRowContext(ctx, snapshotQuery, subject, purpose, recipient).Scan(&pb, &rb, &nb, &lb, &eb); err != nil {
+		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+	}
+	var s Snapshot
+	if pb != nil {
+		s.Purpose = new(Purpose)
+		if err := json.Unmarshal(pb, s.Purpose); err != nil {
+			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		}
+	}
+	if rb != nil {
+		s.Recipient = new(Recipient)
+		if err := json.Unmarshal(rb, s.Recipient); err != nil {
+			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		}
+	}
+	var ns []sqlNotice
+	if err := json.Unmarshal(nb, &ns); err != nil {
+		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+	}
+	for _, n := range ns {
+		x := Notice{Version: n.Version, Language: n.Language, EffectiveAt: micros(n.Eff), Material: n.Material}
+		if _, err := hex.Decode(x.SHA256[:], []byte(n.SHA256)); err != nil {
+			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		}
+		s.Notices = append(s.Notices, x)
+	}
+	if err := json.Unmarshal(lb, &s.LegalBases); err != nil {
+		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+	}
+	if len(s.LegalBases) == 0 {
+		s.LegalBases = nil
+	}
+	h, err := decodeEvents(subject, eb)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	s.History = h
+	return s, nil
+}
+
+func decodeEvents(subject string, b []byte) ([]Record, error) {
+	var es []sqlEvent
+	if err := json.Unmarshal(b, &es); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	var out []Record
+	for _, e := range es {
+		r := Record{
+			ID: e.ID, Seq: e.Seq, Kind: e.Kind, Subject: subject, Purpose: e.Purpose, Recipient: e.Recipient,
+			NoticeVersion: e.Notice, Language: e.Language, Method: e.Method, Evidence: e.Evidence,
+			At: micros(e.At), LegalBasisID: e.LegalBasis, Hash: e.Hash,
+		}
+		if e.Expires != nil {
+			r.ExpiresAt = micros(*e.Expires)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Notices(ctx context.Context) ([]Notice, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT version, language, effective_at, material, sha256, body FROM consent_notices ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	defer rows.Close()
+	var out []Notice
+	for rows.Next() {
+		var n Notice
+		var sum []byte
+		if err := rows.Scan(&n.Version, &n.Language, &n.EffectiveAt, &n.Material, &sum, &n.Text); err != nil {
+			return nil, fmt.Errorf("consent: store: %w", err)
+		}
+		n.EffectiveAt = norm(n.EffectiveAt)
+		copy(n.SHA256[:], sum)
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+	return readSnapshot(ctx, s.db, subject, purpose, recipient)
+}
+
+func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+	tx, err := s.db.BeginTx(ctx, lockThenRead)
+	if err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	// Serialise writers of this subject. READ COMMITTED takes a fresh
+	// snapshot per statement, so the read below sees every append committed
+	// before the lock was granted.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, subject); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	snap, err := readSnapshot(ctx, tx, subject, purpose, recipient)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := decide(snap)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, len(recs))
+	for i, r := range recs {
+		if err := validRecord(subject, r, lastSeq(snap.History)+int64(i)+1); err != nil {
+			return nil, err
+		}
+		var exp any
+		if !r.ExpiresAt.IsZero() {
+			exp = r.ExpiresAt
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_events (subject, seq, id, kind, purpose, recipient, notice_version,
+			language, method, evidence, at, expires_at, legal_basis_id, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			r.Subject, r.Seq, r.ID, string(r.Kind), r.Purpose, r.Recipient, r.NoticeVersion, r.Language, string(r.Method),
+			r.Evidence, r.At, exp, r.LegalBasisID, r.Hash[:]); err != nil {
+			return nil, fmt.Errorf("consent: store: %w", err)
+		}
+		out[i] = r
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error) {
+	var b []byte
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(json_agg(`+eventJSON+` ORDER BY seq), '[]') FROM consent_events
+		WHERE subject = $1`, subject).Scan(&b); err != nil {
+		return nil, fmt.Errorf("consent: store: %w", err)
+	}
+	return decodeEvents(subject, b)
+}
+
+func (s *sqlStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT subject, json_agg(`+eventJSON+` ORDER BY seq) FROM consent_events GROUP BY subject ORDER BY subject`)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var subject string
+		var b []byte
+		if err := rows.Scan(&subject, &b); err != nil {
+			return fmt.Errorf("consent: store: %w", err)
+		}
+		h, err := decodeEvents(subject, b)
+		if err != nil {
+			return err
+		}
+		if err := fn(subject, h); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	return nil
+}
+
+func (s *sqlStore) CreateRequest(ctx context.Context, r Request) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO consent_requests (id, subject, status, due, body) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO NOTHING`, r.ID, r.Subject, string(r.Status), r.Due, body)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	} else if n == 0 {
+		return ErrDefinitionConflict
+	}
+	return nil
+}
+
+func (s *sqlStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+	tx, err := s.db.BeginTx(ctx, lockThenRead)
+	if err != nil {
+		return Request{}, fmt.Errorf("consent: store: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var b []byte
+	err = tx.QueryRowContext(ctx, `SELECT body FROM consent_requests WHERE id = $1 FOR UPDATE`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Request{}, ErrNotFound
+	}
+	if err != nil {
+		return Request{}, fmt.Errorf("consent: store: %w", err)
+	}
+	var r Request
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Request{}, fmt.Errorf("consent: store: %w", err)
+	}
+	n, err := change(r)
+	if err != nil {
+		return Request{}, err
+	}
+	n.ID = id
+	if b, err = json.Marshal(n); err != nil {
+		return Request{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE consent_requests SET status = $2, due = $3, body = $4 WHERE id = $1`,
+		id, string(n.Status), n.Due, b); err != nil {
+		return Request{}, fmt.Errorf("consent: store: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Request{}, fmt.Errorf("consent: store: %w", err)
+	}
+	return n, nil
+}
+
+func (s *sqlStore) Request(ctx context.Context, id string) (Request, error) {
+	rs, err := listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE id = $1`, id)
+	if err != nil {
+		return Request{}, err
+	}
+	if len(rs) == 0 {
+		return Request{}, ErrNotFound
+	}
+	return rs[0], nil
+}
+
+func (s *sqlStore) Requests(ctx context.Context, subject string) ([]Request, error) {
+	return listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE $1 = '' OR subject = $1 ORDER BY seq`, subject)
+}

@@ -1,0 +1,192 @@
+package consent
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/1cb-kz/compliance/internal/pgtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func openMigrated(t testing.TB) *sql.DB {
+	db := pgtest.Open(t)
+	require.NoError(t, Migrate(context.Background(), db))
+	return db
+}
+
+// TestLedgerPostgres runs the behaviour table on PostgreSQL. Creating a
+// database per case is slow, so the cases share one database, each in a
+// schema of its own (search_path), migrated afresh.
+func TestLedgerPostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	n := 0
+	runBehaviour(t, storeCase{"postgres", func(t *testing.T) Store {
+		n++
+		schema := fmt.Sprintf("case_%d", n)
+		admin, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		_, err = admin.Exec(`CREATE SCHEMA ` + schema)
+		require.NoError(t, err)
+		require.NoError(t, admin.Close())
+		db, err := sql.Open("pgx", dsn+" search_path="+schema)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		require.NoError(t, Migrate(context.Background(), db))
+		s, err := NewSQLStore(db)
+		require.NoError(t, err)
+		return s
+	}})
+}
+
+func TestMigrateIdempotent(t *testing.T) {
+	db := openMigrated(t)
+	ctx := context.Background()
+	s, err := NewSQLStore(db)
+	require.NoError(t, err)
+	f := newFixture(t, s)
+	g := f.grant(t, "u1", "marketing", "ads")
+	require.NoError(t, Migrate(ctx, db))
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() { errs <- Migrate(ctx, db) }()
+	}
+	for range 3 {
+		require.NoError(t, <-errs)
+	}
+	assert.Equal(t, []Record{g}, f.history(t, "u1"), "migrating again keeps the data")
+	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed)
+	_, err = db.ExecContext(ctx, `DELETE FROM consent_events`)
+	assert.ErrorContains(t, err, "append-only", "the triggers survive a re-run")
+	assert.ErrorIs(t, Migrate(ctx, nil), ErrInvalidInput)
+	_, err = NewSQLStore(nil)
+	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+func TestEventsAreImmutableInTheSchema(t *testing.T) {
+	db := openMigrated(t)
+	s, err := NewSQLStore(db)
+	require.NoError(t, err)
+	f := newFixture(t, s)
+	f.grant(t, "u1", "marketing", "ads")
+	ctx := context.Background()
+	for _, stmt := range []string{
+		`UPDATE consent_events SET kind = 'withdrawn'`,
+		`DELETE FROM consent_events`,
+		`TRUNCATE consent_events`,
+		`UPDATE consent_notices SET material = false`,
+		`DELETE FROM consent_notices`,
+		`UPDATE consent_purposes SET body = '{}'`,
+		`DELETE FROM consent_legal_bases`,
+		`DELETE FROM consent_recipients WHERE false`,
+		`TRUNCATE consent_requests`,
+	} {
+		_, err := db.ExecContext(ctx, stmt)
+		assert.ErrorContains(t, err, "append-only", stmt)
+	}
+	require.NoError(t, f.l.Verify(ctx, "u1"))
+	// A superuser can get around the trigger; the hash chain still tells.
+	_, err = db.ExecContext(ctx, `ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `UPDATE consent_events SET evidence = 'forged'`)
+	require.NoError(t, err)
+	assert.ErrorIs(t, f.l.Verify(ctx, "u1"), ErrTampered)
+	_, err = db.ExecContext(ctx, `UPDATE consent_events SET evidence = 'form-1'`)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only`)
+	require.NoError(t, err)
+	require.NoError(t, f.l.Verify(ctx, "u1"))
+	h := f.history(t, "u1")
+	require.Len(t, h, 1)
+	assert.Equal(t, KindGranted, h[0].Kind)
+	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed)
+}
+
+// TestRacePostgres hammers one subject from many connections.
+func TestRacePostgres(t *testing.T) {
+	s, err := NewSQLStore(openMigrated(t))
+	require.NoError(t, err)
+	f := newFixture(t, s)
+	testRace(t, f, 8, 15)
+}
+
+// TestRaceTwoProcesses runs the race through two independent connection
+// pools and ledgers, as two application instances would.
+func TestRaceTwoProcesses(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	open := func() *Ledger {
+		db, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		require.NoError(t, Migrate(context.Background(), db))
+		s, err := NewSQLStore(db)
+		require.NoError(t, err)
+		return newFixture(t, s).l
+	}
+	a, b := open(), open()
+	ctx := context.Background()
+	done := make(chan error, 2)
+	for i, l := range []*Ledger{a, b} {
+		go func() {
+			for j := range 20 {
+				var err error
+				if (i+j)%2 == 0 {
+					_, err = l.Grant(ctx, Grant{Subject: "racer", Purpose: "marketing", Recipient: "ads", Method: MethodWebForm})
+				} else if _, err = l.Withdraw(ctx, Withdrawal{Subject: "racer", Purpose: "marketing", Recipient: "ads", Method: MethodWebForm}); errors.Is(err, ErrNotGranted) {
+					err = nil
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	require.NoError(t, <-done)
+	require.NoError(t, <-done)
+	h, err := a.History(ctx, "racer")
+	require.NoError(t, err)
+	granted := false
+	for i, r := range h {
+		require.Equal(t, int64(i+1), r.Seq)
+		if r.Kind == KindWithdrawn {
+			require.True(t, granted, "withdrawal without a grant in force at seq %d", r.Seq)
+		}
+		granted = r.Kind == KindGranted
+	}
+	for _, l := range []*Ledger{a, b} {
+		d, err := l.Check(ctx, Query{Subject: "racer", Purpose: "marketing", Recipient: "ads"})
+		require.NoError(t, err)
+		assert.Equal(t, granted, d.Allowed)
+		assert.Equal(t, h[len(h)-1].ID, d.RecordID)
+	}
+}
+
+// TestRaceRepeatableReadDefault runs the race on a server whose default
+// isolation is REPEATABLE READ: the store must still read after the lock
+// what the previous holder committed, not fail or fork.
+func TestRaceRepeatableReadDefault(t *testing.T) {
+	db, err := sql.Open("pgx", pgtest.DSN(t)+" default_transaction_isolation='repeatable read'")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	var iso string
+	require.NoError(t, db.QueryRow(`SHOW default_transaction_isolation`).Scan(&iso))
+	require.Equal(t, "repeatable read", iso)
+	require.NoError(t, Migrate(context.Background(), db))
+	s, err := NewSQLStore(db)
+	require.NoError(t, err)
+	testRace(t, newFixture(t, s), 4, 10)
+}
+
+func TestMinimalCallsPostgres(t *testing.T) {
+	s, err := NewSQLStore(openMigrated(t))
+	require.NoError(t, err)
+	testMinimalCalls(t, s)
+}

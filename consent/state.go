@@ -1,0 +1,161 @@
+package consent
+
+import (
+	"fmt"
+	"time"
+)
+
+// This file holds the pure logic: deriving state from a history and
+// deciding. It does no I/O and is shared by every store.
+
+// lastDecision returns the latest consent decision (granted, refused,
+// withdrawn, expired) for the pair recorded at or before at.
+func lastDecision(history []Record, purpose, recipient string, at time.Time) (Record, bool) {
+	var last Record
+	found := false
+	for _, r := range history {
+		if r.At.After(at) {
+			break // histories are ordered by At too (see ErrOutOfOrder)
+		}
+		if r.Kind.decision() && r.Purpose == purpose && r.Recipient == recipient {
+			last, found = r, true
+		}
+	}
+	return last, found
+}
+
+// lastAt returns the time of the subject's latest event.
+func lastAt(history []Record) time.Time {
+	if len(history) == 0 {
+		return time.Time{}
+	}
+	return history[len(history)-1].At
+}
+
+// noticeVersion returns a notice of version (in lang, if lang != "").
+func noticeVersion(notices []Notice, version, lang string) (Notice, bool) {
+	for _, n := range notices {
+		if n.Version == version && (lang == "" || n.Language == lang) {
+			return n, true
+		}
+	}
+	return Notice{}, false
+}
+
+// newestNotice returns the notice in effect at t: the one with the latest
+// EffectiveAt not after t, the later published winning ties. With
+// materialOnly it considers material notices only; with lang != "" only
+// notices in that language.
+func newestNotice(notices []Notice, t time.Time, materialOnly bool, lang string) (Notice, bool) {
+	var best Notice
+	found := false
+	for _, n := range notices {
+		if n.EffectiveAt.After(t) || (materialOnly && !n.Material) || (lang != "" && n.Language != lang) {
+			continue
+		}
+		if !found || !n.EffectiveAt.Before(best.EffectiveAt) {
+			best, found = n, true
+		}
+	}
+	return best, found
+}
+
+// superseded reports whether a consent given under version is no longer
+// valid at t because a newer material notice is in effect.
+func superseded(notices []Notice, version string, t time.Time) (Notice, bool) {
+	m, ok := newestNotice(notices, t, true, "")
+	if !ok || m.Version == version {
+		return Notice{}, false
+	}
+	given, ok := noticeVersion(notices, version, "")
+	if !ok {
+		return m, true // unknown notice: treat as superseded, never as valid
+	}
+	return m, m.EffectiveAt.After(given.EffectiveAt)
+}
+
+// decide derives the consent answer for q at at from s, without legal
+// bases. It never returns Allowed on missing or inconsistent data.
+func decide(s Snapshot, q Query, at time.Time) Decision {
+	if s.Purpose != nil && !s.Purpose.ConsentRequired && q.Recipient == "" {
+		return Decision{Allowed: true, Code: CodeNoConsentRequired,
+			Reason: fmt.Sprintf("purpose %q does not require consent for the operator's own processing", q.Purpose)}
+	}
+	target := describeTarget(q)
+	last, ok := lastDecision(s.History, q.Purpose, q.Recipient, at)
+	if !ok {
+		return Decision{Code: CodeNoConsent, Reason: fmt.Sprintf("denied: the user never gave consent to %s", target)}
+	}
+	day := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") }
+	switch last.Kind {
+	case KindGranted:
+		if !last.ExpiresAt.IsZero() && !at.Before(last.ExpiresAt) {
+			return Decision{Code: CodeExpired, RecordID: last.ID,
+				Reason: fmt.Sprintf("denied: the consent to %s given on %s expired on %s (record %s)", target, day(last.At), day(last.ExpiresAt), last.ID)}
+		}
+		if m, stale := superseded(s.Notices, last.NoticeVersion, at); stale {
+			return Decision{Code: CodeStaleNotice, RecordID: last.ID,
+				Reason: fmt.Sprintf("denied: the consent to %s was given under notice %q, but notice %q changed the terms materially on %s; the user must consent again (record %s)", target, last.NoticeVersion, m.Version, day(m.EffectiveAt), last.ID)}
+		}
+		return Decision{Allowed: true, Code: CodeConsent, RecordID: last.ID,
+			Reason: fmt.Sprintf("allowed: the user consented to %s on %s via %s under notice %q (record %s)", target, day(last.At), last.Method, last.NoticeVersion, last.ID)}
+	case KindRefused:
+		return Decision{Code: CodeRefused, RecordID: last.ID,
+			Reason: fmt.Sprintf("denied: the user refused consent to %s on %s (record %s)", target, day(last.At), last.ID)}
+	case KindWithdrawn:
+		return Decision{Code: CodeWithdrawn, RecordID: last.ID,
+			Reason: fmt.Sprintf("denied: the user withdrew consent to %s on %s (record %s)", target, day(last.At), last.ID)}
+	default: // KindExpired
+		return Decision{Code: CodeExpired, RecordID: last.ID,
+			Reason: fmt.Sprintf("denied: the consent to %s expired on %s (record %s)", target, day(last.At), last.ID)}
+	}
+}
+
+func describeTarget(q Query) string {
+	if q.Recipient == "" {
+		return fmt.Sprintf("purpose %q by the operator", q.Purpose)
+	}
+	return fmt.Sprintf("purpose %q with recipient %q", q.Purpose, q.Recipient)
+}
+
+// legalBasisAt returns a legal basis for the pair valid at t.
+func legalBasisAt(bases []LegalBasis, purpose, recipient string, t time.Time) (LegalBasis, bool) {
+	for _, b := range bases {
+		if b.Purpose == purpose && b.Recipient == recipient && b.validAt(t) {
+			return b, true
+		}
+	}
+	return LegalBasis{}, false
+}
+
+// lastDecisions returns the latest decision of every pair, in the order the
+// pairs were first decided.
+func lastDecisions(history []Record) []Record {
+	type pair struct{ p, r string }
+	idx := map[pair]int{}
+	var out []Record
+	for _, r := range history {
+		if !r.Kind.decision() {
+			continue
+		}
+		k := pair{r.Purpose, r.Recipient}
+		if i, ok := idx[k]; ok {
+			out[i] = r
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+// inForce returns the grants in force at t (not withdrawn, not expired).
+func inForce(history []Record, t time.Time) []Record {
+	var out []Record
+	for _, r := range lastDecisions(history) {
+		if r.Kind == KindGranted && (r.ExpiresAt.IsZero() || t.Before(r.ExpiresAt)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
