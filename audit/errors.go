@@ -1,0 +1,76 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors of the log, its stores and its verifier. They never contain event
+// data.
+var (
+	// ErrClosed is returned by methods of a closed Log.
+	ErrClosed = errors.New("audit: log closed")
+
+	// ErrLocked is returned by Open when another Log (in this or another
+	// process) holds the directory.
+	ErrLocked = errors.New("audit: log directory in use by another writer")
+
+	// ErrLogFailed is returned (wrapping the cause) by Append after a write
+	// or fsync failed in a way that leaves the in-memory view of the files
+	// in doubt. The files stay consistent; Close the Log and Open it again,
+	// which truncates whatever was not acknowledged.
+	ErrLogFailed = errors.New("audit: log failed; close and reopen it")
+
+	// ErrInconsistent is returned by Checkpoint when the tree is not an
+	// extension of the tree in the last checkpoint the log signed: it will
+	// not sign a fork or a rollback.
+	ErrInconsistent = errors.New("audit: tree inconsistent with an earlier checkpoint")
+
+	// ErrRange is returned for a proof request outside the current tree.
+	ErrRange = errors.New("audit: index or tree size out of range")
+
+	// ErrTampered matches every *TamperError.
+	ErrTampered = errors.New("audit: log tampered or damaged")
+)
+
+// A TamperError reports that a stored log is not what its writer wrote:
+// an entry, a stored hash or a checkpoint was edited, deleted, inserted,
+// reordered or truncated, or damaged by the storage.
+//
+// Index is the first entry found bad: the first entry whose bytes or
+// position no longer match their stored hash, or, for a truncation, the
+// first missing entry. When entries and stored hashes were rewritten
+// together so that only a signed checkpoint exposes the change, Index is
+// the first entry not covered by an earlier verified checkpoint: the
+// rewrite is somewhere in [Index, that checkpoint's size). Index is -1 when
+// only a checkpoint is at fault.
+//
+// Checkpoint is the position (0 = oldest) of the checkpoint at fault or
+// exposing the fault, or -1.
+type TamperError struct {
+	Index      int64
+	Checkpoint int
+	Reason     string // what was found, e.g. "entry does not match its stored hash"
+}
+
+func (e *TamperError) Error() string {
+	switch {
+	case e.Index >= 0 && e.Checkpoint >= 0:
+		return fmt.Sprintf("audit: log tampered at entry %d (checkpoint %d): %s", e.Index, e.Checkpoint, e.Reason)
+	case e.Index >= 0:
+		return fmt.Sprintf("audit: log tampered at entry %d: %s", e.Index, e.Reason)
+	default:
+		return fmt.Sprintf("audit: log tampered at checkpoint %d: %s", e.Checkpoint, e.Reason)
+	}
+}
+
+// Is reports whether target is ErrTampered.
+func (e *TamperError) Is(target error) bool { return target == ErrTampered }
+
+func entryTampered(i int64, reason string) *TamperError {
+	return &TamperError{Index: i, Checkpoint: -1, Reason: reason}
+}
+
+func checkpointTampered(c int, reason string) *TamperError {
+	return &TamperError{Index: -1, Checkpoint: c, Reason: reason}
+}

@@ -1,0 +1,705 @@
+package audit
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// On-disk layout of a log directory:
+//
+//	LOCK                      flock(2)ed by the one writer
+//	00000000000000000000.seg  entries 0.., 16-byte header then frames
+//	00000000000000065536.seg  the next segment, named by its first index
+//	hashes                    32-byte header, then every stored hash in
+//	                          tlog.StoredHashIndex order, 32 bytes each
+//	checkpoints               frames, each a signed checkpoint note
+//
+// A frame is a 4-byte big-endian length, the data, and a 4-byte CRC-32C of
+// length and data. The CRC only tells a torn write from a complete one; the
+// integrity of the log rests on the Merkle tree and the signed checkpoints.
+const (
+	segmentMagic       = "AUDSEG1\n"
+	segmentHeaderSize  = 16
+	segmentSuffix      = ".seg"
+	hashFileName       = "hashes"
+	hashMagic          = "audit log stored hashes v1\n\x00\x00\x00\x00\x00"
+	hashHeaderSize     = len(hashMagic)
+	checkpointFileName = "checkpoints"
+	lockFileName       = "LOCK"
+	frameOverhead      = 8
+)
+
+// DefaultSegmentEntries is the number of entries per segment file when
+// Options.SegmentEntries is zero.
+const DefaultSegmentEntries = 1 << 16
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// storeFile is the part of *os.File the file store uses; tests substitute
+// a faulty one to simulate a full disk or a failing fsync.
+type storeFile interface {
+	io.ReaderAt
+	io.WriterAt
+	Sync() error
+	Truncate(size int64) error
+	Stat() (os.FileInfo, error)
+	Close() error
+}
+
+// fileSystem opens files and syncs directories for the file store.
+type fileSystem interface {
+	OpenFile(name string, flag int, perm os.FileMode) (storeFile, error)
+	SyncDir(dir string) error
+}
+
+type osFS struct{}
+
+func (osFS) OpenFile(name string, flag int, perm os.FileMode) (storeFile, error) {
+	f, err := os.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (osFS) SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func appendFrame(dst, data []byte) []byte {
+	start := len(dst)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(data)))
+	dst = append(dst, data...)
+	return binary.BigEndian.AppendUint32(dst, crc32.Checksum(dst[start:], crcTable))
+}
+
+// readFrames reads the frames in r from off on, calling fn for each. It
+// returns the offset just past the last complete, intact frame and whether
+// anything (a torn or damaged frame, or one longer than maxLen) follows it.
+func readFrames(r io.Reader, off int64, maxLen uint32, fn func(off int64, data []byte) error) (end int64, damaged bool, err error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var hdr [4]byte
+	for {
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			if err == io.EOF {
+				return off, false, nil
+			}
+			if err == io.ErrUnexpectedEOF {
+				return off, true, nil
+			}
+			return off, false, err
+		}
+		n := binary.BigEndian.Uint32(hdr[:])
+		if n > maxLen {
+			return off, true, nil
+		}
+		buf := make([]byte, 4+int(n)+4)
+		copy(buf, hdr[:])
+		if _, err := io.ReadFull(br, buf[4:]); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return off, true, nil
+			}
+			return off, false, err
+		}
+		if crc32.Checksum(buf[:4+n], crcTable) != binary.BigEndian.Uint32(buf[4+n:]) {
+			return off, true, nil
+		}
+		if err := fn(off, buf[4:4+n]); err != nil {
+			return off, false, err
+		}
+		off += int64(len(buf))
+	}
+}
+
+type segment struct {
+	first int64
+	name  string
+}
+
+func segmentName(first int64) string { return fmt.Sprintf("%020d%s", first, segmentSuffix) }
+
+// listSegments returns the segment files of dir ordered by first index.
+func listSegments(dir string) ([]segment, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var segs []segment
+	for _, e := range ents {
+		name := e.Name()
+		num, ok := strings.CutSuffix(name, segmentSuffix)
+		if !ok || len(num) != 20 {
+			continue
+		}
+		first, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || first < 0 {
+			continue
+		}
+		segs = append(segs, segment{first: first, name: name})
+	}
+	slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.first, b.first) })
+	return segs, nil
+}
+
+// readSegmentHeader returns the first index recorded in a segment header.
+func readSegmentHeader(r io.ReaderAt) (int64, error) {
+	var h [segmentHeaderSize]byte
+	if _, err := r.ReadAt(h[:], 0); err != nil {
+		return 0, err
+	}
+	if string(h[:8]) != segmentMagic {
+		return 0, errors.New("bad segment header")
+	}
+	first := binary.BigEndian.Uint64(h[8:])
+	if first > 1<<62 {
+		return 0, errors.New("bad segment header")
+	}
+	return int64(first), nil
+}
+
+// hasSegmentHeader reports whether r starts with the header of the segment
+// whose first entry is first.
+func hasSegmentHeader(r io.ReaderAt, first int64) bool {
+	got, err := readSegmentHeader(r)
+	return err == nil && got == first
+}
+
+// fileStore keeps a log in a directory; see the layout above.
+type fileStore struct {
+	dir        string
+	fs         fileSystem
+	segEntries int64
+	lock       *os.File
+
+	segs     []segment
+	cur      storeFile // last segment
+	curCount int64     // entries in cur
+	curOff   int64     // end of cur
+	hashes   storeFile
+	hashOff  int64 // end of hashes
+	cps      storeFile
+	cpOff    int64 // end of checkpoints
+	cpList   [][]byte
+	n        int64
+	rec      Recovery
+	broken   error // sticky: the files may differ from what the store believes
+}
+
+func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore, err error) {
+	if fsys == nil {
+		fsys = osFS{}
+	}
+	if segEntries <= 0 {
+		segEntries = DefaultSegmentEntries
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	s := &fileStore{dir: dir, fs: fsys, segEntries: segEntries}
+	s.lock, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if err := lockFile(s.lock); err != nil {
+		return nil, err
+	}
+	// Everything is read and checked before anything is repaired, so that
+	// damage Open cannot explain is reported with the files untouched.
+	cpEnd, cpSize, err := s.openCheckpoints()
+	if err != nil {
+		return nil, err
+	}
+	hashEnd, hashSize, err := s.openHashes()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCoveredByHashes(); err != nil {
+		return nil, err
+	}
+	if err := s.openSegments(); err != nil {
+		return nil, err
+	}
+	if err := s.cutTail(s.hashes, hashEnd, hashSize); err != nil {
+		return nil, err
+	}
+	if err := s.cutTail(s.cps, cpEnd, cpSize); err != nil {
+		return nil, err
+	}
+	s.rec.CheckpointsTrunc = cpSize > cpEnd
+	return s, nil
+}
+
+// checkCoveredByHashes refuses a log whose stored hashes end below its
+// newest checkpoint: those entries were acknowledged (a checkpoint covers
+// only durable entries), so the missing hashes are damage, not the torn
+// tail of a crash, and the entries beyond them must not be cut.
+func (s *fileStore) checkCoveredByHashes() error {
+	if len(s.cpList) == 0 {
+		return nil
+	}
+	last := len(s.cpList) - 1
+	head, err := readCheckpoint(s.cpList[last], nil)
+	if err != nil {
+		return checkpointTampered(last, "checkpoint signature or format invalid")
+	}
+	if hashed := recordsCovered((s.hashOff - int64(hashHeaderSize)) / tlog.HashSize); hashed < head.Size {
+		return &TamperError{Index: hashed, Checkpoint: last, Reason: "stored hashes missing below the last checkpoint"}
+	}
+	return nil
+}
+
+// cutTail truncates f from end to size, the unacknowledged tail found on
+// open, and reports it in the Recovery.
+func (s *fileStore) cutTail(f storeFile, end, size int64) error {
+	if size <= end {
+		return nil
+	}
+	if err := s.truncate(f, end); err != nil {
+		return err
+	}
+	s.rec.TruncatedBytes += size - end
+	return nil
+}
+
+// syncError marks a failed fsync: afterwards the page cache may hold data
+// the disk does not, so the store stops accepting writes.
+type syncError struct{ error }
+
+func (e syncError) Unwrap() error { return e.error }
+
+// maxSignedCheckpoint bounds a signed checkpoint note: the text and a few
+// signatures.
+const maxSignedCheckpoint = maxCheckpointText + 4096
+
+func (s *fileStore) path(name string) string { return filepath.Join(s.dir, name) }
+
+// openHashes opens (or creates) the hash file and finds the end of its
+// acknowledged part, returning it and the file size: what follows is a
+// torn tail (a partial hash, or hashes of a record whose other hashes are
+// missing), cut once the whole log has been checked.
+func (s *fileStore) openHashes() (end, size int64, err error) {
+	if _, err := os.Stat(s.path(hashFileName)); errors.Is(err, os.ErrNotExist) {
+		// A new log creates the hash file before its first segment, so
+		// segments or checkpoints without it are damage: creating an
+		// empty one would make every entry look unacknowledged.
+		segs, err := listSegments(s.dir)
+		if err != nil {
+			return 0, 0, fmt.Errorf("audit: %w", err)
+		}
+		if len(segs) > 0 || len(s.cpList) > 0 {
+			return 0, 0, entryTampered(0, "stored hashes missing")
+		}
+	}
+	f, size, _, err := s.openWithHeader(hashFileName, []byte(hashMagic))
+	if err != nil {
+		return 0, 0, err
+	}
+	s.hashes = f
+	count := (size - int64(hashHeaderSize)) / tlog.HashSize
+	covered := tlog.StoredHashCount(recordsCovered(count))
+	s.hashOff = int64(hashHeaderSize) + covered*tlog.HashSize
+	return s.hashOff, size, nil
+}
+
+// openWithHeader opens name, creating it durably with header if it does not
+// exist, and checks the header if it does.
+func (s *fileStore) openWithHeader(name string, header []byte) (f storeFile, size int64, created bool, err error) {
+	f, err = s.fs.OpenFile(s.path(name), os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		f, err = s.create(name, header)
+		return f, int64(len(header)), true, err
+	}
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("audit: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, false, fmt.Errorf("audit: %w", err)
+	}
+	got := make([]byte, len(header))
+	if _, err := f.ReadAt(got, 0); err != nil || string(got) != string(header) {
+		f.Close()
+		return nil, 0, false, fmt.Errorf("audit: %s: bad header", name)
+	}
+	return f, fi.Size(), false, nil
+}
+
+// create makes a new file holding header and syncs it and the directory.
+func (s *fileStore) create(name string, header []byte) (storeFile, error) {
+	f, err := s.fs.OpenFile(s.path(name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if _, err := f.WriteAt(header, 0); err != nil {
+		f.Close()
+		os.Remove(s.path(name))
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(s.path(name))
+		return nil, syncError{fmt.Errorf("audit: %w", err)}
+	}
+	if err := s.fs.SyncDir(s.dir); err != nil {
+		f.Close()
+		os.Remove(s.path(name))
+		return nil, syncError{fmt.Errorf("audit: %w", err)}
+	}
+	return f, nil
+}
+
+func (s *fileStore) truncate(f storeFile, size int64) error {
+	if err := f.Truncate(size); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+func segmentHeader(first int64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(segmentMagic), uint64(first))
+}
+
+// openSegments finds the end of the acknowledged entries (those whose
+// stored hashes are all on disk) and truncates everything after it: the
+// torn or complete entries of an append that crashed before it was
+// acknowledged, and segment files that append created.
+func (s *fileStore) openSegments() error {
+	segs, err := listSegments(s.dir)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	hashed := recordsCovered((s.hashOff - int64(hashHeaderSize)) / tlog.HashSize)
+	if len(segs) == 0 {
+		if hashed > 0 {
+			return entryTampered(0, "entry segments missing")
+		}
+		f, err := s.create(segmentName(0), segmentHeader(0))
+		if err != nil {
+			return err
+		}
+		s.segs = []segment{{0, segmentName(0)}}
+		s.cur, s.curOff = f, segmentHeaderSize
+		return nil
+	}
+	if segs[0].first != 0 {
+		return entryTampered(0, "first entry segment missing")
+	}
+	// Start at the segment holding entry hashed-1 (or hashed, if it
+	// starts a segment).
+	from := len(segs) - 1
+	for from > 0 && segs[from].first > hashed {
+		from--
+	}
+	next := segs[from].first
+	cutSeg, cutOff := -1, int64(0) // where entry hashed starts
+	var lastData []byte            // entry hashed-1, if scanned
+	if next == hashed {
+		cutSeg, cutOff = from, segmentHeaderSize
+	}
+	for i := from; i < len(segs) && cutSeg < 0; i++ {
+		f, err := os.Open(s.path(segs[i].name))
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		first, err := readSegmentHeader(f)
+		if err != nil || first != segs[i].first || first != next {
+			f.Close()
+			return entryTampered(next, "entry segment out of place")
+		}
+		_, damaged, err := readFrames(io.NewSectionReader(f, segmentHeaderSize, 1<<62), segmentHeaderSize, maxEntrySize, func(off int64, data []byte) error {
+			next++
+			if next == hashed {
+				cutSeg, cutOff = i, off+int64(len(data))+frameOverhead
+				lastData = data
+				return errStopScan
+			}
+			return nil
+		})
+		f.Close()
+		if err != nil && !errors.Is(err, errStopScan) {
+			return fmt.Errorf("audit: %w", err)
+		}
+		if cutSeg < 0 && (damaged || i == len(segs)-1) {
+			return entryTampered(next, "acknowledged entry damaged or missing")
+		}
+	}
+	// A cheap check that the stored hashes belong to these entries: the
+	// last acknowledged entry must match its leaf hash. (Verify checks
+	// them all.)
+	if lastData != nil {
+		leaf, err := s.readHashes(context.Background(), []int64{tlog.StoredHashIndex(0, hashed-1)})
+		if err != nil {
+			return err
+		}
+		if leaf[0] != tlog.RecordHash(lastData) {
+			return entryTampered(hashed-1, "entry does not match its stored hash")
+		}
+	}
+	// Remove the unacknowledged tail.
+	for _, seg := range segs[cutSeg+1:] {
+		fi, err := os.Stat(s.path(seg.name))
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		if err := os.Remove(s.path(seg.name)); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		s.rec.DroppedSegments++
+		s.rec.TruncatedBytes += fi.Size()
+	}
+	if cutSeg+1 < len(segs) {
+		if err := s.fs.SyncDir(s.dir); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	s.segs = segs[:cutSeg+1]
+	seg := s.segs[cutSeg]
+	f, err := s.fs.OpenFile(s.path(seg.name), os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+	case cutOff == segmentHeaderSize && !hasSegmentHeader(f, seg.first):
+		// Created by the interrupted append (it holds no acknowledged
+		// entry); its header never fully made it to the disk.
+		if _, err = f.WriteAt(segmentHeader(seg.first), 0); err == nil {
+			s.rec.TruncatedBytes += max(fi.Size()-segmentHeaderSize, 0)
+			err = s.truncate(f, segmentHeaderSize)
+		}
+	case fi.Size() != cutOff:
+		s.rec.TruncatedBytes += fi.Size() - cutOff
+		err = s.truncate(f, cutOff)
+	}
+	if err != nil {
+		f.Close()
+		return err
+	}
+	s.cur, s.curOff, s.curCount = f, cutOff, hashed-seg.first
+	s.n = hashed
+	return nil
+}
+
+func (s *fileStore) writeHashes(hashes []tlog.Hash) error {
+	buf := make([]byte, 0, len(hashes)*tlog.HashSize)
+	for _, h := range hashes {
+		buf = append(buf, h[:]...)
+	}
+	if _, err := s.hashes.WriteAt(buf, s.hashOff); err != nil {
+		return fmt.Errorf("audit: write hashes: %w", err)
+	}
+	if err := s.hashes.Sync(); err != nil {
+		return syncError{fmt.Errorf("audit: sync hashes: %w", err)}
+	}
+	s.hashOff += int64(len(buf))
+	return nil
+}
+
+// openCheckpoints reads the checkpoint file and returns the end of its
+// intact frames and its size: what follows is the torn tail of an
+// interrupted checkpoint write, cut once the whole log has been checked.
+func (s *fileStore) openCheckpoints() (end, size int64, err error) {
+	f, size, _, err := s.openWithHeader(checkpointFileName, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	s.cps = f
+	end, damaged, err := readFrames(io.NewSectionReader(f, 0, 1<<62), 0, maxSignedCheckpoint, func(_ int64, data []byte) error {
+		s.cpList = append(s.cpList, data)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("audit: %w", err)
+	}
+	if damaged && size-end > maxSignedCheckpoint+frameOverhead {
+		// More than one checkpoint's worth of bytes follows: not the torn
+		// tail of an interrupted write, and not ours to throw away.
+		return 0, 0, checkpointTampered(len(s.cpList), "checkpoint damaged")
+	}
+	s.cpOff = end
+	return end, size, nil
+}
+
+func (s *fileStore) size() int64        { return s.n }
+func (s *fileStore) recovery() Recovery { return s.rec }
+
+// readHashes may run concurrently with append: it reads only hashes of
+// acknowledged entries, which append never rewrites, and it does not look at
+// the fields append changes.
+func (s *fileStore) readHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if x < 0 {
+			return nil, fmt.Errorf("audit: stored hash %d not present", x)
+		}
+		if _, err := s.hashes.ReadAt(out[i][:], int64(hashHeaderSize)+x*tlog.HashSize); err != nil {
+			return nil, fmt.Errorf("audit: read hashes: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// append writes the entries to the segment files (starting new ones as
+// needed) and syncs them, then writes and syncs the hashes. The entries are
+// durable before the hashes that make them part of the acknowledged log,
+// which is what lets Open tell an unacknowledged tail from damage.
+func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, hashes []tlog.Hash) (err error) {
+	if s.broken != nil {
+		return s.broken
+	}
+	if first != s.n {
+		return fmt.Errorf("audit: append at %d to a store of %d entries", first, s.n)
+	}
+	// Remember the state to roll back to.
+	nSegs, cur, curOff, curCount, hashOff := len(s.segs), s.cur, s.curOff, s.curCount, s.hashOff
+	var opened []storeFile
+	defer func() {
+		if err == nil {
+			for _, f := range opened[:max(len(opened)-1, 0)] {
+				f.Close()
+			}
+			return
+		}
+		if rerr := s.rollback(nSegs, cur, curOff, hashOff, opened); rerr != nil || errors.As(err, new(syncError)) {
+			// After a failed fsync the page cache may hold data the disk
+			// does not (and a later fsync may report success); only a
+			// reopen, which rereads the disk, is safe.
+			s.broken = fmt.Errorf("%w: %w", ErrLogFailed, err)
+			err = s.broken
+		}
+		s.curCount = curCount
+	}()
+	var buf []byte
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		if _, err := s.cur.WriteAt(buf, s.curOff); err != nil {
+			return fmt.Errorf("audit: write entries: %w", err)
+		}
+		if err := s.cur.Sync(); err != nil {
+			return syncError{fmt.Errorf("audit: sync entries: %w", err)}
+		}
+		s.curOff += int64(len(buf))
+		buf = buf[:0]
+		return nil
+	}
+	for i, data := range entries {
+		if s.curCount == s.segEntries {
+			if err := flush(); err != nil {
+				return err
+			}
+			idx := first + int64(i)
+			f, err := s.create(segmentName(idx), segmentHeader(idx))
+			if err != nil {
+				return err
+			}
+			opened = append(opened, f)
+			s.segs = append(s.segs, segment{idx, segmentName(idx)})
+			s.cur, s.curOff, s.curCount = f, segmentHeaderSize, 0
+		}
+		buf = appendFrame(buf, data)
+		s.curCount++
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if err := s.writeHashes(hashes); err != nil {
+		return err
+	}
+	if len(opened) > 0 && cur != s.cur {
+		cur.Close()
+	}
+	s.n += int64(len(entries))
+	return nil
+}
+
+// rollback undoes a failed append: it truncates what was written and
+// removes segment files the append created.
+func (s *fileStore) rollback(nSegs int, cur storeFile, curOff, hashOff int64, opened []storeFile) error {
+	var errs []error
+	for _, f := range opened {
+		f.Close()
+	}
+	for _, seg := range s.segs[nSegs:] {
+		errs = append(errs, os.Remove(s.path(seg.name)))
+	}
+	s.segs = s.segs[:nSegs]
+	s.cur, s.curOff = cur, curOff
+	errs = append(errs, s.truncate(cur, curOff), s.truncate(s.hashes, hashOff))
+	s.hashOff = hashOff
+	if len(opened) > 0 {
+		errs = append(errs, s.fs.SyncDir(s.dir))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *fileStore) checkpoints(context.Context) ([][]byte, error) {
+	return slices.Clone(s.cpList), nil
+}
+
+func (s *fileStore) addCheckpoint(_ context.Context, _ int64, signed []byte) error {
+	if s.broken != nil {
+		return s.broken
+	}
+	frame := appendFrame(nil, signed)
+	if _, err := s.cps.WriteAt(frame, s.cpOff); err != nil {
+		err = fmt.Errorf("audit: write checkpoint: %w", err)
+		if terr := s.truncate(s.cps, s.cpOff); terr != nil {
+			s.broken = fmt.Errorf("%w: %w", ErrLogFailed, errors.Join(err, terr))
+			return s.broken
+		}
+		return err
+	}
+	if err := s.cps.Sync(); err != nil {
+		s.broken = fmt.Errorf("%w: audit: sync checkpoint: %w", ErrLogFailed, err)
+		return s.broken
+	}
+	s.cpOff += int64(len(frame))
+	s.cpList = append(s.cpList, slices.Clone(signed))
+	return nil
+}
+
+func (s *fileStore) close() error {
+	var errs []error
+	for _, f := range []storeFile{s.cur, s.hashes, s.cps} {
+		if f != nil {
+			errs = append(errs, f.Close())
+		}
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Close()) // releases the flock
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,438 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Options configure a Log.
+type Options struct {
+	// Signer signs checkpoints; required. Use an Ed25519 key from
+	// [note.GenerateKey] and keep it away from the log's storage: whoever
+	// holds it can sign a rewritten history.
+	Signer note.Signer
+
+	// Origin is the first line of every checkpoint, the log's unique name,
+	// e.g. "audit.example.com/access". It defaults to Signer.Name().
+	Origin string
+
+	// Verifier, if set, must accept the newest stored checkpoint when the
+	// log is opened; it catches a directory that was swapped for another
+	// log. ([Verify] checks every checkpoint.)
+	Verifier note.Verifier
+
+	// SegmentEntries is the number of entries per segment file of a
+	// directory log; zero means DefaultSegmentEntries. Changing it for an
+	// existing directory is harmless.
+	SegmentEntries int64
+
+	// MaxBatch bounds the entries one group commit writes; zero means 1024.
+	MaxBatch int
+
+	fs fileSystem // tests inject faults here
+}
+
+// A Receipt acknowledges a durable Append.
+type Receipt struct {
+	Index int64     // position of the entry in the log
+	Hash  tlog.Hash // its RFC 6962 leaf hash, tlog.RecordHash of the encoded event
+}
+
+// Log is an append-only, tamper-evident log of access events: every Event
+// is a leaf of an RFC 6962 Merkle tree, and Checkpoint signs the tree head
+// as a C2SP tlog-checkpoint note. A Log is safe for concurrent use;
+// concurrent Appends share one fsync (group commit).
+type Log struct {
+	store    store
+	signer   note.Signer
+	origin   string
+	maxBatch int
+
+	mu        sync.Mutex
+	cond      *sync.Cond // signals the committer
+	queue     []*appendReq
+	tree      *frontier // durable entries
+	failed    error     // sticky write failure
+	closed    bool
+	committed chan struct{} // closed when the committer has exited
+
+	cpMu sync.Mutex // serialises Checkpoint
+	last *signedHead
+
+	// wmu serialises the writes of the committer and of Checkpoint: a
+	// store is not safe for concurrent writes (the PostgreSQL store would
+	// otherwise run a checkpoint INSERT inside an open append transaction).
+	wmu sync.Mutex
+}
+
+type signedHead struct {
+	head   TreeHead
+	signed []byte
+}
+
+type appendReq struct {
+	data  []byte
+	index int64
+	hash  tlog.Hash
+	done  chan error
+}
+
+// Open opens the log in directory dir, creating it if needed. At most one
+// Log may have a directory open; Open returns ErrLocked otherwise. After a
+// crash, Open truncates the torn, unacknowledged tail of the last append
+// (see [Log.Recovery]); it never drops an acknowledged entry and returns a
+// *TamperError rather than open a log whose stored entries are damaged or
+// contradict its last checkpoint.
+func Open(dir string, opts Options) (*Log, error) {
+	if err := checkOptions(&opts); err != nil {
+		return nil, err
+	}
+	s, err := openFileStore(dir, opts.fs, opts.SegmentEntries)
+	if err != nil {
+		return nil, err
+	}
+	l, err := newLog(context.Background(), s, opts)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func checkOptions(opts *Options) error {
+	if opts.Signer == nil {
+		return errors.New("audit: Options.Signer is required")
+	}
+	if opts.Origin == "" {
+		opts.Origin = opts.Signer.Name()
+	}
+	if err := checkOrigin(opts.Origin); err != nil {
+		return err
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 1024
+	}
+	return nil
+}
+
+func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
+	l := &Log{
+		store:     s,
+		signer:    opts.Signer,
+		origin:    opts.Origin,
+		maxBatch:  opts.MaxBatch,
+		committed: make(chan struct{}),
+	}
+	l.cond = sync.NewCond(&l.mu)
+	n := s.size()
+	tree, err := loadFrontier(n, l.hashReader(ctx))
+	if err != nil {
+		return nil, err
+	}
+	l.tree = tree
+	cps, err := s.checkpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(cps) > 0 {
+		last := len(cps) - 1
+		head, err := readCheckpoint(cps[last], opts.Verifier)
+		if err != nil {
+			return nil, checkpointTampered(last, err.Error())
+		}
+		if head.Origin != l.origin {
+			return nil, fmt.Errorf("audit: log origin is %q, not %q", head.Origin, l.origin)
+		}
+		if head.Size > n {
+			return nil, &TamperError{Index: n, Checkpoint: last, Reason: "entries missing below the last checkpoint"}
+		}
+		root, err := l.treeHash(ctx, head.Size)
+		if err != nil {
+			return nil, err
+		}
+		if root != head.Hash {
+			return nil, &TamperError{Index: 0, Checkpoint: last, Reason: "entries do not match the last checkpoint"}
+		}
+		l.last = &signedHead{head: head, signed: cps[last]}
+	}
+	go l.commit()
+	return l, nil
+}
+
+// readCheckpoint parses a stored checkpoint, verifying its signature if v
+// is not nil.
+func readCheckpoint(signed []byte, v note.Verifier) (TreeHead, error) {
+	if v != nil {
+		return OpenCheckpoint(signed, v)
+	}
+	_, err := note.Open(signed, note.VerifierList())
+	var unverified *note.UnverifiedNoteError
+	if !errors.As(err, &unverified) {
+		return TreeHead{}, fmt.Errorf("%w: not a signed note", ErrMalformedCheckpoint)
+	}
+	return ParseCheckpoint([]byte(unverified.Note.Text))
+}
+
+func (l *Log) hashReader(ctx context.Context) tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) { return l.store.readHashes(ctx, idx) })
+}
+
+func (l *Log) treeHash(ctx context.Context, n int64) (tlog.Hash, error) {
+	if n == 0 {
+		return emptyTreeHash, nil
+	}
+	return tlog.TreeHash(n, l.hashReader(ctx))
+}
+
+// Recovery reports what Open repaired after a crash.
+func (l *Log) Recovery() Recovery { return l.store.recovery() }
+
+// Size returns the number of durable entries.
+func (l *Log) Size() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.tree.n
+}
+
+// Append encodes e, adds it to the log and returns once it is durable
+// (fsynced, or committed by the database). Concurrent Appends are written
+// and synced together. If ctx ends first, Append returns an error wrapping
+// ctx.Err() and the event may or may not be in the log. After a write or
+// fsync failure, Append returns an error wrapping ErrLogFailed until the
+// log is reopened.
+func (l *Log) Append(ctx context.Context, e Event) (Receipt, error) {
+	if err := ctx.Err(); err != nil {
+		return Receipt{}, err
+	}
+	data, err := e.MarshalBinary()
+	if err != nil {
+		return Receipt{}, err
+	}
+	return l.appendData(ctx, data)
+}
+
+func (l *Log) appendData(ctx context.Context, data []byte) (Receipt, error) {
+	if len(data) > maxEntrySize {
+		return Receipt{}, fmt.Errorf("audit: entry of %d bytes exceeds %d", len(data), maxEntrySize)
+	}
+	req := &appendReq{data: data, done: make(chan error, 1)}
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return Receipt{}, ErrClosed
+	}
+	if l.failed != nil {
+		l.mu.Unlock()
+		return Receipt{}, l.failed
+	}
+	l.queue = append(l.queue, req)
+	l.cond.Signal()
+	l.mu.Unlock()
+	select {
+	case err := <-req.done:
+		if err != nil {
+			return Receipt{}, err
+		}
+		return Receipt{Index: req.index, Hash: req.hash}, nil
+	case <-ctx.Done():
+		return Receipt{}, fmt.Errorf("audit: append outcome unknown: %w", ctx.Err())
+	}
+}
+
+// commit is the group-commit loop: it takes everything queued (up to
+// maxBatch), hashes it, hands it to the store in one write and one sync,
+// and acknowledges each request.
+func (l *Log) commit() {
+	defer close(l.committed)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for {
+		for len(l.queue) == 0 && !l.closed {
+			l.cond.Wait()
+		}
+		if len(l.queue) == 0 {
+			return
+		}
+		batch := l.queue[:min(len(l.queue), l.maxBatch)]
+		l.queue = append([]*appendReq(nil), l.queue[len(batch):]...)
+		if l.failed != nil {
+			for _, r := range batch {
+				r.done <- l.failed
+			}
+			continue
+		}
+		tree := l.tree.clone()
+		first := tree.n
+		l.mu.Unlock()
+
+		entries := make([][]byte, len(batch))
+		var hashes []tlog.Hash
+		for i, r := range batch {
+			entries[i] = r.data
+			r.index = first + int64(i)
+			r.hash = tlog.RecordHash(r.data)
+			hashes = append(hashes, tree.add(r.hash)...)
+		}
+		// A batch serves many callers: one caller's cancellation must not
+		// fail the others' writes.
+		l.wmu.Lock()
+		err := l.store.append(context.Background(), first, entries, hashes)
+		l.wmu.Unlock()
+
+		l.mu.Lock()
+		if err == nil {
+			l.tree = tree
+		} else if errors.Is(err, ErrLogFailed) {
+			l.failed = err
+		}
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+// Checkpoint signs and returns a checkpoint for the current tree: a C2SP
+// tlog-checkpoint note (origin, size, base64 root hash) signed by
+// Options.Signer. It first checks, with a consistency proof computed from
+// the stored hashes, that the tree extends the tree of the last checkpoint
+// the log signed, and returns ErrInconsistent otherwise. If the tree has not
+// grown, it returns the last checkpoint again. Every new checkpoint is
+// stored durably before it is returned.
+func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
+	l.cpMu.Lock()
+	defer l.cpMu.Unlock()
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil, ErrClosed
+	}
+	head := TreeHead{Origin: l.origin, Size: l.tree.n, Hash: l.tree.root()}
+	l.mu.Unlock()
+	return l.checkpoint(ctx, head)
+}
+
+func (l *Log) checkpoint(ctx context.Context, head TreeHead) ([]byte, error) {
+	if l.last != nil {
+		if err := l.checkExtends(ctx, l.last.head, head); err != nil {
+			return nil, err
+		}
+		if head.Size == l.last.head.Size {
+			return append([]byte(nil), l.last.signed...), nil
+		}
+	}
+	text, err := formatCheckpoint(head)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := note.Sign(&note.Note{Text: string(text)}, l.signer)
+	if err != nil {
+		return nil, fmt.Errorf("audit: sign checkpoint: %w", err)
+	}
+	l.wmu.Lock()
+	err = l.store.addCheckpoint(ctx, head.Size, signed)
+	l.wmu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	l.last = &signedHead{head: head, signed: signed}
+	return append([]byte(nil), signed...), nil
+}
+
+// checkExtends returns ErrInconsistent unless the tree cur contains the
+// tree old as a prefix, proven from the stored hashes.
+func (l *Log) checkExtends(ctx context.Context, old, cur TreeHead) error {
+	switch {
+	case cur.Size < old.Size:
+		return fmt.Errorf("%w: size %d is below the signed %d", ErrInconsistent, cur.Size, old.Size)
+	case cur.Size == old.Size:
+		if cur.Hash != old.Hash {
+			return fmt.Errorf("%w: root differs at size %d", ErrInconsistent, cur.Size)
+		}
+		return nil
+	case old.Size == 0:
+		if old.Hash != emptyTreeHash {
+			return fmt.Errorf("%w: bad empty tree hash", ErrInconsistent)
+		}
+		return nil
+	}
+	proof, err := tlog.ProveTree(cur.Size, old.Size, l.hashReader(ctx))
+	if err != nil {
+		return err
+	}
+	if err := tlog.CheckTree(proof, cur.Size, cur.Hash, old.Size, old.Hash); err != nil {
+		return fmt.Errorf("%w: %w", ErrInconsistent, err)
+	}
+	return nil
+}
+
+// InclusionProof returns the RFC 6962 proof that entry index is in the tree
+// of the first treeSize entries. Check it with [tlog.CheckRecord] against
+// the root hash of a checkpoint of that size and tlog.RecordHash of the
+// encoded event (Receipt.Hash).
+func (l *Log) InclusionProof(ctx context.Context, index, treeSize int64) (tlog.RecordProof, error) {
+	if err := l.checkRange(index, treeSize); err != nil {
+		return nil, err
+	}
+	if index == treeSize {
+		return nil, ErrRange
+	}
+	return tlog.ProveRecord(treeSize, index, l.hashReader(ctx))
+}
+
+// ConsistencyProof returns the RFC 6962 proof that the tree of the first
+// newSize entries extends the tree of the first oldSize entries. Check it
+// with [tlog.CheckTree] against the root hashes of two checkpoints.
+func (l *Log) ConsistencyProof(ctx context.Context, oldSize, newSize int64) (tlog.TreeProof, error) {
+	if err := l.checkRange(oldSize, newSize); err != nil {
+		return nil, err
+	}
+	if oldSize == 0 {
+		return nil, ErrRange
+	}
+	return tlog.ProveTree(newSize, oldSize, l.hashReader(ctx))
+}
+
+// checkRange requires 0 <= lo <= hi <= size of an open log.
+func (l *Log) checkRange(lo, hi int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	if lo < 0 || lo > hi || hi > l.tree.n {
+		return ErrRange
+	}
+	return nil
+}
+
+// Close waits for queued Appends, signs a final checkpoint if the tree grew
+// since the last one (so that every entry is covered by a signature), and
+// releases the storage. Appends after Close return ErrClosed.
+func (l *Log) Close() error {
+	l.cpMu.Lock()
+	defer l.cpMu.Unlock()
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.closed = true
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	<-l.committed
+
+	var err error
+	l.mu.Lock()
+	head := TreeHead{Origin: l.origin, Size: l.tree.n, Hash: l.tree.root()}
+	failed := l.failed
+	l.mu.Unlock()
+	if failed == nil && (l.last == nil && head.Size > 0 || l.last != nil && head.Size > l.last.head.Size) {
+		_, err = l.checkpoint(context.Background(), head)
+	}
+	return errors.Join(err, l.store.close())
+}

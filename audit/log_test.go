@@ -1,0 +1,414 @@
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+const testOrigin = "audit.example.com/access"
+
+// testKeys returns a fresh Ed25519 note signer and verifier.
+func testKeys(t testing.TB) (note.Signer, note.Verifier) {
+	t.Helper()
+	_, s, v := testKeyPair(t)
+	return s, v
+}
+
+// testKeyPair is testKeys, also returning the encoded signer key.
+func testKeyPair(t testing.TB) (string, note.Signer, note.Verifier) {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(rand.Reader, testOrigin)
+	require.NoError(t, err)
+	s, err := note.NewSigner(skey)
+	require.NoError(t, err)
+	v, err := note.NewVerifier(vkey)
+	require.NoError(t, err)
+	return skey, s, v
+}
+
+// logEvent returns a valid event distinguishable by i.
+func logEvent(i int) Event {
+	return Event{
+		Time:          time.Date(2026, 11, 26, 12, 0, 0, i, time.UTC),
+		Actor:         Actor{ID: fmt.Sprintf("emp-%d", i%7), Role: "support"},
+		Action:        ActionRead,
+		Resource:      "users/profile",
+		Purpose:       "support.ticket",
+		Outcome:       OutcomeAllowed,
+		Reason:        "ticket",
+		CorrelationID: fmt.Sprintf("req-%d", i),
+	}
+}
+
+func encoded(t testing.TB, e Event) []byte {
+	t.Helper()
+	b, err := e.MarshalBinary()
+	require.NoError(t, err)
+	return b
+}
+
+type logFixture struct {
+	*Log
+	dir string
+	s   note.Signer
+	v   note.Verifier
+}
+
+func openLogFixture(t testing.TB, opts Options) *logFixture {
+	t.Helper()
+	s, v := testKeys(t)
+	dir := t.TempDir()
+	opts.Signer, opts.Verifier = s, v
+	l, err := Open(dir, opts)
+	require.NoError(t, err)
+	return &logFixture{Log: l, dir: dir, s: s, v: v}
+}
+
+func (tl *logFixture) reopen(t testing.TB, opts Options) {
+	t.Helper()
+	opts.Signer, opts.Verifier = tl.s, tl.v
+	l, err := Open(tl.dir, opts)
+	require.NoError(t, err)
+	tl.Log = l
+}
+
+func appendN(t testing.TB, l *Log, from, n int) {
+	t.Helper()
+	for i := from; i < from+n; i++ {
+		r, err := l.Append(context.Background(), logEvent(i))
+		require.NoError(t, err)
+		require.Equal(t, int64(i), r.Index)
+	}
+}
+
+func TestLogAppendProveVerify(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{SegmentEntries: 5})
+	var receipts []Receipt
+	for i := range 23 {
+		r, err := tl.Append(ctx, logEvent(i))
+		require.NoError(t, err)
+		assert.Equal(t, int64(i), r.Index)
+		assert.Equal(t, tlog.RecordHash(encoded(t, logEvent(i))), r.Hash)
+		receipts = append(receipts, r)
+	}
+	assert.Equal(t, int64(23), tl.Size())
+
+	cp1, err := tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	head1, err := OpenCheckpoint(cp1, tl.v)
+	require.NoError(t, err)
+	assert.Equal(t, TreeHead{Origin: testOrigin, Size: 23, Hash: head1.Hash}, head1)
+
+	// The root is the RFC 6962 hash of the encoded events.
+	var stored memHashes
+	for i := range 23 {
+		h, err := tlog.StoredHashes(int64(i), encoded(t, logEvent(i)), stored)
+		require.NoError(t, err)
+		stored = append(stored, h...)
+	}
+	want, err := tlog.TreeHash(23, stored)
+	require.NoError(t, err)
+	assert.Equal(t, want, head1.Hash)
+
+	for _, r := range receipts {
+		for _, size := range []int64{r.Index + 1, 23} {
+			p, err := tl.InclusionProof(ctx, r.Index, size)
+			require.NoError(t, err)
+			th, err := tlog.TreeHash(size, stored)
+			require.NoError(t, err)
+			require.NoError(t, tlog.CheckRecord(p, size, th, r.Index, r.Hash))
+		}
+	}
+
+	// Unchanged tree: the same checkpoint.
+	again, err := tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, cp1, again)
+
+	appendN(t, tl.Log, 23, 10)
+	cp2, err := tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	head2, err := OpenCheckpoint(cp2, tl.v)
+	require.NoError(t, err)
+	p, err := tl.ConsistencyProof(ctx, 23, 33)
+	require.NoError(t, err)
+	require.NoError(t, checkConsistency(p, head1.Size, head1.Hash, head2.Size, head2.Hash))
+
+	require.NoError(t, tl.Close())
+	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+
+	// Reopen and continue; the proofs stay valid.
+	tl.reopen(t, Options{SegmentEntries: 5})
+	assert.False(t, tl.Recovery().Repaired())
+	assert.Equal(t, int64(33), tl.Size())
+	appendN(t, tl.Log, 33, 4)
+	rp, err := tl.InclusionProof(ctx, 3, 23)
+	require.NoError(t, err)
+	require.NoError(t, tlog.CheckRecord(rp, 23, head1.Hash, 3, receipts[3].Hash))
+	require.NoError(t, tl.Close())
+	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+}
+
+func TestLogRangeErrors(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{})
+	appendN(t, tl.Log, 0, 3)
+	for _, c := range [][2]int64{{-1, 3}, {3, 3}, {0, 4}, {2, 1}} {
+		_, err := tl.InclusionProof(ctx, c[0], c[1])
+		assert.ErrorIs(t, err, ErrRange, "inclusion %v", c)
+	}
+	for _, c := range [][2]int64{{0, 3}, {2, 4}, {3, 2}, {-1, 2}} {
+		_, err := tl.ConsistencyProof(ctx, c[0], c[1])
+		assert.ErrorIs(t, err, ErrRange, "consistency %v", c)
+	}
+	require.NoError(t, tl.Close())
+	_, err := tl.Append(ctx, logEvent(9))
+	assert.ErrorIs(t, err, ErrClosed)
+	_, err = tl.Checkpoint(ctx)
+	assert.ErrorIs(t, err, ErrClosed)
+	_, err = tl.InclusionProof(ctx, 0, 1)
+	assert.ErrorIs(t, err, ErrClosed)
+	assert.ErrorIs(t, tl.Close(), ErrClosed)
+}
+
+func TestLogRejects(t *testing.T) {
+	s, _ := testKeys(t)
+	_, err := Open(t.TempDir(), Options{})
+	assert.Error(t, err, "no signer")
+	_, err = Open(t.TempDir(), Options{Signer: s, Origin: "two\nlines"})
+	assert.ErrorIs(t, err, ErrMalformedCheckpoint)
+
+	tl := openLogFixture(t, Options{})
+	_, err = tl.Append(context.Background(), Event{})
+	assert.ErrorIs(t, err, ErrInvalidEvent)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = tl.Append(ctx, logEvent(1))
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int64(0), tl.Size())
+
+	// One writer per directory.
+	_, err = Open(tl.dir, Options{Signer: tl.s})
+	assert.ErrorIs(t, err, ErrLocked)
+	require.NoError(t, tl.Close())
+
+	// A different origin, or a verifier of another key, is refused.
+	tl.reopen(t, Options{})
+	appendN(t, tl.Log, 0, 1)
+	require.NoError(t, tl.Close())
+	_, err = Open(tl.dir, Options{Signer: tl.s, Origin: "other.example/log"})
+	assert.Error(t, err)
+	_, otherV := testKeys(t)
+	_, err = Open(tl.dir, Options{Signer: tl.s, Verifier: otherV})
+	assert.ErrorIs(t, err, ErrTampered)
+}
+
+func TestLogConcurrentAppends(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{SegmentEntries: 64, MaxBatch: 16})
+	const writers, each = 8, 40
+	seen := make([]bool, writers*each)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				r, err := tl.Append(ctx, logEvent(w*each+i))
+				if !assert.NoError(t, err) {
+					return
+				}
+				mu.Lock()
+				assert.False(t, seen[r.Index])
+				seen[r.Index] = true
+				mu.Unlock()
+			}
+		})
+	}
+	// Checkpoints and proofs race with the appends.
+	wg.Go(func() {
+		for range 20 {
+			cp, err := tl.Checkpoint(ctx)
+			if !assert.NoError(t, err) {
+				return
+			}
+			h, err := OpenCheckpoint(cp, tl.v)
+			assert.NoError(t, err)
+			if h.Size > 1 {
+				_, err := tl.InclusionProof(ctx, h.Size/2, h.Size)
+				assert.NoError(t, err)
+			}
+		}
+	})
+	wg.Wait()
+	assert.Equal(t, int64(writers*each), tl.Size())
+	require.NoError(t, tl.Close())
+	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+}
+
+// TestCheckpointRefusesInconsistentTree rewrites a stored hash under an
+// open log's feet, then its in-memory tree: the log must not sign a tree
+// that does not extend the one it signed before.
+func TestCheckpointRefusesInconsistentTree(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{})
+	appendN(t, tl.Log, 0, 8)
+	_, err := tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	appendN(t, tl.Log, 8, 3)
+
+	// Forge on disk: the stored hash of entries 8 and 9, which the
+	// consistency proof from 8 to 11 is built from.
+	hashes := filepath.Join(tl.dir, hashFileName)
+	off := int64(hashHeaderSize) + tlog.StoredHashIndex(1, 4)*tlog.HashSize
+	flip(t, hashes, off)
+	_, err = tl.Checkpoint(ctx)
+	assert.ErrorIs(t, err, ErrInconsistent)
+	flip(t, hashes, off)
+
+	// Forge in memory: the tree no longer matches what was signed.
+	tl.mu.Lock()
+	tl.tree.nodes[0].hash[0] ^= 1
+	tl.mu.Unlock()
+	_, err = tl.Checkpoint(ctx)
+	assert.ErrorIs(t, err, ErrInconsistent)
+
+	// A smaller tree is refused outright.
+	err = tl.checkExtends(ctx, tl.last.head, TreeHead{Origin: testOrigin, Size: 7})
+	assert.ErrorIs(t, err, ErrInconsistent)
+	err = tl.checkExtends(ctx, tl.last.head, TreeHead{Origin: testOrigin, Size: 8})
+	assert.ErrorIs(t, err, ErrInconsistent)
+}
+
+func TestOpenRefusesLogBehindItsCheckpoint(t *testing.T) {
+	tl := openLogFixture(t, Options{})
+	appendN(t, tl.Log, 0, 5)
+	require.NoError(t, tl.Close()) // signs a checkpoint of 5
+	// Truncate entries and hashes consistently to 3 entries.
+	truncateLog(t, tl.dir, 3)
+	_, err := Open(tl.dir, Options{Signer: tl.s})
+	var te *TamperError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, int64(3), te.Index)
+}
+
+// truncateLog cuts the entries and stored hashes of a closed log to n
+// entries, as a careful attacker would.
+func truncateLog(t testing.TB, dir string, n int64) {
+	t.Helper()
+	segs, err := listSegments(dir)
+	require.NoError(t, err)
+	for _, seg := range segs {
+		path := filepath.Join(dir, seg.name)
+		if seg.first >= n && seg.first > 0 {
+			require.NoError(t, os.Remove(path))
+			continue
+		}
+		frames := readAllFrames(t, path, segmentHeaderSize)
+		if keep := n - seg.first; keep < int64(len(frames)) {
+			require.NoError(t, os.Truncate(path, frames[keep].off))
+		}
+	}
+	require.NoError(t, os.Truncate(filepath.Join(dir, hashFileName), int64(hashHeaderSize)+tlog.StoredHashCount(n)*tlog.HashSize))
+}
+
+type frameAt struct {
+	off, end int64
+}
+
+func readAllFrames(t testing.TB, path string, start int64) []frameAt {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = f.Seek(start, 0)
+	require.NoError(t, err)
+	var out []frameAt
+	_, damaged, err := readFrames(f, start, maxEntrySize, func(off int64, data []byte) error {
+		out = append(out, frameAt{off, off + int64(len(data)) + frameOverhead})
+		return nil
+	})
+	require.NoError(t, err)
+	require.False(t, damaged)
+	return out
+}
+
+func TestErrorsCarryNoEventData(t *testing.T) {
+	e := &TamperError{Index: 4, Checkpoint: -1, Reason: "entry damaged"}
+	assert.Equal(t, "audit: log tampered at entry 4: entry damaged", e.Error())
+	assert.True(t, errors.Is(e, ErrTampered))
+	e = &TamperError{Index: -1, Checkpoint: 2, Reason: "x"}
+	assert.Equal(t, "audit: log tampered at checkpoint 2: x", e.Error())
+}
+
+// exclusiveStore wraps a store and records any overlap between its writes.
+type exclusiveStore struct {
+	store
+	inflight atomic.Int32
+	overlaps atomic.Int32
+}
+
+func (s *exclusiveStore) enter() func() {
+	if s.inflight.Add(1) > 1 {
+		s.overlaps.Add(1)
+	}
+	time.Sleep(100 * time.Microsecond) // widen the window an overlap needs
+	return func() { s.inflight.Add(-1) }
+}
+
+func (s *exclusiveStore) append(ctx context.Context, first int64, entries [][]byte, hashes []tlog.Hash) error {
+	defer s.enter()()
+	return s.store.append(ctx, first, entries, hashes)
+}
+
+func (s *exclusiveStore) addCheckpoint(ctx context.Context, size int64, signed []byte) error {
+	defer s.enter()()
+	return s.store.addCheckpoint(ctx, size, signed)
+}
+
+// TestStoreWritesSerialised: a store is not safe for concurrent writes (the
+// PostgreSQL one shares one connection between the append transaction and
+// the checkpoint INSERT), so the Log never overlaps a group commit with a
+// checkpoint write.
+func TestStoreWritesSerialised(t *testing.T) {
+	ctx := context.Background()
+	sgn, v := testKeys(t)
+	fs, err := openFileStore(t.TempDir(), nil, 0)
+	require.NoError(t, err)
+	st := &exclusiveStore{store: fs}
+	opts := Options{Signer: sgn, Verifier: v}
+	require.NoError(t, checkOptions(&opts))
+	l, err := newLog(ctx, st, opts)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 25 {
+				_, err := l.Append(ctx, logEvent(w*25+i))
+				assert.NoError(t, err)
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 50 {
+			_, err := l.Checkpoint(ctx)
+			assert.NoError(t, err)
+		}
+	})
+	wg.Wait()
+	require.NoError(t, l.Close())
+	assert.Zero(t, st.overlaps.Load(), "store writes overlapped")
+}

@@ -1,0 +1,92 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// SQLDirectory is a [Directory] read from the host's own database through
+// database/sql, with a query the host writes for its own HR schema. It is
+// safe for concurrent use (as *sql.DB is).
+type SQLDirectory struct {
+	db    *sql.DB
+	query string
+}
+
+// NewSQLDirectory returns a Directory that runs query with the employee id
+// as its only argument (written $1 or ? as the driver wants). The query
+// returns one row per role the employee holds, or one row with a NULL role
+// if they hold none, and no row for an unknown employee; its columns are,
+// in order:
+//
+//	role                text, NULL for none
+//	active              boolean
+//	trained_at          timestamp, NULL if never trained
+//	training_valid_for  integer, seconds
+//
+// For example, in PostgreSQL:
+//
+//	SELECT r.role, s.active, s.trained_at, s.training_valid_seconds
+//	FROM staff s LEFT JOIN staff_roles r ON r.staff_id = s.id
+//	WHERE s.id = $1
+//
+// Rows that disagree on active, trained_at or training_valid_for make
+// Lookup fail, and so the gate deny.
+func NewSQLDirectory(db *sql.DB, query string) *SQLDirectory {
+	return &SQLDirectory{db: db, query: query}
+}
+
+// errDirectoryRows reports rows of one employee that disagree.
+var errDirectoryRows = errors.New("audit: directory rows disagree")
+
+// Lookup implements [Directory].
+func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
+	rows, err := d.db.QueryContext(ctx, d.query, id)
+	if err != nil {
+		return Staff{}, fmt.Errorf("audit: directory query: %w", err)
+	}
+	defer rows.Close()
+	var (
+		s     Staff
+		found bool
+	)
+	for rows.Next() {
+		var (
+			role    sql.NullString
+			active  bool
+			trained sql.NullTime
+			seconds int64
+		)
+		if err := rows.Scan(&role, &active, &trained, &seconds); err != nil {
+			return Staff{}, fmt.Errorf("audit: directory scan: %w", err)
+		}
+		validFor := time.Duration(math.MaxInt64) // beyond any real period
+		if seconds < math.MaxInt64/int64(time.Second) {
+			validFor = time.Duration(seconds) * time.Second
+		}
+		var trainedAt time.Time
+		if trained.Valid {
+			trainedAt = trained.Time
+		}
+		if !found {
+			s = Staff{ID: id, Active: active, TrainedAt: trainedAt, TrainingValidFor: validFor}
+			found = true
+		} else if s.Active != active || !s.TrainedAt.Equal(trainedAt) || s.TrainingValidFor != validFor {
+			return Staff{}, errDirectoryRows
+		}
+		if role.Valid && role.String != "" {
+			s.Roles = append(s.Roles, role.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Staff{}, fmt.Errorf("audit: directory rows: %w", err)
+	}
+	if !found {
+		return Staff{}, ErrUnknownStaff
+	}
+	return s, nil
+}

@@ -1,0 +1,99 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/1cb-kz/compliance/internal/pgtest"
+)
+
+const sqlDirectoryQuery = `SELECT r.role, s.active, s.trained_at, s.training_valid_seconds
+FROM staff s LEFT JOIN staff_roles r ON r.staff_id = s.id
+WHERE s.id = $1`
+
+func sqlDirectoryDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db := pgtest.Open(t)
+	_, err := db.Exec(`
+CREATE TABLE staff (
+	id text PRIMARY KEY,
+	active boolean NOT NULL,
+	trained_at timestamptz,
+	training_valid_seconds bigint NOT NULL
+);
+CREATE TABLE staff_roles (staff_id text REFERENCES staff(id), role text);
+INSERT INTO staff VALUES
+	('emp-1', true, '2026-10-27T12:00:00Z', 31536000),
+	('emp-new', true, NULL, 31536000),
+	('emp-left', false, '2026-10-27T12:00:00Z', 31536000),
+	('emp-forever', true, '2026-10-27T12:00:00Z', 9223372036854775807);
+INSERT INTO staff_roles VALUES ('emp-1', 'support'), ('emp-1', 'dpo'), ('emp-left', 'support');`)
+	require.NoError(t, err)
+	return db
+}
+
+func TestSQLDirectory(t *testing.T) {
+	db := sqlDirectoryDB(t)
+	d := NewSQLDirectory(db, sqlDirectoryQuery)
+	ctx := context.Background()
+
+	s, err := d.Lookup(ctx, "emp-1")
+	require.NoError(t, err)
+	assert.Equal(t, "emp-1", s.ID)
+	assert.ElementsMatch(t, []string{"support", "dpo"}, s.Roles)
+	assert.True(t, s.Active)
+	assert.True(t, s.TrainedAt.Equal(time.Date(2026, 10, 27, 12, 0, 0, 0, time.UTC)))
+	assert.Equal(t, trainingYear, s.TrainingValidFor)
+
+	s, err = d.Lookup(ctx, "emp-new")
+	require.NoError(t, err)
+	assert.Empty(t, s.Roles)
+	assert.True(t, s.TrainedAt.IsZero())
+
+	s, err = d.Lookup(ctx, "emp-forever")
+	require.NoError(t, err)
+	assert.Greater(t, s.TrainingValidFor, 100*trainingYear, "a huge period saturates instead of overflowing")
+
+	_, err = d.Lookup(ctx, "emp-404")
+	require.ErrorIs(t, err, ErrUnknownStaff)
+
+	_, err = NewSQLDirectory(db, `SELECT 'a', true, NULL::timestamptz, 1 UNION ALL SELECT 'b', false, NULL, 1 WHERE $1 <> ''`).Lookup(ctx, "x")
+	require.ErrorIs(t, err, errDirectoryRows)
+
+	_, err = NewSQLDirectory(db, `SELECT 1 FROM missing_table WHERE $1 <> ''`).Lookup(ctx, "x")
+	require.Error(t, err)
+	require.NotErrorIs(t, err, ErrUnknownStaff)
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = d.Lookup(cctx, "emp-1")
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestGateWithSQLDirectory(t *testing.T) {
+	db := sqlDirectoryDB(t)
+	rec := &decisionRecorder{}
+	g := newGate(NewSQLDirectory(db, sqlDirectoryQuery), testPolicy, rec.record, WithClock(func() time.Time { return gateNow }))
+	ctx := context.Background()
+	read := func(emp string) Access { return Access{Employee: emp, Action: ActionRead, Purpose: "support.ticket"} }
+
+	require.NoError(t, g.Authorize(ctx, read("emp-1")))
+	for emp, code := range map[string]DenialCode{
+		"emp-new": DenyUntrained, "emp-left": DenyInactive, "emp-404": DenyUnknownStaff,
+	} {
+		var de *DeniedError
+		require.ErrorAs(t, g.Authorize(ctx, read(emp)), &de, emp)
+		assert.Equal(t, code, de.Code, emp)
+	}
+	assert.Len(t, rec.events, 4)
+
+	require.NoError(t, db.Close())
+	var de *DeniedError
+	require.ErrorAs(t, g.Authorize(ctx, read("emp-1")), &de)
+	assert.Equal(t, DenyDirectoryError, de.Code, "a dead database fails closed")
+}

@@ -1,0 +1,319 @@
+package audit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Verify re-reads the log in directory dir, as an auditor would, without
+// modifying it or trusting anything the writer computed:
+//
+//   - every stored checkpoint must carry a valid signature by v, have the
+//     same origin, and a larger size than the one before it;
+//   - every entry must decode as an Event and match its stored leaf hash,
+//     and every stored interior hash must match the hash recomputed from the
+//     entries;
+//   - the Merkle tree recomputed from the entries must have, at the size of
+//     each checkpoint, that checkpoint's root hash, which proves the
+//     checkpoints consistent with each other and with the entries;
+//   - no checkpoint may be larger than the log, and a non-empty log must be
+//     covered by at least one checkpoint.
+//
+// It returns nil, a *TamperError naming the first bad entry (and checkpoint)
+// for any edit, deletion, insertion, reordering or truncation, or another
+// error if the directory cannot be read. Entries appended after the newest
+// checkpoint are checked against the stored hashes only; a truncation of
+// them together with their hashes is detectable only against a checkpoint
+// kept outside the directory. Verify may run while a Log appends to dir.
+func Verify(ctx context.Context, dir string, v note.Verifier) error {
+	return VerifyWithCheckpoints(ctx, dir, v, nil)
+}
+
+// VerifyWithCheckpoints is Verify, also requiring the log to be consistent
+// with known: signed checkpoints of this log that an auditor or witness kept
+// outside the directory. It is the defence against an attacker who
+// truncates the log and deletes the newest stored checkpoints with it, or
+// who serves a fork. A *TamperError about known[j] has Checkpoint set to
+// j plus the number of stored checkpoints.
+func VerifyWithCheckpoints(ctx context.Context, dir string, v note.Verifier, known [][]byte) error {
+	src, err := openFileSource(dir)
+	if err != nil {
+		return err
+	}
+	defer src.close()
+	return verifySource(ctx, src, v, known)
+}
+
+// hashChunk is how many stored hashes Verify reads at a time.
+const hashChunk = 1 << 13
+
+// positioned is a tree head to check, with its position for errors.
+type positioned struct {
+	TreeHead
+	pos int
+}
+
+func verifySource(ctx context.Context, src source, v note.Verifier, known [][]byte) error {
+	if v == nil {
+		return errors.New("audit: nil checkpoint verifier")
+	}
+	heads, err := verifyCheckpoints(ctx, src, v, known)
+	if err != nil {
+		return err
+	}
+	count, err := src.storedHashCount(ctx)
+	if err != nil {
+		return err
+	}
+	hashed := recordsCovered(count)
+	want := tlog.StoredHashCount(hashed)
+
+	var buf []tlog.Hash
+	var pos int64 // index of the next stored hash to compare
+	nextStored := func() (tlog.Hash, error) {
+		if len(buf) == 0 {
+			if pos >= want {
+				return tlog.Hash{}, io.ErrUnexpectedEOF
+			}
+			var err error
+			if buf, err = src.hashRange(ctx, pos, min(pos+hashChunk, want)); err != nil {
+				return tlog.Hash{}, err
+			}
+		}
+		h := buf[0]
+		buf = buf[1:]
+		pos++
+		return h, nil
+	}
+
+	tree := &frontier{}
+	next, covered := 0, int64(0) // next head to check; entries covered by checked ones
+	checkHeads := func() error {
+		for ; next < len(heads) && heads[next].Size == tree.n; next++ {
+			if tree.root() != heads[next].Hash {
+				return &TamperError{Index: covered, Checkpoint: heads[next].pos, Reason: "entries do not match the signed checkpoint"}
+			}
+			covered = tree.n
+		}
+		return nil
+	}
+	if err := checkHeads(); err != nil { // a checkpoint of the empty log
+		return err
+	}
+	var e Event
+	err = src.scan(ctx, hashed, func(i int64, data []byte) error {
+		if i >= hashed {
+			return errStopScan // the unacknowledged tail of a crashed append
+		}
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for k, h := range tree.add(tlog.RecordHash(data)) {
+			stored, err := nextStored()
+			if err != nil {
+				return err
+			}
+			if stored != h {
+				if k == 0 {
+					return entryTampered(i, "entry does not match its stored hash")
+				}
+				return entryTampered(i, "stored tree hash does not match the entries")
+			}
+		}
+		if err := e.UnmarshalBinary(data); err != nil {
+			return entryTampered(i, "entry is not a valid event")
+		}
+		return checkHeads()
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case tree.n < hashed:
+		return entryTampered(tree.n, "entries missing")
+	case next < len(heads):
+		return &TamperError{Index: tree.n, Checkpoint: heads[next].pos, Reason: "log truncated below a signed checkpoint"}
+	case tree.n > 0 && len(heads) == 0:
+		return entryTampered(0, "no signed checkpoint")
+	}
+	return nil
+}
+
+// verifyCheckpoints checks the signature, origin and order of every stored
+// checkpoint and of the known ones, and returns their tree heads ordered
+// by size.
+func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [][]byte) ([]positioned, error) {
+	cps, err := src.checkpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var heads []positioned
+	for i, cp := range cps {
+		h, err := OpenCheckpoint(cp, v)
+		if err != nil {
+			return nil, checkpointTampered(i, "checkpoint signature or format invalid")
+		}
+		if i > 0 && h.Origin != heads[0].Origin {
+			return nil, checkpointTampered(i, "checkpoint origin differs")
+		}
+		if i > 0 && h.Size <= heads[i-1].Size {
+			return nil, checkpointTampered(i, "checkpoint out of order or duplicated")
+		}
+		heads = append(heads, positioned{h, i})
+	}
+	stored := len(heads)
+	for j, cp := range known {
+		h, err := OpenCheckpoint(cp, v)
+		if err != nil {
+			return nil, fmt.Errorf("audit: known checkpoint %d: %w", j, err)
+		}
+		if stored > 0 && h.Origin != heads[0].Origin {
+			return nil, fmt.Errorf("audit: known checkpoint %d is for another log", j)
+		}
+		k, found := slices.BinarySearchFunc(heads[:stored], h.Size, func(p positioned, size int64) int { return cmp.Compare(p.Size, size) })
+		if found && heads[k].Hash != h.Hash {
+			return nil, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "known checkpoint contradicts a stored one: the log forked"}
+		}
+		heads = append(heads, positioned{h, stored + j})
+	}
+	slices.SortStableFunc(heads, func(a, b positioned) int { return cmp.Compare(a.Size, b.Size) })
+	return heads, nil
+}
+
+// fileSource reads a log directory for Verify, without locking or
+// repairing it.
+type fileSource struct {
+	dir    string
+	hashes *os.File
+}
+
+func openFileSource(dir string) (*fileSource, error) {
+	f, err := os.Open(filepath.Join(dir, hashFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		// Entries or checkpoints without their stored hashes are a damaged
+		// log; a directory with none of them is no log at all.
+		segs, _ := listSegments(dir)
+		_, cerr := os.Stat(filepath.Join(dir, checkpointFileName))
+		if len(segs) > 0 || cerr == nil {
+			return nil, entryTampered(0, "stored hashes missing")
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	hdr := make([]byte, hashHeaderSize)
+	if _, err := f.ReadAt(hdr, 0); err != nil || string(hdr) != hashMagic {
+		f.Close()
+		return nil, entryTampered(0, "stored hashes damaged")
+	}
+	return &fileSource{dir: dir, hashes: f}, nil
+}
+
+func (s *fileSource) close() error { return s.hashes.Close() }
+
+func (s *fileSource) storedHashCount(context.Context) (int64, error) {
+	fi, err := s.hashes.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("audit: %w", err)
+	}
+	return (fi.Size() - int64(hashHeaderSize)) / tlog.HashSize, nil
+}
+
+func (s *fileSource) hashRange(_ context.Context, start, end int64) ([]tlog.Hash, error) {
+	buf := make([]byte, (end-start)*tlog.HashSize)
+	if _, err := s.hashes.ReadAt(buf, int64(hashHeaderSize)+start*tlog.HashSize); err != nil {
+		return nil, fmt.Errorf("audit: read hashes: %w", err)
+	}
+	out := make([]tlog.Hash, end-start)
+	for i := range out {
+		copy(out[i][:], buf[i*tlog.HashSize:])
+	}
+	return out, nil
+}
+
+func (s *fileSource) scan(ctx context.Context, limit int64, fn func(int64, []byte) error) error {
+	segs, err := listSegments(s.dir)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	var next int64
+	for _, seg := range segs {
+		if next >= limit {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stop, err := s.scanSegment(seg, &next, limit, fn)
+		if err != nil || stop {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *fileSource) scanSegment(seg segment, next *int64, limit int64, fn func(int64, []byte) error) (stop bool, err error) {
+	f, err := os.Open(filepath.Join(s.dir, seg.name))
+	if err != nil {
+		return false, fmt.Errorf("audit: %w", err)
+	}
+	defer f.Close()
+	first, err := readSegmentHeader(f)
+	if err != nil || first != *next {
+		return false, entryTampered(*next, "entry segment missing or out of place")
+	}
+	_, damaged, err := readFrames(io.NewSectionReader(f, segmentHeaderSize, 1<<62), segmentHeaderSize, maxEntrySize, func(_ int64, data []byte) error {
+		if err := fn(*next, data); err != nil {
+			return err
+		}
+		*next++
+		return nil
+	})
+	if errors.Is(err, errStopScan) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if damaged {
+		if *next < limit {
+			return false, entryTampered(*next, "entry damaged")
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+func (s *fileSource) checkpoints(context.Context) ([][]byte, error) {
+	f, err := os.Open(filepath.Join(s.dir, checkpointFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer f.Close()
+	var cps [][]byte
+	_, damaged, err := readFrames(f, 0, maxSignedCheckpoint, func(_ int64, data []byte) error {
+		cps = append(cps, data)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if damaged {
+		return nil, checkpointTampered(len(cps), "checkpoint damaged")
+	}
+	return cps, nil
+}
