@@ -35,23 +35,28 @@
 //	                                                      password.Hash, password.Verify, password.NeedsRehash,
 //	                                                      password.Secret
 //	2.3     access only from trusted devices/networks     host infrastructure (device and network controls)
-//	3.1     collect only what the service needs           pii.CheckMinimal, pii.Inventory, piitest
+//	3.1     collect only what the service needs           pii.CheckMinimal, pii.Inventory, pii.Undeclared,
+//	                                                      piitest.RequireMinimal, piitest.RequireDeclared
 //	3.2     storage in Kazakhstan, restricted access      host infrastructure (data residency, network)
 //	4.1     traffic encrypted with SSL/TLS                host infrastructure (TLS termination)
 //	4.2     restricted-access storage with physical and   host infrastructure for servers and premises;
 //	        logical protection                            pii.Encryptor (Seal, EncryptString) for the
 //	                                                      logical protection of stored fields
-//	5.1     access only by authorised, trained staff      audit.Gate.Authorize, audit.Log
+//	5.1     access only by authorised, trained staff      audit.Gate.Authorize, audit.Log (Append, Checkpoint,
+//	                                                      InclusionProof, ConsistencyProof), audit.Verify
 //	5.2     staff keep data confidential                  audit.Log (who saw what), pii.Redact,
 //	                                                      pii.NewRedactingHandler, pii.MaskEmail and others
 //	6.1     no transfer without consent, except by law    consent.Ledger.Check, consent.Ledger.Grant,
 //	                                                      consent.Ledger.Withdraw, consent.Ledger.AllowByLaw
-//	6.2     partners get anonymised statistics only       anonymize.NewAggregator, anonymize.Aggregator.Release
-//	7.1     access, correction and deletion on demand     consent data-subject requests, pii.Encryptor.Forget
-//	                                                      (erasure by key destruction)
+//	6.2     partners get anonymised statistics only       anonymize.NewAggregator, anonymize.Aggregator.Release,
+//	                                                      anonymize.Verify, anonymize.ReleaseSQL
+//	7.1     access, correction and deletion on demand     consent.Ledger.OpenRequest, SetRequestStatus, Overdue,
+//	                                                      Export; pii.Encryptor.Forget (erasure by key
+//	                                                      destruction)
 //	7.2     requests through info@1cb.kz                  host (support desk); consent records the requests
 //	8.1     users notified of changes to the Rules        consent.Ledger.PublishNotice,
-//	                                                      consent.Ledger.PendingNotifications
+//	                                                      consent.Ledger.PendingNotifications,
+//	                                                      consent.Ledger.RecordNotification
 //	9.1     contact for questions                         host (support desk)
 //
 // The runnable program in examples/auction plays a day of the platform with
