@@ -9,7 +9,6 @@ import (
 	"hash"
 	"math"
 	"math/bits"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -231,7 +230,10 @@ func (e *Encryptor) blindIndex(st *indexState, value string) (string, error) {
 	cfg := &st.cfg
 	m := ik.macs.Get().(*indexMAC)
 	defer func() {
-		clear(m.msg) // the normalised value is personal data
+		// The normalised value is personal data, and the hash's block buffer
+		// holds its tail until Reset restores the keyed state.
+		clear(m.msg)
+		m.h.Reset()
 		if cap(m.msg) <= maxPooledBuffer {
 			ik.macs.Put(m)
 		}
@@ -243,8 +245,7 @@ func (e *Encryptor) blindIndex(st *indexState, value string) (string, error) {
 		msg = argon2.IDKey(m.msg, ik.key, a.Time, a.Memory, a.Threads, sha256.Size)
 		defer clear(msg)
 	}
-	m.h.Reset()
-	m.h.Write(msg)
+	m.h.Write(msg) // reset when pooled
 	m.sum = m.h.Sum(m.sum[:0])
 	sum := m.sum
 	n := (cfg.Bits + 7) / 8
@@ -317,22 +318,38 @@ func toUpperASCII(r rune) rune {
 	return r
 }
 
-// appendFolded appends the NFC, lower-cased form of v, lower-casing ASCII
-// input in the same pass that copies it.
+// appendFolded appends the NFC, lower-cased form of v. Input that is
+// already ASCII without capitals, the common case, is its own folded form
+// (ASCII is NFC): one read-only pass checks it and it is copied in one
+// move. Other ASCII input is lower-cased in place after the copy; anything
+// else goes through NFC and strings.ToLower.
 func appendFolded(dst []byte, v string) []byte {
+	if isFoldedASCII(v) {
+		return append(dst, v...)
+	}
 	start := len(dst)
-	dst = slices.Grow(dst, len(v))
-	for i := 0; i < len(v); i++ {
-		c := v[i]
+	dst = append(dst, v...)
+	b := dst[start:]
+	for i, c := range b {
 		if c >= utf8.RuneSelf {
+			clear(b) // the copy is personal data; the result may be shorter
 			return append(dst[:start], strings.ToLower(norm.NFC.String(v))...)
 		}
 		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+			b[i] = c + 'a' - 'A'
 		}
-		dst = append(dst, c)
 	}
 	return dst
+}
+
+// isFoldedASCII reports whether v is ASCII without capital letters.
+func isFoldedASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func appendDigits(dst []byte, v string) []byte {

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -147,4 +148,64 @@ func TestRecommendIndexBits(t *testing.T) {
 		lo, hi := RecommendIndexBits(tc.rows)
 		assert.Equal(t, [2]int{tc.min, tc.max}, [2]int{lo, hi}, "rows %d", tc.rows)
 	}
+}
+
+// TestBlindIndexPinned pins index outputs under a fixed keyring, so that an
+// optimisation of the hashing or normalisation path cannot change them.
+func TestBlindIndexPinned(t *testing.T) {
+	kr, err := ParseKeyring([]byte(`{"format":"1cb-kz/pii-keyring/v1","min_decrypt_version":1,"index_key":1,
+		"keys":[{"id":1,"state":"primary","key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}]}`))
+	require.NoError(t, err)
+	enc, err := NewEncryptor(kr,
+		WithBlindIndex("w12", IndexConfig{Category: CategoryEmail, Bits: 12}),
+		WithBlindIndex("w33", IndexConfig{Category: CategoryEmail, Bits: 33}),
+		WithBlindIndex("w256", IndexConfig{Category: CategoryEmail, Bits: 256}),
+		WithBlindIndex("slow", IndexConfig{Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}}),
+	)
+	require.NoError(t, err)
+	for _, tc := range []struct{ index, value, want string }{
+		{"users.email", "aliya.nurlanovna@example.kz", "f1466d23"},
+		{"users.email", " Aliya.Nurlanovna@Example.KZ ", "f1466d23"},
+		{"users.email", "A\u0308liya@mail.kz", "dce31a6e"},
+		{"users.email", "", "f482532a"},
+		{"admins.email", "aliya.nurlanovna@example.kz", "2ff97928"},
+		{"w12", "a@b.kz", "9550"},
+		{"w33", "a@b.kz", "633d79d180"},
+		{"w256", "a@b.kz", "4969789a5a775c81c15d0639ff9813656c5a4024f6bb670c66496df1ab9ecbf5"},
+		{"phone_idx", "8 701 234 56 78", "d88947f3"},
+		{"iin_index", "900101 300 123", "f448db46"},
+		{"iban", "kz86 125k zt50 0410 0100", "64546256"},
+		{"name", "  Aliya   Nurlanovna ", "bb532e7e"},
+		{"users.hash", " Exact ", "7a19aa45"},
+		{"slow", "900101300123", "647cf9cd"},
+	} {
+		got, err := enc.BlindIndex(tc.index, tc.value)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "%s %q", tc.index, tc.value)
+	}
+}
+
+func TestIsFoldedASCII(t *testing.T) {
+	naive := func(v string) bool {
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+				return false
+			}
+		}
+		return true
+	}
+	// Every byte value at every position of strings of 1 to 17 bytes.
+	for n := 1; n <= 17; n++ {
+		for pos := range n {
+			b := []byte(strings.Repeat("a", n))
+			for c := range 256 {
+				b[pos] = byte(c)
+				require.Equal(t, naive(string(b)), isFoldedASCII(string(b)), "%q", b)
+			}
+		}
+	}
+	assert.True(t, isFoldedASCII(""))
+	assert.True(t, isFoldedASCII("aliya.nurlanovna@example.kz"))
+	assert.False(t, isFoldedASCII("aliya.nurlanovna@example.kZ"))
+	assert.False(t, isFoldedASCII("äliya.nurlanovna@example.kz"))
 }
