@@ -109,6 +109,11 @@ type Actor struct {
 // length-prefixed, so no byte of a field can ever be read as the start of
 // another field or record (CWE-117), and every text rendering ([Event.String],
 // the slog handler, the OCSF JSON) escapes them.
+//
+// Only Subject is checked for personal data. Resource, Reason and
+// CorrelationID are free text: never put an account id, e-mail or other
+// identifier there, or the log links the pseudonym back to the person and
+// erasure no longer cuts the link.
 type Event struct {
 	Time          time.Time // when it happened; required, stored in UTC at nanosecond precision
 	Actor         Actor
