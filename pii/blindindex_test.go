@@ -209,3 +209,43 @@ func TestIsFoldedASCII(t *testing.T) {
 	assert.False(t, isFoldedASCII("aliya.nurlanovna@example.kZ"))
 	assert.False(t, isFoldedASCII("äliya.nurlanovna@example.kz"))
 }
+
+func TestAppendBlindIndex(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	want, err := enc.BlindIndex("users.email", "a@b.kz")
+	require.NoError(t, err)
+	got, err := enc.AppendBlindIndex([]byte("idx:"), "users.email", "A@B.kz")
+	require.NoError(t, err)
+	assert.Equal(t, "idx:"+want, string(got))
+
+	dst := []byte("keep")
+	got, err = enc.AppendBlindIndex(dst, "", "a@b.kz")
+	assert.Error(t, err)
+	assert.Equal(t, "keep", string(got), "dst is returned as it was on error")
+
+	if !raceEnabled {
+		buf := make([]byte, 0, 64)
+		allocs := testing.AllocsPerRun(100, func() {
+			buf, _ = enc.AppendBlindIndex(buf[:0], "users.email", "a@b.kz")
+		})
+		assert.Zero(t, allocs, "AppendBlindIndex with room in dst allocates nothing")
+	}
+}
+
+// Alternating index names must not confuse the per-name cache.
+func TestBlindIndexAlternatingNames(t *testing.T) {
+	kr, enc := newTestEncryptor(t)
+	fresh, err := NewEncryptor(kr)
+	require.NoError(t, err)
+	names := []string{"users.email", "users.phone", "admins.email", "users.email"}
+	for range 3 {
+		for _, n := range names {
+			got, err := enc.BlindIndex(n, "+7 701 234 56 78")
+			require.NoError(t, err)
+			fresh.indexStates.m.Store(nil)
+			want, err := fresh.BlindIndex(n, "+7 701 234 56 78")
+			require.NoError(t, err)
+			require.Equal(t, want, got, n)
+		}
+	}
+}

@@ -23,9 +23,9 @@ type Encryptor struct {
 	subjects SubjectKeyStore
 	indexes  map[string]IndexConfig // read-only after NewEncryptor
 
-	indexMu     sync.Mutex
-	indexStates atomic.Pointer[map[string]*indexState] // copy on write
-	plans       sync.Map                               // reflect.Type → *sealPlan
+	indexStates cowMap[*indexState] // index name → state
+	fieldKeys   cowMap[*fieldKey]   // subkey purpose → cached primary subkey
+	plans       sync.Map            // reflect.Type → *sealPlan
 }
 
 // Option configures an Encryptor.
@@ -74,8 +74,8 @@ func (e *Encryptor) LegacyReads() uint64 { return e.legacyN.Load() }
 // scratch holds the per-call buffers, pooled so that encryption allocates
 // only its result.
 type scratch struct {
-	raw, aad, purpose, text []byte
-	nonce                   [nonceSize]byte
+	raw, aad, purpose, text, nonces []byte
+	nonce                           [nonceSize]byte
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -86,14 +86,22 @@ const maxPooledBuffer = 64 << 10
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 func putScratch(s *scratch) {
-	clear(s.raw) // may hold plaintext; every user keeps len(s.raw) covering it
+	// raw may hold plaintext; every user keeps len(s.raw) covering what it
+	// wrote. text holds only tokens and blind indexes.
+	clear(s.raw)
 	if cap(s.raw) > maxPooledBuffer || cap(s.text) > maxPooledBuffer {
 		return
 	}
 	scratchPool.Put(s)
 }
 
-func newAEAD(key []byte) (any, error) { return chacha20poly1305.NewX(key) }
+func newAEAD(key []byte) (*derivedKey, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	return &derivedKey{aead: aead}, nil
+}
 
 // EncryptString encrypts plaintext under the primary key and returns its
 // token. The context (typically table, column, record id, from the general
@@ -101,7 +109,7 @@ func newAEAD(key []byte) (any, error) { return chacha20poly1305.NewX(key) }
 // All elements but the last also select the subkey, so each table and column
 // is encrypted under its own key.
 func (e *Encryptor) EncryptString(plaintext string, context ...string) (string, error) {
-	return encryptToken(e, kindKeyring, nil, plaintext, context)
+	return encryptText(e, kindKeyring, plaintext, context)
 }
 
 // DecryptString authenticates and decrypts token with the context it was
@@ -114,7 +122,7 @@ func (e *Encryptor) DecryptString(token string, context ...string) (string, erro
 	}
 	s := getScratch()
 	defer putScratch(s)
-	pt, err := e.decryptKeyring(s, kindKeyring, token, context)
+	pt, err := e.decryptKeyring(s, nil, kindKeyring, token, context)
 	if err != nil {
 		return "", err
 	}
@@ -156,14 +164,14 @@ func (e *Encryptor) reencrypt(kind byte, token string, context []string) (string
 	if t.kind == kindSubject && kind == kindKeyring {
 		return token, nil
 	}
-	pt, err := e.openKeyring(s, kind, t, context, t.ciphertext[:0])
+	pt, err := e.openKeyring(s, nil, kind, t, context, t.ciphertext[:0])
 	if err != nil {
 		return "", err
 	}
 	if t.keyID == e.kr.Primary() {
 		return token, nil
 	}
-	return encryptToken(e, kind, nil, pt, context)
+	return encryptText(e, kind, pt, context)
 }
 
 // ReencryptItem is one token of a ReencryptBatch and its context.
@@ -189,32 +197,35 @@ func (e *Encryptor) ReencryptBatch(items []ReencryptItem) (out []string, err err
 	return out, errors.Join(errs...)
 }
 
-// decryptKeyring opens a keyring token of the given kind; the plaintext
-// aliases s.raw.
-func (e *Encryptor) decryptKeyring(s *scratch, kind byte, token string, context []string) ([]byte, error) {
+// decryptKeyring opens a keyring text token of the given kind; the
+// plaintext aliases s.raw. fk is as for openKeyring.
+func (e *Encryptor) decryptKeyring(s *scratch, fk *fieldKey, kind byte, token string, context []string) ([]byte, error) {
 	t, err := parseToken(token, &s.raw)
 	if err != nil {
 		return nil, err
 	}
-	return e.openKeyring(s, kind, t, context, t.ciphertext[:0])
+	return e.openKeyring(s, fk, kind, t, context, t.ciphertext[:0])
 }
 
 // openKeyring authenticates and decrypts the parsed keyring token t of the
 // given kind, appending the plaintext to dst (which may be
-// t.ciphertext[:0] to decrypt in place).
-func (e *Encryptor) openKeyring(s *scratch, kind byte, t rawToken, context []string, dst []byte) ([]byte, error) {
+// t.ciphertext[:0] to decrypt in place). fk is the subkey cache of the
+// token's purpose, or nil to look it up.
+func (e *Encryptor) openKeyring(s *scratch, fk *fieldKey, kind byte, t rawToken, context []string, dst []byte) ([]byte, error) {
 	switch {
 	case t.kind == kindSubject && kind == kindKeyring:
 		return nil, &TokenError{Reason: "subject token: use DecryptFor"}
 	case t.kind != kind:
 		return nil, &TokenError{Reason: "wrong token kind"}
 	}
-	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
-	_, v, err := e.kr.subkey(t.keyID, false, false, s.purpose, newAEAD)
+	if fk == nil {
+		fk = e.keyFor(s, t.kind, context)
+	}
+	aead, err := fk.key(e.kr, t.keyID)
 	if err != nil {
 		return nil, err
 	}
-	return openToken(s, v.(cipher.AEAD), t, nil, context, dst)
+	return openToken(s, aead, t, nil, context, dst)
 }
 
 // openToken authenticates and decrypts t, appending to dst.
@@ -227,44 +238,41 @@ func openToken(s *scratch, aead cipher.AEAD, t rawToken, subject []byte, context
 	return pt, nil
 }
 
-// encryptToken seals plaintext into a token. With a nil aead it uses the
-// keyring's primary key; otherwise aead is a subject subkey.
-func encryptToken[T string | []byte](e *Encryptor, kind byte, aead cipher.AEAD, plaintext T, context []string) (string, error) {
-	return encryptTokenSubject(e, kind, 0, aead, nil, plaintext, context)
-}
-
-// encryptTokenSubject seals plaintext into a text token under aead (key id
-// id), or under the primary key's subkey when aead is nil.
-func encryptTokenSubject[T string | []byte](e *Encryptor, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string) (string, error) {
+// encryptText seals plaintext into a text token of kind under the primary
+// key. Its one allocation is the result.
+func encryptText[T string | []byte](e *Encryptor, kind byte, plaintext T, context []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
-	raw, err := appendSealed(e, s, s.raw[:0], kind, id, aead, subject, plaintext, context)
+	id, aead, err := e.keyFor(s, kind, context).primary(e.kr)
 	if err != nil {
 		return "", err
 	}
-	s.raw = raw
-	// One allocation: the string. Encoding into the pooled s.text and
-	// copying costs less than the allocation it would replace.
-	s.text = tokenEncoding.AppendEncode(append(s.text[:0], tokenPrefix...), raw)
+	s.text, err = appendTextToken(s, s.text[:0], kind, id, aead, nil, plaintext, context, nil)
+	if err != nil {
+		return "", err
+	}
 	return string(s.text), nil
 }
 
-// appendSealed appends kind || key-id || nonce || ciphertext to dst. With a
-// nil aead it uses the keyring's primary key (and its id); otherwise aead is
-// the subkey of key id (0 for a subject subkey).
-func appendSealed[T string | []byte](e *Encryptor, s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string) ([]byte, error) {
+// appendTextToken appends to dst the text token of plaintext sealed under
+// aead, the subkey of key id (0 for a subject subkey), using s.raw for the
+// binary token. nonce is fresh random bytes drawn by the caller, or nil to
+// draw them here.
+func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string, nonce []byte) ([]byte, error) {
+	raw, err := appendSealed(s, s.raw[:0], kind, id, aead, subject, plaintext, context, nonce)
+	if err != nil {
+		return dst, err
+	}
+	s.raw = raw
+	return tokenEncoding.AppendEncode(append(dst, tokenPrefix...), raw), nil
+}
+
+// appendSealed appends kind || key-id || nonce || ciphertext to dst, sealed
+// under aead, the subkey of key id (0 for a subject subkey). nonce is as
+// for appendTextToken.
+func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string, nonce []byte) ([]byte, error) {
 	if len(plaintext) > MaxPlaintext {
 		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
-	}
-	if aead == nil {
-		s.purpose = appendPurpose(s.purpose[:0], kind, context)
-		var v any
-		var err error
-		id, v, err = e.kr.subkey(0, true, false, s.purpose, newAEAD)
-		if err != nil {
-			return nil, err
-		}
-		aead = v.(cipher.AEAD)
 	}
 	start := len(dst)
 	body := start + headerSize + nonceSize
@@ -272,12 +280,27 @@ func appendSealed[T string | []byte](e *Encryptor, s *scratch, dst []byte, kind 
 	dst = append(dst, kind, 0, 0, 0, 0)
 	binary.BigEndian.PutUint32(dst[start+1:], id)
 	dst = dst[:body]
-	nonce := dst[start+headerSize : body]
-	rand.Read(nonce) // never returns an error (crypto/rand, Go 1.24+)
+	n := dst[start+headerSize : body]
+	switch len(nonce) {
+	case 0:
+		rand.Read(n) // never returns an error (crypto/rand, Go 1.24+)
+	case nonceSize:
+		copy(n, nonce)
+	default:
+		return nil, errors.New("pii: internal error: wrong nonce size")
+	}
 	dst = append(dst, plaintext...)
 	s.aad = appendAAD(s.aad[:0], dst[start:start+headerSize], subject, context)
-	ct := aead.Seal(dst[body:body], nonce, dst[body:], s.aad)
+	ct := aead.Seal(dst[body:body], n, dst[body:], s.aad)
 	return dst[:body+len(ct)], nil
+}
+
+// drawNonces returns n fresh nonces, concatenated, from one crypto/rand
+// read: Seal draws all its fields' nonces at once.
+func (s *scratch) drawNonces(n int) []byte {
+	s.nonces = slices.Grow(s.nonces[:0], n*nonceSize)[:n*nonceSize]
+	rand.Read(s.nonces)
+	return s.nonces
 }
 
 // Encrypt is EncryptString in binary form, for BYTEA (VARBINARY, BLOB)
@@ -299,7 +322,11 @@ func (e *Encryptor) Encrypt(plaintext []byte, context ...string) ([]byte, error)
 func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, context ...string) ([]byte, error) {
 	s := getScratch()
 	defer putScratch(s)
-	out, err := appendSealed(e, s, append(dst, binaryMagic...), kindKeyring, 0, nil, nil, plaintext, context)
+	id, aead, err := e.keyFor(s, kindKeyring, context).primary(e.kr)
+	if err != nil {
+		return dst, err
+	}
+	out, err := appendSealed(s, append(dst, binaryMagic...), kindKeyring, id, aead, nil, plaintext, context, nil)
 	if err != nil {
 		return dst, err
 	}
@@ -341,14 +368,13 @@ func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte,
 	nonce := s.nonce[:]
 	copy(nonce, t.nonce)
 	s.aad = appendAAD(s.aad[:0], t.header, nil, context)
-	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
-	_, v, err := e.kr.subkey(t.keyID, false, false, s.purpose, newAEAD)
+	aead, err := e.keyFor(s, t.kind, context).key(e.kr, t.keyID)
 	if err != nil {
 		return dst, err
 	}
 	start := len(dst)
 	out := append(dst, t.ciphertext...)
-	pt, err := v.(cipher.AEAD).Open(out[start:start], nonce, out[start:], s.aad)
+	pt, err := aead.Open(out[start:start], nonce, out[start:], s.aad)
 	if err != nil {
 		return dst, &TokenError{Reason: "authentication failed"}
 	}
@@ -374,7 +400,7 @@ func (e *Encryptor) ReencryptBinary(token []byte, context ...string) ([]byte, er
 	s := getScratch()
 	defer putScratch(s)
 	s.raw = slices.Grow(s.raw[:0], len(t.ciphertext))
-	pt, err := e.openKeyring(s, kindKeyring, t, context, s.raw[:0])
+	pt, err := e.openKeyring(s, nil, kindKeyring, t, context, s.raw[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -385,61 +411,72 @@ func (e *Encryptor) ReencryptBinary(token []byte, context ...string) ([]byte, er
 	return e.Encrypt(pt, context...)
 }
 
-// fieldKey caches, for one struct field of a seal plan, the subkey of the
-// primary key for the field's purpose, valid while the keyring's generation
-// is unchanged (see indexState for the same scheme).
+// fieldKey caches the subkey of the primary key for one purpose (a token
+// kind and a context minus its record id: one table column, one struct
+// field), valid while the keyring's generation is unchanged (see
+// indexState for the same scheme), so that the hot paths take no lock.
 type fieldKey struct {
 	purpose []byte // HKDF info: kind and the context minus the record id
 	cached  atomic.Pointer[fieldKeyCached]
 }
 
 type fieldKeyCached struct {
-	gen  uint64
-	id   uint32
-	aead cipher.AEAD
+	gen uint64
+	id  uint32
+	ref *subkeyRef // emptied if the key is destroyed
 }
 
-// primary returns the primary key's id and subkey for the field.
+// keyFor returns the subkey cache of the purpose (kind, context minus the
+// record id), leaving the purpose in s.purpose.
+func (e *Encryptor) keyFor(s *scratch, kind byte, context []string) *fieldKey {
+	s.purpose = appendPurpose(s.purpose[:0], kind, context)
+	if fk, ok := e.fieldKeys.get(s.purpose); ok {
+		return fk
+	}
+	purpose := slices.Clone(s.purpose)
+	return e.fieldKeys.add(string(purpose), func() *fieldKey { return &fieldKey{purpose: purpose} })
+}
+
+// primary returns the primary key's id and subkey for the purpose.
 func (fk *fieldKey) primary(kr *Keyring) (uint32, cipher.AEAD, error) {
 	if kr == nil { // a zero Encryptor, not made by NewEncryptor
 		return 0, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
 	}
 	gen := kr.gen.Load() // before resolving: a change during it invalidates
 	if c := fk.cached.Load(); c != nil && c.gen == gen {
-		return c.id, c.aead, nil
+		if d := c.ref.key.Load(); d != nil {
+			return c.id, d.aead, nil
+		}
 	}
-	id, v, err := kr.subkey(0, true, false, fk.purpose, newAEAD)
+	id, d, ref, err := kr.subkey(0, true, false, fk.purpose, newAEAD)
 	if err != nil {
 		return 0, nil, err
 	}
-	aead := v.(cipher.AEAD)
-	fk.cached.Store(&fieldKeyCached{gen: gen, id: id, aead: aead})
-	return id, aead, nil
+	if ref.pinned {
+		fk.cached.Store(&fieldKeyCached{gen: gen, id: id, ref: ref})
+	}
+	return id, d.aead, nil
 }
 
-// decrypt is DecryptString for a field: a token under the cached primary
-// key skips the keyring lookup; any other goes through it. The primary key
-// is always usable for decryption (it is never below the minimum
-// decryption version), so the cache answers for both.
-func (fk *fieldKey) decrypt(e *Encryptor, token string, context []string) (string, error) {
-	if !IsToken(token) {
-		return e.legacyValue(token)
+// key returns the subkey of key id for decryption: the primary key's from
+// the cache (refreshing it if the keyring changed), since the primary key
+// is always usable for decryption (never below the minimum decryption
+// version); any other through the keyring.
+func (fk *fieldKey) key(kr *Keyring, id uint32) (cipher.AEAD, error) {
+	if kr == nil {
+		return nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
 	}
-	s := getScratch()
-	defer putScratch(s)
-	t, err := parseToken(token, &s.raw)
+	if c := fk.cached.Load(); c != nil && c.id == id && c.gen == kr.gen.Load() {
+		if d := c.ref.key.Load(); d != nil {
+			return d.aead, nil
+		}
+	}
+	if pid, aead, err := fk.primary(kr); err == nil && pid == id {
+		return aead, nil
+	}
+	_, d, _, err := kr.subkey(id, false, false, fk.purpose, newAEAD)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var pt []byte
-	c := fk.cached.Load()
-	if t.kind == kindKeyring && c != nil && c.id == t.keyID && c.gen == e.kr.gen.Load() {
-		pt, err = openToken(s, c.aead, t, nil, context, t.ciphertext[:0])
-	} else {
-		pt, err = e.openKeyring(s, kindKeyring, t, context, t.ciphertext[:0])
-	}
-	if err != nil {
-		return "", err
-	}
-	return string(pt), nil
+	return d.aead, nil
 }

@@ -97,6 +97,35 @@ func ExampleEncryptor_Encrypt() {
 	// true
 }
 
+// BlindIndex normalises by the index's category, so that spellings of one
+// value meet; AppendBlindIndex does the same into a reused buffer.
+func ExampleEncryptor_BlindIndex() {
+	kr, err := pii.NewKeyring()
+	if err != nil {
+		log.Fatal(err)
+	}
+	enc, err := pii.NewEncryptor(kr, pii.WithBlindIndex("users.phone", pii.IndexConfig{Category: pii.CategoryPhone, Bits: 16}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, _ := enc.BlindIndex("users.phone", "8 (701) 234-56-78")
+	b, _ := enc.BlindIndex("users.phone", "+7 701 234 5678")
+	fmt.Println(a == b, len(a)) // 16 bits: 4 hex digits
+
+	var buf []byte
+	for _, phone := range []string{"87012345678", "+77012345678"} {
+		buf, err = enc.AppendBlindIndex(buf[:0], "users.phone", phone)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(string(buf) == a)
+	}
+	// Output:
+	// true 4
+	// true
+	// true
+}
+
 func ExampleKeyring_Rotate() {
 	kr, _ := pii.NewKeyring()
 	enc, _ := pii.NewEncryptor(kr)

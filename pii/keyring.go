@@ -2,6 +2,7 @@ package pii
 
 import (
 	"bytes"
+	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -82,7 +83,25 @@ type keyEntry struct {
 	secret []byte // nil once destroyed
 	prk    []byte // HKDF-Extract(SHA-256, secret); nil once destroyed
 
-	subkeys map[string]any // purpose → cipher.AEAD or *macPool
+	subkeys map[string]*subkeyRef // purpose → derived subkey
+}
+
+// derivedKey is a subkey derived for one purpose: an AEAD, or a blind
+// index's key and its pooled HMACs.
+type derivedKey struct {
+	aead  cipher.AEAD
+	index *indexKey
+}
+
+// subkeyRef holds a derivedKey. The Encryptor's caches keep the ref, never
+// the derivedKey itself, and destroying a key empties every ref in its
+// cache, so that no cached copy of a destroyed key's material stays
+// reachable.
+type subkeyRef struct {
+	key atomic.Pointer[derivedKey]
+	// pinned: held in the keyring's cache, so emptied on destruction. A
+	// ref past the cache's bound is not, and may be used but not cached.
+	pinned bool
 }
 
 // Keyring holds versioned 256-bit keys, each with a uint32 id and a
@@ -285,6 +304,9 @@ func (k *Keyring) SetState(id uint32, s KeyState) error {
 		}
 		clear(e.secret)
 		clear(e.prk)
+		for _, r := range e.subkeys {
+			r.key.Store(nil)
+		}
 		e.secret, e.prk, e.subkeys = nil, nil, nil
 	default:
 		return fmt.Errorf("%w: invalid key state %d", ErrKeyring, s)
@@ -477,13 +499,14 @@ func (k *Keyring) usable(id uint32, encrypt, index bool) (*keyEntry, error) {
 	return e, nil
 }
 
-// subkey returns the cached value derived for purpose under key want,
-// creating it with derive(HKDF-Expand(prk, purpose)) on first use. With
-// want 0 it uses the primary key, or with index set the index key, resolved
-// under the lock, and returns the id it used.
-func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, derive func([]byte) (any, error)) (uint32, any, error) {
+// subkey returns the subkey derived for purpose under key want, creating
+// it with derive(HKDF-Expand(prk, purpose)) on first use, and its ref for
+// callers that cache it. With want 0 it uses the primary key, or with
+// index set the index key, resolved under the lock, and returns the id it
+// used.
+func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, derive func([]byte) (*derivedKey, error)) (uint32, *derivedKey, *subkeyRef, error) {
 	if k == nil { // a zero Encryptor, not made by NewEncryptor
-		return 0, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+		return 0, nil, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
 	}
 	resolve := func() uint32 {
 		switch {
@@ -499,11 +522,11 @@ func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, deriv
 	e, err := k.usable(id, encrypt, index)
 	if err != nil {
 		k.mu.RUnlock()
-		return id, nil, err
+		return id, nil, nil, err
 	}
-	if v, ok := e.subkeys[string(purpose)]; ok {
+	if r, ok := e.subkeys[string(purpose)]; ok {
 		k.mu.RUnlock()
-		return id, v, nil
+		return id, r.key.Load(), r, nil // not destroyed: usable() said so
 	}
 	k.mu.RUnlock()
 
@@ -511,25 +534,27 @@ func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, deriv
 	defer k.mu.Unlock()
 	id = resolve() // the keyring may have rotated in between
 	if e, err = k.usable(id, encrypt, index); err != nil {
-		return id, nil, err
+		return id, nil, nil, err
 	}
-	if v, ok := e.subkeys[string(purpose)]; ok {
-		return id, v, nil
+	if r, ok := e.subkeys[string(purpose)]; ok {
+		return id, r.key.Load(), r, nil
 	}
 	key, err := hkdf.Expand(sha256.New, e.prk, string(purpose), KeySize)
 	if err != nil {
-		return id, nil, fmt.Errorf("%w: %v", ErrKeyring, err)
+		return id, nil, nil, fmt.Errorf("%w: %v", ErrKeyring, err)
 	}
-	v, err := derive(key)
+	d, err := derive(key)
 	clear(key)
 	if err != nil {
-		return id, nil, err
+		return id, nil, nil, err
 	}
 	if e.subkeys == nil {
-		e.subkeys = map[string]any{}
+		e.subkeys = map[string]*subkeyRef{}
 	}
-	if len(e.subkeys) < maxCachedSubkeys {
-		e.subkeys[string(purpose)] = v
+	r := &subkeyRef{pinned: len(e.subkeys) < maxCachedSubkeys}
+	r.key.Store(d)
+	if r.pinned {
+		e.subkeys[string(purpose)] = r
 	}
-	return id, v, nil
+	return id, d, r, nil
 }

@@ -2,7 +2,6 @@ package pii
 
 import (
 	"context"
-	"crypto/cipher"
 	"errors"
 	"fmt"
 	"reflect"
@@ -10,8 +9,9 @@ import (
 
 // sealPlan is the cached, per-type list of what Seal and Open do.
 type sealPlan struct {
-	table  string // the struct type's name: first context element
-	fields []sealField
+	table     string // the struct type's name: first context element
+	fields    []sealField
+	encrypted int // fields with encrypt set
 }
 
 type sealField struct {
@@ -96,6 +96,9 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 			sf.indexSt = e.indexState(sf.indexName)
 		}
 		p.fields = append(p.fields, sf)
+		if sf.encrypt {
+			p.encrypted++
+		}
 	}
 	return p, nil
 }
@@ -168,70 +171,92 @@ func (e *Encryptor) OpenFor(ctx context.Context, ptr any, subject, recordID stri
 // maxInlineFields is the number of field results kept on the stack.
 const maxInlineFields = 8
 
+// sealed is the new value of one field and of its blind-index field, as
+// offsets into the single string that seal builds.
+type sealed struct {
+	changed        bool
+	tokEnd, idxEnd int // value: [start, tokEnd), index: [tokEnd, idxEnd)
+}
+
 func (e *Encryptor) seal(ptr any, prk []byte, subject, recordID string) error {
 	v, p, err := e.target(ptr, recordID)
 	if err != nil {
 		return err
 	}
-	// Compute every new value before assigning any, so that an error
-	// leaves the struct untouched.
-	var inline [2 * maxInlineFields]string
+	s := getScratch()
+	defer putScratch(s)
+	// Every new value is appended to one buffer that becomes one string,
+	// whose substrings are the new field values: a single allocation per
+	// struct. Nothing is assigned before every field succeeded, so that an
+	// error leaves the struct untouched.
+	var inline [maxInlineFields]sealed
 	out := inline[:0]
-	if 2*len(p.fields) > len(inline) {
-		out = make([]string, 0, 2*len(p.fields))
+	if len(p.fields) > len(inline) {
+		out = make([]sealed, 0, len(p.fields))
 	}
+	nonces := s.drawNonces(p.encrypted)
+	buf := s.text[:0]
+	defer func() { s.text = buf }() // cleared by putScratch
 	for _, f := range p.fields {
 		plain := v.Field(f.index).String()
-		tok, idx := plain, ""
 		ctx := [3]string{p.table, f.name, recordID}
+		var nonce []byte
+		if f.encrypt {
+			nonce, nonces = nonces[:nonceSize], nonces[nonceSize:]
+		}
+		r := sealed{tokEnd: len(buf), idxEnd: len(buf)}
 		switch {
 		case plain == "":
 		case f.encrypt && IsToken(plain):
 			// Already sealed: it must authenticate here, so that a value
 			// merely starting with the token prefix is an error, not
 			// plaintext stored as if encrypted.
-			if prk != nil {
-				_, err = e.decryptSubject(prk, subject, plain, ctx[:])
-			} else {
-				_, err = f.key.decrypt(e, plain, ctx[:])
-			}
-			if err != nil {
-				return &FieldError{Type: p.table, Field: f.name, Err: err}
-			}
+			_, err = e.openField(s, f, prk, subject, plain, ctx[:])
+			clear(s.raw) // the plaintext: only its authentication mattered
 		default:
-			if f.indexTo >= 0 {
-				if idx, err = e.blindIndex(f.indexSt, plain); err != nil {
-					return &FieldError{Type: p.table, Field: f.name, Err: err}
-				}
+			r.changed = true
+			buf, err = e.sealField(s, buf, f, prk, subject, plain, ctx[:], nonce)
+			r.tokEnd = len(buf)
+			if err == nil && f.indexTo >= 0 {
+				buf, err = e.appendBlindIndex(buf, f.indexSt, plain)
 			}
-			if f.encrypt {
-				if prk != nil {
-					tok, err = e.encryptSubject(prk, subject, plain, ctx[:])
-				} else {
-					var id uint32
-					var aead cipher.AEAD
-					if id, aead, err = f.key.primary(e.kr); err == nil {
-						tok, err = encryptTokenSubject(e, kindKeyring, id, aead, nil, plain, ctx[:])
-					}
-				}
-				if err != nil {
-					return &FieldError{Type: p.table, Field: f.name, Err: err}
-				}
-			}
+			r.idxEnd = len(buf)
 		}
-		out = append(out, tok, idx)
+		if err != nil {
+			return &FieldError{Type: p.table, Field: f.name, Err: err}
+		}
+		out = append(out, r)
 	}
+	all, start := string(buf), 0
 	for i, f := range p.fields {
-		plain := v.Field(f.index).String()
-		if plain == "" || f.encrypt && IsToken(plain) {
-			continue
+		r := out[i]
+		if r.changed {
+			if f.encrypt {
+				v.Field(f.index).SetString(all[start:r.tokEnd])
+			}
+			if f.indexTo >= 0 {
+				v.Field(f.indexTo).SetString(all[r.tokEnd:r.idxEnd])
+			}
 		}
-		v.Field(f.index).SetString(out[2*i])
-		if f.indexTo >= 0 {
-			v.Field(f.indexTo).SetString(out[2*i+1])
-		}
+		start = r.idxEnd
 	}
 	return nil
+}
+
+// sealField appends the token of one field's plaintext to buf (nothing for
+// a field that is only indexed).
+func (e *Encryptor) sealField(s *scratch, buf []byte, f sealField, prk []byte, subject, plain string, ctx []string, nonce []byte) ([]byte, error) {
+	switch {
+	case !f.encrypt:
+		return buf, nil
+	case prk != nil:
+		return e.appendEncryptSubject(s, buf, prk, subject, plain, ctx, nonce)
+	}
+	id, aead, err := f.key.primary(e.kr)
+	if err != nil {
+		return buf, err
+	}
+	return appendTextToken(s, buf, kindKeyring, id, aead, nil, plain, ctx, nonce)
 }
 
 func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
@@ -239,26 +264,27 @@ func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
 	if err != nil {
 		return err
 	}
+	s := getScratch()
+	defer putScratch(s)
+	// One string per field, unlike Seal: a plaintext that the caller keeps
+	// (in a cache, say) must not keep the row's other personal data alive.
 	var inline [maxInlineFields]string
 	out := inline[:0]
 	if len(p.fields) > len(inline) {
 		out = make([]string, 0, len(p.fields))
 	}
 	for _, f := range p.fields {
-		tok := v.Field(f.index).String()
-		if !f.encrypt || tok == "" {
-			out = append(out, tok)
-			continue
-		}
-		ctx := [3]string{p.table, f.name, recordID}
-		var plain string
-		if prk != nil {
-			plain, err = e.decryptSubject(prk, subject, tok, ctx[:])
-		} else {
-			plain, err = f.key.decrypt(e, tok, ctx[:])
-		}
-		if err != nil {
-			return &FieldError{Type: p.table, Field: f.name, Err: err}
+		plain := v.Field(f.index).String()
+		if f.encrypt && plain != "" {
+			ctx := [3]string{p.table, f.name, recordID}
+			var pt []byte
+			if pt, err = e.openField(s, f, prk, subject, plain, ctx[:]); err != nil {
+				return &FieldError{Type: p.table, Field: f.name, Err: err}
+			}
+			if pt != nil {
+				plain = string(pt)
+				clear(pt)
+			}
 		}
 		out = append(out, plain)
 	}
@@ -266,4 +292,18 @@ func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
 		v.Field(f.index).SetString(out[i])
 	}
 	return nil
+}
+
+// openField decrypts one field's token, with the subject's key when prk is
+// set. The plaintext aliases s.raw, and the caller clears it; nil means a
+// legacy plaintext value (migration mode), which is the token itself.
+func (e *Encryptor) openField(s *scratch, f sealField, prk []byte, subject, token string, ctx []string) ([]byte, error) {
+	switch {
+	case !IsToken(token):
+		_, err := e.legacyValue(token)
+		return nil, err
+	case prk != nil:
+		return e.openSubject(s, prk, subject, token, ctx)
+	}
+	return e.decryptKeyring(s, f.key, kindKeyring, token, ctx)
 }

@@ -259,3 +259,196 @@ func TestSealFollowsKeyringChanges(t *testing.T) {
 	require.NoError(t, enc.Open(&o2, "2"))
 	assert.Equal(t, "Bolat", o2.Name)
 }
+
+// sealMix has a field for every path of Seal: encrypted and indexed,
+// encrypted only, indexed only, empty, and already sealed.
+type sealMix struct {
+	Email      string `pii:"email,encrypt,index=EmailIndex"`
+	EmailIndex string
+	Name       string `pii:"name,encrypt"`
+	Phone      string `pii:"phone,index=PhoneIdx"`
+	PhoneIdx   string
+	Address    string `pii:"address,encrypt"`
+	Note       string `pii:"name,encrypt"`
+}
+
+func TestSealEveryPathInOneCall(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	pre, err := enc.EncryptString("earlier", "sealMix", "Note", "7")
+	require.NoError(t, err)
+	m := sealMix{Email: "a@b.kz", Name: "Aliya", Phone: "87012345678", Note: pre}
+	require.NoError(t, enc.Seal(&m, "7"))
+
+	assert.True(t, IsToken(m.Email))
+	assert.True(t, IsToken(m.Name))
+	assert.Equal(t, "87012345678", m.Phone, "indexed only: kept in clear")
+	assert.Empty(t, m.Address, "empty stays empty")
+	assert.Equal(t, pre, m.Note, "already sealed: unchanged")
+	emailIdx, err := enc.BlindIndex("sealMix.EmailIndex", "a@b.kz")
+	require.NoError(t, err)
+	assert.Equal(t, emailIdx, m.EmailIndex)
+	phoneIdx, err := enc.BlindIndex("sealMix.PhoneIdx", "+77012345678")
+	require.NoError(t, err)
+	assert.Equal(t, phoneIdx, m.PhoneIdx)
+
+	// Each field's nonce comes from one draw for the struct, and differs.
+	nonces := map[string]bool{}
+	for _, tok := range []string{m.Email, m.Name} {
+		raw, err := tokenEncoding.DecodeString(tok[len(tokenPrefix):])
+		require.NoError(t, err)
+		nonces[string(raw[headerSize:headerSize+nonceSize])] = true
+	}
+	assert.Len(t, nonces, 2)
+
+	require.NoError(t, enc.Open(&m, "7"))
+	assert.Equal(t, sealMix{Email: "a@b.kz", EmailIndex: emailIdx, Name: "Aliya", Phone: "87012345678", PhoneIdx: phoneIdx, Note: "earlier"}, m)
+}
+
+func TestSealOpenAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	_, enc := newTestEncryptor(t)
+	u := sealUser{ID: "42", Name: "Aliya", Email: "a@b.kz", Phone: "+77012345678"}
+	sealed := u
+	require.NoError(t, enc.Seal(&sealed, u.ID))
+	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() {
+		v := u
+		if err := enc.Seal(&v, v.ID); err != nil {
+			t.Fatal(err)
+		}
+	}), "Seal: one string holds every new value")
+	assert.Equal(t, 3.0, testing.AllocsPerRun(100, func() {
+		v := sealed
+		if err := enc.Open(&v, v.ID); err != nil {
+			t.Fatal(err)
+		}
+	}), "Open: one string per plaintext, none shared")
+}
+
+// wide has more sealed fields than Seal keeps on the stack.
+type wide struct {
+	F0, F1, F2, F3, F4, F5, F6, F7, F8, F9 string `pii:"name,encrypt"`
+	Email                                  string `pii:"email,encrypt,index=EmailIndex"`
+	EmailIndex                             string
+}
+
+func TestSealWideStruct(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	w := wide{F0: "0", F1: "1", F2: "2", F3: "3", F5: "5", F6: "6", F7: "7", F8: "8", F9: "9", Email: "m@b.kz"}
+	want := w
+	require.NoError(t, enc.Seal(&w, "1"))
+	for _, f := range []string{w.F0, w.F1, w.F9, w.Email} {
+		assert.True(t, IsToken(f))
+	}
+	assert.Empty(t, w.F4)
+	require.NoError(t, enc.Open(&w, "1"))
+	want.EmailIndex = w.EmailIndex
+	assert.Equal(t, want, w)
+	assert.NotEmpty(t, w.EmailIndex)
+}
+
+// tokenNonce returns the nonce of a text token.
+func tokenNonce(t *testing.T, tok string) string {
+	t.Helper()
+	raw, err := tokenEncoding.DecodeString(tok[len(tokenPrefix):])
+	require.NoError(t, err)
+	return string(raw[headerSize : headerSize+nonceSize])
+}
+
+func TestSealNoncesFreshPerCall(t *testing.T) {
+	ctx := context.Background()
+	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	seen := map[string]bool{}
+	for i := range 4 {
+		u := sealUser{ID: "5", Name: "Dana", Email: "d@x.kz", Phone: "+77010000000"}
+		if i%2 == 0 {
+			require.NoError(t, enc.Seal(&u, u.ID))
+		} else {
+			require.NoError(t, enc.SealFor(ctx, &u, "user-5", u.ID))
+		}
+		for _, tok := range []string{u.Name, u.Email, u.Phone} {
+			n := tokenNonce(t, tok)
+			require.False(t, seen[n], "nonce reused")
+			seen[n] = true
+		}
+	}
+}
+
+func TestSealForOpenForWholeStruct(t *testing.T) {
+	ctx := context.Background()
+	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	u := sealUser{ID: "9", Name: "Dana", Email: "D@x.kz", Phone: "8 701 000 00 00", IIN: "900101300123", Age: 3}
+	want := u
+	require.NoError(t, enc.SealFor(ctx, &u, "user-9", u.ID))
+	require.NoError(t, enc.OpenFor(ctx, &u, "user-9", u.ID))
+	want.EmailIndex, want.PhoneIdx = u.EmailIndex, u.PhoneIdx
+	assert.Equal(t, want, u)
+	idx, err := enc.BlindIndex("sealUser.EmailIndex", "d@x.kz")
+	require.NoError(t, err)
+	assert.Equal(t, idx, u.EmailIndex)
+}
+
+func TestOpenErrorLeavesStructUnchanged(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := sealUser{ID: "1", Name: "Aliya", Email: "a@b.kz", Phone: "+77010000000"}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	u.Phone = u.Phone[:len(u.Phone)-2] + "AA" // the last field no longer authenticates
+	sealed := u
+	assert.ErrorIs(t, enc.Open(&u, u.ID), ErrDecrypt)
+	assert.Equal(t, sealed, u, "Name and Email, which did decrypt, are not assigned")
+}
+
+func TestOpenMigrationMixed(t *testing.T) {
+	_, enc := newTestEncryptor(t, WithLegacyPlaintext())
+	tok, err := enc.EncryptString("Aliya", "sealUser", "Name", "1")
+	require.NoError(t, err)
+	u := sealUser{ID: "1", Name: tok, Email: "legacy@b.kz", Phone: "+77010000000"}
+	require.NoError(t, enc.Open(&u, u.ID))
+	assert.Equal(t, "Aliya", u.Name)
+	assert.Equal(t, "legacy@b.kz", u.Email)
+	assert.Equal(t, "+77010000000", u.Phone)
+	assert.Equal(t, uint64(2), enc.LegacyReads())
+
+	require.NoError(t, enc.Seal(&u, u.ID), "Seal encrypts the legacy values")
+	assert.True(t, IsToken(u.Email))
+	assert.True(t, IsToken(u.Phone))
+}
+
+// Open must not leave plaintext in the pooled scratch buffers: a long
+// field followed by a short one is the case where a length-bounded clear
+// would miss the tail.
+func TestOpenLeavesNoPlaintextInPool(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	_, enc := newTestEncryptor(t)
+	secret := "Aliya-Nurlanovna-Serikova-long-secret-name"
+	tail := secret[len(secret)-12:]
+	checkPool := func(after string) {
+		t.Helper()
+		var held []*scratch
+		for range 4 { // whichever scratch the pool returns
+			s := getScratch()
+			for _, b := range [][]byte{s.raw, s.text, s.aad, s.purpose} {
+				assert.NotContains(t, string(b[:cap(b)]), tail, after)
+			}
+			held = append(held, s)
+		}
+		for _, s := range held {
+			putScratch(s)
+		}
+	}
+	u := sealUser{ID: "1", Name: secret, Email: "a@b.kz"}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	sealed := u
+	require.NoError(t, enc.Open(&u, u.ID))
+	checkPool("Open")
+
+	// Seal of a row whose long field is already sealed and whose short one
+	// is not: the check of the sealed field decrypts it.
+	mixed := sealed
+	mixed.Email = "b@b.kz"
+	require.NoError(t, enc.Seal(&mixed, mixed.ID))
+	checkPool("Seal")
+}

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // SubjectKeyStore keeps one wrapped data key per data subject (a user id).
@@ -147,7 +149,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 	if missing {
 		dek := make([]byte, KeySize)
 		rand.Read(dek)
-		w, werr := encryptToken(e, kindWrap, nil, dek, []string{subjectKeyContext, subject})
+		w, werr := encryptText(e, kindWrap, dek, []string{subjectKeyContext, subject})
 		clear(dek)
 		if werr != nil {
 			return nil, werr
@@ -159,7 +161,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 	}
 	s := getScratch()
 	defer putScratch(s)
-	dek, err := e.decryptKeyring(s, kindWrap, wrapped, []string{subjectKeyContext, subject})
+	dek, err := e.decryptKeyring(s, nil, kindWrap, wrapped, []string{subjectKeyContext, subject})
 	if err != nil {
 		return nil, fmt.Errorf("pii: unwrapping subject data key: %w", err)
 	}
@@ -176,11 +178,7 @@ func subjectAEAD(prk []byte, purpose []byte) (cipher.AEAD, error) {
 		return nil, err
 	}
 	defer clear(key)
-	aead, err := newAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	return aead.(cipher.AEAD), nil
+	return chacha20poly1305.NewX(key)
 }
 
 // EncryptFor encrypts plaintext under subject's data key, creating the key
@@ -198,13 +196,23 @@ func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, c
 
 func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, context []string) (string, error) {
 	s := getScratch()
-	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
-	aead, err := subjectAEAD(prk, s.purpose)
-	putScratch(s)
-	if err != nil {
+	defer putScratch(s)
+	var err error
+	if s.text, err = e.appendEncryptSubject(s, s.text[:0], prk, subject, plaintext, context, nil); err != nil {
 		return "", err
 	}
-	return encryptTokenSubject(e, kindSubject, 0, aead, []byte(subject), plaintext, context)
+	return string(s.text), nil
+}
+
+// appendEncryptSubject appends the subject token of plaintext to dst; nonce
+// is as for appendTextToken.
+func (e *Encryptor) appendEncryptSubject(s *scratch, dst, prk []byte, subject, plaintext string, context []string, nonce []byte) ([]byte, error) {
+	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	aead, err := subjectAEAD(prk, s.purpose)
+	if err != nil {
+		return dst, err
+	}
+	return appendTextToken(s, dst, kindSubject, 0, aead, []byte(subject), plaintext, context, nonce)
 }
 
 // DecryptFor decrypts a token written by EncryptFor for subject. After
@@ -226,30 +234,32 @@ func (e *Encryptor) decryptSubject(prk []byte, subject, token string, context []
 	}
 	s := getScratch()
 	defer putScratch(s)
-	t, err := parseToken(token, &s.raw)
-	if err != nil {
-		return "", err
-	}
-	if t.kind == kindKeyring {
-		pt, err := e.openKeyring(s, kindKeyring, t, context, t.ciphertext[:0])
-		if err != nil {
-			return "", err
-		}
-		return string(pt), nil
-	}
-	if prk == nil {
-		return "", errNoSubjectKey
-	}
-	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
-	aead, err := subjectAEAD(prk, s.purpose)
-	if err != nil {
-		return "", err
-	}
-	pt, err := openToken(s, aead, t, []byte(subject), context, t.ciphertext[:0])
+	pt, err := e.openSubject(s, prk, subject, token, context)
 	if err != nil {
 		return "", err
 	}
 	return string(pt), nil
+}
+
+// openSubject decrypts a subject or keyring text token; the plaintext
+// aliases s.raw.
+func (e *Encryptor) openSubject(s *scratch, prk []byte, subject, token string, context []string) ([]byte, error) {
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return nil, err
+	}
+	if t.kind == kindKeyring {
+		return e.openKeyring(s, nil, kindKeyring, t, context, t.ciphertext[:0])
+	}
+	if prk == nil {
+		return nil, errNoSubjectKey
+	}
+	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	aead, err := subjectAEAD(prk, s.purpose)
+	if err != nil {
+		return nil, err
+	}
+	return openToken(s, aead, t, []byte(subject), context, t.ciphertext[:0])
 }
 
 // Forget erases subject (clause 7.1): its data key is destroyed in the

@@ -82,6 +82,7 @@ func parseToken(s string, bufp *[]byte) (rawToken, error) {
 	}
 	n := tokenEncoding.DecodedLen(len(body))
 	if cap(*bufp) < n {
+		clear((*bufp)[:cap(*bufp)]) // may hold an earlier plaintext
 		*bufp = make([]byte, n)
 	}
 	*bufp = (*bufp)[:n]
