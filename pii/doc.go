@@ -97,31 +97,37 @@
 //
 // BenchmarkRatio alternates each path with its raw baseline in chunks of the
 // same run (the baseline: the same AEAD, a fresh crypto/rand nonce, the same
-// associated data, into a reused buffer), so that both see the same load on
-// a shared machine. Medians of 6 runs on 2 shared cores, ranges in brackets
-// (go test -run '^$' -bench Ratio -benchmem -count 6 ./pii/), as multiples
-// of raw XChaCha20-Poly1305:
+// associated data, into a reused buffer), after warming both up, so that
+// both see the same load on a shared machine:
+//
+//	go test -run '^$' -bench 'Ratio|BenchmarkSeal$|BenchmarkOpen$' -benchmem -count 6 ./pii/
+//
+// Medians of two such runs on 2 shared cores (the second with the machine
+// about 20% slower throughout), as multiples of raw XChaCha20-Poly1305:
 //
 //	                              32 B                 1 KiB
-//	EncryptString (text)          1.58x [1.54-1.74]    2.57x [2.46-2.62]
-//	DecryptString (text)          1.80x [1.71-1.89]    2.66x [2.61-2.78]
-//	  vs raw + base64 + string    1.23x / 1.25x        1.07x / 1.08x
-//	Encrypt / Decrypt (binary)    1.35x / 1.45x        1.36x / 1.39x
-//	AppendEncrypt / AppendDecrypt 1.30x / 1.31x        1.10x / 1.16x
+//	EncryptString (text)          1.58x / 1.69x        2.57x / 2.67x
+//	DecryptString (text)          1.80x / 1.76x        2.66x / 2.87x
+//	  vs raw + base64 + string    1.23x, 1.25-1.31x    1.07-1.08x
+//	Encrypt (binary)              1.35x / 1.35x        1.36x / 1.39x
+//	Decrypt (binary)              1.45x / 1.55x        1.39x / 1.46x
+//	AppendEncrypt                 1.30x / 1.22x        1.10x / 1.14x
+//	AppendDecrypt                 1.31x / 1.32x        1.16x / 1.20x
 //
 // Against raw AES-256-GCM with a 96-bit nonce (faster, but limited to 2^32
-// messages per key) the same paths take 4.3x / 6.5x (text) and 3.4x / 5.7x
-// (binary) at 32 B, 6.4x / 8.5x and 3.4x / 4.3x at 1 KiB.
+// messages per key) the same paths take 4.3-4.5x / 6.5-7.2x (text) and
+// 3.4-3.6x / 5.6-5.7x (binary) at 32 B, 6.4-6.7x / 8.5-8.6x and
+// 3.4x / 4.3x at 1 KiB.
 //
 // The text form cannot come within 1.5x of the bare AEAD at 1 KiB: base64
-// encoding of the token alone takes 1.07x the raw seal, decoding 1.12x the
-// raw open (0.23x and 0.26x at 32 B), and the result is a fresh string. The
-// "vs raw + base64 + string" row compares with what any VARCHAR-safe token
-// costs written by hand, base64(nonce || ciphertext) as a string: the
-// library's own work (key id and context binding, subkey lookup, pooled
-// buffers) adds 7 to 25 percent to it. Where the encoding matters, store
-// tokens in a BYTEA column with Encrypt and Decrypt, or AppendEncrypt and
-// AppendDecrypt into reused buffers.
+// encoding of the token alone takes 1.02-1.07x the raw seal, decoding
+// 1.12-1.29x the raw open (0.20-0.23x and 0.26-0.28x at 32 B), and the
+// result is a fresh string. The "vs raw + base64 + string" row compares
+// with what any VARCHAR-safe token costs written by hand, base64(nonce ||
+// ciphertext) as a string: the library's own work (key id and context
+// binding, subkey lookup, pooled buffers) adds 7 to 31 percent to it. Where
+// the encoding matters, store tokens in a BYTEA column with Encrypt and
+// Decrypt, or AppendEncrypt and AppendDecrypt into reused buffers.
 //
 // Nothing on these paths takes a lock. Each Encryptor caches, per subkey
 // purpose (kind, table, column), the primary key's subkey, revalidated
@@ -132,22 +138,25 @@
 // keyring: destroying a key empties them.
 //
 // Seal of a 5-field struct (three encrypted fields, one blind index) takes
-// 2.2 to 2.7 µs and allocates 288 B in one allocation: all new values are
+// 2.2 to 3.0 µs and allocates 288 B in one allocation: all new values are
 // substrings of one string, and the fields' nonces come from one crypto/rand
-// read. That is 1.48x [1.43-1.54] the raw work it does (three seals and an
-// HMAC). Open takes 1.5 to 1.8 µs, 64 B in 3 allocations, 1.60x three raw
-// opens: one string per plaintext, never shared, so that a field the caller
-// keeps does not keep the row's other personal data alive.
+// read. That is 1.48-1.62x the raw work it does (three seals and an HMAC);
+// per pprof, three HChaCha20 subkey derivations (pure Go in x/crypto) take
+// a fifth of it and base64 an eighth. Open takes 1.5 to 2.3 µs, 64 B in 3
+// allocations, 1.60-1.90x three raw opens: one string per plaintext, never
+// shared, so that a field the caller keeps does not keep the row's other
+// personal data alive.
 //
-// BlindIndex of a 27-byte e-mail takes 1.52x [1.42-1.66] one HMAC-SHA256
-// with a pre-keyed, reused hmac.Hash (about 200 ns with SHA-NI), and the
-// same against a sync.Pool of keyed HMACs, the raw form that is safe for
-// concurrent use. AppendBlindIndex into a reused buffer takes 1.26x
-// [1.23-1.31] and allocates nothing. The rest is normalisation, the pooled
-// HMAC's get and put, the index-name lookup and, for BlindIndex, the result
-// string. The keyed HMACs are pooled per index and restored by Reset from
-// their saved keyed state, where hmac.New or Clone (hash.Cloner) per call
-// would allocate (hmac.New per call takes 800 ns and 6 allocations).
+// BlindIndex of a 27-byte e-mail takes 1.52-1.72x one HMAC-SHA256 with a
+// pre-keyed, reused hmac.Hash (about 200 ns with SHA-NI), and 1.51-1.62x a
+// sync.Pool of keyed HMACs, the raw form that is as safe for concurrent use
+// as BlindIndex. AppendBlindIndex into a reused buffer takes 1.26-1.55x and
+// allocates nothing; the result string of BlindIndex costs 14% of it,
+// measured directly. The rest is normalisation, the pooled HMAC's get and
+// put and the index-name lookup; the ratio varies most between runs, as
+// the path touches more memory than the HMAC alone. The keyed HMACs are
+// pooled per index and restored by Reset from their saved keyed state,
+// where hmac.New per call would take 720-800 ns and 6 allocations.
 //
 // # Token format
 //
@@ -314,11 +323,13 @@
 //
 // # Limits
 //
-//   - Seal and Open handle exported string fields of the struct itself;
-//     nested structs, pointers and slices are not followed (Seal them in
-//     their own call). Empty strings stay empty, and fields already holding
-//     a valid token of their field and record are left alone, so Seal is
-//     idempotent.
+//   - Seal and Open handle exported string fields, through exported nested
+//     structs and pointers to structs, as one record. They refuse slices,
+//     arrays and maps of tagged structs, and recursive types, unless the
+//     field is tagged `pii:"-"` (then seal each value in its own call, with
+//     its own record id). Empty strings stay empty, and fields already
+//     holding a valid token of their field and record are left alone, so
+//     Seal is idempotent.
 //   - The Go type and field names are part of the context: renaming either
 //     requires Open under the old and Seal under the new definition.
 //   - Values are at most MaxPlaintext (1 MiB); field-level encryption is for

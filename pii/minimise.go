@@ -17,8 +17,9 @@ type Field struct {
 	Name     string
 	Category Category
 	// Encrypted reports the tag's encrypt option on an exported string
-	// field. Encryptor.Seal encrypts the fields of the struct it is given,
-	// not of nested ones: seal those separately.
+	// field. Encryptor.Seal encrypts it through nested structs and pointers,
+	// not through slices, arrays or maps ("[]" in Name): seal those values
+	// in their own calls.
 	Encrypted bool
 	// Index is the blind-index field named by the tag's index option.
 	Index string

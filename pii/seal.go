@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // sealPlan is the cached, per-type list of what Seal and Open do.
@@ -15,10 +16,10 @@ type sealPlan struct {
 }
 
 type sealField struct {
-	index     int // field index in the struct
-	name      string
+	path      []int  // field indexes from the root struct, through nested structs and pointers
+	name      string // the field's name, as promoted: "Email", "Billing.IBAN"
 	encrypt   bool
-	indexTo   int // field index receiving the blind index, or -1
+	indexTo   []int // path of the field receiving the blind index, or nil
 	indexName string
 	indexSt   *indexState
 	key       *fieldKey // for encrypted fields
@@ -42,65 +43,182 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 	if p.table == "" {
 		p.table = t.String()
 	}
-	fail := func(f reflect.StructField, err error) (*sealPlan, error) {
-		return nil, &FieldError{Type: p.table, Field: f.Name, Err: err}
+	if err := e.walkPlan(p, t, nil, "", map[reflect.Type]bool{t: true}); err != nil {
+		return nil, err
 	}
+	return p, nil
+}
+
+// walkPlan adds to p the fields of struct type t, reached from the root
+// struct by path and named with prefix. It follows exported nested structs
+// and pointers to structs (fields of embedded ones named as promoted, so
+// that embedding does not change a field's context), and refuses slices,
+// arrays and maps of tagged structs and recursive types rather than leave
+// their fields in clear: a field tagged `pii:"-"` is skipped, for values
+// that the caller seals in their own calls. onPath holds the struct types
+// being walked.
+func (e *Encryptor) walkPlan(p *sealPlan, t reflect.Type, path []int, prefix string, onPath map[reflect.Type]bool) error {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		tag, ok := f.Tag.Lookup("pii")
-		if !ok || !f.IsExported() {
+		name := prefix + f.Name
+		fail := func(err error) error { return &FieldError{Type: p.table, Field: name, Err: err} }
+		tag, tagged := f.Tag.Lookup("pii")
+		if tag == "-" || !f.IsExported() {
 			continue
 		}
-		ft, err := parseTag(tag)
-		if err != nil {
-			return fail(f, err)
-		}
-		if !ft.Encrypt && ft.Index == "" {
-			continue
-		}
-		if f.Type.Kind() != reflect.String {
-			return fail(f, errors.New("only string fields can be encrypted or indexed"))
-		}
-		sf := sealField{index: i, name: f.Name, encrypt: ft.Encrypt, indexTo: -1}
-		if ft.Encrypt {
-			// The context is (type, field, record id); the subkey's
-			// purpose is everything but the record id.
-			sf.key = &fieldKey{purpose: appendPurpose(nil, kindKeyring, []string{p.table, f.Name, ""})}
-		}
-		if ft.Index != "" {
-			target, ok := t.FieldByName(ft.Index)
-			switch {
-			case !ok || len(target.Index) != 1 || !target.IsExported():
-				return fail(f, fmt.Errorf("index field %s is not an exported field of %s", ft.Index, p.table))
-			case target.Type.Kind() != reflect.String:
-				return fail(f, fmt.Errorf("index field %s is not a string", ft.Index))
-			case target.Index[0] == i:
-				return fail(f, errors.New("a field cannot be its own index"))
+		fpath := append(slices.Clip(path), i)
+		if inner := nestedStruct(f.Type); inner != nil {
+			if ft, err := parseTag(tag); tagged && (err != nil || ft.Encrypt || ft.Index != "") {
+				return fail(errors.New("only string fields can be encrypted or indexed"))
 			}
-			if tt, ok := target.Tag.Lookup("pii"); ok {
-				if tft, err := parseTag(tt); err == nil && tft.Encrypt {
-					return fail(f, fmt.Errorf("index field %s is itself encrypted", ft.Index))
+			if onPath[inner] {
+				if hasSealTags(inner, map[reflect.Type]bool{}) {
+					return fail(errors.New(`a recursive type holds another record: tag the field pii:"-" and seal it in its own call`))
 				}
+				continue
 			}
-			sf.indexTo = target.Index[0]
-			sf.indexName = p.table + "." + ft.Index
-			cfg, registered := e.indexes[sf.indexName]
-			switch {
-			case !registered && categoryOfIndex(sf.indexName) != ft.Category:
-				return fail(f, fmt.Errorf("index %s: its name does not spell category %s; configure it with WithBlindIndex so that BlindIndex normalises as Seal does", sf.indexName, ft.Category))
-			case registered && cfg.Category != ft.Category:
-				return fail(f, fmt.Errorf("index %s is configured for category %q, the field is %s", sf.indexName, cfg.Category, ft.Category))
+			nested := name + "."
+			if f.Anonymous {
+				nested = prefix
 			}
-			// Unregistered, the index normalises by the category its name
-			// spells, which is the field's (checked above).
-			sf.indexSt = e.indexState(sf.indexName)
+			onPath[inner] = true
+			err := e.walkPlan(p, inner, fpath, nested, onPath)
+			delete(onPath, inner)
+			if err != nil {
+				return err
+			}
+			continue
 		}
-		p.fields = append(p.fields, sf)
+		if elem := containerElem(f.Type); elem != nil && hasSealTags(elem, map[reflect.Type]bool{}) {
+			return fail(errors.New(`Seal does not follow slices, arrays or maps: tag the field pii:"-" and seal each element in its own call, with its own record id`))
+		}
+		if !tagged {
+			continue
+		}
+		sf, err := e.planField(p, t, f, fpath, name, prefix, tag)
+		if err != nil {
+			return fail(err)
+		}
+		if sf.encrypt || sf.indexTo != nil {
+			p.fields = append(p.fields, sf)
+		}
 		if sf.encrypt {
 			p.encrypted++
 		}
 	}
-	return p, nil
+	return nil
+}
+
+// planField plans the tagged exported field f of struct type t.
+func (e *Encryptor) planField(p *sealPlan, t reflect.Type, f reflect.StructField, fpath []int, name, prefix, tag string) (sealField, error) {
+	ft, err := parseTag(tag)
+	if err != nil {
+		return sealField{}, err
+	}
+	if !ft.Encrypt && ft.Index == "" {
+		return sealField{}, nil
+	}
+	if f.Type.Kind() != reflect.String {
+		return sealField{}, errors.New("only string fields can be encrypted or indexed")
+	}
+	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt}
+	if ft.Encrypt {
+		// The context is (type, field, record id); the subkey's purpose is
+		// everything but the record id.
+		sf.key = &fieldKey{purpose: appendPurpose(nil, kindKeyring, []string{p.table, name, ""})}
+	}
+	if ft.Index == "" {
+		return sf, nil
+	}
+	target, ok := t.FieldByName(ft.Index)
+	switch {
+	case !ok || len(target.Index) != 1 || !target.IsExported():
+		return sealField{}, fmt.Errorf("index field %s is not an exported field of %s", ft.Index, t.Name())
+	case target.Type.Kind() != reflect.String:
+		return sealField{}, fmt.Errorf("index field %s is not a string", ft.Index)
+	case target.Index[0] == fpath[len(fpath)-1]:
+		return sealField{}, errors.New("a field cannot be its own index")
+	}
+	if tt, ok := target.Tag.Lookup("pii"); ok {
+		if tft, err := parseTag(tt); err == nil && tft.Encrypt {
+			return sealField{}, fmt.Errorf("index field %s is itself encrypted", ft.Index)
+		}
+	}
+	sf.indexTo = append(slices.Clip(fpath[:len(fpath)-1]), target.Index[0])
+	sf.indexName = p.table + "." + prefix + ft.Index
+	cfg, registered := e.indexes[sf.indexName]
+	switch {
+	case !registered && categoryOfIndex(sf.indexName) != ft.Category:
+		return sealField{}, fmt.Errorf("index %s: its name does not spell category %s; configure it with WithBlindIndex so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
+	case registered && cfg.Category != ft.Category:
+		return sealField{}, fmt.Errorf("index %s is configured for category %q, the field is %s", sf.indexName, cfg.Category, ft.Category)
+	}
+	// Unregistered, the index normalises by the category its name spells,
+	// which is the field's (checked above).
+	sf.indexSt = e.indexState(sf.indexName)
+	return sf, nil
+}
+
+// nestedStruct returns t, or what t points to, when that is a struct.
+func nestedStruct(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		return t
+	}
+	return nil
+}
+
+// containerElem returns the struct type held by a slice, array or map
+// field (through pointers and nesting), or nil.
+func containerElem(t reflect.Type) reflect.Type {
+	for {
+		switch t.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.Pointer:
+			t = t.Elem()
+		case reflect.Struct:
+			return t
+		default:
+			return nil
+		}
+	}
+}
+
+// hasSealTags reports whether struct type t, or a struct it holds, has a
+// field tagged encrypt or index=.
+func hasSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, ok := f.Tag.Lookup("pii"); ok {
+			if ft, err := parseTag(tag); err != nil || ft.Encrypt || ft.Index != "" {
+				return true
+			}
+		}
+		if inner := containerElem(f.Type); inner != nil && hasSealTags(inner, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldAt returns the field of struct v at path, through nested structs
+// and pointers; false when a pointer on the way is nil.
+func fieldAt(v reflect.Value, path []int) (reflect.Value, bool) {
+	for i, x := range path {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
 }
 
 // target checks ptr and returns the struct value and its plan.
@@ -126,6 +244,15 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 // idempotent; a value that starts with the token prefix but does not
 // authenticate is an error (ErrDecrypt), never stored as is. Untagged and
 // unexported fields are skipped. On error *ptr is unchanged.
+//
+// Seal follows exported nested structs and non-nil pointers to structs, as
+// part of the same record: a nested field's name in the context is its
+// path ("Billing.IBAN"), and a field of an embedded struct is named as
+// promoted ("Email"), so embedding a struct does not change its tokens.
+// Slices, arrays and maps of structs with tagged fields, and pointers to a
+// type that holds them already (recursive types), are an error rather than
+// left in clear: tag such a field `pii:"-"` and seal its values in their own
+// calls, each with its own record id.
 //
 // The record id binds each token to its row: Open with another record id
 // fails. It must be stable for the row's life (a primary key, not a
@@ -198,7 +325,11 @@ func (e *Encryptor) seal(ptr any, prk []byte, subject, recordID string) error {
 	buf := s.text[:0]
 	defer func() { s.text = buf }() // cleared by putScratch
 	for _, f := range p.fields {
-		plain := v.Field(f.index).String()
+		fv, ok := fieldAt(v, f.path)
+		var plain string
+		if ok {
+			plain = fv.String()
+		}
 		ctx := [3]string{p.table, f.name, recordID}
 		var nonce []byte
 		if f.encrypt {
@@ -217,7 +348,7 @@ func (e *Encryptor) seal(ptr any, prk []byte, subject, recordID string) error {
 			r.changed = true
 			buf, err = e.sealField(s, buf, f, prk, subject, plain, ctx[:], nonce)
 			r.tokEnd = len(buf)
-			if err == nil && f.indexTo >= 0 {
+			if err == nil && f.indexTo != nil {
 				buf, err = e.appendBlindIndex(buf, f.indexSt, plain)
 			}
 			r.idxEnd = len(buf)
@@ -232,10 +363,12 @@ func (e *Encryptor) seal(ptr any, prk []byte, subject, recordID string) error {
 		r := out[i]
 		if r.changed {
 			if f.encrypt {
-				v.Field(f.index).SetString(all[start:r.tokEnd])
+				fv, _ := fieldAt(v, f.path)
+				fv.SetString(all[start:r.tokEnd])
 			}
-			if f.indexTo >= 0 {
-				v.Field(f.indexTo).SetString(all[r.tokEnd:r.idxEnd])
+			if f.indexTo != nil {
+				iv, _ := fieldAt(v, f.indexTo)
+				iv.SetString(all[r.tokEnd:r.idxEnd])
 			}
 		}
 		start = r.idxEnd
@@ -274,7 +407,12 @@ func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
 		out = make([]string, 0, len(p.fields))
 	}
 	for _, f := range p.fields {
-		plain := v.Field(f.index).String()
+		fv, ok := fieldAt(v, f.path)
+		if !ok {
+			out = append(out, "")
+			continue
+		}
+		plain := fv.String()
 		if f.encrypt && plain != "" {
 			ctx := [3]string{p.table, f.name, recordID}
 			var pt []byte
@@ -289,7 +427,9 @@ func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
 		out = append(out, plain)
 	}
 	for i, f := range p.fields {
-		v.Field(f.index).SetString(out[i])
+		if fv, ok := fieldAt(v, f.path); ok {
+			fv.SetString(out[i])
+		}
 	}
 	return nil
 }

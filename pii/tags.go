@@ -73,7 +73,8 @@ func quoteTag(s string) string {
 // parseTag parses the value of a `pii` struct tag. It is strict: an unknown
 // category, an unknown or repeated option, an empty element or an index
 // target that is not a Go identifier is an error. The tag "-" declares a
-// field that holds no personal data despite its name (see Undeclared); it
+// field that holds no personal data despite its name (see Undeclared), or a
+// nested value that Seal skips because the caller seals it on its own; it
 // parses to the zero fieldTag, whose empty Category means "none".
 func parseTag(tag string) (fieldTag, error) {
 	if tag == "-" {
