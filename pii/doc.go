@@ -323,13 +323,17 @@
 //
 // # Limits
 //
-//   - Seal and Open handle exported string fields, through exported nested
-//     structs and pointers to structs, as one record. They refuse slices,
-//     arrays and maps of tagged structs, and recursive types, unless the
-//     field is tagged `pii:"-"` (then seal each value in its own call, with
-//     its own record id). Empty strings stay empty, and fields already
-//     holding a valid token of their field and record are left alone, so
-//     Seal is idempotent.
+//   - Seal and Open handle exported string fields, through nested and
+//     embedded structs and pointers to structs, as one record. They refuse
+//     slices, arrays and maps of tagged structs, recursive types and
+//     interface values that hold them, shadowed or ambiguous promoted
+//     fields and fields sharing memory through pointers, unless the field
+//     is tagged `pii:"-"` (then seal each value in its own call, with its
+//     own record id). Before this, Seal handled only the top-level fields
+//     and nested structs were sealed in their own calls under their own
+//     type name: tag such fields `pii:"-"` to keep those rows readable.
+//     Empty strings stay empty, and fields already holding a valid token of
+//     their field and record are left alone, so Seal is idempotent.
 //   - The Go type and field names are part of the context: renaming either
 //     requires Open under the old and Seal under the new definition.
 //   - Values are at most MaxPlaintext (1 MiB); field-level encryption is for

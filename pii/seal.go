@@ -6,13 +6,23 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 )
 
 // sealPlan is the cached, per-type list of what Seal and Open do.
 type sealPlan struct {
-	table     string // the struct type's name: first context element
-	fields    []sealField
-	encrypted int // fields with encrypt set
+	table      string // the struct type's name: first context element
+	fields     []sealField
+	encrypted  int         // fields with encrypt set
+	pointers   bool        // some field is reached through a pointer, so two may share memory
+	interfaces []planIface // interface fields, checked per call: a plan sees types only
+}
+
+// planIface is an interface-typed field, which Seal refuses to pass over
+// when it holds a struct with fields to seal.
+type planIface struct {
+	path []int
+	name string
 }
 
 type sealField struct {
@@ -43,84 +53,147 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 	if p.table == "" {
 		p.table = t.String()
 	}
-	if err := e.walkPlan(p, t, nil, "", map[reflect.Type]bool{t: true}); err != nil {
+	w := planWalk{e: e, p: p, onPath: map[reflect.Type]bool{t: true}}
+	if err := w.walk(planLevel{t: t, scope: t}); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// walkPlan adds to p the fields of struct type t, reached from the root
-// struct by path and named with prefix. It follows exported nested structs
-// and pointers to structs (fields of embedded ones named as promoted, so
-// that embedding does not change a field's context), and refuses slices,
-// arrays and maps of tagged structs and recursive types rather than leave
-// their fields in clear: a field tagged `pii:"-"` is skipped, for values
-// that the caller seals in their own calls. onPath holds the struct types
-// being walked.
-func (e *Encryptor) walkPlan(p *sealPlan, t reflect.Type, path []int, prefix string, onPath map[reflect.Type]bool) error {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := prefix + f.Name
-		fail := func(err error) error { return &FieldError{Type: p.table, Field: name, Err: err} }
+// planWalk walks a struct type for buildPlan. It follows nested structs and
+// pointers to structs, exported or embedded, as parts of the same record:
+// a nested field is named by its path ("Billing.IBAN") and a field of an
+// embedded struct as promoted ("Email"), so that embedding does not change
+// its context. What it cannot seal it refuses rather than leave in clear:
+// slices, arrays and maps of structs with fields to seal, recursive types
+// that hold such fields, and promoted names that Go does not promote
+// (shadowed or ambiguous). A field tagged `pii:"-"` is skipped, for values
+// that the caller seals in their own calls.
+type planWalk struct {
+	e      *Encryptor
+	p      *sealPlan
+	onPath map[reflect.Type]bool // struct types being walked
+}
+
+// planLevel is one struct type in the walk.
+type planLevel struct {
+	t      reflect.Type
+	path   []int  // from the root to t
+	prefix string // the names of t's fields start with it
+	// scope is the struct where t's field names are looked up: the root
+	// or the nearest struct reached by a named field, at scopeLen
+	// elements of path.
+	scope    reflect.Type
+	scopeLen int
+}
+
+func (w *planWalk) walk(lv planLevel) error {
+	for i := range lv.t.NumField() {
+		f := lv.t.Field(i)
 		tag, tagged := f.Tag.Lookup("pii")
-		if tag == "-" || !f.IsExported() {
-			continue
+		if tag == "-" || !f.IsExported() && !f.Anonymous {
+			continue // unexported fields are skipped, as they always were
 		}
-		fpath := append(slices.Clip(path), i)
+		fpath := append(slices.Clip(lv.path), i)
+		name := lv.prefix + f.Name
+		fail := func(err error) error { return &FieldError{Type: w.p.table, Field: name, Err: err} }
 		if inner := nestedStruct(f.Type); inner != nil {
-			if ft, err := parseTag(tag); tagged && (err != nil || ft.Encrypt || ft.Index != "") {
-				return fail(errors.New("only string fields can be encrypted or indexed"))
-			}
-			if onPath[inner] {
-				if hasSealTags(inner, map[reflect.Type]bool{}) {
-					return fail(errors.New(`a recursive type holds another record: tag the field pii:"-" and seal it in its own call`))
-				}
-				continue
-			}
-			nested := name + "."
-			if f.Anonymous {
-				nested = prefix
-			}
-			onPath[inner] = true
-			err := e.walkPlan(p, inner, fpath, nested, onPath)
-			delete(onPath, inner)
-			if err != nil {
-				return err
+			if err := w.nested(lv, f, inner, fpath, name, tag, tagged); err != nil {
+				return fail(err)
 			}
 			continue
 		}
-		if elem := containerElem(f.Type); elem != nil && hasSealTags(elem, map[reflect.Type]bool{}) {
-			return fail(errors.New(`Seal does not follow slices, arrays or maps: tag the field pii:"-" and seal each element in its own call, with its own record id`))
+		if !f.IsExported() {
+			continue
+		}
+		if f.Type.Kind() == reflect.Interface {
+			w.p.interfaces = append(w.p.interfaces, planIface{path: fpath, name: name})
+		}
+		if elem := containerElem(f.Type); elem != nil && hasSealTags(elem) {
+			return fail(errors.New(`slices, arrays and maps are not followed: tag the field pii:"-" and seal each element in its own call, with its own record id`))
 		}
 		if !tagged {
 			continue
 		}
-		sf, err := e.planField(p, t, f, fpath, name, prefix, tag)
+		ft, err := parseTag(tag)
 		if err != nil {
 			return fail(err)
 		}
-		if sf.encrypt || sf.indexTo != nil {
-			p.fields = append(p.fields, sf)
+		if !ft.Encrypt && ft.Index == "" {
+			continue
 		}
+		if !lv.promotes(f.Name, fpath) {
+			return fail(errShadowed)
+		}
+		sf, err := w.field(lv, f, ft, fpath, name)
+		if err != nil {
+			return fail(err)
+		}
+		w.p.fields = append(w.p.fields, sf)
 		if sf.encrypt {
-			p.encrypted++
+			w.p.encrypted++
 		}
 	}
 	return nil
 }
 
-// planField plans the tagged exported field f of struct type t.
-func (e *Encryptor) planField(p *sealPlan, t reflect.Type, f reflect.StructField, fpath []int, name, prefix, tag string) (sealField, error) {
-	ft, err := parseTag(tag)
-	if err != nil {
-		return sealField{}, err
+var errShadowed = errors.New("the field is not promoted (an outer field of the same name shadows it, or two embedded structs at one depth have it): rename one, or tag the embedded field pii:\"-\"")
+
+// nested walks the struct type inner of field f (a struct or pointers to
+// one).
+func (w *planWalk) nested(lv planLevel, f reflect.StructField, inner reflect.Type, fpath []int, name, tag string, tagged bool) error {
+	if tagged {
+		ft, err := parseTag(tag)
+		if err != nil {
+			return err
+		}
+		if ft.Encrypt || ft.Index != "" {
+			return errors.New("only string fields can be encrypted or indexed")
+		}
 	}
-	if !ft.Encrypt && ft.Index == "" {
-		return sealField{}, nil
+	if w.onPath[inner] {
+		if hasSealTags(inner) {
+			return errors.New(`a recursive type holds another record: tag the field pii:"-" and seal it in its own call`)
+		}
+		return nil
 	}
+	if !f.Anonymous && !lv.promotes(f.Name, fpath) {
+		if hasSealTags(inner) {
+			return errShadowed
+		}
+		return nil
+	}
+	if f.Type.Kind() == reflect.Pointer {
+		w.p.pointers = true
+	}
+	next := planLevel{t: inner, path: fpath, prefix: name + ".", scope: inner, scopeLen: len(fpath)}
+	if f.Anonymous {
+		next.prefix, next.scope, next.scopeLen = lv.prefix, lv.scope, lv.scopeLen
+	}
+	w.onPath[inner] = true
+	defer delete(w.onPath, inner)
+	return w.walk(next)
+}
+
+// promotes reports whether the field at fpath, named name in its struct,
+// is what Go selects as scope.name: always for a direct field, and for one
+// of an embedded struct when no other field shadows it and no other
+// embedded struct at its depth has the name.
+func (lv planLevel) promotes(name string, fpath []int) bool {
+	rel := fpath[lv.scopeLen:]
+	if len(rel) == 1 {
+		return true
+	}
+	sf, ok := lv.scope.FieldByName(name)
+	return ok && slices.Equal(sf.Index, rel)
+}
+
+// field plans the tagged, exported string field f of lv.
+func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath []int, name string) (sealField, error) {
 	if f.Type.Kind() != reflect.String {
 		return sealField{}, errors.New("only string fields can be encrypted or indexed")
 	}
+	p := w.p
 	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt}
 	if ft.Encrypt {
 		// The context is (type, field, record id); the subkey's purpose is
@@ -130,10 +203,14 @@ func (e *Encryptor) planField(p *sealPlan, t reflect.Type, f reflect.StructField
 	if ft.Index == "" {
 		return sf, nil
 	}
-	target, ok := t.FieldByName(ft.Index)
+	owner := lv.t.Name()
+	if lv.path == nil {
+		owner = p.table
+	}
+	target, ok := lv.t.FieldByName(ft.Index)
 	switch {
 	case !ok || len(target.Index) != 1 || !target.IsExported():
-		return sealField{}, fmt.Errorf("index field %s is not an exported field of %s", ft.Index, t.Name())
+		return sealField{}, fmt.Errorf("index field %s is not an exported field of %s", ft.Index, owner)
 	case target.Type.Kind() != reflect.String:
 		return sealField{}, fmt.Errorf("index field %s is not a string", ft.Index)
 	case target.Index[0] == fpath[len(fpath)-1]:
@@ -144,9 +221,12 @@ func (e *Encryptor) planField(p *sealPlan, t reflect.Type, f reflect.StructField
 			return sealField{}, fmt.Errorf("index field %s is itself encrypted", ft.Index)
 		}
 	}
-	sf.indexTo = append(slices.Clip(fpath[:len(fpath)-1]), target.Index[0])
-	sf.indexName = p.table + "." + prefix + ft.Index
-	cfg, registered := e.indexes[sf.indexName]
+	sf.indexTo = append(slices.Clip(lv.path), target.Index[0])
+	if !lv.promotes(ft.Index, sf.indexTo) {
+		return sealField{}, fmt.Errorf("index field %s: %w", ft.Index, errShadowed)
+	}
+	sf.indexName = p.table + "." + lv.prefix + ft.Index
+	cfg, registered := w.e.indexes[sf.indexName]
 	switch {
 	case !registered && categoryOfIndex(sf.indexName) != ft.Category:
 		return sealField{}, fmt.Errorf("index %s: its name does not spell category %s; configure it with WithBlindIndex so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
@@ -155,13 +235,13 @@ func (e *Encryptor) planField(p *sealPlan, t reflect.Type, f reflect.StructField
 	}
 	// Unregistered, the index normalises by the category its name spells,
 	// which is the field's (checked above).
-	sf.indexSt = e.indexState(sf.indexName)
+	sf.indexSt = w.e.indexState(sf.indexName)
 	return sf, nil
 }
 
 // nestedStruct returns t, or what t points to, when that is a struct.
 func nestedStruct(t reflect.Type) reflect.Type {
-	if t.Kind() == reflect.Pointer {
+	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if t.Kind() == reflect.Struct {
@@ -185,21 +265,38 @@ func containerElem(t reflect.Type) reflect.Type {
 	}
 }
 
+// sealTags caches hasSealTags per struct type: Seal checks the dynamic
+// types held by interface fields on every call.
+var sealTags sync.Map // reflect.Type → bool
+
 // hasSealTags reports whether struct type t, or a struct it holds, has a
-// field tagged encrypt or index=.
-func hasSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
+// field that Seal would encrypt or index (or a malformed tag).
+func hasSealTags(t reflect.Type) bool {
+	if v, ok := sealTags.Load(t); ok {
+		return v.(bool)
+	}
+	has := scanSealTags(t, map[reflect.Type]bool{})
+	sealTags.Store(t, has)
+	return has
+}
+
+func scanSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
 	if seen[t] {
 		return false
 	}
 	seen[t] = true
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if tag, ok := f.Tag.Lookup("pii"); ok {
+		tag, tagged := f.Tag.Lookup("pii")
+		if tag == "-" || !f.IsExported() && !f.Anonymous {
+			continue
+		}
+		if tagged {
 			if ft, err := parseTag(tag); err != nil || ft.Encrypt || ft.Index != "" {
 				return true
 			}
 		}
-		if inner := containerElem(f.Type); inner != nil && hasSealTags(inner, seen) {
+		if inner := containerElem(f.Type); inner != nil && scanSealTags(inner, seen) {
 			return true
 		}
 	}
@@ -209,8 +306,8 @@ func hasSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
 // fieldAt returns the field of struct v at path, through nested structs
 // and pointers; false when a pointer on the way is nil.
 func fieldAt(v reflect.Value, path []int) (reflect.Value, bool) {
-	for i, x := range path {
-		if i > 0 && v.Kind() == reflect.Pointer {
+	for _, x := range path {
+		for v.Kind() == reflect.Pointer {
 			if v.IsNil() {
 				return reflect.Value{}, false
 			}
@@ -219,6 +316,58 @@ func fieldAt(v reflect.Value, path []int) (reflect.Value, bool) {
 		v = v.Field(x)
 	}
 	return v, true
+}
+
+// fieldAddr returns the address of target k of the plan: field k/2, or
+// for odd k its blind-index field.
+func (p *sealPlan) fieldAddr(v reflect.Value, k int) (reflect.Value, bool) {
+	path := p.fields[k/2].path
+	if k%2 == 1 {
+		path = p.fields[k/2].indexTo
+	}
+	if path == nil {
+		return reflect.Value{}, false
+	}
+	fv, ok := fieldAt(v, path)
+	if !ok {
+		return reflect.Value{}, false
+	}
+	return fv.Addr(), true
+}
+
+// check refuses, per call, what the plan cannot see in types: two fields
+// that share memory through pointers (each would overwrite the other's
+// token, bound to another field), and interface fields holding a struct
+// with fields to seal.
+func (p *sealPlan) check(v reflect.Value) error {
+	for _, f := range p.interfaces {
+		iv, ok := fieldAt(v, f.path)
+		if !ok || iv.IsNil() {
+			continue
+		}
+		if t := containerElem(iv.Elem().Type()); t != nil && hasSealTags(t) {
+			return &FieldError{Type: p.table, Field: f.name, Err: errors.New(`holds a struct with fields to seal, which Seal cannot plan: seal it in its own call and tag the field pii:"-"`)}
+		}
+	}
+	if !p.pointers {
+		return nil
+	}
+	// The fields' addresses are compared as reflect.Values (type, pointer,
+	// flags: all alike for exported string fields), pairwise and never
+	// stored: Pointer, UnsafeAddr or a growing slice of them would force
+	// every struct passed to Seal onto the heap.
+	for a := range 2 * len(p.fields) {
+		va, ok := p.fieldAddr(v, a)
+		if !ok {
+			continue
+		}
+		for b := a + 1; b < 2*len(p.fields); b++ {
+			if vb, ok := p.fieldAddr(v, b); ok && va == vb {
+				return &FieldError{Type: p.table, Field: p.fields[b/2].name, Err: errors.New("shares its value with another field through pointers")}
+			}
+		}
+	}
+	return nil
 }
 
 // target checks ptr and returns the struct value and its plan.
@@ -232,7 +381,15 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 	}
 	v = v.Elem()
 	p, err := e.plan(v.Type())
-	return v, p, err
+	if err != nil {
+		return reflect.Value{}, nil, err
+	}
+	if len(p.interfaces) > 0 || p.pointers {
+		if err := p.check(v); err != nil {
+			return reflect.Value{}, nil, err
+		}
+	}
+	return v, p, nil
 }
 
 // Seal encrypts, in place, the string fields of the struct *ptr tagged
@@ -245,14 +402,16 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 // authenticate is an error (ErrDecrypt), never stored as is. Untagged and
 // unexported fields are skipped. On error *ptr is unchanged.
 //
-// Seal follows exported nested structs and non-nil pointers to structs, as
-// part of the same record: a nested field's name in the context is its
-// path ("Billing.IBAN"), and a field of an embedded struct is named as
-// promoted ("Email"), so embedding a struct does not change its tokens.
-// Slices, arrays and maps of structs with tagged fields, and pointers to a
-// type that holds them already (recursive types), are an error rather than
-// left in clear: tag such a field `pii:"-"` and seal its values in their own
-// calls, each with its own record id.
+// Seal follows exported nested structs, embedded structs and non-nil
+// pointers to structs, as parts of the same record: a nested field's name
+// in the context is its path ("Billing.IBAN"), and a field of an embedded
+// struct is named as promoted ("Email"), so embedding a struct does not
+// change its tokens. What it cannot seal correctly is an error rather than
+// left in clear: slices, arrays and maps of structs with tagged fields,
+// recursive types that hold them, interface fields holding them, tagged
+// fields that Go does not promote (shadowed or ambiguous), and two fields
+// sharing memory through pointers. Tag such a field `pii:"-"` and seal its
+// values in their own calls, each with its own record id.
 //
 // The record id binds each token to its row: Open with another record id
 // fails. It must be stable for the row's life (a primary key, not a

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -137,4 +138,159 @@ func TestSealNestedRefusals(t *testing.T) {
 	assert.True(t, IsToken(o.Name))
 	assert.Equal(t, "a@b.kz", o.Contacts[0].Email)
 	assert.Equal(t, "b", o.Next.Name)
+}
+
+type contactA struct {
+	Email string `pii:"email,encrypt"`
+}
+
+type contactB struct {
+	Email string `pii:"email,encrypt"`
+}
+
+type rvContact struct { // unexported, embedded: its fields are promoted all the same
+	Email string `pii:"email,encrypt"`
+}
+
+type billingIdx struct {
+	IBAN      string `pii:"iban,encrypt,index=IBANIndex"`
+	IBANIndex string
+}
+
+type listNode struct {
+	Value string
+	Next  *listNode
+}
+
+func TestSealNestedShapes(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+
+	t.Run("shadowed", func(t *testing.T) {
+		type row struct {
+			Email string `pii:"email,encrypt"`
+			contactA
+		}
+		err := enc.Seal(&row{Email: "a@b.kz"}, "1")
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe)
+		assert.Contains(t, err.Error(), "not promoted")
+	})
+	t.Run("ambiguous", func(t *testing.T) {
+		type row struct {
+			contactA
+			contactB
+		}
+		assert.ErrorContains(t, enc.Seal(&row{}, "1"), "not promoted")
+	})
+	t.Run("embedded pointer", func(t *testing.T) {
+		type row struct{ *Contact }
+		var nilRow row
+		require.NoError(t, enc.Seal(&nilRow, "1"))
+		assert.Nil(t, nilRow.Contact)
+		r := row{&Contact{Email: "a@b.kz"}}
+		require.NoError(t, enc.Seal(&r, "1"))
+		assert.True(t, IsToken(r.Email))
+		require.NoError(t, enc.Open(&r, "1"))
+		assert.Equal(t, "a@b.kz", r.Email)
+	})
+	t.Run("embedded unexported", func(t *testing.T) {
+		type row struct{ rvContact }
+		r := row{rvContact{Email: "a@b.kz"}}
+		require.NoError(t, enc.Seal(&r, "1"))
+		assert.True(t, IsToken(r.Email), "promoted fields are sealed, as json would write them")
+		require.NoError(t, enc.Open(&r, "1"))
+		assert.Equal(t, "a@b.kz", r.Email)
+	})
+	t.Run("pointer to pointer", func(t *testing.T) {
+		type row struct{ PP **Contact }
+		c := &Contact{Email: "a@b.kz"}
+		r := row{&c}
+		require.NoError(t, enc.Seal(&r, "1"))
+		assert.True(t, IsToken((**r.PP).Email))
+	})
+	t.Run("aliased pointers", func(t *testing.T) {
+		shared := &Address{Line: "Abay 1"}
+		u := nestedUser{ID: "1", Home: shared, Billing: Billing{Address: shared}}
+		assert.ErrorContains(t, enc.Seal(&u, u.ID), "shares its value")
+		assert.Equal(t, "Abay 1", shared.Line)
+	})
+	t.Run("index in a nested struct", func(t *testing.T) {
+		type row struct{ Billing billingIdx }
+		r := row{billingIdx{IBAN: "KZ86 125K ZT50 0410 0100"}}
+		require.NoError(t, enc.Seal(&r, "1"))
+		want, err := enc.BlindIndex("row.Billing.IBANIndex", "KZ86125KZT5004100100")
+		require.NoError(t, err)
+		assert.Equal(t, want, r.Billing.IBANIndex)
+	})
+	t.Run("recursive type without tags", func(t *testing.T) {
+		type row struct {
+			Name string `pii:"name,encrypt"`
+			List *listNode
+		}
+		r := row{Name: "a", List: &listNode{Value: "x", Next: &listNode{Value: "y"}}}
+		require.NoError(t, enc.Seal(&r, "1"))
+		assert.True(t, IsToken(r.Name))
+	})
+	t.Run("array of strings", func(t *testing.T) {
+		type row struct {
+			Names [2]string `pii:"name,encrypt"`
+		}
+		assert.ErrorContains(t, enc.Seal(&row{}, "1"), "only string fields")
+	})
+	t.Run("interface holding a tagged struct", func(t *testing.T) {
+		type row struct{ X any }
+		assert.ErrorContains(t, enc.Seal(&row{X: Contact{Email: "a@b.kz"}}, "1"), "seal it in its own call")
+		assert.ErrorContains(t, enc.Seal(&row{X: &Contact{Email: "a@b.kz"}}, "1"), "seal it in its own call")
+		assert.NoError(t, enc.Seal(&row{X: "text"}, "1"))
+		assert.NoError(t, enc.Seal(&row{}, "1"))
+	})
+}
+
+func TestOpenNestedErrorLeavesStructUnchanged(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := nestedUser{ID: "1", Name: "Aliya", Billing: Billing{IBAN: "KZ86125KZT5004100100", Address: &Address{Line: "Abay 1"}}}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	line := u.Billing.Address.Line
+	u.Billing.Address.Line = line[:len(line)-2] + "AA"
+	tampered := u.Billing.Address.Line
+	sealed := u
+	assert.ErrorIs(t, enc.Open(&u, u.ID), ErrDecrypt)
+	assert.Equal(t, sealed.Name, u.Name)
+	assert.Equal(t, sealed.Billing.IBAN, u.Billing.IBAN)
+	assert.Equal(t, tampered, u.Billing.Address.Line)
+}
+
+func TestSealForNested(t *testing.T) {
+	ctx := context.Background()
+	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	u := nestedUser{ID: "3", Contact: Contact{Email: "a@b.kz"}, Billing: Billing{IBAN: "KZ86125KZT5004100100", Address: &Address{Line: "Abay 1"}}}
+	require.NoError(t, enc.SealFor(ctx, &u, "user-3", u.ID))
+	assert.True(t, IsToken(u.Billing.Address.Line))
+	backup := u
+	backup.Billing.Address = &Address{Line: u.Billing.Address.Line}
+	require.NoError(t, enc.OpenFor(ctx, &u, "user-3", u.ID))
+	assert.Equal(t, "Abay 1", u.Billing.Address.Line)
+	assert.Equal(t, "a@b.kz", u.Email)
+	require.NoError(t, enc.Forget(ctx, "user-3"))
+	assert.ErrorIs(t, enc.OpenFor(ctx, &backup, "user-3", backup.ID), ErrErased)
+}
+
+// Rows written before Seal followed nested structs sealed the nested value
+// in its own call, under its own type name. Tagging the field pii:"-"
+// keeps that scheme readable.
+func TestSealSeparatelySealedNestedStillOpens(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	type row struct {
+		Name    string  `pii:"name,encrypt"`
+		Billing Billing `pii:"-"` // sealed on its own, as the old documentation said
+	}
+	r := row{Name: "Aliya", Billing: Billing{IBAN: "KZ86125KZT5004100100"}}
+	require.NoError(t, enc.Seal(&r.Billing, "1"))
+	require.NoError(t, enc.Seal(&r, "1"))
+	iban, err := enc.DecryptString(r.Billing.IBAN, "Billing", "IBAN", "1")
+	require.NoError(t, err, "the nested token keeps its own type's context")
+	assert.Equal(t, "KZ86125KZT5004100100", iban)
+	require.NoError(t, enc.Open(&r, "1"))
+	require.NoError(t, enc.Open(&r.Billing, "1"))
+	assert.Equal(t, row{Name: "Aliya", Billing: Billing{IBAN: "KZ86125KZT5004100100"}}, r)
 }
