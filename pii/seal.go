@@ -33,6 +33,9 @@ type sealField struct {
 	indexName string
 	indexSt   *indexState
 	key       *fieldKey // for encrypted fields
+	// viaPointer: the field (and its index field) is reached through a
+	// pointer.
+	viaPointer bool
 }
 
 // plan returns the cached plan of struct type t, building it on first use.
@@ -57,7 +60,26 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 	if err := w.walk(planLevel{t: t, scope: t}); err != nil {
 		return nil, err
 	}
+	if err := p.checkIndexTargets(); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// checkIndexTargets refuses an index field that two fields name, or that is
+// itself sealed or indexed: one write would silently replace the other.
+func (p *sealPlan) checkIndexTargets() error {
+	for i, f := range p.fields {
+		if f.indexTo == nil {
+			continue
+		}
+		for j, g := range p.fields {
+			if j != i && (slices.Equal(f.indexTo, g.path) || j < i && slices.Equal(f.indexTo, g.indexTo)) {
+				return &FieldError{Type: p.table, Field: f.name, Err: fmt.Errorf("its index field is also written for %s", g.name)}
+			}
+		}
+	}
+	return nil
 }
 
 // planWalk walks a struct type for buildPlan. It follows nested structs and
@@ -85,6 +107,9 @@ type planLevel struct {
 	// elements of path.
 	scope    reflect.Type
 	scopeLen int
+	// viaPointer: t is reached through a pointer, so its fields may share
+	// memory with others.
+	viaPointer bool
 }
 
 func (w *planWalk) walk(lv planLevel) error {
@@ -99,6 +124,9 @@ func (w *planWalk) walk(lv planLevel) error {
 		fail := func(err error) error { return &FieldError{Type: w.p.table, Field: name, Err: err} }
 		if inner := nestedStruct(f.Type); inner != nil {
 			if err := w.nested(lv, f, inner, fpath, name, tag, tagged); err != nil {
+				if fe := (*FieldError)(nil); errors.As(err, &fe) {
+					return err // from a field inside: it names the field at fault
+				}
 				return fail(err)
 			}
 			continue
@@ -137,7 +165,7 @@ func (w *planWalk) walk(lv planLevel) error {
 	return nil
 }
 
-var errShadowed = errors.New("the field is not promoted (an outer field of the same name shadows it, or two embedded structs at one depth have it): rename one, or tag the embedded field pii:\"-\"")
+var errShadowed = errors.New("the field is not promoted (an outer field of the same name shadows it, or two embedded structs at one depth have it): rename one, or tag pii:\"-\" the embedded field that holds this one")
 
 // nested walks the struct type inner of field f (a struct or pointers to
 // one).
@@ -163,10 +191,9 @@ func (w *planWalk) nested(lv planLevel, f reflect.StructField, inner reflect.Typ
 		}
 		return nil
 	}
-	if f.Type.Kind() == reflect.Pointer {
-		w.p.pointers = true
-	}
-	next := planLevel{t: inner, path: fpath, prefix: name + ".", scope: inner, scopeLen: len(fpath)}
+	via := lv.viaPointer || f.Type.Kind() == reflect.Pointer
+	w.p.pointers = w.p.pointers || via
+	next := planLevel{t: inner, path: fpath, prefix: name + ".", scope: inner, scopeLen: len(fpath), viaPointer: via}
 	if f.Anonymous {
 		next.prefix, next.scope, next.scopeLen = lv.prefix, lv.scope, lv.scopeLen
 	}
@@ -194,7 +221,7 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 		return sealField{}, errors.New("only string fields can be encrypted or indexed")
 	}
 	p := w.p
-	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt}
+	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt, viaPointer: lv.viaPointer}
 	if ft.Encrypt {
 		// The context is (type, field, record id); the subkey's purpose is
 		// everything but the record id.
@@ -204,8 +231,11 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 		return sf, nil
 	}
 	owner := lv.t.Name()
-	if lv.path == nil {
+	switch {
+	case lv.path == nil:
 		owner = p.table
+	case owner == "":
+		owner = lv.t.String()
 	}
 	target, ok := lv.t.FieldByName(ft.Index)
 	switch {
@@ -352,17 +382,21 @@ func (p *sealPlan) check(v reflect.Value) error {
 	if !p.pointers {
 		return nil
 	}
-	// The fields' addresses are compared as reflect.Values (type, pointer,
-	// flags: all alike for exported string fields), pairwise and never
-	// stored: Pointer, UnsafeAddr or a growing slice of them would force
-	// every struct passed to Seal onto the heap.
+	// Two fields can share memory only when one of them is reached through
+	// a pointer. Addresses are compared pairwise and never stored: a
+	// growing slice of them, or Pointer and UnsafeAddr (which force their
+	// target to escape), would move every struct passed to Seal to the heap.
 	for a := range 2 * len(p.fields) {
+		fa := p.fields[a/2]
 		va, ok := p.fieldAddr(v, a)
 		if !ok {
 			continue
 		}
-		for b := a + 1; b < 2*len(p.fields); b++ {
-			if vb, ok := p.fieldAddr(v, b); ok && va == vb {
+		for b := (a/2 + 1) * 2; b < 2*len(p.fields); b++ {
+			if !fa.viaPointer && !p.fields[b/2].viaPointer {
+				continue
+			}
+			if vb, ok := p.fieldAddr(v, b); ok && va.UnsafePointer() == vb.UnsafePointer() {
 				return &FieldError{Type: p.table, Field: p.fields[b/2].name, Err: errors.New("shares its value with another field through pointers")}
 			}
 		}
@@ -411,20 +445,31 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 // recursive types that hold them, interface fields holding them, tagged
 // fields that Go does not promote (shadowed or ambiguous), and two fields
 // sharing memory through pointers. Tag such a field `pii:"-"` and seal its
-// values in their own calls, each with its own record id.
+// values in their own calls, each with its own record id. An interface
+// field is checked one level deep, on each call: a struct (or slice or map
+// of structs) held directly is refused, one inside a further interface is
+// not seen.
 //
 // The record id binds each token to its row: Open with another record id
 // fails. It must be stable for the row's life (a primary key, not a
 // position). Renaming the Go type or field changes the context; rename with
 // Open under the old type and Seal under the new.
 func (e *Encryptor) Seal(ptr any, recordID string) error {
-	return e.seal(ptr, nil, "", recordID)
+	v, p, err := e.target(ptr, recordID)
+	if err != nil {
+		return err
+	}
+	return e.seal(v, p, nil, "", recordID)
 }
 
 // Open decrypts in place the fields that Seal encrypted. Blind-index fields
 // are left as they are. On error *ptr is unchanged.
 func (e *Encryptor) Open(ptr any, recordID string) error {
-	return e.open(ptr, nil, "", recordID)
+	v, p, err := e.target(ptr, recordID)
+	if err != nil {
+		return err
+	}
+	return e.open(v, p, nil, "", recordID)
 }
 
 // SealFor is Seal under subject's data key (see EncryptFor): after
@@ -433,17 +478,22 @@ func (e *Encryptor) Open(ptr any, recordID string) error {
 // that already hold a token are left alone: to move a row sealed by Seal to
 // the subject's key, Open it and SealFor it.
 func (e *Encryptor) SealFor(ctx context.Context, ptr any, subject, recordID string) error {
+	v, p, err := e.target(ptr, recordID) // before a subject key is created for it
+	if err != nil {
+		return err
+	}
 	prk, err := e.subjectKey(ctx, subject, true)
 	if err != nil {
 		return err
 	}
 	defer clear(prk)
-	return e.seal(ptr, prk, subject, recordID)
+	return e.seal(v, p, prk, subject, recordID)
 }
 
 // OpenFor is Open for a struct sealed by SealFor.
 func (e *Encryptor) OpenFor(ctx context.Context, ptr any, subject, recordID string) error {
-	if _, _, err := e.target(ptr, recordID); err != nil {
+	v, p, err := e.target(ptr, recordID)
+	if err != nil {
 		return err
 	}
 	prk, err := e.subjectKey(ctx, subject, false)
@@ -451,7 +501,7 @@ func (e *Encryptor) OpenFor(ctx context.Context, ptr any, subject, recordID stri
 		return err
 	}
 	defer clear(prk)
-	return e.open(ptr, prk, subject, recordID)
+	return e.open(v, p, prk, subject, recordID)
 }
 
 // maxInlineFields is the number of field results kept on the stack.
@@ -464,11 +514,8 @@ type sealed struct {
 	tokEnd, idxEnd int // value: [start, tokEnd), index: [tokEnd, idxEnd)
 }
 
-func (e *Encryptor) seal(ptr any, prk []byte, subject, recordID string) error {
-	v, p, err := e.target(ptr, recordID)
-	if err != nil {
-		return err
-	}
+func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, recordID string) error {
+	var err error
 	s := getScratch()
 	defer putScratch(s)
 	// Every new value is appended to one buffer that becomes one string,
@@ -551,11 +598,8 @@ func (e *Encryptor) sealField(s *scratch, buf []byte, f sealField, prk []byte, s
 	return appendTextToken(s, buf, kindKeyring, id, aead, nil, plain, ctx, nonce)
 }
 
-func (e *Encryptor) open(ptr any, prk []byte, subject, recordID string) error {
-	v, p, err := e.target(ptr, recordID)
-	if err != nil {
-		return err
-	}
+func (e *Encryptor) open(v reflect.Value, p *sealPlan, prk []byte, subject, recordID string) error {
+	var err error
 	s := getScratch()
 	defer putScratch(s)
 	// One string per field, unlike Seal: a plaintext that the caller keeps

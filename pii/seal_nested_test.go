@@ -3,6 +3,7 @@ package pii
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -293,4 +294,40 @@ func TestSealSeparatelySealedNestedStillOpens(t *testing.T) {
 	require.NoError(t, enc.Open(&r, "1"))
 	require.NoError(t, enc.Open(&r.Billing, "1"))
 	assert.Equal(t, row{Name: "Aliya", Billing: Billing{IBAN: "KZ86125KZT5004100100"}}, r)
+}
+
+func TestSealPlanRefusesSharedIndexFields(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	type twoToOne struct {
+		A          string `pii:"email,encrypt,index=EmailIndex"`
+		B          string `pii:"email,encrypt,index=EmailIndex"`
+		EmailIndex string
+	}
+	assert.ErrorContains(t, enc.Seal(&twoToOne{}, "1"), "also written for A")
+	type chained struct {
+		A          string `pii:"email,index=EmailIndex"`
+		EmailIndex string `pii:"email,index=EmailIdx"`
+		EmailIdx   string
+	}
+	assert.ErrorContains(t, enc.Seal(&chained{}, "1"), "also written for EmailIndex")
+}
+
+func TestSealNestedErrorNamesTheField(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	type inner struct {
+		IBAN string `pii:"iban,encrypt,index=Nope"`
+	}
+	type row struct{ B inner }
+	err := enc.Seal(&row{}, "1")
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "B.IBAN", fe.Field, "the field at fault, not its container")
+	assert.Contains(t, err.Error(), "not an exported field of inner")
+	type anon struct {
+		B struct {
+			IBAN string `pii:"iban,encrypt,index=Nope"`
+		}
+	}
+	assert.ErrorContains(t, enc.Seal(&anon{}, "1"), "not an exported field of struct {", "an anonymous struct is named by its type")
+	assert.Equal(t, 1, strings.Count(err.Error(), "pii: field"), "wrapped once")
 }
