@@ -3,6 +3,8 @@ package password
 import (
 	"context"
 	"errors"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // BreachChecker reports whether a password is known to attackers: present in a
@@ -21,7 +23,10 @@ type BreachChecker interface {
 // the offline file, then the API. A checker that fails does not stop the
 // others: the result is (true, nil) if any later one finds the password, and
 // otherwise (false, err) with every failure joined, so the caller can still
-// fail closed. Nil checkers are skipped.
+// fail closed. Nil checkers are skipped. A typed nil is not a nil checker:
+// a nil *PwnedFile (left by a failed OpenPwnedFile) fails with
+// ErrPwnedFileNotOpen rather than passing every password, and a nil
+// *HIBPClient works as the zero value.
 func MultiBreachChecker(checkers ...BreachChecker) BreachChecker {
 	return multiChecker(append([]BreachChecker(nil), checkers...))
 }
@@ -47,4 +52,22 @@ func (m multiChecker) Breached(ctx context.Context, password string) (bool, erro
 		}
 	}
 	return false, errors.Join(errs...)
+}
+
+// breachForms returns the strings a breach corpus is searched for: the NFKC
+// form, which is what Hash stores and Verify compares, so that "ｐａｓｓｗｏｒｄ"
+// (full-width) or a decomposed "й" cannot pass the check and then log in as
+// the leaked password; and, when it differs, the password as given, because
+// the corpora hash leaked passwords as they were typed. Input longer than
+// Hash accepts is not normalised (NFKC may expand it 18-fold): such a
+// password can never be stored.
+func breachForms(password string) []string {
+	if len(password) > maxPasswordLength {
+		return []string{password}
+	}
+	nfkc := norm.NFKC.String(password)
+	if nfkc == password {
+		return []string{password}
+	}
+	return []string{nfkc, password}
 }

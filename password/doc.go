@@ -188,11 +188,29 @@
 // argon2id hash that is weaker or made under another pepper, so the host
 // re-hashes right after a successful login.
 //
-// For unknown login names, verify against a dummy hash so that timing does not
-// reveal which accounts exist. InHistory checks a new password against the
-// last N hashes, one Verify each. OpenPwnedFile binary-searches the offline
-// HIBP file in tens of microseconds per lookup; HIBPClient sends only a
-// 5-character SHA-1 prefix, with padding.
+// For a login name that does not exist, call VerifyAbsent and refuse the
+// login as for a wrong password: it waits for a computation slot and spends
+// the memory and time of a Verify at the Hasher's parameters and pepper,
+// against a dummy hash that nothing matches, so neither timing nor load
+// reveals which accounts exist (OWASP ASVS V2). InHistory checks a new
+// password against the last N hashes, one Verify each.
+//
+// # Breach corpora
+//
+// OpenPwnedFile binary-searches the offline HIBP file in tens of
+// microseconds per lookup; HIBPClient sends only a 5-character SHA-1 prefix,
+// with padding. Both look up the SHA-1 of the password's NFKC form, the form
+// Hash stores, so a leaked password typed full-width or with a decomposed й
+// is found rather than stored and then logged into as the leaked spelling;
+// when NFKC changes the password they also look up the password as typed,
+// since the corpus hashes leaks as typed (two lookups, two prefixes sent).
+// OpenPwnedFile checks 64 lines spread over the file for hash order and
+// refuses the HIBP file ordered by prevalence, on which every lookup would
+// miss; a lookup that meets lines out of order fails with
+// ErrPwnedFileCorrupt. A nil *PwnedFile, as a failed open leaves it, fails
+// every check with ErrPwnedFileNotOpen; a nil *HIBPClient works as the zero
+// value. Without an HTTPClient, HIBPClient follows redirects only to the
+// same scheme, host and port, and times out after HIBPClient.Timeout.
 //
 // # Limits
 //
@@ -205,6 +223,12 @@
 //     a combining mark that NFKC does not compose counts as two characters.
 //   - Strength looks at the first 128 characters only; no Policy accepts
 //     more.
+//   - A breach corpus is searched for the NFKC form and the form typed: a
+//     password leaked in a non-NFKC spelling (decomposed, full-width) is
+//     found when typed that way, not when typed in another spelling, the
+//     NFKC one included, which would then log in all the same. Such leaks
+//     are rare: keyboards type Latin, Russian and Kazakh letters
+//     precomposed.
 //   - History compares exact passwords with their hashes: a rotation by
 //     increment (Almaty2024! → Almaty2025!) is not reuse to it, and is
 //     refused only if the new password is weak on its own. This is the

@@ -239,6 +239,9 @@ type Hasher struct {
 	sem             chan struct{}
 	verifyMemory    uint32 // largest m of a hash Verify runs, KiB
 	verifyWork      uint64 // largest m×t of a hash Verify runs, KiB·passes
+	// absent is the dummy hash VerifyAbsent verifies against, made on first
+	// use (a func, not a sync.Once field, so that Format may copy a Hasher).
+	absent func() (string, error)
 }
 
 // NewHasher validates opts and returns a Hasher.
@@ -282,6 +285,7 @@ func newHasher(opts HasherOptions, enforceFloor bool) (*Hasher, error) {
 		verifyMemory:    vm,
 		verifyWork:      max(verifyWorkFactor*uint64(vm), uint64(p.Memory)*uint64(p.Time)),
 	}
+	h.absent = sync.OnceValues(h.dummyHash)
 	for i, pep := range opts.Peppers {
 		if !validKeyID(pep.ID) {
 			return nil, fmt.Errorf("%w: pepper %d: id must be 1 to %d ASCII letters, digits, '-' or '_'", ErrInvalidParams, i, maxKeyIDLength)
@@ -449,6 +453,50 @@ func (h *Hasher) checkKey(keyID string) error {
 	return nil
 }
 
+// VerifyAbsent spends what a Verify of password against a hash of this
+// Hasher's parameters and current pepper spends (the wait for a computation
+// slot, the memory and the CPU) and matches nothing. Call it when a login
+// names no existing account, then refuse the login exactly as for a wrong
+// password: the response time and the server's load then do not tell an
+// attacker which accounts exist (OWASP ASVS V2, user enumeration). Stored
+// hashes made with older parameters or bcrypt cost what they cost; rehash
+// them (NeedsRehash) so that every login costs the same.
+//
+// It verifies against a dummy hash of a random key under a random salt,
+// made once per Hasher on first use, so no password matches it, the empty
+// one included. It returns nil, or the error VerifyContext would: ctx.Err()
+// if ctx ends while waiting for a slot, ErrUnhashablePassword for a
+// password over 4,096 bytes, ErrInvalidParams for a nil Hasher or one not
+// made by NewHasher.
+func (h *Hasher) VerifyAbsent(ctx context.Context, password string) error {
+	if err := h.usable(); err != nil {
+		return err
+	}
+	encoded, err := h.absent()
+	if err != nil {
+		return err
+	}
+	// The same path as a real login; its result is meaningless.
+	_, err = h.VerifyContext(ctx, password, encoded)
+	return err
+}
+
+// dummyHash encodes a hash with the Hasher's parameters and current pepper
+// id whose salt and output are random: computing it would cost an argon2id
+// run for nothing, and nothing matches it but by chance (2⁻¹²⁸ with the
+// 16-byte output NewHasher requires at least).
+func (h *Hasher) dummyHash() (string, error) {
+	ph := &phcHash{params: h.params, keyID: h.current}
+	ph.salt = make([]byte, h.params.SaltLength)
+	ph.key = make([]byte, h.params.KeyLength)
+	for _, b := range [][]byte{ph.salt, ph.key} {
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("password: reading random bytes: %w", err)
+		}
+	}
+	return ph.encode(), nil
+}
+
 // NeedsRehash reports whether encoded should be replaced by a fresh Hash of
 // the password, which the host does right after a successful Verify, while it
 // holds the password: true for legacy bcrypt, for argon2id hashes weaker than
@@ -471,9 +519,12 @@ func (h *Hasher) checkCost(p Params) error {
 	return nil
 }
 
-// usable refuses a Hasher not made by NewHasher (whose zero parameters would
-// make argon2.IDKey panic).
+// usable refuses a nil Hasher (a typed nil in Policy.Hasher) and one not
+// made by NewHasher (whose zero parameters would make argon2.IDKey panic).
 func (h *Hasher) usable() error {
+	if h == nil {
+		return fmt.Errorf("%w: nil Hasher", ErrInvalidParams)
+	}
 	if h.sem == nil {
 		return fmt.Errorf("%w: Hasher not created with NewHasher", ErrInvalidParams)
 	}
@@ -524,10 +575,17 @@ func Hash(password string) (string, error) {
 // ErrUnsupportedHash; use a Hasher with MaxVerifyMemory to import costlier
 // argon2id ones. See Hasher.VerifyContext.
 //
-// For a login name that does not exist, verify against a hash of a random
-// password anyway, so the response time does not reveal which accounts exist.
+// For a login name that does not exist, call VerifyAbsent instead, so the
+// response time does not reveal which accounts exist.
 func Verify(password, encoded string) (bool, error) {
 	return defaultHasher().Verify(password, encoded)
+}
+
+// VerifyAbsent spends the time and memory of a Verify at DefaultParams and
+// matches nothing: call it when a login names no existing account, then
+// refuse the login as for a wrong password. See Hasher.VerifyAbsent.
+func VerifyAbsent(password string) error {
+	return defaultHasher().VerifyAbsent(context.Background(), password)
 }
 
 // NeedsRehash reports whether encoded is legacy (bcrypt), malformed, peppered

@@ -50,6 +50,21 @@ func BenchmarkVerifyDefault(b *testing.B) {
 	reportCPU(b, start)
 }
 
+// BenchmarkVerifyAbsent is VerifyAbsent at DefaultParams: it should cost
+// what BenchmarkVerifyDefault costs.
+func BenchmarkVerifyAbsent(b *testing.B) {
+	if err := VerifyAbsent(benchPassword); err != nil { // makes the dummy hash
+		b.Fatal(err)
+	}
+	start := processCPU()
+	for b.Loop() {
+		if err := VerifyAbsent(benchPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
+}
+
 // BenchmarkVerifyDefaultPeppered adds the HMAC-SHA256 pepper.
 func BenchmarkVerifyDefaultPeppered(b *testing.B) {
 	h, err := NewHasher(HasherOptions{Peppers: []Pepper{testPepper("k1")}})

@@ -45,6 +45,51 @@ func ExampleVerify() {
 	// password: malformed hash: memory out of range
 }
 
+// A login: an unknown account costs the server what a wrong password costs,
+// and is refused with the same answer, so neither the response time nor the
+// response tells which accounts exist.
+func ExampleVerifyAbsent() {
+	stored, err := password.Hash("Correct-Horse-7-Battery")
+	if err != nil {
+		log.Fatal(err)
+	}
+	accounts := map[string]string{"aigerim": stored}
+
+	login := func(name, typed string) bool {
+		encoded, ok := accounts[name]
+		if !ok {
+			if err := password.VerifyAbsent(typed); err != nil {
+				log.Print(err) // never the password: errors do not carry it
+			}
+			return false // exactly as for a wrong password
+		}
+		match, err := password.Verify(typed, encoded)
+		return err == nil && match
+	}
+	fmt.Println(login("aigerim", "Correct-Horse-7-Battery"))
+	fmt.Println(login("nurlan", "Correct-Horse-7-Battery"))
+	// Output:
+	// true
+	// false
+}
+
+// With a peppered Hasher, VerifyAbsent also spends the pepper's HMAC, and it
+// waits for a computation slot like any login, within the request's context.
+func ExampleHasher_VerifyAbsent() {
+	k1 := password.Pepper{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")} // from a secrets manager
+	h, err := password.NewHasher(password.HasherOptions{Peppers: []password.Pepper{k1}, MaxConcurrent: 4})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	// The login names no account.
+	err = h.VerifyAbsent(ctx, "Алматы-Тау-2026")
+	fmt.Println("login refused;", err)
+	// Output: login refused; <nil>
+}
+
 // The login flow: verify, then upgrade legacy or outdated hashes while the
 // password is at hand.
 func ExampleNeedsRehash() {

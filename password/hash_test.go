@@ -132,6 +132,108 @@ func TestZeroHasherRefuses(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidParams)
 }
 
+// TestNilHasherRefuses: a typed nil *Hasher (say in Policy.Hasher) is an
+// error, as the zero Hasher is, not a nil dereference.
+func TestNilHasherRefuses(t *testing.T) {
+	var h *Hasher
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"Hash", func() error { _, err := h.Hash("pw"); return err }},
+		{"Verify", func() error { _, err := h.Verify("pw", phcGood); return err }},
+		{"VerifyAbsent", func() error { return h.VerifyAbsent(ctx, "pw") }},
+		{"InHistory", func() error { _, err := h.InHistory(ctx, "pw", []string{phcGood}); return err }},
+		{"zero Hasher VerifyAbsent", func() error { return new(Hasher).VerifyAbsent(ctx, "pw") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, tt.call(), ErrInvalidParams)
+		})
+	}
+	p := DefaultPolicy()
+	p.Hasher = h
+	err := p.CheckChange(ctx, "Zq7!vR2#pLm9-Tau", []string{phcGood})
+	assert.ErrorIs(t, err, ErrHistoryCheck)
+	assert.ErrorIs(t, err, ErrInvalidParams)
+}
+
+// TestVerifyAbsent: the dummy hash has the Hasher's parameters and current
+// pepper (so VerifyAbsent costs what Verify of a current hash costs), is
+// made once, and matches no password.
+func TestVerifyAbsent(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		opts HasherOptions
+	}{
+		{"no pepper", HasherOptions{}},
+		{"peppered", HasherOptions{Peppers: []Pepper{testPepper("k2"), testPepper("k1")}}},
+		{"other params", HasherOptions{Params: Params{Memory: 128, Time: 2, Threads: 2, SaltLength: 24, KeyLength: 16}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cheapHasher(t, tt.opts)
+			dummy, err := h.absent()
+			require.NoError(t, err)
+			ph, err := parsePHC(dummy)
+			require.NoError(t, err)
+			assert.Equal(t, h.Params(), ph.params)
+			assert.Equal(t, h.current, ph.keyID)
+			assert.False(t, h.NeedsRehash(dummy), "a hash as current as any")
+			again, err := h.absent()
+			require.NoError(t, err)
+			assert.Equal(t, dummy, again, "made once per Hasher")
+			other, err := cheapHasher(t, tt.opts).absent()
+			require.NoError(t, err)
+			assert.NotEqual(t, dummy, other, "random per Hasher")
+
+			for _, pw := range []string{"", "password", "Correct-Horse-7-Battery", "йцукен123", fullWidth("x1")} {
+				require.NoError(t, h.VerifyAbsent(ctx, pw), "%q", pw)
+				ok, err := h.Verify(pw, dummy)
+				require.NoError(t, err)
+				assert.False(t, ok, "%q matches the dummy hash", pw)
+			}
+		})
+	}
+}
+
+func TestVerifyAbsentDefaultParams(t *testing.T) {
+	dummy, err := defaultHasher().absent()
+	require.NoError(t, err)
+	ph, err := parsePHC(dummy)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultParams(), ph.params)
+	assert.Empty(t, ph.keyID)
+}
+
+// TestVerifyAbsentWaitsLikeVerify: VerifyAbsent takes a computation slot
+// and gives up with its context, as VerifyContext does.
+func TestVerifyAbsentWaitsLikeVerify(t *testing.T) {
+	h := cheapHasher(t, HasherOptions{MaxConcurrent: 1})
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, h.VerifyAbsent(cancelled, "pw"), context.Canceled)
+	assert.ErrorIs(t, h.VerifyAbsent(context.Background(), strings.Repeat("a", maxPasswordLength+1)), ErrUnhashablePassword)
+
+	require.NoError(t, h.acquire(context.Background())) // occupy the only slot
+	short, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	assert.ErrorIs(t, h.VerifyAbsent(short, "pw"), context.DeadlineExceeded)
+
+	done := make(chan error)
+	go func() { done <- h.VerifyAbsent(context.Background(), "pw") }()
+	select {
+	case <-done:
+		t.Fatal("VerifyAbsent ran while the only slot was taken")
+	case <-time.After(30 * time.Millisecond):
+	}
+	h.release()
+	assert.NoError(t, <-done)
+	assert.Zero(t, len(h.sem))
+}
+
 func TestPepper(t *testing.T) {
 	const pw = "пароль-с-перцем-2026"
 	k1, k2 := testPepper("k1"), testPepper("k2")

@@ -56,16 +56,26 @@ func (e *HIBPError) Is(target error) bool { return target == ErrHIBPResponse }
 // fake zero-count suffixes to a near-constant size, so its length does not
 // reveal the prefix to an observer of the encrypted traffic.
 //
-// The zero value is ready to use. An HIBPClient is safe for concurrent use.
-// Network errors are returned, not swallowed: the caller decides whether a
-// failed check blocks a password change (fail closed) or not.
+// The zero value is ready to use, and so is a nil *HIBPClient, which behaves
+// as the zero value. An HIBPClient is safe for concurrent use. Network
+// errors are returned, not swallowed: the caller decides whether a failed
+// check blocks a password change (fail closed) or not.
+//
+// A password that NFKC normalisation changes is looked up twice, in its NFKC
+// form and as given (see PwnedFile.Count), so two prefixes leave the process
+// for it; each is as anonymous as one.
 type HIBPClient struct {
 	// BaseURL is the range endpoint; the prefix is appended to it. Empty
 	// means DefaultHIBPBaseURL.
 	BaseURL string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests. Nil means a client with Timeout as its
+	// own timeout that follows redirects only to the same scheme, host and
+	// port: the prefix is in the URL, and http.DefaultClient would follow a
+	// redirect anywhere, taking the prefix and the answer from a third
+	// party. A client given here keeps its own redirect policy.
 	HTTPClient *http.Client
-	// Timeout bounds each lookup (on top of the context); zero means 5 s.
+	// Timeout bounds each Count or Breached call, its one or two requests
+	// included (on top of the context); zero means 5 s.
 	Timeout time.Duration
 	// MinCount is how many sightings make a password breached; zero and one
 	// both mean "seen at all".
@@ -78,8 +88,11 @@ type HIBPClient struct {
 var _ BreachChecker = (*HIBPClient)(nil)
 
 // Breached reports whether password has been seen in breaches at least
-// MinCount times.
+// MinCount times (see Count).
 func (c *HIBPClient) Breached(ctx context.Context, password string) (bool, error) {
+	if c == nil {
+		c = &HIBPClient{}
+	}
 	n, err := c.Count(ctx, password)
 	if err != nil {
 		return false, err
@@ -88,30 +101,66 @@ func (c *HIBPClient) Breached(ctx context.Context, password string) (bool, error
 }
 
 // Count returns how many times password has been seen in breaches, 0 if
-// never.
+// never. Like PwnedFile.Count it looks up the NFKC form and, when that
+// differs, the password as given, and returns the larger count.
 func (c *HIBPClient) Count(ctx context.Context, password string) (int64, error) {
-	sum := sha1.Sum([]byte(password))
-	hexSum := strings.ToUpper(hex.EncodeToString(sum[:]))
-	prefix, suffix := hexSum[:5], hexSum[5:]
-
+	if c == nil {
+		c = &HIBPClient{}
+	}
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = defaultHIBPTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var most int64
+	for _, form := range breachForms(password) {
+		n, err := c.rangeCount(ctx, sha1.Sum([]byte(form)), timeout)
+		if err != nil {
+			return 0, err
+		}
+		most = max(most, n)
+	}
+	return most, nil
+}
 
+// rangeCount asks the range API for the prefix of sum and finds its suffix.
+func (c *HIBPClient) rangeCount(ctx context.Context, sum [sha1.Size]byte, timeout time.Duration) (int64, error) {
+	hexSum := strings.ToUpper(hex.EncodeToString(sum[:]))
+	prefix, suffix := hexSum[:5], hexSum[5:]
+	req, err := c.newRequest(ctx, prefix)
+	if err != nil {
+		return 0, err
+	}
+	client := c.HTTPClient
+	if client == nil {
+		client = defaultHIBPHTTPClient(timeout)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, requestError(err)
+	}
+	defer resp.Body.Close()
+	body, err := readRangeBody(resp)
+	if err != nil {
+		return 0, err
+	}
+	return parseRangeResponse(body, suffix)
+}
+
+// newRequest builds the GET of the range for prefix.
+func (c *HIBPClient) newRequest(ctx context.Context, prefix string) (*http.Request, error) {
 	base := c.BaseURL
 	if base == "" {
 		base = DefaultHIBPBaseURL
 	}
 	u, err := url.Parse(base)
 	if err != nil || !u.IsAbs() {
-		return 0, errors.New("password: hibp base url is not an absolute url")
+		return nil, errors.New("password: hibp base url is not an absolute url")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/"+prefix, nil)
 	if err != nil {
-		return 0, errors.New("password: hibp base url is not usable")
+		return nil, errors.New("password: hibp base url is not usable")
 	}
 	req.Header.Set("Add-Padding", "true")
 	ua := c.UserAgent
@@ -119,34 +168,61 @@ func (c *HIBPClient) Count(ctx context.Context, password string) (int64, error) 
 		ua = "github.com/1cb-kz/compliance/password"
 	}
 	req.Header.Set("User-Agent", ua)
+	return req, nil
+}
 
-	client := c.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
+// requestError strips the URL, which holds the prefix, from a failed
+// request's error.
+func requestError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		// The *url.Error names the URL, which holds the prefix: keep only
-		// the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return 0, fmt.Errorf("password: pwned passwords api request: %w", err)
+	var he *HIBPError
+	if errors.As(err, &he) {
+		return he // refused by sameOriginRedirect
 	}
-	defer resp.Body.Close()
+	return fmt.Errorf("password: pwned passwords api request: %w", err)
+}
+
+// readRangeBody returns the body of a 200 response, at most hibpMaxBody.
+func readRangeBody(resp *http.Response) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return 0, &HIBPError{StatusCode: resp.StatusCode}
+		return nil, &HIBPError{StatusCode: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, hibpMaxBody+1))
 	if err != nil {
-		return 0, fmt.Errorf("password: pwned passwords api response: %w", err)
+		return nil, fmt.Errorf("password: pwned passwords api response: %w", err)
 	}
 	if len(body) > hibpMaxBody {
-		return 0, &HIBPError{Reason: "response too large"}
+		return nil, &HIBPError{Reason: "response too large"}
 	}
-	return parseRangeResponse(body, suffix)
+	return body, nil
+}
+
+// defaultHIBPHTTPClient is the client of an HIBPClient without one. It is
+// made per call, to carry the call's timeout; its Transport, nil, is
+// http.DefaultTransport, which pools connections across calls.
+func defaultHIBPHTTPClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: sameOriginRedirect}
+}
+
+// hibpMaxRedirects is http.Client's own default limit.
+const hibpMaxRedirects = 10
+
+// sameOriginRedirect is the redirect policy of the default client: a
+// redirect is followed only to the scheme, host and port of the first
+// request, so the prefix never reaches another server, nor leaves TLS.
+func sameOriginRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+		return &HIBPError{Reason: "redirect to another host refused"}
+	}
+	if len(via) >= hibpMaxRedirects {
+		return &HIBPError{Reason: "too many redirects"}
+	}
+	return nil
 }
 
 // parseRangeResponse finds suffix (35 upper-case hex digits) in a range-API

@@ -5,10 +5,13 @@ import (
 	"crypto/sha1"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -217,4 +220,149 @@ func FuzzHIBPResponse(f *testing.F) {
 			t.Fatal("match not in body")
 		}
 	})
+}
+
+// TestHIBPUnicodeForms: as TestPwnedFileUnicodeForms, over the range API;
+// a password NFKC changes costs two requests, one that it leaves alone one.
+func TestHIBPUnicodeForms(t *testing.T) {
+	fake := newFakeHIBP(unicodeLeaks)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	c := &HIBPClient{BaseURL: srv.URL + "/range/", HTTPClient: srv.Client()}
+	for _, tt := range unicodeFormCases {
+		t.Run(tt.name, func(t *testing.T) {
+			fake.mu.Lock()
+			fake.requests = nil
+			fake.mu.Unlock()
+			got, err := c.Count(context.Background(), tt.input)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			fake.mu.Lock()
+			requests := len(fake.requests)
+			fake.mu.Unlock()
+			assert.Equal(t, len(breachForms(tt.input)), requests)
+			breached, err := c.Breached(context.Background(), tt.input)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want > 0, breached)
+		})
+	}
+}
+
+// useDefaultTransport routes http.DefaultTransport, which the default
+// client of an HIBPClient uses, to rt for the rest of the test. No test of
+// this package runs in parallel.
+func useDefaultTransport(t *testing.T, rt http.RoundTripper) {
+	saved := http.DefaultTransport
+	http.DefaultTransport = rt
+	t.Cleanup(func() { http.DefaultTransport = saved })
+}
+
+// TestHIBPNilClient: a nil *HIBPClient is the zero value, not a panic.
+func TestHIBPNilClient(t *testing.T) {
+	var got *http.Request
+	useDefaultTransport(t, roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r
+		body := "1E4C9B93F3F0682250B6CF8331B7EE68FD8:10434004\r\n00000000000000000000000000000000001:0\r\n"
+		return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	}))
+	var c *HIBPClient
+	n, err := c.Count(context.Background(), "password")
+	require.NoError(t, err)
+	assert.Equal(t, int64(10434004), n)
+	breached, err := c.Breached(context.Background(), "password")
+	require.NoError(t, err)
+	assert.True(t, breached)
+	require.NotNil(t, got)
+	assert.Equal(t, "https://api.pwnedpasswords.com/range/5BAA6", got.URL.String())
+
+	// And in a MultiBreachChecker it is consulted, not skipped.
+	breached, err = MultiBreachChecker(c).Breached(context.Background(), "password")
+	require.NoError(t, err)
+	assert.True(t, breached)
+}
+
+// TestHIBPDefaultClientRedirects: without an HTTPClient, a redirect is
+// followed on the same server only; the prefix never reaches another one.
+func TestHIBPDefaultClientRedirects(t *testing.T) {
+	fake := newFakeHIBP(map[string]int64{"password": 5})
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		fake.ServeHTTP(w, r)
+	}))
+	defer other.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/range/", fake)
+	mux.HandleFunc("/moved/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/range/"+strings.TrimPrefix(r.URL.Path, "/moved/"), http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/away/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/range/"+strings.TrimPrefix(r.URL.Path, "/away/"), http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	tests := []struct {
+		name    string
+		path    string
+		want    int64
+		wantErr error
+	}{
+		{"same server", "/moved/", 5, nil},
+		{"another server", "/away/", 0, ErrHIBPResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := (&HIBPClient{BaseURL: srv.URL + tt.path}).Count(context.Background(), "password")
+			assert.Equal(t, tt.want, n)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.NotContains(t, err.Error(), "5BAA6", "the prefix stays out of errors")
+			assert.NotContains(t, err.Error(), other.URL)
+		})
+	}
+	assert.Zero(t, elsewhere.Load(), "no request reached the other server")
+}
+
+func TestSameOriginRedirect(t *testing.T) {
+	get := func(u string) *http.Request {
+		r, err := http.NewRequest(http.MethodGet, u, nil)
+		require.NoError(t, err)
+		return r
+	}
+	first := get("https://api.pwnedpasswords.com/range/5BAA6")
+	tests := []struct {
+		name  string
+		to    string
+		hops  int
+		allow bool
+	}{
+		{"same host, other path", "https://api.pwnedpasswords.com/v2/range/5BAA6", 1, true},
+		{"host in other case", "https://API.pwnedpasswords.com/range/5BAA6", 1, true},
+		{"other host", "https://evil.example/range/5BAA6", 1, false},
+		{"other port", "https://api.pwnedpasswords.com:8443/range/5BAA6", 1, false},
+		{"down to http", "http://api.pwnedpasswords.com/range/5BAA6", 1, false},
+		{"too many", "https://api.pwnedpasswords.com/range/5BAA6", 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			via := slices.Repeat([]*http.Request{first}, tt.hops)
+			err := sameOriginRedirect(get(tt.to), via)
+			if tt.allow {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, ErrHIBPResponse)
+			}
+		})
+	}
+}
+
+func TestHIBPDefaultClientTimeout(t *testing.T) {
+	c := defaultHIBPHTTPClient(3 * time.Second)
+	assert.Equal(t, 3*time.Second, c.Timeout)
+	assert.NotNil(t, c.CheckRedirect)
+	assert.Nil(t, c.Transport, "http.DefaultTransport: pooled connections")
 }

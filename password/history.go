@@ -23,6 +23,9 @@ func InHistory(password string, history []string) (bool, error) {
 // InHistory is the package-level InHistory with this Hasher's peppers,
 // computation bound and ctx (checked while waiting for each verification).
 func (h *Hasher) InHistory(ctx context.Context, password string, history []string) (bool, error) {
+	if err := h.usable(); err != nil {
+		return false, err // once, not once per entry
+	}
 	var errs []error
 	for _, encoded := range history {
 		ok, err := h.VerifyContext(ctx, password, encoded)

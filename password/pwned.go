@@ -25,10 +25,16 @@ import (
 // and then one read of about 1 KiB over the remaining lines.
 
 // ErrPwnedFileCorrupt means the pwned-passwords file is not in the expected
-// format: a line that does not parse, a truncated last line, an empty file or
-// one whose first and last hashes are out of order. The concrete error is a
-// *PwnedFileError.
+// format: a line that does not parse, a truncated last line, an empty file,
+// or lines out of hash order (such as the HIBP file ordered by prevalence),
+// whether found when the file is opened or during a lookup. The concrete
+// error is a *PwnedFileError.
 var ErrPwnedFileCorrupt = errors.New("password: corrupt pwned-passwords file")
+
+// ErrPwnedFileNotOpen is returned by the methods of a nil *PwnedFile, such as
+// the one a failed OpenPwnedFile leaves: a missing corpus fails every check
+// instead of passing every password.
+var ErrPwnedFileNotOpen = errors.New("password: pwned-passwords file not open")
 
 // PwnedFileError locates a format problem in a pwned-passwords file. It
 // never quotes file content.
@@ -54,7 +60,16 @@ const (
 	pwnedMaxLine = 128
 	// pwnedScan is the window below which the search reads lines in order.
 	pwnedScan = 1024
+	// pwnedSamples is how many evenly spaced lines opening a file checks for
+	// hash order. The first and last lines alone do not tell the file
+	// ordered by hash from the one ordered by prevalence, on which every
+	// lookup would silently miss; 64 samples catch any ordering but a
+	// nearly sorted one, for about 130 reads of 128 bytes.
+	pwnedSamples = 64
 )
+
+// pwnedMaxHash is the largest possible hash, the upper bracket of a search.
+var pwnedMaxHash = [sha1.Size]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
 // PwnedFileOptions configure OpenPwnedFileOptions.
 type PwnedFileOptions struct {
@@ -77,8 +92,11 @@ type PwnedFile struct {
 var _ BreachChecker = (*PwnedFile)(nil)
 
 // OpenPwnedFile opens the offline Have I Been Pwned SHA-1 file (ordered by
-// hash) at path. It checks the first and last lines, so an empty, truncated
-// or foreign file fails here rather than at the first lookup.
+// hash) at path. It checks the first and last lines and 64 lines evenly
+// spaced between them, which must be in hash order, so an empty, truncated
+// or foreign file, or the HIBP file ordered by prevalence, fails here with
+// ErrPwnedFileCorrupt rather than at the first lookup or, worse, by finding
+// nothing.
 func OpenPwnedFile(path string) (*PwnedFile, error) {
 	return OpenPwnedFileOptions(path, PwnedFileOptions{})
 }
@@ -111,27 +129,50 @@ func NewPwnedReader(r io.ReaderAt, size int64, opts PwnedFileOptions) (*PwnedFil
 		return nil, &PwnedFileError{Offset: -1, Reason: "empty file"}
 	}
 	pf := &PwnedFile{r: r, size: size, minCount: max(opts.MinCount, 1)}
-	first, _, err := pf.lineAt(0)
-	if err != nil {
+	if err := pf.checkOrder(); err != nil {
 		return nil, err
-	}
-	lastStart, err := pf.lastLineStart()
-	if err != nil {
-		return nil, err
-	}
-	last, _, err := pf.lineAt(lastStart)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.Compare(first.hash[:], last.hash[:]) > 0 {
-		return nil, &PwnedFileError{Offset: -1, Reason: "not sorted by hash"}
 	}
 	return pf, nil
 }
 
+// checkOrder parses the first line, pwnedSamples lines evenly spaced after
+// it and the last line, and requires their hashes in ascending order.
+func (p *PwnedFile) checkOrder() error {
+	last, err := p.lastLineStart()
+	if err != nil {
+		return err
+	}
+	prevStart, prev := int64(-1), [sha1.Size]byte{}
+	for i := int64(0); i <= pwnedSamples; i++ {
+		start := last
+		if i < pwnedSamples {
+			if start, err = p.nextLineStart(i * p.size / pwnedSamples); err != nil {
+				return err
+			}
+		}
+		if start <= prevStart || start > last {
+			continue // a small file: this line was already sampled
+		}
+		line, _, err := p.lineAt(start)
+		if err != nil {
+			return err
+		}
+		if bytes.Compare(prev[:], line.hash[:]) > 0 {
+			return errNotSorted(start)
+		}
+		prevStart, prev = start, line.hash
+	}
+	return nil
+}
+
+func errNotSorted(off int64) error { return &PwnedFileError{Offset: off, Reason: "not sorted by hash"} }
+
 // Close closes the underlying file. Lookups after Close fail with
 // os.ErrClosed.
 func (p *PwnedFile) Close() error {
+	if p == nil {
+		return ErrPwnedFileNotOpen
+	}
 	if p.closed.Swap(true) {
 		return os.ErrClosed
 	}
@@ -141,20 +182,35 @@ func (p *PwnedFile) Close() error {
 	return nil
 }
 
-// Breached reports whether the SHA-1 of password appears in the file at least
-// MinCount times.
+// Breached reports whether password appears in the file at least MinCount
+// times (see Count). On a nil *PwnedFile it fails with ErrPwnedFileNotOpen.
 func (p *PwnedFile) Breached(ctx context.Context, password string) (bool, error) {
-	n, err := p.Count(ctx, password)
+	n, err := p.Count(ctx, password) // fails first on a nil p
 	if err != nil {
 		return false, err
 	}
 	return n >= p.minCount, nil
 }
 
-// Count returns how many times password was seen in breaches, 0 if never.
+// Count returns how many times password was seen in breaches, 0 if never. It
+// looks up the SHA-1 of the password's NFKC form, the form Hash stores, and,
+// when that differs, of the password as given, and returns the larger count:
+// a leaked password typed in another Unicode form (full-width letters, a
+// decomposed й) is still found. On a nil *PwnedFile it fails with
+// ErrPwnedFileNotOpen.
 func (p *PwnedFile) Count(ctx context.Context, password string) (int64, error) {
-	sum := sha1.Sum([]byte(password))
-	return p.lookup(ctx, sum)
+	if p == nil {
+		return 0, ErrPwnedFileNotOpen
+	}
+	var most int64
+	for _, form := range breachForms(password) {
+		n, err := p.lookup(ctx, sha1.Sum([]byte(form)))
+		if err != nil {
+			return 0, err
+		}
+		most = max(most, n)
+	}
+	return most, nil
 }
 
 // pwnedLine is a parsed line.
@@ -163,64 +219,97 @@ type pwnedLine struct {
 	count int64
 }
 
-// lookup binary-searches for hash. Invariant: every line that could match
-// starts in [lo, hi), and lo is a line start.
+// pwnedRange is the part of the file a search has left: every line that
+// could match starts in [lo, hi), lo is a line start, and below and above
+// are the hashes met just before lo and at hi. Every line in the range must
+// sort between them: one that does not shows the file out of order, where
+// the search would otherwise go astray and miss silently.
+type pwnedRange struct {
+	lo, hi       int64
+	below, above [sha1.Size]byte
+}
+
+// admits reports whether a line with hash h may lie in the range.
+func (r *pwnedRange) admits(h [sha1.Size]byte) bool {
+	return bytes.Compare(r.below[:], h[:]) <= 0 && bytes.Compare(h[:], r.above[:]) <= 0
+}
+
+// lookup binary-searches for hash down to pwnedScan bytes, then scans.
 func (p *PwnedFile) lookup(ctx context.Context, hash [sha1.Size]byte) (int64, error) {
-	lo, hi := int64(0), p.size
-	for hi-lo > pwnedScan {
+	r := pwnedRange{hi: p.size, above: pwnedMaxHash}
+	for r.hi-r.lo > pwnedScan {
 		if err := p.check(ctx); err != nil {
 			return 0, err
 		}
-		mid := lo + (hi-lo)/2
-		start, err := p.nextLineStart(mid)
-		if err != nil {
-			return 0, err
-		}
-		if start >= hi {
-			hi = mid
-			continue
-		}
-		line, next, err := p.lineAt(start)
-		if err != nil {
-			return 0, err
-		}
-		switch c := bytes.Compare(line.hash[:], hash[:]); {
-		case c == 0:
-			return line.count, nil
-		case c < 0:
-			lo = next
-		default:
-			hi = start
+		count, found, err := p.probe(&r, hash)
+		if found || err != nil {
+			return count, err
 		}
 	}
 	if err := p.check(ctx); err != nil {
 		return 0, err
 	}
-	return p.scan(lo, hi, hash)
+	return p.scan(&r, hash)
 }
 
-// scan reads the lines that start in [lo, hi) in order.
-func (p *PwnedFile) scan(lo, hi int64, hash [sha1.Size]byte) (int64, error) {
-	buf := make([]byte, min(hi-lo+pwnedMaxLine, p.size-lo))
+// probe reads the first line starting in the upper half of r and narrows r
+// to the half that may hold hash, unless that line is hash.
+func (p *PwnedFile) probe(r *pwnedRange, hash [sha1.Size]byte) (count int64, found bool, err error) {
+	mid := r.lo + (r.hi-r.lo)/2
+	start, err := p.nextLineStart(mid)
+	if err != nil {
+		return 0, false, err
+	}
+	if start >= r.hi {
+		r.hi = mid
+		return 0, false, nil
+	}
+	line, next, err := p.lineAt(start)
+	if err != nil {
+		return 0, false, err
+	}
+	if !r.admits(line.hash) {
+		return 0, false, errNotSorted(start)
+	}
+	switch c := bytes.Compare(line.hash[:], hash[:]); {
+	case c == 0:
+		return line.count, true, nil
+	case c < 0:
+		r.lo, r.below = next, line.hash
+	default:
+		r.hi, r.above = start, line.hash
+	}
+	return 0, false, nil
+}
+
+// scan reads the lines that start in [r.lo, r.hi) in order, each of which
+// must sort between its predecessor and r.above. It reads past the place of
+// hash to the end of the window, already in memory, so that a pair of lines
+// out of order there is an error rather than a silent miss.
+func (p *PwnedFile) scan(r *pwnedRange, hash [sha1.Size]byte) (int64, error) {
+	lo := r.lo
+	buf := make([]byte, min(r.hi-lo+pwnedMaxLine, p.size-lo))
 	buf, err := p.readAt(buf, lo)
 	if err != nil {
 		return 0, err
 	}
 	atEOF := lo+int64(len(buf)) == p.size
-	for off := int64(0); lo+off < hi; {
+	var count int64
+	for off := int64(0); lo+off < r.hi; {
 		line, length, err := parsePwnedLine(buf[off:], atEOF)
 		if err != nil {
 			return 0, &PwnedFileError{Offset: lo + off, Reason: err.Error()}
 		}
-		switch c := bytes.Compare(line.hash[:], hash[:]); {
-		case c == 0:
-			return line.count, nil
-		case c > 0:
-			return 0, nil
+		if !r.admits(line.hash) {
+			return 0, errNotSorted(lo + off)
 		}
+		if line.hash == hash {
+			count = max(count, line.count)
+		}
+		r.below = line.hash
 		off += length
 	}
-	return 0, nil
+	return count, nil
 }
 
 func (p *PwnedFile) check(ctx context.Context) error {

@@ -2,6 +2,7 @@ package password
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"encoding/binary"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 )
 
 // pwnedEntry is one line of a test file.
@@ -30,6 +32,11 @@ type pwnedEntry struct {
 func writePwned(entries []pwnedEntry, eol string, finalEOL bool) []byte {
 	entries = slices.Clone(entries)
 	slices.SortFunc(entries, func(a, b pwnedEntry) int { return bytes.Compare(a.hash[:], b.hash[:]) })
+	return writePwnedInOrder(entries, eol, finalEOL)
+}
+
+// writePwnedInOrder renders entries in the order given.
+func writePwnedInOrder(entries []pwnedEntry, eol string, finalEOL bool) []byte {
 	var b bytes.Buffer
 	for i, e := range entries {
 		fmt.Fprintf(&b, "%s:%d", strings.ToUpper(hex.EncodeToString(e.hash[:])), e.count)
@@ -130,7 +137,7 @@ func TestPwnedFileEveryBoundary(t *testing.T) {
 	for _, layout := range []struct {
 		eol      string
 		finalEOL bool
-	}{{"\n", true}, {"\n", false}, {"\n", true}, {"\n", false}} {
+	}{{"\n", true}, {"\n", false}, {"\r\n", true}, {"\r\n", false}} {
 		for _, extremes := range []bool{false, true} {
 			for n := 1; n <= 80; n += 1 + n/16 { // every size up to 16, then sparser
 
@@ -230,9 +237,11 @@ func TestPwnedFileCorruptLineIsAnError(t *testing.T) {
 	// A bad line met during a lookup is an error, never "not breached".
 	entries := []pwnedEntry{{[sha1.Size]byte{0x01}, 1}, {sha1.Sum([]byte("password")), 7}, {[sha1.Size]byte{0xfe}, 1}}
 	data := writePwned(entries, "\n", true)
-	data = bytes.Replace(data, []byte("5BAA61E4"), []byte("5BAA61G4"), 1)
 	pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
-	require.NoError(t, err, "first and last lines are fine")
+	require.NoError(t, err)
+	// Damage a line opening did not sample, as in a large file: here after
+	// opening (bytes.Reader reads data in place).
+	copy(data[bytes.Index(data, []byte("5BAA61E4")):], "5BAA61G4")
 	ok, err := pf.Breached(context.Background(), "password")
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrPwnedFileCorrupt)
@@ -251,6 +260,205 @@ func TestPwnedFileClosedAndContext(t *testing.T) {
 	assert.ErrorIs(t, pf.Close(), os.ErrClosed)
 	_, err = pf.Breached(context.Background(), "password")
 	assert.ErrorIs(t, err, os.ErrClosed)
+}
+
+// fullWidth spells ASCII s in full-width forms (U+FF01 to U+FF5E), which
+// NFKC folds back to ASCII.
+func fullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if '!' <= r && r <= '~' {
+			return r - '!' + '\uff01'
+		}
+		return r
+	}, s)
+}
+
+// unicodeLeaks is a breach corpus for the Unicode-form tests of PwnedFile
+// and HIBPClient: passwords as they leaked, raw.
+var unicodeLeaks = map[string]int64{
+	"password":           100,
+	"йцукен123":          42, // precomposed й, as typed on a Russian keyboard
+	"ёлка2024":           9,
+	fullWidth("qwerty1"): 7, // leaked in full-width form only
+}
+
+// unicodeFormCases are inputs whose NFKC form or raw form is in
+// unicodeLeaks, and the count a checker must find.
+var unicodeFormCases = []struct {
+	name  string
+	input string
+	want  int64
+}{
+	{"as leaked", "password", 100},
+	{"full-width of an ASCII leak", fullWidth("password"), 100},
+	{"NFD of a Cyrillic leak (й)", norm.NFD.String("йцукен123"), 42},
+	{"NFD of a Cyrillic leak (ё)", norm.NFD.String("ёлка2024"), 9},
+	{"full-width leak as leaked", fullWidth("qwerty1"), 7},
+	{"NFKC form of a full-width leak, not itself leaked", "qwerty1", 0},
+	{"never leaked", fullWidth("Zq7!vR2#pLm9"), 0},
+}
+
+func unicodeLeakEntries() []pwnedEntry {
+	var entries []pwnedEntry
+	for pw, n := range unicodeLeaks {
+		entries = append(entries, pwnedEntry{sha1.Sum([]byte(pw)), n})
+	}
+	return entries
+}
+
+// TestPwnedFileUnicodeForms: a leaked password typed in another Unicode
+// form is found, since Hash would store it as the NFKC form and the leaked
+// spelling would then log in; a leak recorded in a non-NFKC form is found
+// as typed too.
+func TestPwnedFileUnicodeForms(t *testing.T) {
+	data := writePwned(unicodeLeakEntries(), "\r\n", true)
+	pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	for _, tt := range unicodeFormCases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := pf.Count(ctx, tt.input)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			breached, err := pf.Breached(ctx, tt.input)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want > 0, breached)
+		})
+	}
+	// Through a Policy, the path a password change takes.
+	err = Policy{Breach: pf}.CheckContext(ctx, fullWidth("password"))
+	var pe *PolicyError
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, pe.Has(Breached))
+}
+
+func TestBreachForms(t *testing.T) {
+	long := strings.Repeat(fullWidth("a"), maxPasswordLength/3+1)
+	tests := []struct {
+		name, input string
+		want        []string
+	}{
+		{"ascii: one form", "password", []string{"password"}},
+		{"precomposed cyrillic: one form", "йцукен123", []string{"йцукен123"}},
+		{"full-width: nfkc, then raw", fullWidth("ab1"), []string{"ab1", fullWidth("ab1")}},
+		{"nfd: nfkc, then raw", norm.NFD.String("й"), []string{"й", norm.NFD.String("й")}},
+		{"longer than hash accepts: raw only", long, []string{long}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, breachForms(tt.input))
+		})
+	}
+}
+
+// TestPwnedFileOrderedByCountRefused: HIBP also ships its file ordered by
+// prevalence; one whose first hash happens to sort below its last passed the
+// old first-and-last check, and every lookup then missed.
+func TestPwnedFileOrderedByCountRefused(t *testing.T) {
+	_, entries := pwnedCorpus(1997) // 2,000 lines
+	slices.SortStableFunc(entries, func(a, b pwnedEntry) int { return cmp.Compare(b.count, a.count) })
+	last := len(entries) - 1
+	if bytes.Compare(entries[0].hash[:], entries[last].hash[:]) > 0 {
+		entries[0], entries[last] = entries[last], entries[0]
+	}
+	require.Negative(t, bytes.Compare(entries[0].hash[:], entries[last].hash[:]), "first < last")
+	for _, eol := range []string{"\r\n", "\n"} {
+		pf, err := OpenPwnedFile(writePwnedTemp(t, writePwnedInOrder(entries, eol, true)))
+		assert.Nil(t, pf)
+		require.ErrorIs(t, err, ErrPwnedFileCorrupt)
+		var fe *PwnedFileError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "not sorted by hash", fe.Reason)
+		assert.Positive(t, fe.Offset)
+	}
+}
+
+// TestPwnedFileOutOfOrderDuringLookup: lines out of order that opening did
+// not sample (here: damaged after opening) are an error when a lookup meets
+// them, not a silent miss.
+func TestPwnedFileOutOfOrderDuringLookup(t *testing.T) {
+	const lineLen = 2*sha1.Size + len(":5\n")
+	fixed := func(n int) []pwnedEntry { // lines of equal length, so hashes can be moved in place
+		_, entries := pwnedCorpus(n)
+		for i := range entries {
+			entries[i].count = 5
+		}
+		return entries
+	}
+	setHash := func(data []byte, line int, from []byte) {
+		copy(data[line*lineLen:line*lineLen+2*sha1.Size], from)
+	}
+	hashAt := func(data []byte, line int) []byte {
+		return slices.Clone(data[line*lineLen : line*lineLen+2*sha1.Size])
+	}
+	tests := []struct {
+		name    string
+		entries int
+		damage  func(data []byte)
+		target  int // line whose original hash is looked up
+	}{
+		{"adjacent pair in the final window", 20, func(data []byte) {
+			a, b := hashAt(data, 10), hashAt(data, 11)
+			setHash(data, 10, b)
+			setHash(data, 11, a)
+		}, 3},
+		{"probe below the range already passed", 5000, func(data []byte) {
+			early := hashAt(data, 10)
+			for line := 3000; line < 4000; line++ {
+				setHash(data, line, early)
+			}
+		}, 4500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := writePwned(fixed(tt.entries-3), "\n", true)
+			require.Len(t, data, tt.entries*lineLen)
+			pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+			require.NoError(t, err)
+			var target [sha1.Size]byte
+			_, err = hex.Decode(target[:], hashAt(data, tt.target))
+			require.NoError(t, err)
+			tt.damage(data)
+			n, err := pf.lookup(context.Background(), target)
+			assert.Zero(t, n)
+			require.ErrorIs(t, err, ErrPwnedFileCorrupt)
+			var fe *PwnedFileError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, "not sorted by hash", fe.Reason)
+		})
+	}
+}
+
+// TestPwnedFileNil: a nil *PwnedFile, as a failed OpenPwnedFile leaves it,
+// fails closed instead of panicking, also inside MultiBreachChecker and a
+// Policy.
+func TestPwnedFileNil(t *testing.T) {
+	pf, openErr := OpenPwnedFile(filepath.Join(t.TempDir(), "missing"))
+	require.Error(t, openErr)
+	require.Nil(t, pf)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"Breached", func() error { _, err := pf.Breached(ctx, "password"); return err }},
+		{"Count", func() error { _, err := pf.Count(ctx, "password"); return err }},
+		{"Close", pf.Close},
+		{"MultiBreachChecker", func() error {
+			_, err := MultiBreachChecker(CommonPasswords(), pf).Breached(ctx, "Zq7!vR2#pLm9")
+			return err
+		}},
+		{"Policy", func() error { return Policy{Breach: pf}.CheckContext(ctx, "Zq7!vR2#pLm9") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, tt.call(), ErrPwnedFileNotOpen)
+		})
+	}
+	// A checker that finds the password still decides.
+	breached, err := MultiBreachChecker(pf, CommonPasswords()).Breached(ctx, "password")
+	assert.NoError(t, err)
+	assert.True(t, breached)
 }
 
 // virtualPwned is a read-only pwned file of n fixed-width lines generated on
@@ -322,11 +530,14 @@ func FuzzPwnedReader(f *testing.F) {
 			return
 		}
 		n, err := pf.Count(context.Background(), pw)
-		if err != nil {
+		if err != nil || n == 0 {
 			return
 		}
-		if n > 0 && !bytes.Contains(bytes.ToUpper(data), []byte(fmt.Sprintf("%X:", sha1.Sum([]byte(pw))))) {
-			t.Fatalf("count %d for a hash not in the file", n)
+		for _, form := range breachForms(pw) {
+			if bytes.Contains(bytes.ToUpper(data), []byte(fmt.Sprintf("%X:", sha1.Sum([]byte(form))))) {
+				return
+			}
 		}
+		t.Fatalf("count %d for a hash not in the file", n)
 	})
 }

@@ -43,6 +43,7 @@ func passwordSnippet(pw, login, email, name string) error {
 	if ok && err == nil && password.NeedsRehash(stored) {
 		stored, _ = password.Hash(pw) // upgrade legacy or weaker hashes at login
 	}
+	// No such login? password.VerifyAbsent(pw) takes as long as Verify; then refuse as for a wrong password.
 	// --- end
 	_ = stored
 	return err
