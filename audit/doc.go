@@ -71,7 +71,11 @@
 // host's own query through database/sql, [MemoryDirectory] serves tests and
 // small deployments) says for each employee id which roles they
 // hold, whether they are active, when they last completed security and
-// confidentiality training and how long that training counts. An
+// confidentiality training and how long that training counts. The training
+// date SQLDirectory reads must be a timestamptz column (a timestamp
+// without time zone is read as if it were UTC, so a date written in local
+// time moves by the zone's offset), and a validity of zero or fewer
+// seconds means expired. An
 // [AccessPolicy] lists grants ([Grant]): which role may do which action for
 // which purpose, Fides-style purpose-based access control. [Gate.Authorize]
 // denies by default and denies unknown, inactive, untrained and
@@ -82,7 +86,8 @@
 // Emergencies need a way around the grants. Break glass ([Access]
 // BreakGlass) is open only to holders of a role in the policy's
 // BreakGlassRoles, still requires the employee to be active and trained,
-// requires a Reason, and flags the event so that every use can be
+// requires a Reason that is more than white space and invisible format
+// characters, and flags the event so that every use can be
 // reviewed. Every error from Authorize matches [ErrDenied]; a
 // [*DeniedError] carries a [DenialCode] such as training_expired, which is
 // also the Reason logged, and never personal data.
@@ -99,7 +104,10 @@
 // [Log.InclusionProof] and [Log.ConsistencyProof] return proofs that
 // tlog.CheckRecord and tlog.CheckTree verify against checkpoints. A Log is
 // safe for concurrent use; one Log at a time writes a directory (flock) or a
-// database (advisory lock).
+// database (advisory lock). OpenDB creates its three tables only if they
+// are missing, so once they exist the application's database role needs
+// only INSERT and SELECT on them, and should be given nothing that could
+// update or delete a row.
 //
 // [Log.Append] returns only once the event is durable. Concurrent Appends
 // commit together: the directory store writes the batch to append-only
@@ -111,12 +119,17 @@
 // not all on disk) and reports it in [Log.Recovery]. It checks the whole
 // directory before it repairs anything, never drops an entry covered by a
 // stored checkpoint, and returns a [*TamperError], with the files
-// untouched, for damage it cannot explain. Stored hashes let a
+// untouched, for damage it cannot explain, such as a damaged checkpoint
+// with intact ones after it (a crash tears only the last). Files are
+// created under a temporary name and renamed into place once their
+// header is durable, so a crash while a log is created cannot leave it
+// unopenable. Stored hashes let a
 // million-entry log open in milliseconds. A failed write makes Append
 // fail; after a failed fsync Append returns [ErrLogFailed] until the log is
 // reopened. The files stay consistent.
 //
-// [Verify] ([VerifyDB], and the examples/auditverify command) recomputes
+// [Verify] ([VerifyDB], and the examples/auditverify command, for a
+// directory or a database) recomputes
 // every hash and the tree at each stored checkpoint, checks each checkpoint's
 // signature and order, and returns a [*TamperError] naming the first bad
 // entry for any edit, deletion, insertion, reordering or truncation.
@@ -128,8 +141,8 @@
 // unacknowledged tail and cuts them (Close, and every Checkpoint, shrink
 // that window). Truncation together with deletion of the newest
 // checkpoints is caught only by a checkpoint kept elsewhere: give
-// checkpoints to auditors and use
-// [VerifyWithCheckpoints]. Keep the signing key off the log's storage, and
+// checkpoints to auditors and use [VerifyWithCheckpoints] or
+// [VerifyDBWithCheckpoints]. Keep the signing key off the log's storage, and
 // set Options.Verifier.
 //
 // Measured on a shared 2-core machine whose disk and CPUs other jobs were

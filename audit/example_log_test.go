@@ -174,3 +174,33 @@ func ExampleOpenDB() {
 		log.Fatal(err)
 	}
 }
+
+// An auditor keeps the checkpoint of each visit outside the database and
+// checks the log against it on the next: whoever can delete rows can
+// delete the newest entries, their hashes and their checkpoints together,
+// which VerifyDB alone cannot tell from a log that never had them.
+func ExampleVerifyDBWithCheckpoints() {
+	ctx := context.Background()
+	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	verifier, err := note.NewVerifier(os.Getenv("AUDIT_VERIFIER_KEY"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	kept, err := os.ReadFile("audit-2026-10.checkpoint") // from the last visit
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = audit.VerifyDBWithCheckpoints(ctx, db, verifier, [][]byte{kept})
+	var te *audit.TamperError
+	switch {
+	case errors.As(err, &te):
+		fmt.Println("log tampered from entry", te.Index)
+	case err != nil:
+		log.Fatal(err)
+	default:
+		fmt.Println("log verifies and extends the kept checkpoint")
+	}
+}

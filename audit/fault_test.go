@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,7 +22,7 @@ import (
 type faultFS struct {
 	osFS
 	failSync  atomic.Bool                   // every Sync and SyncDir fails with EIO
-	syncOnly  atomic.Value                  // if set, only files with this base name fail to sync
+	syncOnly  atomic.Value                  // if set, only files with this base name (or being created under it) fail to sync
 	diskBytes atomic.Int64                  // bytes that may still be written; < 0 means unlimited
 	writes    atomic.Uint64                 // number of WriteAt calls
 	syncs     atomic.Uint64                 // number of successful file Syncs
@@ -41,7 +42,8 @@ func (fs *faultFS) OpenFile(name string, flag int, perm os.FileMode) (storeFile,
 	if err != nil {
 		return nil, err
 	}
-	return &faultFile{storeFile: f, fs: fs, name: filepath.Base(name)}, nil
+	// A file being created is known by the name it is renamed to.
+	return &faultFile{storeFile: f, fs: fs, name: strings.TrimSuffix(filepath.Base(name), tmpSuffix)}, nil
 }
 
 func (fs *faultFS) SyncDir(dir string) error {

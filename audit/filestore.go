@@ -26,6 +26,8 @@ import (
 //	hashes                    32-byte header, then every stored hash in
 //	                          tlog.StoredHashIndex order, 32 bytes each
 //	checkpoints               frames, each a signed checkpoint note
+//	NAME.tmp                  a file being created, renamed to NAME once
+//	                          its header is durable
 //
 // A frame is a 4-byte big-endian length, the data, and a 4-byte CRC-32C of
 // length and data. The CRC only tells a torn write from a complete one; the
@@ -39,6 +41,7 @@ const (
 	hashHeaderSize     = len(hashMagic)
 	checkpointFileName = "checkpoints"
 	lockFileName       = "LOCK"
+	tmpSuffix          = ".tmp"
 	frameOverhead      = 8
 )
 
@@ -201,6 +204,8 @@ type fileStore struct {
 	n        int64
 	rec      Recovery
 	broken   error // sticky: the files may differ from what the store believes
+
+	hashHeaderTorn bool // the hash file of a log whose creation crashed; see openUnbornHashes
 }
 
 func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore, err error) {
@@ -240,6 +245,9 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 		return nil, err
 	}
 	if err := s.openSegments(); err != nil {
+		return nil, err
+	}
+	if err := s.repairHashHeader(); err != nil {
 		return nil, err
 	}
 	if err := s.cutTail(s.hashes, hashEnd, hashSize); err != nil {
@@ -313,7 +321,10 @@ func (s *fileStore) openHashes() (end, size int64, err error) {
 			return 0, 0, entryTampered(0, "stored hashes missing")
 		}
 	}
-	f, size, _, err := s.openWithHeader(hashFileName, []byte(hashMagic))
+	f, size, err := s.openWithHeader(hashFileName, []byte(hashMagic))
+	if errors.Is(err, errBadHeader) {
+		f, size, err = s.openUnbornHashes()
+	}
 	if err != nil {
 		return 0, 0, err
 	}
@@ -324,49 +335,142 @@ func (s *fileStore) openHashes() (end, size int64, err error) {
 	return s.hashOff, size, nil
 }
 
+// errBadHeader is returned by openWithHeader for a file that does not start
+// with its header.
+var errBadHeader = errors.New("audit: bad header")
+
 // openWithHeader opens name, creating it durably with header if it does not
 // exist, and checks the header if it does.
-func (s *fileStore) openWithHeader(name string, header []byte) (f storeFile, size int64, created bool, err error) {
+func (s *fileStore) openWithHeader(name string, header []byte) (f storeFile, size int64, err error) {
 	f, err = s.fs.OpenFile(s.path(name), os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		f, err = s.create(name, header)
-		return f, int64(len(header)), true, err
+		return f, int64(len(header)), err
 	}
 	if err != nil {
-		return nil, 0, false, fmt.Errorf("audit: %w", err)
+		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, false, fmt.Errorf("audit: %w", err)
+		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
 	got := make([]byte, len(header))
 	if _, err := f.ReadAt(got, 0); err != nil || string(got) != string(header) {
 		f.Close()
-		return nil, 0, false, fmt.Errorf("audit: %s: bad header", name)
+		return nil, 0, errBadHeader
 	}
-	return f, fi.Size(), false, nil
+	return f, fi.Size(), nil
 }
 
-// create makes a new file holding header and syncs it and the directory.
-func (s *fileStore) create(name string, header []byte) (storeFile, error) {
-	f, err := s.fs.OpenFile(s.path(name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+// openUnbornHashes opens a hash file whose header is missing or cut short.
+// A crash while a new log was being created leaves one (versions of this
+// package before create renamed files into place wrote the header in
+// place), and then the directory holds no checkpoint and no entry: Open
+// writes the header once the whole directory has been checked. With
+// records present, the header was durable before the first of them was
+// written, so a bad one is damage.
+func (s *fileStore) openUnbornHashes() (storeFile, int64, error) {
+	b, err := os.ReadFile(s.path(hashFileName))
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: %w", err)
+	}
+	empty, err := holdsNoRecords(s.dir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: %w", err)
+	}
+	if !empty || !tornHeader(b, hashMagic) {
+		return nil, 0, entryTampered(0, "stored hashes damaged")
+	}
+	f, err := s.fs.OpenFile(s.path(hashFileName), os.O_RDWR, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: %w", err)
+	}
+	s.hashHeaderTorn = true
+	return f, int64(hashHeaderSize), nil
+}
+
+// repairHashHeader writes the header that openUnbornHashes found missing.
+func (s *fileStore) repairHashHeader() error {
+	if !s.hashHeaderTorn {
+		return nil
+	}
+	if _, err := s.hashes.WriteAt([]byte(hashMagic), 0); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return s.truncate(s.hashes, int64(hashHeaderSize)) // and sync
+}
+
+// holdsNoRecords reports whether dir holds no checkpoint and no entry: at
+// most an empty checkpoint file and a first segment no longer than its
+// header, which is all a crash while creating a log can leave.
+func holdsNoRecords(dir string) (bool, error) {
+	fi, err := os.Stat(filepath.Join(dir, checkpointFileName))
+	switch {
+	case err == nil && fi.Size() > 0:
+		return false, nil
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return false, err
+	}
+	segs, err := listSegments(dir)
+	if err != nil {
+		return false, err
+	}
+	for _, seg := range segs {
+		fi, err := os.Stat(filepath.Join(dir, seg.name))
+		if err != nil {
+			return false, err
+		}
+		if seg.first != 0 || fi.Size() > segmentHeaderSize {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// tornHeader reports whether b is what an interrupted write of header can
+// leave behind: a prefix of it, or zeros where its data never reached the
+// disk.
+func tornHeader(b []byte, header string) bool {
+	if len(b) > len(header) {
+		return false
+	}
+	return strings.HasPrefix(header, string(b)) || !slices.ContainsFunc(b, func(c byte) bool { return c != 0 })
+}
+
+// create makes a new file holding header, crash-safely: the header is
+// written and synced under a temporary name, which is then renamed into
+// place and the directory synced. A crash leaves either no file or one with
+// its whole header; a file created in place could be left short, and a
+// short hash file would make the log unopenable. Open holds the directory's
+// lock, so nobody else creates name meanwhile; a leftover temporary file of
+// an earlier crash is overwritten.
+func (s *fileStore) create(name string, header []byte) (_ storeFile, err error) {
+	if _, err := os.Lstat(s.path(name)); !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("audit: create %s: %w", name, cmp.Or(err, os.ErrExist))
+	}
+	path := s.path(name + tmpSuffix)
+	f, err := s.fs.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(path)
+		}
+	}()
 	if _, err := f.WriteAt(header, 0); err != nil {
-		f.Close()
-		os.Remove(s.path(name))
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(s.path(name))
 		return nil, syncError{fmt.Errorf("audit: %w", err)}
 	}
+	if err := os.Rename(path, s.path(name)); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	path = s.path(name)
 	if err := s.fs.SyncDir(s.dir); err != nil {
-		f.Close()
-		os.Remove(s.path(name))
 		return nil, syncError{fmt.Errorf("audit: %w", err)}
 	}
 	return f, nil
@@ -527,7 +631,7 @@ func (s *fileStore) writeHashes(hashes []tlog.Hash) error {
 // intact frames and its size: what follows is the torn tail of an
 // interrupted checkpoint write, cut once the whole log has been checked.
 func (s *fileStore) openCheckpoints() (end, size int64, err error) {
-	f, size, _, err := s.openWithHeader(checkpointFileName, nil)
+	f, size, err := s.openWithHeader(checkpointFileName, nil)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -539,13 +643,52 @@ func (s *fileStore) openCheckpoints() (end, size int64, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("audit: %w", err)
 	}
-	if damaged && size-end > maxSignedCheckpoint+frameOverhead {
-		// More than one checkpoint's worth of bytes follows: not the torn
-		// tail of an interrupted write, and not ours to throw away.
-		return 0, 0, checkpointTampered(len(s.cpList), "checkpoint damaged")
+	if damaged {
+		if err := s.checkTornCheckpoint(end, size); err != nil {
+			return 0, 0, err
+		}
 	}
 	s.cpOff = end
 	return end, size, nil
+}
+
+// checkTornCheckpoint refuses checkpoint damage at end that a crash cannot
+// explain. An interrupted write tears only the frame it was writing, the
+// last one: so what follows end must be shorter than one frame and hold no
+// intact frame. A damaged frame with an intact one after it is damage to a
+// checkpoint that newer signed checkpoints follow, and cutting it as a torn
+// tail would silently delete them.
+func (s *fileStore) checkTornCheckpoint(end, size int64) error {
+	bad := checkpointTampered(len(s.cpList), "checkpoint damaged")
+	if size-end > maxSignedCheckpoint+frameOverhead {
+		return bad
+	}
+	tail := make([]byte, size-end)
+	if _, err := s.cps.ReadAt(tail, end); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if len(tail) > 0 && holdsFrame(tail[1:], maxSignedCheckpoint) {
+		return bad
+	}
+	return nil
+}
+
+// holdsFrame reports whether an intact frame of at most maxLen bytes starts
+// anywhere in b. A torn frame is a prefix of one frame, maybe followed by
+// zeros; a CRC-32C matching by chance inside it is a 2^-32 event per
+// offset, and the length field rules out most offsets before that.
+func holdsFrame(b []byte, maxLen uint32) bool {
+	for p := 0; p+frameOverhead <= len(b); p++ {
+		n := binary.BigEndian.Uint32(b[p:])
+		if n > maxLen || int64(n) > int64(len(b)-p-frameOverhead) {
+			continue
+		}
+		end := p + 4 + int(n)
+		if crc32.Checksum(b[p:end], crcTable) == binary.BigEndian.Uint32(b[end:]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *fileStore) size() int64        { return s.n }

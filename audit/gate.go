@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -179,8 +180,10 @@ type Access struct {
 	CorrelationID string
 	// BreakGlass asks for emergency access outside the grants. The
 	// employee must still be active and trained, must hold one of the
-	// policy's BreakGlassRoles, and must give a Reason; the logged event
-	// is flagged so reviewers can find every such access.
+	// policy's BreakGlassRoles, and must give a Reason with something
+	// visible in it (white space, control and format characters such as
+	// U+200B do not count); the logged event is flagged so reviewers can
+	// find every such access.
 	BreakGlass bool
 }
 
@@ -325,7 +328,7 @@ func (g *Gate) decide(ctx context.Context, a Access) (Event, DenialCode, error) 
 		roles = []string{a.Role}
 	}
 	if a.BreakGlass {
-		if strings.TrimSpace(a.Reason) == "" {
+		if blank(a.Reason) {
 			return e, DenyBreakGlassNoReason, nil
 		}
 		i := slices.IndexFunc(roles, func(r string) bool { _, ok := g.breakGlass[r]; return ok })
@@ -344,6 +347,16 @@ func (g *Gate) decide(ctx context.Context, a Access) (Event, DenialCode, error) 
 	}
 	e.Actor.Role = roles[i]
 	return e, "", nil
+}
+
+// blank reports whether s has nothing a reviewer could read: only white
+// space, control characters and invisible format characters (Unicode
+// category Cf, such as U+200B ZERO WIDTH SPACE), which would otherwise let a
+// break-glass reason look given while saying nothing.
+func blank(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r)
+	})
 }
 
 // sanitize makes a loggable event of a malformed request by dropping every

@@ -126,6 +126,15 @@ func TestGateAuthorize(t *testing.T) {
 		{name: "break glass with blank reason", access: with(read("emp-oncall"), func(a *Access) {
 			a.BreakGlass, a.Reason = true, " \t\n"
 		}), code: DenyBreakGlassNoReason, breakGlass: true},
+		{name: "break glass with an invisible reason", access: with(read("emp-oncall"), func(a *Access) {
+			a.BreakGlass, a.Reason = true, "\u200b \u2060\ufeff\u00ad\u200e\t"
+		}), code: DenyBreakGlassNoReason, breakGlass: true},
+		{name: "break glass with a control-character reason", access: with(read("emp-oncall"), func(a *Access) {
+			a.BreakGlass, a.Reason = true, "\x00\x7f\u0085"
+		}), code: DenyBreakGlassNoReason, breakGlass: true},
+		{name: "break glass with a reason among invisible characters", access: with(read("emp-oncall"), func(a *Access) {
+			a.BreakGlass, a.Reason, a.Action = true, "\u200bINC-42\u200b", ActionUpdate
+		}), role: "oncall", breakGlass: true},
 		{name: "break glass by a role not allowed", access: with(read("emp-1"), func(a *Access) {
 			a.BreakGlass, a.Reason = true, "incident INC-42"
 		}), code: DenyBreakGlassNotAllowed, breakGlass: true},

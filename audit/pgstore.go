@@ -18,7 +18,10 @@ import (
 // Each append is one transaction, committed with the server's default
 // synchronous_commit, so a batch is either wholly present or absent: there
 // is no torn tail to repair. Rows are never updated or deleted by this
-// package; grant the application role INSERT and SELECT only.
+// package; grant the application role INSERT and SELECT only. OpenDB runs
+// CREATE TABLE only when a table is missing, so such a role, without CREATE
+// on the schema, opens tables an administrator created (by a first OpenDB
+// under a role that may create them, or with this DDL).
 const pgSchema = `
 CREATE TABLE IF NOT EXISTS audit_log_entries (
 	idx  bigint PRIMARY KEY CHECK (idx >= 0),
@@ -42,10 +45,12 @@ const pgLockKey = 0x61756469746c6f67 // "auditlog"
 const pgMaxRows = 1000
 
 // OpenDB opens the log stored in PostgreSQL through db, creating its
-// tables if needed. It is Open for a database: the same tree, proofs,
-// checkpoints and guarantees. One Log at a time may write the tables;
-// OpenDB holds a session advisory lock on one connection of db until
-// Close, and returns ErrLocked if another Log holds it.
+// tables if they do not exist (which needs CREATE on the schema; a role
+// with only INSERT and SELECT on existing tables suffices otherwise). It is
+// Open for a database: the same tree, proofs, checkpoints and guarantees.
+// One Log at a time may write the tables; OpenDB holds a session advisory
+// lock on one connection of db until Close, and returns ErrLocked if
+// another Log holds it.
 func OpenDB(ctx context.Context, db *sql.DB, opts Options) (*Log, error) {
 	if err := checkOptions(&opts); err != nil {
 		return nil, err
@@ -62,9 +67,23 @@ func OpenDB(ctx context.Context, db *sql.DB, opts Options) (*Log, error) {
 	return l, nil
 }
 
-// VerifyDB is Verify for a log kept in PostgreSQL through db.
+// VerifyDB is Verify for a log kept in PostgreSQL through db. Like Verify,
+// it cannot tell the newest entries, their hashes and their checkpoints
+// deleted together from a log that never had them; use
+// VerifyDBWithCheckpoints with checkpoints kept outside the database.
 func VerifyDB(ctx context.Context, db *sql.DB, v note.Verifier) error {
-	return verifySource(ctx, &pgSource{db: db}, v, nil)
+	return VerifyDBWithCheckpoints(ctx, db, v, nil)
+}
+
+// VerifyDBWithCheckpoints is VerifyWithCheckpoints for a log kept in
+// PostgreSQL through db: VerifyDB, also requiring the log to be consistent
+// with known, signed checkpoints of this log that an auditor or witness
+// kept outside the database. It is the defence against a database
+// administrator who deletes the newest rows of all three tables, or who
+// serves a fork. A *TamperError about known[j] has Checkpoint set to j plus
+// the number of stored checkpoints.
+func VerifyDBWithCheckpoints(ctx context.Context, db *sql.DB, v note.Verifier, known [][]byte) error {
+	return verifySource(ctx, &pgSource{db: db}, v, known)
 }
 
 type pgStore struct {
@@ -95,8 +114,8 @@ func openPGStore(ctx context.Context, db *sql.DB) (_ *pgStore, err error) {
 			s.close()
 		}
 	}()
-	if _, err := conn.ExecContext(ctx, pgSchema); err != nil {
-		return nil, fmt.Errorf("audit: create tables: %w", err)
+	if err := createPGTables(ctx, conn); err != nil {
+		return nil, err
 	}
 	var entries, maxIdx, hashes, cps int64
 	err = conn.QueryRowContext(ctx, `SELECT
@@ -114,6 +133,27 @@ func openPGStore(ctx context.Context, db *sql.DB) (_ *pgStore, err error) {
 	}
 	s.n, s.ncp = entries, cps
 	return s, nil
+}
+
+// createPGTables creates the log's tables unless all of them exist. The
+// check comes first because CREATE TABLE IF NOT EXISTS needs CREATE on the
+// schema even when the table exists, and the application role should not
+// have it.
+func createPGTables(ctx context.Context, conn *sql.Conn) error {
+	var exist bool
+	err := conn.QueryRowContext(ctx, `SELECT to_regclass('audit_log_entries') IS NOT NULL
+		AND to_regclass('audit_log_hashes') IS NOT NULL
+		AND to_regclass('audit_log_checkpoints') IS NOT NULL`).Scan(&exist)
+	if err != nil {
+		return fmt.Errorf("audit: look up tables: %w", err)
+	}
+	if exist {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, pgSchema); err != nil {
+		return fmt.Errorf("audit: create tables: %w", err)
+	}
+	return nil
 }
 
 func (s *pgStore) size() int64        { return s.n }

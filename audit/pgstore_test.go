@@ -173,3 +173,97 @@ func TestPGTamper(t *testing.T) {
 		})
 	}
 }
+
+// A database administrator deletes the newest entries, their hashes and
+// the checkpoint that covered them: the tables are self-consistent again
+// and VerifyDB passes, but the checkpoint an auditor kept exposes the
+// truncation.
+func TestPGTruncationCaughtByKeptCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	f := openPGLog(t)
+	appendN(t, f.Log, 0, 5)
+	_, err := f.Checkpoint(ctx)
+	require.NoError(t, err)
+	appendN(t, f.Log, 5, 7)
+	kept, err := f.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{kept}))
+
+	for _, q := range []string{
+		`DELETE FROM audit_log_entries WHERE idx >= 5`,
+		fmt.Sprintf(`DELETE FROM audit_log_hashes WHERE idx >= %d`, tlog.StoredHashCount(5)),
+		`DELETE FROM audit_log_checkpoints WHERE size > 5`,
+	} {
+		_, err := f.db.ExecContext(ctx, q)
+		require.NoError(t, err, q)
+	}
+	require.NoError(t, VerifyDB(ctx, f.db, f.v), "the tables alone cannot show it")
+	requireTamper(t, VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{kept}), 5, 1)
+
+	other := openLogFixture(t, Options{})
+	appendN(t, other.Log, 0, 3)
+	foreign, err := other.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, other.Close())
+	err = VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{foreign})
+	require.Error(t, err, "a checkpoint signed by another key is refused")
+	assert.NotErrorIs(t, err, ErrTampered)
+}
+
+// The application role pgstore.go recommends, INSERT and SELECT on the
+// log's tables and no CREATE on the schema, opens, appends to, checkpoints
+// and verifies a log whose tables exist, and PostgreSQL refuses it every
+// UPDATE and DELETE.
+func TestPGLeastPrivilegeRole(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { admin.Close() })
+	f := openPGLogOn(t, admin) // creates the tables as the administrator
+	appendN(t, f.Log, 0, 3)
+	require.NoError(t, f.Close())
+
+	role := fmt.Sprintf("audit_app_%d", os.Getpid())
+	for _, q := range []string{
+		`CREATE ROLE ` + role + ` LOGIN`,
+		`REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
+		`GRANT USAGE ON SCHEMA public TO ` + role,
+		`GRANT SELECT, INSERT ON audit_log_entries, audit_log_hashes, audit_log_checkpoints TO ` + role,
+	} {
+		_, err := admin.ExecContext(ctx, q)
+		require.NoError(t, err, q)
+	}
+	app, err := sql.Open("pgx", dsn+" user="+role)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		app.Close()
+		// DROP OWNED also revokes the role's privileges, here and on shared objects.
+		_, err := admin.Exec(`DROP OWNED BY ` + role + `; DROP ROLE ` + role)
+		assert.NoError(t, err)
+	})
+	_, err = app.ExecContext(ctx, `CREATE TABLE probe (x int)`)
+	require.ErrorContains(t, err, "permission denied", "the role must not be able to create tables")
+
+	l, err := OpenDB(ctx, app, Options{Signer: f.s, Verifier: f.v})
+	require.NoError(t, err)
+	appendN(t, l, 3, 4)
+	_, err = l.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	require.NoError(t, VerifyDB(ctx, app, f.v))
+
+	for _, q := range []string{
+		`UPDATE audit_log_entries SET data = data WHERE idx = 0`,
+		`DELETE FROM audit_log_entries WHERE idx = 6`,
+		`UPDATE audit_log_hashes SET hash = hash WHERE idx = 0`,
+		`DELETE FROM audit_log_hashes`,
+		`DELETE FROM audit_log_checkpoints`,
+		`TRUNCATE audit_log_entries`,
+	} {
+		_, err := app.ExecContext(ctx, q)
+		require.ErrorContains(t, err, "permission denied", q)
+	}
+	require.NoError(t, VerifyDB(ctx, admin, f.v))
+}

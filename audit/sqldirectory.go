@@ -25,8 +25,12 @@ type SQLDirectory struct {
 //
 //	role                text, NULL for none
 //	active              boolean
-//	trained_at          timestamp, NULL if never trained
-//	training_valid_for  integer, seconds
+//	trained_at          timestamptz, NULL if never trained
+//	training_valid_for  integer, seconds; zero or less means expired
+//
+// trained_at must be a timestamp with time zone: a timestamp without one
+// names no instant, and the driver reads it as if it were UTC, so dates
+// written in local time would move by the zone's offset.
 //
 // For example, in PostgreSQL:
 //
@@ -42,6 +46,20 @@ func NewSQLDirectory(db *sql.DB, query string) *SQLDirectory {
 
 // errDirectoryRows reports rows of one employee that disagree.
 var errDirectoryRows = errors.New("audit: directory rows disagree")
+
+// trainingValidity converts training_valid_for seconds to a Duration
+// without overflow: a period too long for a Duration saturates, and zero
+// or a negative period is no validity at all (the gate treats it as
+// expired), never a wrap-around to centuries of validity.
+func trainingValidity(seconds int64) time.Duration {
+	switch {
+	case seconds <= 0:
+		return 0
+	case seconds >= math.MaxInt64/int64(time.Second):
+		return time.Duration(math.MaxInt64) // beyond any real period
+	}
+	return time.Duration(seconds) * time.Second
+}
 
 // Lookup implements [Directory].
 func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
@@ -64,10 +82,7 @@ func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
 		if err := rows.Scan(&role, &active, &trained, &seconds); err != nil {
 			return Staff{}, fmt.Errorf("audit: directory scan: %w", err)
 		}
-		validFor := time.Duration(math.MaxInt64) // beyond any real period
-		if seconds < math.MaxInt64/int64(time.Second) {
-			validFor = time.Duration(seconds) * time.Second
-		}
+		validFor := trainingValidity(seconds)
 		var trainedAt time.Time
 		if trained.Valid {
 			trainedAt = trained.Time

@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,7 +33,11 @@ INSERT INTO staff VALUES
 	('emp-1', true, '2026-10-27T12:00:00Z', 31536000),
 	('emp-new', true, NULL, 31536000),
 	('emp-left', false, '2026-10-27T12:00:00Z', 31536000),
-	('emp-forever', true, '2026-10-27T12:00:00Z', 9223372036854775807);
+	('emp-forever', true, '2026-10-27T12:00:00Z', 9223372036854775807),
+	('emp-negative', true, '2026-10-27T12:00:00Z', -1),
+	('emp-zero', true, '2026-10-27T12:00:00Z', 0),
+	('emp-wraps', true, '2026-10-27T12:00:00Z', -9223372037),
+	('emp-most-negative', true, '2026-10-27T12:00:00Z', -9223372036854775808);
 INSERT INTO staff_roles VALUES ('emp-1', 'support'), ('emp-1', 'dpo'), ('emp-left', 'support');`)
 	require.NoError(t, err)
 	return db
@@ -59,6 +65,14 @@ func TestSQLDirectory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, s.TrainingValidFor, 100*trainingYear, "a huge period saturates instead of overflowing")
 
+	// A zero or negative period is expired, however negative: converting
+	// it must not wrap around to centuries of validity.
+	for _, emp := range []string{"emp-negative", "emp-zero", "emp-wraps", "emp-most-negative"} {
+		s, err = d.Lookup(ctx, emp)
+		require.NoError(t, err, emp)
+		assert.Equal(t, time.Duration(0), s.TrainingValidFor, emp)
+	}
+
 	_, err = d.Lookup(ctx, "emp-404")
 	require.ErrorIs(t, err, ErrUnknownStaff)
 
@@ -85,15 +99,38 @@ func TestGateWithSQLDirectory(t *testing.T) {
 	require.NoError(t, g.Authorize(ctx, read("emp-1")))
 	for emp, code := range map[string]DenialCode{
 		"emp-new": DenyUntrained, "emp-left": DenyInactive, "emp-404": DenyUnknownStaff,
+		"emp-negative": DenyTrainingExpired, "emp-wraps": DenyTrainingExpired, "emp-most-negative": DenyTrainingExpired,
 	} {
 		var de *DeniedError
 		require.ErrorAs(t, g.Authorize(ctx, read(emp)), &de, emp)
 		assert.Equal(t, code, de.Code, emp)
 	}
-	assert.Len(t, rec.events, 4)
+	assert.Len(t, rec.events, 7)
 
 	require.NoError(t, db.Close())
 	var de *DeniedError
 	require.ErrorAs(t, g.Authorize(ctx, read("emp-1")), &de)
 	assert.Equal(t, DenyDirectoryError, de.Code, "a dead database fails closed")
+}
+
+func TestTrainingValidity(t *testing.T) {
+	tests := []struct {
+		seconds int64
+		want    time.Duration
+	}{
+		{math.MinInt64, 0},
+		{-9223372037, 0}, // times time.Second wraps to about +292 years
+		{-1, 0},
+		{0, 0},
+		{1, time.Second},
+		{31536000, trainingYear},
+		{math.MaxInt64/int64(time.Second) - 1, (math.MaxInt64/time.Second - 1) * time.Second},
+		{math.MaxInt64 / int64(time.Second), math.MaxInt64},
+		{math.MaxInt64, math.MaxInt64},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.FormatInt(tt.seconds, 10), func(t *testing.T) {
+			assert.Equal(t, tt.want, trainingValidity(tt.seconds))
+		})
+	}
 }

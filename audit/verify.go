@@ -33,7 +33,9 @@ import (
 // error if the directory cannot be read. Entries appended after the newest
 // checkpoint are checked against the stored hashes only; a truncation of
 // them together with their hashes is detectable only against a checkpoint
-// kept outside the directory. Verify may run while a Log appends to dir.
+// kept outside the directory. What a crash while a log was being created
+// leaves (no entry, no checkpoint, a hash file cut short) verifies as an
+// empty log, as Open opens it. Verify may run while a Log appends to dir.
 func Verify(ctx context.Context, dir string, v note.Verifier) error {
 	return VerifyWithCheckpoints(ctx, dir, v, nil)
 }
@@ -44,8 +46,17 @@ func Verify(ctx context.Context, dir string, v note.Verifier) error {
 // truncates the log and deletes the newest stored checkpoints with it, or
 // who serves a fork. A *TamperError about known[j] has Checkpoint set to
 // j plus the number of stored checkpoints.
+//
+// A directory holding no log at all is an error, not tampering, unless a
+// known checkpoint proves the log had entries: then every file of it was
+// deleted, and that is a *TamperError.
 func VerifyWithCheckpoints(ctx context.Context, dir string, v note.Verifier, known [][]byte) error {
 	src, err := openFileSource(dir)
+	if errors.Is(err, errNoLogFiles) && len(known) > 0 {
+		if terr := verifySource(ctx, emptySource{}, v, known); errors.Is(terr, ErrTampered) {
+			return terr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -191,6 +202,16 @@ func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [
 	return heads, nil
 }
 
+// errNoLogFiles is wrapped by openFileSource for a directory that holds no
+// log: no stored hashes, no entry and no checkpoint.
+var errNoLogFiles = errors.New("audit: no log in directory")
+
+// verifiedSource is a source Verify can close.
+type verifiedSource interface {
+	source
+	close() error
+}
+
 // fileSource reads a log directory for Verify, without locking or
 // repairing it.
 type fileSource struct {
@@ -198,26 +219,49 @@ type fileSource struct {
 	hashes *os.File
 }
 
-func openFileSource(dir string) (*fileSource, error) {
+// openFileSource opens the log in dir for reading. Entries or checkpoints
+// without intact stored hashes are a damaged log. Without them, a torn hash
+// file is what a crash while creating the log leaves, which Open repairs,
+// and reads as an empty log; no hash file at all is no log.
+func openFileSource(dir string) (verifiedSource, error) {
 	f, err := os.Open(filepath.Join(dir, hashFileName))
-	if errors.Is(err, os.ErrNotExist) {
-		// Entries or checkpoints without their stored hashes are a damaged
-		// log; a directory with none of them is no log at all.
-		segs, _ := listSegments(dir)
-		_, cerr := os.Stat(filepath.Join(dir, checkpointFileName))
-		if len(segs) > 0 || cerr == nil {
-			return nil, entryTampered(0, "stored hashes missing")
+	var hdr []byte
+	if err == nil {
+		if hdr, err = readHashHeader(f); err == nil {
+			return &fileSource{dir: dir, hashes: f}, nil
 		}
+		f.Close()
 	}
-	if err != nil {
+	missing := errors.Is(err, os.ErrNotExist)
+	if !missing && !errors.Is(err, errBadHeader) {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	hdr := make([]byte, hashHeaderSize)
-	if _, err := f.ReadAt(hdr, 0); err != nil || string(hdr) != hashMagic {
-		f.Close()
+	empty, derr := holdsNoRecords(dir)
+	switch {
+	case derr != nil:
+		return nil, fmt.Errorf("audit: %w", derr)
+	case missing && !empty:
+		return nil, entryTampered(0, "stored hashes missing")
+	case missing:
+		return nil, fmt.Errorf("%w: %w", errNoLogFiles, err)
+	case !empty || !tornHeader(hdr, hashMagic):
 		return nil, entryTampered(0, "stored hashes damaged")
 	}
-	return &fileSource{dir: dir, hashes: f}, nil
+	return emptySource{}, nil
+}
+
+// readHashHeader returns the first bytes of a hash file, up to its header
+// size, and an error unless they are the header.
+func readHashHeader(f *os.File) ([]byte, error) {
+	hdr := make([]byte, hashHeaderSize)
+	n, err := f.ReadAt(hdr, 0)
+	if err == nil && string(hdr) == hashMagic {
+		return hdr, nil
+	}
+	if err == nil || err == io.EOF {
+		err = errBadHeader
+	}
+	return hdr[:n], err
 }
 
 func (s *fileSource) close() error { return s.hashes.Close() }
@@ -294,6 +338,17 @@ func (s *fileSource) scanSegment(seg segment, next *int64, limit int64, fn func(
 	}
 	return false, nil
 }
+
+// emptySource is a log with no entries and no checkpoints.
+type emptySource struct{}
+
+func (emptySource) storedHashCount(context.Context) (int64, error) { return 0, nil }
+func (emptySource) hashRange(context.Context, int64, int64) ([]tlog.Hash, error) {
+	return nil, io.ErrUnexpectedEOF // never called: there are no hashes
+}
+func (emptySource) scan(context.Context, int64, func(int64, []byte) error) error { return nil }
+func (emptySource) checkpoints(context.Context) ([][]byte, error)                { return nil, nil }
+func (emptySource) close() error                                                 { return nil }
 
 func (s *fileSource) checkpoints(context.Context) ([][]byte, error) {
 	f, err := os.Open(filepath.Join(s.dir, checkpointFileName))

@@ -4,27 +4,41 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/1cb-kz/compliance/audit"
+	"github.com/1cb-kz/compliance/internal/pgtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/note"
 )
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 // writeLog writes a small signed log and returns its directory, the
 // verifier key and the checkpoint signed at its end.
 func writeLog(t *testing.T) (dir, vkey string, checkpoint []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	vkey, checkpoint = fillLog(t, func(signer note.Signer) (*audit.Log, error) {
+		return audit.Open(dir, audit.Options{Signer: signer})
+	})
+	return dir, vkey, checkpoint
+}
+
+// fillLog opens a log with a fresh key, appends 10 events, signs a
+// checkpoint and closes it. It returns the verifier key and the checkpoint.
+func fillLog(t *testing.T, open func(note.Signer) (*audit.Log, error)) (vkey string, checkpoint []byte) {
 	t.Helper()
 	skey, vkey, err := note.GenerateKey(rand.Reader, "audit.example.com/access")
 	require.NoError(t, err)
 	signer, err := note.NewSigner(skey)
 	require.NoError(t, err)
-	dir = t.TempDir()
-	l, err := audit.Open(dir, audit.Options{Signer: signer})
+	l, err := open(signer)
 	require.NoError(t, err)
 	ctx := context.Background()
 	for i := range 10 {
@@ -39,7 +53,7 @@ func writeLog(t *testing.T) (dir, vkey string, checkpoint []byte) {
 	checkpoint, err = l.Checkpoint(ctx)
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
-	return dir, vkey, checkpoint
+	return vkey, checkpoint
 }
 
 func runCmd(args ...string) (int, string, string) {
@@ -80,8 +94,71 @@ func TestAuditVerify(t *testing.T) {
 	assert.Equal(t, 1, code)
 
 	// Usage errors: exit 2.
-	for _, args := range [][]string{{}, {dir}, {"-key", "garbage", dir}, {"-key", vkey, filepath.Join(dir, "missing")}, {"-key", "@/nonexistent", dir}} {
+	for _, args := range [][]string{
+		{}, {dir}, {"-key", "garbage", dir}, {"-key", vkey, filepath.Join(dir, "missing")}, {"-key", "@/nonexistent", dir},
+		{"-key", vkey, "-db", "host=/nonexistent", dir}, {"-key", vkey, dir, dir}, {"-key", vkey, "-db", "@/nonexistent"},
+	} {
 		code, _, _ := runCmd(args...)
 		assert.Equal(t, 2, code, "%q", args)
 	}
+}
+
+// Every file of the log deleted: with a checkpoint kept from an earlier
+// audit that is tampering (exit 1); without one, no log to check (exit 2).
+func TestAuditVerifyEmptiedDirectory(t *testing.T) {
+	dir, vkey, cp := writeLog(t)
+	cpFile := filepath.Join(t.TempDir(), "cp")
+	require.NoError(t, os.WriteFile(cpFile, cp, 0o600))
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range ents {
+		require.NoError(t, os.Remove(filepath.Join(dir, e.Name())))
+	}
+	code, _, errOut := runCmd("-key", vkey, "-checkpoint", cpFile, dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "TAMPERED")
+	code, _, _ = runCmd("-key", vkey, dir)
+	assert.Equal(t, 2, code)
+}
+
+// -db verifies a log kept in PostgreSQL, against kept checkpoints too, and
+// never prints the connection string.
+func TestAuditVerifyDB(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	db, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	vkey, cp := fillLog(t, func(signer note.Signer) (*audit.Log, error) {
+		return audit.OpenDB(ctx, db, audit.Options{Signer: signer})
+	})
+	tmp := t.TempDir()
+	cpFile, dsnFile := filepath.Join(tmp, "cp"), filepath.Join(tmp, "dsn")
+	require.NoError(t, os.WriteFile(cpFile, cp, 0o600))
+	require.NoError(t, os.WriteFile(dsnFile, []byte(dsn+"\n"), 0o600))
+
+	code, out, _ := runCmd("-key", vkey, "-db", dsn, "-checkpoint", cpFile)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "database: log verifies\n", out)
+	code, _, _ = runCmd("-key", vkey, "-db", "@"+dsnFile)
+	assert.Equal(t, 0, code)
+
+	// The newest rows of all three tables deleted: only the kept
+	// checkpoint shows it.
+	for _, q := range []string{
+		`DELETE FROM audit_log_entries WHERE idx >= 6`,
+		`DELETE FROM audit_log_hashes WHERE idx >= 10`, // tlog.StoredHashCount(6)
+		`DELETE FROM audit_log_checkpoints`,
+	} {
+		_, err := db.ExecContext(ctx, q)
+		require.NoError(t, err, q)
+	}
+	code, _, errOut := runCmd("-key", vkey, "-db", dsn, "-checkpoint", cpFile)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "TAMPERED")
+	assert.NotContains(t, errOut, dsn)
+
+	code, _, errOut = runCmd("-key", vkey, "-db", dsn+" dbname=missing password=hunter2")
+	assert.Equal(t, 2, code)
+	assert.NotContains(t, errOut, "hunter2")
 }
