@@ -9,8 +9,10 @@ import (
 	"hash"
 )
 
-// ErrTampered reports a subject history whose hash chain does not verify:
-// a record was changed, removed or inserted outside the ledger.
+// ErrTampered reports a subject history whose hash chain does not verify
+// (a record was changed, removed or inserted outside the ledger; see
+// [TamperError]), or that does not extend a [Head] recorded earlier (the
+// newest records were removed or rewritten; see [HeadError]).
 var ErrTampered = errors.New("consent: history hash chain broken")
 
 // TamperError locates the first record whose hash does not verify.
@@ -24,6 +26,52 @@ func (e *TamperError) Error() string {
 
 // Is makes errors.Is(err, ErrTampered) true.
 func (e *TamperError) Is(target error) bool { return target == ErrTampered }
+
+// Head pins a subject's history: the Seq and Hash of its latest record (the
+// zero Head is the empty history). The chain alone cannot show that its
+// newest records were deleted, since what remains still verifies; a Head
+// kept outside the database can. It is comparable and encodes as JSON
+// ({"seq":2,"hash":"<hex>"}) for an audit log.
+type Head struct {
+	Seq  int64  `json:"seq"`
+	Hash Digest `json:"hash"`
+}
+
+// HeadError reports a history that does not extend a Head recorded
+// earlier: it is shorter than Known, or its record at Known.Seq differs.
+type HeadError struct {
+	Known Head // the head given to VerifyFrom
+	Found Head // the head of the history as read now
+}
+
+func (e *HeadError) Error() string {
+	return fmt.Sprintf("consent: history does not extend the known head at seq %d (it ends at seq %d)", e.Known.Seq, e.Found.Seq)
+}
+
+// Is makes errors.Is(err, ErrTampered) true.
+func (e *HeadError) Is(target error) bool { return target == ErrTampered }
+
+// headOf returns the head of a whole history.
+func headOf(history []Record) Head {
+	if len(history) == 0 {
+		return Head{}
+	}
+	last := history[len(history)-1]
+	return Head{Seq: last.Seq, Hash: last.Hash}
+}
+
+// extends reports, as a *HeadError, whether a history whose chain verifies
+// fails to extend known. A verifying chain that holds known's hash at
+// known's seq holds every record known covered, unchanged.
+func extends(history []Record, known Head) error {
+	if known.Seq == 0 {
+		return nil
+	}
+	if known.Seq > int64(len(history)) || history[known.Seq-1].Hash != known.Hash {
+		return &HeadError{Known: known, Found: headOf(history)}
+	}
+	return nil
+}
 
 // recordHash is SHA-256 over a domain tag, the previous record's hash and
 // every field of r, each length-prefixed so that no two records encode
@@ -39,6 +87,13 @@ func recordHash(prev Digest, r Record) Digest {
 	var b [8]byte
 	for _, v := range []int64{r.Seq, r.At.UnixMicro(), expiresMicro(r)} {
 		binary.BigEndian.PutUint64(b[:], uint64(v))
+		h.Write(b[:])
+	}
+	// StatedAt came later: hashing it only when set keeps the hashes of
+	// records written before it, and the encoding stays unambiguous (every
+	// field before it is length-prefixed or fixed-size).
+	if !r.StatedAt.IsZero() {
+		binary.BigEndian.PutUint64(b[:], uint64(r.StatedAt.UnixMicro()))
 		h.Write(b[:])
 	}
 	var d Digest
@@ -99,15 +154,48 @@ func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string,
 	})
 }
 
-// Verify recomputes the subject's hash chain. The schema already refuses
-// UPDATE and DELETE; the chain also catches changes made around it (a
-// superuser disabling the trigger, a restored backup, a bug in another
-// store). A rewrite of the whole chain from the changed record on is not
-// caught: anchor the latest hashes elsewhere (an audit log) for that.
+// Verify recomputes the subject's hash chain. The schema's triggers stop
+// the application role from changing or deleting records; the chain also
+// catches a change made around them (by the table owner or a superuser
+// disabling the triggers, a restored backup, a bug in another store) to any
+// record but the newest. Deleting the newest records (a withdrawal, say),
+// or rewriting the chain from a changed record on, leaves a chain that
+// still verifies: only [Ledger.VerifyFrom] with a [Head] recorded outside
+// the database catches that.
 func (l *Ledger) Verify(ctx context.Context, subject string) error {
+	return l.VerifyFrom(ctx, subject, Head{})
+}
+
+// VerifyFrom is [Ledger.Verify] that also fails, with a *HeadError, when
+// the history does not extend known: when records up to known.Seq were
+// deleted or rewritten since known was taken. The zero Head checks the
+// chain only.
+func (l *Ledger) VerifyFrom(ctx context.Context, subject string, known Head) error {
+	if known.Seq < 0 || (known.Seq == 0 && known.Hash != Digest{}) {
+		return invalid("Head", "not a head of a history")
+	}
 	h, err := l.History(ctx, subject)
 	if err != nil {
 		return err
 	}
-	return verifyChain(h)
+	if err := verifyChain(h); err != nil {
+		return err
+	}
+	return extends(h, known)
+}
+
+// Head verifies the subject's hash chain and returns its head, to record
+// outside the database (the audit log, say) and check later with
+// [Ledger.VerifyFrom]. Record it periodically, and after any withdrawal
+// whose deletion would matter. The last [Record] a write returns gives the
+// head as of that write without a read: Head{Seq: r.Seq, Hash: r.Hash}.
+func (l *Ledger) Head(ctx context.Context, subject string) (Head, error) {
+	h, err := l.History(ctx, subject)
+	if err != nil {
+		return Head{}, err
+	}
+	if err := verifyChain(h); err != nil {
+		return Head{}, err
+	}
+	return headOf(h), nil
 }

@@ -29,9 +29,14 @@ var (
 	// ErrFutureEvent reports an event or query time beyond the ledger clock
 	// plus the allowed skew; see [TimeError].
 	ErrFutureEvent = errors.New("consent: time is in the future")
-	// ErrOutOfOrder reports an event dated before the latest event already
-	// recorded for the same subject; see [TimeError].
+	// ErrOutOfOrder reports a grant, refusal or notification dated before
+	// the latest event already recorded for the same subject; see
+	// [TimeError]. A withdrawal is never refused for it (see [Withdrawal]).
 	ErrOutOfOrder = errors.New("consent: event is older than the subject's latest event")
+	// ErrTimeRange reports a time outside the years 1 to 9999, which not
+	// every store can hold (JSON, PostgreSQL); see [TimeError]. The ledger
+	// refuses it before any store sees it, so both stores behave alike.
+	ErrTimeRange = errors.New("consent: time outside the years 1 to 9999")
 	// ErrNotGranted reports a withdrawal of a consent that is not in force
 	// (never granted, refused, already withdrawn or expired).
 	ErrNotGranted = errors.New("consent: no consent in force to withdraw")
@@ -80,22 +85,47 @@ func (e *NoticeConflictError) Error() string {
 // Is makes errors.Is(err, ErrNoticeConflict) true.
 func (e *NoticeConflictError) Is(target error) bool { return target == ErrNoticeConflict }
 
-// TimeError reports an event time that is in the future or out of order.
+// TimeError reports a time that is in the future, out of order or out of
+// range.
 type TimeError struct {
+	Field string    // the argument, e.g. "Grant.At"; empty for ErrOutOfOrder
 	At    time.Time // the time given
-	Limit time.Time // latest allowed (future) or earliest allowed (order)
-	Err   error     // ErrFutureEvent or ErrOutOfOrder
+	Limit time.Time // latest allowed (future, range) or earliest allowed (order, range)
+	Err   error     // ErrFutureEvent, ErrOutOfOrder or ErrTimeRange
 }
 
 func (e *TimeError) Error() string {
-	if e.Err == ErrFutureEvent {
-		return fmt.Sprintf("consent: time %s is after %s", e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339))
+	at, limit := e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339)
+	switch e.Err {
+	case ErrFutureEvent:
+		return fmt.Sprintf("consent: time %s is after %s", at, limit)
+	case ErrTimeRange:
+		return fmt.Sprintf("consent: %s %s is outside the years 1 to 9999", e.Field, at)
 	}
-	return fmt.Sprintf("consent: time %s is before the latest recorded event at %s", e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("consent: time %s is before the latest recorded event at %s", at, limit)
 }
 
-// Unwrap returns ErrFutureEvent or ErrOutOfOrder.
+// Unwrap returns ErrFutureEvent, ErrOutOfOrder or ErrTimeRange.
 func (e *TimeError) Unwrap() error { return e.Err }
+
+// Time bounds every store can hold: JSON encodes only four-digit years, and
+// the PostgreSQL timestamptz range contains these.
+var (
+	minTime = time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, time.December, 31, 23, 59, 59, 999999000, time.UTC)
+)
+
+// validTime refuses a time outside the years 1 to 9999 (UTC) with a
+// *TimeError wrapping ErrTimeRange. The zero time is in range.
+func validTime(field string, t time.Time) error {
+	switch y := t.UTC().Year(); {
+	case y < 1:
+		return &TimeError{Field: field, At: t, Limit: minTime, Err: ErrTimeRange}
+	case y > 9999:
+		return &TimeError{Field: field, At: t, Limit: maxTime, Err: ErrTimeRange}
+	}
+	return nil
+}
 
 // TransitionError reports a refused request status change.
 type TransitionError struct {

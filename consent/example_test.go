@@ -3,6 +3,7 @@ package consent_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,9 +17,12 @@ var (
 
 // newLedger sets up what every example needs: a purpose, a recipient and
 // the Rules in force.
-func newLedger() (*consent.Ledger, context.Context) {
+func newLedger() (*consent.Ledger, context.Context) { return newLedgerOn(consent.NewMemoryStore()) }
+
+// newLedgerOn is newLedger on a given store.
+func newLedgerOn(store consent.Store) (*consent.Ledger, context.Context) {
 	ctx := context.Background()
-	l := consent.NewLedger(consent.NewMemoryStore(),
+	l := consent.NewLedger(store,
 		consent.WithClock(func() time.Time { return now }),
 		consent.WithController(consent.Controller{Name: "1CB LLP", BIN: "123456789012", Jurisdiction: "KZ",
 			StorageLocation: "KZ", Contact: "info@1cb.kz", WithdrawalMethod: "profile settings"}),
@@ -134,4 +138,50 @@ func ExampleMigrate() {
 	//	l := consent.NewLedger(store)
 	fmt.Println(consent.SchemaVersion)
 	// Output: iso-iec-ts-27560:2023+kz-94v-art8/1
+}
+
+func ExampleLedger_Head() {
+	l, ctx := newLedger()
+	rec, _ := l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
+		Method: consent.MethodWebForm})
+	head, _ := l.Head(ctx, "user-42")
+	fmt.Println(head.Seq, head == consent.Head{Seq: rec.Seq, Hash: rec.Hash})
+	// Record it outside the database, e.g. as JSON in the audit log.
+	b, _ := json.Marshal(head)
+	fmt.Println(string(b[:17]) + "…")
+	// Output:
+	// 1 true
+	// {"seq":1,"hash":"…
+}
+
+// trimmed is a Store whose newest records were deleted behind the ledger's
+// back, as the table owner could after disabling the triggers.
+type trimmed struct {
+	consent.Store
+	deleted int
+}
+
+func (s *trimmed) History(ctx context.Context, subject string) ([]consent.Record, error) {
+	h, err := s.Store.History(ctx, subject)
+	return h[:len(h)-min(s.deleted, len(h))], err
+}
+
+func ExampleLedger_VerifyFrom() {
+	store := &trimmed{Store: consent.NewMemoryStore()}
+	l, ctx := newLedgerOn(store)
+	_, _ = l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
+		Method: consent.MethodWebForm})
+	w, _ := l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
+		Method: consent.MethodMobileApp})
+	known := consent.Head{Seq: w.Seq, Hash: w.Hash} // kept outside the database
+	fmt.Println(l.VerifyFrom(ctx, "user-42", known))
+
+	store.deleted = 1 // the withdrawal is deleted
+	fmt.Println(l.Verify(ctx, "user-42"))
+	err := l.VerifyFrom(ctx, "user-42", known)
+	fmt.Println(errors.Is(err, consent.ErrTampered), err)
+	// Output:
+	// <nil>
+	// <nil>
+	// true consent: history does not extend the known head at seq 2 (it ends at seq 1)
 }

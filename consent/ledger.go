@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -82,26 +83,29 @@ func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 func (l *Ledger) now() time.Time { return norm(l.clock()) }
 
-// eventTime validates a caller-supplied time; zero means now. A time ahead
-// of the ledger clock by at most the skew is a client clock running fast:
-// it is taken as now, so that no recorded event lies in the future (a
+// eventTime validates a caller-supplied time of field; zero means now. A
+// time ahead of now by at most the skew is a client clock running fast: it
+// is taken as now, so that no recorded event lies in the future (a
 // withdrawal dated a few seconds ahead would otherwise let Check allow until
 // then). A later time is refused.
-func (l *Ledger) eventTime(at time.Time) (time.Time, error) {
-	now := l.now()
+func (l *Ledger) eventTime(field string, at, now time.Time) (time.Time, error) {
 	if at.IsZero() {
 		return now, nil
 	}
+	if err := validTime(field, at); err != nil {
+		return time.Time{}, err
+	}
 	at = norm(at)
 	if limit := now.Add(l.skew); at.After(limit) {
-		return time.Time{}, &TimeError{At: at, Limit: limit, Err: ErrFutureEvent}
+		return time.Time{}, &TimeError{Field: field, At: at, Limit: limit, Err: ErrFutureEvent}
 	}
 	return earlier(at, now), nil
 }
 
 // orderedAt places an event in the subject's history: a time the caller
-// gave must not precede the latest event (ErrOutOfOrder); "now" follows it
-// even if the clock stepped back.
+// gave must not precede the latest event (ErrOutOfOrder), so that the state
+// at any time is a prefix of the history; "now" follows it even if the
+// clock stepped back.
 func orderedAt(s Snapshot, at time.Time, explicit bool) (time.Time, error) {
 	if !explicit {
 		return later(at, lastAt(s.History)), nil
@@ -162,6 +166,9 @@ func (l *Ledger) PublishNotice(ctx context.Context, n Notice) error {
 		return err
 	}
 	n.Language = lang
+	if err := validTime("Notice.EffectiveAt", n.EffectiveAt); err != nil {
+		return err
+	}
 	if n.EffectiveAt.IsZero() {
 		n.EffectiveAt = l.now()
 	}
@@ -201,6 +208,12 @@ func (l *Ledger) AllowByLaw(ctx context.Context, b LegalBasis) error {
 		return err
 	}
 	if err := validID("LegalBasis.Recipient", b.Recipient, true); err != nil {
+		return err
+	}
+	if err := validTime("LegalBasis.ValidFrom", b.ValidFrom); err != nil {
+		return err
+	}
+	if err := validTime("LegalBasis.ValidUntil", b.ValidUntil); err != nil {
 		return err
 	}
 	if !b.ValidFrom.IsZero() {
@@ -289,7 +302,7 @@ func (l *Ledger) decideGrant(ctx context.Context, g Grant, kind Kind) (Record, e
 		return Record{}, invalid("Term", "negative")
 	}
 	explicit := !g.At.IsZero()
-	at, err := l.eventTime(g.At)
+	at, err := l.eventTime("Grant.At", g.At, l.now())
 	if err != nil {
 		return Record{}, err
 	}
@@ -312,7 +325,7 @@ func (l *Ledger) decideGrant(ctx context.Context, g Grant, kind Kind) (Record, e
 		if g.Term > 0 {
 			r.ExpiresAt = norm(at.Add(g.Term))
 		}
-		return []Record{r}, nil
+		return []Record{r}, validTime("Grant.Term", r.ExpiresAt)
 	})
 	if err != nil {
 		return Record{}, err
@@ -348,7 +361,9 @@ func grantNotice(notices []Notice, g Grant, at time.Time) (Notice, error) {
 
 // Withdraw records the withdrawal of a consent in force. It takes effect at
 // once: the next Check denies. Withdrawing what is not in force fails with
-// ErrNotGranted and records nothing.
+// ErrNotGranted and records nothing. A withdrawal dated before the
+// subject's latest event is recorded at that event's time (see
+// [Withdrawal]), never refused for its date.
 func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	if err := validEvent(w.Subject, w.Method, w.Evidence); err != nil {
 		return Record{}, err
@@ -356,8 +371,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	if err := validPair(w.Purpose, w.Recipient); err != nil {
 		return Record{}, err
 	}
-	explicit := !w.At.IsZero()
-	at, err := l.eventTime(w.At)
+	at, err := l.eventTime("Withdrawal.At", w.At, l.now())
 	if err != nil {
 		return Record{}, err
 	}
@@ -365,10 +379,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 		if err := known(s, w.Purpose, w.Recipient); err != nil {
 			return nil, err
 		}
-		at, err := orderedAt(s, at, explicit)
-		if err != nil {
-			return nil, err
-		}
+		at, stated := withdrawalAt(s, at, !w.At.IsZero())
 		last, ok := lastDecision(s.History, w.Purpose, w.Recipient, at)
 		if !ok || last.Kind != KindGranted || (!last.ExpiresAt.IsZero() && !at.Before(last.ExpiresAt)) {
 			return nil, ErrNotGranted
@@ -376,12 +387,27 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 		return []Record{{
 			ID: newID("cr_"), Kind: KindWithdrawn, Subject: w.Subject, Purpose: w.Purpose, Recipient: w.Recipient,
 			NoticeVersion: last.NoticeVersion, Language: last.Language, Method: w.Method, Evidence: w.Evidence, At: at,
+			StatedAt: stated,
 		}}, nil
 	})
 	if err != nil {
 		return Record{}, err
 	}
 	return recs[0], nil
+}
+
+// withdrawalAt places a withdrawal in the subject's history. Unlike
+// orderedAt it never refuses: refusing would leave the consent in force,
+// and any event of the subject (a legal-basis use by a Check on another
+// purpose) may have been recorded since the subject clicked. A stated time
+// before the latest event becomes that event's time and is returned as
+// stated, for the record.
+func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.Time) {
+	last := lastAt(s.History)
+	if explicit && at.Before(last) {
+		return last, at
+	}
+	return later(at, last), time.Time{}
 }
 
 // Check answers whether Subject's data may go to Recipient for Purpose at
@@ -391,17 +417,21 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 // covers it (Decision.LegalBasisID), in which case the use is recorded in
 // the subject's history first (Decision.UseID) and a failure to record it
 // denies. On any error the Decision is a denial.
+//
+// A legal basis allows only a check of now (q.At zero, or not before the
+// ledger clock), since only such a check can be a use, and every use is
+// recorded at the time it happens, citing a basis valid then. A check of
+// the past answers from consent records alone and records nothing; its
+// Reason names a legal basis that covered that time.
 func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
-	deny := func(err error) (Decision, error) {
-		return Decision{Code: CodeError, Reason: "denied: the check could not be completed"}, err
-	}
 	if err := validSubject(q.Subject); err != nil {
 		return deny(err)
 	}
 	if err := validPair(q.Purpose, q.Recipient); err != nil {
 		return deny(err)
 	}
-	at, err := l.eventTime(q.At)
+	now := l.now()
+	at, err := l.eventTime("Query.At", q.At, now)
 	if err != nil {
 		return deny(err)
 	}
@@ -412,6 +442,7 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err := known(s, q.Purpose, q.Recipient); err != nil {
 		return deny(err)
 	}
+	present := !at.Before(now)
 	if q.At.IsZero() {
 		// "now" is after everything recorded, even if this clock lags
 		// the one that recorded the latest withdrawal.
@@ -422,15 +453,44 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 		return d, nil
 	}
 	b, ok := legalBasisAt(s.LegalBases, q.Purpose, q.Recipient, at)
-	if !ok {
+	switch {
+	case !ok:
+		return d, nil
+	case !present:
+		d.Reason += fmt.Sprintf("; legal basis %s (%s) covered that time, but only a check of now may rely on a legal basis", b.ID, b.cite())
 		return d, nil
 	}
+	return l.useLegalBasis(ctx, q, d)
+}
+
+func deny(err error) (Decision, error) {
+	return Decision{Code: CodeError, Reason: "denied: the check could not be completed"}, err
+}
+
+// errNoBasisNow stops useLegalBasis from recording when no legal basis is
+// valid at the time the use would be recorded.
+var errNoBasisNow = errors.New("consent: no legal basis valid now")
+
+// useLegalBasis records the use of a legal basis and allows; d is the
+// consent denial it overrides. The basis is chosen again under the
+// subject's lock, valid at the record's own time, so that no record cites a
+// basis that had ended when it was written.
+func (l *Ledger) useLegalBasis(ctx context.Context, q Query, d Decision) (Decision, error) {
+	var b LegalBasis
 	recs, err := l.append(ctx, q.Subject, q.Purpose, q.Recipient, func(s Snapshot) ([]Record, error) {
+		at := later(l.now(), lastAt(s.History))
+		var ok bool
+		if b, ok = legalBasisAt(s.LegalBases, q.Purpose, q.Recipient, at); !ok {
+			return nil, errNoBasisNow
+		}
 		return []Record{{
 			ID: newID("cr_"), Kind: KindLegalBasisUsed, Subject: q.Subject, Purpose: q.Purpose, Recipient: q.Recipient,
-			Method: MethodSystem, LegalBasisID: b.ID, At: later(l.now(), lastAt(s.History)),
+			Method: MethodSystem, LegalBasisID: b.ID, At: at,
 		}}, nil
 	})
+	if errors.Is(err, errNoBasisNow) {
+		return d, nil
+	}
 	if err != nil {
 		return deny(err)
 	}

@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -587,6 +588,165 @@ var ledgerBehaviour = []struct {
 		assert.True(t, d.Allowed)
 		assert.Equal(t, "Law 94-V Art. 9(2)", d.Law)
 		assert.ErrorIs(t, f.l.AllowByLaw(f.ctx, LegalBasis{Purpose: "marketing", Recipient: "courier"}), ErrInvalidInput)
+	}},
+	{"material notices effective at the same time: the later published supersedes", func(t *testing.T, f *fixture) {
+		eff := f.clock.Now().Add(time.Hour)
+		require.NoError(t, f.l.PublishNotice(f.ctx, Notice{Version: "v2", Language: "ru", EffectiveAt: eff, Material: true, Text: "v2 draft"}))
+		f.clock.Advance(2 * time.Hour)
+		g := f.grant(t, "u1", "marketing", "ads")
+		require.Equal(t, "v2", g.NoticeVersion)
+		// a correction published later with the same effective time, then a
+		// translation of v2: the translation must not make v2 newest again
+		require.NoError(t, f.l.PublishNotice(f.ctx, Notice{Version: "v3", Language: "ru", EffectiveAt: eff, Material: true, Text: "v3 corrected"}))
+		require.NoError(t, f.l.PublishNotice(f.ctx, Notice{Version: "v2", Language: "kk", EffectiveAt: eff, Material: true, Text: "v2 kk"}))
+		d := f.check(t, "u1", "marketing", "ads")
+		assert.False(t, d.Allowed, "consent under the superseded v2 must not allow")
+		assert.Equal(t, CodeStaleNotice, d.Code)
+		assert.Equal(t, g.ID, d.RecordID)
+		for _, lang := range []string{"", "ru", "kk"} {
+			_, err := f.l.Grant(f.ctx, Grant{Subject: "u2", Purpose: "marketing", Recipient: "ads", NoticeVersion: "v2", Language: lang})
+			assert.ErrorIs(t, err, ErrStaleNotice, lang)
+		}
+		assert.Equal(t, "v3", f.grant(t, "u2", "marketing", "ads").NoticeVersion)
+		pending, err := f.l.PendingNotifications(f.ctx, "v2")
+		require.NoError(t, err)
+		assert.Empty(t, pending, "a grant under v3 covers v2")
+		pending, err = f.l.PendingNotifications(f.ctx, "v3")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"u1"}, pending, "u1's consent under v2 awaits renewal")
+	}},
+	{"a check of the past never relies on a legal basis", func(t *testing.T, f *fixture) {
+		ended := LegalBasis{ID: "ended", Law: "Law X", Article: "Art. 1", Purpose: "marketing", Recipient: "courier",
+			ValidFrom: t0.Add(-48 * time.Hour), ValidUntil: t0.Add(-24 * time.Hour)}
+		require.NoError(t, f.l.AllowByLaw(f.ctx, ended))
+		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{ID: "open", Law: "Law Y", Purpose: "delivery", Recipient: "courier",
+			ValidFrom: t0.Add(-time.Hour)}))
+		for _, q := range []Query{
+			{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: t0.Add(-36 * time.Hour)},
+			{Subject: "u1", Purpose: "delivery", Recipient: "courier", At: t0.Add(-time.Minute)},
+		} {
+			d, err := f.l.Check(f.ctx, q)
+			require.NoError(t, err)
+			assert.False(t, d.Allowed, "%+v", q)
+			assert.Equal(t, CodeNoConsent, d.Code)
+			assert.Empty(t, d.UseID)
+			assert.Contains(t, d.Reason, "only a check of now may rely on a legal basis")
+		}
+		assert.Empty(t, f.history(t, "u1"), "a question about the past records nothing")
+		for _, at := range []time.Time{{}, t0, t0.Add(30 * time.Second)} {
+			d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "delivery", Recipient: "courier", At: at})
+			require.NoError(t, err)
+			assert.True(t, d.Allowed, "a check of now: %v", at)
+			assert.NotEmpty(t, d.UseID)
+		}
+		h := f.history(t, "u1")
+		require.Len(t, h, 3)
+		for _, r := range h {
+			assert.Equal(t, "open", r.LegalBasisID)
+			assert.Equal(t, t0, r.At)
+		}
+		// the basis ends between the check and the recording of the use:
+		// nothing is recorded, and the check denies
+		calls := 0
+		l := NewLedger(f.store, WithClock(func() time.Time {
+			calls++
+			if calls == 1 {
+				return t0.Add(-25 * time.Hour)
+			}
+			return t0
+		}))
+		d, err := l.Check(f.ctx, Query{Subject: "u2", Purpose: "marketing", Recipient: "courier"})
+		require.NoError(t, err)
+		assert.False(t, d.Allowed)
+		assert.Empty(t, f.history(t, "u2"))
+	}},
+	{"a withdrawal dated before the latest event is recorded, not refused", func(t *testing.T, f *fixture) {
+		f.grant(t, "u1", "marketing", "courier")
+		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "Law X", Purpose: "marketing", Recipient: "ads"}))
+		clicked := f.clock.Now().Add(time.Millisecond)
+		f.clock.Advance(time.Second)
+		use := f.check(t, "u1", "marketing", "ads") // a use on another pair, recorded after the click
+		require.NotEmpty(t, use.UseID)
+		w, err := f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
+		require.NoError(t, err)
+		assert.Equal(t, t0.Add(time.Second), w.At, "placed at the latest event")
+		assert.Equal(t, clicked, w.StatedAt, "the stated time is kept")
+		d := f.check(t, "u1", "marketing", "courier")
+		assert.False(t, d.Allowed)
+		assert.Equal(t, CodeWithdrawn, d.Code)
+		h := f.history(t, "u1")
+		assert.Equal(t, w, h[len(h)-1], "the stated time survives the store")
+		require.NoError(t, f.l.Verify(f.ctx, "u1"))
+		bad := slices.Clone(h)
+		bad[len(bad)-1].StatedAt = clicked.Add(time.Millisecond)
+		assert.ErrorIs(t, verifyChain(bad), ErrTampered, "the stated time is under the hash")
+		// nothing in force to withdraw is still refused; a grant so dated too
+		_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
+		assert.ErrorIs(t, err, ErrNotGranted)
+		_, err = f.l.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
+		assert.ErrorIs(t, err, ErrOutOfOrder)
+	}},
+	{"times outside the years 1 to 9999 are refused before the store", func(t *testing.T, f *fixture) {
+		far, early := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC)
+		late := NewLedger(f.store, WithClock(func() time.Time { return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) }),
+			WithDeadlines(Deadlines{RequestAccess: 48 * time.Hour}))
+		cases := map[string]struct {
+			field string
+			call  func() error
+		}{
+			"grant at": {"Grant.At", func() error {
+				_, err := f.l.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", At: early})
+				return err
+			}},
+			"grant term": {"Grant.Term", func() error {
+				_, err := late.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Term: 48 * time.Hour})
+				return err
+			}},
+			"withdrawal at": {"Withdrawal.At", func() error {
+				_, err := f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", At: early})
+				return err
+			}},
+			"notification at": {"Notification.At", func() error {
+				_, err := f.l.RecordNotification(f.ctx, Notification{Subject: "u1", Version: "v1", At: early})
+				return err
+			}},
+			"query at": {"Query.At", func() error {
+				d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", At: far})
+				assert.False(t, d.Allowed)
+				return err
+			}},
+			"notice": {"Notice.EffectiveAt", func() error {
+				return f.l.PublishNotice(f.ctx, Notice{Version: "v9", EffectiveAt: far, Text: "v9"})
+			}},
+			"basis from": {"LegalBasis.ValidFrom", func() error {
+				return f.l.AllowByLaw(f.ctx, LegalBasis{Law: "X", Purpose: "marketing", ValidFrom: early})
+			}},
+			"basis until": {"LegalBasis.ValidUntil", func() error {
+				return f.l.AllowByLaw(f.ctx, LegalBasis{Law: "X", Purpose: "marketing", ValidUntil: far})
+			}},
+			"request due": {"Request.Due", func() error {
+				_, err := late.OpenRequest(f.ctx, "u1", RequestAccess)
+				return err
+			}},
+		}
+		for name, c := range cases {
+			err := c.call()
+			var te *TimeError
+			require.ErrorAs(t, err, &te, name)
+			assert.ErrorIs(t, err, ErrTimeRange, name)
+			assert.Equal(t, c.field, te.Field, name)
+			assert.Contains(t, err.Error(), "outside the years 1 to 9999", name)
+		}
+		assert.Empty(t, f.history(t, "u1"))
+		ns, err := f.store.Notices(f.ctx)
+		require.NoError(t, err)
+		assert.Len(t, ns, 2)
+		reqs, err := f.store.Requests(f.ctx, "")
+		require.NoError(t, err)
+		assert.Empty(t, reqs)
+		// the bounds themselves are accepted
+		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "X", Purpose: "marketing",
+			ValidFrom: time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), ValidUntil: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)}))
 	}},
 	{"concurrent grant and withdraw", func(t *testing.T, f *fixture) {
 		testRace(t, f, 8, 20)

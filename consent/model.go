@@ -160,6 +160,10 @@ type Record struct {
 	At            time.Time `json:"at"`
 	ExpiresAt     time.Time `json:"expires_at,omitzero"` // grants with a term
 	LegalBasisID  string    `json:"legal_basis_id,omitempty"`
+	// StatedAt is the time the caller gave for a withdrawal dated before
+	// the subject's latest event: At is then that event's time, when the
+	// withdrawal took effect. Zero otherwise.
+	StatedAt time.Time `json:"stated_at,omitzero"`
 	// Hash chains the record to the previous one of the subject; see
 	// [Ledger.Verify].
 	Hash Digest `json:"hash"`
@@ -175,9 +179,13 @@ type Grant struct {
 	// record carries no version, and the first material notice to take
 	// effect afterwards asks for consent again.
 	NoticeVersion string
-	Language      string
-	Method        Method // optional: empty is recorded as "not stated"
-	Evidence      string // optional reference to the proof
+	// Language is the language of the notice shown. Empty means any: the
+	// record then carries the language of the chosen version published
+	// last, which need not be the one shown, so set it when a version
+	// exists in several languages.
+	Language string
+	Method   Method // optional: empty is recorded as "not stated"
+	Evidence string // optional reference to the proof
 	// Term limits the consent (Law 94-V Art. 8); zero means until withdrawn.
 	Term time.Duration
 	// At is when it was given; zero means now. It may be in the past (a
@@ -191,9 +199,15 @@ type Withdrawal struct {
 	Subject   string
 	Purpose   string
 	Recipient string
-	Method    Method    // optional
-	Evidence  string    // optional
-	At        time.Time // zero means now; as for Grant.At
+	Method    Method // optional
+	Evidence  string // optional
+	// At is when it was made; zero means now. A time up to the clock skew
+	// ahead is taken as now, a later one is refused. Unlike a grant, a
+	// withdrawal dated before the subject's latest event is not refused (a
+	// legal-basis use on another purpose must not keep a consent in force):
+	// it is recorded at that event's time, with At kept as
+	// Record.StatedAt, and withdraws what is in force then.
+	At time.Time
 }
 
 // LegalBasis registers a legal ground that allows a transfer without consent
@@ -228,7 +242,10 @@ type Query struct {
 	Subject   string
 	Purpose   string
 	Recipient string
-	At        time.Time // zero means now
+	// At is the time asked about; zero means now. A time before now asks
+	// about the past: the answer comes from the record, and no legal basis
+	// allows it (see [Ledger.Check]).
+	At time.Time
 }
 
 // Code is the machine-readable reason of a [Decision].

@@ -43,7 +43,7 @@ func (l *Ledger) recordNotice(ctx context.Context, n Notification, kind Kind) (R
 		return Record{}, err
 	}
 	explicit := !n.At.IsZero()
-	at, err := l.eventTime(n.At)
+	at, err := l.eventTime("Notification.At", n.At, l.now())
 	if err != nil {
 		return Record{}, err
 	}
@@ -88,10 +88,11 @@ func (l *Ledger) PendingNotifications(ctx context.Context, version string) ([]st
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownNotice, version)
 	}
-	// covers reports whether a record under notice v shows target to the subject.
+	// covers reports whether a record under notice v shows target to the
+	// subject: v is target or a newer version.
 	covers := func(v string) bool {
 		n, ok := noticeVersion(notices, v, "")
-		return ok && (n.Version == target.Version || n.EffectiveAt.After(target.EffectiveAt))
+		return ok && (n.Version == target.Version || newer(notices, n, target))
 	}
 	now := l.now()
 	var out []string

@@ -297,8 +297,23 @@ func ParseReceipt(data []byte) (Receipt, error) {
 			return Receipt{}, invalid("receipt.events.event_state", "unknown state")
 		}
 	}
-	if b, err := hex.DecodeString(r.PrivacyNotice.SHA256); err != nil || len(b) != 32 {
-		return Receipt{}, invalid("receipt.privacy_notice.sha256", "not a sha-256 hex digest")
+	if err := validReceiptNotice(r.PrivacyNotice); err != nil {
+		return Receipt{}, err
 	}
 	return r, nil
+}
+
+// validReceiptNotice requires a digest exactly when a notice version is
+// named: a consent given while no notice was in effect has neither.
+func validReceiptNotice(n ReceiptNotice) error {
+	if n.Version == "" {
+		if n.SHA256 != "" {
+			return invalid("receipt.privacy_notice.sha256", "digest without a notice version")
+		}
+		return nil
+	}
+	if b, err := hex.DecodeString(n.SHA256); err != nil || len(b) != 32 {
+		return invalid("receipt.privacy_notice.sha256", "not a sha-256 hex digest")
+	}
+	return nil
 }

@@ -96,6 +96,10 @@ func TestParseReceiptRejects(t *testing.T) {
 		"schema":        mutate(func(m map[string]any) { m["schema_version"] = "kantara-1.1" }),
 		"no events":     mutate(func(m map[string]any) { m["events"] = []any{} }),
 		"bad digest":    mutate(func(m map[string]any) { m["privacy_notice"].(map[string]any)["sha256"] = "abcd" }),
+		"no digest":     mutate(func(m map[string]any) { m["privacy_notice"].(map[string]any)["sha256"] = "" }),
+		"digest without version": mutate(func(m map[string]any) {
+			m["privacy_notice"].(map[string]any)["version"] = ""
+		}),
 		"empty subject": mutate(func(m map[string]any) { m["pii_principal_id"] = "" }),
 		"wrong record":  mutate(func(m map[string]any) { m["record_id"] = "cr_other" }),
 	} {
@@ -123,4 +127,25 @@ func FuzzParseReceipt(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, r.RecordID, r2.RecordID)
 	})
+}
+
+// TestReceiptWithoutNoticeRoundTrip: a grant made while no notice is in
+// effect has a receipt with neither notice version nor digest, and that
+// receipt must parse.
+func TestReceiptWithoutNoticeRoundTrip(t *testing.T) {
+	clock := &fakeClock{t: t0}
+	l := NewLedger(NewMemoryStore(), WithClock(clock.Now))
+	ctx := t.Context()
+	require.NoError(t, l.DefinePurpose(ctx, purposeMarketing))
+	g, err := l.Grant(ctx, Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm})
+	require.NoError(t, err)
+	rc, err := l.Receipt(ctx, "u1", g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, ReceiptNotice{}, rc.PrivacyNotice)
+	b, err := json.Marshal(rc)
+	require.NoError(t, err)
+	back, err := ParseReceipt(b)
+	require.NoError(t, err)
+	assert.Equal(t, g.ID, back.RecordID)
+	assert.Empty(t, back.PrivacyNotice.SHA256)
 }

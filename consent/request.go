@@ -112,6 +112,9 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 	if err != nil {
 		return Request{}, err
 	}
+	if err := validTime("Request.Due", due); err != nil {
+		return Request{}, err
+	}
 	r := Request{
 		ID: newID("dsr_"), Subject: subject, Kind: kind, Status: StatusOpen,
 		OpenedAt: now, Due: norm(due),

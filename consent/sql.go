@@ -15,15 +15,19 @@ import (
 const lockClass = 0x43534e54
 
 // schema is the PostgreSQL schema (version 1). Every statement is
-// idempotent, so Migrate may run at every start.
+// idempotent, so Migrate may run again, e.g. after an upgrade.
 //
-// Append-only is enforced by the database itself: triggers reject UPDATE,
-// DELETE and TRUNCATE on the event ledger and on the notice, purpose,
-// recipient and legal-basis definitions, for every role including the
-// table owner. Requests may change status but are never deleted. A
-// superuser can still drop a trigger or set session_replication_role, so
-// run the application as a role that owns nothing and holds only SELECT and
-// INSERT on consent_* (and UPDATE on consent_requests); see the package doc.
+// Append-only is enforced by the database while its triggers are enabled:
+// they reject UPDATE, DELETE and TRUNCATE on the event ledger and on the
+// notice, purpose, recipient and legal-basis definitions, for every role.
+// Requests may change status but are never deleted. The triggers stop the
+// application role only if it does not own the tables: the owner (and any
+// superuser) can disable or drop them, or set session_replication_role, and
+// then delete. So run Migrate as a separate owner role and the application
+// as a role that owns nothing and holds only SELECT and INSERT on consent_*
+// (and UPDATE on consent_requests); and record Heads outside the database,
+// since the hash chain alone cannot show that the newest records were
+// deleted. See the package doc.
 var schema = []string{
 	`CREATE TABLE IF NOT EXISTS consent_purposes (
 		id text PRIMARY KEY,
@@ -68,6 +72,7 @@ var schema = []string{
 		hash bytea NOT NULL CHECK (length(hash) = 32),
 		recorded_at timestamptz NOT NULL DEFAULT now(),
 		PRIMARY KEY (subject, seq))`,
+	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS stated_at timestamptz`,
 	`CREATE INDEX IF NOT EXISTS consent_events_decisions ON consent_events (subject, seq)
 		WHERE kind IN ('granted','refused','withdrawn','expired')`,
 	`CREATE TABLE IF NOT EXISTS consent_requests (
@@ -95,6 +100,9 @@ var schema = []string{
 		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
 	`CREATE OR REPLACE TRIGGER consent_requests_no_delete BEFORE DELETE OR TRUNCATE ON consent_requests
 		FOR EACH STATEMENT EXECUTE FUNCTION consent_append_only()`,
+	// PostgreSQL grants PUBLIC no privilege on a new table: this only undoes
+	// a stray GRANT ... TO PUBLIC. It restricts neither the owner nor any
+	// role granted privileges by name.
 	`REVOKE UPDATE, DELETE, TRUNCATE ON consent_events, consent_notices, consent_purposes, consent_recipients, consent_legal_bases FROM PUBLIC`,
 }
 
@@ -102,6 +110,12 @@ var schema = []string{
 // later) of the SQL store. It is idempotent and safe to run concurrently
 // from several processes: it runs in one transaction under an advisory
 // lock.
+//
+// Run it as the role that is to own the tables, from a deployment step,
+// not as the application role at every start: whoever owns the tables can
+// disable the append-only triggers. Then grant the application role SELECT
+// and INSERT on the consent_* tables, UPDATE on consent_requests and USAGE
+// on their sequences.
 func Migrate(ctx context.Context, db *sql.DB) error {
 	if db == nil {
 		return invalid("db", "nil")
@@ -301,13 +315,15 @@ type sqlEvent struct {
 	Expires    *int64 `json:"x"`
 	LegalBasis string `json:"b"`
 	Hash       Digest `json:"h"`
+	Stated     *int64 `json:"st"`
 }
 
 func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 const eventJSON = `json_build_object('s', seq, 'i', id, 'k', kind, 'p', purpose, 'r', recipient, 'n', notice_version,
 	'l', language, 'm', method, 'ev', evidence, 'a', (extract(epoch FROM at) * 1000000)::bigint,
-	'x', (extract(epoch FROM expires_at) * 1000000)::bigint, 'b', legal_basis_id, 'h', encode(hash, 'hex'))`
+	'x', (extract(epoch FROM expires_at) * 1000000)::bigint, 'b', legal_basis_id, 'h', encode(hash, 'hex'),
+	'st', (extract(epoch FROM stated_at) * 1000000)::bigint)`
 
 // snapshotQuery reads a Snapshot in one statement, hence one consistent
 // database snapshot, in one round trip.
@@ -385,6 +401,9 @@ func decodeEvents(subject string, b []byte) ([]Record, error) {
 		if e.Expires != nil {
 			r.ExpiresAt = micros(*e.Expires)
 		}
+		if e.Stated != nil {
+			r.StatedAt = micros(*e.Stated)
+		}
 		out = append(out, r)
 	}
 	return out, nil
@@ -442,14 +461,11 @@ func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient strin
 		if err := validRecord(subject, r, lastSeq(snap.History)+int64(i)+1); err != nil {
 			return nil, err
 		}
-		var exp any
-		if !r.ExpiresAt.IsZero() {
-			exp = r.ExpiresAt
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_events (subject, seq, id, kind, purpose, recipient, notice_version,
-			language, method, evidence, at, expires_at, legal_basis_id, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			language, method, evidence, at, expires_at, legal_basis_id, hash, stated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			r.Subject, r.Seq, r.ID, string(r.Kind), r.Purpose, r.Recipient, r.NoticeVersion, r.Language, string(r.Method),
-			r.Evidence, r.At, exp, r.LegalBasisID, r.Hash[:]); err != nil {
+			r.Evidence, r.At, nullTime(r.ExpiresAt), r.LegalBasisID, r.Hash[:], nullTime(r.StatedAt)); err != nil {
 			return nil, fmt.Errorf("consent: store: %w", err)
 		}
 		out[i] = r
@@ -458,6 +474,15 @@ func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient strin
 		return nil, fmt.Errorf("consent: store: %w", err)
 	}
 	return out, nil
+}
+
+// nullTime maps the zero time, which the Record fields use for "none", to
+// SQL NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }
 
 func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error) {

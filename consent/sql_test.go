@@ -190,3 +190,77 @@ func TestMinimalCallsPostgres(t *testing.T) {
 	require.NoError(t, err)
 	testMinimalCalls(t, s)
 }
+
+// TestOwnerDeletesTailHeadCatchesIt sets the roles up as the package doc
+// says: an owner role (no superuser) runs Migrate, the application role
+// only reads and inserts. The triggers stop the application role; the
+// owner can still switch them off and delete a withdrawal, which the chain
+// alone does not show and a recorded Head does.
+func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	suffix := newID("")[:12]
+	owner, app := "consent_owner_"+suffix, "consent_app_"+suffix
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = admin.Exec(`DROP OWNED BY ` + owner + `, ` + app)
+		_, _ = admin.Exec(`DROP ROLE ` + owner + `, ` + app)
+		_ = admin.Close()
+	})
+	for _, stmt := range []string{
+		`CREATE ROLE ` + owner + ` LOGIN NOSUPERUSER`,
+		`CREATE ROLE ` + app + ` LOGIN NOSUPERUSER`,
+		`CREATE SCHEMA ledger AUTHORIZATION ` + owner,
+		`GRANT USAGE ON SCHEMA ledger TO ` + app,
+	} {
+		_, err := admin.Exec(stmt)
+		require.NoError(t, err, stmt)
+	}
+	connect := func(role string) *sql.DB {
+		db, err := sql.Open("pgx", dsn+" user="+role+" search_path=ledger")
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		return db
+	}
+	ownerDB, appDB := connect(owner), connect(app)
+	require.NoError(t, Migrate(ctx, ownerDB))
+	for _, stmt := range []string{
+		`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA ledger TO ` + app,
+		`GRANT UPDATE ON consent_requests TO ` + app,
+		`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ledger TO ` + app,
+	} {
+		_, err := ownerDB.Exec(stmt)
+		require.NoError(t, err, stmt)
+	}
+	s, err := NewSQLStore(appDB)
+	require.NoError(t, err)
+	f := newFixture(t, s)
+	f.grant(t, "u1", "marketing", "ads")
+	_, err = f.l.Withdraw(ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+	require.NoError(t, err)
+	known, err := f.l.Head(ctx, "u1")
+	require.NoError(t, err)
+
+	for _, stmt := range []string{
+		`DELETE FROM consent_events WHERE seq = 2`,
+		`ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`,
+	} {
+		_, err := appDB.Exec(stmt)
+		assert.Error(t, err, "the application role: %s", stmt)
+	}
+	assert.Error(t, Migrate(ctx, appDB), "the application role cannot migrate")
+	require.NoError(t, f.l.VerifyFrom(ctx, "u1", known))
+
+	for _, stmt := range []string{
+		`ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`,
+		`DELETE FROM consent_events WHERE seq = 2`,
+		`ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only`,
+	} {
+		_, err := ownerDB.Exec(stmt)
+		require.NoError(t, err, "the owner: %s", stmt)
+	}
+	require.NoError(t, f.l.Verify(ctx, "u1"), "the chain alone does not show it")
+	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "the withdrawal is gone")
+	assert.ErrorIs(t, f.l.VerifyFrom(ctx, "u1", known), ErrTampered)
+}

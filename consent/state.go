@@ -42,10 +42,32 @@ func noticeVersion(notices []Notice, version, lang string) (Notice, bool) {
 	return Notice{}, false
 }
 
-// newestNotice returns the notice in effect at t: the one with the latest
-// EffectiveAt not after t, the later published winning ties. With
-// materialOnly it considers material notices only; with lang != "" only
-// notices in that language.
+// newer reports whether notice a's version comes after b's. Versions are
+// ordered by effective time, then by when they were first published: every
+// function uses this one order, so that the version Check holds newest is
+// also the one that supersedes the others.
+func newer(notices []Notice, a, b Notice) bool {
+	if !a.EffectiveAt.Equal(b.EffectiveAt) {
+		return a.EffectiveAt.After(b.EffectiveAt)
+	}
+	return firstPublished(notices, a.Version) > firstPublished(notices, b.Version)
+}
+
+// firstPublished returns the index of the first notice of version, so that
+// a translation published later does not move its version.
+func firstPublished(notices []Notice, version string) int {
+	for i, n := range notices {
+		if n.Version == version {
+			return i
+		}
+	}
+	return -1
+}
+
+// newestNotice returns the notice in effect at t: the newest version (see
+// newer) whose EffectiveAt is not after t; among its languages, the one
+// published last. With materialOnly it considers material notices only;
+// with lang != "" only notices in that language.
 func newestNotice(notices []Notice, t time.Time, materialOnly bool, lang string) (Notice, bool) {
 	var best Notice
 	found := false
@@ -53,7 +75,7 @@ func newestNotice(notices []Notice, t time.Time, materialOnly bool, lang string)
 		if n.EffectiveAt.After(t) || (materialOnly && !n.Material) || (lang != "" && n.Language != lang) {
 			continue
 		}
-		if !found || !n.EffectiveAt.Before(best.EffectiveAt) {
+		if !found || !newer(notices, best, n) {
 			best, found = n, true
 		}
 	}
@@ -71,7 +93,7 @@ func superseded(notices []Notice, version string, t time.Time) (Notice, bool) {
 	if !ok {
 		return m, true // unknown notice: treat as superseded, never as valid
 	}
-	return m, m.EffectiveAt.After(given.EffectiveAt)
+	return m, newer(notices, m, given)
 }
 
 // decide derives the consent answer for q at at from s, without legal
