@@ -137,7 +137,7 @@ func TestCountsDistinctSubjectsNotRows(t *testing.T) {
 	require.NoError(t, err)
 	whale := cellByKey(t, tab, "KZ-ALA", "25-34")
 	assert.True(t, whale.Suppressed)
-	assert.Equal(t, Threshold, whale.Reason)
+	assert.Equal(t, Threshold, tab.Reason(whale.Key))
 	assert.Zero(t, whale.Rows)
 	assert.Nil(t, whale.Sums)
 	ast := cellByKey(t, tab, "KZ-AST", "25-34")
@@ -252,7 +252,7 @@ func TestDominanceRules(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.suppressed, tab.Cells[0].Suppressed)
 			if tt.suppressed {
-				assert.Equal(t, Dominance, tab.Cells[0].Reason)
+				assert.Equal(t, Dominance, tab.Reason(tab.Cells[0].Key))
 			}
 		})
 	}

@@ -32,15 +32,20 @@ import (
 // pivot whose row has no other entry. Should an entry ever exceed 63 bits,
 // the audit fails with an error instead of guessing, and nothing is released.
 //
+// A reader knows more than the equations: every listed cell holds at least
+// one row, and some measures have a floor. hypercube.go makes Release give
+// every suppressed cell a witness that these bounds, however combined, do
+// not pin it or put it below K; bounds.go holds the weaker check that
+// Verify can run without the true values. A witness also proves a cell
+// underivable, so the rank audit below is, after it, an independent check.
+//
 // Secondary suppression is iterative: first, while a constraint holds exactly
 // one suppressed cell, suppress the smallest published cell of that
-// constraint; then run the audit and, for every determined cell, suppress the
-// smallest published cell sharing a constraint with it; repeat until the
-// audit finds nothing. "Smallest" is by rows, so that the cells lost are the
-// small ones. The method protects against exact derivation only: bounds a
-// reader may know (counts are non-negative) can still narrow a suppressed
-// value to an interval, which the LP-based protection of tau-ARGUS addresses
-// and this package does not.
+// constraint; while a suppressed cell has no witness, suppress the
+// published corners of its cheapest one; then run the audit and, for every
+// determined cell, suppress the smallest published cell sharing a
+// constraint with it; repeat until nothing is found. "Smallest" and
+// "cheapest" are by rows, so that the cells lost are the small ones.
 
 // errAuditOverflow reports an elimination whose coefficients left int64.
 var errAuditOverflow = errors.New("anonymize: audit coefficients overflow 63 bits")
@@ -52,9 +57,11 @@ type system struct {
 	numCell int
 }
 
-// newSystem derives the constraints from the cells' keys. Every margin that
-// a cell implies must be present.
-func newSystem(keys [][]string) (*system, error) {
+// newSystem derives the constraints from the cells' keys. When strict,
+// every margin that a cell implies must be present; otherwise (tables
+// audited together) a missing margin is a value nobody publishes, and its
+// constraint is left out as it would bind nothing.
+func newSystem(keys [][]string, strict bool) (*system, error) {
 	index := make(map[string]int32, len(keys))
 	for i, k := range keys {
 		index[joinKey(k)] = int32(i)
@@ -65,7 +72,7 @@ func newSystem(keys [][]string) (*system, error) {
 	s := &system{numCell: len(keys), ofCell: make([][]int32, len(keys))}
 	type pd struct{ parent, dim int32 }
 	conOf := map[pd]int32{}
-	parentKey := make([]string, 0, MaxDimensions)
+	var parentKey []string
 	for i, k := range keys {
 		for d := range k {
 			if k[d] == Total {
@@ -75,7 +82,10 @@ func newSystem(keys [][]string) (*system, error) {
 			parentKey[d] = Total
 			p, ok := index[joinKey(parentKey)]
 			if !ok {
-				return nil, fmt.Errorf("%w: a margin cell is missing", ErrDisclosive)
+				if strict {
+					return nil, fmt.Errorf("%w: a margin cell is missing", ErrDisclosive)
+				}
+				continue
 			}
 			ci, ok := conOf[pd{p, int32(d)}]
 			if !ok {
@@ -100,77 +110,115 @@ func joinKey(k []string) string {
 	return b.String()
 }
 
-// protect adds secondary suppressions to reasons until the audit passes.
-// size orders the candidates (smallest first).
-func (s *system) protect(reasons []Reason, size []int64) error {
-	smaller := func(a, b int32) bool {
-		return size[a] < size[b] || (size[a] == size[b] && a < b)
-	}
-	// smallestPublished returns the smallest published cell of constraint c,
-	// or -1.
-	smallestPublished := func(c int32) int32 {
-		best := int32(-1)
-		for _, x := range s.cons[c] {
-			if reasons[x] == NotSuppressed && (best < 0 || smaller(x, best)) {
-				best = x
-			}
-		}
-		return best
-	}
+// protect adds secondary suppressions to reasons until every suppressed
+// cell has a witness (see hypercube.go) and the audit passes. Candidates
+// are ordered by rows, smallest first.
+func (s *system) protect(reasons []Reason, kn *knowledge, w *witness) error {
 	for {
-		// Cheap pass: a constraint with one suppressed cell gives it away.
-		for changed := true; changed; {
-			changed = false
-			for ci, con := range s.cons {
-				n := 0
-				for _, x := range con {
-					if reasons[x] != NotSuppressed {
-						n++
-					}
-				}
-				if n == 1 {
-					if x := smallestPublished(int32(ci)); x >= 0 {
-						reasons[x] = Secondary
-						changed = true
-					}
-				}
-			}
+		s.settle(reasons, kn.rows)
+		added, err := w.cover(reasons)
+		if err != nil {
+			return err
+		}
+		if added {
+			continue
 		}
 		det, err := s.audit(reasons)
 		if err != nil {
 			return err
 		}
 		if len(det) == 0 {
-			return s.prune(reasons, size)
+			return s.prune(reasons, kn, w)
 		}
-		added := false
-		for _, d := range det {
-			best := int32(-1)
-			for _, c := range s.ofCell[d] {
-				if x := smallestPublished(c); x >= 0 && (best < 0 || smaller(x, best)) {
-					best = x
-				}
-			}
-			if best >= 0 && reasons[best] == NotSuppressed {
-				reasons[best] = Secondary
-				added = true
-			}
-		}
-		if !added {
-			// Every constraint of every determined cell is fully suppressed:
-			// widen to the smallest published cell next to any suppression.
-			best := int32(-1)
-			for c := range s.cons {
-				if x := smallestPublished(int32(c)); x >= 0 && (best < 0 || smaller(x, best)) {
-					best = x
-				}
-			}
-			if best < 0 {
-				return fmt.Errorf("%w: secondary suppression did not converge", ErrDisclosive)
-			}
-			reasons[best] = Secondary
+		if err := s.hideNeighbours(det, reasons, kn.rows); err != nil {
+			return err
 		}
 	}
+}
+
+// smaller orders cells by size, then index.
+func smaller(size []int64, a, b int32) bool {
+	return size[a] < size[b] || (size[a] == size[b] && a < b)
+}
+
+// smallestPublished returns the smallest published cell of constraint c,
+// or -1.
+func (s *system) smallestPublished(c int32, reasons []Reason, size []int64) int32 {
+	best := int32(-1)
+	for _, x := range s.cons[c] {
+		if reasons[x] == NotSuppressed && (best < 0 || smaller(size, x, best)) {
+			best = x
+		}
+	}
+	return best
+}
+
+// settle runs the cheap pass until nothing changes: a constraint with one
+// suppressed cell gives it away, so its smallest published cell is
+// suppressed too.
+func (s *system) settle(reasons []Reason, size []int64) {
+	for changed := true; changed; {
+		changed = false
+		for ci, con := range s.cons {
+			if countSuppressed(con, reasons) != 1 {
+				continue
+			}
+			if x := s.smallestPublished(int32(ci), reasons, size); x >= 0 {
+				reasons[x] = Secondary
+				changed = true
+			}
+		}
+	}
+}
+
+func countSuppressed(con []int32, reasons []Reason) int {
+	n := 0
+	for _, x := range con {
+		if reasons[x] != NotSuppressed {
+			n++
+		}
+	}
+	return n
+}
+
+// hideNeighbours suppresses, for each determined cell, the smallest
+// published cell sharing a constraint with it; when every constraint of
+// every determined cell is fully suppressed, it widens to the smallest
+// published cell next to any suppression.
+func (s *system) hideNeighbours(det []int32, reasons []Reason, size []int64) error {
+	added := false
+	for _, d := range det {
+		best := int32(-1)
+		for _, c := range s.ofCell[d] {
+			if x := s.smallestPublished(c, reasons, size); x >= 0 && (best < 0 || smaller(size, x, best)) {
+				best = x
+			}
+		}
+		if best >= 0 && reasons[best] == NotSuppressed {
+			reasons[best] = Secondary
+			added = true
+		}
+	}
+	if added {
+		return nil
+	}
+	return s.widen(reasons, size)
+}
+
+// widen suppresses the smallest published cell next to any suppression,
+// when the targeted choices found nothing to suppress.
+func (s *system) widen(reasons []Reason, size []int64) error {
+	best := int32(-1)
+	for c := range s.cons {
+		if x := s.smallestPublished(int32(c), reasons, size); x >= 0 && (best < 0 || smaller(size, x, best)) {
+			best = x
+		}
+	}
+	if best < 0 {
+		return fmt.Errorf("%w: secondary suppression did not converge", ErrDisclosive)
+	}
+	reasons[best] = Secondary
+	return nil
 }
 
 // pruneLimit bounds the number of secondary suppressions prune tries to
@@ -178,10 +226,11 @@ func (s *system) protect(reasons []Reason, size []int64) error {
 const pruneLimit = 32
 
 // prune lifts secondary suppressions that turn out unnecessary, largest
-// cells first, keeping each lift only if the audit still passes. The greedy
-// loop of protect adds cells one constraint at a time and often hides more
-// than needed; pruning recovers many of them.
-func (s *system) prune(reasons []Reason, size []int64) error {
+// cells first, keeping each lift only if every suppressed cell keeps a
+// witness and the audit still passes. The greedy loop of protect adds
+// cells a few at a time and often hides more than needed; pruning recovers
+// many of them.
+func (s *system) prune(reasons []Reason, kn *knowledge, w *witness) error {
 	var sec []int32
 	for i, r := range reasons {
 		if r == Secondary {
@@ -191,6 +240,7 @@ func (s *system) prune(reasons []Reason, size []int64) error {
 	if len(sec) > pruneLimit {
 		return nil
 	}
+	size := kn.rows
 	slices.SortFunc(sec, func(a, b int32) int {
 		if size[a] != size[b] {
 			return cmp.Compare(size[b], size[a])
@@ -199,6 +249,10 @@ func (s *system) prune(reasons []Reason, size []int64) error {
 	})
 	for _, c := range sec {
 		reasons[c] = NotSuppressed
+		if !w.allCovered(reasons) {
+			reasons[c] = Secondary
+			continue
+		}
 		det, err := s.audit(reasons)
 		if err != nil {
 			return err

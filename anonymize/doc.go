@@ -40,7 +40,7 @@
 //		Margins: true,
 //	})
 //	for _, b := range bids { agg.Add(b) }
-//	table, err := agg.Release()        // suppressed cells carry no values
+//	table, err := agg.Release()        // suppressed cells carry no values and no reason
 //	err = anonymize.WriteCSV(w, table) // verifies again before writing
 //
 // # Counting, memory and merging
@@ -92,22 +92,44 @@
 //
 // Release applies, to every cell and margin: the threshold rule (fewer than
 // K distinct subjects), then the dominance rules of each measure, then
-// secondary suppression. The method is iterative with a final audit: while a
-// constraint (a margin and its children along one dimension) holds a single
-// suppressed cell, the smallest published cell of that constraint is
-// suppressed; then the audit brings the constraint matrix restricted to the
-// suppressed cells to reduced row echelon form, exactly, over the rationals
-// (fraction-free integer elimination, overflow-checked; it fails rather than
-// approximate), and a suppressed cell is derivable iff its unit vector lies
-// in the row space. Each derivable cell gets the smallest published cell
-// sharing a constraint with it suppressed, and the loop repeats until the
-// audit finds nothing; then, when there are at most 32 secondary
-// suppressions, each is lifted again, largest first, if the audit still
-// passes without it. The equations are the same for Rows and for every sum,
-// so one audit covers them all; Subjects, saturated at K and not additive,
-// is in no equation. Every suppressed cell says why: Threshold, Dominance
-// or Secondary. Without margins no cell is a sum of others and secondary
-// suppression is not needed.
+// secondary suppression. A reader knows more than the margin equations:
+// every listed cell holds at least one row (an absent cell is zero), and a
+// measure may have a floor (Table.Floors: Bounds.Min when it is not
+// negative, 0 under a dominance rule). In a margin whose m suppressed
+// children leave T rows, each lies in [1, T−(m−1)], so T < m+K−1 pins one
+// or shows it below K; such bounds also chain from margin to margin. The
+// method is iterative: while a constraint (a margin and its children along
+// one dimension) holds a single suppressed cell, the smallest published
+// cell of that constraint is suppressed; then every suppressed cell needs a
+// witness: a hypercube of suppressed cells through it (tau-ARGUS's
+// hypercube method) whose ± move keeps every published value, leaves a
+// row in every cell, and moves the cell (to K rows or more, for a cell
+// below K). A cell without one gets the cheapest (fewest published rows)
+// hypercube that would be one suppressed. A witness is another table that
+// a reader cannot tell from the true one, so no combination of the
+// equations and these bounds, linear programming included, pins a
+// suppressed cell or puts it below K rows; sums move along (by the floor
+// per row, or by one unit for a floor of zero), so sums with a floor are
+// not pinned either. Finally an exact audit brings the constraint matrix
+// restricted to the suppressed cells to reduced row echelon form over the
+// rationals (fraction-free integer elimination, overflow-checked; it fails
+// rather than approximate): a suppressed cell is derivable iff its unit
+// vector lies in the row space. Each derivable cell (after the witnesses
+// there is none; the audit is an independent check) gets the smallest
+// published cell sharing a constraint with it suppressed, and the loop
+// repeats until nothing is found; then, when there are at most 32
+// secondary suppressions, each is lifted again, largest first, if the
+// witnesses and the audit still hold without it. The equations are the
+// same for Rows and for every sum, so one audit covers them all; Subjects,
+// saturated at K and not additive, is in no equation. Without margins no
+// cell is a sum of others and secondary suppression is not needed.
+//
+// Why a cell is suppressed (Threshold, Dominance, Secondary) is kept for
+// the host's audit log only (Table.Reason, Table.Suppressed): the writers
+// mark a cell "suppressed" and count suppressions without a reason, and a
+// Table encoded by encoding/json carries none, since "threshold" means
+// fewer than K subjects and the others K or more: bounds that, with the
+// margins, can pin a value.
 //
 // K defaults to 5. Statistical offices use 3 as the floor of the threshold
 // rule; 5 leaves a margin for partners who know some members of a cell (a
@@ -118,8 +140,19 @@
 // # Other tools
 //
 // Verify checks a released table on its own (for CI); Aggregator.Verify
-// also checks it against the data, dominance included. CheckMicrodata checks
-// record-level data for k-anonymity and distinct l-diversity. NewBands,
+// also checks it against the data, dominance included. VerifyRelease
+// checks several tables of the same data together, matching cells by
+// dimension name (a cell of one table may be a margin of another, or
+// published by one and suppressed by the other): it is the way to publish
+// several tables at once. Without the true values Verify cannot look for
+// witnesses; it checks bounds by interval propagation (each margin narrows
+// its cells' intervals until nothing changes), which finds every bound a
+// single margin gives and many chained ones, but not all that linear
+// programming finds: a hand-made table can pass Verify and still let a
+// reader narrow a cell below K; a table that Release made cannot.
+// CheckMicrodata checks record-level data for k-anonymity and distinct
+// l-diversity; it counts records, not people, so pass one record per
+// person (or aggregate first) when a person may have several. NewBands,
 // AgeBands, AmountBands, TopCode, BottomCode, TruncateDate, NewHierarchy,
 // ReadHierarchy (CSV) and KazakhstanHierarchy (the 17 regions and 3 cities
 // of republican significance after the 2022 reform, with their centres and
@@ -130,15 +163,22 @@
 //
 // # Limits
 //
-//   - Protection is against exact derivation. Bounds a reader knows (counts
-//     and amounts are non-negative) can narrow a suppressed value to an
-//     interval; protection intervals need linear programming (tau-ARGUS's
-//     optimal and modular methods), which this package does not do.
+//   - Protection is against exact derivation and against bounds that pin a
+//     suppressed cell or put its rows below K. A reader can still narrow a
+//     suppressed value to an interval (say 1 to 12 rows); protection
+//     intervals of a required width (tau-ARGUS's protection levels, the
+//     p% width around a dominated sum) need linear programming, which this
+//     package does not do. Bounds are taken from presence and floors only:
+//     a measure that may be negative (no floor) gets the equations alone,
+//     and an upper bound a reader may know (Bounds.Max) is not accounted.
 //   - Each release is protected alone. Two releases of overlapping tables
 //     (a month later, or with another dimension) can be differenced;
-//     publish fixed, nested tables, or audit them together.
+//     publish fixed, nested tables, or check them together with
+//     VerifyRelease (which checks; it does not suppress further).
 //   - Secondary suppression is heuristic, not optimal: it may hide more
-//     cells than a minimum-cost method would.
+//     cells than a minimum-cost method would. The hypercube search costs,
+//     per suppressed cell, up to the product over dimensions of the number
+//     of values; the rank audit dominates with four dimensions or more.
 //   - Table is a plain value: safe to share once released. Aggregator is not
 //     safe for concurrent use (one per goroutine, then Merge); Bands,
 //     Hierarchy, Pseudonymizer and Partner are.

@@ -69,24 +69,45 @@ func ExampleAggregator_Release() {
 	}
 	for _, c := range table.Cells {
 		if c.Suppressed {
-			fmt.Println(c.Key, "suppressed:", c.Reason)
+			fmt.Println(c.Key, "suppressed")
 		} else {
 			fmt.Println(c.Key, c.Rows, c.Sums)
 		}
 	}
 	// Output:
-	// [Almaty 2026-01] suppressed: secondary
-	// [Almaty 2026-02] suppressed: threshold
+	// [Almaty 2026-01] suppressed
+	// [Almaty 2026-02] suppressed
 	// [Almaty *] 27 [2700]
 	// [Astana 2026-01] 18 [1800]
 	// [Astana 2026-02] 15 [1500]
 	// [Astana *] 33 [3300]
-	// [Shymkent 2026-01] suppressed: secondary
-	// [Shymkent 2026-02] suppressed: dominance
-	// [Shymkent *] suppressed: dominance
+	// [Shymkent 2026-01] suppressed
+	// [Shymkent 2026-02] suppressed
+	// [Shymkent *] suppressed
 	// [* 2026-01] 51 [5100]
-	// [* 2026-02] suppressed: dominance
-	// [* *] suppressed: dominance
+	// [* 2026-02] suppressed
+	// [* *] suppressed
+}
+
+// ExampleTable_Reason keeps why each cell is suppressed in the host's own
+// audit log; the writers publish only that a cell is suppressed.
+func ExampleTable_Reason() {
+	agg, _ := anonymize.NewAggregator(bidsSpec())
+	for _, b := range exampleBids() {
+		agg.Add(b)
+	}
+	table, _ := agg.Release()
+	for _, c := range table.Cells {
+		if c.Suppressed && c.Key[1] != anonymize.Total {
+			fmt.Println(c.Key, table.Reason(c.Key))
+		}
+	}
+	// Output:
+	// [Almaty 2026-01] secondary
+	// [Almaty 2026-02] threshold
+	// [Shymkent 2026-01] secondary
+	// [Shymkent 2026-02] dominance
+	// [* 2026-02] dominance
 }
 
 func ExampleAggregator_Merge() {
@@ -146,6 +167,30 @@ func ExampleVerify() {
 	// anonymize: table is disclosive: suppressed cell [Almaty 2026-02] is derivable from the published cells; suppressed cell [Shymkent 2026-01] is derivable from the published cells
 }
 
+// ExampleVerifyRelease audits two tables of the same bids before both go
+// out: region×month with amounts, and bids by region alone, counts only.
+// Each passes Verify, but the second publishes the grand total that the
+// first hides (its amount fails the dominance rule, its count does not),
+// and then February's hidden count is the total minus January's. Publish
+// both only once VerifyRelease passes.
+func ExampleVerifyRelease() {
+	byMonth, _ := anonymize.NewAggregator(bidsSpec())
+	spec := bidsSpec()
+	spec.Dimensions, spec.Measures = spec.Dimensions[:1], nil
+	byRegion, _ := anonymize.NewAggregator(spec)
+	for _, b := range exampleBids() {
+		byMonth.Add(b)
+		byRegion.Add(b)
+	}
+	t1, _ := byMonth.Release()
+	t2, _ := byRegion.Release()
+	fmt.Println(anonymize.Verify(t1), anonymize.Verify(t2))
+	fmt.Println(anonymize.VerifyRelease(t1, t2))
+	// Output:
+	// <nil> <nil>
+	// anonymize: table is disclosive: suppressed cell [* 2026-02] is derivable from the published cells
+}
+
 func ExampleWriteCSV() {
 	agg, _ := anonymize.NewAggregator(bidsSpec())
 	for _, b := range exampleBids() {
@@ -165,23 +210,21 @@ func ExampleWriteCSV() {
 	// # k=3
 	// # margins=true
 	// # cells=12
-	// # suppressed_threshold=1
-	// # suppressed_dominance=4
-	// # suppressed_secondary=2
+	// # suppressed=7
 	// # rule=amount: (1,75)
 	// region,month,rows,subjects,amount,status
-	// Almaty,2026-01,,,,suppressed:secondary
-	// Almaty,2026-02,,,,suppressed:threshold
+	// Almaty,2026-01,,,,suppressed
+	// Almaty,2026-02,,,,suppressed
 	// Almaty,*,27,3,2700,published
 	// Astana,2026-01,18,3,1800,published
 	// Astana,2026-02,15,3,1500,published
 	// Astana,*,33,3,3300,published
-	// Shymkent,2026-01,,,,suppressed:secondary
-	// Shymkent,2026-02,,,,suppressed:dominance
-	// Shymkent,*,,,,suppressed:dominance
+	// Shymkent,2026-01,,,,suppressed
+	// Shymkent,2026-02,,,,suppressed
+	// Shymkent,*,,,,suppressed
 	// *,2026-01,51,3,5100,published
-	// *,2026-02,,,,suppressed:dominance
-	// *,*,,,,suppressed:dominance
+	// *,2026-02,,,,suppressed
+	// *,*,,,,suppressed
 }
 
 func ExamplePseudonymizer() {

@@ -163,7 +163,9 @@ func (s *sqlSpec) query(columns []string) string {
 		for j := range s.shapes {
 			fmt.Fprintf(&b, ", SUM(m%d)::text", j)
 		}
-		fmt.Fprintf(&b, " FROM base GROUP BY %s", s.groupingSets(""))
+		// The empty grouping set yields a grand-total row (SUM NULL) even
+		// over no rows; the aggregator has no cell there, so drop it.
+		fmt.Fprintf(&b, " FROM base GROUP BY %s HAVING COUNT(*) > 0", s.groupingSets(""))
 		return b.String()
 	}
 	fmt.Fprintf(&b, ", per AS (SELECT GROUPING(%s) AS g, %s, COUNT(*) AS n", dl, dl)

@@ -8,7 +8,11 @@ import (
 	"time"
 )
 
-// Reason says why a cell is suppressed.
+// Reason says why a cell is suppressed. It is kept for the host's own
+// records (Table.Reason, Table.Suppressed) and is never part of a written
+// table: a reader who knew that a hidden cell is a threshold cell (fewer
+// than K subjects) or a dominance or secondary one (K or more) would have
+// bounds that, with the margins, can pin its value.
 type Reason uint8
 
 // Reasons of suppression.
@@ -20,8 +24,11 @@ const (
 	// Dominance: a measure's sum fails its (n,k) or p% rule.
 	Dominance
 	// Secondary: the cell is safe but suppressed so that no primary cell can
-	// be derived from the published cells and margins.
+	// be derived, or bounded below K, from the published cells and margins.
 	Secondary
+	// Unrecorded: the cell is suppressed in a table that Release did not
+	// make (built or decoded by hand), so no reason is known.
+	Unrecorded
 )
 
 func (r Reason) String() string {
@@ -34,13 +41,15 @@ func (r Reason) String() string {
 		return "dominance"
 	case Secondary:
 		return "secondary"
+	case Unrecorded:
+		return "unrecorded"
 	}
 	return fmt.Sprintf("Reason(%d)", uint8(r))
 }
 
-// Table is a released table. Suppressed cells carry their key and reason and
-// nothing else: Rows, Subjects and Sums are zero, so that no writer can leak
-// them.
+// Table is a released table. Suppressed cells carry their key and nothing
+// else: Rows, Subjects and Sums are zero, so that no writer can leak them,
+// and why a cell is suppressed is not in its exported fields either.
 type Table struct {
 	K          int
 	Dimensions []string
@@ -52,8 +61,19 @@ type Table struct {
 	// Rules describes the dominance rules per measure, e.g.
 	// "amount: (1,75) p=10".
 	Rules []string
+	// Floors maps a measure's name to the least value one row can add to
+	// it, for the measures where that is known and not negative: the
+	// measure's Bounds.Min when it is >= 0, or 0 under a dominance rule
+	// (Add refuses negative values there). A reader may know it too; Verify
+	// then checks that the margins cannot pin a suppressed cell's sum.
+	// Measures that may be negative are absent and get no such check.
+	Floors map[string]float64
 	// ReleasedAt is the time of the release (UTC, seconds).
 	ReleasedAt time.Time
+
+	// reasons records, by joinKey, why each suppressed cell is suppressed:
+	// unexported so that neither a writer nor encoding/json sees it.
+	reasons map[string]Reason
 }
 
 // Cell is one cell of a released table.
@@ -74,15 +94,34 @@ type Cell struct {
 	// Sums holds one sum per measure.
 	Sums       []float64
 	Suppressed bool
-	Reason     Reason
 }
 
-// Suppressed counts the suppressed cells of t by reason.
+// Reason returns why the cell with the given key is suppressed, for the
+// host's audit log only: NotSuppressed for a published or unknown key,
+// Unrecorded for a suppressed cell of a table that Release did not make.
+// Never publish it (see Reason).
+func (t *Table) Reason(key []string) Reason {
+	i := slices.IndexFunc(t.Cells, func(c Cell) bool { return slices.Equal(c.Key, key) })
+	if i < 0 || !t.Cells[i].Suppressed {
+		return NotSuppressed
+	}
+	if r, ok := t.reasons[joinKey(key)]; ok {
+		return r
+	}
+	return Unrecorded
+}
+
+// Suppressed counts the suppressed cells of t by reason, for the host's
+// audit log only; the writers publish the total alone.
 func (t *Table) Suppressed() map[Reason]int {
 	n := map[Reason]int{}
 	for i := range t.Cells {
-		if t.Cells[i].Suppressed {
-			n[t.Cells[i].Reason]++
+		if c := &t.Cells[i]; c.Suppressed {
+			r, ok := t.reasons[joinKey(c.Key)]
+			if !ok {
+				r = Unrecorded
+			}
+			n[r]++
 		}
 	}
 	return n
@@ -223,6 +262,53 @@ func dominated(sum int64, top []int64, sh measureShape) bool {
 // release applies primary and secondary suppression to rt.
 func release(rt *rawTable, now time.Time) (*Table, error) {
 	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	reasons := rt.primary()
+	if rt.margins {
+		keys := make([][]string, len(rt.cells))
+		for i := range rt.cells {
+			keys[i] = rt.cells[i].key
+		}
+		sys, err := newSystem(keys, true)
+		if err != nil {
+			return nil, err
+		}
+		kn := rt.known()
+		if err := sys.protect(reasons, kn, newWitness(keys, kn)); err != nil {
+			return nil, err
+		}
+	}
+	t := &Table{K: rt.k, Dimensions: rt.dims, Margins: rt.margins, ReleasedAt: now.UTC().Truncate(time.Second),
+		Floors: map[string]float64{}, reasons: map[string]Reason{}}
+	for _, sh := range rt.shapes {
+		t.Measures = append(t.Measures, sh.name)
+		if r := sh.describe(); r != "" {
+			t.Rules = append(t.Rules, r)
+		}
+		if f, ok := sh.floor(); ok {
+			t.Floors[sh.name] = f
+		}
+	}
+	t.Cells = make([]Cell, len(rt.cells))
+	for i := range rt.cells {
+		c := &rt.cells[i]
+		out := Cell{Key: c.key, Suppressed: reasons[i] != NotSuppressed}
+		if out.Suppressed {
+			t.reasons[joinKey(c.key)] = reasons[i]
+		} else {
+			out.Rows = int(c.rows)
+			out.Subjects = c.subjects
+			out.Sums = make([]float64, len(c.sums))
+			for j, s := range c.sums {
+				out.Sums[j] = fromFixed(s, rt.shapes[j].decimals)
+			}
+		}
+		t.Cells[i] = out
+	}
+	return t, nil
+}
+
+// primary returns the primary suppressions of the (sorted) cells.
+func (rt *rawTable) primary() []Reason {
 	reasons := make([]Reason, len(rt.cells))
 	for i := range rt.cells {
 		c := &rt.cells[i]
@@ -237,43 +323,43 @@ func release(rt *rawTable, now time.Time) (*Table, error) {
 			}
 		}
 	}
-	if rt.margins {
-		keys := make([][]string, len(rt.cells))
-		size := make([]int64, len(rt.cells))
-		for i := range rt.cells {
-			keys[i] = rt.cells[i].key
-			size[i] = rt.cells[i].rows
-		}
-		sys, err := newSystem(keys)
-		if err != nil {
-			return nil, err
-		}
-		if err := sys.protect(reasons, size); err != nil {
-			return nil, err
-		}
-	}
-	t := &Table{K: rt.k, Dimensions: rt.dims, Margins: rt.margins, ReleasedAt: now.UTC().Truncate(time.Second)}
-	for _, sh := range rt.shapes {
-		t.Measures = append(t.Measures, sh.name)
-		if r := sh.describe(); r != "" {
-			t.Rules = append(t.Rules, r)
-		}
-	}
-	t.Cells = make([]Cell, len(rt.cells))
+	return reasons
+}
+
+// known returns what a reader may know of the cells' values, for the
+// presence rule of secondary suppression: rows, and the fixed-point sums
+// of the measures with a non-negative floor.
+func (rt *rawTable) known() *knowledge {
+	kn := &knowledge{k: int64(rt.k), rows: make([]int64, len(rt.cells))}
 	for i := range rt.cells {
-		c := &rt.cells[i]
-		out := Cell{Key: c.key, Reason: reasons[i], Suppressed: reasons[i] != NotSuppressed}
-		if !out.Suppressed {
-			out.Rows = int(c.rows)
-			out.Subjects = c.subjects
-			out.Sums = make([]float64, len(c.sums))
-			for j, s := range c.sums {
-				out.Sums[j] = fromFixed(s, rt.shapes[j].decimals)
-			}
-		}
-		t.Cells[i] = out
+		kn.rows[i] = rt.cells[i].rows
 	}
-	return t, nil
+	for j, sh := range rt.shapes {
+		f, ok := sh.floor()
+		if !ok {
+			continue
+		}
+		sums := make([]int64, len(rt.cells))
+		for i := range rt.cells {
+			sums[i] = rt.cells[i].sums[j]
+		}
+		kn.sums = append(kn.sums, sums)
+		kn.floors = append(kn.floors, toFixed(f, sh.decimals))
+	}
+	return kn
+}
+
+// floor returns the least value one row can add to the measure when it is
+// known and not negative: values are clamped to Bounds, and a dominance
+// rule makes Add refuse negative values.
+func (ms measureShape) floor() (float64, bool) {
+	switch {
+	case ms.bounds != nil && ms.bounds.Min >= 0:
+		return ms.bounds.Min, true
+	case ms.top() > 0:
+		return 0, true
+	}
+	return 0, false
 }
 
 // describe renders the measure's rules for the metadata of a table.

@@ -3,6 +3,7 @@ package anonymize
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -26,93 +27,363 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return ErrDisclosive }
 
 // Verify checks a released table on its own, as a CI gate before anything
-// is sent to a partner: K is at least 2; every published cell has at least K
-// subjects; suppressed cells carry a reason and no value; with margins,
-// every margin is present, published margins add up (rows and every sum),
-// and no suppressed cell's value can be derived exactly from the published
-// cells (the audit of Release, run again from the keys alone). Dominance
-// needs the contributions and is checked by Aggregator.Verify.
-func Verify(t *Table) error {
-	if t == nil {
-		return &VerifyError{Problems: []string{"no table"}}
+// is sent to a partner: K is at least 2; no key is listed twice; every
+// published cell shows exactly K subjects (at least K, capped); suppressed
+// cells carry no value; with margins, every margin is present, published
+// margins add up (rows and every sum), no suppressed cell's value can be
+// derived exactly from the published cells (the audit of Release, run
+// again from the keys alone), and no suppressed cell is pinned or shown to
+// hold fewer than K rows by the margins and the facts that every listed
+// cell holds a row and a sum at least its floor (Table.Floors) per row.
+// That last check is interval propagation: sound, weaker than the
+// witnesses of Release (see the package documentation). Dominance needs
+// the contributions and is checked by Aggregator.Verify.
+func Verify(t *Table) error { return VerifyRelease(t) }
+
+// VerifyRelease checks tables released together from the same data (bids
+// by region and month, and by region and age band, say): each as Verify
+// does, and all of them together, since a reader holds them all. Keys are
+// matched by dimension name: a cell of one table is the margin, over the
+// dimensions it lacks, of the cells of another, so a total that one table
+// publishes and another suppresses counts as published, and the audit and
+// the presence rule run on the union. The tables must have the same K, and
+// a cell published by two tables must show the same values. Publish
+// several tables at once only if VerifyRelease passes on all of them.
+func VerifyRelease(tables ...*Table) error {
+	v := &verifier{joint: len(tables) > 1}
+	if len(tables) == 0 {
+		v.bad("no table")
 	}
-	var p []string
-	bad := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
-	if t.K < 2 {
-		bad("k is %d", t.K)
+	for i, t := range tables {
+		v.table = i
+		v.check(t)
 	}
-	keys := make([][]string, len(t.Cells))
-	reasons := make([]Reason, len(t.Cells))
-	for i, c := range t.Cells {
-		keys[i] = c.Key
-		reasons[i] = c.Reason
-		switch {
-		case len(c.Key) != len(t.Dimensions):
-			bad("cell %d has %d key components for %d dimensions", i, len(c.Key), len(t.Dimensions))
-		case !t.Margins && containsTotal(c.Key):
-			bad("cell %v is a margin in a table without margins", c.Key)
-		case c.Suppressed != (c.Reason != NotSuppressed) || c.Reason > Secondary:
-			bad("cell %v has suppressed=%v and reason %v", c.Key, c.Suppressed, c.Reason)
-		case c.Suppressed && (c.Rows != 0 || c.Subjects != 0 || c.Sums != nil):
-			bad("suppressed cell %v carries values", c.Key)
-		case !c.Suppressed && c.Subjects < t.K:
-			bad("cell %v is published with %d subjects", c.Key, c.Subjects)
-		case !c.Suppressed && len(c.Sums) != len(t.Measures):
-			bad("cell %v has %d sums for %d measures", c.Key, len(c.Sums), len(t.Measures))
-		}
-	}
-	if len(p) == 0 && t.Margins {
-		s, err := newSystem(keys)
-		if err != nil {
-			return err
-		}
-		// Rows and every sum are additive along each constraint (Subjects,
-		// saturated at K, is not, and takes no part in the system).
-		for _, con := range s.cons {
-			if !allPublished(t, con) {
-				continue
-			}
-			rows := 0
-			sums := make([]float64, len(t.Measures))
-			for _, x := range con[1:] {
-				rows += t.Cells[x].Rows
-				for j, v := range t.Cells[x].Sums {
-					sums[j] += v
-				}
-			}
-			parent := &t.Cells[con[0]]
-			if rows != parent.Rows {
-				bad("margin %v does not add up", parent.Key)
-				continue
-			}
-			for j, v := range parent.Sums {
-				if math.Abs(sums[j]-v) > 1e-9*max(1, math.Abs(v)) {
-					bad("margin %v: %s does not add up", parent.Key, t.Measures[j])
-				}
+	v.table = -1
+	if len(v.p) == 0 {
+		j := v.join(tables)
+		if len(v.p) == 0 {
+			if err := v.checkJoined(j); err != nil {
+				return err
 			}
 		}
-		det, err := s.audit(reasons)
-		if err != nil {
-			return err
-		}
-		for _, d := range det {
-			bad("suppressed cell %v is derivable from the published cells", t.Cells[d].Key)
-		}
 	}
-	if len(p) > 0 {
-		return &VerifyError{Problems: p}
+	if len(v.p) > 0 {
+		return &VerifyError{Problems: v.p}
 	}
 	return nil
 }
 
-// allPublished reports whether every cell of a constraint is published.
-func allPublished(t *Table, con []int32) bool {
-	for _, x := range con {
-		if t.Cells[x].Suppressed {
-			return false
+// verifier collects the problems of a verification.
+type verifier struct {
+	p     []string
+	joint bool
+	table int // index of the table being checked, or -1
+}
+
+func (v *verifier) bad(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if v.joint && v.table >= 0 {
+		msg = fmt.Sprintf("table %d: %s", v.table, msg)
+	}
+	v.p = append(v.p, msg)
+}
+
+// check runs the checks that need one table alone.
+func (v *verifier) check(t *Table) {
+	if t == nil {
+		v.bad("no table")
+		return
+	}
+	if t.K < 2 {
+		v.bad("k is %d", t.K)
+	}
+	n := len(v.p)
+	for i := range t.Cells {
+		v.checkCell(t, i)
+	}
+	if len(v.p) == n {
+		v.checkKeys(t)
+	}
+}
+
+func (v *verifier) checkCell(t *Table, i int) {
+	c := &t.Cells[i]
+	switch {
+	case len(c.Key) != len(t.Dimensions):
+		v.bad("cell %d has %d key components for %d dimensions", i, len(c.Key), len(t.Dimensions))
+	case !t.Margins && containsTotal(c.Key):
+		v.bad("cell %v is a margin in a table without margins", c.Key)
+	case c.Suppressed && (c.Rows != 0 || c.Subjects != 0 || c.Sums != nil):
+		v.bad("suppressed cell %v carries values", c.Key)
+	case c.Suppressed:
+	case c.Subjects < t.K:
+		v.bad("cell %v is published with %d subjects", c.Key, c.Subjects)
+	case c.Subjects > t.K:
+		v.bad("cell %v shows %d subjects: published counts are capped at k", c.Key, c.Subjects)
+	case c.Rows < c.Subjects:
+		v.bad("cell %v has fewer rows than subjects", c.Key)
+	case len(c.Sums) != len(t.Measures):
+		v.bad("cell %v has %d sums for %d measures", c.Key, len(c.Sums), len(t.Measures))
+	case slices.ContainsFunc(c.Sums, func(x float64) bool { return !finite(x) }):
+		v.bad("cell %v has a sum that is not a finite number", c.Key)
+	}
+}
+
+// checkKeys refuses a key listed twice (two releases concatenated, say)
+// and, with margins, a missing margin.
+func (v *verifier) checkKeys(t *Table) {
+	index := make(map[string]bool, len(t.Cells))
+	for _, c := range t.Cells {
+		k := joinKey(c.Key)
+		if index[k] {
+			v.bad("cell %v is listed twice", c.Key)
+		}
+		index[k] = true
+	}
+	if !t.Margins {
+		return
+	}
+	for _, c := range t.Cells {
+		for d := range c.Key {
+			if c.Key[d] == Total {
+				continue
+			}
+			pk := slices.Clone(c.Key)
+			pk[d] = Total
+			if !index[joinKey(pk)] {
+				v.bad("a margin cell is missing (of cell %v)", c.Key)
+				return
+			}
 		}
 	}
-	return true
+}
+
+// joined is the union of tables audited together: keys over the union of
+// their dimensions (Total where a table lacks one), sums over the union of
+// their measures (NaN where the publishing table lacks the measure).
+type joined struct {
+	k         int
+	dims      []string
+	measures  []string
+	floors    map[string]float64
+	keys      [][]string
+	published []bool
+	rows      []int64
+	sums      [][]float64
+}
+
+// join merges the tables; it reports tables with different K and cells
+// that two tables publish with different values.
+func (v *verifier) join(tables []*Table) *joined {
+	j := &joined{k: tables[0].K, floors: map[string]float64{}}
+	for _, t := range tables {
+		if t.K != j.k {
+			v.bad("tables have different k")
+			return j
+		}
+		j.dims = union(j.dims, t.Dimensions)
+		j.measures = union(j.measures, t.Measures)
+		for name, f := range t.Floors {
+			if old, ok := j.floors[name]; !ok || f > old {
+				j.floors[name] = f
+			}
+		}
+	}
+	index := map[string]int{}
+	for _, t := range tables {
+		for i := range t.Cells {
+			j.add(v, t, &t.Cells[i], index)
+		}
+	}
+	return j
+}
+
+// union appends the names of b missing from a.
+func union(a, b []string) []string {
+	for _, n := range b {
+		if !slices.Contains(a, n) {
+			a = append(a, n)
+		}
+	}
+	return a
+}
+
+// add merges one cell of t into j.
+func (j *joined) add(v *verifier, t *Table, c *Cell, index map[string]int) {
+	key := make([]string, len(j.dims))
+	for d, name := range j.dims {
+		key[d] = Total
+		if i := slices.Index(t.Dimensions, name); i >= 0 {
+			key[d] = c.Key[i]
+		}
+	}
+	jk := joinKey(key)
+	x, ok := index[jk]
+	if !ok {
+		x = len(j.keys)
+		index[jk] = x
+		sums := make([]float64, len(j.measures))
+		for m := range sums {
+			sums[m] = math.NaN()
+		}
+		j.keys, j.published, j.rows, j.sums = append(j.keys, key), append(j.published, false), append(j.rows, 0), append(j.sums, sums)
+	}
+	if c.Suppressed {
+		return
+	}
+	if j.published[x] && int64(c.Rows) != j.rows[x] {
+		v.bad("tables disagree on cell %v", key)
+	}
+	j.published[x], j.rows[x] = true, int64(c.Rows)
+	for m, name := range t.Measures {
+		jm := slices.Index(j.measures, name)
+		if old := j.sums[x][jm]; !math.IsNaN(old) && old != c.Sums[m] {
+			v.bad("tables disagree on cell %v", key)
+		}
+		j.sums[x][jm] = c.Sums[m]
+	}
+}
+
+// checkJoined runs the checks of the margin equations on the union.
+func (v *verifier) checkJoined(j *joined) error {
+	s, err := newSystem(j.keys, false)
+	if err != nil {
+		return err
+	}
+	reasons := make([]Reason, len(j.keys))
+	for i, pub := range j.published {
+		if !pub {
+			reasons[i] = Unrecorded
+		}
+	}
+	decimals := make([]int, len(j.measures))
+	for m := range j.measures {
+		decimals[m] = j.decimals(m)
+	}
+	consistent := len(v.p)
+	for _, con := range s.cons {
+		if countSuppressed(con, reasons) == 0 {
+			v.checkSums(j, con, decimals)
+		}
+	}
+	det, err := s.audit(reasons)
+	if err != nil {
+		return err
+	}
+	for _, d := range det {
+		v.bad("suppressed cell %v is derivable from the published cells", j.keys[d])
+	}
+	if len(v.p) > consistent {
+		return nil // the bounds assume a consistent table; derivable cells are reported already
+	}
+	seen := map[int32]bool{}
+	for _, x := range s.exposed(reasons, j.knowledge(decimals)) {
+		if !seen[x] {
+			seen[x] = true
+			v.bad("suppressed cell %v can be pinned or bounded below k from the margins", j.keys[x])
+		}
+	}
+	return nil
+}
+
+// checkSums checks that a fully published constraint adds up: rows, and
+// every measure that all its cells publish.
+func (v *verifier) checkSums(j *joined, con []int32, decimals []int) {
+	rows := int64(0)
+	for _, x := range con[1:] {
+		rows += j.rows[x]
+	}
+	parent := j.keys[con[0]]
+	if rows != j.rows[con[0]] {
+		v.bad("margin %v does not add up", parent)
+		return
+	}
+	for m, name := range j.measures {
+		vals := make([]float64, len(con))
+		for i, x := range con {
+			vals[i] = j.sums[x][m]
+		}
+		if !slices.ContainsFunc(vals, math.IsNaN) && !addsUp(vals, decimals[m]) {
+			v.bad("margin %v: %s does not add up", parent, name)
+		}
+	}
+}
+
+// addsUp reports whether vals[0] is the sum of the others: exactly, in
+// fixed point, when the values are exact at the given decimals (d >= 0);
+// otherwise within the rounding error of float64, relative to the sum of
+// the magnitudes, so that children of ±5e14 cancelling to a small parent
+// are not refused for the digits float64 cannot hold.
+func addsUp(vals []float64, d int) bool {
+	if d >= 0 {
+		sum := int64(0)
+		for _, x := range vals[1:] {
+			var ok bool
+			if sum, ok = sub(sum, -toFixed(x, d)); !ok {
+				return false
+			}
+		}
+		return sum == toFixed(vals[0], d)
+	}
+	sum, mag := 0.0, math.Abs(vals[0])
+	for _, x := range vals[1:] {
+		sum += x
+		mag += math.Abs(x)
+	}
+	return math.Abs(sum-vals[0]) <= 4*float64(len(vals))*0x1p-53*mag
+}
+
+// decimals returns the least number of decimals (up to MaxDecimals) at
+// which every published sum of measure m is an exact fixed-point number
+// that float64 holds without loss (below 2^52 units), or -1.
+func (j *joined) decimals(m int) int {
+	for d := 0; d <= MaxDecimals; d++ {
+		if !slices.ContainsFunc(j.sums, func(s []float64) bool { return !math.IsNaN(s[m]) && !exactAt(s[m], d) }) {
+			return d
+		}
+	}
+	return -1
+}
+
+func exactAt(v float64, d int) bool {
+	if math.Abs(v*pow10[d]) >= 1<<52 {
+		return false
+	}
+	return fromFixed(toFixed(v, d), d) == v
+}
+
+// knowledge returns what a reader knows of the union's values: rows, and
+// the fixed-point sums of the measures with a floor that are exact.
+func (j *joined) knowledge(decimals []int) *knowledge {
+	kn := &knowledge{k: int64(j.k), rows: j.rows}
+	for m, name := range j.measures {
+		f, ok := j.floors[name]
+		d := decimals[m]
+		if !ok || d < 0 || f < 0 || !fitsFixed(f, d) {
+			continue
+		}
+		sums := make([]int64, len(j.keys))
+		for i, s := range j.sums {
+			sums[i] = unknownSum
+			if !math.IsNaN(s[m]) {
+				sums[i] = toFixed(s[m], d)
+			}
+		}
+		kn.sums = append(kn.sums, sums)
+		kn.floors = append(kn.floors, floorFixed(f, d))
+	}
+	return kn
+}
+
+// floorFixed converts a floor to fixed point rounding down: a suppressed
+// sum need not be a multiple of 10^-d when d is less than the measure's
+// Decimals, so rounding up could refuse a sound table.
+func floorFixed(f float64, d int) int64 {
+	n := toFixed(f, d)
+	if fromFixed(n, d) > f {
+		n--
+	}
+	return n
 }
 
 func containsTotal(key []string) bool {

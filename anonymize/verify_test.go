@@ -44,7 +44,7 @@ func TestVerifyFindsEachProblem(t *testing.T) {
 		want   string
 	}{
 		{"a secondary cell published with its true values", func(t *testing.T, a *Aggregator[bid], tab *Table) {
-			i := slices.IndexFunc(tab.Cells, func(c Cell) bool { return c.Reason == Secondary })
+			i := slices.IndexFunc(tab.Cells, func(c Cell) bool { return tab.Reason(c.Key) == Secondary })
 			reveal(t, a, tab, i)
 		}, "is derivable from the published cells"},
 		{"a sum that does not add up", func(t *testing.T, _ *Aggregator[bid], tab *Table) {
@@ -90,7 +90,7 @@ func TestReleaseAuditsSumsLikeRows(t *testing.T) {
 			keys = append(keys, c.key)
 		}
 		return keys
-	}())
+	}(), true)
 	require.NoError(t, err)
 	for _, con := range s.cons {
 		rows, sum := int64(0), int64(0)

@@ -12,39 +12,49 @@ import (
 
 // Metadata is the header of a written table.
 type Metadata struct {
-	K          int            `json:"k"`
-	Margins    bool           `json:"margins"`
-	Dimensions []string       `json:"dimensions"`
-	Measures   []string       `json:"measures"`
-	Rules      []string       `json:"rules,omitempty"`
-	ReleasedAt time.Time      `json:"released_at"`
-	Cells      int            `json:"cells"`
-	Suppressed map[string]int `json:"suppressed"`
-	Method     string         `json:"method"`
+	K          int       `json:"k"`
+	Margins    bool      `json:"margins"`
+	Dimensions []string  `json:"dimensions"`
+	Measures   []string  `json:"measures"`
+	Rules      []string  `json:"rules,omitempty"`
+	ReleasedAt time.Time `json:"released_at"`
+	Cells      int       `json:"cells"`
+	Suppressed int       `json:"suppressed"`
+	Method     string    `json:"method"`
 }
 
 const methodNote = "threshold on distinct subjects; dominance rules per measure; " +
-	"secondary suppression iterative with an exact rational audit of non-derivability"
+	"secondary suppression until no suppressed cell can be derived, pinned or bounded below k " +
+	"from the margins and one row per listed cell (hypercube witnesses, exact rational audit)"
 
-// Metadata returns the header written with t.
+// Metadata returns the header written with t. It counts the suppressed
+// cells without saying why: even the count of threshold cells tells a
+// reader, when it is zero, that every hidden cell holds K subjects or more.
 func (t *Table) Metadata() Metadata {
 	m := Metadata{
 		K: t.K, Margins: t.Margins, Dimensions: t.Dimensions, Measures: t.Measures, Rules: t.Rules,
 		ReleasedAt: t.ReleasedAt, Cells: len(t.Cells), Method: methodNote,
-		Suppressed: map[string]int{Threshold.String(): 0, Dominance.String(): 0, Secondary.String(): 0},
 	}
-	for r, n := range t.Suppressed() {
-		m.Suppressed[r.String()] = n
+	for i := range t.Cells {
+		if t.Cells[i].Suppressed {
+			m.Suppressed++
+		}
 	}
 	return m
 }
 
+// suppressedStatus is the status of every suppressed cell, whatever the
+// reason (see Reason).
+const suppressedStatus = "suppressed"
+
 // WriteCSV writes t as CSV (RFC 4180): metadata lines starting with "#"
 // (read them back with csv.Reader.Comment = '#'), a header row, then one row
 // per cell with the dimension values, rows, subjects, one column per sum and
-// a status column ("published" or "suppressed:<reason>"); a suppressed
-// cell's value columns are empty. Dimension values that a spreadsheet would
-// take for a formula (leading = + - @ tab or CR) are prefixed with a quote.
+// a status column ("published" or "suppressed"); a suppressed cell's value
+// columns are empty. Names and dimension values that a spreadsheet would
+// take for a formula (leading = + - @ tab or CR), or that a reader with
+// Comment = '#' would take for a comment (leading #; csv.Writer does not
+// quote them), are prefixed with a quote.
 // WriteCSV runs Verify first and writes nothing if t fails it.
 func WriteCSV(w io.Writer, t *Table) error {
 	if err := Verify(t); err != nil {
@@ -52,10 +62,8 @@ func WriteCSV(w io.Writer, t *Table) error {
 	}
 	m := t.Metadata()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# k=%d\n# margins=%v\n# released_at=%s\n# cells=%d\n", m.K, m.Margins, m.ReleasedAt.Format(time.RFC3339), m.Cells)
-	for _, r := range []Reason{Threshold, Dominance, Secondary} {
-		fmt.Fprintf(&b, "# suppressed_%s=%d\n", r, m.Suppressed[r.String()])
-	}
+	fmt.Fprintf(&b, "# k=%d\n# margins=%v\n# released_at=%s\n# cells=%d\n# suppressed=%d\n",
+		m.K, m.Margins, m.ReleasedAt.Format(time.RFC3339), m.Cells, m.Suppressed)
 	for _, r := range m.Rules {
 		fmt.Fprintf(&b, "# rule=%s\n", oneLine(r))
 	}
@@ -74,7 +82,7 @@ func WriteCSV(w io.Writer, t *Table) error {
 			for range 2 + len(t.Measures) {
 				rec = append(rec, "")
 			}
-			rec = append(rec, "suppressed:"+c.Reason.String())
+			rec = append(rec, suppressedStatus)
 		} else {
 			rec = append(rec, strconv.Itoa(c.Rows), strconv.Itoa(c.Subjects))
 			for _, s := range c.Sums {
@@ -92,11 +100,12 @@ func WriteCSV(w io.Writer, t *Table) error {
 
 func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
 
-// neutralize defuses spreadsheet formulas (CSV injection).
+// neutralize defuses spreadsheet formulas (CSV injection) and comment
+// markers: a record whose first field starts with '#' would be skipped.
 func neutralize(vals []string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if v != "" && strings.ContainsRune("=+-@\t\r#", rune(v[0])) {
 			v = "'" + v
 		}
 		out[i] = v
@@ -113,7 +122,7 @@ type jsonCell struct {
 }
 
 // WriteJSON writes t as one JSON object {"metadata": ..., "cells": [...]};
-// a suppressed cell has only its key and status ("suppressed:<reason>").
+// a suppressed cell has only its key and status ("suppressed").
 // WriteJSON runs Verify first and writes nothing if t fails it.
 func WriteJSON(w io.Writer, t *Table) error {
 	if err := Verify(t); err != nil {
@@ -126,7 +135,7 @@ func WriteJSON(w io.Writer, t *Table) error {
 	for i, c := range t.Cells {
 		jc := jsonCell{Key: c.Key, Status: "published"}
 		if c.Suppressed {
-			jc.Status = "suppressed:" + c.Reason.String()
+			jc.Status = suppressedStatus
 		} else {
 			rows, subjects := c.Rows, c.Subjects
 			jc.Rows, jc.Subjects, jc.Sums = &rows, &subjects, c.Sums

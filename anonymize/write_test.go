@@ -28,12 +28,23 @@ func smallTable(t *testing.T) *Table {
 	return tab
 }
 
+func suppressedCount(tab *Table) int {
+	n := 0
+	for _, c := range tab.Cells {
+		if c.Suppressed {
+			n++
+		}
+	}
+	return n
+}
+
 func TestWriteCSV(t *testing.T) {
 	tab := smallTable(t)
 	var buf bytes.Buffer
 	require.NoError(t, WriteCSV(&buf, tab))
 	assert.Contains(t, buf.String(), "# k=3\n")
-	assert.Contains(t, buf.String(), "# suppressed_threshold=1\n")
+	assert.Contains(t, buf.String(), fmt.Sprintf("# suppressed=%d\n", suppressedCount(tab)))
+	assert.NotContains(t, buf.String(), "suppressed_", "no count by reason")
 	r := csv.NewReader(&buf)
 	r.Comment = '#'
 	recs, err := r.ReadAll()
@@ -45,7 +56,7 @@ func TestWriteCSV(t *testing.T) {
 		assert.False(t, strings.HasPrefix(rec[0], "="), "formula neutralised")
 		if c.Suppressed {
 			assert.Equal(t, []string{"", "", ""}, rec[2:5])
-			assert.Equal(t, "suppressed:"+c.Reason.String(), rec[5])
+			assert.Equal(t, "suppressed", rec[5])
 		} else {
 			assert.Equal(t, "published", rec[5])
 		}
@@ -62,7 +73,8 @@ func TestWriteJSON(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
 	assert.Equal(t, 3, out.Metadata.K)
-	assert.Equal(t, 1, out.Metadata.Suppressed["threshold"])
+	assert.Equal(t, suppressedCount(tab), out.Metadata.Suppressed)
+	assert.NotContains(t, buf.String(), "suppressed:", "no reason")
 	for i, c := range out.Cells {
 		_, hasRows := c["rows"]
 		assert.Equal(t, !tab.Cells[i].Suppressed, hasRows)
@@ -80,7 +92,7 @@ func TestWritersRefuseDisclosiveTables(t *testing.T) {
 		},
 		"derivable": func(tab *Table) {
 			for i := range tab.Cells {
-				if tab.Cells[i].Reason == Secondary {
+				if tab.Reason(tab.Cells[i].Key) == Secondary {
 					tab.Cells[i] = Cell{Key: tab.Cells[i].Key, Rows: 1, Subjects: 3, Sums: []float64{1}}
 				}
 			}

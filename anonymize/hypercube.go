@@ -1,0 +1,295 @@
+package anonymize
+
+import (
+	"fmt"
+	"math"
+)
+
+// This file gives Release its guarantee that no suppressed cell is
+// exposed: not derivable, not pinned, and not bounded below K rows, by the
+// published values, the margins and presence (one row per listed cell, a
+// sum at least its floor times its rows), whatever combination of them a
+// reader uses, linear programming included.
+//
+// Release knows the true values x, so it proves this with a witness per
+// suppressed cell s: another table x' that a reader cannot tell from x
+// (same published values, same listed cells, every one still with a row)
+// in which s differs, and holds K rows or more when x_s < K. The witnesses
+// are hypercube moves, as in tau-ARGUS's hypercube method: take, in every
+// dimension, s's value and one other (Total counts as a value); the 2^d
+// corners get signs that flip between two real values and not between a
+// value and Total, and then adding t to the + corners and subtracting t
+// from the − corners keeps every margin equation (an equation sums along
+// one dimension, where the corners come in pairs that cancel: two children
+// of opposite signs, or a child and its margin of the same sign). With
+// every corner suppressed and listed, the move is invisible; it keeps
+// presence while the − corners keep a row each, so it is a witness when
+// they have room for t = max(1, K−x_s), or, for a cell with x_s >= K, when
+// either side has room for t = 1. Moves add up, so several hypercubes may
+// share the raise, each − corner giving at most its rows minus one in all.
+// Sums move along: by f·t for a floor f > 0, which keeps every sum at or
+// above f times its rows, and, for a floor of zero, by one unit the way
+// the sums have room for. A cell without a witness gets suppressed the
+// hypercube that gives the room it lacks for the fewest published rows.
+// The hypercube pairing every value of s with Total has only + corners and
+// unlimited room, so there is always one, and the loop ends.
+
+// grid indexes the cells of a table with margins by their coordinates:
+// per dimension a value id, 0 for Total.
+type grid struct {
+	dims   int
+	n      []uint32 // real values per dimension
+	coords [][MaxDimensions]uint32
+	index  map[[MaxDimensions]uint32]int32
+}
+
+func newGrid(keys [][]string) *grid {
+	g := &grid{coords: make([][MaxDimensions]uint32, len(keys)), index: make(map[[MaxDimensions]uint32]int32, len(keys))}
+	if len(keys) > 0 {
+		g.dims = len(keys[0])
+	}
+	ids := make([]map[string]uint32, g.dims)
+	g.n = make([]uint32, g.dims)
+	for d := range ids {
+		ids[d] = map[string]uint32{}
+	}
+	for i, k := range keys {
+		for d, v := range k {
+			if v == Total {
+				continue
+			}
+			id, ok := ids[d][v]
+			if !ok {
+				g.n[d]++
+				id = g.n[d]
+				ids[d][v] = id
+			}
+			g.coords[i][d] = id
+		}
+		g.index[g.coords[i]] = int32(i)
+	}
+	return g
+}
+
+// cubes calls visit with every hypercube through cell s whose corners are
+// all listed and accepted by ok, until visit returns false. corners[0] is
+// s; signs are +1 or -1, +1 on s.
+func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, signs []int8) bool) {
+	g.extend(s, 0, []int32{s}, []int8{1}, ok, visit)
+}
+
+// extend picks the other value of dimension d and recurses; it returns
+// false when visit asked to stop.
+func (g *grid) extend(s int32, d int, corners []int32, signs []int8, ok func(int32) bool, visit func([]int32, []int8) bool) bool {
+	if d == g.dims {
+		return visit(corners, signs)
+	}
+	own := g.coords[s][d]
+	for alt := uint32(0); alt <= g.n[d]; alt++ {
+		if alt == own {
+			continue
+		}
+		flip := int8(1)
+		if own != 0 && alt != 0 {
+			flip = -1
+		}
+		next, nextSigns, found := grown(corners), grown(signs), true
+		for i, x := range corners {
+			c := g.coords[x]
+			c[d] = alt
+			y, listed := g.index[c]
+			if !listed || !ok(y) {
+				found = false
+				break
+			}
+			next, nextSigns = append(next, y), append(nextSigns, signs[i]*flip)
+		}
+		if found && !g.extend(s, d+1, next, nextSigns, ok, visit) {
+			return false
+		}
+	}
+	return true
+}
+
+// grown copies s into a slice with room for as many again.
+func grown[T any](s []T) []T { return append(make([]T, 0, 2*len(s)), s...) }
+
+// witness checks and finds hypercube witnesses against the true values.
+type witness struct {
+	g  *grid
+	kn *knowledge
+	// zero holds the sums of the measures whose floor is zero in fixed
+	// point: they move independently of the rows and need room of their own.
+	zero [][]int64
+}
+
+func newWitness(keys [][]string, kn *knowledge) *witness {
+	w := &witness{g: newGrid(keys), kn: kn}
+	for j, f := range kn.floors {
+		if f == 0 {
+			w.zero = append(w.zero, kn.sums[j])
+		}
+	}
+	return w
+}
+
+// need is how far s must be able to move up: to K rows, and by one at
+// least.
+func (w *witness) need(s int32) int64 { return max(1, w.kn.k-w.kn.rows[s]) }
+
+// down reports whether the move can lower s by one: allowed when s holds
+// K rows or more, so that lowering it reveals nothing about K.
+func (w *witness) down(s int32, corners []int32, signs []int8) bool {
+	return w.kn.rows[s] >= w.kn.k && room(corners, signs, w.kn.rows, 1, 1) >= 1
+}
+
+// sumsMove reports whether the sums with a zero floor can move along the
+// hypercube, one way or the other, by one unit.
+func (w *witness) sumsMove(corners []int32, signs []int8) bool {
+	for _, sums := range w.zero {
+		if room(corners, signs, sums, -1, 0) < 1 && room(corners, signs, sums, 1, 0) < 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// room is the least value minus floor over the corners of the given sign:
+// how far a move can lower them.
+func room(corners []int32, signs []int8, v []int64, sign int8, floor int64) int64 {
+	r := int64(inf)
+	for i, x := range corners {
+		if signs[i] == sign {
+			r = min(r, v[x]-floor)
+		}
+	}
+	return r
+}
+
+// covered reports whether s has a witness among the suppressed cells.
+func (w *witness) covered(s int32, reasons []Reason) bool { return w.deficit(s, reasons) == 0 }
+
+// deficit returns how much room s lacks among the suppressed cells: zero
+// when it has a witness, else how far short of need the moves fall (need
+// itself when only the sums lack a move). Moves add up: several hypercubes
+// can raise s together, as long as no cell is lowered below one row in all
+// (a cell lowered by one and raised by another counts only the lowering,
+// which is safe). The rows and the sums with a zero floor may use
+// different moves.
+func (w *witness) deficit(s int32, reasons []Reason) int64 {
+	need, raised := w.need(s), int64(0)
+	used := map[int32]int64{}
+	rowsOK, sumsOK := false, len(w.zero) == 0
+	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
+		if !sumsOK {
+			sumsOK = w.sumsMove(c, sg)
+		}
+		if !rowsOK && w.down(s, c, sg) {
+			rowsOK = true
+		}
+		if !rowsOK {
+			raised += w.take(c, sg, used, need-raised)
+			rowsOK = raised >= need
+		}
+		return !(rowsOK && sumsOK)
+	})
+	switch {
+	case !rowsOK:
+		return need - raised
+	case !sumsOK:
+		return need
+	}
+	return 0
+}
+
+// take raises s along the hypercube by as much as the − corners have left
+// (their rows minus one, minus what earlier moves took), at most want, and
+// records what it took.
+func (w *witness) take(corners []int32, signs []int8, used map[int32]int64, want int64) int64 {
+	t := want
+	for i, x := range corners {
+		if signs[i] < 0 {
+			t = min(t, w.kn.rows[x]-1-used[x])
+		}
+	}
+	if t <= 0 {
+		return 0
+	}
+	for i, x := range corners {
+		if signs[i] < 0 {
+			used[x] += t
+		}
+	}
+	return t
+}
+
+// cheapest returns the corners of the hypercube through s, with at least
+// one published corner, that gives s the room it lacks for the fewest
+// published rows; failing that, the one with the fewest published rows per
+// row of room. The hypercube pairing every value with Total has only +
+// corners, unlimited room, so there is always one.
+func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
+	var best []int32
+	bestFull, bestScore := false, math.Inf(1)
+	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
+		gain := min(room(c, sg, w.kn.rows, -1, 1), lack)
+		if w.down(s, c, sg) {
+			gain = lack
+		}
+		cost := int64(0)
+		for _, x := range c {
+			if reasons[x] == NotSuppressed {
+				cost = satAdd(cost, w.kn.rows[x])
+			}
+		}
+		if gain < 1 || cost == 0 || !w.sumsMove(c, sg) {
+			return true
+		}
+		full, score := gain >= lack, float64(cost)/float64(gain)
+		if full {
+			score = float64(cost)
+		}
+		if (full && !bestFull) || (full == bestFull && score < bestScore) {
+			best, bestFull, bestScore = append(best[:0], c...), full, score
+		}
+		return true
+	})
+	return best
+}
+
+// cover gives every suppressed cell a witness, suppressing the published
+// corners of the cheapest one where it lacks one. It reports whether it
+// suppressed anything.
+func (w *witness) cover(reasons []Reason) (bool, error) {
+	added := false
+	for s, r := range reasons {
+		if r == NotSuppressed {
+			continue
+		}
+		lack := w.deficit(int32(s), reasons)
+		if lack == 0 {
+			continue
+		}
+		best := w.cheapest(int32(s), reasons, lack)
+		if best == nil { // cannot happen: the all-Total hypercube qualifies
+			return false, fmt.Errorf("%w: a suppressed cell has no witness", ErrDisclosive)
+		}
+		for _, x := range best {
+			if reasons[x] == NotSuppressed {
+				reasons[x] = Secondary
+				added = true
+			}
+		}
+	}
+	return added, nil
+}
+
+// allCovered reports whether every suppressed cell has a witness.
+func (w *witness) allCovered(reasons []Reason) bool {
+	for s, r := range reasons {
+		if r != NotSuppressed && !w.covered(int32(s), reasons) {
+			return false
+		}
+	}
+	return true
+}
