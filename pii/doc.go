@@ -198,8 +198,14 @@
 // (Export, ParseKeyring, LoadKeyringFile, KeyringFromEnv) holds the key
 // material in base64 and is secret: keep it in a secret manager or a 0600
 // file, never in the database it protects nor in that database's backups.
-// String, LogValue and MarshalJSON never reveal key material. A Keyring is
-// safe for concurrent use; rotation may happen while others encrypt.
+// LoadKeyringFile refuses (ErrKeyringFileMode) a file that group or others
+// may read or write, except on Windows; on Kubernetes, mount the secret with
+// defaultMode 0400. ParseKeyring reads exactly one JSON value with the
+// format's field names, each once and in their case: whatever two JSON
+// readers could read differently (trailing data, "Keys" for "keys", a
+// repeated "keys") is refused. String, LogValue and MarshalJSON never
+// reveal key material. A Keyring is safe for concurrent use; rotation may
+// happen while others encrypt.
 //
 // Rotation procedure:
 //
@@ -282,44 +288,59 @@
 //
 // Validators: ValidIIN/ValidBIN (Decree No. 565: weights 1–11, then 3–11,1,2,
 // mod 11, plus date/type plausibility), ValidPAN (13–19 digits, first digit
-// 2–6, Luhn), ValidKZIBAN (ISO 13616 mod-97, electronic or print form),
-// ValidKZPhone (+7/8/7, number starting 6 or 7).
+// 2–6, or 8–9 for 16 digits in one run or four groups of four as UzCard and
+// Humo print them; Luhn; groups separated by one to three spaces or hyphens,
+// at most one of them a hyphen), ValidKZIBAN (ISO 13616 mod-97, electronic or
+// print form), ValidKZPhone (+7/8/7, number starting 6 or 7). Card and phone
+// numbers may use the no-break spaces U+00A0 and U+202F between groups.
 //
 // Scan makes one ASCII pass and returns non-overlapping matches in byte
 // offsets, leftmost-longest. A number counts only if it passes its checksum
 // and stands apart from letters, digits and decimal points, so hashes, UUIDs
 // and timestamps rarely match. On random digit strings: 0.44% of 12-digit
 // strings and about 5% of 13–19-digit strings are reported (the Luhn limit),
-// against 100% for a regexp without checksums. Phone numbers have no checksum:
-// 3.8% of random 11-digit strings match. (go test -run TestFalsePositiveRate
-// -v ./pii/)
+// 7.1% at 16 digits, where first digits 8 and 9 count too (5.1% before
+// UzCard and Humo were recognised), against 100% for a regexp without
+// checksums. Phone numbers have no checksum: 3.8% of random 11-digit strings
+// match. (go test -run TestFalsePositiveRate -v ./pii/)
 //
 // Redact masks each match. RedactingWriter and RedactStream cut a stream only
-// where no match can span (control characters, non-ASCII bytes, `",:;<>[\]`,
-// or between letters far from '@' and "KZ"), so their output equals Redact of
-// the whole text. With no such place within MaxPending (1 MiB) they fail
-// closed with ErrNoSafeCut. Redact runs at roughly 70–120 MB/s on mixed text,
-// 30–45 times a regexp-only scan (go test -run XXX -bench
+// where no match can span (control characters, non-ASCII bytes other than
+// those of a no-break space, `",:;<>[\]`, or between letters far from '@'
+// and "KZ"), so their output equals Redact of the whole text. With no such
+// place within MaxPending (1 MiB) they fail closed with ErrNoSafeCut. Redact
+// runs at roughly 70–120 MB/s on mixed text, 30–45 times a regexp-only scan (go test -run XXX -bench
 // 'BenchmarkRedact$|BenchmarkScan$|Baseline|RedactStream' ./pii/).
 //
 // NewRedactingHandler wraps any slog.Handler. It redacts the message and
-// string, number, error, Stringer and %+v-formatted values. It masks whole
-// attributes whose key names a category (email, phone, iin, card, iban,
-// first_name, address, birth_date, passport…). Structs whose type has pii tags
-// are logged as groups with their tagged fields masked.
+// string, number, error, Stringer and %+v-formatted values, and IINs logged
+// as integers that lost their leading zero (born 2001–2009 or October to
+// December 2000). It masks whole attributes, map entries and struct fields
+// whose key or name names a category (email, phone, iin, IINNumber, card,
+// cvv, iban, first_name, FirstName, address, birth_date, passport…), numbers
+// included. Values whose type has pii tags, at any depth, are logged as
+// groups with their tagged fields masked, unexported ones included; their
+// String, Error, MarshalJSON, MarshalText and LogValue methods are not
+// called, as they may show those fields.
 //
 // Inventory lists tagged fields, nested ones included. CheckMinimal fails with
 // *MinimisationError (errors.Is ErrNotMinimal) outside the allowed set
 // (default: name, email, payment). Undeclared flags untagged fields named like
-// personal data; tag a field `pii:"-"` to declare it holds none.
+// personal data ("Email", "IINNumber", "cvv"...), exported or not, that can
+// hold text or numbers (strings, numbers of any size, bytes, times, interface
+// values, and pointers, slices and maps of them); tag a field `pii:"-"` to
+// declare it holds none.
 // piitest.RequireMinimal and RequireDeclared make either check a one-line CI
 // test.
 //
 // Limits: no detection of names or addresses in free text, internationalised
 // e-mail addresses, non-ASCII digits, card numbers with dots, or phone numbers
-// without a +7/8 prefix. E-mail local parts never include '=' or '/' (logfmt
-// and URL paths). Everything is safe for concurrent use except a
-// RedactingWriter.
+// without a +7/8 prefix. The handler does not recognise an integer of 9
+// digits as an IIN (born January to September 2000): about 3% of 9-digit
+// numbers would pass. An error that wraps a value of a tagged type is shown
+// by its own Error text, as only the logged value's own type is checked.
+// E-mail local parts never include '=' or '/' (logfmt and URL paths).
+// Everything is safe for concurrent use except a RedactingWriter.
 //
 // # Limits
 //

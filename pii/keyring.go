@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -381,22 +383,19 @@ func (k *Keyring) Export() ([]byte, error) {
 	return json.MarshalIndent(out, "", "  ")
 }
 
-// ParseKeyring parses the JSON form written by Export. It is strict: unknown
-// fields, a missing or repeated id, a key that is not 32 bytes, material on a
+// ParseKeyring parses the JSON form written by Export. It is strict: data
+// after the JSON value, unknown, wrong-case or repeated field names, a
+// missing or repeated id, a key that is not 32 bytes, material on a
 // destroyed key, no primary or two primaries are errors (wrapping
-// ErrKeyring; no error quotes key material).
+// ErrKeyring; no error quotes key material), so that no two readers of one
+// file can see different keyrings.
 func ParseKeyring(data []byte) (*Keyring, error) {
 	if len(data) > maxKeyringSize {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrKeyring, maxKeyringSize)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var in keyringJSON
-	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("%w: malformed JSON", ErrKeyring)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data after the keyring", ErrKeyring)
+	in, err := decodeKeyringJSON(data)
+	if err != nil {
+		return nil, err
 	}
 	if in.Format != keyringFormat {
 		return nil, fmt.Errorf("%w: format must be %q", ErrKeyring, keyringFormat)
@@ -451,14 +450,158 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 	return k, nil
 }
 
-// LoadKeyringFile reads and parses a keyring file written from Export. Keep
-// the file readable by the service account alone (mode 0600 or 0400).
+// keyringNames are the field names of the keyring's JSON form, at any
+// level. encoding/json alone would match them in any case and let a
+// repeated name replace the first, so that two tools could read one file as
+// two different keyrings; checkKeyringTokens allows each once and exactly
+// as written.
+var keyringNames = map[string]bool{
+	"format": true, "min_decrypt_version": true, "index_key": true, "keys": true,
+	"id": true, "state": true, "key": true,
+}
+
+// maxKeyringDepth is the nesting of the keyring's JSON form: the object, its
+// keys array and each key's object.
+const maxKeyringDepth = 3
+
+// decodeKeyringJSON decodes data strictly: one JSON value and nothing after
+// it, no unknown, wrong-case or repeated field names. Its errors never quote
+// the input, which holds key material.
+func decodeKeyringJSON(data []byte) (keyringJSON, error) {
+	var in keyringJSON
+	if err := checkKeyringTokens(data); err != nil {
+		return in, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, fmt.Errorf("%w: malformed JSON", ErrKeyring)
+	}
+	return in, nil
+}
+
+// checkKeyringTokens reads data token by token and refuses anything but a
+// single value (trailing bytes other than white space included), nesting
+// deeper than the format's, and field names that are unknown, in the wrong
+// case or repeated within one object.
+func checkKeyringTokens(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []*jsonFrame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%w: malformed JSON", ErrKeyring)
+		}
+		var top *jsonFrame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.wantName && tok != json.Delim('}') {
+			if err := top.name(tok); err != nil {
+				return err
+			}
+			continue
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) == maxKeyringDepth {
+				return fmt.Errorf("%w: JSON nested too deeply", ErrKeyring)
+			}
+			f := &jsonFrame{}
+			if tok == json.Delim('{') {
+				f.names, f.wantName = map[string]bool{}, true
+			}
+			stack = append(stack, f)
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value is complete: the enclosing object expects a name next.
+		if len(stack) == 0 {
+			break
+		}
+		if f := stack[len(stack)-1]; f.names != nil {
+			f.wantName = true
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: trailing data after the keyring", ErrKeyring)
+	}
+	return nil
+}
+
+// jsonFrame is an open object or array met by checkKeyringTokens.
+type jsonFrame struct {
+	names    map[string]bool // names seen in an object; nil for an array
+	wantName bool            // the next token of the object is a name or '}'
+}
+
+// name checks the field name tok against the format's names and those
+// already seen in the object. The name is quoted only once known: an
+// unknown one may be key material pasted in the wrong place.
+func (f *jsonFrame) name(tok json.Token) error {
+	name, _ := tok.(string)
+	switch {
+	case !keyringNames[name]:
+		return fmt.Errorf("%w: unknown field name (names are case-sensitive)", ErrKeyring)
+	case f.names[name]:
+		return fmt.Errorf("%w: field %q appears twice in one object", ErrKeyring, name)
+	}
+	f.names[name] = true
+	f.wantName = false
+	return nil
+}
+
+// ErrKeyringFileMode reports a keyring file that users other than its owner
+// may read or write; the error is a *KeyringFileModeError.
+var ErrKeyringFileMode = errors.New("pii: keyring file is accessible to group or others")
+
+// KeyringFileModeError reports the permissions that made LoadKeyringFile
+// refuse a keyring file. It matches ErrKeyringFileMode with errors.Is.
+type KeyringFileModeError struct {
+	Path string
+	Mode fs.FileMode // permission bits of the file
+}
+
+func (e *KeyringFileModeError) Error() string {
+	return fmt.Sprintf("pii: keyring file %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", e.Path, uint32(e.Mode))
+}
+
+// Is makes errors.Is(err, ErrKeyringFileMode) true.
+func (e *KeyringFileModeError) Is(target error) bool { return target == ErrKeyringFileMode }
+
+// checkKeyringFileMode refuses a file that group or others may read or
+// write: whoever reads it holds every key, and whoever writes it chooses
+// them. Windows reports no such permissions, so it is not checked there.
+func checkKeyringFileMode(f *os.File, path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("pii: reading keyring file: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return &KeyringFileModeError{Path: path, Mode: perm}
+	}
+	return nil
+}
+
+// LoadKeyringFile reads and parses a keyring file written from Export. It
+// refuses, with a *KeyringFileModeError (errors.Is ErrKeyringFileMode), a
+// file that group or others may read or write, other than on Windows: keep
+// it readable by the service account alone (mode 0600 or 0400; in
+// Kubernetes, defaultMode 0400 on the secret volume). The mode is checked
+// on the opened file, after symbolic links are followed.
 func LoadKeyringFile(path string) (*Keyring, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("pii: opening keyring file: %w", err)
 	}
 	defer f.Close()
+	if err := checkKeyringFileMode(f, path); err != nil {
+		return nil, err
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyringSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("pii: reading keyring file: %w", err)

@@ -1,12 +1,15 @@
 package pii
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +39,8 @@ func TestKeyringExportParse(t *testing.T) {
 	require.NoError(t, err)
 	kr2, err := ParseKeyring(data)
 	require.NoError(t, err)
+	_, err = ParseKeyring(append(slices.Clone(data), " \r\n\t"...))
+	require.NoError(t, err, "trailing white space, as a file's last newline, is allowed")
 	assert.Equal(t, kr.Keys(), kr2.Keys())
 	assert.Equal(t, uint32(3), kr2.Primary())
 	assert.Equal(t, uint32(2), kr2.IndexKey())
@@ -107,6 +112,19 @@ func TestParseKeyringRejects(t *testing.T) {
 		"index destroyed":  ring(`,"index_key":1`, k(1, "destroyed", ""), k(2, "primary", key)),
 		"index missing":    ring(`,"index_key":9`, k(1, "primary", key)),
 		"huge":             strings.Repeat(" ", maxKeyringSize+1),
+		// encoding/json alone accepts what follows.
+		"trailing bracket": ring("", k(1, "primary", key)) + `]`,
+		"trailing brace":   ring("", k(1, "primary", key)) + `}`,
+		"trailing value":   ring("", k(1, "primary", key)) + ` 1`,
+		"upper-case names": `{"FORMAT":"1cb-kz/pii-keyring/v1","Keys":[{"ID":1,"State":"primary","KEY":"` + key + `"}]}`,
+		"one wrong case":   strings.Replace(ring("", k(1, "primary", key)), `"state"`, `"State"`, 1),
+		"repeated keys":    ring(`,"keys":[`+k(1, "primary", key)+`]`, k(1, "primary", key), k(2, "decrypt-only", key)),
+		"repeated id":      ring("", `{"id":2,"id":1,"state":"primary","key":"`+key+`"}`),
+		"repeated format":  `{"format":"x","format":"1cb-kz/pii-keyring/v1","keys":[` + k(1, "primary", key) + `]}`,
+		"name is key":      ring(`,"`+key+`":1`, k(1, "primary", key)),
+		"too deep":         ring("", `{"id":1,"state":"primary","key":["`+key+`"]}`),
+		"deep arrays":      strings.Repeat("[", 10000),
+		"unclosed":         `{"format":"1cb-kz/pii-keyring/v1","keys":[`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseKeyring([]byte(in))
@@ -129,6 +147,27 @@ func TestLoadKeyring(t *testing.T) {
 	assert.Equal(t, kr.Keys(), fromFile.Keys())
 	_, err = LoadKeyringFile(filepath.Join(t.TempDir(), "missing"))
 	assert.Error(t, err)
+
+	for _, mode := range []fs.FileMode{0o644, 0o640, 0o604, 0o620, 0o602} {
+		require.NoError(t, os.Chmod(path, mode))
+		_, err = LoadKeyringFile(path)
+		require.ErrorIs(t, err, ErrKeyringFileMode, "mode %04o", mode)
+		var me *KeyringFileModeError
+		require.ErrorAs(t, err, &me)
+		assert.Equal(t, mode, me.Mode)
+		assert.NotContains(t, err.Error(), string(data[:40]))
+	}
+	require.NoError(t, os.Chmod(path, 0o400))
+	_, err = LoadKeyringFile(path)
+	require.NoError(t, err)
+	// The mode checked is the target's, not a symbolic link's (0777).
+	link := filepath.Join(t.TempDir(), "link.json")
+	require.NoError(t, os.Symlink(path, link))
+	_, err = LoadKeyringFile(link)
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(path, 0o644))
+	_, err = LoadKeyringFile(link)
+	require.ErrorIs(t, err, ErrKeyringFileMode)
 
 	t.Setenv("PII_TEST_KEYRING", string(data))
 	fromEnv, err := KeyringFromEnv("PII_TEST_KEYRING")
@@ -173,6 +212,12 @@ func FuzzParseKeyring(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte(`{"format":"1cb-kz/pii-keyring/v1","keys":[{"id":1,"state":"destroyed"}]}`))
 	f.Add([]byte(`{}`))
+	f.Add(append(append([]byte{}, data...), ']'))
+	f.Add(append(append([]byte{}, data...), '}'))
+	f.Add(bytes.ReplaceAll(data, []byte(`"keys"`), []byte(`"Keys"`)))
+	f.Add(bytes.Replace(data, []byte(`"keys": [`), []byte(`"keys": [], "keys": [`), 1))
+	f.Add(bytes.Replace(data, []byte(`"id": 1`), []byte(`"id": 2, "id": 1`), 1))
+	f.Add([]byte(`[[[[{"format":1}]]]]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k, err := ParseKeyring(data)
 		if err != nil {

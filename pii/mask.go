@@ -42,13 +42,13 @@ func maskString(s string, f func([]byte, string) []byte) string {
 // (the BIN) and the last four remain, as PCI DSS requirement 3.4.1 allows:
 // "4111 1111 1111 1111" → "4111 11** **** 1111". The BIN is kept only for
 // numbers of 16 digits or more, so that at least six digits are always
-// hidden; separators (single spaces or hyphens) are kept. Anything that is
+// hidden; separators (as ValidPAN accepts them) are kept. Anything that is
 // not 13 to 19 digits is masked whole. The Luhn check is not required.
 func MaskPAN(s string) string { return maskString(s, appendMaskPAN) }
 
 func appendMaskPAN(dst []byte, s string) []byte {
 	var buf [64]byte
-	d, ok := digitsOf(buf[:0], s, panSeps, 1)
+	d, _, ok := digitsOf(buf[:0], s, panGap)
 	n := len(d)
 	if !ok || n < minPANDigits || n > maxPANDigits {
 		return append(dst, masked...)
@@ -86,7 +86,7 @@ func MaskPhone(s string) string { return maskString(s, appendMaskPhone) }
 
 func appendMaskPhone(dst []byte, s string) []byte {
 	var buf [64]byte
-	d, ok := digitsOf(buf[:0], strings.TrimPrefix(s, "+"), phoneSeps, maxSepRun)
+	d, _, ok := digitsOf(buf[:0], strings.TrimPrefix(s, "+"), phoneGap)
 	n := len(d)
 	if !ok || n < 7 || n > 15 {
 		return append(dst, masked...)

@@ -43,6 +43,11 @@ func TestMask(t *testing.T) {
 		{"pan/20 too long", MaskPAN, "41111111111111111111", masked},
 		{"pan/letters", MaskPAN, "4111-1111-1111-111x", masked},
 		{"pan/empty", MaskPAN, "", ""},
+		{"pan/double spaces", MaskPAN, "4111  1111  1111  1111", "4111  11**  ****  1111"},
+		{"pan/spaced hyphens", MaskPAN, "4111 - 1111 - 1111 - 1111", "4111 - 11** - **** - 1111"},
+		{"pan/no-break spaces", MaskPAN, "4111\u00a01111\u00a01111\u00a01111", "4111\u00a011**\u00a0****\u00a01111"},
+		{"pan/uzcard", MaskPAN, "8600 1234 5678 9012", "8600 12** **** 9012"},
+		{"pan/four spaces", MaskPAN, "4111    1111 1111 1111", masked},
 
 		{"phone/kz", MaskPhone, "+7 701 123 45 67", "+7 701 *** ** 67"},
 		{"phone/kz parens", MaskPhone, "8 (701) 123-45-67", "8 (701) ***-**-67"},
@@ -51,6 +56,7 @@ func TestMask(t *testing.T) {
 		{"phone/short", MaskPhone, "123456", masked},
 		{"phone/garbage", MaskPhone, "call me", masked},
 		{"phone/empty", MaskPhone, "", ""},
+		{"phone/no-break spaces", MaskPhone, "+7\u00a0701\u00a0123\u00a045\u00a067", "+7\u00a0701\u00a0***\u00a0**\u00a067"},
 
 		{"iin", MaskIIN, "860110300125", "**********25"},
 		{"iin/short", MaskIIN, "86011030012", masked},
@@ -82,7 +88,8 @@ func TestMask(t *testing.T) {
 // A mask never reveals a longer stretch of the input than the partial masks
 // above allow, whatever the input: no panic, valid UTF-8 out for valid in.
 func FuzzMask(f *testing.F) {
-	for _, s := range []string{"alice@example.kz", "4111 1111 1111 1111", "+7 701 123 45 67", "860110300125", "KZ86125KZT5004100100", "Анна-Мария", "\xff@\xff.kz"} {
+	for _, s := range []string{"alice@example.kz", "4111 1111 1111 1111", "+7 701 123 45 67", "860110300125", "KZ86125KZT5004100100", "Анна-Мария", "\xff@\xff.kz",
+		"4111 - 1111 - 1111 - 1111", "4111\u00a01111\u202f1111  1111", "8600 1234 5678 9012", "+7\u00a0701\u00a0123\u00a045\u00a067"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -104,11 +104,14 @@ func Inventory(v any) ([]Field, error) {
 	return slices.Clone(inv.declared), nil
 }
 
-// Undeclared lists the string-like fields of the struct v (walked as
-// Inventory does) that carry no pii tag but whose names suggest personal
-// data ("Email", "PhoneNumber", "FirstName", "IIN", "CardNumber"...), with
-// the category guessed from the name. Tag a field that holds no personal
-// data with `pii:"-"` to declare it.
+// Undeclared lists the fields of the struct v (walked as Inventory does),
+// exported or not, that carry no pii tag, can hold text or numbers
+// (strings, numbers of any size, byte slices and arrays, time.Time,
+// interface values, and pointers, slices, arrays and maps of them) and
+// whose names suggest personal data ("Email", "PhoneNumber", "FirstName",
+// "IINNumber", "CardNumber", "cvv"...), with the category guessed from the
+// name. Tag a field that holds no personal data with `pii:"-"` to declare
+// it.
 func Undeclared(v any) ([]Field, error) {
 	inv, err := inventoryOf(v)
 	if err != nil {
@@ -214,14 +217,15 @@ func (w *walker) walk(t reflect.Type, prefix string) error {
 					Index:     ft.Index,
 				})
 			}
-		} else if c, ok := keyCategory(f.Name); ok && f.IsExported() && holdsText(f.Type) {
+		} else if c, ok := keyCategory(f.Name); ok && holdsText(f.Type, 0) {
 			w.inv.undeclared = append(w.inv.undeclared, Field{Name: name, Category: c})
 		}
 		elem, path := f.Type, name
 		if f.Anonymous { // fields of an embedded struct are promoted
 			path = strings.TrimSuffix(prefix, ".")
 		}
-		for {
+		// Bounded: `type list []list` never reaches anything else.
+		for range maxElemDepth {
 			switch elem.Kind() {
 			case reflect.Pointer:
 				elem = elem.Elem()
@@ -248,6 +252,10 @@ func (w *walker) walk(t reflect.Type, prefix string) error {
 	return nil
 }
 
+// maxElemDepth bounds the pointers, slices, arrays and maps the walk
+// follows from one field to the struct they hold.
+const maxElemDepth = 64
+
 // standardPackage reports whether the import path p is in the standard
 // library, by the go command's rule: no dot in its first element.
 func standardPackage(p string) bool {
@@ -257,25 +265,32 @@ func standardPackage(p string) bool {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+// maxHoldsDepth bounds holdsText through pointers, slices, arrays and maps,
+// against types such as `type list []list`.
+const maxHoldsDepth = maxElemDepth
+
 // holdsText reports whether values of t can hold a name, number, address or
-// date: strings, integers, byte slices, time.Time and pointers or slices of
-// those.
-func holdsText(t reflect.Type) bool {
+// date: strings, numbers of any size (an int32 holds a birth date 19860110,
+// a uint16 a birth year), byte slices and arrays, time.Time, interface
+// values, and pointers, slices, arrays and maps of those (a map by its keys
+// or its values). depth counts the types followed.
+func holdsText(t reflect.Type, depth int) bool {
 	if t == timeType {
 		return true
 	}
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
-		if t.Elem().Kind() == reflect.Uint8 {
-			return true
-		}
-		t = t.Elem()
-	}
-	if t == timeType {
-		return true
+	if depth > maxHoldsDepth {
+		return false
 	}
 	switch t.Kind() {
-	case reflect.String, reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64:
+	case reflect.String, reflect.Interface,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
 		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsText(t.Elem(), depth+1)
+	case reflect.Map:
+		return holdsText(t.Key(), depth+1) || holdsText(t.Elem(), depth+1)
 	}
 	return false
 }

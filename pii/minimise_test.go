@@ -180,3 +180,54 @@ func TestInventoryEmbedded(t *testing.T) {
 		{Name: "Outer.Phone", Category: CategoryPhone},
 	}, fields)
 }
+
+type shapes struct {
+	//lint:ignore U1000 only its type is inspected
+	email       string // unexported fields hold data all the same
+	Phones      map[string]string
+	Emails      map[string]bool // a set: the data is in the keys
+	Lot         int32
+	UserIIN     uint32
+	BirthYear   uint16
+	DOB         int32
+	IINNumber   string
+	PANNumber   string
+	CVV         int16
+	PassportNo  *int64
+	Iin         [12]byte
+	HomeAddress any
+	Balance     float64
+	PhoneVerify bool   // a flag holds no number
+	Declared    string `pii:"-"`
+	FullName    string `pii:"-"`
+}
+
+// Undeclared looks at unexported fields, maps, numbers of any size and
+// interface values, and splits initialisms from the word after them.
+func TestUndeclaredShapes(t *testing.T) {
+	fields, err := Undeclared(shapes{})
+	require.NoError(t, err)
+	assert.Equal(t, []Field{
+		{Name: "email", Category: CategoryEmail},
+		{Name: "Phones", Category: CategoryPhone},
+		{Name: "Emails", Category: CategoryEmail},
+		{Name: "UserIIN", Category: CategoryIIN},
+		{Name: "BirthYear", Category: CategoryBirthDate},
+		{Name: "DOB", Category: CategoryBirthDate},
+		{Name: "IINNumber", Category: CategoryIIN},
+		{Name: "PANNumber", Category: CategoryPayment},
+		{Name: "CVV", Category: CategoryPayment},
+		{Name: "PassportNo", Category: CategoryDocument},
+		{Name: "Iin", Category: CategoryIIN},
+		{Name: "HomeAddress", Category: CategoryAddress},
+	}, fields)
+}
+
+type selfList []selfList
+
+// A type that contains itself through slices does not hang the walk.
+func TestUndeclaredRecursiveSlice(t *testing.T) {
+	fields, err := Undeclared(struct{ Phones selfList }{})
+	require.NoError(t, err)
+	assert.Empty(t, fields)
+}

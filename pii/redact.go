@@ -53,7 +53,8 @@ const (
 // the result to an underlying writer. Personal data split across calls to
 // Write is found: the writer holds back the bytes after the last place where
 // no match can span (a control character such as a newline, a non-ASCII
-// byte or one of `",:;<>[\]`), or, in a long stretch without one, the last
+// byte other than those of the no-break spaces U+00A0 and U+202F, or one of
+// `",:;<>[\]`), or, in a long stretch without one, the last
 // place between two letters far from any '@' or "KZ"; Close writes the rest.
 // The output equals Redact of the whole input whenever no more than
 // MaxPending bytes come without such a place; past that, Write fails with
@@ -152,14 +153,34 @@ func (rw *RedactingWriter) flush(cut int) error {
 }
 
 // delimCut returns the index just after the last delimiter byte in
-// b[from:], or 0 if there is none. Earlier bytes were searched before.
+// b[from:] that may end a piece of the stream (see cutAfter), or 0 if there
+// is none. Earlier bytes were searched before.
 func delimCut(b []byte, from int) int {
 	for i := len(b) - 1; i >= from && i >= 0; i-- {
-		if class[b[i]]&clDelim != 0 {
+		if class[b[i]]&clDelim != 0 && cutAfter(b, i) {
 			return i + 1
 		}
 	}
 	return 0
+}
+
+// cutAfter reports whether the non-ASCII or delimiter byte b[i] may end a
+// piece: not if it begins or is part of a no-break space (C2 A0, E2 80 AF),
+// which may separate the digit groups of a match (see spaceLen). The answer
+// depends on b[i] and the bytes before it only, so it does not change as
+// more of the stream arrives.
+func cutAfter(b []byte, i int) bool {
+	switch b[i] {
+	case 0xC2, 0xE2:
+		return false
+	case 0xA0:
+		return i == 0 || b[i-1] != 0xC2
+	case 0x80:
+		return i == 0 || b[i-1] != 0xE2
+	case 0xAF:
+		return i < 2 || b[i-1] != 0x80 || b[i-2] != 0xE2
+	}
+	return true
 }
 
 // letterCut returns the last index p > lo in b such that b[p-1] and b[p] are

@@ -53,20 +53,64 @@ func mixedText(rng *rand.Rand, n int) string {
 
 // The streaming redactor gives exactly Redact's output, however the input
 // is split into writes: every split point of a text full of matches is tried.
+// No-break spaces between digit groups are part of the number, so the
+// writer does not cut inside or after one.
 func TestRedactingWriterEverySplit(t *testing.T) {
-	text := "to alice@example.kz: card 4111 1111 1111 1111, +7 (701) 123-45-67 IIN 860110300125 KZ86 125K ZT50 0410 0100 end"
-	want := Redact(text)
-	for i := 0; i <= len(text); i++ {
-		for j := i; j <= len(text); j += 7 {
+	for _, text := range []string{
+		"to alice@example.kz: card 4111 1111 1111 1111, +7 (701) 123-45-67 IIN 860110300125 KZ86 125K ZT50 0410 0100 end",
+		"карта 4111\u00a01111\u00a01111\u00a01111, тел. +7\u202f701\u202f123\u202f45\u202f67 «Р» 8600\u00a01234\u00a05678\u00a09012 Я",
+	} {
+		want := Redact(text)
+		require.NotContains(t, want, "4111\u00a01111\u00a01111")
+		for i := 0; i <= len(text); i++ {
+			for j := i; j <= len(text); j += 7 {
+				var out bytes.Buffer
+				rw := NewRedactingWriter(&out)
+				for _, part := range []string{text[:i], text[i:j], text[j:]} {
+					n, err := rw.Write([]byte(part))
+					require.NoError(t, err)
+					require.Equal(t, len(part), n)
+				}
+				require.NoError(t, rw.Close())
+				require.Equal(t, want, out.String(), "split at %d, %d", i, j)
+			}
+		}
+	}
+}
+
+// Random texts of pieces that nearly match, written in random pieces, come
+// out as Redact of the whole.
+func TestRedactingWriterRandomSplits(t *testing.T) {
+	tests := []struct {
+		seed   uint64
+		pieces []string
+	}{
+		{9, []string{"alice@example.kz", " 4111 1111 1111 1111 ", "KZ86125KZT5004100100", "abc", "de", " ", "KZ", "7",
+			"87011234567", "@", "x.kz", "860110300125 "}},
+		{7, []string{"a", "b", "Z", "k", "z", "K", "@", ".", "-", "+7", "8", "7", "0", "1", "4", " ",
+			"KZ86125KZT5004100100", "kz86 125k zt50 0410 0100", "alice.b+x@mail.example.kz", "4111-1111-1111-1111",
+			"87011234567", strings.Repeat("q", 70) + "@x.kz", "é"}},
+		{5, []string{"4111", "1111", "\u00a0", "\u202f", " - ", "  ", "\xc2", "\xe2\x80", "Р", "Я", "8600", "+7", "701", "123",
+			"45", "67", " ", "-", "é"}},
+	}
+	for _, tt := range tests {
+		rng := rand.New(rand.NewPCG(tt.seed, tt.seed))
+		for it := range 10 {
+			var b strings.Builder
+			for b.Len() < 100<<10 {
+				b.WriteString(tt.pieces[rng.IntN(len(tt.pieces))])
+			}
+			text := b.String()
 			var out bytes.Buffer
 			rw := NewRedactingWriter(&out)
-			for _, part := range []string{text[:i], text[i:j], text[j:]} {
-				n, err := rw.Write([]byte(part))
+			for p := []byte(text); len(p) > 0; {
+				n := min(1+rng.IntN(3000), len(p))
+				_, err := rw.Write(p[:n])
 				require.NoError(t, err)
-				require.Equal(t, len(part), n)
+				p = p[n:]
 			}
 			require.NoError(t, rw.Close())
-			require.Equal(t, want, out.String(), "split at %d, %d", i, j)
+			require.True(t, out.String() == Redact(text), "seed %d, iteration %d differs", tt.seed, it)
 		}
 	}
 }

@@ -73,7 +73,7 @@ const (
 	clAtext               // allowed in an e-mail local part (see init)
 	clDomain              // allowed in a domain name
 	clSep                 // may separate digit groups
-	clDelim               // never part of a match: a safe place to cut a stream
+	clDelim               // part of a match only in a no-break space (see cutAfter)
 	clTrigger             // may start a match: digit, '+', '@', 'K', 'k'
 )
 
@@ -111,7 +111,21 @@ func init() {
 	}
 }
 
-func isSep(c byte) bool { return class[c]&clSep != 0 }
+// maxGap is the most separator characters number links digit groups
+// across; classify then checks them for each kind.
+const maxGap = max(maxSepRun, maxPANGap)
+
+// sepLen returns the length in bytes of the separator at t[k:limit]: an
+// ASCII one or a no-break space (see spaceLen); 0 if there is none.
+func sepLen(t string, k, limit int) int {
+	if class[t[k]]&clSep != 0 {
+		return 1
+	}
+	if t[k] < 0x80 {
+		return 0
+	}
+	return spaceLen(t[:limit], k)
+}
 
 // isWord reports whether c glues a number to the text around it.
 func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
@@ -122,10 +136,15 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
 // mod-11, the IBAN mod-97) and stand apart from surrounding letters and
 // digits, so that hashes, UUIDs and identifiers rarely match.
 //
-// Scan looks at ASCII only: internationalised addresses and numbers in
-// other scripts are not found. It never reads across a byte that cannot be
-// part of a match (control characters, non-ASCII bytes and `",:;<>[\]`),
-// which is what lets RedactingWriter cut a stream there.
+// Digit groups of card and phone numbers may be separated by spaces,
+// hyphens (and, in phone numbers, parentheses) as ValidPAN and ValidKZPhone
+// accept them, the no-break spaces U+00A0 and U+202F counting as spaces.
+//
+// Scan looks at ASCII only, but for those no-break spaces:
+// internationalised addresses and numbers in other scripts are not found.
+// It never reads across a byte that cannot be part of a match (control
+// characters, other non-ASCII bytes and `",:;<>[\]`), which is what lets
+// RedactingWriter cut a stream there.
 func Scan(text string) []Match {
 	var s scanner
 	s.text = text
@@ -336,8 +355,12 @@ func (s *scanner) number(i, limit int) int {
 		ng++
 		// separators, then another group?
 		k := j
-		for k < limit && k-j < maxSepRun && isSep(t[k]) {
-			k++
+		for n := 0; k < limit && n < maxGap; n++ {
+			w := sepLen(t, k, limit)
+			if w == 0 {
+				break
+			}
+			k += w
 		}
 		if k == j || k >= limit || !isDigit(t[k]) {
 			break
@@ -434,7 +457,7 @@ func (s *scanner) isPAN(gs []group) bool {
 	for _, g := range gs {
 		d = append(d, s.text[g.start:g.end]...)
 	}
-	return panPlausible(string(d)) && s.panSeparators(gs)
+	return panPlausible(string(d), cardGrouped(gs)) && s.gapsOK(gs, panGap)
 }
 
 // classify decides what the digits d of groups gs are, if anything.
@@ -442,7 +465,7 @@ func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
 	start, end := gs[0].start, gs[len(gs)-1].end
 	switch {
 	case len(d) == 11:
-		if kzPhoneDigits(d, plus) {
+		if kzPhoneDigits(d, plus) && s.gapsOK(gs, phoneGap) {
 			if plus {
 				start--
 			}
@@ -456,18 +479,35 @@ func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
 			return Match{Kind: KindBIN, Start: start, End: end}, true
 		}
 	case len(d) >= minPANDigits && !plus:
-		if panPlausible(d) && s.panSeparators(gs) {
+		if panPlausible(d, cardGrouped(gs)) && s.gapsOK(gs, panGap) {
 			return Match{Kind: KindPAN, Start: start, End: end}, true
 		}
 	}
 	return Match{}, false
 }
 
-// panSeparators reports whether the groups are separated by single spaces
-// or hyphens, as card numbers are printed.
-func (s *scanner) panSeparators(gs []group) bool {
+// gapsOK reports whether gapOK accepts the separators between each two of
+// the groups.
+func (s *scanner) gapsOK(gs []group, gapOK func(string) bool) bool {
 	for i := 1; i < len(gs); i++ {
-		if gs[i].start-gs[i-1].end != 1 || (s.text[gs[i-1].end] != ' ' && s.text[gs[i-1].end] != '-') {
+		if !gapOK(s.text[gs[i-1].end:gs[i].start]) {
+			return false
+		}
+	}
+	return true
+}
+
+// cardGrouped reports whether the groups are one run or four groups of
+// four digits (see panPlausible).
+func cardGrouped(gs []group) bool {
+	if len(gs) == 1 {
+		return true
+	}
+	if len(gs) != 4 {
+		return false
+	}
+	for _, g := range gs {
+		if g.end-g.start != 4 {
 			return false
 		}
 	}

@@ -20,21 +20,31 @@ import (
 //
 //   - the message, every key and group name and every string value are
 //     passed through Redact;
-//   - an attribute or group whose key names a category of personal data
-//     ("email", "user_phone", "cardNumber", "iin", "iban", "first_name",
-//     "address", "birth_date", "passport"...) has its values masked for
-//     that category (MaskEmail, MaskPAN, MaskName..., or "****"), found by
-//     Scan or not; so do the attributes under a WithGroup of such a name;
-//   - numbers of 11 digits or more are redacted like strings, so an IIN or
-//     phone number logged as a number is caught too;
-//   - structs (exported fields; a `pii` tag masks the field for its
-//     category), maps, slices, arrays and pointers become groups of their
-//     redacted elements, at every depth, so that what next receives is
-//     exactly what was checked, whatever its output format;
+//   - an attribute, group, map entry or struct field whose key or name names
+//     a category of personal data ("email", "user_phone", "cardNumber",
+//     "IINNumber", "iban", "first_name", "FirstName", "address",
+//     "birth_date", "passport", "cvv"...) has its values masked for that
+//     category (MaskEmail, MaskPAN, MaskName..., or "****"), found by Scan or
+//     not, numbers included; so do the attributes under a WithGroup of such
+//     a name (tag a field `pii:"-"` when its name misleads: "Name" of a lot);
+//   - numbers of 10 digits or more are redacted like strings, so an IIN or
+//     phone number logged as a number is caught too, an IIN that lost its
+//     leading zeros (born 2000–2009) included;
+//   - a value whose type has pii tags, at any depth (a struct, a pointer to
+//     one, a slice or map of them, a struct holding one), is logged as a
+//     group of its fields with the tagged ones masked for their category,
+//     unexported ones included: its String, Error, MarshalJSON, MarshalText
+//     and LogValue methods are never called, nor is it formatted with %+v,
+//     since any of them may show what the tags declare;
+//   - other structs (their exported fields, and the unexported ones named
+//     for a category, masked), maps, slices, arrays and pointers become
+//     groups of their redacted elements, at every depth, so that what next
+//     receives is exactly what was checked, whatever its output format;
 //   - errors, fmt.Stringers, encoding.TextMarshalers, json.Marshalers, byte
-//     slices and structs without exported fields are replaced by their
-//     redacted text (Error, String, MarshalText, MarshalJSON, the bytes,
-//     %+v): next sees a string, never the original value;
+//     slices, slog.Attrs and structs without fields to log are replaced by
+//     their redacted text or group (Error, String, MarshalText, MarshalJSON,
+//     the bytes, the attribute, %+v): next sees a string or group, never the
+//     original value;
 //   - slog.LogValuer values and attributes added with With or WithAttrs are
 //     treated the same way.
 //
@@ -119,7 +129,11 @@ func (r *redactor) value(v slog.Value, c Category, depth int) slog.Value {
 	if r.budget < 0 || depth > maxLogDepth {
 		return slog.StringValue(masked)
 	}
-	v = v.Resolve()
+	// A type's pii tags take precedence over its LogValue, as over its
+	// String: the method may show the very fields the tags declare.
+	if v.Kind() != slog.KindLogValuer || !piiTagged(reflect.TypeOf(v.Any())) {
+		v = v.Resolve()
+	}
 	switch v.Kind() {
 	case slog.KindGroup:
 		as := v.Group()
@@ -128,18 +142,8 @@ func (r *redactor) value(v slog.Value, c Category, depth int) slog.Value {
 			red[i] = r.attr(a, c, depth+1)
 		}
 		return slog.GroupValue(red...)
-	case slog.KindAny:
-		if g, ok := r.composite(v.Any(), c, depth); ok {
-			return g
-		}
-		s, ok := anyText(v.Any())
-		if !ok {
-			return v // nil
-		}
-		if c != "" {
-			return slog.StringValue(maskCategory(c, s))
-		}
-		return slog.StringValue(Redact(s))
+	case slog.KindAny, slog.KindLogValuer:
+		return r.anyValue(v.Any(), c, depth)
 	}
 	if c != "" {
 		return maskScalar(c, v)
@@ -147,8 +151,26 @@ func (r *redactor) value(v slog.Value, c Category, depth int) slog.Value {
 	return redactScalar(v)
 }
 
-// minIntDigits is the fewest digits of any number Scan detects.
-const minIntDigits = minRunDigits
+// anyValue redacts the value x of a KindAny attribute, or masks it for
+// category c if c is not empty.
+func (r *redactor) anyValue(x any, c Category, depth int) slog.Value {
+	if g, ok := r.composite(x, c, depth); ok {
+		return g
+	}
+	s, ok := anyText(x)
+	if !ok {
+		return slog.AnyValue(nil) // nil or a nil pointer: nothing to show
+	}
+	if c != "" {
+		return slog.StringValue(maskCategory(c, s))
+	}
+	return slog.StringValue(Redact(s))
+}
+
+// minIntDigits is the fewest digits of a number redactScalar examines: an
+// IIN or BIN of someone born or registered in 2000 loses two leading zeros
+// when logged as an integer.
+const minIntDigits = 10
 
 // redactScalar redacts a value of a kind other than group and any.
 func redactScalar(v slog.Value) slog.Value {
@@ -163,8 +185,22 @@ func redactScalar(v slog.Value) slog.Value {
 		if red := Redact(s); red != s {
 			return slog.StringValue(red)
 		}
+		if id, ok := unpaddedID(s); ok {
+			return slog.StringValue(MaskIIN(id))
+		}
 	}
 	return v
+}
+
+// unpaddedID returns the IIN or BIN that the decimal integer s is once its
+// leading zeros are restored: born or registered in 2000-2009, such a
+// number starts with 0 and prints with 10 or 11 digits.
+func unpaddedID(s string) (string, bool) {
+	if len(s) != 10 && len(s) != 11 || !allDigits(s) {
+		return "", false
+	}
+	id := strings.Repeat("0", 12-len(s)) + s
+	return id, ValidIIN(id) || ValidBIN(id)
 }
 
 // integerText formats a numeric value that is a whole number as decimal
@@ -192,19 +228,35 @@ func maskScalar(c Category, v slog.Value) slog.Value {
 	case slog.KindString:
 		return slog.StringValue(maskCategory(c, v.String()))
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
-		switch c {
-		case CategoryPhone, CategoryIIN, CategoryPayment, CategoryIBAN, CategoryDocument:
-			if s, ok := integerText(v); ok {
-				return slog.StringValue(maskCategory(c, s))
-			}
-			return slog.StringValue(masked)
-		}
+		return maskNumber(c, v)
 	case slog.KindTime:
 		if c == CategoryBirthDate {
 			return slog.StringValue(masked)
 		}
 	}
 	return v
+}
+
+// maskNumber masks a number whose key names category c. Whatever the
+// category, the number is personal data as much as a string would be (a
+// birth date 19860110, a house number, a passport number), so it never
+// passes unchanged; numbers of categories with a partial mask keep what that
+// mask keeps.
+func maskNumber(c Category, v slog.Value) slog.Value {
+	s, ok := integerText(v)
+	if !ok {
+		return slog.StringValue(masked)
+	}
+	switch c {
+	case CategoryIIN:
+		if id, ok := unpaddedID(s); ok {
+			s = id
+		}
+		return slog.StringValue(MaskIIN(s))
+	case CategoryPhone, CategoryPayment, CategoryIBAN:
+		return slog.StringValue(maskCategory(c, s))
+	}
+	return slog.StringValue(masked)
 }
 
 // anyText formats the value of a KindAny attribute that is not walked as a
@@ -323,7 +375,7 @@ func keyCategory(key string) (Category, bool) {
 		return CategoryIIN, true
 	case contains("phone", "mobile", "msisdn", "whatsapp") || has("tel"):
 		return CategoryPhone, true
-	case has("pan", "card") || contains("cardnumber", "creditcard", "cardno", "debitcard"):
+	case has("pan", "card", "cvv", "cvc", "cvv2", "cvc2") || contains("cardnumber", "creditcard", "cardno", "debitcard"):
 		return CategoryPayment, true
 	case contains("birth") || has("dob"):
 		return CategoryBirthDate, true
@@ -346,7 +398,10 @@ func keyCategory(key string) (Category, bool) {
 }
 
 // keyWords splits a key into lower-case words and returns them with their
-// concatenation.
+// concatenation. Words end at separators, before an upper-case letter that
+// follows a lower-case one ("userEmail") and before the last capital of an
+// initialism followed by a word ("IINNumber" → "iin", "number"), but not
+// before a plural's "s" ("IINs").
 func keyWords(key string) ([]string, string) {
 	var words []string
 	var joined strings.Builder
@@ -364,8 +419,8 @@ func keyWords(key string) ([]string, string) {
 		switch {
 		case !isAlnum(c):
 			flush(i)
-		case c >= 'A' && c <= 'Z' && i > 0 && start >= 0 && (key[i-1] < 'A' || key[i-1] > 'Z'):
-			flush(i) // camelCase boundary: "userEmail"
+		case isUpper(c) && start >= 0 && start < i && (!isUpper(key[i-1]) || initialismEnd(key, i)):
+			flush(i) // camelCase boundary: "userEmail", "IINNumber"
 			start = i
 		case start < 0:
 			start = i
@@ -375,15 +430,36 @@ func keyWords(key string) ([]string, string) {
 	return words, joined.String()
 }
 
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// initialismEnd reports whether the capital key[i], after another, starts
+// a word: a lower-case letter follows it, other than a plural's lone "s".
+func initialismEnd(key string, i int) bool {
+	if i+1 >= len(key) || !isLower(key[i+1]) {
+		return false
+	}
+	plural := key[i+1] == 's' && (i+2 == len(key) || !isLower(key[i+2]))
+	return !plural
+}
+
 // composite turns a struct, map, slice, array or pointer into a group of
 // its redacted elements; c, if not empty, masks every element. It returns
-// false for values shown as text (see anyText) and for nil pointers.
+// false for values shown as text (see anyText) and for nil pointers. A
+// value whose type has pii tags (see piiTagged) is always walked, never
+// shown as text.
 func (r *redactor) composite(x any, c Category, depth int) (slog.Value, bool) {
-	switch x.(type) {
-	case nil, error, fmt.Stringer, encoding.TextMarshaler, json.Marshaler, []byte:
+	if x == nil {
 		return slog.Value{}, false
 	}
+	if a, ok := x.(slog.Attr); ok { // its String would show key and value
+		return slog.GroupValue(r.attr(a, c, depth+1)), true
+	}
 	rv := reflect.ValueOf(x)
+	if shownAsText(x) && !piiTagged(rv.Type()) {
+		return slog.Value{}, false
+	}
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
@@ -401,59 +477,148 @@ func (r *redactor) composite(x any, c Category, depth int) (slog.Value, bool) {
 	case reflect.Bool:
 		return slog.BoolValue(rv.Bool()), true
 	case reflect.Struct:
-		fields := logFieldsOf(rv.Type())
-		if len(fields) == 0 {
-			return slog.Value{}, false // shown with %+v
-		}
-		attrs := make([]slog.Attr, len(fields))
-		for i, f := range fields {
-			fc := c
-			if f.category != "" {
-				fc = f.category
-			}
-			attrs[i] = slog.Attr{Key: f.name, Value: r.value(slog.AnyValue(rv.Field(f.index).Interface()), fc, depth+1)}
-		}
-		return slog.GroupValue(attrs...), true
+		return r.structValue(rv, c, depth)
 	case reflect.Slice, reflect.Array:
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
 			return slog.Value{}, false // bytes: shown as text
 		}
 		if rv.Len() == 0 {
-			return slog.AnyValue(x), true
+			return emptyValue(x, []any{}), true
 		}
-		attrs := make([]slog.Attr, min(rv.Len(), max(r.budget, 0)+1))
-		for i := range attrs {
-			attrs[i] = slog.Attr{Key: strconv.Itoa(i), Value: r.value(slog.AnyValue(rv.Index(i).Interface()), c, depth+1)}
-		}
-		return slog.GroupValue(attrs...), true
+		return r.listValue(rv, c, depth), true
 	case reflect.Map:
 		if rv.Len() == 0 {
-			return slog.AnyValue(x), true
+			return emptyValue(x, map[string]any{}), true
 		}
-		attrs := make([]slog.Attr, 0, min(rv.Len(), max(r.budget, 0)+1))
-		for it := rv.MapRange(); it.Next() && len(attrs) < cap(attrs); {
-			key := Redact(fmt.Sprint(it.Key().Interface()))
-			if c != "" {
-				key = maskCategory(c, key)
-			}
-			attrs = append(attrs, slog.Attr{Key: key, Value: r.value(slog.AnyValue(it.Value().Interface()), c, depth+1)})
-		}
-		slices.SortFunc(attrs, func(a, b slog.Attr) int { return strings.Compare(a.Key, b.Key) })
-		return slog.GroupValue(attrs...), true
+		return r.mapValue(rv, c, depth), true
 	}
 	return slog.Value{}, false
 }
 
-// logField is an exported struct field as the handler logs it.
+// emptyValue returns an empty slice or map x as itself, or as plain if its
+// type has pii tags, so that next never calls the type's methods.
+func emptyValue(x, plain any) slog.Value {
+	if piiTagged(reflect.TypeOf(x)) {
+		return slog.AnyValue(plain)
+	}
+	return slog.AnyValue(x)
+}
+
+// shownAsText reports whether x is logged by its own text (see anyText)
+// unless its type has pii tags.
+func shownAsText(x any) bool {
+	switch x.(type) {
+	case error, fmt.Stringer, encoding.TextMarshaler, json.Marshaler, []byte:
+		return true
+	}
+	return false
+}
+
+// structValue logs a struct as a group of its fields (see logFieldsOf). A
+// struct without such fields is shown with %+v, unless its type has pii
+// tags: then it is masked whole.
+func (r *redactor) structValue(rv reflect.Value, c Category, depth int) (slog.Value, bool) {
+	fields := logFieldsOf(rv.Type())
+	if len(fields) == 0 {
+		if piiTagged(rv.Type()) {
+			return slog.StringValue(masked), true
+		}
+		return slog.Value{}, false // shown with %+v
+	}
+	attrs := make([]slog.Attr, len(fields))
+	for i, f := range fields {
+		fc := c
+		if f.category != "" {
+			fc = f.category
+		}
+		fv := rv.Field(f.index)
+		var v slog.Value
+		if f.exported {
+			v = r.value(slog.AnyValue(fv.Interface()), fc, depth+1)
+		} else {
+			r.budget--
+			v = unexportedValue(fv, fc)
+		}
+		attrs[i] = slog.Attr{Key: f.name, Value: v}
+	}
+	return slog.GroupValue(attrs...), true
+}
+
+// unexportedValue masks an unexported field of category c. Reflection reads
+// its strings and numbers, not the value itself: a partial mask where the
+// category has one, "****" for anything else.
+func unexportedValue(fv reflect.Value, c Category) slog.Value {
+	switch fv.Kind() {
+	case reflect.String:
+		return slog.StringValue(maskCategory(c, fv.String()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return maskNumber(c, slog.Int64Value(fv.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return maskNumber(c, slog.Uint64Value(fv.Uint()))
+	case reflect.Float32, reflect.Float64:
+		return maskNumber(c, slog.Float64Value(fv.Float()))
+	}
+	return slog.StringValue(masked)
+}
+
+// listValue logs a slice or array as a group keyed by index, up to the
+// budget.
+func (r *redactor) listValue(rv reflect.Value, c Category, depth int) slog.Value {
+	attrs := make([]slog.Attr, min(rv.Len(), max(r.budget, 0)+1))
+	for i := range attrs {
+		attrs[i] = slog.Attr{Key: strconv.Itoa(i), Value: r.value(slog.AnyValue(rv.Index(i).Interface()), c, depth+1)}
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// mapValue logs a map as a group sorted by key, up to the budget. Keys are
+// attribute keys: one that names a category masks its value for it.
+func (r *redactor) mapValue(rv reflect.Value, c Category, depth int) slog.Value {
+	attrs := make([]slog.Attr, 0, min(rv.Len(), max(r.budget, 0)+1))
+	for it := rv.MapRange(); it.Next() && len(attrs) < cap(attrs); {
+		key, kc := mapKey(it.Key(), c)
+		attrs = append(attrs, slog.Attr{Key: key, Value: r.value(slog.AnyValue(it.Value().Interface()), kc, depth+1)})
+	}
+	slices.SortFunc(attrs, func(a, b slog.Attr) int { return strings.Compare(a.Key, b.Key) })
+	return slog.GroupValue(attrs...)
+}
+
+// mapKey returns the text of a map key, redacted, or masked for c if c is
+// not empty, and the category for its value: the one the key names, else
+// c. A key whose type has pii tags is masked whole rather than formatted.
+func mapKey(k reflect.Value, c Category) (string, Category) {
+	if k.Kind() == reflect.Interface && !k.IsNil() {
+		k = k.Elem()
+	}
+	if piiTagged(k.Type()) {
+		return masked, c
+	}
+	text := fmt.Sprint(k.Interface())
+	kc := c
+	if cat, ok := cachedKeyCategory(text); ok {
+		kc = cat
+	}
+	if c != "" {
+		return maskCategory(c, text), kc
+	}
+	return Redact(text), kc
+}
+
+// logField is a struct field as the handler logs it.
 type logField struct {
 	index    int
 	name     string
-	category Category // from the pii tag; "****" masking if the tag is malformed
+	exported bool
+	// category from the pii tag ("****" masking if the tag is malformed),
+	// else from the field's name as for attribute keys; none for `pii:"-"`
+	category Category
 }
 
 var logFields sync.Map // reflect.Type → []logField
 
-// logFieldsOf returns the exported fields of struct type t, computed once.
+// logFieldsOf returns the fields of struct type t the handler logs,
+// computed once: the exported ones, and the unexported ones that are tagged
+// or named for a category, which are masked.
 func logFieldsOf(t reflect.Type) []logField {
 	if fs, ok := logFields.Load(t); ok {
 		return fs.([]logField)
@@ -461,19 +626,74 @@ func logFieldsOf(t reflect.Type) []logField {
 	var fs []logField
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+		lf := logField{index: i, name: f.Name, exported: f.IsExported(), category: fieldCategory(f)}
+		if lf.exported || lf.category != "" {
+			fs = append(fs, lf)
 		}
-		lf := logField{index: i, name: f.Name}
-		if tag, ok := f.Tag.Lookup("pii"); ok {
-			ft, err := parseTag(tag)
-			lf.category = ft.Category
-			if err != nil {
-				lf.category = CategoryDocument // malformed: masked whole, numbers too
-			}
-		}
-		fs = append(fs, lf)
 	}
 	actual, _ := logFields.LoadOrStore(t, fs)
 	return actual.([]logField)
+}
+
+// fieldCategory returns the category of a struct field for logging: its
+// tag's, or the one its name suggests if it has no tag.
+func fieldCategory(f reflect.StructField) Category {
+	tag, ok := f.Tag.Lookup("pii")
+	if !ok {
+		c, _ := keyCategory(f.Name)
+		return c
+	}
+	ft, err := parseTag(tag)
+	if err != nil {
+		return CategoryDocument // malformed: masked whole, numbers too
+	}
+	return ft.Category
+}
+
+// taggedTypes memoises piiTagged per type.
+var taggedTypes sync.Map // reflect.Type → bool
+
+// piiTagged reports whether values of type t hold fields tagged `pii` with a
+// category (or a malformed tag), at any depth through pointers, slices,
+// arrays, map keys and values and struct fields, exported or not. Such
+// values are logged field by field with those fields masked, never through
+// their String, Error, MarshalJSON, MarshalText or LogValue methods, nor
+// with %+v.
+func piiTagged(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	if v, ok := taggedTypes.Load(t); ok {
+		return v.(bool)
+	}
+	tagged := typeHasTags(t, map[reflect.Type]bool{})
+	taggedTypes.Store(t, tagged)
+	return tagged
+}
+
+// typeHasTags walks t, each type once.
+func typeHasTags(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return typeHasTags(t.Elem(), seen)
+	case reflect.Map:
+		return typeHasTags(t.Key(), seen) || typeHasTags(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			// `pii:"-"` on a nested struct only leaves its sealing to the
+			// caller: its own fields may still be tagged.
+			if tag, ok := f.Tag.Lookup("pii"); ok && tag != "-" {
+				return true
+			}
+			if typeHasTags(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -128,13 +128,18 @@ func TestKeyCategory(t *testing.T) {
 		"address": CategoryAddress, "shipping_address": CategoryAddress, "street": CategoryAddress,
 		"birthdate": CategoryBirthDate, "date_of_birth": CategoryBirthDate, "dob": CategoryBirthDate,
 		"passport": CategoryDocument, "passport_no": CategoryDocument,
+		// initialisms followed by a word
+		"IINNumber": CategoryIIN, "userIIN": CategoryIIN, "PANNumber": CategoryPayment, "BINCode": CategoryIIN,
+		"IBANValue": CategoryIBAN, "DOBDate": CategoryBirthDate,
+		"cvv": CategoryPayment, "CVC": CategoryPayment, "card_cvv2": CategoryPayment,
 	}
 	for key, want := range tests {
 		got, ok := keyCategory(key)
 		assert.True(t, ok, key)
 		assert.Equal(t, want, got, key)
 	}
-	for _, key := range []string{"", "msg", "hostname", "filename", "ip_address", "remote_addr", "addr", "span", "cardinality", "binary", "company", "time", "level", strings.Repeat("email", 20)} {
+	for _, key := range []string{"", "msg", "hostname", "filename", "ip_address", "remote_addr", "addr", "span", "cardinality", "binary", "company", "time", "level", strings.Repeat("email", 20),
+		"HTTPServer", "URLPath", "IDs"} {
 		_, ok := keyCategory(key)
 		assert.False(t, ok, key)
 	}

@@ -132,52 +132,129 @@ const (
 )
 
 // ValidPAN reports whether s is a plausible payment card number: 13 to 19
-// digits, optionally grouped by single spaces or hyphens, a major industry
-// identifier (first digit) of 2 to 6 as used by the card networks, and a
-// correct Luhn check digit.
+// digits, optionally grouped, and a correct Luhn check digit. The major
+// industry identifier (first digit) is 2 to 6, as used by the international
+// card networks, or 8 or 9 for a 16-digit number written as one run or as
+// four groups of four, as the Uzbek UzCard (8600) and Humo (9860) cards
+// are. Groups are separated by one to three characters, spaces (U+0020,
+// the no-break U+00A0 and narrow no-break U+202F) and at most one hyphen:
+// "4111 1111 1111 1111", "4111-1111-1111-1111", "4111  1111 1111 1111",
+// "4111 - 1111 - 1111 - 1111".
 func ValidPAN(s string) bool {
 	var buf [64]byte
-	d, ok := digitsOf(buf[:0], s, panSeps, 1)
+	d, grouped, ok := digitsOf(buf[:0], s, panGap)
 	if !ok || len(d) < minPANDigits || len(d) > maxPANDigits {
 		return false
 	}
-	return panPlausible(string(d))
+	return panPlausible(string(d), grouped)
 }
 
-// panPlausible checks a bare digit string already of PAN length.
-func panPlausible(d string) bool {
-	return d[0] >= '2' && d[0] <= '6' && luhnValid(d)
+// panPlausible checks a bare digit string already of PAN length; grouped
+// reports whether it was written as one run or four groups of four. First
+// digits 8 and 9 are accepted only with both, so that an IIN or phone
+// number and the number next to it are not taken for a card (each 16-digit
+// combination passes the Luhn check one time in ten).
+func panPlausible(d string, grouped bool) bool {
+	switch {
+	case d[0] >= '2' && d[0] <= '6':
+	case (d[0] == '8' || d[0] == '9') && len(d) == 16 && grouped:
+	default:
+		return false
+	}
+	return luhnValid(d)
 }
 
 // digitsOf appends the ASCII digits of s to dst. s must start and end with
-// a digit and have at most maxRun bytes from seps in a row between digits;
-// anything else, or more than 64 bytes, makes ok false.
-func digitsOf(dst []byte, s, seps string, maxRun int) ([]byte, bool) {
+// a digit and gapOK must accept the text between each two digit groups;
+// anything else, or more than 64 bytes, makes ok false. grouped reports
+// whether s is one group or four groups of four digits, as cards are
+// printed.
+func digitsOf(dst []byte, s string, gapOK func(string) bool) (d []byte, grouped, ok bool) {
 	if s == "" || len(s) > 64 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
-		return dst, false
+		return dst, false, false
 	}
-	run := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case isDigit(c):
-			dst = append(dst, c)
-			run = 0
-		case run < maxRun && strings.IndexByte(seps, c) >= 0:
-			run++
-		default:
-			return dst, false
+	groups, fours := 0, 0
+	for i := 0; ; {
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
 		}
+		dst = append(dst, s[i:j]...)
+		groups++
+		if j-i == 4 {
+			fours++
+		}
+		if j == len(s) {
+			return dst, groups == 1 || (groups == 4 && fours == 4), true
+		}
+		k := j
+		for !isDigit(s[k]) { // s ends with a digit
+			k++
+		}
+		if !gapOK(s[j:k]) {
+			return dst, false, false
+		}
+		i = k
 	}
-	return dst, true
 }
 
-// Separators between digit groups: single spaces or hyphens in a card
-// number; up to maxSepRun of spaces, hyphens and parentheses in a phone
-// number ("8 (701) 123-45-67").
+// Separators between digit groups: spaces and hyphens in a card number;
+// spaces, hyphens and parentheses in a phone number ("8 (701) 123-45-67").
+// Either may use no-break spaces (see spaceLen) as spaces.
 const (
 	panSeps   = " -"
 	phoneSeps = " -()"
+	maxPANGap = 3 // " - ", "  "
 )
+
+// panGap accepts the separators between two groups of a card number: one
+// to maxPANGap spaces and hyphens, at most one of them a hyphen.
+func panGap(gap string) bool {
+	n, hyphens, ok := gapChars(gap, panSeps)
+	return ok && n <= maxPANGap && hyphens <= 1
+}
+
+// phoneGap accepts the separators between two groups of a phone number: at
+// most maxSepRun spaces, hyphens and parentheses.
+func phoneGap(gap string) bool {
+	n, _, ok := gapChars(gap, phoneSeps)
+	return ok && n <= maxSepRun
+}
+
+// gapChars counts the characters of gap, which must all be ASCII bytes from
+// seps or no-break spaces, and the hyphens among them.
+func gapChars(gap, seps string) (n, hyphens int, ok bool) {
+	for i := 0; i < len(gap); n++ {
+		c := gap[i]
+		if c < 0x80 && strings.IndexByte(seps, c) >= 0 {
+			if c == '-' {
+				hyphens++
+			}
+			i++
+			continue
+		}
+		w := spaceLen(gap, i)
+		if w == 0 {
+			return n, hyphens, false
+		}
+		i += w
+	}
+	return n, hyphens, true
+}
+
+// spaceLen returns the length in bytes of the no-break space U+00A0 or the
+// narrow no-break space U+202F at s[i:], or 0. Word processors and locale
+// formatting (French, Russian, Kazakh digit grouping) put them between
+// digit groups, where they count as spaces.
+func spaceLen(s string, i int) int {
+	switch {
+	case i+1 < len(s) && s[i] == 0xC2 && s[i+1] == 0xA0:
+		return 2
+	case i+2 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0xAF:
+		return 3
+	}
+	return 0
+}
 
 // KZ IBAN: "KZ", two check digits, a 3-digit bank code and a 13-character
 // alphanumeric account number (ISO 13616, SWIFT IBAN registry).
@@ -261,16 +338,16 @@ func upper(c byte) byte {
 
 // ValidKZPhone reports whether s is a Kazakh telephone number written as
 // +7 followed by ten digits, or 8 or 7 followed by ten digits, the first of
-// which is 6 or 7. Single spaces or hyphens may separate digit groups and
-// the three-digit code may stand in parentheses: "+7 (701) 123-45-67",
-// "87011234567", "8 727 123 45 67".
+// which is 6 or 7. Up to two spaces (no-break spaces included), hyphens or
+// parentheses may separate digit groups, so the three-digit code may stand
+// in parentheses: "+7 (701) 123-45-67", "87011234567", "8 727 123 45 67".
 func ValidKZPhone(s string) bool {
 	plus := strings.HasPrefix(s, "+")
 	if plus {
 		s = s[1:]
 	}
 	var buf [64]byte
-	d, ok := digitsOf(buf[:0], s, phoneSeps, maxSepRun)
+	d, _, ok := digitsOf(buf[:0], s, phoneGap)
 	return ok && kzPhoneDigits(string(d), plus)
 }
 

@@ -1,9 +1,11 @@
 package pii
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // IINs: 061211600012 is the example of github.com/ZhymabekRoman/kz-iin-validator,
@@ -97,14 +99,22 @@ func TestValidPAN(t *testing.T) {
 		"5500000000000004", "2223003122003222", "378282246310005", "3782 822463 10005",
 		"6011111111111117", "6200000000000005", "4222222222222", "4000056655665556",
 		"6759649826438453", "6250941006528599",
+		// wider separators
+		"4111  1111 1111 1111", "4111 - 1111 - 1111 - 1111", "4111 -1111- 1111-  1111",
+		"4111\u00a01111\u00a01111\u00a01111", "4111\u202f1111\u202f1111\u202f1111", "4111\u00a0-\u00a01111 1111 1111",
+		// UzCard and Humo: 16 digits, one run or four groups of four
+		"8600123456789012", "8600 1234 5678 9012", "9860123456789015", "9860-1234-5678-9015",
 	}
 	for _, s := range valid {
 		assert.True(t, ValidPAN(s), s)
 	}
 	invalid := []string{
 		"4111111111111112", "411111111111", "41111111111111111111", "1111111111111117",
-		"7111111111111117", "4111  1111 1111 1111", " 4111111111111111", "4111111111111111-",
+		"7111111111111117", " 4111111111111111", "4111111111111111-",
 		"4111.1111.1111.1111", "4111 1111 1111 111a", "", "0000000000000000",
+		"4111    1111 1111 1111", "4111 -- 1111 1111 1111", "4111 (1111) 1111 1111", "4111\u00a0\u00a0\u00a0\u00a01111 1111 1111",
+		"4111\xc2 1111 1111 1111", "4111\u2009" + "1111 1111 1111", // a thin space is no separator
+		"8600123456789013", "860012345678 9012", "8600 12345678 9012", withLuhn("86001234567890"), withLuhn("860012345678901234"),
 	}
 	for _, s := range invalid {
 		assert.False(t, ValidPAN(s), s)
@@ -135,6 +145,7 @@ func TestValidKZPhone(t *testing.T) {
 		"+77011234567", "+7 701 123 45 67", "+7 (701) 123-45-67", "8 (701) 123-45-67",
 		"87011234567", "77011234567", "8 727 123 45 67", "+7-727-1234567", "8(7172)123456",
 		"+7 600 123 45 67",
+		"+7\u00a0701\u00a0123\u00a045\u00a067", "8\u202f(701)\u202f123-45-67",
 	}
 	for _, s := range valid {
 		assert.True(t, ValidKZPhone(s), s)
@@ -147,6 +158,8 @@ func TestValidKZPhone(t *testing.T) {
 		"+770112345678", // 12 digits
 		"+7 701 123 45 6",
 		"+7   701 123 45 67", // three separators
+		"+7 701 123 - 45 67",
+		"+7\u00a0\u00a0\u00a0701 123 45 67",
 		"+7 701 123 45 67 ",
 		"(+7) 701 123 45 67",
 		"+7.701.123.45.67",
@@ -155,4 +168,46 @@ func TestValidKZPhone(t *testing.T) {
 	for _, s := range invalid {
 		assert.False(t, ValidKZPhone(s), s)
 	}
+}
+
+// withLuhn completes digits with their Luhn check digit.
+func withLuhn(digits string) string {
+	for c := '0'; c <= '9'; c++ {
+		if luhnValid(digits + string(c)) {
+			return digits + string(c)
+		}
+	}
+	panic("unreachable")
+}
+
+// iinCheckDigit agrees with the decree's algorithm written out plainly, on
+// random numbers, those needing the second weighting included.
+func TestIINCheckDigitReference(t *testing.T) {
+	sum := func(d string, weight func(i int) int) int {
+		s := 0
+		for i := range 11 {
+			s += int(d[i]-'0') * weight(i)
+		}
+		return s % 11
+	}
+	first := func(i int) int { return i + 1 }         // 1..11
+	second := func(i int) int { return (i+2)%11 + 1 } // 3..11, 1, 2
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, 12)
+	secondUsed := 0
+	for range 200000 {
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		d := string(b)
+		want := sum(d, first)
+		if want == 10 {
+			secondUsed++
+			if want = sum(d, second); want == 10 {
+				want = -1
+			}
+		}
+		require.Equal(t, want, iinCheckDigit(d), d)
+	}
+	assert.Greater(t, secondUsed, 1000)
 }

@@ -81,3 +81,25 @@ func Example() {
 	// Output:
 	// pii: piitest_test.User holds personal data outside the allowed categories (name, email, payment): Phone (phone)
 }
+
+type hiding struct {
+	//lint:ignore U1000 only its type is inspected
+	passportNo string           // unexported
+	Contacts   map[string]int64 // phone numbers as map values
+	BirthDate  int32
+	IINNumber  string
+	Lot        int32
+}
+
+// Fields the check once missed: unexported ones, maps, 32-bit numbers and
+// initialisms followed by a word.
+func TestRequireDeclaredShapes(t *testing.T) {
+	r := &recorder{TB: t}
+	piitest.RequireDeclared(r, hiding{})
+	assert.True(t, r.failed)
+	got := strings.Join(r.msgs, "\n")
+	for _, want := range []string{"field passportNo looks like personal data (document)", "field BirthDate", "field IINNumber looks like personal data (iin)"} {
+		assert.Contains(t, got, want)
+	}
+	assert.Len(t, r.msgs, 3, "Contacts names no category, Lot is no personal data")
+}

@@ -1,0 +1,49 @@
+package pii_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/1cb-kz/compliance/pii"
+)
+
+// A keyring file that others may read is refused; chmod 0600 fixes it.
+func ExampleLoadKeyringFile() {
+	kr, err := pii.NewKeyring()
+	if err != nil {
+		panic(err)
+	}
+	data, err := kr.Export()
+	if err != nil {
+		panic(err)
+	}
+	dir, err := os.MkdirTemp("", "keyring")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "keyring.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		panic(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil { // as a careless copy leaves it
+		panic(err)
+	}
+
+	_, err = pii.LoadKeyringFile(path)
+	var me *pii.KeyringFileModeError
+	if errors.As(err, &me) {
+		fmt.Printf("refused: mode %04o, errors.Is ErrKeyringFileMode: %v\n", uint32(me.Mode), errors.Is(err, pii.ErrKeyringFileMode))
+	}
+
+	if err := os.Chmod(path, 0o600); err != nil {
+		panic(err)
+	}
+	loaded, err := pii.LoadKeyringFile(path)
+	fmt.Println(loaded.Primary(), err)
+	// Output:
+	// refused: mode 0644, errors.Is ErrKeyringFileMode: true
+	// 1 <nil>
+}
