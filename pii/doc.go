@@ -73,8 +73,8 @@
 // XChaCha20-Poly1305, both with 192-bit nonces, to be chosen by benchmark.
 // Go 1.26 ships XAES-256-GCM only in an internal package
 // (crypto/internal/fips140/aes/gcm), so it was built from crypto/aes and
-// crypto/cipher in internal/xaes and checked against the C2SP vectors, including the 10 000-iteration accumulated test. On this
-// machine (Intel Xeon with AES-NI, VAES, AVX-512; 2 cores shared with other
+// crypto/cipher in internal/xaes and checked against the C2SP vectors,
+// including the 10 000-iteration accumulated test. On this machine (Intel Xeon with AES-NI, VAES, AVX-512; 2 cores shared with other
 // builds, so single figures vary by up to 2x between runs; go test -bench
 // RawSeal, random nonce included):
 //
@@ -212,8 +212,9 @@
 //  1. kr.Rotate() and publish the new keyring (Export) to every instance;
 //     new tokens use the new key, old ones still decrypt.
 //  2. Run Reencrypt (or ReencryptBatch, which reports per-item errors;
-//     ReencryptBinary for binary tokens) over every encrypted column, and RewrapSubjectKey over every subject; a
-//     token already under the primary key comes back unchanged.
+//     ReencryptBinary for binary tokens) over every encrypted column, and
+//     RewrapSubjectKey over every subject; a token already under the primary
+//     key comes back unchanged.
 //  3. SetState(old, KeyDisabled) and watch for ErrUnknownKey: a token that
 //     was missed fails loudly, and the step can be undone.
 //  4. SetState(old, KeyDestroyed) once backups taken before step 2 have
@@ -309,8 +310,8 @@
 // those of a no-break space, `",:;<>[\]`, or between letters far from '@'
 // and "KZ"), so their output equals Redact of the whole text. With no such
 // place within MaxPending (1 MiB) they fail closed with ErrNoSafeCut. Redact
-// runs at roughly 70–120 MB/s on mixed text, 30–45 times a regexp-only scan (go test -run XXX -bench
-// 'BenchmarkRedact$|BenchmarkScan$|Baseline|RedactStream' ./pii/).
+// runs at roughly 70–120 MB/s on mixed text, 30–45 times a regexp-only scan
+// (go test -run XXX -bench 'BenchmarkRedact$|BenchmarkScan$|Baseline|RedactStream' ./pii/).
 //
 // NewRedactingHandler wraps any slog.Handler. It redacts the message and
 // string, number, error, Stringer and %+v-formatted values, and IINs logged
