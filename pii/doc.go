@@ -74,9 +74,10 @@
 // Go 1.26 ships XAES-256-GCM only in an internal package
 // (crypto/internal/fips140/aes/gcm), so it was built from crypto/aes and
 // crypto/cipher in internal/xaes and checked against the C2SP vectors,
-// including the 10 000-iteration accumulated test. On this machine (Intel Xeon with AES-NI, VAES, AVX-512; 2 cores shared with other
-// builds, so single figures vary by up to 2x between runs; go test -bench
-// RawSeal, random nonce included):
+// including the 10 000-iteration accumulated test. On this machine (Intel
+// Xeon with AES-NI, VAES, AVX-512; 2 cores shared with other builds, so
+// single figures vary by up to 2x between runs; go test -bench RawSeal,
+// random nonce included):
 //
 //	                      32 B                          1 KiB
 //	XChaCha20-Poly1305     928 ns,    0 B, 0 allocs   1635 ns,    0 B, 0 allocs
