@@ -349,14 +349,22 @@ func (g *Gate) decide(ctx context.Context, a Access) (Event, DenialCode, error) 
 	return e, "", nil
 }
 
-// blank reports whether s has nothing a reviewer could read: only white
-// space, control characters and invisible format characters (Unicode
-// category Cf, such as U+200B ZERO WIDTH SPACE), which would otherwise let a
+// blank reports whether s has nothing a reviewer could read (see visible):
+// white space, controls, format characters such as U+200B ZERO WIDTH SPACE,
+// combining marks or blank-looking letters would otherwise let a
 // break-glass reason look given while saying nothing.
-func blank(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool {
-		return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r)
-	})
+func blank(s string) bool { return !strings.ContainsFunc(s, visible) }
+
+// visible reports whether r shows as something: a letter, digit,
+// punctuation or symbol, except those that render as blank space (the
+// Hangul fillers, the blank Braille pattern). Spaces, controls, format
+// characters and combining marks alone show nothing.
+func visible(r rune) bool {
+	switch r {
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800:
+		return false
+	}
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
 }
 
 // sanitize makes a loggable event of a malformed request by dropping every

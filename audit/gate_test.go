@@ -424,3 +424,12 @@ func TestGateEmptyRoleGrantsNothing(t *testing.T) {
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-blank", Action: ActionRead, Purpose: "support.ticket"}), ErrDenied)
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-blank", Action: ActionRead, BreakGlass: true, Reason: "INC-1"}), ErrDenied)
 }
+
+func TestBlankReasons(t *testing.T) {
+	for _, s := range []string{"", " \t\n", "\u200b", "\u3164", "\u2800", "\uFFA0", "\u115F", "\u0301", "\uFE0F", "\U000E0020", "\u034F", "\u200b\u3164 \u0301"} {
+		assert.True(t, blank(s), "%q shows nothing", s)
+	}
+	for _, s := range []string{"incident 42", "авария", "инцидент №7", "#", "✓", "\u200bx"} {
+		assert.False(t, blank(s), "%q", s)
+	}
+}

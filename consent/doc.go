@@ -70,7 +70,9 @@
 // is refused ([ErrOutOfOrder]); a withdrawal so dated is recorded at that
 // event's time, its stated time kept in [Record].StatedAt, because refusing
 // it would keep the consent in force (the latest event may be a legal-basis
-// use on another purpose). An event dated in the future beyond the clock
+// use on another purpose), unless the subject granted the same consent after
+// its stated time: that later decision stands and the withdrawal is refused
+// ([ErrOutOfOrder]). An event dated in the future beyond the clock
 // skew is refused ([ErrFutureEvent]), and one dated ahead within the skew
 // is recorded as now, so that no event lies in the future; so "state at
 // time t" is a prefix of the history and [Query].At may ask about the past.

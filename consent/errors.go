@@ -31,12 +31,18 @@ var (
 	ErrFutureEvent = errors.New("consent: time is in the future")
 	// ErrOutOfOrder reports a grant, refusal or notification dated before
 	// the latest event already recorded for the same subject; see
-	// [TimeError]. A withdrawal is never refused for it (see [Withdrawal]).
+	// [TimeError]. A withdrawal is refused for it only when the subject
+	// granted the same consent after the withdrawal's date (see
+	// [Withdrawal]).
 	ErrOutOfOrder = errors.New("consent: event is older than the subject's latest event")
 	// ErrTimeRange reports a time outside the years 1 to 9999, which not
 	// every store can hold (JSON, PostgreSQL); see [TimeError]. The ledger
 	// refuses it before any store sees it, so both stores behave alike.
 	ErrTimeRange = errors.New("consent: time outside the years 1 to 9999")
+	// ErrSchemaOutdated reports a PostgreSQL database that Migrate has not
+	// brought to this version of the package: run Migrate (as the tables'
+	// owner) before starting the new version.
+	ErrSchemaOutdated = errors.New("consent: store: database schema is older than this package: run Migrate")
 	// ErrNotGranted reports a withdrawal of a consent that is not in force
 	// (never granted, refused, already withdrawn or expired).
 	ErrNotGranted = errors.New("consent: no consent in force to withdraw")

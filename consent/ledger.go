@@ -362,8 +362,9 @@ func grantNotice(notices []Notice, g Grant, at time.Time) (Notice, error) {
 // Withdraw records the withdrawal of a consent in force. It takes effect at
 // once: the next Check denies. Withdrawing what is not in force fails with
 // ErrNotGranted and records nothing. A withdrawal dated before the
-// subject's latest event is recorded at that event's time (see
-// [Withdrawal]), never refused for its date.
+// subject's latest event is recorded at that event's time; it is refused
+// with ErrOutOfOrder only if the subject granted the same consent after its
+// date (see [Withdrawal]).
 func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	if err := validEvent(w.Subject, w.Method, w.Evidence); err != nil {
 		return Record{}, err
@@ -378,6 +379,13 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	recs, err := l.append(ctx, w.Subject, w.Purpose, w.Recipient, func(s Snapshot) ([]Record, error) {
 		if err := known(s, w.Purpose, w.Recipient); err != nil {
 			return nil, err
+		}
+		if !w.At.IsZero() {
+			if d, later := grantedAfter(s.History, w.Purpose, w.Recipient, at); later {
+				// The subject granted this consent after the stated time:
+				// that later will stands.
+				return nil, &TimeError{At: at, Limit: d.At, Err: ErrOutOfOrder}
+			}
 		}
 		at, stated := withdrawalAt(s, at, !w.At.IsZero())
 		last, ok := lastDecision(s.History, w.Purpose, w.Recipient, at)
@@ -397,11 +405,12 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 }
 
 // withdrawalAt places a withdrawal in the subject's history. Unlike
-// orderedAt it never refuses: refusing would leave the consent in force,
-// and any event of the subject (a legal-basis use by a Check on another
-// purpose) may have been recorded since the subject clicked. A stated time
-// before the latest event becomes that event's time and is returned as
-// stated, for the record.
+// orderedAt it does not refuse a time before other events of the subject:
+// refusing would leave the consent in force, and any event of the subject
+// (a legal-basis use by a Check on another purpose) may have been recorded
+// since the subject clicked. A stated time before the latest event becomes
+// that event's time and is returned as stated, for the record. Withdraw has
+// already refused a withdrawal older than a decision on the same consent.
 func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.Time) {
 	last := lastAt(s.History)
 	if explicit && at.Before(last) {
@@ -419,10 +428,11 @@ func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.
 // denies. On any error the Decision is a denial.
 //
 // A legal basis allows only a check of now (q.At zero, or not before the
-// ledger clock), since only such a check can be a use, and every use is
-// recorded at the time it happens, citing a basis valid then. A check of
-// the past answers from consent records alone and records nothing; its
-// Reason names a legal basis that covered that time.
+// ledger clock minus the clock skew, as a caller's own time.Now() is),
+// since only such a check can be a use, and every use is recorded at the
+// time it happens, citing a basis valid then. A check of the past answers
+// from consent records alone and records nothing; its Reason names a legal
+// basis that covered that time.
 func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err := validSubject(q.Subject); err != nil {
 		return deny(err)
@@ -442,7 +452,9 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err := known(s, q.Purpose, q.Recipient); err != nil {
 		return deny(err)
 	}
-	present := !at.Before(now)
+	// A caller passing its own clock's "now" is a little behind the ledger
+	// clock; within the skew it still counts as now.
+	present := !at.Before(now.Add(-l.skew))
 	if q.At.IsZero() {
 		// "now" is after everything recorded, even if this clock lags
 		// the one that recorded the latest withdrawal.

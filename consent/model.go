@@ -206,7 +206,9 @@ type Withdrawal struct {
 	// withdrawal dated before the subject's latest event is not refused (a
 	// legal-basis use on another purpose must not keep a consent in force):
 	// it is recorded at that event's time, with At kept as
-	// Record.StatedAt, and withdraws what is in force then.
+	// Record.StatedAt, and withdraws what is in force then. It is refused
+	// (ErrOutOfOrder) only when the subject granted the same consent after
+	// At: that later decision stands.
 	At time.Time
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -148,7 +149,31 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 var lockThenRead = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 
 // sqlStore is the PostgreSQL Store.
-type sqlStore struct{ db *sql.DB }
+type sqlStore struct {
+	db       *sql.DB
+	schemaOK atomic.Bool // the event table has every column this version reads
+}
+
+// checkSchema refuses, once per store until it passes, a database that
+// Migrate has not brought to this version: reads and writes of events
+// would otherwise fail on a missing column with a driver error, and every
+// Check would deny without saying why.
+func (s *sqlStore) checkSchema(ctx context.Context) error {
+	if s.schemaOK.Load() {
+		return nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name = 'stated_at'`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("consent: store: %w", err)
+	}
+	if n == 0 {
+		return ErrSchemaOutdated
+	}
+	s.schemaOK.Store(true)
+	return nil
+}
 
 // NewSQLStore returns a Store on PostgreSQL through database/sql (any
 // driver, e.g. pgx's stdlib). Run [Migrate] once before use. It is safe for
@@ -433,10 +458,16 @@ func (s *sqlStore) Notices(ctx context.Context) ([]Notice, error) {
 }
 
 func (s *sqlStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+	if err := s.checkSchema(ctx); err != nil {
+		return Snapshot{}, err
+	}
 	return readSnapshot(ctx, s.db, subject, purpose, recipient)
 }
 
 func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+	if err := s.checkSchema(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return nil, fmt.Errorf("consent: store: %w", err)
@@ -486,6 +517,9 @@ func nullTime(t time.Time) any {
 }
 
 func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error) {
+	if err := s.checkSchema(ctx); err != nil {
+		return nil, err
+	}
 	var b []byte
 	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(json_agg(`+eventJSON+` ORDER BY seq), '[]') FROM consent_events
 		WHERE subject = $1`, subject).Scan(&b); err != nil {
@@ -495,6 +529,9 @@ func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error
 }
 
 func (s *sqlStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+	if err := s.checkSchema(ctx); err != nil {
+		return err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, json_agg(`+eventJSON+` ORDER BY seq) FROM consent_events GROUP BY subject ORDER BY subject`)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)

@@ -24,6 +24,17 @@ func lastDecision(history []Record, purpose, recipient string, at time.Time) (Re
 	return last, found
 }
 
+// grantedAfter returns the first grant of (purpose, recipient) dated after
+// at, if any.
+func grantedAfter(history []Record, purpose, recipient string, at time.Time) (Record, bool) {
+	for _, r := range history {
+		if r.At.After(at) && r.Kind == KindGranted && r.Purpose == purpose && r.Recipient == recipient {
+			return r, true
+		}
+	}
+	return Record{}, false
+}
+
 // lastAt returns the time of the subject's latest event.
 func lastAt(history []Record) time.Time {
 	if len(history) == 0 {

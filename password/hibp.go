@@ -61,9 +61,12 @@ func (e *HIBPError) Is(target error) bool { return target == ErrHIBPResponse }
 // errors are returned, not swallowed: the caller decides whether a failed
 // check blocks a password change (fail closed) or not.
 //
-// A password that NFKC normalisation changes is looked up twice, in its NFKC
-// form and as given (see PwnedFile.Count), so two prefixes leave the process
-// for it; each is as anonymous as one.
+// A password that NFKC normalisation changes (full-width or decomposed
+// characters, rare in typed passwords) is looked up twice, in its NFKC form
+// and as given (see PwnedFile.Count). The service can link the two requests,
+// which come back to back from one client, and so learns 40 bits of
+// prefixes for that password instead of 20: still thousands of candidate
+// hashes per prefix, but fewer candidates overall.
 type HIBPClient struct {
 	// BaseURL is the range endpoint; the prefix is appended to it. Empty
 	// means DefaultHIBPBaseURL.

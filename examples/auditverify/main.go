@@ -21,7 +21,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,7 +29,8 @@ import (
 	"strings"
 
 	"github.com/1cb-kz/compliance/audit"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -118,17 +118,21 @@ func readArg(s string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// verifyDB verifies the log in the database dsn names. Its errors come
-// from the driver, which leaves passwords out of them.
+// verifyDB verifies the log in the database dsn names. The connection
+// string is parsed here, so that a malformed one gets a fixed message: the
+// parser's error, or the driver's on first connect, may quote it, password
+// included. Errors of a connection from a parsed config name the host, user
+// and database, never the password.
 func verifyDB(ctx context.Context, dsn string, v note.Verifier, cps [][]byte) error {
 	dsn, err := readArg(dsn)
 	if err != nil {
 		return err
 	}
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return errors.New("bad connection string") // the driver's error may quote it
+		return errors.New("bad connection string")
 	}
+	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
 	return audit.VerifyDBWithCheckpoints(ctx, db, v, cps)
 }

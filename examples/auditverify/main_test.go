@@ -162,3 +162,24 @@ func TestAuditVerifyDB(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.NotContains(t, errOut, "hunter2")
 }
+
+// A connection string that does not parse, or whose server refuses, must
+// never reach the output with its password.
+func TestDBPasswordNeverPrinted(t *testing.T) {
+	_, key, err := note.GenerateKey(rand.Reader, "audit.example.com/access")
+	require.NoError(t, err)
+	for _, dsn := range []string{
+		"host=127.0.0.1 port=1 user=a password=hunter2 sslmode=bogus",
+		"host=127.0.0.1 port=1 user=a password = hunter2 sslmode=bogus",
+		"host=127.0.0.1 port=1 user=a password='hunter2 x' sslmode=bogus",
+		"postgres://a:hunter2@127.0.0.1:1/db?sslmode=bogus",
+		"postgres://a:hun@ter2@127.0.0.1:1/db?sslmode=bogus",
+		"postgres://a:hunter2@127.0.0.1:notaport/db",
+		"host=127.0.0.1 port=1 user=a password=hunter2 connect_timeout=1",
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"-key", key, "-db", dsn}, &out, &errb)
+		assert.NotZero(t, code)
+		assert.NotContains(t, errb.String()+out.String(), "ter2", dsn)
+	}
+}
