@@ -131,6 +131,8 @@ func consentSnippet() error {
 	d, err := l.Check(ctx, consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
 	fmt.Println(d.Allowed, d.RecordID == rec.ID, d.Reason) // deny by default; Reason is for a support agent
 	_, _ = l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
+	head, _ := l.Head(ctx, "user-42")        // keep it outside the database, e.g. in the audit log
+	err = l.VerifyFrom(ctx, "user-42", head) // consent.ErrTampered if newer records were deleted
 	// --- end
 	return err
 }
