@@ -126,10 +126,11 @@
 //
 // Why a cell is suppressed (Threshold, Dominance, Secondary) is kept for
 // the host's audit log only (Table.Reason, Table.Suppressed): the writers
-// mark a cell "suppressed" and count suppressions without a reason, and a
-// Table encoded by encoding/json carries none, since "threshold" means
-// fewer than K subjects and the others K or more: bounds that, with the
-// margins, can pin a value.
+// mark a cell "suppressed" and count suppressions without a reason, a
+// Table encoded by encoding/json carries none, and one printed with fmt
+// (%v, %+v, %#v) shows a pointer's address in their place, since
+// "threshold" means fewer than K subjects and the others K or more:
+// bounds that, with the margins, can pin a value.
 //
 // K defaults to 5. Statistical offices use 3 as the floor of the threshold
 // rule; 5 leaves a margin for partners who know some members of a cell (a
@@ -144,8 +145,19 @@
 // checks several tables of the same data together, matching cells by
 // dimension name (a cell of one table may be a margin of another, or
 // published by one and suppressed by the other): it is the way to publish
-// several tables at once. Without the true values Verify cannot look for
-// witnesses; it checks bounds by interval propagation (each margin narrows
+// several tables at once. A margin that no table lists (tables without
+// margins sharing their region totals, say) still ties the tables, so it
+// is audited as a value nobody publishes. The tables' dimension sets must
+// be decomposable (an acyclic hypergraph: region×month with region×age, or
+// a chain a×b, b×c): then tables that agree on their shared margins are
+// always the margins of some full table, and the union's equations and
+// bounds are what a reader has. A cycle (a×b, a×c, b×c) is refused with
+// ErrNotDecomposable: the hidden full-dimensional cells, each at least
+// zero, bound the listed ones in ways the union cannot express, and
+// three such tables can each pass Verify while pinning threshold cells
+// together. Release and verify the full-dimensional table instead (adding
+// it to the set makes it decomposable), or publish an acyclic subset.
+// Without the true values Verify cannot look for witnesses; it checks bounds by interval propagation (each margin narrows
 // its cells' intervals until nothing changes), which finds every bound a
 // single margin gives and many chained ones, but not all that linear
 // programming finds: a hand-made table can pass Verify and still let a
@@ -174,11 +186,18 @@
 //   - Each release is protected alone. Two releases of overlapping tables
 //     (a month later, or with another dimension) can be differenced;
 //     publish fixed, nested tables, or check them together with
-//     VerifyRelease (which checks; it does not suppress further).
+//     VerifyRelease (which checks; it does not suppress further, and
+//     refuses sets of tables whose dimensions form a cycle).
 //   - Secondary suppression is heuristic, not optimal: it may hide more
 //     cells than a minimum-cost method would. The hypercube search costs,
 //     per suppressed cell, up to the product over dimensions of the number
-//     of values; the rank audit dominates with four dimensions or more.
+//     of values, and the exact rank audit grows faster than the table: it
+//     already dominates at three dimensions. Measured during review on a
+//     shared 2-core machine, a 20×20×20 table at 60% density took 9.8 s
+//     to Release and 4 s to Verify, and a 30×30×30 one about 2 minutes to
+//     Release. Keep tables with margins to at most three dimensions of
+//     modest cardinality (tens of values each), and generalise values
+//     (bands, hierarchies, months) before aggregating rather than after.
 //   - Table is a plain value: safe to share once released. Aggregator is not
 //     safe for concurrent use (one per goroutine, then Merge); Bands,
 //     Hierarchy, Pseudonymizer and Partner are.

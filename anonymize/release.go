@@ -71,9 +71,24 @@ type Table struct {
 	// ReleasedAt is the time of the release (UTC, seconds).
 	ReleasedAt time.Time
 
-	// reasons records, by joinKey, why each suppressed cell is suppressed:
-	// unexported so that neither a writer nor encoding/json sees it.
-	reasons map[string]Reason
+	// reasons records why each suppressed cell is suppressed: unexported
+	// so that neither a writer nor encoding/json sees it, and behind a
+	// pointer so that fmt (%v, %+v, %#v), which prints unexported fields,
+	// shows an address and not the reasons of whoever logs a table.
+	reasons *suppressions
+}
+
+// suppressions maps a suppressed cell's joinKey to its reason.
+type suppressions struct{ byKey map[string]Reason }
+
+// reason returns the recorded reason of a suppressed cell, or Unrecorded.
+func (t *Table) reason(key []string) Reason {
+	if t.reasons != nil {
+		if r, ok := t.reasons.byKey[joinKey(key)]; ok {
+			return r
+		}
+	}
+	return Unrecorded
 }
 
 // Cell is one cell of a released table.
@@ -105,10 +120,7 @@ func (t *Table) Reason(key []string) Reason {
 	if i < 0 || !t.Cells[i].Suppressed {
 		return NotSuppressed
 	}
-	if r, ok := t.reasons[joinKey(key)]; ok {
-		return r
-	}
-	return Unrecorded
+	return t.reason(key)
 }
 
 // Suppressed counts the suppressed cells of t by reason, for the host's
@@ -117,11 +129,7 @@ func (t *Table) Suppressed() map[Reason]int {
 	n := map[Reason]int{}
 	for i := range t.Cells {
 		if c := &t.Cells[i]; c.Suppressed {
-			r, ok := t.reasons[joinKey(c.Key)]
-			if !ok {
-				r = Unrecorded
-			}
-			n[r]++
+			n[t.reason(c.Key)]++
 		}
 	}
 	return n
@@ -278,7 +286,7 @@ func release(rt *rawTable, now time.Time) (*Table, error) {
 		}
 	}
 	t := &Table{K: rt.k, Dimensions: rt.dims, Margins: rt.margins, ReleasedAt: now.UTC().Truncate(time.Second),
-		Floors: map[string]float64{}, reasons: map[string]Reason{}}
+		Floors: map[string]float64{}, reasons: &suppressions{byKey: map[string]Reason{}}}
 	for _, sh := range rt.shapes {
 		t.Measures = append(t.Measures, sh.name)
 		if r := sh.describe(); r != "" {
@@ -293,7 +301,7 @@ func release(rt *rawTable, now time.Time) (*Table, error) {
 		c := &rt.cells[i]
 		out := Cell{Key: c.key, Suppressed: reasons[i] != NotSuppressed}
 		if out.Suppressed {
-			t.reasons[joinKey(c.key)] = reasons[i]
+			t.reasons.byKey[joinKey(c.key)] = reasons[i]
 		} else {
 			out.Rows = int(c.rows)
 			out.Subjects = c.subjects

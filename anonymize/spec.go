@@ -43,6 +43,12 @@ var (
 	ErrPartial = errors.New("anonymize: malformed partial state")
 	// ErrDisclosive reports a released table that fails verification.
 	ErrDisclosive = errors.New("anonymize: table is disclosive")
+	// ErrNotDecomposable reports tables that VerifyRelease cannot audit
+	// together: their dimension sets form a cycle (region×month,
+	// month×age and age×region, say), so the full-dimensional table they
+	// are margins of bounds their cells in ways their union does not
+	// show. Verify the table over all their dimensions instead.
+	ErrNotDecomposable = errors.New("anonymize: tables' dimension sets are not decomposable")
 )
 
 // Spec describes a statistical table over rows of type T.

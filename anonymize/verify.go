@@ -49,6 +49,16 @@ func Verify(t *Table) error { return VerifyRelease(t) }
 // the presence rule run on the union. The tables must have the same K, and
 // a cell published by two tables must show the same values. Publish
 // several tables at once only if VerifyRelease passes on all of them.
+//
+// A margin that no table lists (tables released without margins share
+// their region totals, say) is still a value the tables agree on, so it
+// joins the audit as a cell nobody publishes. The dimension sets of the
+// tables must be decomposable (an acyclic hypergraph, see decomposable):
+// then any tables that agree on their shared margins are the margins of
+// some full table, and the union's equations and presence bounds are all a
+// reader has. Cyclic sets (three tables over pairs of three dimensions,
+// say) are refused with ErrNotDecomposable: the full table's cells, each
+// at least zero, bound the listed ones in ways no margin equation shows.
 func VerifyRelease(tables ...*Table) error {
 	v := &verifier{joint: len(tables) > 1}
 	if len(tables) == 0 {
@@ -59,6 +69,9 @@ func VerifyRelease(tables ...*Table) error {
 		v.check(t)
 	}
 	v.table = -1
+	if len(v.p) == 0 && !decomposable(tables) {
+		return ErrNotDecomposable
+	}
 	if len(v.p) == 0 {
 		j := v.join(tables)
 		if len(v.p) == 0 {
@@ -162,7 +175,10 @@ func (v *verifier) checkKeys(t *Table) {
 // their dimensions (Total where a table lacks one), sums over the union of
 // their measures (NaN where the publishing table lacks the measure).
 type joined struct {
-	k         int
+	k int
+	// listed is the number of cells that some table lists; the cells after
+	// them are margins that no table lists (see addMargins).
+	listed    int
 	dims      []string
 	measures  []string
 	floors    map[string]float64
@@ -195,7 +211,48 @@ func (v *verifier) join(tables []*Table) *joined {
 			j.add(v, t, &t.Cells[i], index)
 		}
 	}
+	j.listed = len(j.keys)
+	if len(tables) > 1 {
+		j.addMargins(index)
+	}
 	return j
+}
+
+// addMargins adds, as cells nobody publishes, every margin of a listed cell
+// that no table lists, and their margins in turn. Tables released without
+// margins still agree on them (Σ_month A(r,m) = Σ_age B(r,a)): left out,
+// the constraints that tie the tables would be lost. One table alone
+// gains nothing from its unpublished margins, so Verify skips them.
+func (j *joined) addMargins(index map[string]int) {
+	for x := 0; x < len(j.keys); x++ {
+		for d := range j.dims {
+			if j.keys[x][d] == Total {
+				continue
+			}
+			pk := slices.Clone(j.keys[x])
+			pk[d] = Total
+			if _, ok := index[joinKey(pk)]; !ok {
+				j.cell(pk, index)
+			}
+		}
+	}
+}
+
+// cell returns the index of the cell with the given key, adding it,
+// unpublished, when it is new.
+func (j *joined) cell(key []string, index map[string]int) int {
+	jk := joinKey(key)
+	if x, ok := index[jk]; ok {
+		return x
+	}
+	x := len(j.keys)
+	index[jk] = x
+	sums := make([]float64, len(j.measures))
+	for m := range sums {
+		sums[m] = math.NaN()
+	}
+	j.keys, j.published, j.rows, j.sums = append(j.keys, key), append(j.published, false), append(j.rows, 0), append(j.sums, sums)
+	return x
 }
 
 // union appends the names of b missing from a.
@@ -217,17 +274,7 @@ func (j *joined) add(v *verifier, t *Table, c *Cell, index map[string]int) {
 			key[d] = c.Key[i]
 		}
 	}
-	jk := joinKey(key)
-	x, ok := index[jk]
-	if !ok {
-		x = len(j.keys)
-		index[jk] = x
-		sums := make([]float64, len(j.measures))
-		for m := range sums {
-			sums[m] = math.NaN()
-		}
-		j.keys, j.published, j.rows, j.sums = append(j.keys, key), append(j.published, false), append(j.rows, 0), append(j.sums, sums)
-	}
+	x := j.cell(key, index)
 	if c.Suppressed {
 		return
 	}
@@ -271,14 +318,16 @@ func (v *verifier) checkJoined(j *joined) error {
 		return err
 	}
 	for _, d := range det {
-		v.bad("suppressed cell %v is derivable from the published cells", j.keys[d])
+		if int(d) < j.listed { // a margin nobody lists may well be derivable
+			v.bad("suppressed cell %v is derivable from the published cells", j.keys[d])
+		}
 	}
 	if len(v.p) > consistent {
 		return nil // the bounds assume a consistent table; derivable cells are reported already
 	}
 	seen := map[int32]bool{}
 	for _, x := range s.exposed(reasons, j.knowledge(decimals)) {
-		if !seen[x] {
+		if !seen[x] && int(x) < j.listed {
 			seen[x] = true
 			v.bad("suppressed cell %v can be pinned or bounded below k from the margins", j.keys[x])
 		}
@@ -289,12 +338,16 @@ func (v *verifier) checkJoined(j *joined) error {
 // checkSums checks that a fully published constraint adds up: rows, and
 // every measure that all its cells publish.
 func (v *verifier) checkSums(j *joined, con []int32, decimals []int) {
-	rows := int64(0)
+	rows, ok := int64(0), true
 	for _, x := range con[1:] {
-		rows += j.rows[x]
+		// Published rows are at least k, so only a hand-made table with
+		// absurd counts can overflow; it does not add up.
+		if rows, ok = sub(rows, -j.rows[x]); !ok {
+			break
+		}
 	}
 	parent := j.keys[con[0]]
-	if rows != j.rows[con[0]] {
+	if !ok || rows != j.rows[con[0]] {
 		v.bad("margin %v does not add up", parent)
 		return
 	}

@@ -54,7 +54,9 @@ const suppressedStatus = "suppressed"
 // columns are empty. Names and dimension values that a spreadsheet would
 // take for a formula (leading = + - @ tab or CR), or that a reader with
 // Comment = '#' would take for a comment (leading #; csv.Writer does not
-// quote them), are prefixed with a quote.
+// quote them), are prefixed with a quote; so are values that already start
+// with one, so that "=A" and "'=A" stay distinct (each gains one quote):
+// a reader strips one leading quote.
 // WriteCSV runs Verify first and writes nothing if t fails it.
 func WriteCSV(w io.Writer, t *Table) error {
 	if err := Verify(t); err != nil {
@@ -102,10 +104,11 @@ func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ")
 
 // neutralize defuses spreadsheet formulas (CSV injection) and comment
 // markers: a record whose first field starts with '#' would be skipped.
+// A leading quote is quoted too, which keeps distinct values distinct.
 func neutralize(vals []string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		if v != "" && strings.ContainsRune("=+-@\t\r#", rune(v[0])) {
+		if v != "" && strings.ContainsRune("=+-@\t\r#'", rune(v[0])) {
 			v = "'" + v
 		}
 		out[i] = v

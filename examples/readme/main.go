@@ -129,6 +129,9 @@ func consentSnippet() error {
 		return err
 	}
 	d, err := l.Check(ctx, consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
+	if err != nil {
+		return err // d is a denial
+	}
 	fmt.Println(d.Allowed, d.RecordID == rec.ID, d.Reason) // deny by default; Reason is for a support agent
 	_, _ = l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
 	head, _ := l.Head(ctx, "user-42")        // keep it outside the database, e.g. in the audit log
