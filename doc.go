@@ -33,7 +33,7 @@
 //	2.2     regular change; never stored in the clear;    password.Policy.MaxAge, password.Policy.Expired,
 //	        never handed to third parties                 password.Policy.CheckChange (history),
 //	                                                      password.Hash, password.Verify, password.NeedsRehash,
-//	                                                      password.Secret
+//	                                                      password.VerifyAbsent, password.Secret
 //	2.3     access only from trusted devices/networks     host infrastructure (device and network controls)
 //	3.1     collect only what the service needs           pii.CheckMinimal, pii.Inventory, pii.Undeclared,
 //	                                                      piitest.RequireMinimal, piitest.RequireDeclared
@@ -43,13 +43,16 @@
 //	        logical protection                            pii.Encryptor (Seal, EncryptString) for the
 //	                                                      logical protection of stored fields
 //	5.1     access only by authorised, trained staff      audit.Gate.Authorize, audit.Log (Append, Checkpoint,
-//	                                                      InclusionProof, ConsistencyProof), audit.Verify
+//	                                                      InclusionProof, ConsistencyProof), audit.Verify,
+//	                                                      audit.VerifyWithCheckpoints, audit.VerifyDBWithCheckpoints
 //	5.2     staff keep data confidential                  audit.Log (who saw what), pii.Redact,
 //	                                                      pii.NewRedactingHandler, pii.MaskEmail and others
 //	6.1     no transfer without consent, except by law    consent.Ledger.Check, consent.Ledger.Grant,
-//	                                                      consent.Ledger.Withdraw, consent.Ledger.AllowByLaw
+//	                                                      consent.Ledger.Withdraw, consent.Ledger.AllowByLaw,
+//	                                                      consent.Ledger.Head, consent.Ledger.VerifyFrom
 //	6.2     partners get anonymised statistics only       anonymize.NewAggregator, anonymize.Aggregator.Release,
-//	                                                      anonymize.Verify, anonymize.ReleaseSQL
+//	                                                      anonymize.Verify, anonymize.VerifyRelease,
+//	                                                      anonymize.ReleaseSQL
 //	7.1     access, correction and deletion on demand     consent.Ledger.OpenRequest, SetRequestStatus, Overdue,
 //	                                                      Export; pii.Encryptor.Forget (erasure by key
 //	                                                      destruction)
