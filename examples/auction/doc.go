@@ -27,7 +27,8 @@
 //     flags and the login replaces; its password being 13 months old,
 //     Policy.Expired prompts a change (the Rules recommend one, so nobody
 //     is locked out), the same password is refused as reused and a new one
-//     accepted.
+//     accepted. A login with an unregistered e-mail costs what a real one
+//     does (password.VerifyAbsent), so the answer does not reveal accounts.
 //   - 4.2: each user's name, e-mail and IBAN are sealed field by field under
 //     the user's own data key (pii.Encryptor.SealFor); the users table dump
 //     holds tokens only. A keyring rotation re-wraps every data key, moves the

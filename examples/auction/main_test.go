@@ -35,6 +35,7 @@ var keyLines = []string{
 	"[2.2] 8 argon2id hashes stored ($argon2id$v=19$",
 	"legacy bcrypt hash $2a$04$… verified, NeedsRehash = true, replaced by $argon2id$",
 	"password is 13 months old: Policy.Expired prompts a change at login (no lock-out); the same password is refused [reused:",
+	"login as an unregistered e-mail: no row, password.VerifyAbsent spends a Verify's argon2id work",
 	"[4.2] users.jsonl holds 9 rows × 3 sealed fields, no name, e-mail or IBAN in clear",
 	"[5.2] app.log (pii.NewRedactingHandler): 9 registrations logged with e-mail, name and IBAN, none in clear",
 	"blind index → 1 candidate row → decrypted and compared → u0002",

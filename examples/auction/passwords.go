@@ -232,6 +232,20 @@ func (p *platform) legacyLogin(ctx context.Context) error {
 		return err
 	}
 	p.say("2.2", "%s logged in: argon2id hash verified, NeedsRehash = false", first.ID)
+
+	// A login name with no account: the same argon2id work, the same
+	// refusal, so the answer does not say which names are registered.
+	idx, err := p.enc.BlindIndex(emailIndex, "nobody@example.kz")
+	if err != nil {
+		return err
+	}
+	if err := p.expect(len(p.users.byEmailIndex(idx)) == 0, "an unregistered e-mail has a candidate row"); err != nil {
+		return err
+	}
+	if err := password.VerifyAbsent(p.secrets[first.ID]); err != nil {
+		return err
+	}
+	p.say("2.2", "login as an unregistered e-mail: no row, password.VerifyAbsent spends a Verify's argon2id work, then refused as a wrong password")
 	return nil
 }
 
