@@ -430,10 +430,16 @@ type fieldKeyCached struct {
 // record id), leaving the purpose in s.purpose.
 func (e *Encryptor) keyFor(s *scratch, kind byte, context []string) *fieldKey {
 	s.purpose = appendPurpose(s.purpose[:0], kind, context)
-	if fk, ok := e.fieldKeys.get(s.purpose); ok {
+	return e.fieldKey(s.purpose)
+}
+
+// fieldKey returns the subkey cache of purpose, shared by every path that
+// encrypts or decrypts for it (EncryptString and Seal of the same column).
+func (e *Encryptor) fieldKey(purpose []byte) *fieldKey {
+	if fk, ok := e.fieldKeys.get(purpose); ok {
 		return fk
 	}
-	purpose := slices.Clone(s.purpose)
+	purpose = slices.Clone(purpose)
 	return e.fieldKeys.add(string(purpose), func() *fieldKey { return &fieldKey{purpose: purpose} })
 }
 

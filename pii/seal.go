@@ -225,7 +225,7 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	if ft.Encrypt {
 		// The context is (type, field, record id); the subkey's purpose is
 		// everything but the record id.
-		sf.key = &fieldKey{purpose: appendPurpose(nil, kindKeyring, []string{p.table, name, ""})}
+		sf.key = w.e.fieldKey(appendPurpose(nil, kindKeyring, []string{p.table, name, ""}))
 	}
 	if ft.Index == "" {
 		return sf, nil
