@@ -189,7 +189,7 @@ func consistentRows(rng *rand.Rand, keys [][]string, lo, hi int) []int64 {
 	}
 	rows := make([]int64, len(keys))
 	for _, k := range keys {
-		if containsTotal(k) {
+		if slices.Contains(k, Total) {
 			continue
 		}
 		v := int64(lo + rng.IntN(hi-lo))

@@ -124,7 +124,7 @@ func (v *verifier) checkCell(t *Table, i int) {
 	switch {
 	case len(c.Key) != len(t.Dimensions):
 		v.bad("cell %d has %d key components for %d dimensions", i, len(c.Key), len(t.Dimensions))
-	case !t.Margins && containsTotal(c.Key):
+	case !t.Margins && slices.Contains(c.Key, Total):
 		v.bad("cell %v is a margin in a table without margins", c.Key)
 	case c.Suppressed && (c.Rows != 0 || c.Subjects != 0 || c.Sums != nil):
 		v.bad("suppressed cell %v carries values", c.Key)
@@ -437,15 +437,6 @@ func floorFixed(f float64, d int) int64 {
 		n--
 	}
 	return n
-}
-
-func containsTotal(key []string) bool {
-	for _, v := range key {
-		if v == Total {
-			return true
-		}
-	}
-	return false
 }
 
 // Verify checks t as the package-level Verify does and, against the data
