@@ -1,0 +1,178 @@
+// Command gen writes the embedded data of password/internal/wordlist: one
+// gzip-compressed text file per ranked list (one word a line, most common
+// first) and per keyboard graph (one key a line, tab-separated neighbours),
+// plus names_gen.go, the order of the lists.
+//
+// Run it with go generate in password/internal/wordlist. The lists it takes
+// from zxcvbn-go (imported here and in tests only) and the hand-compiled
+// lists under lists/ are always rebuilt; the lists built from downloaded
+// packages (Debian hunspell dictionaries, npm @zxcvbn-ts packs) are rebuilt
+// only when -raw names the directory holding those downloads (see
+// ../wordlist/SOURCES.md for how to fetch them), otherwise the committed
+// files are kept as they are.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/nbutton23/zxcvbn-go/adjacency"
+	"github.com/nbutton23/zxcvbn-go/frequency"
+	"golang.org/x/text/unicode/norm"
+)
+
+// list is one output list: its stable name and where its words come from.
+type list struct {
+	name string
+	// build returns the words, most common first. Returning nil with a nil
+	// error means "inputs absent, keep the committed file".
+	build func() ([]string, error)
+}
+
+func main() {
+	out := flag.String("out", "data", "directory of the embedded files")
+	raw := flag.String("raw", "", "directory of the downloaded sources (optional)")
+	lists := flag.String("lists", "", "directory of the hand-compiled lists (default: beside this command)")
+	flag.Parse()
+	if *lists == "" {
+		*lists = filepath.Join(genDir(), "lists")
+	}
+	if err := run(*out, *raw, *lists); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// genDir is the directory of this command's sources: go generate runs it
+// from password/internal/wordlist.
+func genDir() string { return filepath.Join("..", "gen") }
+
+func run(out, raw, lists string) error {
+	specs := allLists(raw, lists)
+	var names []string
+	for _, l := range specs {
+		words, err := l.build()
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		names = append(names, l.name)
+		path := filepath.Join(out, l.name+".txt.gz")
+		if words == nil {
+			if _, err := os.Stat(path); err != nil {
+				return fmt.Errorf("%s: no sources given (-raw) and no committed file: %w", l.name, err)
+			}
+			continue
+		}
+		words = normalise(words)
+		if len(words) == 0 {
+			return fmt.Errorf("%s: empty", l.name)
+		}
+		if err := writeGzip(path, []byte(strings.Join(words, "\n")+"\n")); err != nil {
+			return err
+		}
+	}
+	var graphNames []string
+	for _, g := range []struct{ name, zxcvbn string }{
+		{"qwerty", "qwerty"}, {"dvorak", "dvorak"}, {"keypad", "keypad"}, {"mac_keypad", "macKeypad"},
+	} {
+		graphNames = append(graphNames, g.name)
+		if err := writeGzip(filepath.Join(out, "graph_"+g.name+".tsv.gz"), graphText(adjacency.GraphMap[g.zxcvbn].Graph)); err != nil {
+			return err
+		}
+	}
+	return writeNames(filepath.Join(out, "..", "names_gen.go"), names, graphNames)
+}
+
+// normalise makes every word NFC, lower case and trimmed, drops empty lines
+// and keeps the first (best-ranked) of duplicates.
+func normalise(words []string) []string {
+	seen := make(map[string]bool, len(words))
+	out := words[:0:0]
+	for _, w := range words {
+		w = strings.TrimSpace(norm.NFC.String(strings.ToLower(norm.NFC.String(w))))
+		if w == "" || seen[w] || strings.ContainsAny(w, "\n\r\t") {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+// zxcvbnList returns a zxcvbn-go frequency list unchanged.
+func zxcvbnList(name string) func() ([]string, error) {
+	return func() ([]string, error) {
+		l, ok := frequency.Lists[name]
+		if !ok {
+			return nil, fmt.Errorf("zxcvbn-go has no list %q", name)
+		}
+		return append([]string(nil), l.List...), nil
+	}
+}
+
+// graphText writes a graph one key a line: the key, then its neighbours in
+// direction order, tab-separated, "" for none; keys sorted for a stable
+// output.
+func graphText(g map[string][]string) []byte {
+	keys := make([]string, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	var b bytes.Buffer
+	for _, k := range keys {
+		b.WriteString(k)
+		for _, n := range g[k] {
+			b.WriteByte('\t')
+			b.WriteString(n)
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// writeGzip writes data compressed at the best level, with no name or time
+// in the header, so that the output depends on the input only.
+func writeGzip(path string, data []byte) error {
+	var b bytes.Buffer
+	z, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := z.Write(data); err != nil {
+		return err
+	}
+	if err := z.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+func writeNames(path string, lists, graphs []string) error {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by password/internal/gen; DO NOT EDIT.\n\npackage wordlist\n\n")
+	fmt.Fprintf(&b, "// listNames is the order of Dictionaries.\nvar listNames = [...]string{%s}\n\n", quoted(lists))
+	fmt.Fprintf(&b, "// graphNames is the order of Graphs.\nvar graphNames = [...]string{%s}\n", quoted(graphs))
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, src, 0o644)
+}
+
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("\n%q", s)
+	}
+	return strings.Join(q, ",") + ",\n"
+}
+
+func sortStrings(ss []string) { slices.Sort(ss) }
