@@ -24,7 +24,7 @@ import (
 func benchAppend(b *testing.B, writers, maxBatch int) {
 	ctx := context.Background()
 	s, _ := testKeys(b)
-	l, err := Open(b.TempDir(), Options{Signer: s, MaxBatch: maxBatch})
+	l, err := Open(context.Background(), Dir(b.TempDir()), Options{Signer: s, MaxBatch: maxBatch})
 	require.NoError(b, err)
 	defer l.Close()
 	e := logEvent(1)
@@ -118,7 +118,7 @@ func getLargeLog(tb testing.TB) largeLog {
 }
 
 func buildLog(dir string, s note.Signer, n int64) error {
-	l, err := Open(dir, Options{Signer: s, MaxBatch: 8192})
+	l, err := Open(context.Background(), Dir(dir), Options{Signer: s, MaxBatch: 8192})
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func BenchmarkVerify(b *testing.B) {
 	lg := getLargeLog(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if err := Verify(ctx, lg.dir, lg.v); err != nil {
+		if err := Verify(ctx, Dir(lg.dir), Options{Verifier: lg.v}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -181,7 +181,7 @@ func BenchmarkVerifyBaselineHash(b *testing.B) {
 func BenchmarkOpen(b *testing.B) {
 	lg := getLargeLog(b)
 	for b.Loop() {
-		l, err := Open(lg.dir, Options{Signer: lg.s})
+		l, err := Open(context.Background(), Dir(lg.dir), Options{Signer: lg.s})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func BenchmarkOpen(b *testing.B) {
 // openLargeLog opens the large log for the proof benchmarks.
 func openLargeLog(b *testing.B) (*Log, int64) {
 	lg := getLargeLog(b)
-	l, err := Open(lg.dir, Options{Signer: lg.s})
+	l, err := Open(context.Background(), Dir(lg.dir), Options{Signer: lg.s})
 	require.NoError(b, err)
 	b.Cleanup(func() { l.Close() })
 	return l, lg.n
@@ -250,12 +250,12 @@ func TestLargeLog(t *testing.T) {
 	ctx := context.Background()
 
 	start := time.Now()
-	require.NoError(t, Verify(ctx, lg.dir, lg.v))
+	require.NoError(t, Verify(ctx, Dir(lg.dir), Options{Verifier: lg.v}))
 	d := time.Since(start)
 	t.Logf("Verify: %v, %.0f entries/s", d, float64(lg.n)/d.Seconds())
 
 	start = time.Now()
-	l, err := Open(lg.dir, Options{Signer: lg.s, Verifier: lg.v})
+	l, err := Open(context.Background(), Dir(lg.dir), Options{Signer: lg.s, Verifier: lg.v})
 	require.NoError(t, err)
 	t.Logf("Open: %v", time.Since(start))
 	defer l.Close()

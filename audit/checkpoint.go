@@ -14,10 +14,6 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// ErrMalformedCheckpoint is returned (wrapped) for a checkpoint whose text
-// does not follow c2sp.org/tlog-checkpoint.
-var ErrMalformedCheckpoint = errors.New("audit: malformed checkpoint")
-
 // maxCheckpointText bounds the note text a parser accepts. A checkpoint
 // body is three short lines; anything larger is not one of ours.
 const maxCheckpointText = 4096
@@ -46,13 +42,13 @@ func formatCheckpoint(c TreeHead) ([]byte, error) {
 	return fmt.Appendf(nil, "%s\n%d\n%s\n", c.Origin, c.Size, base64.StdEncoding.EncodeToString(c.Hash[:])), nil
 }
 
-// ParseCheckpoint parses the text of a checkpoint note (the part before the
+// parseCheckpoint parses the text of a checkpoint note (the part before the
 // signatures, as returned in [note.Note].Text) in the C2SP tlog-checkpoint
 // format. It is strict: the size must be canonical decimal, the hash exactly
 // 32 bytes of canonical standard base64, and extension lines, which this
 // package never writes, non-empty. It does not check any signature; use
 // [OpenCheckpoint] for a signed checkpoint.
-func ParseCheckpoint(text []byte) (TreeHead, error) {
+func parseCheckpoint(text []byte) (TreeHead, error) {
 	bad := func(why string) (TreeHead, error) {
 		return TreeHead{}, fmt.Errorf("%w: %s", ErrMalformedCheckpoint, why)
 	}
@@ -99,7 +95,7 @@ func OpenCheckpoint(msg []byte, v note.Verifier) (TreeHead, error) {
 	if err != nil {
 		return TreeHead{}, fmt.Errorf("audit: checkpoint signature: %w", err)
 	}
-	return ParseCheckpoint([]byte(n.Text))
+	return parseCheckpoint([]byte(n.Text))
 }
 
 // checkOrigin accepts what can safely be a line of a checkpoint and a note

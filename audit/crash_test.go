@@ -49,11 +49,11 @@ func TestCrashKill9(t *testing.T) {
 			acked[idx] = corr
 		}
 
-		l, err := Open(dir, Options{Signer: signer, Verifier: verifier, SegmentEntries: 50})
+		l, err := Open(context.Background(), Dir(dir), Options{Signer: signer, Verifier: verifier, SegmentEntries: 50})
 		require.NoError(t, err, "round %d", round)
-		t.Logf("round %d: %d acknowledged in total, log size %d, recovery %+v", round, len(acked), l.Size(), l.Recovery())
+		t.Logf("round %d: %d acknowledged in total, log size %d, recovery %+v", round, len(acked), l.Size(), l.store.recovery())
 		require.NoError(t, l.Close())
-		require.NoError(t, Verify(ctx, dir, verifier), "round %d", round)
+		require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: verifier}), "round %d", round)
 
 		entries := readEvents(t, dir)
 		for idx, corr := range acked {
@@ -114,7 +114,7 @@ func crashChild(dir, skey string) {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(2)
 	}
-	l, err := Open(dir, Options{Signer: signer, SegmentEntries: 50, MaxBatch: 16})
+	l, err := Open(context.Background(), Dir(dir), Options{Signer: signer, SegmentEntries: 50, MaxBatch: 16})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(2)

@@ -51,10 +51,10 @@ func TestOpenRefusesDamagedCheckpointBeforeIntactOnes(t *testing.T) {
 			dir := copyDir(t, ref.dir)
 			flip(t, filepath.Join(dir, checkpointFileName), tt.off)
 			before := dirSnapshot(t, dir)
-			_, err := Open(dir, Options{Signer: ref.s, Verifier: ref.v})
+			_, err := Open(context.Background(), Dir(dir), Options{Signer: ref.s, Verifier: ref.v})
 			requireTamper(t, err, -1, tt.checkpoint)
 			assert.Equal(t, before, dirSnapshot(t, dir), "Open must leave damage it cannot explain untouched")
-			requireTamper(t, Verify(ctx, dir, ref.v), -1, tt.checkpoint)
+			requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), -1, tt.checkpoint)
 		})
 	}
 }
@@ -86,14 +86,14 @@ func TestOpenRepairsTornLastCheckpoint(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(dir, checkpointFileName))
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFileName), tt.tear(b), 0o600))
-			l, err := Open(dir, Options{Signer: ref.s, Verifier: ref.v})
+			l, err := Open(context.Background(), Dir(dir), Options{Signer: ref.s, Verifier: ref.v})
 			require.NoError(t, err)
-			assert.True(t, l.Recovery().CheckpointsTrunc)
+			assert.True(t, l.store.recovery().CheckpointsTrunc)
 			cps, err := l.store.checkpoints(ctx)
 			require.NoError(t, err)
 			assert.Len(t, cps, 4, "every intact checkpoint is kept")
 			require.NoError(t, l.Close()) // signs the last checkpoint again
-			require.NoError(t, Verify(ctx, dir, ref.v))
+			require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}))
 		})
 	}
 }
@@ -141,9 +141,9 @@ func TestOpenAfterCrashWhileCreating(t *testing.T) {
 			if tt.leftTmp {
 				write(hashFileName+tmpSuffix, []byte("torn"))
 			}
-			verr := Verify(ctx, dir, v)
+			verr := Verify(ctx, Dir(dir), Options{Verifier: v})
 			before := dirSnapshot(t, dir)
-			l, err := Open(dir, Options{Signer: s, Verifier: v})
+			l, err := Open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v})
 			if tt.tamper {
 				requireTamper(t, err, 0, -1)
 				requireTamper(t, verr, 0, -1)
@@ -160,7 +160,7 @@ func TestOpenAfterCrashWhileCreating(t *testing.T) {
 			assert.Equal(t, int64(0), l.Size())
 			appendN(t, l, 0, 3)
 			require.NoError(t, l.Close())
-			require.NoError(t, Verify(ctx, dir, v))
+			require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: v}))
 			_, err = os.Stat(filepath.Join(dir, hashFileName+tmpSuffix))
 			assert.ErrorIs(t, err, os.ErrNotExist, "the leftover temporary file was reused")
 		})
@@ -176,17 +176,17 @@ func TestCreateLeavesNoShortFile(t *testing.T) {
 	fsys := newFaultFS()
 	fsys.syncOnly.Store(hashFileName)
 	fsys.failSync.Store(true)
-	_, err := Open(dir, Options{Signer: s, Verifier: v, fs: fsys})
+	_, err := Open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v, fs: fsys})
 	require.Error(t, err)
 	for _, name := range []string{hashFileName, hashFileName + tmpSuffix} {
 		_, err := os.Stat(filepath.Join(dir, name))
 		assert.ErrorIs(t, err, os.ErrNotExist, name)
 	}
-	l, err := Open(dir, Options{Signer: s, Verifier: v})
+	l, err := Open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v})
 	require.NoError(t, err)
 	appendN(t, l, 0, 2)
 	require.NoError(t, l.Close())
-	require.NoError(t, Verify(context.Background(), dir, v))
+	require.NoError(t, Verify(context.Background(), Dir(dir), Options{Verifier: v}))
 	ents, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	for _, e := range ents {
@@ -217,7 +217,7 @@ func TestVerifyEmptiedDirectoryAgainstKeptCheckpoint(t *testing.T) {
 			for _, name := range tt.remove {
 				require.NoError(t, os.Remove(filepath.Join(dir, name)))
 			}
-			err := VerifyWithCheckpoints(ctx, dir, ref.v, tt.known)
+			err := Verify(ctx, Dir(dir), Options{Verifier: ref.v, Checkpoints: tt.known})
 			if tt.tamper {
 				requireTamper(t, err, 0, 0)
 				return
@@ -227,7 +227,7 @@ func TestVerifyEmptiedDirectoryAgainstKeptCheckpoint(t *testing.T) {
 		})
 	}
 	t.Run("missing directory is not tampering", func(t *testing.T) {
-		err := VerifyWithCheckpoints(ctx, filepath.Join(ref.dir, "missing"), ref.v, [][]byte{kept})
+		err := Verify(ctx, Dir(filepath.Join(ref.dir, "missing")), Options{Verifier: ref.v, Checkpoints: [][]byte{kept}})
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, ErrTampered)
 	})

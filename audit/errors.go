@@ -5,9 +5,14 @@ import (
 	"fmt"
 )
 
-// Errors of the log, its stores and its verifier. They never contain event
-// data.
+// Sentinel errors, for errors.Is. No error of this package contains event
+// data or personal data.
 var (
+	// ErrInvalidOptions is returned (wrapped, naming the field) by Open,
+	// Verify and NewGate... for a configuration they cannot use: a missing
+	// Signer or Verifier, a bad Origin, a zero Backend.
+	ErrInvalidOptions = errors.New("audit: invalid options")
+
 	// ErrClosed is returned by methods of a closed Log.
 	ErrClosed = errors.New("audit: log closed")
 
@@ -31,6 +36,25 @@ var (
 
 	// ErrTampered matches every *TamperError.
 	ErrTampered = errors.New("audit: log tampered or damaged")
+
+	// ErrMalformedCheckpoint is returned (wrapped) for a checkpoint whose
+	// text does not follow c2sp.org/tlog-checkpoint.
+	ErrMalformedCheckpoint = errors.New("audit: malformed checkpoint")
+
+	// ErrInvalidEvent is returned (wrapped, with the name of the offending
+	// field but never its value) when an [Event] cannot be encoded because
+	// a required field is missing or a field is out of range, and when a
+	// byte string is not the canonical encoding of a valid Event.
+	ErrInvalidEvent = errors.New("audit: invalid event")
+
+	// ErrDenied is matched (errors.Is) by every error [Gate.Authorize]
+	// returns: any error from Authorize means "do not touch the data". Use
+	// errors.As with a [*DeniedError] for the reason code.
+	ErrDenied = errors.New("audit: access denied")
+
+	// ErrUnknownStaff is returned by a [Directory] that has no staff member
+	// with the requested id.
+	ErrUnknownStaff = errors.New("audit: unknown staff member")
 )
 
 // A TamperError reports that a stored log is not what its writer wrote:

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -15,12 +14,6 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 )
-
-// ErrInvalidEvent is returned (wrapped, with the name of the offending field
-// but never its value) when an [Event] cannot be encoded because a required
-// field is missing or a field is out of range, and when a byte string is not
-// the canonical encoding of a valid Event.
-var ErrInvalidEvent = errors.New("audit: invalid event")
 
 // eventVersion is the version byte that starts every encoded [Event].
 const eventVersion = 1

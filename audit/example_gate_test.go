@@ -30,7 +30,7 @@ func gateExampleLog() (*audit.Log, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	l, err := audit.Open(dir, audit.Options{Signer: signer})
+	l, err := audit.Open(context.Background(), audit.Dir(dir), audit.Options{Signer: signer})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func ExampleGate_Authorize() {
 	policy := audit.AccessPolicy{Grants: []audit.Grant{
 		{Role: "support", Actions: []audit.Action{audit.ActionRead}, Purposes: []string{"support.ticket"}},
 	}}
-	gate := audit.NewGate(staff, policy, accessLog)
+	gate := audit.NewGate(staff, policy, accessLog, audit.GateOptions{})
 
 	key := make([]byte, 32) // in production: a secret key from the host's key store
 	pseudonyms, err := audit.NewPseudonymizer(key)
@@ -92,7 +92,7 @@ func ExampleAccess_breakGlass() {
 	policy := audit.AccessPolicy{BreakGlassRoles: []string{"oncall"}}
 	accessLog, cleanup := gateExampleLog()
 	defer cleanup()
-	gate := audit.NewGate(staff, policy, accessLog)
+	gate := audit.NewGate(staff, policy, accessLog, audit.GateOptions{})
 
 	a := audit.Access{Employee: "emp-3", Action: audit.ActionUpdate, Resource: "lots", BreakGlass: true}
 	fmt.Println(gate.Authorize(context.Background(), a))

@@ -55,7 +55,7 @@ func ExampleOpen() {
 	dir, _ := os.MkdirTemp("", "audit-example-")
 	defer os.RemoveAll(dir)
 
-	l, err := audit.Open(dir, audit.Options{Signer: signer})
+	l, err := audit.Open(ctx, audit.Dir(dir), audit.Options{Signer: signer})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func ExampleVerify() {
 	signer, verifier := exampleKeys()
 	dir, _ := os.MkdirTemp("", "audit-example-")
 	defer os.RemoveAll(dir)
-	l, err := audit.Open(dir, audit.Options{Signer: signer})
+	l, err := audit.Open(ctx, audit.Dir(dir), audit.Options{Signer: signer})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func ExampleVerify() {
 	if err := l.Close(); err != nil { // signs a final checkpoint
 		log.Fatal(err)
 	}
-	fmt.Println(audit.Verify(ctx, dir, verifier))
+	fmt.Println(audit.Verify(ctx, audit.Dir(dir), audit.Options{Verifier: verifier}))
 
 	// An administrator edits the log file.
 	segment := filepath.Join(dir, "00000000000000000000.seg")
@@ -111,7 +111,7 @@ func ExampleVerify() {
 	b[len(b)-20] ^= 1
 	os.WriteFile(segment, b, 0o600)
 
-	err = audit.Verify(ctx, dir, verifier)
+	err = audit.Verify(ctx, audit.Dir(dir), audit.Options{Verifier: verifier})
 	var te *audit.TamperError
 	if errors.As(err, &te) {
 		fmt.Println("tampered entry:", te.Index)
@@ -128,7 +128,7 @@ func ExampleLog_ConsistencyProof() {
 	signer, verifier := exampleKeys()
 	dir, _ := os.MkdirTemp("", "audit-example-")
 	defer os.RemoveAll(dir)
-	l, err := audit.Open(dir, audit.Options{Signer: signer})
+	l, err := audit.Open(ctx, audit.Dir(dir), audit.Options{Signer: signer})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -153,14 +153,14 @@ func ExampleLog_ConsistencyProof() {
 }
 
 // The same log in PostgreSQL, through database/sql with any driver.
-func ExampleOpenDB() {
+func ExampleDB() {
 	ctx := context.Background()
 	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	signer, verifier := exampleKeys()
-	l, err := audit.OpenDB(ctx, db, audit.Options{Signer: signer})
+	l, err := audit.Open(ctx, audit.DB(db), audit.Options{Signer: signer})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func ExampleOpenDB() {
 	if err := l.Close(); err != nil {
 		log.Fatal(err)
 	}
-	if err := audit.VerifyDB(ctx, db, verifier); err != nil {
+	if err := audit.Verify(ctx, audit.DB(db), audit.Options{Verifier: verifier}); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -178,8 +178,8 @@ func ExampleOpenDB() {
 // An auditor keeps the checkpoint of each visit outside the database and
 // checks the log against it on the next: whoever can delete rows can
 // delete the newest entries, their hashes and their checkpoints together,
-// which VerifyDB alone cannot tell from a log that never had them.
-func ExampleVerifyDBWithCheckpoints() {
+// which Verify alone cannot tell from a log that never had them.
+func ExampleVerify_keptCheckpoints() {
 	ctx := context.Background()
 	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL"))
 	if err != nil {
@@ -193,7 +193,7 @@ func ExampleVerifyDBWithCheckpoints() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = audit.VerifyDBWithCheckpoints(ctx, db, verifier, [][]byte{kept})
+	err = audit.Verify(ctx, audit.DB(db), audit.Options{Verifier: verifier, Checkpoints: [][]byte{kept}})
 	var te *audit.TamperError
 	switch {
 	case errors.As(err, &te):

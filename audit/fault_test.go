@@ -156,7 +156,7 @@ func TestGroupCommit(t *testing.T) {
 	assert.Equal(t, syncs+4, fsys.syncs.Load(), "fsyncs")
 	assert.Equal(t, writes+3, fsys.writes.Load(), "writes")
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }
 
 // TestFaultFullDisk fills the disk in the middle of an append: Append
@@ -183,7 +183,7 @@ func TestFaultFullDisk(t *testing.T) {
 		size := tl.Size()
 
 		// The log is consistent on disk right now (a crash here is fine)...
-		require.NoError(t, Verify(ctx, tl.dir, tl.v), "budget %d", budget)
+		require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}), "budget %d", budget)
 		// ...and keeps working when space is freed.
 		fsys.diskBytes.Store(-1)
 		_, err = tl.Checkpoint(ctx)
@@ -192,11 +192,11 @@ func TestFaultFullDisk(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, size, r.Index)
 		require.NoError(t, tl.Close())
-		require.NoError(t, Verify(ctx, tl.dir, tl.v))
+		require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 
 		tl.reopen(t, Options{SegmentEntries: 4})
 		assert.Equal(t, size+1, tl.Size())
-		assert.False(t, tl.Recovery().Repaired())
+		assert.False(t, tl.store.recovery().repaired())
 		require.NoError(t, tl.Close())
 	}
 }
@@ -233,7 +233,7 @@ func TestFaultFsync(t *testing.T) {
 			require.LessOrEqual(t, tl.Size(), int64(6))
 			appendN(t, tl.Log, int(tl.Size()), 2)
 			require.NoError(t, tl.Close())
-			require.NoError(t, Verify(ctx, tl.dir, tl.v))
+			require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 			events := readEvents(t, tl.dir)
 			for i := range 5 {
 				assert.Equal(t, logEvent(i).CorrelationID, events[i].CorrelationID)
@@ -256,14 +256,14 @@ func TestFaultCheckpointWrite(t *testing.T) {
 	_, err = tl.Checkpoint(ctx)
 	require.ErrorIs(t, err, syscall.ENOSPC)
 	fsys.diskBytes.Store(-1)
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 	cp, err := tl.Checkpoint(ctx)
 	require.NoError(t, err)
 	h, err := OpenCheckpoint(cp, tl.v)
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), h.Size)
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }
 
 func TestFaultOpenRefusesDamage(t *testing.T) {
@@ -303,7 +303,7 @@ func TestFaultOpenRefusesDamage(t *testing.T) {
 			dir := copyDir(t, ref.dir)
 			mutate(dir)
 			before := dirSnapshot(t, dir)
-			_, err := Open(dir, Options{Signer: ref.s})
+			_, err := Open(context.Background(), Dir(dir), Options{Signer: ref.s})
 			require.Error(t, err)
 			assert.Equal(t, before, dirSnapshot(t, dir), "Open must not repair damage it cannot explain")
 		})
@@ -347,21 +347,21 @@ func TestTornTailRecovery(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(tl.dir, segmentName(8)), []byte(segmentMagic), 0o600))
 	appendBytes(hashFileName, make([]byte, 20))             // part of a hash
 	appendBytes(checkpointFileName, cps[0][:len(cps[0])/2]) // torn checkpoint
-	require.Error(t, Verify(ctx, tl.dir, tl.v), "a torn checkpoint is reported until the log is reopened")
+	require.Error(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}), "a torn checkpoint is reported until the log is reopened")
 	require.NoError(t, os.Truncate(filepath.Join(tl.dir, checkpointFileName), int64(len(slices.Concat(cps...)))))
-	require.NoError(t, Verify(ctx, tl.dir, tl.v), "the unacknowledged tail is not tampering")
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}), "the unacknowledged tail is not tampering")
 	appendBytes(checkpointFileName, cps[0][:len(cps[0])/2])
 
 	tl.reopen(t, Options{SegmentEntries: 4})
-	rec := tl.Recovery()
-	assert.True(t, rec.Repaired())
+	rec := tl.store.recovery()
+	assert.True(t, rec.repaired())
 	assert.True(t, rec.CheckpointsTrunc)
 	assert.Equal(t, 1, rec.DroppedSegments)
 	assert.Equal(t, int64(len(whole)+9+20+len(segmentMagic)+len(cps[0])/2), rec.TruncatedBytes)
 	assert.Equal(t, int64(6), tl.Size())
 	appendN(t, tl.Log, 6, 5)
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }
 
 // TestTornNewSegmentHeader: a crash while an append was creating the next
@@ -377,9 +377,9 @@ func TestTornNewSegmentHeader(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(tl.dir, segmentName(4)), torn, 0o600))
 
 	tl.reopen(t, Options{SegmentEntries: 4})
-	assert.True(t, tl.Recovery().Repaired())
+	assert.True(t, tl.store.recovery().repaired())
 	assert.Equal(t, int64(4), tl.Size())
 	appendN(t, tl.Log, 4, 2)
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }

@@ -45,9 +45,9 @@ const (
 	frameOverhead      = 8
 )
 
-// DefaultSegmentEntries is the number of entries per segment file when
+// defaultSegmentEntries is the number of entries per segment file when
 // Options.SegmentEntries is zero.
-const DefaultSegmentEntries = 1 << 16
+const defaultSegmentEntries = 1 << 16
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -202,7 +202,7 @@ type fileStore struct {
 	cpOff    int64 // end of checkpoints
 	cpList   [][]byte
 	n        int64
-	rec      Recovery
+	rec      recovery
 	broken   error // sticky: the files may differ from what the store believes
 
 	hashHeaderTorn bool // the hash file of a log whose creation crashed; see openUnbornHashes
@@ -213,7 +213,7 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 		fsys = osFS{}
 	}
 	if segEntries <= 0 {
-		segEntries = DefaultSegmentEntries
+		segEntries = defaultSegmentEntries
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
@@ -692,7 +692,7 @@ func holdsFrame(b []byte, maxLen uint32) bool {
 }
 
 func (s *fileStore) size() int64        { return s.n }
-func (s *fileStore) recovery() Recovery { return s.rec }
+func (s *fileStore) recovery() recovery { return s.rec }
 
 // readHashes may run concurrently with append: it reads only hashes of
 // acknowledged entries, which append never rewrites, and it does not look at

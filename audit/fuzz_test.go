@@ -16,7 +16,7 @@ func FuzzParseCheckpoint(f *testing.F) {
 	f.Add([]byte("o\n007\nAAAA\n"))
 	f.Add([]byte("\n\n\n"))
 	f.Fuzz(func(t *testing.T, text []byte) {
-		h, err := ParseCheckpoint(text)
+		h, err := parseCheckpoint(text)
 		if err != nil {
 			return
 		}
@@ -85,7 +85,7 @@ func FuzzVerifyDamagedSegment(f *testing.F) {
 	ctx := context.Background()
 	s, v := testKeys(f)
 	ref := f.TempDir()
-	l, err := Open(ref, Options{Signer: s, SegmentEntries: 4})
+	l, err := Open(context.Background(), Dir(ref), Options{Signer: s, SegmentEntries: 4})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -120,11 +120,11 @@ func FuzzVerifyDamagedSegment(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, segmentName(4)), seg, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := Verify(ctx, dir, v)
+		err := Verify(ctx, Dir(dir), Options{Verifier: v})
 		if err == nil && !bytes.HasPrefix(seg, orig) {
 			t.Fatalf("damaged segment verifies")
 		}
-		if l, err := Open(dir, Options{Signer: s}); err == nil {
+		if l, err := Open(context.Background(), Dir(dir), Options{Signer: s}); err == nil {
 			l.Close()
 		}
 	})

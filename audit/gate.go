@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -10,15 +12,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
-
-// ErrDenied is matched (errors.Is) by every error [Gate.Authorize] returns:
-// any error from Authorize means "do not touch the data". Use errors.As
-// with a [*DeniedError] for the reason code.
-var ErrDenied = errors.New("audit: access denied")
-
-// ErrUnknownStaff is returned by a [Directory] that has no staff member with
-// the requested id.
-var ErrUnknownStaff = errors.New("audit: unknown staff member")
 
 // DenialCode says why the gate denied an access. It is a fixed token, safe
 // to show, log and branch on; it never contains personal data. It is also
@@ -195,25 +188,26 @@ type Gate struct {
 	breakGlass map[string]struct{}
 	record     func(context.Context, Event) error
 	now        func() time.Time
+	logger     *slog.Logger
 }
 
-// GateOption configures a Gate.
-type GateOption func(*Gate)
+// GateOptions configure a [Gate]; the zero value is ready to use.
+type GateOptions struct {
+	// Now is the clock the gate reads; nil means [time.Now].
+	Now func() time.Time
 
-// WithClock makes the Gate read the time from now instead of time.Now, for
-// tests. A nil now is ignored.
-func WithClock(now func() time.Time) GateOption {
-	return func(g *Gate) {
-		if now != nil {
-			g.now = now
-		}
-	}
+	// Logger hears why an access was denied when the fault is the
+	// host's, not the employee's: the log could not record the decision
+	// (DenyLogError) or the directory failed (DenyDirectoryError). Nil
+	// means [slog.Default]. Messages carry the denial code and the error,
+	// never the request's fields.
+	Logger *slog.Logger
 }
 
 // NewGate returns a Gate that checks staff against policy and records
 // every decision in log. A nil log or Directory makes every access fail
 // closed.
-func NewGate(staff Directory, policy AccessPolicy, log *Log, opts ...GateOption) *Gate {
+func NewGate(staff Directory, policy AccessPolicy, log *Log, opts GateOptions) *Gate {
 	var record func(context.Context, Event) error
 	if log != nil {
 		record = func(ctx context.Context, e Event) error {
@@ -221,18 +215,22 @@ func NewGate(staff Directory, policy AccessPolicy, log *Log, opts ...GateOption)
 			return err
 		}
 	}
-	return newGate(staff, policy, record, opts...)
+	return newGate(staff, policy, record, opts)
 }
 
 // newGate builds a Gate recording its decisions with record; nil record
 // makes every decision fail closed with DenyLogError.
-func newGate(staff Directory, policy AccessPolicy, record func(context.Context, Event) error, opts ...GateOption) *Gate {
+func newGate(staff Directory, policy AccessPolicy, record func(context.Context, Event) error, opts GateOptions) *Gate {
 	g := &Gate{
 		staff:      staff,
 		grants:     make(map[grantKey]struct{}),
 		breakGlass: make(map[string]struct{}),
 		record:     record,
-		now:        time.Now,
+		now:        opts.Now,
+		logger:     cmp.Or(opts.Logger, slog.Default()),
+	}
+	if g.now == nil {
+		g.now = time.Now
 	}
 	for _, gr := range policy.Grants {
 		if gr.Role == "" {
@@ -248,9 +246,6 @@ func newGate(staff Directory, policy AccessPolicy, record func(context.Context, 
 		if r != "" {
 			g.breakGlass[r] = struct{}{}
 		}
-	}
-	for _, o := range opts {
-		o(g)
 	}
 	return g
 }
@@ -274,16 +269,32 @@ func (g *Gate) Authorize(ctx context.Context, a Access) error {
 		}
 		e.Reason = string(code)
 	}
-	if g.record == nil {
-		return &DeniedError{Code: DenyLogError, cause: errNoLog}
+	err := errNoLog
+	if g.record != nil {
+		err = g.record(ctx, e)
 	}
-	if err := g.record(ctx, e); err != nil {
-		return &DeniedError{Code: DenyLogError, cause: err}
+	if err != nil {
+		return g.deny(ctx, DenyLogError, err)
+	}
+	if code == DenyDirectoryError {
+		return g.deny(ctx, code, cause)
 	}
 	if code != "" {
 		return &DeniedError{Code: code, cause: cause}
 	}
 	return nil
+}
+
+// deny reports a denial that is the host's fault to the logger and returns
+// it.
+func (g *Gate) deny(ctx context.Context, code DenialCode, cause error) error {
+	level := slog.LevelError
+	if ctx.Err() != nil {
+		level = slog.LevelWarn // the caller gave up; the host is not at fault
+	}
+	g.logger.LogAttrs(context.WithoutCancel(ctx), level, "audit: access denied",
+		slog.String("code", string(code)), slog.Any("err", cause))
+	return &DeniedError{Code: code, cause: cause}
 }
 
 // decide returns the event to record and, for a denial, its code and cause.

@@ -67,8 +67,7 @@ func BenchmarkHMACSHA256Baseline(b *testing.B) {
 // recorder in place of the Log (whose durable append dominates in
 // production; see the Log benchmarks).
 func BenchmarkGateAuthorize(b *testing.B) {
-	g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, func(context.Context, Event) error { return nil },
-		WithClock(func() time.Time { return gateNow }))
+	g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, func(context.Context, Event) error { return nil }, GateOptions{Now: func() time.Time { return gateNow }})
 	a := Access{Employee: "emp-2", Action: ActionRead, Subject: testPseudonym(b, "u"), Purpose: "support.ticket"}
 	ctx := context.Background()
 	for b.Loop() {

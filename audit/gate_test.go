@@ -68,7 +68,7 @@ func newTestGate(t *testing.T, dir Directory) (*Gate, *decisionRecorder) {
 	if dir == nil {
 		dir = NewMemoryDirectory(testStaff()...)
 	}
-	return newGate(dir, testPolicy, r.record, WithClock(func() time.Time { return gateNow })), r
+	return newGate(dir, testPolicy, r.record, GateOptions{Now: func() time.Time { return gateNow }}), r
 }
 
 type failingDirectory struct{ err error }
@@ -248,14 +248,14 @@ func TestGateFailsClosed(t *testing.T) {
 		require.ErrorIs(t, g.Authorize(cctx, ok), ErrDenied)
 	})
 	t.Run("no log", func(t *testing.T) {
-		g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, nil)
+		g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, nil, GateOptions{})
 		var de *DeniedError
 		require.ErrorAs(t, g.Authorize(ctx, ok), &de)
 		assert.Equal(t, DenyLogError, de.Code)
 	})
 	t.Run("no directory", func(t *testing.T) {
 		rec := &decisionRecorder{}
-		g := newGate(nil, testPolicy, rec.record)
+		g := newGate(nil, testPolicy, rec.record, GateOptions{})
 		var de *DeniedError
 		require.ErrorAs(t, g.Authorize(ctx, ok), &de)
 		assert.Equal(t, DenyDirectoryError, de.Code)
@@ -263,7 +263,7 @@ func TestGateFailsClosed(t *testing.T) {
 	})
 	t.Run("empty policy denies everything", func(t *testing.T) {
 		rec := &decisionRecorder{}
-		g := newGate(NewMemoryDirectory(testStaff()...), AccessPolicy{}, rec.record, WithClock(func() time.Time { return gateNow }))
+		g := newGate(NewMemoryDirectory(testStaff()...), AccessPolicy{}, rec.record, GateOptions{Now: func() time.Time { return gateNow }})
 		for _, a := range []Access{ok, {Employee: "emp-oncall", Action: ActionRead, BreakGlass: true, Reason: "x"}} {
 			require.ErrorIs(t, g.Authorize(ctx, a), ErrDenied)
 		}
@@ -280,7 +280,7 @@ func TestGateLogsBeforeReturning(t *testing.T) {
 		close(entered)
 		<-release
 		return nil
-	}, WithClock(func() time.Time { return gateNow }))
+	}, GateOptions{Now: func() time.Time { return gateNow }})
 	done := make(chan error)
 	go func() {
 		done <- g.Authorize(context.Background(), Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"})
@@ -340,7 +340,7 @@ func gateLog(t *testing.T) *Log {
 	require.NoError(t, err)
 	signer, err := note.NewSigner(skey)
 	require.NoError(t, err)
-	l, err := Open(t.TempDir(), Options{Signer: signer})
+	l, err := Open(context.Background(), Dir(t.TempDir()), Options{Signer: signer})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		if err := l.Close(); !errors.Is(err, ErrClosed) {
@@ -355,7 +355,7 @@ func gateLog(t *testing.T) *Log {
 func TestGateWithLog(t *testing.T) {
 	ctx := context.Background()
 	l := gateLog(t)
-	g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, l, WithClock(func() time.Time { return gateNow }))
+	g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, l, GateOptions{Now: func() time.Time { return gateNow }})
 	require.NoError(t, g.Authorize(ctx, Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"}))
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-old", Action: ActionRead, Purpose: "support.ticket"}), ErrDenied)
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-1", Action: ActionRead, Subject: "bob"}), ErrDenied)
@@ -380,7 +380,7 @@ func FuzzGateAuthorize(f *testing.F) {
 	allowedStaff := map[string]bool{"emp-1": true, "emp-2": true, "emp-oncall": true}
 	f.Fuzz(func(t *testing.T, emp, role, action, purpose, reason, subject string, breakGlass bool) {
 		rec := &decisionRecorder{}
-		g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, rec.record, WithClock(func() time.Time { return gateNow }))
+		g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, rec.record, GateOptions{Now: func() time.Time { return gateNow }})
 		err := g.Authorize(context.Background(), Access{Employee: emp, Role: role, Action: Action(action),
 			Subject: Pseudonym(subject), Purpose: purpose, Reason: reason, BreakGlass: breakGlass})
 		if len(rec.events) != 1 {
@@ -405,7 +405,7 @@ func FuzzGateAuthorize(f *testing.F) {
 
 func TestWithClockNil(t *testing.T) {
 	rec := &decisionRecorder{}
-	g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, rec.record, WithClock(nil))
+	g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, rec.record, GateOptions{Now: nil})
 	_ = g.Authorize(context.Background(), Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"})
 	require.Len(t, rec.events, 1)
 	assert.WithinDuration(t, time.Now(), rec.events[0].Time, time.Minute)
@@ -419,7 +419,7 @@ func TestGateEmptyRoleGrantsNothing(t *testing.T) {
 		Grants:          []Grant{{Role: "", Actions: []Action{ActionRead}, Purposes: []string{"support.ticket"}}},
 		BreakGlassRoles: []string{""},
 	}
-	g := newGate(staff, policy, rec.record, WithClock(func() time.Time { return gateNow }))
+	g := newGate(staff, policy, rec.record, GateOptions{Now: func() time.Time { return gateNow }})
 	ctx := context.Background()
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-blank", Action: ActionRead, Purpose: "support.ticket"}), ErrDenied)
 	require.ErrorIs(t, g.Authorize(ctx, Access{Employee: "emp-blank", Action: ActionRead, BreakGlass: true, Reason: "INC-1"}), ErrDenied)

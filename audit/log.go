@@ -2,39 +2,78 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// Options configure a Log.
+// Options configure [Open] and [Verify]. The zero value of every field but
+// Signer (for Open) and Verifier (for Verify) is a sound default.
 type Options struct {
-	// Signer signs checkpoints; required. Use an Ed25519 key from
+	// Signer signs checkpoints; Open requires it. Use an Ed25519 key from
 	// [note.GenerateKey] and keep it away from the log's storage: whoever
 	// holds it can sign a rewritten history.
 	Signer note.Signer
+
+	// Verifier checks checkpoint signatures; Verify requires it. Open
+	// requires the newest stored checkpoint, and every one in
+	// Checkpoints, to carry its signature, which catches a directory or
+	// database swapped for another log.
+	Verifier note.Verifier
+
+	// Checkpoints are signed checkpoints of this log kept outside its
+	// storage (by an auditor, a witness, or the host). Open and Verify
+	// require the log to contain the tree of each of them, which catches a
+	// log truncated together with its newest stored checkpoints, and a
+	// fork. They need Verifier.
+	Checkpoints [][]byte
 
 	// Origin is the first line of every checkpoint, the log's unique name,
 	// e.g. "audit.example.com/access". It defaults to Signer.Name().
 	Origin string
 
-	// Verifier, if set, must accept the newest stored checkpoint when the
-	// log is opened; it catches a directory that was swapped for another
-	// log. ([Verify] checks every checkpoint.)
-	Verifier note.Verifier
+	// Logger receives what the host's operators must hear about: a
+	// repair Open made after a crash, and the failure that stops a Log
+	// (a failed fsync, a full disk, its directory removed or replaced).
+	// Nil means [slog.Default]. Messages carry no event data.
+	Logger *slog.Logger
 
 	// SegmentEntries is the number of entries per segment file of a
-	// directory log; zero means DefaultSegmentEntries. Changing it for an
-	// existing directory is harmless.
+	// directory log; zero means 65536. Changing it for an existing
+	// directory is harmless.
 	SegmentEntries int64
 
 	// MaxBatch bounds the entries one group commit writes; zero means 1024.
 	MaxBatch int
 
 	fs fileSystem // tests inject faults here
+}
+
+// Backend is where a log is kept: a directory ([Dir]) or a PostgreSQL
+// database ([DB]). Both give the same tree, proofs, checkpoints and
+// guarantees. The zero Backend is invalid.
+type Backend struct {
+	dir string
+	db  *sql.DB
+}
+
+// Dir is the log kept in the directory at path, created by Open if needed.
+func Dir(path string) Backend { return Backend{dir: path} }
+
+// DB is the log kept in three tables of the PostgreSQL database db (see
+// [Open] for the privileges it needs).
+func DB(db *sql.DB) Backend { return Backend{db: db} }
+
+func (b Backend) check() error {
+	if (b.dir == "") == (b.db == nil) {
+		return fmt.Errorf("%w: no backend (use audit.Dir or audit.DB)", ErrInvalidOptions)
+	}
+	return nil
 }
 
 // A Receipt acknowledges a durable Append.
@@ -52,6 +91,7 @@ type Log struct {
 	signer   note.Signer
 	origin   string
 	maxBatch int
+	logger   *slog.Logger
 
 	mu        sync.Mutex
 	cond      *sync.Cond // signals the committer
@@ -82,21 +122,39 @@ type appendReq struct {
 	done  chan error
 }
 
-// Open opens the log in directory dir, creating it if needed. At most one
-// Log may have a directory open; Open returns ErrLocked otherwise. After a
-// crash, Open truncates the torn, unacknowledged tail of the last append
-// (see [Log.Recovery]); it never drops an acknowledged entry and returns a
-// *TamperError rather than open a log whose stored entries are damaged or
-// contradict its last checkpoint.
-func Open(dir string, opts Options) (*Log, error) {
+// Open opens the log kept in b for appending, creating it if it does not
+// exist. One Log at a time may write a backend: a directory is held with
+// flock(2) and a database with a session advisory lock until Close, and
+// Open returns ErrLocked while another Log holds it.
+//
+// After a crash Open repairs what the interrupted append left (a torn tail
+// of a directory log, never an acknowledged entry) and reports the repair
+// to Options.Logger. It returns a [*TamperError], changing nothing, for
+// stored entries that are damaged, contradict the newest stored checkpoint
+// or one of Options.Checkpoints.
+//
+// In a database, Open creates the log's three tables only if one is
+// missing, which needs CREATE on the schema; once they exist the
+// application's role needs only INSERT and SELECT on them, and should be
+// given nothing that could update or delete a row.
+func Open(ctx context.Context, b Backend, opts Options) (*Log, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
 	if err := checkOptions(&opts); err != nil {
 		return nil, err
 	}
-	s, err := openFileStore(dir, opts.fs, opts.SegmentEntries)
+	var s store
+	var err error
+	if b.db != nil {
+		s, err = openPGStore(ctx, b.db)
+	} else {
+		s, err = openFileStore(b.dir, opts.fs, opts.SegmentEntries)
+	}
 	if err != nil {
 		return nil, err
 	}
-	l, err := newLog(context.Background(), s, opts)
+	l, err := newLog(ctx, s, opts)
 	if err != nil {
 		s.close()
 		return nil, err
@@ -106,16 +164,22 @@ func Open(dir string, opts Options) (*Log, error) {
 
 func checkOptions(opts *Options) error {
 	if opts.Signer == nil {
-		return errors.New("audit: Options.Signer is required")
+		return fmt.Errorf("%w: Options.Signer is required", ErrInvalidOptions)
 	}
 	if opts.Origin == "" {
 		opts.Origin = opts.Signer.Name()
 	}
 	if err := checkOrigin(opts.Origin); err != nil {
-		return err
+		return fmt.Errorf("%w: Options.Origin: %w", ErrInvalidOptions, err)
+	}
+	if len(opts.Checkpoints) > 0 && opts.Verifier == nil {
+		return fmt.Errorf("%w: Options.Checkpoints need Options.Verifier", ErrInvalidOptions)
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 1024
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	return nil
 }
@@ -126,6 +190,7 @@ func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
 		signer:    opts.Signer,
 		origin:    opts.Origin,
 		maxBatch:  opts.MaxBatch,
+		logger:    opts.Logger,
 		committed: make(chan struct{}),
 	}
 	l.cond = sync.NewCond(&l.mu)
@@ -160,8 +225,43 @@ func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
 		}
 		l.last = &signedHead{head: head, signed: cps[last]}
 	}
+	if err := l.checkKept(ctx, opts.Checkpoints, opts.Verifier, len(cps)); err != nil {
+		return nil, err
+	}
+	if rec := s.recovery(); rec.repaired() {
+		l.logger.LogAttrs(ctx, slog.LevelWarn, "audit: log repaired after a crash",
+			slog.Int64("truncated_bytes", rec.TruncatedBytes),
+			slog.Int("dropped_segments", rec.DroppedSegments),
+			slog.Int64("rehashed_entries", rec.Rehashed),
+			slog.Bool("torn_checkpoint", rec.CheckpointsTrunc))
+	}
 	go l.commit()
 	return l, nil
+}
+
+// checkKept requires the log to contain the tree of every checkpoint in
+// kept. A *TamperError about kept[j] has Checkpoint stored+j, as Verify's.
+func (l *Log) checkKept(ctx context.Context, kept [][]byte, v note.Verifier, stored int) error {
+	for j, cp := range kept {
+		head, err := OpenCheckpoint(cp, v)
+		if err != nil {
+			return fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
+		}
+		if head.Origin != l.origin {
+			return fmt.Errorf("audit: kept checkpoint %d is for another log", j)
+		}
+		if head.Size > l.tree.n {
+			return &TamperError{Index: l.tree.n, Checkpoint: stored + j, Reason: "log truncated below a kept checkpoint"}
+		}
+		root, err := l.treeHash(ctx, head.Size)
+		if err != nil {
+			return err
+		}
+		if root != head.Hash {
+			return &TamperError{Index: 0, Checkpoint: stored + j, Reason: "entries do not match a kept checkpoint: the log forked"}
+		}
+	}
+	return nil
 }
 
 // readCheckpoint parses a stored checkpoint, verifying its signature if v
@@ -175,7 +275,7 @@ func readCheckpoint(signed []byte, v note.Verifier) (TreeHead, error) {
 	if !errors.As(err, &unverified) {
 		return TreeHead{}, fmt.Errorf("%w: not a signed note", ErrMalformedCheckpoint)
 	}
-	return ParseCheckpoint([]byte(unverified.Note.Text))
+	return parseCheckpoint([]byte(unverified.Note.Text))
 }
 
 func (l *Log) hashReader(ctx context.Context) tlog.HashReader {
@@ -188,9 +288,6 @@ func (l *Log) treeHash(ctx context.Context, n int64) (tlog.Hash, error) {
 	}
 	return tlog.TreeHash(n, l.hashReader(ctx))
 }
-
-// Recovery reports what Open repaired after a crash.
-func (l *Log) Recovery() Recovery { return l.store.recovery() }
 
 // Size returns the number of durable entries.
 func (l *Log) Size() int64 {

@@ -72,7 +72,7 @@ func openLogFixture(t testing.TB, opts Options) *logFixture {
 	s, v := testKeys(t)
 	dir := t.TempDir()
 	opts.Signer, opts.Verifier = s, v
-	l, err := Open(dir, opts)
+	l, err := Open(context.Background(), Dir(dir), opts)
 	require.NoError(t, err)
 	return &logFixture{Log: l, dir: dir, s: s, v: v}
 }
@@ -80,7 +80,7 @@ func openLogFixture(t testing.TB, opts Options) *logFixture {
 func (tl *logFixture) reopen(t testing.TB, opts Options) {
 	t.Helper()
 	opts.Signer, opts.Verifier = tl.s, tl.v
-	l, err := Open(tl.dir, opts)
+	l, err := Open(context.Background(), Dir(tl.dir), opts)
 	require.NoError(t, err)
 	tl.Log = l
 }
@@ -149,18 +149,18 @@ func TestLogAppendProveVerify(t *testing.T) {
 	require.NoError(t, checkConsistency(p, head1.Size, head1.Hash, head2.Size, head2.Hash))
 
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 
 	// Reopen and continue; the proofs stay valid.
 	tl.reopen(t, Options{SegmentEntries: 5})
-	assert.False(t, tl.Recovery().Repaired())
+	assert.False(t, tl.store.recovery().repaired())
 	assert.Equal(t, int64(33), tl.Size())
 	appendN(t, tl.Log, 33, 4)
 	rp, err := tl.InclusionProof(ctx, 3, 23)
 	require.NoError(t, err)
 	require.NoError(t, tlog.CheckRecord(rp, 23, head1.Hash, 3, receipts[3].Hash))
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }
 
 func TestLogRangeErrors(t *testing.T) {
@@ -187,9 +187,9 @@ func TestLogRangeErrors(t *testing.T) {
 
 func TestLogRejects(t *testing.T) {
 	s, _ := testKeys(t)
-	_, err := Open(t.TempDir(), Options{})
+	_, err := Open(context.Background(), Dir(t.TempDir()), Options{})
 	assert.Error(t, err, "no signer")
-	_, err = Open(t.TempDir(), Options{Signer: s, Origin: "two\nlines"})
+	_, err = Open(context.Background(), Dir(t.TempDir()), Options{Signer: s, Origin: "two\nlines"})
 	assert.ErrorIs(t, err, ErrMalformedCheckpoint)
 
 	tl := openLogFixture(t, Options{})
@@ -202,7 +202,7 @@ func TestLogRejects(t *testing.T) {
 	assert.Equal(t, int64(0), tl.Size())
 
 	// One writer per directory.
-	_, err = Open(tl.dir, Options{Signer: tl.s})
+	_, err = Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s})
 	assert.ErrorIs(t, err, ErrLocked)
 	require.NoError(t, tl.Close())
 
@@ -210,10 +210,10 @@ func TestLogRejects(t *testing.T) {
 	tl.reopen(t, Options{})
 	appendN(t, tl.Log, 0, 1)
 	require.NoError(t, tl.Close())
-	_, err = Open(tl.dir, Options{Signer: tl.s, Origin: "other.example/log"})
+	_, err = Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s, Origin: "other.example/log"})
 	assert.Error(t, err)
 	_, otherV := testKeys(t)
-	_, err = Open(tl.dir, Options{Signer: tl.s, Verifier: otherV})
+	_, err = Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s, Verifier: otherV})
 	assert.ErrorIs(t, err, ErrTampered)
 }
 
@@ -256,7 +256,7 @@ func TestLogConcurrentAppends(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(writers*each), tl.Size())
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 }
 
 // TestCheckpointRefusesInconsistentTree rewrites a stored hash under an
@@ -299,7 +299,7 @@ func TestOpenRefusesLogBehindItsCheckpoint(t *testing.T) {
 	require.NoError(t, tl.Close()) // signs a checkpoint of 5
 	// Truncate entries and hashes consistently to 3 entries.
 	truncateLog(t, tl.dir, 3)
-	_, err := Open(tl.dir, Options{Signer: tl.s})
+	_, err := Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s})
 	var te *TamperError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, int64(3), te.Index)

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// OCSFVersion is the version of the Open Cybersecurity Schema Framework
+// ocsfVersion is the version of the Open Cybersecurity Schema Framework
 // that [MarshalOCSF] writes.
-const OCSFVersion = "1.3.0"
+const ocsfVersion = "1.3.0"
 
 // OCSF Datastore Activity (class 6005, category 6 Application Activity).
 const (
@@ -135,7 +135,7 @@ func MarshalOCSF(e Event, product OCSFProduct) ([]byte, error) {
 		Severity:     "Informational",
 		StatusDetail: e.Reason,
 		Metadata: ocsfMetadata{
-			Version:        OCSFVersion,
+			Version:        ocsfVersion,
 			Product:        product,
 			CorrelationUID: e.CorrelationID,
 		},

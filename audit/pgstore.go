@@ -8,19 +8,18 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// The PostgreSQL store keeps a log in three tables, created by OpenDB if
+// The PostgreSQL store keeps a log in three tables, created by Open if
 // they do not exist. Only database/sql is used; tested with the pgx driver.
 //
 // Each append is one transaction, committed with the server's default
 // synchronous_commit, so a batch is either wholly present or absent: there
 // is no torn tail to repair. Rows are never updated or deleted by this
-// package; grant the application role INSERT and SELECT only. OpenDB runs
+// package; grant the application role INSERT and SELECT only. Open runs
 // CREATE TABLE only when a table is missing, so such a role, without CREATE
-// on the schema, opens tables an administrator created (by a first OpenDB
+// on the schema, opens tables an administrator created (by a first Open
 // under a role that may create them, or with this DDL).
 const pgSchema = `
 CREATE TABLE IF NOT EXISTS audit_log_entries (
@@ -43,48 +42,6 @@ const pgLockKey = 0x61756469746c6f67 // "auditlog"
 // pgMaxRows bounds the rows of one INSERT (PostgreSQL allows 65535
 // parameters per statement).
 const pgMaxRows = 1000
-
-// OpenDB opens the log stored in PostgreSQL through db, creating its
-// tables if they do not exist (which needs CREATE on the schema; a role
-// with only INSERT and SELECT on existing tables suffices otherwise). It is
-// Open for a database: the same tree, proofs, checkpoints and guarantees.
-// One Log at a time may write the tables; OpenDB holds a session advisory
-// lock on one connection of db until Close, and returns ErrLocked if
-// another Log holds it.
-func OpenDB(ctx context.Context, db *sql.DB, opts Options) (*Log, error) {
-	if err := checkOptions(&opts); err != nil {
-		return nil, err
-	}
-	s, err := openPGStore(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	l, err := newLog(ctx, s, opts)
-	if err != nil {
-		s.close()
-		return nil, err
-	}
-	return l, nil
-}
-
-// VerifyDB is Verify for a log kept in PostgreSQL through db. Like Verify,
-// it cannot tell the newest entries, their hashes and their checkpoints
-// deleted together from a log that never had them; use
-// VerifyDBWithCheckpoints with checkpoints kept outside the database.
-func VerifyDB(ctx context.Context, db *sql.DB, v note.Verifier) error {
-	return VerifyDBWithCheckpoints(ctx, db, v, nil)
-}
-
-// VerifyDBWithCheckpoints is VerifyWithCheckpoints for a log kept in
-// PostgreSQL through db: VerifyDB, also requiring the log to be consistent
-// with known, signed checkpoints of this log that an auditor or witness
-// kept outside the database. It is the defence against a database
-// administrator who deletes the newest rows of all three tables, or who
-// serves a fork. A *TamperError about known[j] has Checkpoint set to j plus
-// the number of stored checkpoints.
-func VerifyDBWithCheckpoints(ctx context.Context, db *sql.DB, v note.Verifier, known [][]byte) error {
-	return verifySource(ctx, &pgSource{db: db}, v, known)
-}
 
 type pgStore struct {
 	pgSource
@@ -157,7 +114,7 @@ func createPGTables(ctx context.Context, conn *sql.Conn) error {
 }
 
 func (s *pgStore) size() int64        { return s.n }
-func (s *pgStore) recovery() Recovery { return Recovery{} }
+func (s *pgStore) recovery() recovery { return recovery{} }
 
 func (s *pgStore) readHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
 	if len(indexes) == 0 {

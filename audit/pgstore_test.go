@@ -42,7 +42,7 @@ func openPGLogOn(t *testing.T, db *sql.DB) *pgFixture {
 	_, err := db.Exec(`DROP TABLE IF EXISTS audit_log_entries, audit_log_hashes, audit_log_checkpoints`)
 	require.NoError(t, err)
 	s, v := testKeys(t)
-	l, err := OpenDB(context.Background(), db, Options{Signer: s, Verifier: v})
+	l, err := Open(context.Background(), DB(db), Options{Signer: s, Verifier: v})
 	require.NoError(t, err)
 	return &pgFixture{Log: l, db: db, logFixture: logFixture{s: s, v: v}}
 }
@@ -92,18 +92,18 @@ func TestPGLog(t *testing.T) {
 	require.NoError(t, checkConsistency(proof, 30, h1.Hash, 110, h2.Hash))
 
 	// One writer at a time.
-	_, err = OpenDB(ctx, f.db, Options{Signer: f.s})
+	_, err = Open(ctx, DB(f.db), Options{Signer: f.s})
 	assert.ErrorIs(t, err, ErrLocked)
 
 	require.NoError(t, f.Close())
-	require.NoError(t, VerifyDB(ctx, f.db, f.v))
+	require.NoError(t, Verify(ctx, DB(f.db), Options{Verifier: f.v}))
 
-	l, err := OpenDB(ctx, f.db, Options{Signer: f.s, Verifier: f.v})
+	l, err := Open(ctx, DB(f.db), Options{Signer: f.s, Verifier: f.v})
 	require.NoError(t, err)
 	assert.Equal(t, int64(110), l.Size())
 	appendN(t, l, 110, 3)
 	require.NoError(t, l.Close())
-	require.NoError(t, VerifyDB(ctx, f.db, f.v))
+	require.NoError(t, Verify(ctx, DB(f.db), Options{Verifier: f.v}))
 }
 
 func TestPGTamper(t *testing.T) {
@@ -153,7 +153,7 @@ func TestPGTamper(t *testing.T) {
 			require.NoError(t, err)
 			appendN(t, f.Log, 5, 7)
 			require.NoError(t, f.Close()) // checkpoints at 5 and 12
-			require.NoError(t, VerifyDB(ctx, f.db, f.v))
+			require.NoError(t, Verify(ctx, DB(f.db), Options{Verifier: f.v}))
 			for _, q := range tt.sql {
 				var args []any
 				if strings.Contains(q, "$1") {
@@ -162,8 +162,8 @@ func TestPGTamper(t *testing.T) {
 				_, err := f.db.ExecContext(ctx, q, args...)
 				require.NoError(t, err)
 			}
-			requireTamper(t, VerifyDB(ctx, f.db, f.v), tt.index, tt.checkpoint)
-			l, err := OpenDB(ctx, f.db, Options{Signer: f.s, Verifier: f.v})
+			requireTamper(t, Verify(ctx, DB(f.db), Options{Verifier: f.v}), tt.index, tt.checkpoint)
+			l, err := Open(ctx, DB(f.db), Options{Signer: f.s, Verifier: f.v})
 			if err == nil {
 				require.NoError(t, l.Close())
 			}
@@ -188,7 +188,7 @@ func TestPGTruncationCaughtByKeptCheckpoint(t *testing.T) {
 	kept, err := f.Checkpoint(ctx)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
-	require.NoError(t, VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{kept}))
+	require.NoError(t, Verify(ctx, DB(f.db), Options{Verifier: f.v, Checkpoints: [][]byte{kept}}))
 
 	for _, q := range []string{
 		`DELETE FROM audit_log_entries WHERE idx >= 5`,
@@ -198,15 +198,15 @@ func TestPGTruncationCaughtByKeptCheckpoint(t *testing.T) {
 		_, err := f.db.ExecContext(ctx, q)
 		require.NoError(t, err, q)
 	}
-	require.NoError(t, VerifyDB(ctx, f.db, f.v), "the tables alone cannot show it")
-	requireTamper(t, VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{kept}), 5, 1)
+	require.NoError(t, Verify(ctx, DB(f.db), Options{Verifier: f.v}), "the tables alone cannot show it")
+	requireTamper(t, Verify(ctx, DB(f.db), Options{Verifier: f.v, Checkpoints: [][]byte{kept}}), 5, 1)
 
 	other := openLogFixture(t, Options{})
 	appendN(t, other.Log, 0, 3)
 	foreign, err := other.Checkpoint(ctx)
 	require.NoError(t, err)
 	require.NoError(t, other.Close())
-	err = VerifyDBWithCheckpoints(ctx, f.db, f.v, [][]byte{foreign})
+	err = Verify(ctx, DB(f.db), Options{Verifier: f.v, Checkpoints: [][]byte{foreign}})
 	require.Error(t, err, "a checkpoint signed by another key is refused")
 	assert.NotErrorIs(t, err, ErrTampered)
 }
@@ -246,13 +246,13 @@ func TestPGLeastPrivilegeRole(t *testing.T) {
 	_, err = app.ExecContext(ctx, `CREATE TABLE probe (x int)`)
 	require.ErrorContains(t, err, "permission denied", "the role must not be able to create tables")
 
-	l, err := OpenDB(ctx, app, Options{Signer: f.s, Verifier: f.v})
+	l, err := Open(ctx, DB(app), Options{Signer: f.s, Verifier: f.v})
 	require.NoError(t, err)
 	appendN(t, l, 3, 4)
 	_, err = l.Checkpoint(ctx)
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
-	require.NoError(t, VerifyDB(ctx, app, f.v))
+	require.NoError(t, Verify(ctx, DB(app), Options{Verifier: f.v}))
 
 	for _, q := range []string{
 		`UPDATE audit_log_entries SET data = data WHERE idx = 0`,
@@ -265,5 +265,5 @@ func TestPGLeastPrivilegeRole(t *testing.T) {
 		_, err := app.ExecContext(ctx, q)
 		require.ErrorContains(t, err, "permission denied", q)
 	}
-	require.NoError(t, VerifyDB(ctx, admin, f.v))
+	require.NoError(t, Verify(ctx, DB(admin), Options{Verifier: f.v}))
 }

@@ -92,7 +92,7 @@ func TestSQLDirectory(t *testing.T) {
 func TestGateWithSQLDirectory(t *testing.T) {
 	db := sqlDirectoryDB(t)
 	rec := &decisionRecorder{}
-	g := newGate(NewSQLDirectory(db, sqlDirectoryQuery), testPolicy, rec.record, WithClock(func() time.Time { return gateNow }))
+	g := newGate(NewSQLDirectory(db, sqlDirectoryQuery), testPolicy, rec.record, GateOptions{Now: func() time.Time { return gateNow }})
 	ctx := context.Background()
 	read := func(emp string) Access { return Access{Employee: emp, Action: ActionRead, Purpose: "support.ticket"} }
 

@@ -33,7 +33,7 @@ type store interface {
 	// addCheckpoint durably stores a signed checkpoint for size entries.
 	addCheckpoint(ctx context.Context, size int64, signed []byte) error
 	// recovery describes what opening the store repaired.
-	recovery() Recovery
+	recovery() recovery
 	close() error
 }
 
@@ -53,18 +53,19 @@ type source interface {
 
 var errStopScan = errors.New("stop scan")
 
-// Recovery reports what Open repaired after a crash: the unacknowledged
-// tail of an interrupted append, that is entries whose stored hashes did
-// not all reach the disk (the store syncs entries, then hashes, then
-// acknowledges), and a partly written checkpoint. Open never discards an acknowledged entry;
-// damage to one is reported as a *TamperError instead.
-type Recovery struct {
+// recovery is what Open repaired after a crash: the torn tail of an
+// interrupted append and a partly written checkpoint, and the stored hashes
+// it recomputed for entries that were durable before their hashes. Open
+// never discards an acknowledged entry; damage to one is reported as a
+// *TamperError instead. Open reports a repair to Options.Logger.
+type recovery struct {
 	TruncatedBytes   int64 // bytes of unacknowledged entries, hashes and checkpoints removed
 	DroppedSegments  int   // segment files created by the interrupted append, removed
 	CheckpointsTrunc bool  // a partly written checkpoint was removed
+	Rehashed         int64 // durable entries whose stored hashes Open wrote
 }
 
-// Repaired reports whether anything was repaired.
-func (r Recovery) Repaired() bool {
-	return r.TruncatedBytes > 0 || r.DroppedSegments > 0 || r.CheckpointsTrunc
+// repaired reports whether anything was repaired.
+func (r recovery) repaired() bool {
+	return r.TruncatedBytes > 0 || r.DroppedSegments > 0 || r.CheckpointsTrunc || r.Rehashed > 0
 }

@@ -34,7 +34,7 @@ func buildTamperLog(t *testing.T) *logFixture {
 		require.NoError(t, err)
 	}
 	require.NoError(t, tl.Close())
-	require.NoError(t, Verify(ctx, tl.dir, tl.v))
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
 	return tl
 }
 
@@ -151,29 +151,29 @@ func TestTamperEntries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyDir(t, ref.dir)
 			writeFrames(t, dir, segs, tt.mutate(slices.Clone(frames)))
-			requireTamper(t, Verify(ctx, dir, ref.v), tt.index, -1)
+			requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), tt.index, -1)
 		})
 	}
 
 	t.Run("segment file deleted", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		require.NoError(t, os.Remove(filepath.Join(dir, segs[1].seg.name)))
-		requireTamper(t, Verify(ctx, dir, ref.v), 5, -1)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 5, -1)
 	})
 	t.Run("stored hashes deleted", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		require.NoError(t, os.Remove(filepath.Join(dir, hashFileName)))
-		requireTamper(t, Verify(ctx, dir, ref.v), 0, -1)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 0, -1)
 	})
 	t.Run("not a log", func(t *testing.T) {
-		err := Verify(ctx, t.TempDir(), ref.v)
+		err := Verify(ctx, Dir(t.TempDir()), Options{Verifier: ref.v})
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, ErrTampered)
 	})
 	t.Run("last segment deleted", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		require.NoError(t, os.Remove(filepath.Join(dir, segs[2].seg.name)))
-		requireTamper(t, Verify(ctx, dir, ref.v), 10, -1)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 10, -1)
 	})
 }
 
@@ -212,18 +212,18 @@ func TestTamperRewrittenHistory(t *testing.T) {
 		ev := slices.Clone(events)
 		ev[6].Outcome = OutcomeDenied
 		rewrite(t, dir, ev)
-		requireTamper(t, Verify(ctx, dir, ref.v), 3, 1) // somewhere in [3, 8)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 3, 1) // somewhere in [3, 8)
 	})
 	t.Run("delete", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		rewrite(t, dir, slices.Delete(slices.Clone(events), 1, 2))
-		requireTamper(t, Verify(ctx, dir, ref.v), 0, 0)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 0, 0)
 	})
 	t.Run("truncate below checkpoint", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		rewrite(t, dir, events[:10])
-		requireTamper(t, Verify(ctx, dir, ref.v), 10, 2)
-		_, err := Open(dir, Options{Signer: ref.s})
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 10, 2)
+		_, err := Open(context.Background(), Dir(dir), Options{Signer: ref.s})
 		requireTamper(t, err, 10, 2)
 	})
 	t.Run("truncate past all checkpoints is caught by the auditor's copy", func(t *testing.T) {
@@ -233,10 +233,10 @@ func TestTamperRewrittenHistory(t *testing.T) {
 		// self-consistent again...
 		cps := readCheckpointFrames(t, dir)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFileName), slices.Concat(cps[:2]...), 0o600))
-		require.NoError(t, Verify(ctx, dir, ref.v))
+		require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}))
 		// ...but not with the checkpoint an auditor kept.
 		known := readCheckpointFrames(t, ref.dir)[2]
-		requireTamper(t, VerifyWithCheckpoints(ctx, dir, ref.v, [][]byte{unframe(known)}), 8, 2)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v, Checkpoints: [][]byte{unframe(known)}}), 8, 2)
 	})
 }
 
@@ -298,14 +298,14 @@ func TestTamperCheckpoints(t *testing.T) {
 				c = tt.mutate(c)
 			}
 			require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFileName), slices.Concat(c...), 0o600))
-			requireTamper(t, Verify(ctx, dir, ref.v), tt.index, tt.checkpoint)
+			requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), tt.index, tt.checkpoint)
 		})
 	}
 	t.Run("truncated mid-checkpoint", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		all := slices.Concat(cps...)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFileName), all[:len(all)-10], 0o600))
-		requireTamper(t, Verify(ctx, dir, ref.v), -1, 2)
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), -1, 2)
 	})
 }
 
@@ -365,14 +365,14 @@ func TestTamperEveryByte(t *testing.T) {
 		}
 		path := filepath.Join(dir, tg.file)
 		flip(t, path, tg.off)
-		err := Verify(ctx, dir, ref.v)
+		err := Verify(ctx, Dir(dir), Options{Verifier: ref.v})
 		flip(t, path, tg.off)
 		requireTamper(t, err, tg.index, tg.checkpoint, "%s byte %d", tg.file, tg.off)
 		if t.Failed() {
 			return
 		}
 	}
-	require.NoError(t, Verify(ctx, dir, ref.v))
+	require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}))
 	t.Logf("%d of %d single-byte flips tried, all detected", (len(targets)+stride-1)/stride, len(targets))
 }
 

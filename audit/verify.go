@@ -14,46 +14,50 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// Verify re-reads the log in directory dir, as an auditor would, without
-// modifying it or trusting anything the writer computed:
+// Verify re-reads the log kept in b, as an auditor would, without
+// modifying it, locking it or trusting anything the writer computed:
 //
-//   - every stored checkpoint must carry a valid signature by v, have the
-//     same origin, and a larger size than the one before it;
+//   - every stored checkpoint must carry a valid signature by
+//     opts.Verifier, have the same origin, and a larger size than the one
+//     before it;
 //   - every entry must decode as an Event and match its stored leaf hash,
-//     and every stored interior hash must match the hash recomputed from the
-//     entries;
+//     and every stored interior hash must match the hash recomputed from
+//     the entries;
+//   - every segment file of a directory log must be named after the first
+//     entry its header records, as Open requires;
 //   - the Merkle tree recomputed from the entries must have, at the size of
-//     each checkpoint, that checkpoint's root hash, which proves the
-//     checkpoints consistent with each other and with the entries;
+//     each stored checkpoint and of each of opts.Checkpoints, that
+//     checkpoint's root hash, which proves them consistent with each other
+//     and with the entries;
 //   - no checkpoint may be larger than the log, and a non-empty log must be
 //     covered by at least one checkpoint.
 //
-// It returns nil, a *TamperError naming the first bad entry (and checkpoint)
-// for any edit, deletion, insertion, reordering or truncation, or another
-// error if the directory cannot be read. Entries appended after the newest
-// checkpoint are checked against the stored hashes only; a truncation of
-// them together with their hashes is detectable only against a checkpoint
-// kept outside the directory. What a crash while a log was being created
-// leaves (no entry, no checkpoint, a hash file cut short) verifies as an
-// empty log, as Open opens it. Verify may run while a Log appends to dir.
-func Verify(ctx context.Context, dir string, v note.Verifier) error {
-	return VerifyWithCheckpoints(ctx, dir, v, nil)
-}
-
-// VerifyWithCheckpoints is Verify, also requiring the log to be consistent
-// with known: signed checkpoints of this log that an auditor or witness kept
-// outside the directory. It is the defence against an attacker who
-// truncates the log and deletes the newest stored checkpoints with it, or
-// who serves a fork. A *TamperError about known[j] has Checkpoint set to
-// j plus the number of stored checkpoints.
+// It returns nil, a [*TamperError] naming the first bad entry (and
+// checkpoint) for any edit, deletion, insertion, reordering, renaming or
+// truncation, or another error if the log cannot be read. A TamperError
+// about opts.Checkpoints[j] has Checkpoint set to j plus the number of
+// stored checkpoints.
 //
-// A directory holding no log at all is an error, not tampering, unless a
-// known checkpoint proves the log had entries: then every file of it was
-// deleted, and that is a *TamperError.
-func VerifyWithCheckpoints(ctx context.Context, dir string, v note.Verifier, known [][]byte) error {
-	src, err := openFileSource(dir)
-	if errors.Is(err, errNoLogFiles) && len(known) > 0 {
-		if terr := verifySource(ctx, emptySource{}, v, known); errors.Is(terr, ErrTampered) {
+// Entries appended after the newest stored checkpoint are checked against
+// their stored hashes only; deleting them together with their hashes is
+// detectable only against a checkpoint kept outside the log
+// (opts.Checkpoints). A directory holding no log at all is an error, not
+// tampering, unless a kept checkpoint proves the log had entries. What a
+// crash leaves (a torn tail, a log whose creation was interrupted)
+// verifies as Open would repair it. Verify may run while a Log appends.
+func Verify(ctx context.Context, b Backend, opts Options) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	if opts.Verifier == nil {
+		return fmt.Errorf("%w: Options.Verifier is required", ErrInvalidOptions)
+	}
+	if b.db != nil {
+		return verifySource(ctx, &pgSource{db: b.db}, opts.Verifier, opts.Checkpoints)
+	}
+	src, err := openFileSource(b.dir)
+	if errors.Is(err, errNoLogFiles) && len(opts.Checkpoints) > 0 {
+		if terr := verifySource(ctx, emptySource{}, opts.Verifier, opts.Checkpoints); errors.Is(terr, ErrTampered) {
 			return terr
 		}
 	}
@@ -61,7 +65,7 @@ func VerifyWithCheckpoints(ctx context.Context, dir string, v note.Verifier, kno
 		return err
 	}
 	defer src.close()
-	return verifySource(ctx, src, v, known)
+	return verifySource(ctx, src, opts.Verifier, opts.Checkpoints)
 }
 
 // hashChunk is how many stored hashes Verify reads at a time.
@@ -74,9 +78,6 @@ type positioned struct {
 }
 
 func verifySource(ctx context.Context, src source, v note.Verifier, known [][]byte) error {
-	if v == nil {
-		return errors.New("audit: nil checkpoint verifier")
-	}
 	heads, err := verifyCheckpoints(ctx, src, v, known)
 	if err != nil {
 		return err
