@@ -293,3 +293,89 @@ func (w *witness) allCovered(reasons []Reason) bool {
 	}
 	return true
 }
+
+// values returns quantity q of every cell: rows, or the sums of the q-th
+// measure with a floor (kn.sums[q-1]).
+func (w *witness) values(q quantity) []int64 {
+	if q == rowsQ {
+		return w.kn.rows
+	}
+	return w.kn.sums[q-1]
+}
+
+// slack is how far quantity q of cell x can fall while the cell keeps a
+// row and its sums their floors: rows − 1, or sum − floor·rows. Moving the
+// rows moves the sums with a positive floor along (by floor·t), which
+// keeps their slack, so the rows need only their own.
+func (w *witness) slack(q quantity, x int32) int64 {
+	if q == rowsQ {
+		return w.kn.rows[x] - 1
+	}
+	fr, ok := mul(w.kn.floors[q-1], w.kn.rows[x])
+	if !ok {
+		return 0
+	}
+	return w.kn.sums[q-1][x] - fr
+}
+
+// lift returns how far, up to want, the hypercubes of suppressed cells
+// through s can move quantity q of s in direction dir (+1 up, −1 down),
+// with integer arithmetic: each move is a table the reader cannot tell
+// from the true one, so it proves that the reader's bounds reach that far.
+// Moves add up as long as no corner that falls gives more than its slack
+// in all.
+func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reason) int64 {
+	got := int64(0)
+	used := map[int32]int64{}
+	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
+		t := want - got
+		for i, x := range c {
+			if sg[i]*dir < 0 {
+				t = min(t, w.slack(q, x)-used[x])
+			}
+		}
+		if t <= 0 {
+			return true
+		}
+		for i, x := range c {
+			if sg[i]*dir < 0 {
+				used[x] += t
+			}
+		}
+		got += t
+		return got < want
+	})
+	return got
+}
+
+// cheapestLift returns the corners of the hypercube through s, with at
+// least one published corner, that moves quantity q of s in direction dir
+// by lack for the fewest published rows; failing that, the one with the
+// fewest published rows per unit of move.
+func (w *witness) cheapestLift(s int32, q quantity, dir int8, lack int64, reasons []Reason) []int32 {
+	var best []int32
+	bestFull, bestScore := false, math.Inf(1)
+	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
+		gain, cost := lack, int64(0)
+		for i, x := range c {
+			if sg[i]*dir < 0 {
+				gain = min(gain, w.slack(q, x))
+			}
+			if reasons[x] == NotSuppressed {
+				cost = satAdd(cost, w.kn.rows[x])
+			}
+		}
+		if gain < 1 || cost == 0 {
+			return true
+		}
+		full, score := gain >= lack, float64(cost)/float64(gain)
+		if full {
+			score = float64(cost)
+		}
+		if (full && !bestFull) || (full == bestFull && score < bestScore) {
+			best, bestFull, bestScore = append(best[:0], c...), full, score
+		}
+		return true
+	})
+	return best
+}

@@ -22,6 +22,14 @@ import (
 // greatest number of rows a reader can infer (hi nil: unbounded).
 func readerBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
 	t.Helper()
+	return readerValueBounds(t, tab, func(c Cell) *big.Rat { return big.NewRat(int64(c.Rows), 1) }, 1)
+}
+
+// readerValueBounds returns, for every suppressed cell of tab, the least
+// and greatest value that a reader can infer of the quantity val (rows, or
+// a sum), knowing every suppressed value is at least least.
+func readerValueBounds(t *testing.T, tab *Table, val func(Cell) *big.Rat, least int64) map[int][2]*big.Rat {
+	t.Helper()
 	keys := make([][]string, len(tab.Cells))
 	for i, c := range tab.Cells {
 		keys[i] = c.Key
@@ -52,10 +60,10 @@ func readerBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
 			}
 			if c, ok := colOf[x]; ok {
 				r[c].SetInt64(v)
-				rhs.Sub(rhs, big.NewRat(v, 1)) // the shift x = y + 1
+				rhs.Sub(rhs, big.NewRat(v*least, 1)) // the shift x = y + least
 				nz = true
 			} else {
-				rhs.Sub(rhs, big.NewRat(v*int64(tab.Cells[x].Rows), 1))
+				rhs.Sub(rhs, new(big.Rat).Mul(big.NewRat(v, 1), val(tab.Cells[x])))
 			}
 		}
 		if nz {
@@ -66,7 +74,7 @@ func readerBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
 	if len(cols) == 0 {
 		return out
 	}
-	one := big.NewRat(1, 1)
+	one := big.NewRat(least, 1)
 	lp := newLP(a, b, len(cols))
 	for c, cell := range cols {
 		obj := make([]*big.Rat, len(cols))

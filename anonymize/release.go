@@ -281,7 +281,7 @@ func release(rt *rawTable, now time.Time) (*Table, error) {
 			return nil, err
 		}
 		kn := rt.known()
-		if err := sys.protect(reasons, kn, newWitness(keys, kn)); err != nil {
+		if err := sys.protect(reasons, rt.levels(reasons), kn, newWitness(keys, kn)); err != nil {
 			return nil, err
 		}
 	}

@@ -48,7 +48,7 @@ import (
 // "cheapest" are by rows, so that the cells lost are the small ones.
 
 // errAuditOverflow reports an elimination whose coefficients left int64.
-var errAuditOverflow = errors.New("anonymize: audit coefficients overflow 63 bits")
+var errAuditOverflow = fmt.Errorf("%w: coefficients overflow 63 bits", ErrUnaudited)
 
 // system is the constraint structure of a table with margins.
 type system struct {
@@ -113,7 +113,7 @@ func joinKey(k []string) string {
 // protect adds secondary suppressions to reasons until every suppressed
 // cell has a witness (see hypercube.go) and the audit passes. Candidates
 // are ordered by rows, smallest first.
-func (s *system) protect(reasons []Reason, kn *knowledge, w *witness) error {
+func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
 	for {
 		s.settle(reasons, kn.rows)
 		added, err := w.cover(reasons)
@@ -128,12 +128,93 @@ func (s *system) protect(reasons []Reason, kn *knowledge, w *witness) error {
 			return err
 		}
 		if len(det) == 0 {
-			return s.prune(reasons, kn, w)
+			if added, err := s.protectLevels(reasons, lvs, kn, w, true); err != nil || added {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			return s.prune(reasons, lvs, kn, w)
 		}
 		if err := s.hideNeighbours(det, reasons, kn.rows); err != nil {
 			return err
 		}
 	}
+}
+
+// attackerOf returns the reader of a table whose suppressed cells are
+// those of reasons, with what kn knows of the others.
+func attackerOf(s *system, reasons []Reason, kn *knowledge) *attacker {
+	nq := 1 + len(kn.sums)
+	known, val := make([][]bool, nq), make([][]int64, nq)
+	floor := append([]int64{0}, kn.floors...)
+	for q := range nq {
+		known[q] = make([]bool, s.numCell)
+		for i, r := range reasons {
+			known[q][i] = r == NotSuppressed
+		}
+		val[q] = kn.rows
+		if q > 0 {
+			val[q] = kn.sums[q-1]
+			for i, v := range val[q] {
+				known[q][i] = known[q][i] && v != unknownSum
+			}
+		}
+	}
+	return newAttacker(s, known, val, floor)
+}
+
+// protectLevels checks every protection level, first by integer
+// hypercube moves among the suppressed cells, then by the reader's linear
+// program; where neither shows the level protected it suppresses the
+// cheapest hypercube that moves the cell by what it lacks. It reports
+// whether it suppressed anything; when it did not, every level is
+// protected against the reader's linear program. With add false it only
+// checks, and reports whether a level is unprotected.
+func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *witness, add bool) (bool, error) {
+	att := attackerOf(s, reasons, kn)
+	added := false
+	for _, lv := range lvs {
+		v := w.values(lv.q)[lv.cell]
+		lpDone := false
+		for _, dir := range []int8{1, -1} {
+			want := lv.hi - v
+			if dir < 0 {
+				want = v - lv.lo
+			}
+			if want <= 0 {
+				continue
+			}
+			got := w.lift(lv.cell, lv.q, dir, want, reasons)
+			if got >= want {
+				continue
+			}
+			if !lpDone {
+				ok, err := att.protects(lv)
+				if err != nil && !errors.Is(err, errSolver) {
+					return false, err
+				}
+				if ok {
+					break
+				}
+				lpDone = true
+			}
+			if !add {
+				return true, nil
+			}
+			c := w.cheapestLift(lv.cell, lv.q, dir, want-got, reasons)
+			if c == nil { // cannot happen: the all-Total hypercube qualifies
+				return false, fmt.Errorf("%w: a protection level cannot be met", ErrDisclosive)
+			}
+			for _, x := range c {
+				if reasons[x] == NotSuppressed {
+					reasons[x] = Secondary
+					added = true
+				}
+			}
+		}
+	}
+	return added, nil
 }
 
 // smaller orders cells by size, then index.
@@ -230,7 +311,7 @@ const pruneLimit = 32
 // witness and the audit still passes. The greedy loop of protect adds
 // cells a few at a time and often hides more than needed; pruning recovers
 // many of them.
-func (s *system) prune(reasons []Reason, kn *knowledge, w *witness) error {
+func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
 	var sec []int32
 	for i, r := range reasons {
 		if r == Secondary {
@@ -259,6 +340,13 @@ func (s *system) prune(reasons []Reason, kn *knowledge, w *witness) error {
 		}
 		if len(det) > 0 {
 			reasons[c] = Secondary
+			continue
+		}
+		if bad, err := s.protectLevels(reasons, lvs, kn, w, false); err != nil || bad {
+			reasons[c] = Secondary
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil

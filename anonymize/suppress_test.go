@@ -223,7 +223,7 @@ func TestProtectLeavesNothingDerivable(t *testing.T) {
 			}
 		}
 		before := slices.Clone(reasons)
-		require.NoError(t, s.protect(reasons, kn, newWitness(keys, kn)))
+		require.NoError(t, s.protect(reasons, nil, kn, newWitness(keys, kn)))
 		assert.Empty(t, referenceDetermined(s, reasons), "trial %d", trial)
 		assert.Empty(t, s.exposed(reasons, kn), "trial %d: a suppressed cell is exposed", trial)
 		for i := range before {

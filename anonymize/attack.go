@@ -1,0 +1,361 @@
+package anonymize
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	glp "gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// This file holds the reader's linear program: the bounds an attacker
+// computes for a suppressed value from everything a table publishes.
+//
+// The attacker knows, for every constraint (a margin and its children along
+// one dimension), parent − Σ children = 0 for Rows and for every sum; the
+// published values; that every listed cell holds a row (an absent cell is
+// zero); and, for a measure with a floor f >= 0 per row (Table.Floors),
+// that its sum is at least f times its rows. The least and greatest value
+// of a suppressed cell under these linear constraints are the attacker's
+// bounds. Only the suppressed cells connected to it by constraints with
+// suppressed cells matter, so the program is solved per connected group,
+// which keeps it small on a well-protected table.
+//
+// The solver is gonum's optimize/convex/lp Simplex, kept by the gonum
+// project and tested there; it works in float64 with a dense basis. Its
+// answers are used with a margin in the safe direction only: a bound
+// counts as protecting a level when it passes it by lpMargin of the
+// group's scale, so a rounding error can make the audit ask for more
+// protection, never accept less. Release also proves most levels
+// exactly with integer hypercube moves (hypercube.go) before asking the
+// solver, and a solver failure other than infeasible or unbounded counts
+// as an unprotected cell.
+
+// MaxAuditCells bounds the number of suppressed cells that the attacker's
+// linear program may couple together (one connected group of suppressed
+// cells sharing constraints). A larger group is not audited: Release and
+// Verify fail with ErrTooLarge rather than publish a table whose bounds
+// were not computed.
+const MaxAuditCells = 4000
+
+// errSolver marks a numerical failure of the solver: Release suppresses
+// more rather than trust it, Verify reports it.
+var errSolver = errors.New("the reader's linear program failed")
+
+// lpMargin is the relative margin by which a computed bound must pass a
+// target (see the file comment).
+const lpMargin = 1e-6
+
+// attacker describes what a attacker knows of a table: for each quantity
+// (rows, then the sums with a floor) which cells it knows and their
+// values. Quantities whose measure may be negative are absent.
+type attacker struct {
+	s     *system
+	known [][]bool  // per quantity, per cell
+	val   [][]int64 // per quantity, per cell (used where known)
+	floor []int64   // per quantity: 0 for rows, f per row for a sum
+	group []int     // per quantity: the group of quantities solved together
+	comp  [][]int32 // per group, per cell: component id or -1
+	size  [][]int   // per group: cells per component
+	cache map[lpKey]*attackLP
+}
+
+// lpKey names one group's program for one component.
+type lpKey struct{ group, comp int }
+
+// newAttacker builds the attacker's knowledge; quantities index known, val and
+// floor alike (0 is rows). Rows and the sums with a positive floor are
+// coupled (sum >= f·rows) and solved together; a sum with a zero floor is
+// solved alone.
+func newAttacker(s *system, known [][]bool, val [][]int64, floor []int64) *attacker {
+	r := &attacker{s: s, known: known, val: val, floor: floor, group: make([]int, len(floor)), cache: map[lpKey]*attackLP{}}
+	groups := 1
+	for q := 1; q < len(floor); q++ {
+		if floor[q] == 0 {
+			r.group[q] = groups
+			groups++
+		}
+	}
+	for g := range groups {
+		comp, size := r.components(g)
+		r.comp, r.size = append(r.comp, comp), append(r.size, size)
+	}
+	return r
+}
+
+// unknown reports whether cell x is unknown in some quantity of group g.
+func (r *attacker) unknown(g int, x int32) bool {
+	for q, gq := range r.group {
+		if gq == g && !r.known[q][x] {
+			return true
+		}
+	}
+	return false
+}
+
+// components labels the unknown cells of group g by connected component
+// (cells sharing a constraint).
+func (r *attacker) components(g int) ([]int32, []int) {
+	n := r.s.numCell
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, con := range r.s.cons {
+		first := int32(-1)
+		for _, x := range con {
+			if !r.unknown(g, x) {
+				continue
+			}
+			if first < 0 {
+				first = find(x)
+				continue
+			}
+			if y := find(x); y != first {
+				parent[y] = first
+			}
+		}
+	}
+	comp := make([]int32, n)
+	ids := map[int32]int32{}
+	var size []int
+	for i := range n {
+		comp[i] = -1
+		if !r.unknown(g, int32(i)) {
+			continue
+		}
+		root := find(int32(i))
+		id, ok := ids[root]
+		if !ok {
+			id = int32(len(size))
+			ids[root] = id
+			size = append(size, 0)
+		}
+		comp[i] = id
+		size[id]++
+	}
+	return comp, size
+}
+
+// lower is the least value of quantity q in a listed cell that a attacker
+// can take for granted without the coupling: one row, or zero.
+func (r *attacker) lower(q int) float64 {
+	if q == 0 {
+		return 1
+	}
+	return 0
+}
+
+// bounds returns the attacker's least and greatest value of quantity q of
+// cell x (unknown in q), in fixed point; hi is +Inf when unbounded.
+func (r *attacker) bounds(x int32, q int) (lo, hi float64, err error) {
+	g := r.group[q]
+	c := int(r.comp[g][x])
+	if r.size[g][c] > MaxAuditCells {
+		return 0, 0, fmt.Errorf("%w: %d suppressed cells are coupled, at most %d", ErrUnaudited, r.size[g][c], MaxAuditCells)
+	}
+	p := r.cache[lpKey{g, c}]
+	if p == nil {
+		p = r.build(g, c)
+		r.cache[lpKey{g, c}] = p
+	}
+	return p.bounds(x, q)
+}
+
+// attackLP is one group's program over one component, in standard form
+// (minimise c·y subject to A·y = b, y >= 0), with y the scaled excess of
+// each unknown value over its lower bound.
+type attackLP struct {
+	a     *mat.Dense
+	b     []float64
+	vars  map[lpVar]int
+	scale []float64 // per quantity
+	low   []float64 // per quantity: lower bound added back
+	err   error     // a program that could not be built (an inconsistent table)
+}
+
+type lpVar struct {
+	cell int32
+	q    int
+}
+
+// build assembles the program of component c of group g.
+func (r *attacker) build(g, c int) *attackLP {
+	p := &attackLP{vars: map[lpVar]int{}, scale: make([]float64, len(r.floor)), low: make([]float64, len(r.floor))}
+	var qs []int
+	for q, gq := range r.group {
+		if gq == g {
+			qs = append(qs, q)
+			p.low[q] = r.lower(q)
+		}
+	}
+	in := func(x int32) bool { return r.comp[g][x] == int32(c) }
+	// Equations per quantity, with their right-hand sides before scaling.
+	type eq struct {
+		cols []lpVar
+		coef []float64
+		rhs  float64
+	}
+	var eqs []eq
+	for _, q := range qs {
+		var e eliminator
+		e.init()
+		for _, con := range r.s.cons {
+			var rw row
+			var out eq
+			touches := false
+			for i, x := range con {
+				coef := -1.0
+				if i == 0 {
+					coef = 1
+				}
+				if r.known[q][x] {
+					out.rhs -= coef * float64(r.val[q][x])
+					continue
+				}
+				if !in(x) {
+					continue
+				}
+				touches = true
+				v := lpVar{x, q}
+				if _, ok := p.vars[v]; !ok {
+					p.vars[v] = len(p.vars)
+				}
+				out.cols = append(out.cols, v)
+				out.coef = append(out.coef, coef)
+				out.rhs -= coef * p.low[q]
+				rw.cols = append(rw.cols, int32(p.vars[v]))
+				rw.vals = append(rw.vals, int64(coef))
+			}
+			if !touches {
+				continue
+			}
+			rw.sort()
+			before := len(e.rows)
+			if err := e.add(rw); err != nil {
+				p.err = err
+				return p
+			}
+			if len(e.rows) > before { // independent of the equations kept so far
+				eqs = append(eqs, out)
+			}
+			p.scale[q] = max(p.scale[q], math.Abs(out.rhs))
+		}
+		p.scale[q] = max(p.scale[q], 1)
+	}
+	// Coupling: sum − f·rows − slack = 0 for every cell of the component
+	// whose rows or sum is unknown.
+	type couple struct {
+		x int32
+		q int
+	}
+	var couples []couple
+	for _, q := range qs {
+		if q == 0 || r.floor[q] == 0 {
+			continue
+		}
+		for x := range r.s.numCell {
+			if in(int32(x)) && (!r.known[0][x] || !r.known[q][x]) {
+				couples = append(couples, couple{int32(x), q})
+			}
+		}
+	}
+	n := len(p.vars) + len(couples)
+	p.a = mat.NewDense(max(len(eqs)+len(couples), 1), max(n, 1), nil)
+	p.b = make([]float64, len(eqs)+len(couples))
+	for i, e := range eqs {
+		s := p.scale[e.cols[0].q]
+		for j, v := range e.cols {
+			p.a.Set(i, p.vars[v], e.coef[j])
+		}
+		p.b[i] = e.rhs / s
+	}
+	for i, cp := range couples {
+		row := len(eqs) + i
+		f := float64(r.floor[cp.q])
+		ss := p.scale[cp.q]
+		rhs := 0.0 // sum − f·rows − slack = 0, divided by the sum's scale
+		if r.known[cp.q][cp.x] {
+			rhs -= float64(r.val[cp.q][cp.x])
+		} else {
+			p.a.Set(row, p.vars[lpVar{cp.x, cp.q}], 1)
+			rhs -= p.low[cp.q]
+		}
+		if r.known[0][cp.x] {
+			rhs += f * float64(r.val[0][cp.x])
+		} else {
+			p.a.Set(row, p.vars[lpVar{cp.x, 0}], -f*p.scale[0]/ss)
+			rhs += f * p.low[0]
+		}
+		p.a.Set(row, len(p.vars)+i, -1)
+		p.b[row] = rhs / ss
+	}
+	return p
+}
+
+// bounds solves the program twice for variable (x, q).
+func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
+	if p.err != nil {
+		return 0, 0, p.err
+	}
+	j, ok := p.vars[lpVar{x, q}]
+	if !ok {
+		return 0, 0, fmt.Errorf("%w: the attacker's program lacks a cell", ErrDisclosive)
+	}
+	_, cols := p.a.Dims()
+	c := make([]float64, cols)
+	c[j] = 1
+	fmin, _, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	if err != nil {
+		return 0, 0, solverError(err)
+	}
+	c[j] = -1
+	fmax, _, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	switch {
+	case errors.Is(err, glp.ErrUnbounded):
+		hi = math.Inf(1)
+	case err != nil:
+		return 0, 0, solverError(err)
+	default:
+		hi = -fmax*p.scale[q] + p.low[q]
+	}
+	return fmin*p.scale[q] + p.low[q], hi, nil
+}
+
+// solverError wraps a failure of the solver: an infeasible program is an
+// inconsistent table; anything else is a numerical failure, which the
+// audit never takes for protection.
+func solverError(err error) error {
+	if errors.Is(err, glp.ErrInfeasible) {
+		return fmt.Errorf("%w: the published values are inconsistent", ErrDisclosive)
+	}
+	return fmt.Errorf("%w: %w: %w", ErrUnaudited, errSolver, err)
+}
+
+// protects reports whether the attacker's bounds on the level's cell
+// contain the level's interval, with the solver margin against the safe
+// side, except at the least value the attacker grants anyway (one row, a
+// sum's floor), which the bound cannot pass.
+func (r *attacker) protects(lv level) (bool, error) {
+	q := int(lv.q)
+	lo, hi, err := r.bounds(lv.cell, q)
+	if err != nil {
+		return false, err
+	}
+	return r.covers(lv, q, lo, hi), nil
+}
+
+func (r *attacker) covers(lv level, q int, lo, hi float64) bool {
+	p := r.cache[lpKey{r.group[q], int(r.comp[r.group[q]][lv.cell])}]
+	m := lpMargin * p.scale[q]
+	okLo := lo <= float64(lv.lo)-m || (lv.lo <= lv.least && lo <= float64(lv.least)+m)
+	return okLo && hi >= float64(lv.hi)+m
+}
