@@ -18,7 +18,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// IndexConfig configures one blind index (see WithBlindIndex).
+// IndexConfig configures one blind index (see Options.Indexes).
 type IndexConfig struct {
 	// Category selects the normalisation applied before hashing, so that
 	// equal values in different spellings match:
@@ -40,7 +40,7 @@ type IndexConfig struct {
 	// attacker who also holds the index key pays Argon2 per guess. Costs
 	// about Argon2.Memory of RAM and milliseconds per value.
 	Slow bool
-	// Argon2 sets the argon2id cost when Slow is set (DefaultArgon2 when zero).
+	// Argon2 sets the argon2id cost when Slow is set (19 MiB, 2 passes, OWASP's minimum, when zero).
 	Argon2 Argon2Params
 }
 
@@ -51,40 +51,37 @@ type Argon2Params struct {
 	Threads uint8
 }
 
-// DefaultArgon2 is OWASP's minimum argon2id configuration (19 MiB, 2 passes).
-var DefaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+// defaultArgon2 is OWASP's minimum argon2id configuration (19 MiB, 2
+// passes), used when IndexConfig.Argon2 is zero.
+var defaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
 
 // DefaultIndexBits is the width of a blind index configured without Bits.
 // At 2^32 a table of a million rows has about 1/4000 false positives per
 // lookup; use RecommendIndexBits to trade this against leakage.
 const DefaultIndexBits = 32
 
-// WithBlindIndex configures the blind index name. Indexes used without
-// configuration take DefaultIndexBits and the category that their name
-// spells (see BlindIndex).
-func WithBlindIndex(name string, cfg IndexConfig) Option {
-	return func(e *Encryptor) error {
-		if name == "" {
-			return errors.New("pii: empty blind index name")
-		}
-		if cfg.Bits == 0 {
-			cfg.Bits = DefaultIndexBits
-		}
-		if cfg.Bits < 8 || cfg.Bits > 256 {
-			return fmt.Errorf("pii: blind index %q: bits must be 8 to 256", name)
-		}
-		if cfg.Category != "" && !cfg.Category.Valid() {
-			return fmt.Errorf("pii: blind index %q: unknown category", name)
-		}
-		if cfg.Slow && cfg.Argon2 == (Argon2Params{}) {
-			cfg.Argon2 = DefaultArgon2
-		}
-		if cfg.Slow && (cfg.Argon2.Time == 0 || cfg.Argon2.Memory < 8*uint32(max(cfg.Argon2.Threads, 1)) || cfg.Argon2.Threads == 0) {
-			return fmt.Errorf("pii: blind index %q: invalid argon2 parameters", name)
-		}
-		e.indexes[name] = cfg
-		return nil
+// checkIndexConfig validates the configuration of blind index name and
+// fills its defaults.
+func checkIndexConfig(name string, cfg IndexConfig) (IndexConfig, error) {
+	if name == "" {
+		return cfg, errors.New("pii: empty blind index name")
 	}
+	if cfg.Bits == 0 {
+		cfg.Bits = DefaultIndexBits
+	}
+	if cfg.Bits < 8 || cfg.Bits > 256 {
+		return cfg, fmt.Errorf("pii: blind index %q: bits must be 8 to 256", name)
+	}
+	if cfg.Category != "" && !cfg.Category.Valid() {
+		return cfg, fmt.Errorf("pii: blind index %q: unknown category", name)
+	}
+	if cfg.Slow && cfg.Argon2 == (Argon2Params{}) {
+		cfg.Argon2 = defaultArgon2
+	}
+	if cfg.Slow && (cfg.Argon2.Time == 0 || cfg.Argon2.Memory < 8*uint32(max(cfg.Argon2.Threads, 1)) || cfg.Argon2.Threads == 0) {
+		return cfg, fmt.Errorf("pii: blind index %q: invalid argon2 parameters", name)
+	}
+	return cfg, nil
 }
 
 // RecommendIndexBits returns the range of safe blind-index widths for a
@@ -138,7 +135,7 @@ func newIndexKey(key []byte) (*derivedKey, error) {
 // decrypt the candidates and compare, since truncation makes false
 // positives.
 //
-// An index not configured with WithBlindIndex normalises by the category
+// An index not configured in Options.Indexes normalises by the category
 // that its name spells: the name itself, or its last element after a '.',
 // minus an "Index", "_index" or "Idx" suffix ("email", "users.email",
 // "EmailIndex", "phone_idx"); otherwise the exact bytes are hashed.

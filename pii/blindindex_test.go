@@ -49,7 +49,7 @@ type reindexUser struct {
 }
 
 func TestBlindIndex(t *testing.T) {
-	kr, enc := newTestEncryptor(t, WithBlindIndex("short", IndexConfig{Category: CategoryEmail, Bits: 12}))
+	kr, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"short": IndexConfig{Category: CategoryEmail, Bits: 12}}})
 	a, err := enc.BlindIndex("users.email", "A@B.kz ")
 	require.NoError(t, err)
 	b, err := enc.BlindIndex("users.email", "a@b.kz")
@@ -107,7 +107,7 @@ func TestBlindIndex(t *testing.T) {
 
 func TestBlindIndexSlow(t *testing.T) {
 	cheap := Argon2Params{Time: 1, Memory: 64, Threads: 1}
-	_, enc := newTestEncryptor(t, WithBlindIndex("iin", IndexConfig{Category: CategoryIIN, Slow: true, Argon2: cheap}))
+	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"iin": IndexConfig{Category: CategoryIIN, Slow: true, Argon2: cheap}}})
 	a, err := enc.BlindIndex("iin", "900101 300123")
 	require.NoError(t, err)
 	b, err := enc.BlindIndex("iin", "900101300123")
@@ -118,15 +118,15 @@ func TestBlindIndexSlow(t *testing.T) {
 	assert.NotEqual(t, a, fast)
 }
 
-func TestWithBlindIndexValidation(t *testing.T) {
+func TestIndexOptionsValidation(t *testing.T) {
 	kr, err := NewKeyring()
 	require.NoError(t, err)
-	for name, opt := range map[string]Option{
-		"empty name":   WithBlindIndex("", IndexConfig{}),
-		"too few bits": WithBlindIndex("x", IndexConfig{Bits: 4}),
-		"too many":     WithBlindIndex("x", IndexConfig{Bits: 257}),
-		"category":     WithBlindIndex("x", IndexConfig{Category: "shoe size"}),
-		"argon2":       WithBlindIndex("x", IndexConfig{Slow: true, Argon2: Argon2Params{Time: 1}}),
+	for name, opt := range map[string]Options{
+		"empty name":   Options{Indexes: map[string]IndexConfig{"": IndexConfig{}}},
+		"too few bits": Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Bits: 4}}},
+		"too many":     Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Bits: 257}}},
+		"category":     Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Category: "shoe size"}}},
+		"argon2":       Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Slow: true, Argon2: Argon2Params{Time: 1}}}},
 	} {
 		_, err := NewEncryptor(kr, opt)
 		assert.Error(t, err, name)
@@ -156,12 +156,12 @@ func TestBlindIndexPinned(t *testing.T) {
 	kr, err := ParseKeyring([]byte(`{"format":"1cb-kz/pii-keyring/v1","min_decrypt_version":1,"index_key":1,
 		"keys":[{"id":1,"state":"primary","key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}]}`))
 	require.NoError(t, err)
-	enc, err := NewEncryptor(kr,
-		WithBlindIndex("w12", IndexConfig{Category: CategoryEmail, Bits: 12}),
-		WithBlindIndex("w33", IndexConfig{Category: CategoryEmail, Bits: 33}),
-		WithBlindIndex("w256", IndexConfig{Category: CategoryEmail, Bits: 256}),
-		WithBlindIndex("slow", IndexConfig{Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}}),
-	)
+	enc, err := NewEncryptor(kr, Options{Indexes: map[string]IndexConfig{
+		"w12":  IndexConfig{Category: CategoryEmail, Bits: 12},
+		"w33":  IndexConfig{Category: CategoryEmail, Bits: 33},
+		"w256": IndexConfig{Category: CategoryEmail, Bits: 256},
+		"slow": IndexConfig{Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}},
+	}})
 	require.NoError(t, err)
 	for _, tc := range []struct{ index, value, want string }{
 		{"users.email", "aliya.nurlanovna@example.kz", "f1466d23"},
@@ -235,7 +235,7 @@ func TestAppendBlindIndex(t *testing.T) {
 // Alternating index names must not confuse the per-name cache.
 func TestBlindIndexAlternatingNames(t *testing.T) {
 	kr, enc := newTestEncryptor(t)
-	fresh, err := NewEncryptor(kr)
+	fresh, err := NewEncryptor(kr, Options{})
 	require.NoError(t, err)
 	names := []string{"users.email", "users.phone", "admins.email", "users.email"}
 	for range 3 {

@@ -26,48 +26,52 @@ type Encryptor struct {
 	indexStates cowMap[*indexState] // index name → state
 	fieldKeys   cowMap[*fieldKey]   // subkey purpose → cached primary subkey
 	plans       sync.Map            // reflect.Type → *sealPlan
+	tables      sync.Map            // declared table name → reflect.Type
+	rejectV1    bool
 }
 
-// Option configures an Encryptor.
-type Option func(*Encryptor) error
-
-// WithLegacyPlaintext turns on migration mode: DecryptString, Open and
-// Reencrypt accept a value without the token prefix as legacy plaintext,
-// returning it unchanged (Reencrypt encrypts it) and counting it in
-// LegacyReads. Without it (strict mode, the default) such a value fails with
-// ErrPlaintext. A value with the token prefix must always authenticate.
-func WithLegacyPlaintext() Option {
-	return func(e *Encryptor) error { e.legacy = true; return nil }
-}
-
-// WithSubjectKeys enables per-subject data keys (EncryptFor, DecryptFor,
-// SealFor, OpenFor, Forget) kept in store.
-func WithSubjectKeys(store SubjectKeyStore) Option {
-	return func(e *Encryptor) error {
-		if store == nil {
-			return errors.New("pii: nil SubjectKeyStore")
-		}
-		e.subjects = store
-		return nil
-	}
+// Options configures an Encryptor. The zero value is strict mode (no
+// legacy plaintext), no per-subject keys, and blind indexes configured by
+// their names (see BlindIndex).
+type Options struct {
+	// SubjectKeys enables per-subject data keys (EncryptFor, DecryptFor,
+	// SealFor, OpenFor, Forget), kept in this store.
+	SubjectKeys SubjectKeyStore
+	// Indexes configures blind indexes by name ("User.EmailIndex", or
+	// "<table>.<field>" for a declared table). Indexes not listed take
+	// DefaultIndexBits and the category that their name spells.
+	Indexes map[string]IndexConfig
+	// LegacyPlaintext turns on migration mode: DecryptString, Open and
+	// Reencrypt accept a value without the token prefix as legacy
+	// plaintext, returning it unchanged (Reencrypt encrypts it) and
+	// counting it in LegacyReads. Otherwise such a value fails with
+	// ErrPlaintext. A value with the token prefix must always authenticate.
+	LegacyPlaintext bool
+	// RejectOldContext makes Open and Seal refuse tokens in the version-1
+	// context (bound to the Go type's bare name, not its package), once
+	// Seal has moved every row to version 2. Until then such a token still
+	// opens, and can be copied between same-named types of two packages.
+	RejectOldContext bool
 }
 
 // NewEncryptor returns an Encryptor over kr.
-func NewEncryptor(kr *Keyring, opts ...Option) (*Encryptor, error) {
+func NewEncryptor(kr *Keyring, opts Options) (*Encryptor, error) {
 	if kr == nil {
 		return nil, fmt.Errorf("%w: nil keyring", ErrKeyring)
 	}
-	e := &Encryptor{kr: kr, indexes: map[string]IndexConfig{}}
-	for _, o := range opts {
-		if err := o(e); err != nil {
+	e := &Encryptor{kr: kr, indexes: map[string]IndexConfig{}, legacy: opts.LegacyPlaintext, subjects: opts.SubjectKeys, rejectV1: opts.RejectOldContext}
+	for name, cfg := range opts.Indexes {
+		cfg, err := checkIndexConfig(name, cfg)
+		if err != nil {
 			return nil, err
 		}
+		e.indexes[name] = cfg
 	}
 	return e, nil
 }
 
 // LegacyReads returns how many legacy plaintext values migration mode has
-// passed through (see WithLegacyPlaintext). Zero for a while in production
+// passed through (see Options.LegacyPlaintext). Zero for a while in production
 // means the migration is complete and strict mode can be restored.
 func (e *Encryptor) LegacyReads() uint64 { return e.legacyN.Load() }
 
@@ -75,6 +79,7 @@ func (e *Encryptor) LegacyReads() uint64 { return e.legacyN.Load() }
 // only its result.
 type scratch struct {
 	raw, aad, purpose, text, nonces []byte
+	old                             []byte // a stale token's plaintext, while Seal moves it
 	nonce                           [nonceSize]byte
 }
 
@@ -335,7 +340,7 @@ func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, context ...string) ([]b
 
 // Decrypt authenticates and decrypts a binary token from Encrypt with the
 // context it was encrypted with, into a new slice; token is not modified.
-// Errors are those of DecryptString. In migration mode (WithLegacyPlaintext)
+// Errors are those of DecryptString. In migration mode (Options.LegacyPlaintext)
 // a copy of a value without the binary token prefix is returned.
 func (e *Encryptor) Decrypt(token []byte, context ...string) ([]byte, error) {
 	return e.AppendDecrypt(make([]byte, 0, max(len(token)-len(binaryMagic)-headerSize-nonceSize, 0)), token, context...)

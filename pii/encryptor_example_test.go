@@ -16,7 +16,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	enc, err := pii.NewEncryptor(kr)
+	enc, err := pii.NewEncryptor(kr, pii.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func Example() {
 
 func ExampleEncryptor_EncryptString() {
 	kr, _ := pii.NewKeyring()
-	enc, _ := pii.NewEncryptor(kr)
+	enc, _ := pii.NewEncryptor(kr, pii.Options{})
 
 	tok, _ := enc.EncryptString("+7 701 234 56 78", "users", "phone", "42")
 	fmt.Println(len(tok) == pii.TokenLen(len("+7 701 234 56 78")))
@@ -75,7 +75,7 @@ func ExampleEncryptor_Encrypt() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	enc, err := pii.NewEncryptor(kr)
+	enc, err := pii.NewEncryptor(kr, pii.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func ExampleEncryptor_BlindIndex() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	enc, err := pii.NewEncryptor(kr, pii.WithBlindIndex("users.phone", pii.IndexConfig{Category: pii.CategoryPhone, Bits: 16}))
+	enc, err := pii.NewEncryptor(kr, pii.Options{Indexes: map[string]pii.IndexConfig{"users.phone": pii.IndexConfig{Category: pii.CategoryPhone, Bits: 16}}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func ExampleEncryptor_BlindIndex() {
 
 func ExampleKeyring_Rotate() {
 	kr, _ := pii.NewKeyring()
-	enc, _ := pii.NewEncryptor(kr)
+	enc, _ := pii.NewEncryptor(kr, pii.Options{})
 	old, _ := enc.EncryptString("Aliya", "users", "name", "42")
 
 	id, _ := kr.Rotate() // new primary; key 1 becomes decrypt-only
@@ -157,7 +157,7 @@ func ExampleEncryptor_Forget() {
 	ctx := context.Background()
 	kr, _ := pii.NewKeyring()
 	store := pii.NewMemorySubjectKeyStore() // or pii.NewSQLSubjectKeyStore(db, "")
-	enc, _ := pii.NewEncryptor(kr, pii.WithSubjectKeys(store))
+	enc, _ := pii.NewEncryptor(kr, pii.Options{SubjectKeys: store})
 
 	tok, _ := enc.EncryptFor(ctx, "user-42", "Aliya", "users", "name", "42")
 	backup := tok
@@ -184,10 +184,9 @@ func ExampleRecommendIndexBits() {
 	lo, hi := pii.RecommendIndexBits(1_000_000)
 	fmt.Println(lo, hi)
 	kr, _ := pii.NewKeyring()
-	enc, _ := pii.NewEncryptor(kr, pii.WithBlindIndex("users.iin", pii.IndexConfig{
-		Category: pii.CategoryIIN,
-		Bits:     16,
-	}))
+	enc, _ := pii.NewEncryptor(kr, pii.Options{Indexes: map[string]pii.IndexConfig{
+		"users.iin": {Category: pii.CategoryIIN, Bits: 16},
+	}})
 	idx, _ := enc.BlindIndex("users.iin", "900101 300 123")
 	fmt.Println(len(idx))
 	// Output:
@@ -203,7 +202,7 @@ func ExampleTokenLen() {
 
 func ExampleEncryptor_ReencryptBatch() {
 	kr, _ := pii.NewKeyring()
-	enc, _ := pii.NewEncryptor(kr)
+	enc, _ := pii.NewEncryptor(kr, pii.Options{})
 	a, _ := enc.EncryptString("a@example.kz", "users", "email", "1")
 	b, _ := enc.EncryptString("b@example.kz", "users", "email", "2")
 	_, _ = kr.Rotate()
@@ -222,16 +221,16 @@ func ExampleEncryptor_ReencryptBatch() {
 	// item 1 true
 }
 
-func ExampleWithLegacyPlaintext() {
+func ExampleOptions_legacyPlaintext() {
 	kr, _ := pii.NewKeyring()
-	enc, _ := pii.NewEncryptor(kr, pii.WithLegacyPlaintext())
+	enc, _ := pii.NewEncryptor(kr, pii.Options{LegacyPlaintext: true})
 
 	// A row written before encryption was introduced.
 	v, _ := enc.DecryptString("aliya@example.kz", "users", "email", "42")
 	tok, _ := enc.Reencrypt("aliya@example.kz", "users", "email", "42") // migrate it
 	fmt.Println(v, pii.IsToken(tok), enc.LegacyReads())
 
-	strict, _ := pii.NewEncryptor(kr)
+	strict, _ := pii.NewEncryptor(kr, pii.Options{})
 	_, err := strict.DecryptString("aliya@example.kz", "users", "email", "42")
 	fmt.Println(err)
 	// Output:
@@ -253,6 +252,6 @@ func ExampleNewSQLSubjectKeyStore() {
 		log.Fatal(err)
 	}
 	kr, _ := pii.KeyringFromEnv("PII_KEYRING")
-	enc, _ := pii.NewEncryptor(kr, pii.WithSubjectKeys(store))
+	enc, _ := pii.NewEncryptor(kr, pii.Options{SubjectKeys: store})
 	_ = enc.Forget(ctx, "user-42")
 }

@@ -12,11 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func newTestEncryptor(t testing.TB, opts ...Option) (*Keyring, *Encryptor) {
+func newTestEncryptor(t testing.TB, opts ...Options) (*Keyring, *Encryptor) {
 	t.Helper()
 	kr, err := NewKeyring()
 	require.NoError(t, err)
-	enc, err := NewEncryptor(kr, opts...)
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	enc, err := NewEncryptor(kr, o)
 	require.NoError(t, err)
 	return kr, enc
 }
@@ -159,7 +163,7 @@ func TestStrictAndMigrationModes(t *testing.T) {
 	_, err = strict.Reencrypt("legacy@example.kz", "t", "c", "1")
 	assert.ErrorIs(t, err, ErrPlaintext)
 
-	kr, mig := newTestEncryptor(t, WithLegacyPlaintext())
+	kr, mig := newTestEncryptor(t, Options{LegacyPlaintext: true})
 	got, err := mig.DecryptString("legacy@example.kz", "t", "c", "1")
 	require.NoError(t, err)
 	assert.Equal(t, "legacy@example.kz", got)
@@ -169,7 +173,7 @@ func TestStrictAndMigrationModes(t *testing.T) {
 	assert.Equal(t, uint64(2), mig.LegacyReads())
 
 	// A strict Encryptor on the same keyring reads the migrated token.
-	strict2, err := NewEncryptor(kr)
+	strict2, err := NewEncryptor(kr, Options{})
 	require.NoError(t, err)
 	got, err = strict2.DecryptString(tok, "t", "c", "1")
 	require.NoError(t, err)
@@ -341,11 +345,11 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	assert.Error(t, enc.Seal(&sealUser{Name: "x"}, "1"))
 
 	var kr Keyring
-	e2, err := NewEncryptor(&kr)
+	e2, err := NewEncryptor(&kr, Options{})
 	require.NoError(t, err)
 	_, err = e2.EncryptString("x", "t")
 	assert.ErrorIs(t, err, ErrUnknownKey)
-	_, err = NewEncryptor(nil)
+	_, err = NewEncryptor(nil, Options{})
 	assert.ErrorIs(t, err, ErrKeyring)
 }
 
@@ -432,7 +436,7 @@ func TestBinaryStrictAndLegacy(t *testing.T) {
 	_, err = enc.Encrypt(make([]byte, MaxPlaintext+1))
 	assert.Error(t, err)
 
-	_, legacy := newTestEncryptor(t, WithLegacyPlaintext())
+	_, legacy := newTestEncryptor(t, Options{LegacyPlaintext: true})
 	got, err := legacy.Decrypt([]byte("plain"), "t", "c", "1")
 	require.NoError(t, err)
 	assert.Equal(t, "plain", string(got))
@@ -503,7 +507,7 @@ func TestReencryptBinary(t *testing.T) {
 
 	_, err = enc.ReencryptBinary([]byte("plain"), "t", "c", "1")
 	assert.ErrorIs(t, err, ErrPlaintext)
-	_, legacy := newTestEncryptor(t, WithLegacyPlaintext())
+	_, legacy := newTestEncryptor(t, Options{LegacyPlaintext: true})
 	tok, err := legacy.ReencryptBinary([]byte("plain"), "t", "c", "1")
 	require.NoError(t, err)
 	got, err = legacy.Decrypt(tok, "t", "c", "1")

@@ -24,7 +24,7 @@ var (
 	// that the keyring refuses.
 	ErrKeyring = errors.New("pii: invalid keyring")
 	// ErrNoSubjectStore reports a per-subject operation on an Encryptor built
-	// without WithSubjectKeys.
+	// without Options.SubjectKeys.
 	ErrNoSubjectStore = errors.New("pii: no subject key store configured")
 	// ErrInvalidTarget reports a Seal or Open argument that is not a
 	// non-nil pointer to a struct.

@@ -28,7 +28,7 @@ func TestKeyringExportParse(t *testing.T) {
 	require.NoError(t, kr.SetState(1, KeyDestroyed))
 	require.NoError(t, kr.SetMinDecryptVersion(2))
 
-	enc, err := NewEncryptor(kr)
+	enc, err := NewEncryptor(kr, Options{})
 	require.NoError(t, err)
 	tok, err := enc.EncryptString("v", "t", "c", "1")
 	require.NoError(t, err)
@@ -46,7 +46,7 @@ func TestKeyringExportParse(t *testing.T) {
 	assert.Equal(t, uint32(2), kr2.IndexKey())
 	assert.Equal(t, uint32(2), kr2.MinDecryptVersion())
 
-	enc2, err := NewEncryptor(kr2)
+	enc2, err := NewEncryptor(kr2, Options{})
 	require.NoError(t, err)
 	got, err := enc2.DecryptString(tok, "t", "c", "1")
 	require.NoError(t, err)
@@ -235,7 +235,7 @@ func FuzzParseKeyring(f *testing.F) {
 		if fmt.Sprint(k.Keys()) != fmt.Sprint(k2.Keys()) {
 			t.Fatal("round trip changed the keys")
 		}
-		enc, err := NewEncryptor(k)
+		enc, err := NewEncryptor(k, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,20 +6,29 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
 // sealPlan is the cached, per-type list of what Seal and Open do.
 type sealPlan struct {
-	table      string // the struct type's name: first context element
-	fields     []sealField
-	encrypted  int         // fields with encrypt set
-	pointers   bool        // some field is reached through a pointer, so two may share memory
-	interfaces []planIface // interface fields, checked per call: a plan sees types only
+	// table is the table identity, the first context element of version 2:
+	// the declared table name, or "go:" + package path + "." + type name.
+	table string
+	// name is the Go type's name: in errors, as the first context element
+	// of version 1, and (without a declared table) in index names.
+	name        string
+	indexPrefix string // index names are indexPrefix + "." + field path
+	fields      []sealField
+	encrypted   int         // fields with encrypt set
+	pointers    bool        // some field is reached through a pointer, so two may share memory
+	dynamic     []planIface // fields that may hold interface values, checked per call: a plan sees types only
 }
 
-// planIface is an interface-typed field, which Seal refuses to pass over
-// when it holds a struct with fields to seal.
+// planIface is a field that can hold interface values (an interface, or a
+// slice, array, map or struct holding one), which Seal refuses to pass over
+// when a value inside holds a struct with fields to seal.
 type planIface struct {
 	path []int
 	name string
@@ -32,7 +41,8 @@ type sealField struct {
 	indexTo   []int // path of the field receiving the blind index, or nil
 	indexName string
 	indexSt   *indexState
-	key       *fieldKey // for encrypted fields
+	key       *fieldKey // for encrypted fields: context version 2
+	keyV1     *fieldKey // for reading tokens in context version 1
 	// viaPointer: the field (and its index field) is reached through a
 	// pointer.
 	viaPointer bool
@@ -52,9 +62,19 @@ func (e *Encryptor) plan(t reflect.Type) (*sealPlan, error) {
 }
 
 func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
-	p := &sealPlan{table: t.Name()}
-	if p.table == "" {
-		p.table = t.String()
+	p := &sealPlan{name: t.Name()}
+	if p.name == "" {
+		p.name = t.String()
+	}
+	table, declared, err := declaredTable(t)
+	if err != nil {
+		return nil, &FieldError{Type: p.name, Field: "_", Err: err}
+	}
+	switch {
+	case declared:
+		p.table, p.indexPrefix = table, table
+	case t.Name() != "":
+		p.table, p.indexPrefix = "go:"+t.PkgPath()+"."+t.Name(), p.name
 	}
 	w := planWalk{e: e, p: p, onPath: map[reflect.Type]bool{t: true}}
 	if err := w.walk(planLevel{t: t, scope: t}); err != nil {
@@ -63,7 +83,58 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 	if err := p.checkIndexTargets(); err != nil {
 		return nil, err
 	}
+	if p.table == "" && len(p.fields) > 0 {
+		return nil, &FieldError{Type: p.name, Field: "_", Err: errors.New(`an unnamed struct type has no table identity: declare one with a field _ struct{} ` + "`" + `pii:"table=NAME"` + "`")}
+	}
+	if declared {
+		if prev, loaded := e.tables.LoadOrStore(table, t); loaded && prev != t {
+			return nil, &FieldError{Type: p.name, Field: "_", Err: fmt.Errorf("table %q is declared by another type too (%s)", table, prev.(reflect.Type))}
+		}
+	}
 	return p, nil
+}
+
+// tableTag is the tag key of a declared table: _ struct{} `pii:"table=users"`.
+const tableTag = "table="
+
+// declaredTable returns the table name declared on struct type t by a blank
+// field tagged `pii:"table=NAME"`. NAME is 1 to 128 bytes of ASCII letters,
+// digits and "_.-", so it never collides with the "go:" form of a type's
+// identity.
+func declaredTable(t reflect.Type) (string, bool, error) {
+	var name string
+	found := false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, ok := f.Tag.Lookup("pii")
+		if f.Name != "_" || !ok || tag == "-" {
+			continue
+		}
+		v, ok := strings.CutPrefix(tag, tableTag)
+		switch {
+		case !ok:
+			return "", false, fmt.Errorf("a blank field's pii tag must be %sNAME", tableTag)
+		case found:
+			return "", false, errors.New("two table names declared")
+		case !validTableName(v):
+			return "", false, errors.New("a table name is 1 to 128 ASCII letters, digits, '_', '.' or '-'")
+		}
+		name, found = v, true
+	}
+	return name, found, nil
+}
+
+func validTableName(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkIndexTargets refuses an index field that two fields name, or that is
@@ -75,7 +146,7 @@ func (p *sealPlan) checkIndexTargets() error {
 		}
 		for j, g := range p.fields {
 			if j != i && (slices.Equal(f.indexTo, g.path) || j < i && slices.Equal(f.indexTo, g.indexTo)) {
-				return &FieldError{Type: p.table, Field: f.name, Err: fmt.Errorf("its index field is also written for %s", g.name)}
+				return &FieldError{Type: p.name, Field: f.name, Err: fmt.Errorf("its index field is also written for %s", g.name)}
 			}
 		}
 	}
@@ -116,12 +187,23 @@ func (w *planWalk) walk(lv planLevel) error {
 	for i := range lv.t.NumField() {
 		f := lv.t.Field(i)
 		tag, tagged := f.Tag.Lookup("pii")
-		if tag == "-" || !f.IsExported() && !f.Anonymous {
-			continue // unexported fields are skipped, as they always were
+		if tag == "-" || f.Name == "_" {
+			continue // opted out, or blank (holds nothing; may declare the table)
 		}
 		fpath := append(slices.Clip(lv.path), i)
 		name := lv.prefix + f.Name
-		fail := func(err error) error { return &FieldError{Type: w.p.table, Field: name, Err: err} }
+		fail := func(err error) error { return &FieldError{Type: w.p.name, Field: name, Err: err} }
+		if !f.IsExported() && !f.Anonymous {
+			// Seal cannot write an unexported field: one it would have
+			// to seal is an error, never a value left in clear.
+			if err := unexportedSealable(f, tag, tagged); err != nil {
+				return fail(err)
+			}
+			if holdsInterface(f.Type) {
+				w.p.dynamic = append(w.p.dynamic, planIface{path: fpath, name: name})
+			}
+			continue
+		}
 		if inner := nestedStruct(f.Type); inner != nil {
 			if err := w.nested(lv, f, inner, fpath, name, tag, tagged); err != nil {
 				if fe := (*FieldError)(nil); errors.As(err, &fe) {
@@ -134,8 +216,8 @@ func (w *planWalk) walk(lv planLevel) error {
 		if !f.IsExported() {
 			continue
 		}
-		if f.Type.Kind() == reflect.Interface {
-			w.p.interfaces = append(w.p.interfaces, planIface{path: fpath, name: name})
+		if holdsInterface(f.Type) {
+			w.p.dynamic = append(w.p.dynamic, planIface{path: fpath, name: name})
 		}
 		if elem := containerElem(f.Type); elem != nil && hasSealTags(elem) {
 			return fail(errors.New(`slices, arrays and maps are not followed: tag the field pii:"-" and seal each element in its own call, with its own record id`))
@@ -161,6 +243,24 @@ func (w *planWalk) walk(lv planLevel) error {
 		if sf.encrypt {
 			w.p.encrypted++
 		}
+	}
+	return nil
+}
+
+// unexportedSealable refuses an unexported field that is tagged to be
+// sealed or indexed, or that holds a struct with such fields.
+func unexportedSealable(f reflect.StructField, tag string, tagged bool) error {
+	if tagged {
+		ft, err := parseTag(tag)
+		if err != nil {
+			return err
+		}
+		if ft.Encrypt || ft.Index != "" {
+			return errors.New(`an unexported field cannot be sealed: export it, or tag it pii:"-" if it must stay as it is`)
+		}
+	}
+	if inner := containerElem(f.Type); inner != nil && hasSealTags(inner) {
+		return errors.New(`an unexported field holds a struct with fields to seal: export it, or tag it pii:"-" and seal the struct in its own call`)
 	}
 	return nil
 }
@@ -223,9 +323,11 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	p := w.p
 	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt, viaPointer: lv.viaPointer}
 	if ft.Encrypt {
-		// The context is (type, field, record id); the subkey's purpose is
-		// everything but the record id.
-		sf.key = w.e.fieldKey(appendPurpose(nil, kindKeyring, []string{p.table, name, ""}))
+		// The context is (table, field, record id); the subkey's purpose is
+		// everything but the record id. Version 1 had the bare type name
+		// where version 2 has the table identity.
+		sf.key = w.e.fieldKey(appendPurpose(nil, kindKeyring2, []string{p.table, name, ""}))
+		sf.keyV1 = w.e.fieldKey(appendPurpose(nil, kindKeyring, []string{p.name, name, ""}))
 	}
 	if ft.Index == "" {
 		return sf, nil
@@ -233,7 +335,7 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	owner := lv.t.Name()
 	switch {
 	case lv.path == nil:
-		owner = p.table
+		owner = p.name
 	case owner == "":
 		owner = lv.t.String()
 	}
@@ -255,11 +357,11 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	if !lv.promotes(ft.Index, sf.indexTo) {
 		return sealField{}, fmt.Errorf("index field %s: %w", ft.Index, errShadowed)
 	}
-	sf.indexName = p.table + "." + lv.prefix + ft.Index
+	sf.indexName = p.indexPrefix + "." + lv.prefix + ft.Index
 	cfg, registered := w.e.indexes[sf.indexName]
 	switch {
 	case !registered && categoryOfIndex(sf.indexName) != ft.Category:
-		return sealField{}, fmt.Errorf("index %s: its name does not spell category %s; configure it with WithBlindIndex so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
+		return sealField{}, fmt.Errorf("index %s: its name does not spell category %s; configure it in Options.Indexes so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
 	case registered && cfg.Category != ft.Category:
 		return sealField{}, fmt.Errorf("index %s is configured for category %q, the field is %s", sf.indexName, cfg.Category, ft.Category)
 	}
@@ -318,7 +420,7 @@ func scanSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag, tagged := f.Tag.Lookup("pii")
-		if tag == "-" || !f.IsExported() && !f.Anonymous {
+		if tag == "-" || f.Name == "_" {
 			continue
 		}
 		if tagged {
@@ -367,16 +469,18 @@ func (p *sealPlan) fieldAddr(v reflect.Value, k int) (reflect.Value, bool) {
 
 // check refuses, per call, what the plan cannot see in types: two fields
 // that share memory through pointers (each would overwrite the other's
-// token, bound to another field), and interface fields holding a struct
-// with fields to seal.
+// token, bound to another field), and a struct with fields to seal held
+// in an interface value, at any depth (an interface in an interface, an
+// []any, a map of any).
 func (p *sealPlan) check(v reflect.Value) error {
-	for _, f := range p.interfaces {
-		iv, ok := fieldAt(v, f.path)
-		if !ok || iv.IsNil() {
+	for _, f := range p.dynamic {
+		fv, ok := fieldAt(v, f.path)
+		if !ok {
 			continue
 		}
-		if t := containerElem(iv.Elem().Type()); t != nil && hasSealTags(t) {
-			return &FieldError{Type: p.table, Field: f.name, Err: errors.New(`holds a struct with fields to seal, which Seal cannot plan: seal it in its own call and tag the field pii:"-"`)}
+		w := valueWalk{budget: maxCheckNodes}
+		if err := w.find(fv, 0); err != nil {
+			return &FieldError{Type: p.name, Field: f.name + w.where, Err: err}
 		}
 	}
 	if !p.pointers {
@@ -418,7 +522,7 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 	if err != nil {
 		return reflect.Value{}, nil, err
 	}
-	if len(p.interfaces) > 0 || p.pointers {
+	if len(p.dynamic) > 0 || p.pointers {
 		if err := p.check(v); err != nil {
 			return reflect.Value{}, nil, err
 		}
@@ -511,7 +615,8 @@ const maxInlineFields = 8
 // offsets into the single string that seal builds.
 type sealed struct {
 	changed        bool
-	tokEnd, idxEnd int // value: [start, tokEnd), index: [tokEnd, idxEnd)
+	indexed        bool // the blind index was computed too
+	tokEnd, idxEnd int  // value: [start, tokEnd), index: [tokEnd, idxEnd)
 }
 
 func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, recordID string) error {
@@ -547,12 +652,28 @@ func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 		case f.encrypt && IsToken(plain):
 			// Already sealed: it must authenticate here, so that a value
 			// merely starting with the token prefix is an error, not
-			// plaintext stored as if encrypted.
-			_, err = e.openField(s, f, prk, subject, plain, ctx[:])
+			// plaintext stored as if encrypted. A token in the version-1
+			// context or under an older key is moved to the current form,
+			// of the same kind (keyring or subject); its index stays.
+			var pt []byte
+			var ti tokenInfo
+			pt, ti, err = e.openField(s, p, f, prk, subject, plain, recordID)
+			if err == nil && e.stale(f, ti) {
+				s.old = append(s.old[:0], pt...)
+				clear(s.raw)
+				sprk := prk
+				if ti.kind&^kindV2 == kindKeyring {
+					sprk = nil
+				}
+				r.changed = true
+				buf, err = appendField(e, s, buf, f, sprk, subject, s.old, ctx[:], nonce)
+				clear(s.old)
+				r.tokEnd, r.idxEnd = len(buf), len(buf)
+			}
 			clear(s.raw) // the plaintext: only its authentication mattered
 		default:
-			r.changed = true
-			buf, err = e.sealField(s, buf, f, prk, subject, plain, ctx[:], nonce)
+			r.changed, r.indexed = true, f.indexTo != nil
+			buf, err = appendField(e, s, buf, f, prk, subject, plain, ctx[:], nonce)
 			r.tokEnd = len(buf)
 			if err == nil && f.indexTo != nil {
 				buf, err = e.appendBlindIndex(buf, f.indexSt, plain)
@@ -560,7 +681,7 @@ func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 			r.idxEnd = len(buf)
 		}
 		if err != nil {
-			return &FieldError{Type: p.table, Field: f.name, Err: err}
+			return &FieldError{Type: p.name, Field: f.name, Err: err}
 		}
 		out = append(out, r)
 	}
@@ -572,7 +693,7 @@ func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 				fv, _ := fieldAt(v, f.path)
 				fv.SetString(all[start:r.tokEnd])
 			}
-			if f.indexTo != nil {
+			if r.indexed {
 				iv, _ := fieldAt(v, f.indexTo)
 				iv.SetString(all[r.tokEnd:r.idxEnd])
 			}
@@ -582,20 +703,43 @@ func (e *Encryptor) seal(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 	return nil
 }
 
-// sealField appends the token of one field's plaintext to buf (nothing for
-// a field that is only indexed).
-func (e *Encryptor) sealField(s *scratch, buf []byte, f sealField, prk []byte, subject, plain string, ctx []string, nonce []byte) ([]byte, error) {
+// appendField appends the token of one field's plaintext to buf (nothing for
+// a field that is only indexed), in context version 2.
+func appendField[T string | []byte](e *Encryptor, s *scratch, buf []byte, f sealField, prk []byte, subject string, plain T, ctx []string, nonce []byte) ([]byte, error) {
 	switch {
 	case !f.encrypt:
 		return buf, nil
 	case prk != nil:
-		return e.appendEncryptSubject(s, buf, prk, subject, plain, ctx, nonce)
+		return appendSubjectToken(s, buf, kindSubject2, prk, subject, plain, ctx, nonce)
 	}
 	id, aead, err := f.key.primary(e.kr)
 	if err != nil {
 		return buf, err
 	}
-	return appendTextToken(s, buf, kindKeyring, id, aead, nil, plain, ctx, nonce)
+	return appendTextToken(s, buf, kindKeyring2, id, aead, nil, plain, ctx, nonce)
+}
+
+// tokenInfo is the header of a token that openField authenticated; zero
+// for a legacy plaintext value.
+type tokenInfo struct {
+	kind  byte
+	keyID uint32
+}
+
+// stale reports whether an authenticated token of field f is not in the
+// form Seal writes: context version 1, or a keyring token under a key
+// other than the primary.
+func (e *Encryptor) stale(f sealField, t tokenInfo) bool {
+	switch {
+	case t.kind == 0: // legacy plaintext: left to migration mode's own rules
+		return false
+	case t.kind&kindV2 == 0:
+		return true
+	case t.kind == kindKeyring2:
+		id, _, err := f.key.primary(e.kr)
+		return err == nil && id != t.keyID
+	}
+	return false
 }
 
 func (e *Encryptor) open(v reflect.Value, p *sealPlan, prk []byte, subject, recordID string) error {
@@ -617,10 +761,9 @@ func (e *Encryptor) open(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 		}
 		plain := fv.String()
 		if f.encrypt && plain != "" {
-			ctx := [3]string{p.table, f.name, recordID}
 			var pt []byte
-			if pt, err = e.openField(s, f, prk, subject, plain, ctx[:]); err != nil {
-				return &FieldError{Type: p.table, Field: f.name, Err: err}
+			if pt, _, err = e.openField(s, p, f, prk, subject, plain, recordID); err != nil {
+				return &FieldError{Type: p.name, Field: f.name, Err: err}
 			}
 			if pt != nil {
 				plain = string(pt)
@@ -637,16 +780,158 @@ func (e *Encryptor) open(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 	return nil
 }
 
-// openField decrypts one field's token, with the subject's key when prk is
-// set. The plaintext aliases s.raw, and the caller clears it; nil means a
+// openField decrypts one field's token, in either context version, with
+// the subject's key when prk is set, and returns the token's kind. The
+// plaintext aliases s.raw, and the caller clears it; nil (kind 0) means a
 // legacy plaintext value (migration mode), which is the token itself.
-func (e *Encryptor) openField(s *scratch, f sealField, prk []byte, subject, token string, ctx []string) ([]byte, error) {
-	switch {
-	case !IsToken(token):
+func (e *Encryptor) openField(s *scratch, p *sealPlan, f sealField, prk []byte, subject, token, recordID string) ([]byte, tokenInfo, error) {
+	if !IsToken(token) {
 		_, err := e.legacyValue(token)
-		return nil, err
-	case prk != nil:
-		return e.openSubject(s, prk, subject, token, ctx)
+		return nil, tokenInfo{}, err
 	}
-	return e.decryptKeyring(s, f.key, kindKeyring, token, ctx)
+	t, err := parseToken(token, &s.raw)
+	if err != nil {
+		return nil, tokenInfo{}, err
+	}
+	ctx := [3]string{p.table, f.name, recordID}
+	if t.kind&kindV2 == 0 {
+		if e.rejectV1 {
+			return nil, tokenInfo{}, &TokenError{Reason: "token in the version-1 context (Options.RejectOldContext)"}
+		}
+		ctx[0] = p.name
+	}
+	var pt []byte
+	switch t.kind {
+	case kindKeyring:
+		pt, err = e.openKeyring(s, f.keyV1, kindKeyring, t, ctx[:], t.ciphertext[:0])
+	case kindKeyring2:
+		pt, err = e.openKeyring(s, f.key, kindKeyring2, t, ctx[:], t.ciphertext[:0])
+	case kindSubject, kindSubject2:
+		if prk == nil {
+			return nil, tokenInfo{}, &TokenError{Reason: "subject token: use OpenFor"}
+		}
+		pt, err = openSubjectToken(s, prk, subject, t, ctx[:])
+	default:
+		return nil, tokenInfo{}, &TokenError{Reason: "wrong token kind"}
+	}
+	return pt, tokenInfo{kind: t.kind, keyID: t.keyID}, err
+}
+
+// maxCheckDepth and maxCheckNodes bound the per-call walk of values held in
+// interfaces: deeper or larger values (and pointer cycles) are refused, as
+// what cannot be checked might hold a struct left in clear.
+const (
+	maxCheckDepth = 64
+	maxCheckNodes = 1 << 20
+)
+
+// valueWalk finds a struct with fields to seal inside a value that holds
+// interface values. where names the place found, by position and type,
+// never by a value or a map key (which may be personal data).
+type valueWalk struct {
+	budget int
+	where  string
+}
+
+var (
+	errHeldInInterface = errors.New(`holds a struct with fields to seal in an interface value, which Seal cannot plan: seal it in its own call and tag the field pii:"-"`)
+	errTooDeep         = errors.New(`holds interface values nested too deeply (or in a cycle) to check: tag the field pii:"-" if it holds no struct to seal`)
+)
+
+func (w *valueWalk) find(v reflect.Value, depth int) error {
+	if depth > maxCheckDepth || w.budget <= 0 {
+		return errTooDeep
+	}
+	w.budget--
+	if !v.IsValid() {
+		return nil
+	}
+	if depth > 0 {
+		if t := containerElem(v.Type()); t != nil && hasSealTags(t) {
+			w.where += ".(" + v.Type().String() + ")"
+			return errHeldInInterface
+		}
+	}
+	if !holdsInterface(v.Type()) {
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return w.find(v.Elem(), depth+1)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.Name != "_" && f.Tag.Get("pii") != "-" && holdsInterface(f.Type) {
+				if err := w.find(v.Field(i), depth+1); err != nil {
+					return w.at("."+f.Name, err)
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := w.find(v.Index(i), depth+1); err != nil {
+				return w.at("["+strconv.Itoa(i)+"]", err)
+			}
+		}
+	case reflect.Map:
+		// Not MapRange or MapIter, through which v (and so every struct
+		// passed to Seal) would escape to the heap.
+		for _, k := range v.MapKeys() {
+			if err := w.find(k, depth+1); err != nil {
+				return w.at("[key]", err)
+			}
+			if err := w.find(v.MapIndex(k), depth+1); err != nil {
+				return w.at("[…]", err)
+			}
+		}
+	}
+	return nil
+}
+
+// at prefixes the place of a struct found with step; a value too deep to
+// check is reported at the field itself.
+func (w *valueWalk) at(step string, err error) error {
+	if err == errHeldInInterface {
+		w.where = step + w.where
+	}
+	return err
+}
+
+// holdsIface caches holdsInterface per type.
+var holdsIface sync.Map // reflect.Type → bool
+
+// holdsInterface reports whether a value of type t can hold an interface
+// value: t is an interface, or a pointer, slice, array, map or struct
+// (through any of its fields but blank and pii:"-" ones) that holds one.
+func holdsInterface(t reflect.Type) bool {
+	if v, ok := holdsIface.Load(t); ok {
+		return v.(bool)
+	}
+	has := scanInterface(t, map[reflect.Type]bool{})
+	holdsIface.Store(t, has)
+	return has
+}
+
+func scanInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return scanInterface(t.Elem(), seen)
+	case reflect.Map:
+		return scanInterface(t.Key(), seen) || scanInterface(t.Elem(), seen)
+	case reflect.Struct:
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			if f := t.Field(i); f.Name != "_" && f.Tag.Get("pii") != "-" && scanInterface(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -59,11 +59,11 @@ func TestSealNested(t *testing.T) {
 
 	// The context names promoted fields as promoted (as a flat struct
 	// would, so embedding keeps existing rows readable) and nested ones by
-	// path; DecryptString and BlindIndex reach them directly.
-	email, err := enc.DecryptString(u.Email, "nestedUser", "Email", "7")
+	// path; BlindIndex reaches them directly.
+	email, err := openSealed(enc, u.Email, "nestedUser", "Email", "7")
 	require.NoError(t, err)
 	assert.Equal(t, "A@B.kz", email)
-	line, err := enc.DecryptString(u.Billing.Address.Line, "nestedUser", "Billing.Address.Line", "7")
+	line, err := openSealed(enc, u.Billing.Address.Line, "nestedUser", "Billing.Address.Line", "7")
 	require.NoError(t, err)
 	assert.Equal(t, "Abay 1", line)
 	idx, err := enc.BlindIndex("nestedUser.EmailIndex", "a@b.kz")
@@ -131,7 +131,9 @@ func TestSealNestedRefusals(t *testing.T) {
 	}
 
 	u := withUnexported{contact: Contact{Email: "a@b.kz"}, ID: "1"}
-	require.NoError(t, enc.Seal(&u, u.ID), "unexported fields are skipped, as unexported strings are")
+	var fe *FieldError
+	require.ErrorAs(t, enc.Seal(&u, u.ID), &fe, "an unexported field holding a struct to seal is refused, never left in clear")
+	assert.Equal(t, "contact", fe.Field)
 	assert.Equal(t, "a@b.kz", u.contact.Email)
 
 	o := withOptOut{Name: "a", Contacts: []Contact{{Email: "a@b.kz"}}, Next: &withOptOut{Name: "b"}}
@@ -263,7 +265,7 @@ func TestOpenNestedErrorLeavesStructUnchanged(t *testing.T) {
 
 func TestSealForNested(t *testing.T) {
 	ctx := context.Background()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
 	u := nestedUser{ID: "3", Contact: Contact{Email: "a@b.kz"}, Billing: Billing{IBAN: "KZ86125KZT5004100100", Address: &Address{Line: "Abay 1"}}}
 	require.NoError(t, enc.SealFor(ctx, &u, "user-3", u.ID))
 	assert.True(t, IsToken(u.Billing.Address.Line))
@@ -288,7 +290,7 @@ func TestSealSeparatelySealedNestedStillOpens(t *testing.T) {
 	r := row{Name: "Aliya", Billing: Billing{IBAN: "KZ86125KZT5004100100"}}
 	require.NoError(t, enc.Seal(&r.Billing, "1"))
 	require.NoError(t, enc.Seal(&r, "1"))
-	iban, err := enc.DecryptString(r.Billing.IBAN, "Billing", "IBAN", "1")
+	iban, err := openSealed(enc, r.Billing.IBAN, "Billing", "IBAN", "1")
 	require.NoError(t, err, "the nested token keeps its own type's context")
 	assert.Equal(t, "KZ86125KZT5004100100", iban)
 	require.NoError(t, enc.Open(&r, "1"))

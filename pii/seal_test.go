@@ -19,7 +19,7 @@ type sealUser struct {
 	PhoneIdx   string
 	IIN        string `pii:"iin"` // declared, not encrypted
 	Age        int
-	note       string `pii:"name,encrypt"` // unexported: skipped
+	note       string `pii:"name"` // unexported and only declared: left alone
 }
 
 func TestSealOpen(t *testing.T) {
@@ -135,7 +135,7 @@ func TestSealConfiguredIndex(t *testing.T) {
 		Mail string `pii:"email,encrypt,index=Hash"`
 		Hash string
 	}
-	_, enc := newTestEncryptor(t, WithBlindIndex("account.Hash", IndexConfig{Category: CategoryEmail, Bits: 16}))
+	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": IndexConfig{Category: CategoryEmail, Bits: 16}}})
 	a := account{Mail: "A@B.KZ"}
 	require.NoError(t, enc.Seal(&a, "7"))
 	assert.Len(t, a.Hash, 4)
@@ -143,13 +143,13 @@ func TestSealConfiguredIndex(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, a.Hash)
 
-	_, wrong := newTestEncryptor(t, WithBlindIndex("account.Hash", IndexConfig{Category: CategoryPhone}))
+	_, wrong := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": IndexConfig{Category: CategoryPhone}}})
 	assert.Error(t, wrong.Seal(&account{Mail: "x"}, "7"), "category mismatch")
 }
 
 func TestSealForForget(t *testing.T) {
 	ctx := context.Background()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
 	u := sealUser{ID: "9", Name: "Dana", Email: "d@x.kz"}
 	require.NoError(t, enc.SealFor(ctx, &u, "user-9", u.ID))
 	backup := u
@@ -283,7 +283,11 @@ func TestSealEveryPathInOneCall(t *testing.T) {
 	assert.True(t, IsToken(m.Name))
 	assert.Equal(t, "87012345678", m.Phone, "indexed only: kept in clear")
 	assert.Empty(t, m.Address, "empty stays empty")
-	assert.Equal(t, pre, m.Note, "already sealed: unchanged")
+	assert.NotEqual(t, pre, m.Note, "sealed in the version-1 context: moved to version 2")
+	assert.Equal(t, kindKeyring2, mustRaw(t, m.Note)[0])
+	again := m
+	require.NoError(t, enc.Seal(&again, "7"))
+	assert.Equal(t, m, again, "already sealed in the current form: unchanged")
 	emailIdx, err := enc.BlindIndex("sealMix.EmailIndex", "a@b.kz")
 	require.NoError(t, err)
 	assert.Equal(t, emailIdx, m.EmailIndex)
@@ -358,7 +362,7 @@ func tokenNonce(t *testing.T, tok string) string {
 
 func TestSealNoncesFreshPerCall(t *testing.T) {
 	ctx := context.Background()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
 	seen := map[string]bool{}
 	for i := range 4 {
 		u := sealUser{ID: "5", Name: "Dana", Email: "d@x.kz", Phone: "+77010000000"}
@@ -377,7 +381,7 @@ func TestSealNoncesFreshPerCall(t *testing.T) {
 
 func TestSealForOpenForWholeStruct(t *testing.T) {
 	ctx := context.Background()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(NewMemorySubjectKeyStore()))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
 	u := sealUser{ID: "9", Name: "Dana", Email: "D@x.kz", Phone: "8 701 000 00 00", IIN: "900101300123", Age: 3}
 	want := u
 	require.NoError(t, enc.SealFor(ctx, &u, "user-9", u.ID))
@@ -400,7 +404,7 @@ func TestOpenErrorLeavesStructUnchanged(t *testing.T) {
 }
 
 func TestOpenMigrationMixed(t *testing.T) {
-	_, enc := newTestEncryptor(t, WithLegacyPlaintext())
+	_, enc := newTestEncryptor(t, Options{LegacyPlaintext: true})
 	tok, err := enc.EncryptString("Aliya", "sealUser", "Name", "1")
 	require.NoError(t, err)
 	u := sealUser{ID: "1", Name: tok, Email: "legacy@b.kz", Phone: "+77010000000"}
@@ -451,4 +455,26 @@ func TestOpenLeavesNoPlaintextInPool(t *testing.T) {
 	mixed.Email = "b@b.kz"
 	require.NoError(t, enc.Seal(&mixed, mixed.ID))
 	checkPool("Seal")
+}
+
+// mustRaw decodes a text token.
+func mustRaw(t *testing.T, tok string) []byte {
+	t.Helper()
+	raw, err := tokenEncoding.DecodeString(tok[len(tokenPrefix):])
+	require.NoError(t, err)
+	return raw
+}
+
+// openSealed opens a token that Seal wrote for a field of the named type of
+// this package (context version 2), as Open would.
+func openSealed(enc *Encryptor, tok, typeName, field, recordID string) (string, error) {
+	s := getScratch()
+	defer putScratch(s)
+	t, err := parseToken(tok, &s.raw)
+	if err != nil {
+		return "", err
+	}
+	ctx := []string{"go:github.com/1cb-kz/compliance/pii." + typeName, field, recordID}
+	pt, err := enc.openKeyring(s, nil, kindKeyring2, t, ctx, t.ciphertext[:0])
+	return string(pt), err
 }

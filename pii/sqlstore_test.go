@@ -32,7 +32,7 @@ func TestSQLSubjectKeyStore(t *testing.T) {
 	// tombstone keeps the subject id and timestamps only.
 	kr, err := NewKeyring()
 	require.NoError(t, err)
-	enc, err := NewEncryptor(kr, WithSubjectKeys(store))
+	enc, err := NewEncryptor(kr, Options{SubjectKeys: store})
 	require.NoError(t, err)
 	_, err = enc.EncryptFor(ctx, "tomb-1", "Aliya")
 	require.NoError(t, err)

@@ -207,12 +207,18 @@ func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, contex
 // appendEncryptSubject appends the subject token of plaintext to dst; nonce
 // is as for appendTextToken.
 func (e *Encryptor) appendEncryptSubject(s *scratch, dst, prk []byte, subject, plaintext string, context []string, nonce []byte) ([]byte, error) {
-	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	return appendSubjectToken(s, dst, kindSubject, prk, subject, plaintext, context, nonce)
+}
+
+// appendSubjectToken appends a subject token of the given kind (kindSubject
+// or kindSubject2) to dst.
+func appendSubjectToken[T string | []byte](s *scratch, dst []byte, kind byte, prk []byte, subject string, plaintext T, context []string, nonce []byte) ([]byte, error) {
+	s.purpose = appendPurpose(s.purpose[:0], kind, context)
 	aead, err := subjectAEAD(prk, s.purpose)
 	if err != nil {
 		return dst, err
 	}
-	return appendTextToken(s, dst, kindSubject, 0, aead, []byte(subject), plaintext, context, nonce)
+	return appendTextToken(s, dst, kind, 0, aead, []byte(subject), plaintext, context, nonce)
 }
 
 // DecryptFor decrypts a token written by EncryptFor for subject. After
@@ -248,13 +254,22 @@ func (e *Encryptor) openSubject(s *scratch, prk []byte, subject, token string, c
 	if err != nil {
 		return nil, err
 	}
-	if t.kind == kindKeyring {
+	switch t.kind {
+	case kindKeyring:
 		return e.openKeyring(s, nil, kindKeyring, t, context, t.ciphertext[:0])
+	case kindSubject:
+		return openSubjectToken(s, prk, subject, t, context)
 	}
+	return nil, &TokenError{Reason: "wrong token kind"}
+}
+
+// openSubjectToken opens the parsed subject token t (of kind kindSubject or
+// kindSubject2); the plaintext aliases t.
+func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, context []string) ([]byte, error) {
 	if prk == nil {
 		return nil, errNoSubjectKey
 	}
-	s.purpose = appendPurpose(s.purpose[:0], kindSubject, context)
+	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
 	aead, err := subjectAEAD(prk, s.purpose)
 	if err != nil {
 		return nil, err

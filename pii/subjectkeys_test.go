@@ -14,7 +14,7 @@ import (
 // memory and SQL stores both run it.
 func testSubjectKeyStore(t *testing.T, store SubjectKeyStore) {
 	ctx := context.Background()
-	kr, enc := newTestEncryptor(t, WithSubjectKeys(store))
+	kr, enc := newTestEncryptor(t, Options{SubjectKeys: store})
 
 	t.Run("round trip and erasure", func(t *testing.T) {
 		tok, err := enc.EncryptFor(ctx, "user-1", "Aliya", "users", "name", "1")
@@ -143,7 +143,7 @@ func TestNoSubjectStore(t *testing.T) {
 func TestWrappedKeyDomainSeparation(t *testing.T) {
 	ctx := context.Background()
 	store := NewMemorySubjectKeyStore()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(store))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: store})
 	forged, err := enc.EncryptString(string(make([]byte, KeySize)), subjectKeyContext, "victim")
 	require.NoError(t, err)
 	_, err = store.Create(ctx, "victim", forged)
@@ -157,7 +157,7 @@ func TestWrappedKeyDomainSeparation(t *testing.T) {
 func TestWrappedKeySwapFails(t *testing.T) {
 	ctx := context.Background()
 	store := NewMemorySubjectKeyStore()
-	_, enc := newTestEncryptor(t, WithSubjectKeys(store))
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: store})
 	_, err := enc.EncryptFor(ctx, "alice", "x")
 	require.NoError(t, err)
 	alices, err := store.Get(ctx, "alice")

@@ -12,7 +12,10 @@ import (
 //
 //	token  = "pii1." base64url-nopad(kind || key-id || nonce || ciphertext)
 //	kind   = 1 byte: 0x01 field value under a keyring key, 0x02 field value
-//	         under a subject data key, 0x03 subject data key under a keyring key
+//	         under a subject data key, 0x03 subject data key under a keyring key;
+//	         0x11 and 0x12 are 0x01 and 0x02 written by Seal with context
+//	         version 2 (table identity first), which Open tells apart from
+//	         the version-1 context (bare Go type name) of 0x01 and 0x02
 //	key-id = 4 bytes, big-endian uint32 (0 for subject tokens)
 //	nonce  = 24 random bytes (XChaCha20-Poly1305)
 //	ciphertext = XChaCha20-Poly1305(subkey, nonce, plaintext, aad), tag included
@@ -30,6 +33,13 @@ const (
 	kindKeyring byte = 0x01 // a field value under a keyring key
 	kindSubject byte = 0x02 // a field value under a subject data key
 	kindWrap    byte = 0x03 // a subject data key under a keyring key
+
+	// Context version 2 (kind | kindV2): a field that Seal wrote, whose
+	// context starts with the table identity (see sealPlan.table) rather
+	// than the bare Go type name of version 1.
+	kindV2       byte = 0x10
+	kindKeyring2      = kindKeyring | kindV2
+	kindSubject2      = kindSubject | kindV2
 
 	headerSize = 1 + 4
 	nonceSize  = chacha20poly1305.NonceSizeX
@@ -134,12 +144,12 @@ func splitToken(raw []byte) (rawToken, error) {
 		nonce:      raw[headerSize : headerSize+nonceSize],
 		ciphertext: raw[headerSize+nonceSize:],
 	}
-	switch {
-	case t.kind != kindKeyring && t.kind != kindSubject && t.kind != kindWrap:
+	switch base := t.kind &^ kindV2; {
+	case t.kind != kindKeyring && t.kind != kindSubject && t.kind != kindWrap && t.kind != kindKeyring2 && t.kind != kindSubject2:
 		return rawToken{}, &TokenError{Reason: "unknown token kind"}
-	case t.kind == kindSubject && t.keyID != 0:
+	case base == kindSubject && t.keyID != 0:
 		return rawToken{}, &TokenError{Reason: "subject token with a key id"}
-	case t.kind != kindSubject && t.keyID == 0:
+	case base != kindSubject && t.keyID == 0:
 		return rawToken{}, &TokenError{Reason: "key id 0 is reserved"}
 	}
 	return t, nil
@@ -159,7 +169,7 @@ func appendContext(dst []byte, context []string) []byte {
 func appendAAD(dst, header, subject []byte, context []string) []byte {
 	dst = append(dst, tokenPrefix...)
 	dst = append(dst, header...)
-	if header[0] == kindSubject {
+	if header[0]&^kindV2 == kindSubject {
 		dst = binary.AppendUvarint(dst, uint64(len(subject)))
 		dst = append(dst, subject...)
 	}

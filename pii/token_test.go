@@ -11,7 +11,7 @@ func FuzzDecryptToken(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	enc, err := NewEncryptor(kr)
+	enc, err := NewEncryptor(kr, Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func FuzzDecryptBinary(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	enc, err := NewEncryptor(kr)
+	enc, err := NewEncryptor(kr, Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
