@@ -26,6 +26,7 @@ type faultFS struct {
 	diskBytes atomic.Int64                  // bytes that may still be written; < 0 means unlimited
 	writes    atomic.Uint64                 // number of WriteAt calls
 	syncs     atomic.Uint64                 // number of successful file Syncs
+	readOnly  atomic.Bool                   // writes and truncations fail with EROFS, as on a file system remounted read-only
 	hold      atomic.Pointer[chan struct{}] // if set, file Syncs wait until it is closed
 	held      atomic.Int32                  // Syncs waiting on hold
 }
@@ -59,8 +60,18 @@ type faultFile struct {
 	name string
 }
 
+func (f *faultFile) Truncate(size int64) error {
+	if f.fs.readOnly.Load() {
+		return syscall.EROFS
+	}
+	return f.storeFile.Truncate(size)
+}
+
 func (f *faultFile) WriteAt(p []byte, off int64) (int, error) {
 	f.fs.writes.Add(1)
+	if f.fs.readOnly.Load() {
+		return 0, syscall.EROFS
+	}
 	if budget := f.fs.diskBytes.Load(); budget >= 0 {
 		if int64(len(p)) > budget {
 			// Write what fits, as a real full disk does.
@@ -224,7 +235,7 @@ func TestFaultFsync(t *testing.T) {
 			require.ErrorIs(t, err, ErrLogFailed, "no write after a failed fsync")
 			assert.Equal(t, int64(5), tl.Size())
 			fsys.failSync.Store(false)
-			require.NoError(t, tl.Close()) // no checkpoint of a failed log
+			require.ErrorIs(t, tl.Close(), ErrLogFailed) // reported again, and no checkpoint of a failed log
 
 			tl.reopen(t, Options{SegmentEntries: 4})
 			// The failed append may or may not be durable; nothing

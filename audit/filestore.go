@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -205,6 +206,13 @@ type fileStore struct {
 	rec      recovery
 	broken   error // sticky: the files may differ from what the store believes
 
+	// What checkAlive compares with: the directory and every file of the
+	// log as opened or created, and the directory's mtime when last found
+	// unchanged.
+	dirInfo os.FileInfo
+	dirMod  time.Time
+	files   map[string]os.FileInfo
+
 	hashHeaderTorn bool // the hash file of a log whose creation crashed; see openUnbornHashes
 }
 
@@ -218,7 +226,7 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	s := &fileStore{dir: dir, fs: fsys, segEntries: segEntries}
+	s := &fileStore{dir: dir, fs: fsys, segEntries: segEntries, files: make(map[string]os.FileInfo)}
 	s.lock, err = os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
@@ -257,7 +265,86 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 		return nil, err
 	}
 	s.rec.CheckpointsTrunc = cpSize > cpEnd
+	if err := s.watch(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// dirTimeSlack is how long after a change of the directory checkAlive keeps
+// comparing every file: a file system stamps mtimes with a coarse clock
+// (a kernel tick; whole seconds on some), so a second change within the
+// same tick as one already seen would leave the mtime unchanged.
+const dirTimeSlack = 2 * time.Second
+
+// errGone is the cause of ErrLogFailed when the log's storage is no longer
+// where it was opened.
+func errGone(what string) error {
+	return fatalError{fmt.Errorf("audit: log %s removed or replaced", what)}
+}
+
+// watch records the identity of the directory and of every file of the
+// log, for checkAlive.
+func (s *fileStore) watch() error {
+	fi, err := os.Stat(s.dir)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	s.dirInfo, s.dirMod = fi, fi.ModTime()
+	for name, f := range map[string]interface{ Stat() (os.FileInfo, error) }{
+		lockFileName: s.lock, hashFileName: s.hashes, checkpointFileName: s.cps,
+	} {
+		if err := s.watchFile(name, f); err != nil {
+			return err
+		}
+	}
+	for _, seg := range s.segs {
+		fi, err := os.Lstat(s.path(seg.name))
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		s.files[seg.name] = fi
+	}
+	return nil
+}
+
+func (s *fileStore) watchFile(name string, f interface{ Stat() (os.FileInfo, error) }) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	s.files[name] = fi
+	return nil
+}
+
+// checkAlive returns an error unless the log's directory and files are
+// still the ones it opened: not removed, renamed away or replaced. It runs
+// once per batch, after the batch is synced and before it is acknowledged,
+// so an append is never acknowledged into unlinked files. A stat of the
+// directory is enough while its mtime is unchanged (and not recent): every
+// unlink, rename or creation in a directory updates its mtime, and the
+// directory itself removed or replaced fails the stat or changes its
+// device and inode. Otherwise it stats every file of the log, a few
+// microseconds each, once per change of the directory.
+func (s *fileStore) checkAlive() error {
+	if s.dirInfo == nil {
+		return nil // still opening
+	}
+	fi, err := os.Stat(s.dir)
+	if err != nil || !os.SameFile(fi, s.dirInfo) {
+		return errGone("directory")
+	}
+	if fi.ModTime().Equal(s.dirMod) && time.Since(s.dirMod) > dirTimeSlack {
+		return nil
+	}
+	for name, want := range s.files {
+		got, err := os.Lstat(s.path(name))
+		if err != nil || !os.SameFile(got, want) {
+			return errGone("file " + name)
+		}
+	}
+	s.dirMod = fi.ModTime()
+	return nil
 }
 
 // checkCoveredByHashes refuses a log whose stored hashes end below its
@@ -292,11 +379,12 @@ func (s *fileStore) cutTail(f storeFile, end, size int64) error {
 	return nil
 }
 
-// syncError marks a failed fsync: afterwards the page cache may hold data
-// the disk does not, so the store stops accepting writes.
-type syncError struct{ error }
+// fatalError marks a failure after which the store stops accepting writes:
+// a failed fsync (the page cache may hold data the disk does not, and a
+// later fsync may report success) or storage removed or replaced.
+type fatalError struct{ error }
 
-func (e syncError) Unwrap() error { return e.error }
+func (e fatalError) Unwrap() error { return e.error }
 
 // maxSignedCheckpoint bounds a signed checkpoint note: the text and a few
 // signatures.
@@ -464,14 +552,17 @@ func (s *fileStore) create(name string, header []byte) (_ storeFile, err error) 
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		return nil, syncError{fmt.Errorf("audit: %w", err)}
+		return nil, fatalError{fmt.Errorf("audit: %w", err)}
 	}
 	if err := os.Rename(path, s.path(name)); err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	path = s.path(name)
 	if err := s.fs.SyncDir(s.dir); err != nil {
-		return nil, syncError{fmt.Errorf("audit: %w", err)}
+		return nil, fatalError{fmt.Errorf("audit: %w", err)}
+	}
+	if err := s.watchFile(name, f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -621,7 +712,7 @@ func (s *fileStore) writeHashes(hashes []tlog.Hash) error {
 		return fmt.Errorf("audit: write hashes: %w", err)
 	}
 	if err := s.hashes.Sync(); err != nil {
-		return syncError{fmt.Errorf("audit: sync hashes: %w", err)}
+		return fatalError{fmt.Errorf("audit: sync hashes: %w", err)}
 	}
 	s.hashOff += int64(len(buf))
 	return nil
@@ -727,6 +818,7 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 	// Remember the state to roll back to.
 	nSegs, cur, curOff, curCount, hashOff := len(s.segs), s.cur, s.curOff, s.curCount, s.hashOff
 	var opened []storeFile
+	gone := false // the files are no longer at their paths: remove nothing by name
 	defer func() {
 		if err == nil {
 			for _, f := range opened[:max(len(opened)-1, 0)] {
@@ -734,7 +826,7 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 			}
 			return
 		}
-		if rerr := s.rollback(nSegs, cur, curOff, hashOff, opened); rerr != nil || errors.As(err, new(syncError)) {
+		if rerr := s.rollback(nSegs, cur, curOff, hashOff, opened, !gone); rerr != nil || errors.As(err, new(fatalError)) {
 			// After a failed fsync the page cache may hold data the disk
 			// does not (and a later fsync may report success); only a
 			// reopen, which rereads the disk, is safe.
@@ -752,7 +844,7 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 			return fmt.Errorf("audit: write entries: %w", err)
 		}
 		if err := s.cur.Sync(); err != nil {
-			return syncError{fmt.Errorf("audit: sync entries: %w", err)}
+			return fatalError{fmt.Errorf("audit: sync entries: %w", err)}
 		}
 		s.curOff += int64(len(buf))
 		buf = buf[:0]
@@ -781,6 +873,10 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 	if err := s.writeHashes(hashes); err != nil {
 		return err
 	}
+	if err := s.checkAlive(); err != nil {
+		gone = true
+		return err
+	}
 	if len(opened) > 0 && cur != s.cur {
 		cur.Close()
 	}
@@ -790,19 +886,22 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 
 // rollback undoes a failed append: it truncates what was written and
 // removes segment files the append created.
-func (s *fileStore) rollback(nSegs int, cur storeFile, curOff, hashOff int64, opened []storeFile) error {
+func (s *fileStore) rollback(nSegs int, cur storeFile, curOff, hashOff int64, opened []storeFile, byName bool) error {
 	var errs []error
 	for _, f := range opened {
 		f.Close()
 	}
 	for _, seg := range s.segs[nSegs:] {
-		errs = append(errs, os.Remove(s.path(seg.name)))
+		if byName {
+			errs = append(errs, os.Remove(s.path(seg.name)))
+		}
+		delete(s.files, seg.name)
 	}
 	s.segs = s.segs[:nSegs]
 	s.cur, s.curOff = cur, curOff
 	errs = append(errs, s.truncate(cur, curOff), s.truncate(s.hashes, hashOff))
 	s.hashOff = hashOff
-	if len(opened) > 0 {
+	if len(opened) > 0 && byName {
 		errs = append(errs, s.fs.SyncDir(s.dir))
 	}
 	return errors.Join(errs...)
@@ -827,6 +926,10 @@ func (s *fileStore) addCheckpoint(_ context.Context, _ int64, signed []byte) err
 	}
 	if err := s.cps.Sync(); err != nil {
 		s.broken = fmt.Errorf("%w: audit: sync checkpoint: %w", ErrLogFailed, err)
+		return s.broken
+	}
+	if err := s.checkAlive(); err != nil {
+		s.broken = fmt.Errorf("%w: %w", ErrLogFailed, err)
 		return s.broken
 	}
 	s.cpOff += int64(len(frame))

@@ -384,8 +384,9 @@ func (l *Log) commit() {
 		l.mu.Lock()
 		if err == nil {
 			l.tree = tree
-		} else if errors.Is(err, ErrLogFailed) {
+		} else if errors.Is(err, ErrLogFailed) && l.failed == nil {
 			l.failed = err
+			l.logger.LogAttrs(context.Background(), slog.LevelError, "audit: log failed: appends are refused until it is reopened", slog.Any("err", err))
 		}
 		for _, r := range batch {
 			r.done <- err
@@ -531,5 +532,5 @@ func (l *Log) Close() error {
 	if failed == nil && (l.last == nil && head.Size > 0 || l.last != nil && head.Size > l.last.head.Size) {
 		_, err = l.checkpoint(context.Background(), head)
 	}
-	return errors.Join(err, l.store.close())
+	return errors.Join(failed, err, l.store.close())
 }

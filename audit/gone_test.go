@@ -1,0 +1,162 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestNoDurableRecordNoAccess takes the log's storage away under an open
+// Log and its Gate in every way a host can lose it: the gate must deny,
+// tell the host's logger why, never acknowledge an append into files that
+// are no longer the log, and lose no acknowledged entry that still exists.
+func TestNoDurableRecordNoAccess(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		// break_ damages the log in dir and returns where the entries
+		// acknowledged before it now live ("" if they were deleted).
+		break_ func(t *testing.T, dir string, fsys *faultFS) (kept string)
+		cause  error // also matched by the denial, if not nil
+	}{
+		{name: "directory removed", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.RemoveAll(dir))
+			return ""
+		}},
+		{name: "directory renamed away", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.Rename(dir, dir+".old"))
+			return dir + ".old"
+		}},
+		{name: "directory replaced", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.Rename(dir, dir+".old"))
+			require.NoError(t, os.Mkdir(dir, 0o700))
+			return dir + ".old"
+		}},
+		{name: "current segment removed", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.Remove(filepath.Join(dir, segmentName(8))))
+			return ""
+		}},
+		{name: "old segment removed", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.Remove(filepath.Join(dir, segmentName(0))))
+			return ""
+		}},
+		{name: "old segment replaced by a copy", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			p := filepath.Join(dir, segmentName(4))
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			require.NoError(t, os.Rename(p, p+".bak"))
+			require.NoError(t, os.WriteFile(p, b, 0o600))
+			return ""
+		}},
+		{name: "hashes removed", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			require.NoError(t, os.Remove(filepath.Join(dir, hashFileName)))
+			return ""
+		}},
+		{name: "lock file removed", break_: func(t *testing.T, dir string, _ *faultFS) string {
+			// Another Open could now take a new lock and write too.
+			require.NoError(t, os.Remove(filepath.Join(dir, lockFileName)))
+			return dir
+		}},
+		{name: "read-only file system", cause: syscall.EROFS, break_: func(t *testing.T, dir string, fsys *faultFS) string {
+			fsys.readOnly.Store(true)
+			return dir
+		}},
+		{name: "full disk", cause: syscall.ENOSPC, break_: func(t *testing.T, dir string, fsys *faultFS) string {
+			fsys.diskBytes.Store(0)
+			return dir
+		}},
+	} {
+		for _, quiet := range []bool{false, true} {
+			t.Run(tc.name+map[bool]string{false: "", true: "/old mtime"}[quiet], func(t *testing.T) {
+				fsys := newFaultFS()
+				var logs bytes.Buffer
+				logger := slog.New(slog.NewTextHandler(&logs, nil))
+				tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 4, Logger: logger})
+				g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, tl.Log, GateOptions{Now: func() time.Time { return gateNow }, Logger: logger})
+				ok := Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"}
+				for range 10 {
+					require.NoError(t, g.Authorize(ctx, ok))
+				}
+				_, err := tl.Checkpoint(ctx)
+				require.NoError(t, err)
+				if quiet {
+					// The directory's mtime is old: checkAlive takes its
+					// fast path until the damage changes the directory.
+					old := time.Now().Add(-time.Hour)
+					require.NoError(t, os.Chtimes(tl.dir, old, old))
+					require.NoError(t, tl.store.(*fileStore).watch())
+					require.NoError(t, g.Authorize(ctx, ok))
+				}
+				acked := tl.Size()
+
+				kept := tc.break_(t, tl.dir, fsys)
+				err = g.Authorize(ctx, ok)
+				var de *DeniedError
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, DenyLogError, de.Code)
+				if tc.cause != nil {
+					require.ErrorIs(t, err, tc.cause)
+				} else {
+					require.ErrorIs(t, err, ErrLogFailed)
+				}
+				assert.Equal(t, acked, tl.Size(), "nothing acknowledged after the damage")
+				assert.Contains(t, logs.String(), "level=ERROR msg=\"audit: access denied\" code=log_error")
+
+				if tc.cause == syscall.ENOSPC {
+					// A full disk fails the append but leaves the log
+					// consistent and usable once space is back.
+					fsys.diskBytes.Store(-1)
+					require.NoError(t, g.Authorize(ctx, ok))
+					require.NoError(t, tl.Close())
+				} else {
+					// Every later access is denied too, and Close says
+					// the log failed.
+					require.ErrorIs(t, g.Authorize(ctx, ok), ErrLogFailed)
+					assert.Contains(t, logs.String(), "audit: log failed")
+					require.ErrorIs(t, tl.Close(), ErrLogFailed)
+					fsys.readOnly.Store(false)
+				}
+				if kept == "" {
+					return
+				}
+				// What was acknowledged is still there, whole.
+				require.NoError(t, Verify(ctx, Dir(kept), Options{Verifier: tl.v}))
+				l, err := Open(ctx, Dir(kept), Options{Signer: tl.s, Verifier: tl.v, Logger: logger})
+				require.NoError(t, err)
+				assert.GreaterOrEqual(t, l.Size(), acked)
+				require.NoError(t, l.Close())
+			})
+		}
+	}
+}
+
+// TestCheckAliveFastPath bounds the check's work: while the directory is
+// unchanged it is one stat per batch, whatever the number of segments.
+func TestCheckAliveFastPath(t *testing.T) {
+	tl := openLogFixture(t, Options{SegmentEntries: 2})
+	appendN(t, tl.Log, 0, 20)
+	s := tl.store.(*fileStore)
+	old := time.Now().Add(-time.Hour)
+	require.NoError(t, os.Chtimes(tl.dir, old, old))
+	tl.wmu.Lock()
+	require.NoError(t, s.watch())
+	// A file the check does not know about stands in for a removed one:
+	// the fast path must not look at the files...
+	s.files["missing"] = s.files[hashFileName]
+	assert.NoError(t, s.checkAlive())
+	// ...and a change of the directory must make it look.
+	require.NoError(t, os.Chtimes(tl.dir, time.Now(), time.Now()))
+	assert.ErrorContains(t, s.checkAlive(), "file missing removed or replaced")
+	delete(s.files, "missing")
+	assert.NoError(t, s.checkAlive())
+	tl.wmu.Unlock()
+	require.NoError(t, tl.Close())
+}
