@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -170,6 +171,28 @@ func TestTamperEntries(t *testing.T) {
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, ErrTampered)
 	})
+	// Open finds a segment by its name; Verify must agree, for every
+	// segment and whether the new name sorts before or after the old.
+	for i, sf := range segs {
+		for _, shift := range []int64{-1, 1} {
+			if sf.seg.first+shift < 0 {
+				continue
+			}
+			t.Run(fmt.Sprintf("segment %d renamed by %+d", i, shift), func(t *testing.T) {
+				dir := copyDir(t, ref.dir)
+				require.NoError(t, os.Rename(filepath.Join(dir, sf.seg.name), filepath.Join(dir, segmentName(sf.seg.first+shift))))
+				err := Verify(ctx, Dir(dir), Options{Verifier: ref.v})
+				require.ErrorIs(t, err, ErrTampered)
+				var te *TamperError
+				require.ErrorAs(t, err, &te)
+				assert.LessOrEqual(t, te.Index, sf.seg.first)
+				if i == 0 || i == len(segs)-1 {
+					_, err := Open(ctx, Dir(dir), Options{Signer: ref.s})
+					require.ErrorIs(t, err, ErrTampered, "Open")
+				}
+			})
+		}
+	}
 	t.Run("last segment deleted", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		require.NoError(t, os.Remove(filepath.Join(dir, segs[2].seg.name)))

@@ -318,6 +318,11 @@ func (s *fileSource) scanSegment(seg segment, next *int64, limit int64, fn func(
 	if err != nil || first != *next {
 		return false, entryTampered(*next, "entry segment missing or out of place")
 	}
+	if seg.first != first {
+		// Open looks segments up by name: one under another name is
+		// a segment missing.
+		return false, entryTampered(*next, "entry segment renamed")
+	}
 	_, damaged, err := readFrames(io.NewSectionReader(f, segmentHeaderSize, 1<<62), segmentHeaderSize, maxEntrySize, func(_ int64, data []byte) error {
 		if err := fn(*next, data); err != nil {
 			return err
