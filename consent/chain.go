@@ -2,30 +2,38 @@ package consent
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash"
+	"time"
 )
 
-// ErrTampered reports a subject history whose hash chain does not verify
-// (a record was changed, removed or inserted outside the ledger; see
-// [TamperError]), or that does not extend a [Head] recorded earlier (the
-// newest records were removed or rewritten; see [HeadError]).
-var ErrTampered = errors.New("consent: history hash chain broken")
-
-// TamperError locates the first record whose hash does not verify.
+// TamperError reports a subject history that does not verify: a record
+// was changed, removed, inserted or reordered outside the ledger, or
+// carries a key id the [Keyring] lacks (Seq locates the first such
+// record); or the history does not extend a [Head] recorded earlier, its
+// newest records removed or rewritten (Seq is 0; Known and Found say
+// where each ends). It matches [ErrTampered].
 type TamperError struct {
-	Seq int64
+	Seq     int64
+	Problem string // lower-case, no personal data
+	Known   Head   // the head given to Verify, when the history does not extend it
+	Found   Head   // the head of the history as read
 }
 
 func (e *TamperError) Error() string {
-	return fmt.Sprintf("consent: history hash chain broken at seq %d", e.Seq)
+	if e.Seq == 0 {
+		return fmt.Sprintf("consent: history does not extend the known head at seq %d (it ends at seq %d)", e.Known.Seq, e.Found.Seq)
+	}
+	return fmt.Sprintf("consent: history chain broken at seq %d: %s", e.Seq, e.Problem)
 }
 
 // Is makes errors.Is(err, ErrTampered) true.
 func (e *TamperError) Is(target error) bool { return target == ErrTampered }
+
+func tampered(seq int64, problem string) error { return &TamperError{Seq: seq, Problem: problem} }
 
 // Head pins a subject's history: the Seq and Hash of its latest record (the
 // zero Head is the empty history). The chain alone cannot show that its
@@ -37,21 +45,8 @@ type Head struct {
 	Hash Digest `json:"hash"`
 }
 
-// HeadError reports a history that does not extend a Head recorded
-// earlier: it is shorter than Known, or its record at Known.Seq differs.
-type HeadError struct {
-	Known Head // the head given to VerifyFrom
-	Found Head // the head of the history as read now
-}
-
-func (e *HeadError) Error() string {
-	return fmt.Sprintf("consent: history does not extend the known head at seq %d (it ends at seq %d)", e.Known.Seq, e.Found.Seq)
-}
-
-// Is makes errors.Is(err, ErrTampered) true.
-func (e *HeadError) Is(target error) bool { return target == ErrTampered }
-
-// headOf returns the head of a whole history.
+// headOf returns the head of a history (or of a Snapshot history, whose
+// last element is the latest record).
 func headOf(history []Record) Head {
 	if len(history) == 0 {
 		return Head{}
@@ -60,22 +55,40 @@ func headOf(history []Record) Head {
 	return Head{Seq: last.Seq, Hash: last.Hash}
 }
 
-// extends reports, as a *HeadError, whether a history whose chain verifies
-// fails to extend known. A verifying chain that holds known's hash at
-// known's seq holds every record known covered, unchanged.
+// lastDecisionHead returns the head of the latest decision in history.
+func lastDecisionHead(history []Record) Head {
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].Kind.decision() {
+			return Head{Seq: history[i].Seq, Hash: history[i].Hash}
+		}
+	}
+	return Head{}
+}
+
+// extends reports, as a *TamperError, whether a verified history fails to
+// extend known. A verified chain that holds known's hash at known's seq
+// holds every record known covered, unchanged.
 func extends(history []Record, known Head) error {
 	if known.Seq == 0 {
 		return nil
 	}
 	if known.Seq > int64(len(history)) || history[known.Seq-1].Hash != known.Hash {
-		return &HeadError{Known: known, Found: headOf(history)}
+		return &TamperError{Known: known, Found: headOf(history), Problem: "history does not extend the known head"}
 	}
 	return nil
 }
 
-// recordHash is SHA-256 over a domain tag, the previous record's hash and
-// every field of r, each length-prefixed so that no two records encode
-// alike.
+// Two chain versions. A version 1 record (KeyID empty, written before
+// keys existed) carries recordHash: SHA-256 over a domain tag, the
+// previous record's hash and its fields; anyone can recompute it. A
+// version 2 record carries recordMAC: HMAC-SHA256 under the key KeyID
+// names, over a domain tag, the key id, the previous record's hash, the
+// Seq and hash of the subject's previous consent decision, and its fields.
+// The first version 2 record of a history links to the version 1 records
+// before it; a version 1 record after a version 2 one is refused.
+
+// recordHash is the version 1 hash: every field length-prefixed, so that
+// no two records encode alike.
 func recordHash(prev Digest, r Record) Digest {
 	h := sha256.New()
 	h.Write([]byte("1cb-kz/compliance/consent record v1\x00"))
@@ -85,7 +98,7 @@ func recordHash(prev Digest, r Record) Digest {
 		writeField(h, s)
 	}
 	var b [8]byte
-	for _, v := range []int64{r.Seq, r.At.UnixMicro(), expiresMicro(r)} {
+	for _, v := range []int64{r.Seq, r.At.UnixMicro(), optionalMicro(r.ExpiresAt)} {
 		binary.BigEndian.PutUint64(b[:], uint64(v))
 		h.Write(b[:])
 	}
@@ -108,93 +121,186 @@ func writeField(h hash.Hash, s string) {
 	h.Write([]byte(s))
 }
 
-func expiresMicro(r Record) int64 {
-	if r.ExpiresAt.IsZero() {
+func optionalMicro(t time.Time) int64 {
+	if t.IsZero() {
 		return 0
 	}
-	return r.ExpiresAt.UnixMicro()
+	return t.UnixMicro()
 }
 
-// seal numbers recs after a Snapshot history and chains their hashes.
-func seal(history, recs []Record) []Record {
-	var prev Digest
-	if len(history) > 0 {
-		prev = history[len(history)-1].Hash
+// recordMAC is the version 2 tag of r, or false when the keyring lacks
+// r.KeyID. Every variable-length field is length-prefixed and every
+// optional time carries a presence byte, so no two inputs encode alike.
+func recordMAC(keys *Keyring, prev Digest, dec Head, r Record) (Digest, bool) {
+	h, ok := keys.mac(r.KeyID)
+	if !ok {
+		return Digest{}, false
 	}
+	b := make([]byte, 0, 384)
+	b = append(b, "1cb-kz/compliance/consent record v2\x00"...)
+	b = appendField(b, r.KeyID)
+	b = append(b, prev[:]...)
+	b = binary.BigEndian.AppendUint64(b, uint64(dec.Seq))
+	b = append(b, dec.Hash[:]...)
+	for _, s := range [...]string{r.ID, string(r.Kind), r.Subject, r.Purpose, r.Recipient, r.NoticeVersion,
+		r.Language, string(r.Method), r.Evidence, r.LegalBasisID} {
+		b = appendField(b, s)
+	}
+	b = binary.BigEndian.AppendUint64(b, uint64(r.Seq))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.At.UnixMicro()))
+	for _, t := range [...]time.Time{r.ExpiresAt, r.StatedAt} {
+		if t.IsZero() {
+			b = append(b, 0)
+		} else {
+			b = binary.BigEndian.AppendUint64(append(b, 1), uint64(t.UnixMicro()))
+		}
+	}
+	h.Write(b)
+	var d Digest
+	h.Sum(d[:0])
+	return d, true
+}
+
+func appendField(b []byte, s string) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
+}
+
+// seal numbers recs after a Snapshot history and chains them under the
+// keyring's signing key.
+func seal(keys *Keyring, history, recs []Record) []Record {
+	prev, dec := headOf(history), lastDecisionHead(history)
 	out := make([]Record, len(recs))
 	for i, r := range recs {
-		r.Seq = lastSeq(history) + int64(i) + 1
-		r.Hash = recordHash(prev, r)
-		prev = r.Hash
+		r.Seq = prev.Seq + 1
+		r.KeyID = keys.signer
+		r.Hash, _ = recordMAC(keys, prev.Hash, dec, r) // the signer is in the ring
+		prev = Head{Seq: r.Seq, Hash: r.Hash}
+		if r.Kind.decision() {
+			dec = prev
+		}
 		out[i] = r
 	}
 	return out
 }
 
-// verifyChain checks the Seq numbering and hash chain of a history.
-func verifyChain(history []Record) error {
-	var prev Digest
-	for i, r := range history {
-		if r.Seq != int64(i+1) || recordHash(prev, r) != r.Hash {
-			return &TamperError{Seq: int64(i + 1)}
+// verifyRecords checks records in Seq order: a whole history (whole true),
+// or a Snapshot history, where every decision and the latest record come
+// with the record before them (see [Store]). A record is checked when the
+// record before it is present (or it is the first); one whose predecessor
+// is absent is only a link for the next, whose MAC covers its Hash.
+func verifyRecords(keys *Keyring, recs []Record, whole bool) error {
+	var dec Head
+	keyed := false
+	for j, r := range recs {
+		switch {
+		case r.Seq < 1 || (j > 0 && r.Seq <= recs[j-1].Seq):
+			return tampered(r.Seq, "records out of order")
+		case whole && r.Seq != int64(j+1):
+			return tampered(int64(j+1), "record missing")
 		}
-		prev = r.Hash
+		var prev Digest
+		hasPrev := r.Seq == 1
+		if j > 0 && recs[j-1].Seq == r.Seq-1 {
+			prev, hasPrev = recs[j-1].Hash, true
+		}
+		switch {
+		case r.KeyID == "" && keyed:
+			return tampered(r.Seq, "unkeyed record after a keyed one")
+		case !hasPrev && (r.Kind.decision() || j == len(recs)-1):
+			return tampered(r.Seq, "the record before it is missing")
+		case !hasPrev:
+		case r.KeyID == "":
+			if recordHash(prev, r) != r.Hash {
+				return tampered(r.Seq, "hash does not match")
+			}
+		default:
+			mac, ok := recordMAC(keys, prev, dec, r)
+			if !ok {
+				return tampered(r.Seq, fmt.Sprintf("unknown key id %q", r.KeyID))
+			}
+			if !hmac.Equal(mac[:], r.Hash[:]) {
+				return tampered(r.Seq, "mac does not match")
+			}
+		}
+		keyed = keyed || r.KeyID != ""
+		if r.Kind.decision() {
+			dec = Head{Seq: r.Seq, Hash: r.Hash}
+		}
 	}
 	return nil
 }
 
-// append runs decide under the store's subject lock and seals its records.
+// verifySnapshot checks the records a decision rests on. A Snapshot
+// history holding only keyed records verifies on its own: each MAC binds
+// the record before it and the previous decision, so no decision can be
+// added, removed, changed or moved. Version 1 records lack the decision
+// link, so a history holding any is read and verified whole, and the
+// snapshot must agree with it.
+func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Record) error {
+	if err := verifyRecords(l.keys, snap, false); err != nil {
+		return err
+	}
+	legacy := false
+	for _, r := range snap {
+		legacy = legacy || r.KeyID == ""
+	}
+	if !legacy {
+		return nil
+	}
+	whole, err := l.store.History(ctx, subject)
+	if err != nil {
+		return err
+	}
+	if err := verifyRecords(l.keys, whole, true); err != nil {
+		return err
+	}
+	for _, r := range snap {
+		if r.Seq > int64(len(whole)) || whole[r.Seq-1].Hash != r.Hash {
+			return tampered(r.Seq, "record differs between reads")
+		}
+	}
+	return nil
+}
+
+// append runs decide under the store's subject lock and seals its
+// records. It refuses to extend a snapshot that does not verify, so that
+// no new record vouches for a forged one.
 func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
 	return l.store.Append(ctx, subject, purpose, recipient, func(s Snapshot) ([]Record, error) {
+		if err := verifyRecords(l.keys, s.History, false); err != nil {
+			return nil, err
+		}
 		recs, err := decide(s)
 		if err != nil {
 			return nil, err
 		}
-		return seal(s.History, recs), nil
+		return seal(l.keys, s.History, recs), nil
 	})
 }
 
-// Verify recomputes the subject's hash chain. The schema's triggers stop
-// the application role from changing or deleting records; the chain also
-// catches a change made around them (by the table owner or a superuser
-// disabling the triggers, a restored backup, a bug in another store) to any
-// record but the newest. Deleting the newest records (a withdrawal, say),
-// or rewriting the chain from a changed record on, leaves a chain that
-// still verifies: only [Ledger.VerifyFrom] with a [Head] recorded outside
-// the database catches that.
-func (l *Ledger) Verify(ctx context.Context, subject string) error {
-	return l.VerifyFrom(ctx, subject, Head{})
-}
-
-// VerifyFrom is [Ledger.Verify] that also fails, with a *HeadError, when
-// the history does not extend known: when records up to known.Seq were
-// deleted or rewritten since known was taken. The zero Head checks the
-// chain only.
-func (l *Ledger) VerifyFrom(ctx context.Context, subject string, known Head) error {
+// Verify reads the subject's whole history, verifies its chain (MACs
+// under the [Keyring], and version 1 hashes for records written before
+// keys) and that it extends known, and returns its head. [Ledger.Check]
+// verifies what each decision rests on by itself; Verify is for audits,
+// and for the one thing no chain can show: that the newest records were
+// deleted (a withdrawal, say). Record the head it returns (or that of the
+// last [Record] a write returned, Head{Seq: r.Seq, Hash: r.Hash}) outside
+// the database, e.g. in the audit log, periodically and after withdrawals,
+// and pass it as known later: a history shorter than it, or diverging
+// from it, fails with a *[TamperError]. The zero Head checks the chain
+// only.
+func (l *Ledger) Verify(ctx context.Context, subject string, known Head) (Head, error) {
 	if known.Seq < 0 || (known.Seq == 0 && known.Hash != Digest{}) {
-		return invalid("Head", "not a head of a history")
+		return Head{}, invalid("Head", "not a head of a history")
 	}
-	h, err := l.History(ctx, subject)
-	if err != nil {
-		return err
-	}
-	if err := verifyChain(h); err != nil {
-		return err
-	}
-	return extends(h, known)
-}
-
-// Head verifies the subject's hash chain and returns its head, to record
-// outside the database (the audit log, say) and check later with
-// [Ledger.VerifyFrom]. Record it periodically, and after any withdrawal
-// whose deletion would matter. The last [Record] a write returns gives the
-// head as of that write without a read: Head{Seq: r.Seq, Hash: r.Hash}.
-func (l *Ledger) Head(ctx context.Context, subject string) (Head, error) {
 	h, err := l.History(ctx, subject)
 	if err != nil {
 		return Head{}, err
 	}
-	if err := verifyChain(h); err != nil {
+	if err := verifyRecords(l.keys, h, true); err != nil {
+		return Head{}, err
+	}
+	if err := extends(h, known); err != nil {
 		return Head{}, err
 	}
 	return headOf(h), nil

@@ -19,8 +19,8 @@ var (
 	// ErrUnknownNotice reports a notice version (or language) never published,
 	// or not yet in effect at the time of the event.
 	ErrUnknownNotice = errors.New("consent: unknown notice")
-	// ErrNoticeConflict reports a notice version published again with other
-	// content; see [NoticeConflictError].
+	// ErrNoticeConflict reports a notice version published again with
+	// another text, effective time or materiality.
 	ErrNoticeConflict = errors.New("consent: notice version already published with different content")
 	// ErrDefinitionConflict reports a purpose, recipient or legal basis id
 	// defined again with other content. Definitions are immutable: give the
@@ -52,13 +52,22 @@ var (
 	// ErrNotFound reports a record or request id that does not exist.
 	ErrNotFound = errors.New("consent: not found")
 	// ErrInvalidTransition reports a forbidden data-subject request status
-	// change; see [TransitionError].
+	// change.
 	ErrInvalidTransition = errors.New("consent: invalid request status transition")
 	// ErrNoDeadline reports a request kind for which the deadline policy has
 	// no deadline configured.
 	ErrNoDeadline = errors.New("consent: no deadline configured for request kind")
-	// ErrNoStore is returned by every method of a Ledger made with a nil Store.
-	ErrNoStore = errors.New("consent: ledger has no store")
+	// ErrNotConfigured reports a call that needs an [Options] field left
+	// empty: Requests and Deadlines for data-subject requests,
+	// ReceiptSigner for receipts.
+	ErrNotConfigured = errors.New("consent: ledger option not configured")
+	// ErrBadSignature reports a receipt that no known key signed, or that
+	// was altered after signing.
+	ErrBadSignature = errors.New("consent: receipt signature does not verify")
+	// ErrTampered reports a subject history that does not verify, or that
+	// does not extend a [Head] recorded earlier; see [TamperError]. Check
+	// denies with it.
+	ErrTampered = errors.New("consent: history tampered with")
 )
 
 // InputError describes which field of an argument is malformed and why.
@@ -75,21 +84,6 @@ func (e *InputError) Error() string {
 func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
 
 func invalid(field, problem string) error { return &InputError{Field: field, Problem: problem} }
-
-// NoticeConflictError reports that Version (in Language) is already published
-// with a different text digest, effective time or materiality.
-type NoticeConflictError struct {
-	Version  string
-	Language string
-	Field    string // what differs: "text", "effective time", "material"
-}
-
-func (e *NoticeConflictError) Error() string {
-	return fmt.Sprintf("consent: notice %q (%s) already published with a different %s", e.Version, e.Language, e.Field)
-}
-
-// Is makes errors.Is(err, ErrNoticeConflict) true.
-func (e *NoticeConflictError) Is(target error) bool { return target == ErrNoticeConflict }
 
 // TimeError reports a time that is in the future, out of order or out of
 // range.
@@ -132,15 +126,3 @@ func validTime(field string, t time.Time) error {
 	}
 	return nil
 }
-
-// TransitionError reports a refused request status change.
-type TransitionError struct {
-	From, To RequestStatus
-}
-
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("consent: request cannot go from %q to %q", e.From, e.To)
-}
-
-// Is makes errors.Is(err, ErrInvalidTransition) true.
-func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }

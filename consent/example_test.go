@@ -1,13 +1,16 @@
 package consent_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/1cb-kz/compliance/consent"
+	"golang.org/x/mod/sumdb/note"
 )
 
 var (
@@ -17,20 +20,23 @@ var (
 
 // newLedger sets up what every example needs: a purpose, a recipient and
 // the Rules in force.
-func newLedger() (*consent.Ledger, context.Context) { return newLedgerOn(consent.NewMemoryStore()) }
-
-// newLedgerOn is newLedger on a given store.
-func newLedgerOn(store consent.Store) (*consent.Ledger, context.Context) {
+func newLedger() (*consent.Ledger, context.Context) {
 	ctx := context.Background()
-	l := consent.NewLedger(store,
-		consent.WithClock(func() time.Time { return now }),
-		consent.WithController(consent.Controller{Name: "1CB LLP", BIN: "123456789012", Jurisdiction: "KZ",
-			StorageLocation: "KZ", Contact: "info@1cb.kz", WithdrawalMethod: "profile settings"}),
-		consent.WithDeadlines(consent.Deadlines{
+	store := consent.NewMemoryStore()
+	l, err := consent.NewLedger(store, consent.Options{
+		Keys:          exampleKeys(),
+		ReceiptSigner: exampleSigner,
+		Requests:      store,
+		Deadlines: consent.Deadlines{
 			consent.RequestAccess:     3 * 24 * time.Hour,
 			consent.RequestCorrection: 24 * time.Hour,
 			consent.RequestDeletion:   24 * time.Hour,
-		}))
+		},
+		Controller: consent.Controller{Name: "1CB LLP", BIN: "123456789012", Jurisdiction: "KZ",
+			StorageLocation: "KZ", Contact: "info@1cb.kz", WithdrawalMethod: "profile settings"},
+		Clock: func() time.Time { return now },
+	})
+	must(err)
 	must(l.DefinePurpose(ctx, consent.Purpose{
 		ID: "marketing", ConsentRequired: true, DataCategories: []string{"email", "bids"},
 		Description: consent.Texts{KK: "Серіктестердің жарнамасы", RU: "Реклама партнёров", EN: "Partner advertising"},
@@ -40,6 +46,27 @@ func newLedgerOn(store consent.Store) (*consent.Ledger, context.Context) {
 	must(l.PublishNotice(ctx, consent.Notice{Version: "2026-01", Language: "ru", EffectiveAt: start, Material: true, Text: "Правила…"}))
 	return l, ctx
 }
+
+// exampleKeys stands in for a key loaded from a secret manager.
+func exampleKeys() *consent.Keyring {
+	secret := make([]byte, consent.KeySize)
+	_, _ = rand.Read(secret)
+	keys, err := consent.NewKeyring("2026-12", secret)
+	must(err)
+	return keys
+}
+
+// The operator's receipt key: generated once with note.GenerateKey, the
+// private half kept like the chain keys, the public half published.
+var exampleSigner, exampleVerifier = func() (note.Signer, note.Verifier) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, "receipts.1cb.kz")
+	must(err)
+	s, err := note.NewSigner(skey)
+	must(err)
+	v, err := note.NewVerifier(vkey)
+	must(err)
+	return s, v
+}()
 
 func must(err error) {
 	if err != nil {
@@ -101,7 +128,7 @@ func ExampleLedger_PublishNotice() {
 	// Output:
 	// [user-42]
 	// false stale_notice
-	// consent: notice "2026-02" (ru) already published with a different text
+	// consent: notice version already published with different content: version "2026-02" (ru) has another text
 }
 
 func ExampleLedger_OpenRequest() {
@@ -116,72 +143,67 @@ func ExampleLedger_OpenRequest() {
 	// Output:
 	// open 72h0m0s
 	// 1
-	// completed consent: request cannot go from "completed" to "open"
+	// completed consent: invalid request status transition: from "completed" to "open"
 }
 
 func ExampleLedger_Receipt() {
 	l, ctx := newLedger()
 	rec, _ := l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
 		Method: consent.MethodEGov, Term: 365 * 24 * time.Hour})
-	rc, _ := l.Receipt(ctx, "user-42", rec.ID)
+	signed, _ := l.Receipt(ctx, "user-42", rec.ID) // give it to the user
+
+	// Anyone holding the operator's published key checks it.
+	rc, err := consent.VerifyReceipt(signed, note.VerifierList(exampleVerifier))
+	fmt.Println(err, rc.RecordID == rec.ID)
 	b, _ := json.Marshal(rc.KZ)
 	fmt.Println(string(b))
+	_, err = consent.VerifyReceipt(bytes.Replace(signed, []byte("granted"), []byte("refused"), 1), note.VerifierList(exampleVerifier))
+	fmt.Println(errors.Is(err, consent.ErrBadSignature))
 	// Output:
+	// <nil> true
 	// {"operator":"1CB LLP","operator_bin":"123456789012","subject":"user-42","term":"2027-01-02T00:00:00Z","valid_until":"2027-01-02T00:00:00Z","third_party_transfer":true,"third_parties":["Ads Partner GmbH"],"cross_border_transfer":true,"cross_border_countries":["DE"],"public_dissemination":false,"data_list":["email","bids"]}
+	// true
+}
+
+func ExampleNewKeyring() {
+	// The secrets come from outside the database, e.g. a secret manager.
+	oldSecret, newSecret := make([]byte, consent.KeySize), make([]byte, consent.KeySize)
+	_, _ = rand.Read(oldSecret)
+	_, _ = rand.Read(newSecret)
+
+	// After a rotation the new key seals; the old one still verifies.
+	keys, err := consent.NewKeyring("2027-01", newSecret)
+	must(err)
+	must(keys.Add("2026-12", oldSecret))
+	fmt.Println(keys) // never prints a secret
+	// Output: consent.Keyring{signer: 2027-01, keys: [2026-12 2027-01]}
 }
 
 func ExampleMigrate() {
 	// With a *sql.DB opened on PostgreSQL (e.g. driver "pgx"):
 	//
-	//	if err := consent.Migrate(ctx, db); err != nil { ... }
+	//	if err := consent.Migrate(ctx, db); err != nil { ... } // as the tables' owner
 	//	store, err := consent.NewSQLStore(db)
-	//	l := consent.NewLedger(store)
+	//	l, err := consent.NewLedger(store, consent.Options{Keys: keys, Requests: store})
 	fmt.Println(consent.SchemaVersion)
 	// Output: iso-iec-ts-27560:2023+kz-94v-art8/1
 }
 
-func ExampleLedger_Head() {
+func ExampleLedger_Verify() {
 	l, ctx := newLedger()
-	rec, _ := l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
-		Method: consent.MethodWebForm})
-	head, _ := l.Head(ctx, "user-42")
-	fmt.Println(head.Seq, head == consent.Head{Seq: rec.Seq, Hash: rec.Hash})
-	// Record it outside the database, e.g. as JSON in the audit log.
-	b, _ := json.Marshal(head)
-	fmt.Println(string(b[:17]) + "…")
-	// Output:
-	// 1 true
-	// {"seq":1,"hash":"…
-}
-
-// trimmed is a Store whose newest records were deleted behind the ledger's
-// back, as the table owner could after disabling the triggers.
-type trimmed struct {
-	consent.Store
-	deleted int
-}
-
-func (s *trimmed) History(ctx context.Context, subject string) ([]consent.Record, error) {
-	h, err := s.Store.History(ctx, subject)
-	return h[:len(h)-min(s.deleted, len(h))], err
-}
-
-func ExampleLedger_VerifyFrom() {
-	store := &trimmed{Store: consent.NewMemoryStore()}
-	l, ctx := newLedgerOn(store)
 	_, _ = l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
 		Method: consent.MethodWebForm})
 	w, _ := l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
 		Method: consent.MethodMobileApp})
-	known := consent.Head{Seq: w.Seq, Hash: w.Hash} // kept outside the database
-	fmt.Println(l.VerifyFrom(ctx, "user-42", known))
+	// Keep the head outside the database, e.g. as JSON in the audit log.
+	known := consent.Head{Seq: w.Seq, Hash: w.Hash}
+	b, _ := json.Marshal(known)
+	fmt.Println(string(b[:17]) + "…")
 
-	store.deleted = 1 // the withdrawal is deleted
-	fmt.Println(l.Verify(ctx, "user-42"))
-	err := l.VerifyFrom(ctx, "user-42", known)
-	fmt.Println(errors.Is(err, consent.ErrTampered), err)
+	// Later: the history must still extend it.
+	head, err := l.Verify(ctx, "user-42", known)
+	fmt.Println(head == known, err)
 	// Output:
-	// <nil>
-	// <nil>
-	// true consent: history does not extend the known head at seq 2 (it ends at seq 1)
+	// {"seq":2,"hash":"…
+	// true <nil>
 }

@@ -25,7 +25,7 @@ func TestReceiptGolden(t *testing.T) {
 	f.clock.Advance(time.Hour)
 	_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "ads", Method: MethodMobileApp})
 	require.NoError(t, err)
-	rc, err := f.l.Receipt(f.ctx, "user-42", g.ID)
+	rc, err := receipt(t, f.l, f.ctx, "user-42", g.ID)
 	require.NoError(t, err)
 	got, err := json.MarshalIndent(rc, "", "  ")
 	require.NoError(t, err)

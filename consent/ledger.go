@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"sort"
 	"strings"
 	"time"
@@ -18,10 +19,33 @@ import (
 // safe for concurrent use.
 type Ledger struct {
 	store      Store
-	clock      func() time.Time
-	skew       time.Duration
+	keys       *Keyring
+	requests   RequestStore
 	deadlines  DeadlinePolicy
+	signer     note.Signer
 	controller Controller
+	clock      func() time.Time
+}
+
+// Options configures a Ledger. Only Keys is required.
+type Options struct {
+	// Keys authenticates the record chain: every record is sealed under its
+	// signing key, and Check verifies the records it rests on. Required.
+	Keys *Keyring
+	// ReceiptSigner signs receipts ([Ledger.Receipt]) as C2SP signed notes,
+	// e.g. note.NewSigner on a key from note.GenerateKey (Ed25519). Nil:
+	// Receipt fails with ErrNotConfigured.
+	ReceiptSigner note.Signer
+	// Requests stores data-subject requests (clause 7.1), usually the same
+	// MemoryStore or SQLStore as the ledger's; Deadlines says when they are
+	// due ([Deadlines], [WorkingDays]). Without both, OpenRequest fails with
+	// ErrNotConfigured; without Requests, Export lists no requests.
+	Requests  RequestStore
+	Deadlines DeadlinePolicy
+	// Controller describes the operator in receipts.
+	Controller Controller
+	// Clock is the time source; nil means time.Now.
+	Clock func() time.Time
 }
 
 // Controller describes the operator (Law 94-V Art. 8: "operator and BIN"),
@@ -40,41 +64,21 @@ type Controller struct {
 	RetentionPeriod string `json:"retention_period"`
 }
 
-// Option configures a Ledger.
-type Option func(*Ledger)
-
-// WithClock sets the time source (default time.Now; nil keeps it).
-func WithClock(now func() time.Time) Option {
-	return func(l *Ledger) {
-		if now != nil {
-			l.clock = now
-		}
-	}
-}
-
-// WithClockSkew sets how far ahead of the ledger clock an event time may be
-// (it is then recorded as now) before it is refused with ErrFutureEvent
-// (default one minute; a negative skew counts as zero).
-func WithClockSkew(d time.Duration) Option { return func(l *Ledger) { l.skew = max(d, 0) } }
-
-// WithDeadlines sets the deadline policy of data-subject requests. Without
-// it, OpenRequest fails with ErrNoDeadline.
-func WithDeadlines(p DeadlinePolicy) Option { return func(l *Ledger) { l.deadlines = p } }
-
-// WithController sets the operator described in receipts.
-func WithController(c Controller) Option { return func(l *Ledger) { l.controller = c } }
-
-// NewLedger returns a Ledger over store. A nil store makes every call fail
-// with ErrNoStore (and Check deny) rather than panic.
-func NewLedger(store Store, opts ...Option) *Ledger {
+// NewLedger returns a Ledger over store. A nil store or a missing keyring
+// fails with ErrInvalidInput.
+func NewLedger(store Store, opts Options) (*Ledger, error) {
 	if store == nil {
-		store = noStore{}
+		return nil, invalid("store", "nil")
 	}
-	l := &Ledger{store: store, clock: time.Now, skew: defaultSkew}
-	for _, o := range opts {
-		o(l)
+	if opts.Keys == nil || opts.Keys.signer == "" {
+		return nil, invalid("Options.Keys", "no keyring")
 	}
-	return l
+	l := &Ledger{store: store, keys: opts.Keys, requests: opts.Requests, deadlines: opts.Deadlines,
+		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
+	if l.clock == nil {
+		l.clock = time.Now
+	}
+	return l, nil
 }
 
 // norm drops the monotonic clock and sub-microsecond precision (what
@@ -96,7 +100,7 @@ func (l *Ledger) eventTime(field string, at, now time.Time) (time.Time, error) {
 		return time.Time{}, err
 	}
 	at = norm(at)
-	if limit := now.Add(l.skew); at.After(limit) {
+	if limit := now.Add(clockSkew); at.After(limit) {
 		return time.Time{}, &TimeError{Field: field, At: at, Limit: limit, Err: ErrFutureEvent}
 	}
 	return earlier(at, now), nil
@@ -148,7 +152,7 @@ func (l *Ledger) DefineRecipient(ctx context.Context, r Recipient) error {
 // Language is stored as "und" (BCP 47 "undetermined"), a zero EffectiveAt
 // as now. Publishing the same
 // version and language again with a different text, effective time or
-// materiality fails with a *NoticeConflictError and changes nothing; so does
+// materiality fails with ErrNoticeConflict and changes nothing; so does
 // another language of a version whose effective time or materiality differ.
 //
 // Publish a version before it takes effect, or at the latest when it does:
@@ -427,6 +431,12 @@ func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.
 // the subject's history first (Decision.UseID) and a failure to record it
 // denies. On any error the Decision is a denial.
 //
+// Before deciding, Check verifies the chain of the records it reads under
+// the [Keyring]: a record forged, altered, inserted or reordered in the
+// database, or a consent decision deleted from the middle of the history,
+// makes it deny with [ErrTampered]. Only the deletion of the newest
+// records escapes it; see [Ledger.Verify].
+//
 // A legal basis allows only a check of now (q.At zero, or not before the
 // ledger clock minus the clock skew, as a caller's own time.Now() is),
 // since only such a check can be a use, and every use is recorded at the
@@ -452,9 +462,12 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err := known(s, q.Purpose, q.Recipient); err != nil {
 		return deny(err)
 	}
+	if err := l.verifySnapshot(ctx, q.Subject, s.History); err != nil {
+		return deny(err)
+	}
 	// A caller passing its own clock's "now" is a little behind the ledger
 	// clock; within the skew it still counts as now.
-	present := !at.Before(now.Add(-l.skew))
+	present := !at.Before(now.Add(-clockSkew))
 	if q.At.IsZero() {
 		// "now" is after everything recorded, even if this clock lags
 		// the one that recorded the latest withdrawal.

@@ -2,14 +2,16 @@ package consent
 
 import (
 	"context"
+	"fmt"
 	"slices"
-	"strings"
 	"sync"
 )
 
-// memoryStore is the in-memory Store: one RWMutex serialises writers, so
-// appends for a subject are trivially ordered. Nothing survives the process.
-type memoryStore struct {
+// MemoryStore is the in-memory [Store] and [RequestStore]: one RWMutex
+// serialises writers, so appends for a subject are trivially ordered.
+// Nothing survives the process: it suits tests and single-process tools;
+// production uses [SQLStore].
+type MemoryStore struct {
 	mu         sync.RWMutex
 	purposes   map[string]Purpose
 	recipients map[string]Recipient
@@ -17,25 +19,24 @@ type memoryStore struct {
 	baseOrder  []string
 	notices    []Notice
 	history    map[string][]Record // whole histories
-	decisions  map[string][]Record // the decision records of each history
+	decisions  map[string][]int    // positions of the decision records in each history
 	requests   map[string]Request
 	reqOrder   []string
 }
 
-// NewMemoryStore returns an empty in-memory Store, safe for concurrent use.
-// It suits tests and single-process tools; production uses [NewSQLStore].
-func NewMemoryStore() Store {
-	return &memoryStore{
+// NewMemoryStore returns an empty MemoryStore, safe for concurrent use.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
 		purposes:   map[string]Purpose{},
 		recipients: map[string]Recipient{},
 		bases:      map[string]LegalBasis{},
 		history:    map[string][]Record{},
-		decisions:  map[string][]Record{},
+		decisions:  map[string][]int{},
 		requests:   map[string]Request{},
 	}
 }
 
-func (m *memoryStore) DefinePurpose(ctx context.Context, p Purpose) error {
+func (m *MemoryStore) DefinePurpose(ctx context.Context, p Purpose) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (m *memoryStore) DefinePurpose(ctx context.Context, p Purpose) error {
 	return nil
 }
 
-func (m *memoryStore) DefineRecipient(ctx context.Context, r Recipient) error {
+func (m *MemoryStore) DefineRecipient(ctx context.Context, r Recipient) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (m *memoryStore) DefineRecipient(ctx context.Context, r Recipient) error {
 	return nil
 }
 
-func (m *memoryStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
+func (m *MemoryStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func (m *memoryStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
 	return nil
 }
 
-func (m *memoryStore) PublishNotice(ctx context.Context, n Notice) error {
+func (m *MemoryStore) PublishNotice(ctx context.Context, n Notice) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -110,45 +111,16 @@ func (m *memoryStore) PublishNotice(ctx context.Context, n Notice) error {
 func noticeConflict(old, n Notice) error {
 	switch {
 	case !old.EffectiveAt.Equal(n.EffectiveAt):
-		return &NoticeConflictError{Version: n.Version, Language: n.Language, Field: "effective time"}
+		return fmt.Errorf("%w: version %q (%s) has another effective time", ErrNoticeConflict, n.Version, n.Language)
 	case old.Material != n.Material:
-		return &NoticeConflictError{Version: n.Version, Language: n.Language, Field: "material"}
+		return fmt.Errorf("%w: version %q (%s) has another material", ErrNoticeConflict, n.Version, n.Language)
 	case old.Language == n.Language && old.SHA256 != n.SHA256:
-		return &NoticeConflictError{Version: n.Version, Language: n.Language, Field: "text"}
+		return fmt.Errorf("%w: version %q (%s) has another text", ErrNoticeConflict, n.Version, n.Language)
 	}
 	return nil
 }
 
-func (m *memoryStore) Purposes(ctx context.Context) ([]Purpose, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]Purpose, 0, len(m.purposes))
-	for _, p := range m.purposes {
-		p.DataCategories = slices.Clone(p.DataCategories)
-		out = append(out, p)
-	}
-	slices.SortFunc(out, func(a, b Purpose) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-func (m *memoryStore) Recipients(ctx context.Context) ([]Recipient, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]Recipient, 0, len(m.recipients))
-	for _, r := range m.recipients {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b Recipient) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-func (m *memoryStore) Notices(ctx context.Context) ([]Notice, error) {
+func (m *MemoryStore) Notices(ctx context.Context) ([]Notice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -157,10 +129,25 @@ func (m *memoryStore) Notices(ctx context.Context) ([]Notice, error) {
 	return slices.Clone(m.notices), nil
 }
 
-func (m *memoryStore) snapshot(subject, purpose, recipient string) Snapshot {
-	s := Snapshot{Notices: slices.Clone(m.notices), History: slices.Clone(m.decisions[subject])}
-	if h := m.history[subject]; len(h) > 0 && !h[len(h)-1].Kind.decision() {
-		s.History = append(s.History, h[len(h)-1])
+func (m *MemoryStore) snapshot(subject, purpose, recipient string) Snapshot {
+	s := Snapshot{Notices: slices.Clone(m.notices)}
+	h, dec := m.history[subject], m.decisions[subject]
+	if len(h) > 0 {
+		s.History = make([]Record, 0, 2*len(dec)+2)
+		add := func(i int) {
+			if i >= 0 && (len(s.History) == 0 || s.History[len(s.History)-1].Seq < h[i].Seq) {
+				s.History = append(s.History, h[i])
+			}
+		}
+		for _, i := range dec {
+			add(i - 1)
+			add(i)
+		}
+		add(len(h) - 2)
+		add(len(h) - 1)
+	}
+	for i := range s.Notices {
+		s.Notices[i].Text = ""
 	}
 	if p, ok := m.purposes[purpose]; ok {
 		p.DataCategories = slices.Clone(p.DataCategories)
@@ -177,7 +164,7 @@ func (m *memoryStore) snapshot(subject, purpose, recipient string) Snapshot {
 	return s
 }
 
-func (m *memoryStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+func (m *MemoryStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return Snapshot{}, err
 	}
@@ -186,7 +173,7 @@ func (m *memoryStore) Snapshot(ctx context.Context, subject, purpose, recipient 
 	return m.snapshot(subject, purpose, recipient), nil
 }
 
-func (m *memoryStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+func (m *MemoryStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -204,16 +191,16 @@ func (m *memoryStore) Append(ctx context.Context, subject, purpose, recipient st
 		}
 		out[i] = r
 	}
-	m.history[subject] = append(h, out...)
-	for _, r := range out {
+	for i, r := range out {
 		if r.Kind.decision() {
-			m.decisions[subject] = append(m.decisions[subject], r)
+			m.decisions[subject] = append(m.decisions[subject], len(h)+i)
 		}
 	}
+	m.history[subject] = append(h, out...)
 	return out, nil
 }
 
-func (m *memoryStore) History(ctx context.Context, subject string) ([]Record, error) {
+func (m *MemoryStore) History(ctx context.Context, subject string) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -222,7 +209,7 @@ func (m *memoryStore) History(ctx context.Context, subject string) ([]Record, er
 	return slices.Clone(m.history[subject]), nil
 }
 
-func (m *memoryStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (m *MemoryStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	m.mu.RLock()
 	subjects := make([]string, 0, len(m.history))
 	for s := range m.history {
@@ -244,7 +231,7 @@ func (m *memoryStore) Scan(ctx context.Context, fn func(subject string, history 
 	return nil
 }
 
-func (m *memoryStore) CreateRequest(ctx context.Context, r Request) error {
+func (m *MemoryStore) CreateRequest(ctx context.Context, r Request) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -259,7 +246,7 @@ func (m *memoryStore) CreateRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (m *memoryStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (m *MemoryStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	if err := ctx.Err(); err != nil {
 		return Request{}, err
 	}
@@ -280,21 +267,7 @@ func (m *memoryStore) UpdateRequest(ctx context.Context, id string, change func(
 	return n, nil
 }
 
-func (m *memoryStore) Request(ctx context.Context, id string) (Request, error) {
-	if err := ctx.Err(); err != nil {
-		return Request{}, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	r, ok := m.requests[id]
-	if !ok {
-		return Request{}, ErrNotFound
-	}
-	r.History = slices.Clone(r.History)
-	return r, nil
-}
-
-func (m *memoryStore) Requests(ctx context.Context, subject string) ([]Request, error) {
+func (m *MemoryStore) Requests(ctx context.Context, subject string) ([]Request, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,10 @@ import (
 func testMinimalCalls(t *testing.T, s Store) {
 	ctx := context.Background()
 	clock := &fakeClock{t: t0}
-	l := NewLedger(s, WithClock(clock.Now))
+	keys, err := NewKeyring("k1", testSecret)
+	require.NoError(t, err)
+	l, err := NewLedger(s, Options{Keys: keys, Clock: clock.Now})
+	require.NoError(t, err)
 	require.NoError(t, l.DefinePurpose(ctx, Purpose{ID: "marketing", ConsentRequired: true}))
 	require.NoError(t, l.DefineRecipient(ctx, Recipient{ID: "ads"}))
 
@@ -60,13 +63,22 @@ func testMinimalCalls(t *testing.T, s Store) {
 	require.NoError(t, err)
 	assert.False(t, d.Allowed)
 	assert.Equal(t, w.ID, d.RecordID)
-	require.NoError(t, l.Verify(ctx, "u1"))
+	head, err := l.Verify(ctx, "u1", Head{})
+	require.NoError(t, err)
+	assert.Equal(t, Head{Seq: w.Seq, Hash: w.Hash}, head)
+
+	// receipts and requests need their options
+	_, err = l.Receipt(ctx, "u1", w.ID)
+	assert.ErrorIs(t, err, ErrNotConfigured)
+	_, err = l.OpenRequest(ctx, "u1", RequestAccess)
+	assert.ErrorIs(t, err, ErrNotConfigured)
 
 	// a notice is still required to be a snapshot of what was shown
 	assert.ErrorIs(t, l.PublishNotice(ctx, Notice{Version: "v2"}), ErrInvalidInput)
 
 	// Overdue with the zero time asks about now
-	l = NewLedger(s, WithClock(clock.Now), WithDeadlines(Deadlines{RequestAccess: time.Hour}))
+	l, err = NewLedger(s, Options{Keys: keys, Clock: clock.Now, Requests: s.(RequestStore), Deadlines: Deadlines{RequestAccess: time.Hour}})
+	require.NoError(t, err)
 	r, err := l.OpenRequest(ctx, "u1", RequestAccess)
 	require.NoError(t, err)
 	over, err := l.Overdue(ctx, time.Time{})
@@ -81,13 +93,13 @@ func testMinimalCalls(t *testing.T, s Store) {
 
 func TestMinimalCallsMemory(t *testing.T) { testMinimalCalls(t, NewMemoryStore()) }
 
-func TestNilStoreFailsClosed(t *testing.T) {
-	ctx := context.Background()
-	l := NewLedger(nil)
-	d, err := l.Check(ctx, Query{Subject: "user-1", Purpose: "marketing", Recipient: "bank"})
-	require.ErrorIs(t, err, ErrNoStore)
-	require.False(t, d.Allowed)
-	require.ErrorIs(t, l.DefinePurpose(ctx, Purpose{ID: "marketing"}), ErrNoStore)
-	_, err = l.Grant(ctx, Grant{Subject: "user-1", Purpose: "marketing"})
-	require.ErrorIs(t, err, ErrNoStore)
+func TestNewLedgerRefusesMissingParts(t *testing.T) {
+	keys, err := NewKeyring("k1", testSecret)
+	require.NoError(t, err)
+	_, err = NewLedger(nil, Options{Keys: keys})
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	_, err = NewLedger(NewMemoryStore(), Options{})
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	_, err = NewLedger(NewMemoryStore(), Options{Keys: &Keyring{}})
+	assert.ErrorIs(t, err, ErrInvalidInput, "a keyring must come from NewKeyring")
 }

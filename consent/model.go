@@ -110,7 +110,10 @@ const (
 	subjectMaxLen = 256
 	textMaxLen    = 4096
 	noticeTextMax = 1 << 20 // 1 MiB
-	defaultSkew   = time.Minute
+	// clockSkew is how far ahead of the ledger clock an event time may be
+	// (it is then recorded as now) before it is refused with
+	// ErrFutureEvent.
+	clockSkew = time.Minute
 )
 
 var knownMethods = map[Method]bool{
@@ -129,7 +132,7 @@ const (
 	KindRefused        Kind = "refused"
 	KindWithdrawn      Kind = "withdrawn"
 	KindExpired        Kind = "expired"
-	KindNoticeShown    Kind = "notice_shown"
+	KindNoticeShown    Kind = "notice_shown" // written by earlier versions only
 	KindNoticeNotified Kind = "notice_notified"
 	KindLegalBasisUsed Kind = "legal_basis_used"
 )
@@ -164,8 +167,11 @@ type Record struct {
 	// the subject's latest event: At is then that event's time, when the
 	// withdrawal took effect. Zero otherwise.
 	StatedAt time.Time `json:"stated_at,omitzero"`
-	// Hash chains the record to the previous one of the subject; see
-	// [Ledger.Verify].
+	// KeyID names the [Keyring] key whose MAC Hash is; empty for a record
+	// written before keys (an unkeyed SHA-256 chain). See [Ledger.Verify].
+	KeyID string `json:"key_id,omitempty"`
+	// Hash chains the record to the subject's previous record and previous
+	// consent decision: an HMAC-SHA256 under key KeyID.
 	Hash Digest `json:"hash"`
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // Notification asks to record that a notice version reached a subject
-// (clause 8.1), or was shown to them.
+// (clause 8.1).
 type Notification struct {
 	Subject  string
 	Version  string
@@ -19,19 +19,10 @@ type Notification struct {
 }
 
 // RecordNotification records that the subject was notified of a notice
-// version. The subject then leaves PendingNotifications for that version,
-// unless the version is material and a consent still awaits renewal.
+// version (a grant or refusal records the notice shown by itself). The
+// subject then leaves PendingNotifications for that version, unless the
+// version is material and a consent still awaits renewal.
 func (l *Ledger) RecordNotification(ctx context.Context, n Notification) (Record, error) {
-	return l.recordNotice(ctx, n, KindNoticeNotified)
-}
-
-// RecordNoticeShown records that a notice version was displayed to the
-// subject, e.g. before a consent form.
-func (l *Ledger) RecordNoticeShown(ctx context.Context, n Notification) (Record, error) {
-	return l.recordNotice(ctx, n, KindNoticeShown)
-}
-
-func (l *Ledger) recordNotice(ctx context.Context, n Notification, kind Kind) (Record, error) {
 	if err := validEvent(n.Subject, n.Method, n.Evidence); err != nil {
 		return Record{}, err
 	}
@@ -56,7 +47,7 @@ func (l *Ledger) recordNotice(ctx context.Context, n Notification, kind Kind) (R
 			return nil, err
 		}
 		return []Record{{
-			ID: newID("cr_"), Kind: kind, Subject: n.Subject, NoticeVersion: n.Version, Language: n.Language,
+			ID: newID("cr_"), Kind: KindNoticeNotified, Subject: n.Subject, NoticeVersion: n.Version, Language: n.Language,
 			Method: n.Method, Evidence: n.Evidence, At: at,
 		}}, nil
 	})

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"golang.org/x/mod/sumdb/note"
 	"io"
 	"slices"
 	"time"
@@ -105,26 +107,93 @@ type Art8 struct {
 	DataList             []string  `json:"data_list"`
 }
 
-// Receipt builds the receipt of the consent decision recordID of subject:
-// the record must be a grant, refusal, withdrawal or expiry, and the receipt
-// covers every decision event of its (purpose, recipient) pair.
-func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) (Receipt, error) {
+// Receipt returns the signed receipt of the consent decision recordID of
+// subject, for the subject to keep and show to anyone: a C2SP signed note
+// (golang.org/x/mod/sumdb/note, Ed25519) whose text is the [Receipt] as
+// indented JSON, signed by [Options].ReceiptSigner. The record must be a
+// grant, refusal, withdrawal or expiry; the receipt covers every decision
+// of its (purpose, recipient) pair up to the latest. Anyone holding the
+// operator's public receipt key checks it with [VerifyReceipt], or with
+// note.Open and encoding/json alone.
+func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) ([]byte, error) {
+	if l.signer == nil {
+		return nil, fmt.Errorf("%w: Options.ReceiptSigner", ErrNotConfigured)
+	}
 	if err := validSubject(subject); err != nil {
-		return Receipt{}, err
+		return nil, err
 	}
 	h, err := l.History(ctx, subject)
 	if err != nil {
-		return Receipt{}, err
+		return nil, err
 	}
 	i := slices.IndexFunc(h, func(r Record) bool { return r.ID == recordID })
 	if i < 0 || !h[i].Kind.decision() {
-		return Receipt{}, fmt.Errorf("%w: consent record", ErrNotFound)
+		return nil, fmt.Errorf("%w: consent record", ErrNotFound)
 	}
 	s, err := l.store.Snapshot(ctx, subject, h[i].Purpose, h[i].Recipient)
 	if err != nil {
-		return Receipt{}, err
+		return nil, err
 	}
-	return l.buildReceipt(s, h[i].Purpose, h[i].Recipient)
+	if err := l.verifySnapshot(ctx, subject, s.History); err != nil {
+		return nil, err
+	}
+	rc, err := l.buildReceipt(s, h[i].Purpose, h[i].Recipient)
+	if err != nil {
+		return nil, err
+	}
+	text, err := json.MarshalIndent(rc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("consent: receipt: %w", err)
+	}
+	signed, err := note.Sign(&note.Note{Text: string(text) + "\n"}, l.signer)
+	if err != nil {
+		return nil, fmt.Errorf("consent: receipt: %w", err)
+	}
+	return signed, nil
+}
+
+// maxReceipt bounds what VerifyReceipt reads.
+const maxReceipt = 1 << 20
+
+// VerifyReceipt checks a signed receipt against the operator's receipt
+// keys and decodes it. known holds the verifiers of every key the operator
+// has signed receipts with (note.NewVerifier on each published public
+// key, in note.VerifierList): a receipt signed before a rotation verifies
+// with the old key. A receipt no known key signed, or altered after
+// signing, fails with [ErrBadSignature]; one that verifies but is not a
+// receipt of this schema fails with [ErrInvalidInput].
+//
+// It proves that the operator issued the receipt; whether the consent is
+// still in force is the ledger's to say (a later withdrawal is another
+// receipt).
+func VerifyReceipt(signed []byte, known note.Verifiers) (Receipt, error) {
+	if len(signed) > maxReceipt {
+		return Receipt{}, invalid("receipt", "too large")
+	}
+	if known == nil {
+		return Receipt{}, invalid("known", "no verifiers")
+	}
+	n, err := note.Open(signed, known)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("%w: %s", ErrBadSignature, signatureProblem(err))
+	}
+	return parseReceipt([]byte(n.Text))
+}
+
+// signatureProblem describes a note.Open error without echoing the input.
+func signatureProblem(err error) string {
+	var unknown *note.UnknownVerifierError
+	var unverified *note.UnverifiedNoteError
+	var invalidSig *note.InvalidSignatureError
+	switch {
+	case errors.As(err, &unknown):
+		return "signed by an unknown key"
+	case errors.As(err, &invalidSig):
+		return "signature does not match"
+	case errors.As(err, &unverified):
+		return "no signature by a known key"
+	}
+	return "not a signed note"
 }
 
 // buildReceipt assembles the receipt of the pair's latest decision in s.
@@ -258,19 +327,19 @@ func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 		}
 		e.Receipts = append(e.Receipts, rc)
 	}
-	reqs, err := l.store.Requests(ctx, subject)
-	if err != nil {
-		return Export{}, err
+	if l.requests != nil {
+		reqs, err := l.requests.Requests(ctx, subject)
+		if err != nil {
+			return Export{}, err
+		}
+		e.Requests = append(e.Requests, reqs...)
 	}
-	e.Requests = append(e.Requests, reqs...)
 	return e, nil
 }
 
-// ParseReceipt decodes a JSON receipt strictly (unknown fields, trailing
-// data and a wrong schema version are errors), e.g. one a subject sends
-// back to dispute a decision. It checks shape, not authenticity: compare
-// RecordID with the ledger.
-func ParseReceipt(data []byte) (Receipt, error) {
+// parseReceipt decodes a JSON receipt strictly: unknown fields, trailing
+// data and a wrong schema version are errors.
+func parseReceipt(data []byte) (Receipt, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var r Receipt

@@ -52,7 +52,7 @@ func TestWithdrawalOlderThanAnotherConsentsEventIsPlaced(t *testing.T) {
 // and must still be able to rely on a legal basis.
 func TestCheckWithCallersNowUsesLegalBasis(t *testing.T) {
 	ctx := context.Background()
-	l := NewLedger(NewMemoryStore()) // the real clock
+	l := newTestLedger(t, NewMemoryStore(), Options{}) // the real clock
 	require.NoError(t, l.DefinePurpose(ctx, purposeMarketing))
 	require.NoError(t, l.DefineRecipient(ctx, recipientAds))
 	require.NoError(t, l.AllowByLaw(ctx, LegalBasis{Law: "Law 94-V", Article: "Art. 9", Purpose: "marketing", Recipient: "ads"}))

@@ -62,14 +62,11 @@ type StatusChange struct {
 	Note   string        `json:"note,omitempty"` // no personal data
 }
 
-// Final reports whether the request is closed.
-func (r Request) Final() bool { return r.Status == StatusCompleted || r.Status == StatusRejected }
-
-// Overdue reports whether the request is still open after its due time.
-func (r Request) Overdue(now time.Time) bool { return !r.Final() && now.After(r.Due) }
+// final reports whether the request is closed.
+func (r Request) final() bool { return r.Status == StatusCompleted || r.Status == StatusRejected }
 
 // DeadlinePolicy computes when a request is due. Deadlines change with the
-// law, so they are configuration: see [Deadlines] and [WithDeadlines].
+// law, so they are configuration: see [Deadlines], [WorkingDays] and [Options].Deadlines.
 type DeadlinePolicy interface {
 	Due(kind RequestKind, opened time.Time) (time.Time, error)
 }
@@ -104,8 +101,8 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 	if err := validKind(kind); err != nil {
 		return Request{}, err
 	}
-	if l.deadlines == nil {
-		return Request{}, fmt.Errorf("%w: no deadline policy configured (use WithDeadlines)", ErrNoDeadline)
+	if l.deadlines == nil || l.requests == nil {
+		return Request{}, fmt.Errorf("%w: Options.Requests and Options.Deadlines", ErrNotConfigured)
 	}
 	now := l.now()
 	due, err := l.deadlines.Due(kind, now)
@@ -120,7 +117,7 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 		OpenedAt: now, Due: norm(due),
 		History: []StatusChange{{Status: StatusOpen, At: now}},
 	}
-	if err := l.store.CreateRequest(ctx, r); err != nil {
+	if err := l.requests.CreateRequest(ctx, r); err != nil {
 		return Request{}, err
 	}
 	return r, nil
@@ -128,7 +125,7 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 
 // SetRequestStatus moves request id to status. Changes not allowed by the
 // workflow (open → in_progress → completed or rejected; final states are
-// final) fail with a *TransitionError and change nothing.
+// final) fail with ErrInvalidTransition and change nothing.
 func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status RequestStatus, note string) (Request, error) {
 	if err := validID("ID", id, false); err != nil {
 		return Request{}, err
@@ -136,17 +133,20 @@ func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status Request
 	if err := validText("Note", note, textMaxLen, true); err != nil {
 		return Request{}, err
 	}
+	if l.requests == nil {
+		return Request{}, fmt.Errorf("%w: Options.Requests", ErrNotConfigured)
+	}
 	now := l.now()
-	return l.store.UpdateRequest(ctx, id, func(r Request) (Request, error) {
+	return l.requests.UpdateRequest(ctx, id, func(r Request) (Request, error) {
 		if !canTransition(r.Status, status) {
-			return Request{}, &TransitionError{From: r.Status, To: status}
+			return Request{}, fmt.Errorf("%w: from %q to %q", ErrInvalidTransition, r.Status, status)
 		}
 		if len(r.History) > 0 {
 			now = later(now, r.History[len(r.History)-1].At)
 		}
 		r.History = append(append([]StatusChange(nil), r.History...), StatusChange{Status: status, At: now, Note: note})
 		r.Status = status
-		if r.Final() {
+		if r.final() {
 			r.ClosedAt = now
 		}
 		return r, nil
@@ -159,13 +159,16 @@ func (l *Ledger) Overdue(ctx context.Context, now time.Time) ([]Request, error) 
 	if now.IsZero() {
 		now = l.now()
 	}
-	all, err := l.store.Requests(ctx, "")
+	if l.requests == nil {
+		return nil, fmt.Errorf("%w: Options.Requests", ErrNotConfigured)
+	}
+	all, err := l.requests.Requests(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	var out []Request
 	for _, r := range all {
-		if r.Overdue(now) {
+		if !r.final() && now.After(r.Due) {
 			out = append(out, r)
 		}
 	}

@@ -44,7 +44,7 @@ func TestWorkingDays(t *testing.T) {
 
 	_, err = Deadlines{}.Due(RequestAccess, fri)
 	assert.ErrorIs(t, err, ErrNoDeadline)
-	l := NewLedger(NewMemoryStore())
+	l := newTestLedger(t, NewMemoryStore(), Options{})
 	_, err = l.OpenRequest(t.Context(), "u1", RequestAccess)
-	assert.ErrorIs(t, err, ErrNoDeadline, "no policy, no request")
+	assert.ErrorIs(t, err, ErrNotConfigured, "no policy, no request")
 }

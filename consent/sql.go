@@ -74,6 +74,7 @@ var schema = []string{
 		recorded_at timestamptz NOT NULL DEFAULT now(),
 		PRIMARY KEY (subject, seq))`,
 	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS stated_at timestamptz`,
+	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
 	`CREATE INDEX IF NOT EXISTS consent_events_decisions ON consent_events (subject, seq)
 		WHERE kind IN ('granted','refused','withdrawn','expired')`,
 	`CREATE TABLE IF NOT EXISTS consent_requests (
@@ -148,8 +149,9 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 // the wait, and miss the previous holder's commit.
 var lockThenRead = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 
-// sqlStore is the PostgreSQL Store.
-type sqlStore struct {
+// SQLStore is the PostgreSQL [Store] and [RequestStore], through
+// database/sql.
+type SQLStore struct {
 	db       *sql.DB
 	schemaOK atomic.Bool // the event table has every column this version reads
 }
@@ -158,34 +160,34 @@ type sqlStore struct {
 // Migrate has not brought to this version: reads and writes of events
 // would otherwise fail on a missing column with a driver error, and every
 // Check would deny without saying why.
-func (s *sqlStore) checkSchema(ctx context.Context) error {
+func (s *SQLStore) checkSchema(ctx context.Context) error {
 	if s.schemaOK.Load() {
 		return nil
 	}
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
-		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name = 'stated_at'`).Scan(&n)
+		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name IN ('stated_at', 'key_id')`).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
 	}
-	if n == 0 {
+	if n != 2 {
 		return ErrSchemaOutdated
 	}
 	s.schemaOK.Store(true)
 	return nil
 }
 
-// NewSQLStore returns a Store on PostgreSQL through database/sql (any
-// driver, e.g. pgx's stdlib). Run [Migrate] once before use. It is safe for
+// NewSQLStore returns a SQLStore on db (any PostgreSQL driver, e.g. pgx's
+// stdlib). Run [Migrate] once before use. It is safe for
 // concurrent use by any number of goroutines and processes: appends for one
 // subject are serialised by a transaction-scoped advisory lock on the
 // subject, and (subject, seq) is the primary key, so two writers can never
 // fork a history.
-func NewSQLStore(db *sql.DB) (Store, error) {
+func NewSQLStore(db *sql.DB) (*SQLStore, error) {
 	if db == nil {
 		return nil, invalid("db", "nil")
 	}
-	return &sqlStore{db: db}, nil
+	return &SQLStore{db: db}, nil
 }
 
 // defineJSON inserts v as the body of row id of table, with extra columns
@@ -225,19 +227,19 @@ func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, e
 	return nil
 }
 
-func (s *sqlStore) DefinePurpose(ctx context.Context, p Purpose) error {
+func (s *SQLStore) DefinePurpose(ctx context.Context, p Purpose) error {
 	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal)
 }
 
-func (s *sqlStore) DefineRecipient(ctx context.Context, r Recipient) error {
+func (s *SQLStore) DefineRecipient(ctx context.Context, r Recipient) error {
 	return defineJSON(ctx, s.db, "consent_recipients", r.ID, r, func(old Recipient) bool { return old == r })
 }
 
-func (s *sqlStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
+func (s *SQLStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
 	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient)
 }
 
-func (s *sqlStore) PublishNotice(ctx context.Context, n Notice) error {
+func (s *SQLStore) PublishNotice(ctx context.Context, n Notice) error {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
@@ -281,14 +283,6 @@ func (s *sqlStore) PublishNotice(ctx context.Context, n Notice) error {
 		return fmt.Errorf("consent: store: %w", err)
 	}
 	return nil
-}
-
-func (s *sqlStore) Purposes(ctx context.Context) ([]Purpose, error) {
-	return listJSON[Purpose](ctx, s.db, `SELECT body FROM consent_purposes ORDER BY id`)
-}
-
-func (s *sqlStore) Recipients(ctx context.Context) ([]Recipient, error) {
-	return listJSON[Recipient](ctx, s.db, `SELECT body FROM consent_recipients ORDER BY id`)
 }
 
 func listJSON[T any](ctx context.Context, db *sql.DB, query string, args ...any) ([]T, error) {
@@ -341,6 +335,7 @@ type sqlEvent struct {
 	LegalBasis string `json:"b"`
 	Hash       Digest `json:"h"`
 	Stated     *int64 `json:"st"`
+	KeyID      string `json:"kid"`
 }
 
 func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
@@ -348,7 +343,7 @@ func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 const eventJSON = `json_build_object('s', seq, 'i', id, 'k', kind, 'p', purpose, 'r', recipient, 'n', notice_version,
 	'l', language, 'm', method, 'ev', evidence, 'a', (extract(epoch FROM at) * 1000000)::bigint,
 	'x', (extract(epoch FROM expires_at) * 1000000)::bigint, 'b', legal_basis_id, 'h', encode(hash, 'hex'),
-	'st', (extract(epoch FROM stated_at) * 1000000)::bigint)`
+	'st', (extract(epoch FROM stated_at) * 1000000)::bigint, 'kid', key_id)`
 
 // snapshotQuery reads a Snapshot in one statement, hence one consistent
 // database snapshot, in one round trip.
@@ -359,10 +354,11 @@ const snapshotQuery = `SELECT
 		'e', (extract(epoch FROM effective_at) * 1000000)::bigint, 'm', material, 'h', encode(sha256, 'hex')) ORDER BY seq), '[]')
 		FROM consent_notices),
 	(SELECT coalesce(json_agg(body ORDER BY seq), '[]') FROM consent_legal_bases WHERE purpose = $2 AND recipient = $3),
-	(SELECT coalesce(json_agg(` + eventJSON + ` ORDER BY seq), '[]') FROM (
-		(SELECT * FROM consent_events WHERE subject = $1 AND kind IN ('granted','refused','withdrawn','expired'))
+	(SELECT coalesce(json_agg(` + eventJSON + ` ORDER BY seq), '[]') FROM consent_events WHERE subject = $1 AND seq IN (
+		SELECT d.seq + o FROM consent_events d, (VALUES (0), (-1)) AS k(o)
+			WHERE d.subject = $1 AND d.kind IN ('granted','refused','withdrawn','expired')
 		UNION
-		(SELECT * FROM consent_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1)) AS e)`
+		SELECT m.seq + o FROM (SELECT max(seq) AS seq FROM consent_events WHERE subject = $1) AS m, (VALUES (0), (-1)) AS k(o)))`
 
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -421,7 +417,7 @@ func decodeEvents(subject string, b []byte) ([]Record, error) {
 		r := Record{
 			ID: e.ID, Seq: e.Seq, Kind: e.Kind, Subject: subject, Purpose: e.Purpose, Recipient: e.Recipient,
 			NoticeVersion: e.Notice, Language: e.Language, Method: e.Method, Evidence: e.Evidence,
-			At: micros(e.At), LegalBasisID: e.LegalBasis, Hash: e.Hash,
+			At: micros(e.At), LegalBasisID: e.LegalBasis, Hash: e.Hash, KeyID: e.KeyID,
 		}
 		if e.Expires != nil {
 			r.ExpiresAt = micros(*e.Expires)
@@ -434,7 +430,7 @@ func decodeEvents(subject string, b []byte) ([]Record, error) {
 	return out, nil
 }
 
-func (s *sqlStore) Notices(ctx context.Context) ([]Notice, error) {
+func (s *SQLStore) Notices(ctx context.Context) ([]Notice, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT version, language, effective_at, material, sha256, body FROM consent_notices ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("consent: store: %w", err)
@@ -457,14 +453,14 @@ func (s *sqlStore) Notices(ctx context.Context) ([]Notice, error) {
 	return out, nil
 }
 
-func (s *sqlStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+func (s *SQLStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return Snapshot{}, err
 	}
 	return readSnapshot(ctx, s.db, subject, purpose, recipient)
 }
 
-func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+func (s *SQLStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -493,10 +489,10 @@ func (s *sqlStore) Append(ctx context.Context, subject, purpose, recipient strin
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_events (subject, seq, id, kind, purpose, recipient, notice_version,
-			language, method, evidence, at, expires_at, legal_basis_id, hash, stated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			language, method, evidence, at, expires_at, legal_basis_id, hash, stated_at, key_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			r.Subject, r.Seq, r.ID, string(r.Kind), r.Purpose, r.Recipient, r.NoticeVersion, r.Language, string(r.Method),
-			r.Evidence, r.At, nullTime(r.ExpiresAt), r.LegalBasisID, r.Hash[:], nullTime(r.StatedAt)); err != nil {
+			r.Evidence, r.At, nullTime(r.ExpiresAt), r.LegalBasisID, r.Hash[:], nullTime(r.StatedAt), r.KeyID); err != nil {
 			return nil, fmt.Errorf("consent: store: %w", err)
 		}
 		out[i] = r
@@ -516,7 +512,7 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error) {
+func (s *SQLStore) History(ctx context.Context, subject string) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -528,7 +524,7 @@ func (s *sqlStore) History(ctx context.Context, subject string) ([]Record, error
 	return decodeEvents(subject, b)
 }
 
-func (s *sqlStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (s *SQLStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	if err := s.checkSchema(ctx); err != nil {
 		return err
 	}
@@ -557,7 +553,7 @@ func (s *sqlStore) Scan(ctx context.Context, fn func(subject string, history []R
 	return nil
 }
 
-func (s *sqlStore) CreateRequest(ctx context.Context, r Request) error {
+func (s *SQLStore) CreateRequest(ctx context.Context, r Request) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -575,7 +571,7 @@ func (s *sqlStore) CreateRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (s *sqlStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (s *SQLStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return Request{}, fmt.Errorf("consent: store: %w", err)
@@ -611,17 +607,6 @@ func (s *sqlStore) UpdateRequest(ctx context.Context, id string, change func(Req
 	return n, nil
 }
 
-func (s *sqlStore) Request(ctx context.Context, id string) (Request, error) {
-	rs, err := listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE id = $1`, id)
-	if err != nil {
-		return Request{}, err
-	}
-	if len(rs) == 0 {
-		return Request{}, ErrNotFound
-	}
-	return rs[0], nil
-}
-
-func (s *sqlStore) Requests(ctx context.Context, subject string) ([]Request, error) {
+func (s *SQLStore) Requests(ctx context.Context, subject string) ([]Request, error) {
 	return listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE $1 = '' OR subject = $1 ORDER BY seq`, subject)
 }

@@ -90,18 +90,18 @@ func TestEventsAreImmutableInTheSchema(t *testing.T) {
 		_, err := db.ExecContext(ctx, stmt)
 		assert.ErrorContains(t, err, "append-only", stmt)
 	}
-	require.NoError(t, f.l.Verify(ctx, "u1"))
+	require.NoError(t, verify(f.l, ctx, "u1", Head{}))
 	// A superuser can get around the trigger; the hash chain still tells.
 	_, err = db.ExecContext(ctx, `ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`)
 	require.NoError(t, err)
 	_, err = db.ExecContext(ctx, `UPDATE consent_events SET evidence = 'forged'`)
 	require.NoError(t, err)
-	assert.ErrorIs(t, f.l.Verify(ctx, "u1"), ErrTampered)
+	assert.ErrorIs(t, verify(f.l, ctx, "u1", Head{}), ErrTampered)
 	_, err = db.ExecContext(ctx, `UPDATE consent_events SET evidence = 'form-1'`)
 	require.NoError(t, err)
 	_, err = db.ExecContext(ctx, `ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only`)
 	require.NoError(t, err)
-	require.NoError(t, f.l.Verify(ctx, "u1"))
+	require.NoError(t, verify(f.l, ctx, "u1", Head{}))
 	h := f.history(t, "u1")
 	require.Len(t, h, 1)
 	assert.Equal(t, KindGranted, h[0].Kind)
@@ -239,7 +239,7 @@ func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 	f.grant(t, "u1", "marketing", "ads")
 	_, err = f.l.Withdraw(ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 	require.NoError(t, err)
-	known, err := f.l.Head(ctx, "u1")
+	known, err := f.l.Verify(ctx, "u1", Head{})
 	require.NoError(t, err)
 
 	for _, stmt := range []string{
@@ -250,7 +250,7 @@ func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 		assert.Error(t, err, "the application role: %s", stmt)
 	}
 	assert.Error(t, Migrate(ctx, appDB), "the application role cannot migrate")
-	require.NoError(t, f.l.VerifyFrom(ctx, "u1", known))
+	require.NoError(t, verify(f.l, ctx, "u1", known))
 
 	for _, stmt := range []string{
 		`ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`,
@@ -260,7 +260,7 @@ func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 		_, err := ownerDB.Exec(stmt)
 		require.NoError(t, err, "the owner: %s", stmt)
 	}
-	require.NoError(t, f.l.Verify(ctx, "u1"), "the chain alone does not show it")
+	require.NoError(t, verify(f.l, ctx, "u1", Head{}), "the chain alone does not show it")
 	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "the withdrawal is gone")
-	assert.ErrorIs(t, f.l.VerifyFrom(ctx, "u1", known), ErrTampered)
+	assert.ErrorIs(t, verify(f.l, ctx, "u1", known), ErrTampered)
 }

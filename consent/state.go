@@ -43,10 +43,13 @@ func lastAt(history []Record) time.Time {
 	return history[len(history)-1].At
 }
 
-// noticeVersion returns a notice of version (in lang, if lang != "").
+// noticeVersion returns the notice of version in lang or, when lang is
+// "", the language of version published last: the one newestNotice picks
+// among the languages of its version, so that a grant naming its version
+// and one taking the default record the same language.
 func noticeVersion(notices []Notice, version, lang string) (Notice, bool) {
-	for _, n := range notices {
-		if n.Version == version && (lang == "" || n.Language == lang) {
+	for i := len(notices) - 1; i >= 0; i-- {
+		if n := notices[i]; n.Version == version && (lang == "" || n.Language == lang) {
 			return n, true
 		}
 	}

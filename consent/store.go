@@ -2,9 +2,9 @@ package consent
 
 import "context"
 
-// Store keeps definitions, the append-only event ledger and data-subject
-// requests. [NewMemoryStore] and [NewSQLStore] implement it; the [Ledger]
-// holds all the rules, so a Store only stores, orders and serialises.
+// Store keeps definitions and the append-only event ledger. [MemoryStore]
+// and [SQLStore] implement it; the [Ledger] holds all the rules, so a
+// Store only stores, orders and serialises.
 //
 // Implementations must be safe for concurrent use, must never change or
 // delete a recorded [Record], and must run each Append for one subject
@@ -19,12 +19,9 @@ type Store interface {
 	AddLegalBasis(ctx context.Context, b LegalBasis) error
 	// PublishNotice stores a notice. The same (version, language) with the
 	// same digest, effective time and materiality is a no-op; anything else
-	// under a used version fails with a *NoticeConflictError.
+	// under a used version fails with ErrNoticeConflict.
 	PublishNotice(ctx context.Context, n Notice) error
-
-	Purposes(ctx context.Context) ([]Purpose, error)
-	Recipients(ctx context.Context) ([]Recipient, error)
-	// Notices returns every notice in publication order.
+	// Notices returns every notice in publication order, with its text.
 	Notices(ctx context.Context) ([]Notice, error)
 
 	// Snapshot returns, in one consistent read, what a decision about
@@ -32,9 +29,9 @@ type Store interface {
 	Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error)
 	// Append takes the subject's write lock, reads a Snapshot, calls decide
 	// and appends the records it returns, all atomically: either every
-	// record is stored or none. decide numbers and hash-chains the records
-	// after the snapshot's history; the store refuses a record whose Seq
-	// does not follow, whose Subject differs or whose Kind is unknown, with
+	// record is stored or none. decide numbers and chains the records after
+	// the snapshot's history; the store refuses a record whose Seq does not
+	// follow, whose Subject differs or whose Kind is unknown, with
 	// ErrInvalidInput. An error from decide is returned unchanged and
 	// nothing is stored.
 	Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error)
@@ -43,13 +40,18 @@ type Store interface {
 	// Scan calls fn once per subject with its whole history, in no
 	// particular subject order. An error from fn stops the scan.
 	Scan(ctx context.Context, fn func(subject string, history []Record) error) error
+}
 
-	// CreateRequest stores a new data-subject request.
+// RequestStore keeps data-subject requests (clause 7.1). [MemoryStore]
+// and [SQLStore] implement it; give it to the Ledger as
+// [Options].Requests.
+type RequestStore interface {
+	// CreateRequest stores a new request; an id already used fails with
+	// ErrDefinitionConflict.
 	CreateRequest(ctx context.Context, r Request) error
-	// UpdateRequest atomically replaces request id by change(current).
+	// UpdateRequest atomically replaces request id by change(current), or
+	// fails with ErrNotFound.
 	UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error)
-	// Request returns one request, or ErrNotFound.
-	Request(ctx context.Context, id string) (Request, error)
 	// Requests returns the requests of one subject, or of all subjects when
 	// subject is "", oldest first.
 	Requests(ctx context.Context, subject string) ([]Request, error)
@@ -59,13 +61,14 @@ type Store interface {
 type Snapshot struct {
 	Purpose    *Purpose     // nil if the purpose is not defined
 	Recipient  *Recipient   // nil if not defined, or if the recipient is the operator ("")
-	Notices    []Notice     // all notices, in publication order
+	Notices    []Notice     // all notices, in publication order, without text
 	LegalBases []LegalBasis // legal bases registered for the (purpose, recipient)
-	// History holds the subject's consent decisions (granted, refused,
-	// withdrawn, expired) in Seq order, then the subject's latest record if
-	// it is not a decision: the last element always carries the latest Seq,
-	// time and hash. Notice and legal-basis-use records are left out so that
-	// a Check costs the same however often the law was invoked.
+	// History holds, in Seq order, the subject's consent decisions
+	// (granted, refused, withdrawn, expired), the subject's latest record,
+	// and the record just before each of these: the chain is verified from
+	// those alone. Other notice and legal-basis-use records are left out,
+	// so that a Check costs the same however often the law was invoked.
+	// The last element always carries the latest Seq, time and hash.
 	History []Record
 }
 
@@ -75,35 +78,4 @@ func lastSeq(history []Record) int64 {
 		return 0
 	}
 	return history[len(history)-1].Seq
-}
-
-// noStore stands in for a nil Store given to NewLedger, so that a
-// programming error surfaces as ErrNoStore from every call (and a denial from
-// Check) instead of a panic.
-type noStore struct{}
-
-func (noStore) DefinePurpose(context.Context, Purpose) error        { return ErrNoStore }
-func (noStore) DefineRecipient(context.Context, Recipient) error    { return ErrNoStore }
-func (noStore) AddLegalBasis(context.Context, LegalBasis) error     { return ErrNoStore }
-func (noStore) PublishNotice(context.Context, Notice) error         { return ErrNoStore }
-func (noStore) Purposes(context.Context) ([]Purpose, error)         { return nil, ErrNoStore }
-func (noStore) Recipients(context.Context) ([]Recipient, error)     { return nil, ErrNoStore }
-func (noStore) Notices(context.Context) ([]Notice, error)           { return nil, ErrNoStore }
-func (noStore) CreateRequest(context.Context, Request) error        { return ErrNoStore }
-func (noStore) Request(context.Context, string) (Request, error)    { return Request{}, ErrNoStore }
-func (noStore) Requests(context.Context, string) ([]Request, error) { return nil, ErrNoStore }
-func (noStore) History(context.Context, string) ([]Record, error)   { return nil, ErrNoStore }
-
-func (noStore) Snapshot(context.Context, string, string, string) (Snapshot, error) {
-	return Snapshot{}, ErrNoStore
-}
-
-func (noStore) Append(context.Context, string, string, string, func(Snapshot) ([]Record, error)) ([]Record, error) {
-	return nil, ErrNoStore
-}
-
-func (noStore) Scan(context.Context, func(string, []Record) error) error { return ErrNoStore }
-
-func (noStore) UpdateRequest(context.Context, string, func(Request) (Request, error)) (Request, error) {
-	return Request{}, ErrNoStore
 }

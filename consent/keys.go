@@ -1,0 +1,96 @@
+package consent
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"maps"
+	"slices"
+)
+
+// KeySize is the size of a chain key: 32 bytes from a CSPRNG.
+const KeySize = 32
+
+// Keyring holds the secret keys that authenticate the record chain
+// (HMAC-SHA256, RFC 2104): one signing key, which seals every new record
+// and whose id the record carries, and any number of older keys that only
+// verify. Keep the secrets outside the database (a secret manager, a file
+// readable by the service alone): whoever holds them can forge records.
+//
+// A Keyring never prints or logs its secrets: every fmt verb, slog and
+// encoding/json show only the key ids. It is safe for concurrent use once
+// built; build it before [NewLedger] and do not call [Keyring.Add] after.
+type Keyring struct {
+	signer string
+	keys   map[string]hash.Hash // id → keyed HMAC, cloned per use
+}
+
+// NewKeyring returns a keyring whose signing key is secret, named id.
+// The id is recorded in every record it seals (letters, digits and
+// . _ : - /, at most 64 bytes); the secret must be [KeySize] bytes.
+//
+// To rotate: generate a new secret under a new id, give every process a
+// keyring that can verify it ([Keyring.Add]) while the old key still
+// signs, then make the new key the signer everywhere and keep the old one
+// as a verifying key for as long as records it sealed exist, i.e. forever.
+// A process whose keyring lacks a key denies the records it sealed with
+// [ErrTampered].
+func NewKeyring(id string, secret []byte) (*Keyring, error) {
+	k := &Keyring{keys: map[string]hash.Hash{}}
+	if err := k.Add(id, secret); err != nil {
+		return nil, err
+	}
+	k.signer = id
+	return k, nil
+}
+
+// Add adds a key that verifies records but does not seal new ones. Adding
+// an id again fails.
+func (k *Keyring) Add(id string, secret []byte) error {
+	if err := validID("Keyring id", id, false); err != nil {
+		return err
+	}
+	if len(id) > 64 {
+		return invalid("Keyring id", "too long")
+	}
+	if len(secret) != KeySize {
+		return invalid("Keyring secret", fmt.Sprintf("must be %d bytes", KeySize))
+	}
+	if _, dup := k.keys[id]; dup {
+		return invalid("Keyring id", "already present")
+	}
+	h := hmac.New(sha256.New, secret)
+	h.Reset() // keeps the keyed inner and outer states, so that each use starts from them
+	if c, ok := h.(hash.Cloner); !ok {
+		return fmt.Errorf("consent: keyring: hmac cannot be cloned")
+	} else if _, err := c.Clone(); err != nil {
+		return fmt.Errorf("consent: keyring: %w", err)
+	}
+	k.keys[id] = h
+	return nil
+}
+
+// Format prints the key ids only, never a secret, for every verb.
+func (k *Keyring) Format(f fmt.State, _ rune) {
+	if k == nil {
+		_, _ = fmt.Fprint(f, "consent.Keyring(nil)")
+		return
+	}
+	_, _ = fmt.Fprintf(f, "consent.Keyring{signer: %s, keys: %v}", k.signer, slices.Sorted(maps.Keys(k.keys)))
+}
+
+// MarshalJSON encodes the key ids only.
+func (k *Keyring) MarshalJSON() ([]byte, error) {
+	return fmt.Appendf(nil, "{%q:%q}", "signer", k.signer), nil
+}
+
+// mac returns a fresh HMAC under key id, or false if the ring lacks it.
+func (k *Keyring) mac(id string) (hash.Hash, bool) {
+	h, ok := k.keys[id]
+	if !ok {
+		return nil, false
+	}
+	c, err := h.(hash.Cloner).Clone() // Add checked that it clones
+	return c, err == nil
+}
