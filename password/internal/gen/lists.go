@@ -7,6 +7,14 @@ import (
 	"strings"
 )
 
+// Limits on the lists of the @zxcvbn-ts language packs, which are longer
+// than a password attacker's useful dictionary of a language users here
+// rarely write in.
+const (
+	wordsPerLanguage = 30000
+	namesPerLanguage = 10000
+)
+
 // allLists is every list of the package, in the order of Dictionaries.
 func allLists(raw, lists string) []list {
 	text := func(name string) func() ([]string, error) {
@@ -22,11 +30,41 @@ func allLists(raw, lists string) []list {
 		// Compiled by the project.
 		{"local_passwords", text("local_passwords")},
 		{"common_words", text("common_words")},
-		{"given_names", text("given_names")},
+		{"given_names", givenNames(lists)},
 		{"surnames", surnames(text("surnames"))},
-		{"places", text("places")},
+		{"patronymics", patronymics(lists)},
+		{"places", compact(text("places"))},
+		{"organisations", compact(text("organisations"))},
+		{"culture", compact(text("culture"))},
+		{"phrases", compact(text("phrases"))},
 		{"platform", text("platform")},
 		{"affixes", text("affixes")},
+		// Built from downloads (-raw).
+		{"leaked_multilingual", zxcvbnTS(raw, "common", 0, "passwords")},
+		{"ru_words", ruWords(raw)},
+		{"kk_words", kkWords(raw)},
+		{"en_wikipedia", zxcvbnTS(raw, "en", 0, "wikipedia")},
+		{"en_common", zxcvbnTS(raw, "en", 0, "commonWords")},
+		{"de_words", zxcvbnTS(raw, "de", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"de_names", zxcvbnTS(raw, "de", namesPerLanguage, "firstnames", "lastnames")},
+		{"fr_words", zxcvbnTS(raw, "fr", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"fr_names", zxcvbnTS(raw, "fr", namesPerLanguage, "firstnames", "lastnames")},
+		{"es_words", zxcvbnTS(raw, "es-es", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"es_names", zxcvbnTS(raw, "es-es", namesPerLanguage, "firstnames", "lastnames")},
+		{"it_words", zxcvbnTS(raw, "it", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"it_names", zxcvbnTS(raw, "it", namesPerLanguage, "firstnames", "lastnames")},
+		{"pt_words", zxcvbnTS(raw, "pt-br", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"pt_names", zxcvbnTS(raw, "pt-br", namesPerLanguage, "firstnames", "lastnames")},
+		{"nl_words", zxcvbnTS(raw, "nl-be", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"nl_names", zxcvbnTS(raw, "nl-be", namesPerLanguage, "boysFirstnames", "girlsFirstnames", "lastnames")},
+		{"pl_words", zxcvbnTS(raw, "pl", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"pl_names", zxcvbnTS(raw, "pl", namesPerLanguage, "maleFirstnames", "femaleFirstnames", "maleLastnames", "femaleLastnames")},
+		{"cs_words", zxcvbnTS(raw, "cs", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"cs_names", zxcvbnTS(raw, "cs", namesPerLanguage, "firstnames", "lastnames")},
+		{"fi_words", zxcvbnTS(raw, "fi", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"fi_names", zxcvbnTS(raw, "fi", namesPerLanguage, "maleFirstnames", "femaleFirstnames", "lastnames")},
+		{"id_words", zxcvbnTS(raw, "id", wordsPerLanguage, "commonWords", "wikipedia")},
+		{"id_names", zxcvbnTS(raw, "id", namesPerLanguage, "names")},
 	}
 }
 
@@ -51,7 +89,8 @@ func readText(path string) ([]string, error) {
 }
 
 // surnames adds, after each masculine Russian-style surname, its feminine
-// form (-ов → -ова, -ев → -ева, -ин → -ина, -ский → -ская).
+// form (-ов → -ова, -ев → -ева, -ин → -ина, -ский → -ская), then the
+// Russian spelling of Kazakh-spelled ones.
 func surnames(base func() ([]string, error)) func() ([]string, error) {
 	return func() ([]string, error) {
 		ws, err := base()
@@ -65,7 +104,18 @@ func surnames(base func() ([]string, error)) func() ([]string, error) {
 				out = append(out, f)
 			}
 		}
-		return out, nil
+		return withRussianSpelling(out), nil
+	}
+}
+
+// compact adds the forms without spaces and hyphens.
+func compact(base func() ([]string, error)) func() ([]string, error) {
+	return func() ([]string, error) {
+		ws, err := base()
+		if err != nil {
+			return nil, err
+		}
+		return withCompactForms(ws), nil
 	}
 }
 

@@ -14,27 +14,52 @@
 // without empty entries, and unique within their list (the same word may be
 // in several lists). Nothing is folded: ё stays ё, Kazakh words keep ә ғ қ ң
 // ө ұ ү һ і, and Latin words keep their diacritics; folding, transliteration
-// and layout mapping are the matcher's job. Names are stable:
+// and layout mapping are the matcher's job. The hand-compiled name lists do
+// carry both spellings of Kazakh names (Нұрлан, then Нурлан), as users type
+// both, and the hand-compiled lists carry entries written with spaces or
+// hyphens also without them ("хан шатыр", "ханшатыр"). Names are stable:
 //
-//	name             holds
-//	passwords        zxcvbn-go's common passwords (7,141), unchanged
-//	en_words         zxcvbn-go's English list (32,545; film and TV subtitles), unchanged
-//	us_female_names  zxcvbn-go's female first names (US census), unchanged
-//	us_male_names    zxcvbn-go's male first names (US census), unchanged
-//	us_surnames      zxcvbn-go's surnames (US census, 40,583), unchanged
-//	local_passwords  passwords common among Russian and Kazakh speakers (Cyrillic)
-//	common_words     everyday Russian and Kazakh words people build passwords from
-//	given_names      Kazakh and Russian first names
-//	surnames         Kazakh, Russian and Korean-Kazakh surnames, each masculine
-//	                 Russian-style form followed by its feminine (-ов, -ова)
-//	places           Kazakhstan's cities, regions, rivers; countries
-//	platform         words of the platform, the password form and local services
-//	affixes          symbol groups put around a word ("!!", "!@#"); not words
+//	name                 holds (about how many words)
+//	passwords            zxcvbn-go's common passwords (7k), unchanged
+//	en_words             zxcvbn-go's English list (33k, film and TV subtitles), unchanged
+//	us_female_names      zxcvbn-go's female first names (4k, US census), unchanged
+//	us_male_names        zxcvbn-go's male first names (1k, US census), unchanged
+//	us_surnames          zxcvbn-go's surnames (41k, US census), unchanged
+//	local_passwords      passwords common among Russian and Kazakh speakers
+//	common_words         everyday Russian and Kazakh words people build passwords from
+//	given_names          Kazakh and Russian first names, each followed by its
+//	                     diminutives (александр, саша, сашенька), male and female interleaved
+//	surnames             surnames of Kazakhstan, masculine then feminine (ахметов, ахметова)
+//	patronymics          -ұлы, -қызы, -ович, -овна, ... of the given names
+//	places               cities, regions, districts, landmarks, mountains, lakes,
+//	                     rivers, old and new names (целиноград, ақмола, нұр-сұлтан,
+//	                     астана); countries and foreign cities users know
+//	organisations        banks, telecoms, national companies, services, media,
+//	                     universities, football and hockey clubs
+//	culture              dishes, holidays, dates ("16декабря", "желтоқсан1986"),
+//	                     years, symbols, historic and literary figures, music, sport, faith
+//	phrases              phrases and endearments (менсенісүйемін, ятебялюблю, жаным)
+//	platform             words of the platform, the password form and local services
+//	affixes              symbol groups put around a word ("!!", "!@#"); not words
+//	leaked_multilingual  leaked passwords of many languages (49k; @zxcvbn-ts/language-common)
+//	ru_words             Russian dictionary words (199k); shorter first, then the
+//	                     feminine of adjectives (любимая); ranked by a heuristic, not by frequency
+//	kk_words             Kazakh dictionary words (81k); shorter first, then first-person
+//	                     possessives (жаным, күнім); ranked by a heuristic
+//	en_wikipedia         English words by Wikipedia frequency (30k)
+//	en_common            English words by subtitle frequency (55k)
+//	xx_words             for xx in de fr es it pt nl pl cs fi id: the language's
+//	                     subtitle and Wikipedia frequency lists interleaved (up to 30k)
+//	xx_names             for the same languages: first names and surnames interleaved (up to 10k)
+//
+// "Interleaved" lists take the first word of each source, then the second of
+// each, and so on, so a rank there is about the source rank times the number
+// of sources. SOURCES.md beside this file gives each list's source, version
+// and licence.
 //
 // The five zxcvbn-go lists are exactly zxcvbn-go's data (a test compares
 // them), so zxcvbn's estimate can be reproduced without importing zxcvbn-go,
-// whose packages decode their data in init. Their sources and licences, and
-// those of every other list, are in SOURCES.md beside this file.
+// whose packages decode their data in init.
 //
 // # Graphs
 //

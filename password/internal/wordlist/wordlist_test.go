@@ -1,6 +1,7 @@
 package wordlist
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -94,7 +95,11 @@ func TestListsWellFormed(t *testing.T) {
 func TestDocumentedNames(t *testing.T) {
 	doc := readDoc(t)
 	for _, n := range listNames {
-		assert.Contains(t, doc, "//\t"+n+" ", "doc.go table lacks %s", n)
+		perLanguage := len(n) > 3 && n[2] == '_' && strings.Contains(doc, "//\txx"+n[2:]+" ") &&
+			regexp.MustCompile(`for xx in [a-z ]*\b`+n[:2]+`\b`).MatchString(doc)
+		if !strings.Contains(doc, "//\t"+n+" ") && !perLanguage {
+			t.Errorf("doc.go table lacks %s", n)
+		}
 	}
 	for _, n := range graphNames {
 		assert.Contains(t, doc, `"`+n+`"`)

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The downloaded sources, under the -raw directory (fetch.sh fetches them):
+//
+//	npm/zxcvbn-ts-language-<pack>-<version>/package/src/*.json
+//	deb/usr/share/hunspell/{ru_RU,kk_KZ}.{dic,aff}
+
+// zxcvbnTS returns the concatenation, interleaved by rank, of some JSON
+// word arrays of one @zxcvbn-ts language pack, keeping at most limit words
+// (0: all).
+func zxcvbnTS(raw, pack string, limit int, files ...string) func() ([]string, error) {
+	return func() ([]string, error) {
+		if raw == "" {
+			return nil, nil
+		}
+		dirs, _ := filepath.Glob(filepath.Join(raw, "npm", "zxcvbn-ts-language-"+pack+"-[0-9]*", "package", "src"))
+		if len(dirs) != 1 {
+			return nil, fmt.Errorf("want one unpacked @zxcvbn-ts/language-%s under %s/npm, found %d", pack, raw, len(dirs))
+		}
+		var lists [][]string
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join(dirs[0], f+".json"))
+			if err != nil {
+				return nil, err
+			}
+			var ws []string
+			if err := json.Unmarshal(b, &ws); err != nil {
+				return nil, fmt.Errorf("%s/%s.json: %w", pack, f, err)
+			}
+			lists = append(lists, ws)
+		}
+		out := interleave(lists...)
+		out = slices.DeleteFunc(out, func(w string) bool { return !wordLike(w) })
+		if limit > 0 && len(out) > limit {
+			// normalise first so that duplicates do not count against the limit
+			out = normalise(out)
+			out = out[:min(limit, len(out))]
+		}
+		return out, nil
+	}
+}
+
+// interleave merges ranked lists: the first word of each, then the second
+// of each, and so on, so that a word's rank in the result is about its rank
+// in its own list times the number of lists.
+func interleave(lists ...[]string) []string {
+	var out []string
+	for i := 0; ; i++ {
+		more := false
+		for _, l := range lists {
+			if i < len(l) {
+				out = append(out, l[i])
+				more = true
+			}
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+// wordLike drops the markup tokens some Wikipedia-derived lists carry
+// ("doc", "id" are real tokens of the dumps, but "'s" and "'t" are not
+// words) and anything that is not letters, digits, apostrophes or hyphens.
+func wordLike(w string) bool {
+	if utf8.RuneCountInString(w) < 2 || strings.HasPrefix(w, "'") {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// ruWords returns the stems of Lebedev's Russian hunspell dictionary, with
+// the feminine nominative of every adjective ("любимая"), ranked by the
+// heuristic of SOURCES.md: shorter first (Zipf's law of abbreviation), stems
+// before derived forms, ties in dictionary order. Abbreviations (all upper
+// case) are dropped.
+func ruWords(raw string) func() ([]string, error) {
+	return func() ([]string, error) {
+		if raw == "" {
+			return nil, nil
+		}
+		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
+		h, err := readHunspell(filepath.Join(dir, "ru_RU.dic"), filepath.Join(dir, "ru_RU.aff"))
+		if err != nil {
+			return nil, err
+		}
+		var stems, forms []string
+		for _, s := range h.stems {
+			if isAbbreviation(s.word) || !isCyrillicWord(s.word) {
+				continue
+			}
+			stems = append(stems, s.word)
+			if strings.HasSuffix(s.word, "ый") || strings.HasSuffix(s.word, "ий") || strings.HasSuffix(s.word, "ой") {
+				for _, f := range h.forms(s) {
+					if strings.HasSuffix(f, "ая") || strings.HasSuffix(f, "яя") {
+						forms = append(forms, f)
+					}
+				}
+			}
+		}
+		return append(byLength(stems), byLength(forms)...), nil
+	}
+}
+
+// kkWords returns the stems of the Kazakh hunspell dictionary and, after
+// them, each noun's first-person possessive ("жаным", "күнім": my soul, my
+// sun), which Kazakh speakers use as terms of endearment; ranked like
+// ruWords.
+func kkWords(raw string) func() ([]string, error) {
+	return func() ([]string, error) {
+		if raw == "" {
+			return nil, nil
+		}
+		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
+		h, err := readHunspell(filepath.Join(dir, "kk_KZ.dic"), filepath.Join(dir, "kk_KZ.aff"))
+		if err != nil {
+			return nil, err
+		}
+		var stems, forms []string
+		for _, s := range h.stems {
+			if isAbbreviation(s.word) || !isCyrillicWord(s.word) {
+				continue
+			}
+			stems = append(stems, s.word)
+			if utf8.RuneCountInString(s.word) > 8 {
+				continue // long stems are mostly inflected forms already
+			}
+			for _, f := range h.forms(s) {
+				rest, ok := strings.CutPrefix(f, s.word)
+				if ok && (rest == "ым" || rest == "ім" || rest == "м") {
+					forms = append(forms, f)
+				}
+			}
+		}
+		return append(byLength(stems), byLength(forms)...), nil
+	}
+}
+
+// byLength sorts words by length in runes, stably.
+func byLength(ws []string) []string {
+	slices.SortStableFunc(ws, func(a, b string) int {
+		return cmp.Compare(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	})
+	return ws
+}
+
+func isAbbreviation(w string) bool {
+	return utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w
+}
+
+func isCyrillicWord(w string) bool {
+	if utf8.RuneCountInString(w) < 2 {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.Is(unicode.Cyrillic, r) && r != '-' {
+			return false
+		}
+	}
+	return true
+}
