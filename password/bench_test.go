@@ -2,11 +2,8 @@ package password
 
 import (
 	"fmt"
-	"os"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nbutton23/zxcvbn-go"
 )
@@ -139,38 +136,4 @@ func BenchmarkGenerate(b *testing.B) {
 			}
 		})
 	}
-}
-
-// TestWorstCaseCost reports, for each adversarial input and set of user
-// inputs, the least CPU time
-// of 200 runs of DefaultPolicy.Check (thread CPU time on Linux, so that other
-// processes on a shared machine do not count; the minimum filters out
-// garbage collection), and the largest of those: the figure the 2 ms bound
-// is about. It measures, it does not assert; run it with COMPLIANCE_LONG=1.
-func TestWorstCaseCost(t *testing.T) {
-	if os.Getenv("COMPLIANCE_LONG") == "" {
-		t.Skip("set COMPLIANCE_LONG=1 to measure")
-	}
-	p := DefaultPolicy()
-	Strength("warm up the word lists")
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var worst time.Duration
-	var worstName string
-	for inName, inputs := range userInputSets() {
-		for name, in := range adversarial() {
-			best := time.Hour
-			for range 200 {
-				start := threadCPU()
-				_ = p.Check(in, inputs...)
-				best = min(best, threadCPU()-start)
-			}
-			name = inName + "/" + name
-			t.Logf("%-20s %v", name, best)
-			if best > worst {
-				worst, worstName = best, name
-			}
-		}
-	}
-	t.Logf("worst case (%s): %s, %v per Check on 128 characters", cpuClock, worstName, worst)
 }

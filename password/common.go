@@ -33,8 +33,7 @@ func isCommon(rs []rune) bool {
 	if len(rs) == 0 {
 		return false
 	}
-	d := loadDictionary()
-	a := newAnalyzer(rs)
+	a := newAnalyzer(loadMatcher(), rs)
 	a.buildVariants()
-	return a.common(d)
+	return a.common()
 }

@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/1cb-kz/compliance/password/internal/wordlist"
 	"github.com/nbutton23/zxcvbn-go"
-	"github.com/nbutton23/zxcvbn-go/frequency"
 )
 
 // The development corpus.
@@ -45,13 +45,19 @@ func corpusBaseWords() []string {
 			}
 		}
 	}
-	take(frequency.Lists["Passwords"].List, 2000, 4)
-	take(frequency.Lists["English"].List, 2000, 4)
-	take(frequency.Lists["MaleNames"].List, 300, 4)
-	take(frequency.Lists["FemaleNames"].List, 300, 4)
-	take(frequency.Lists["Surname"].List, 300, 4)
-	for _, f := range []string{"passwords", "words", "names", "surnames", "places", "platform"} {
-		take(readList(f), 1000, 3)
+	lists := map[string]int{}
+	for _, d := range wordlist.Dictionaries() {
+		lists[d.Name] = len(lists)
+		n, minLen := 1000, 3
+		switch d.Name {
+		case "affixes":
+			continue
+		case "passwords", "en_words":
+			n, minLen = 2000, 4
+		case "us_female_names", "us_male_names", "us_surnames":
+			n, minLen = 300, 4
+		}
+		take(d.Words, n, minLen)
 	}
 	return out
 }
@@ -73,9 +79,7 @@ func weakCorpus(n int) []string {
 		shifted := false
 		switch rng.IntN(6) {
 		case 0:
-			if ts := transliterations(string(w), 1); ts != nil {
-				w = []rune(ts[0])
-			}
+			w = []rune(romanise(string(w)))
 		case 1:
 			w, shifted = shiftRunes(w, ruToKey), true
 		case 2:
@@ -127,6 +131,38 @@ func weakCorpus(n int) []string {
 	return out
 }
 
+// romanise spells a Cyrillic word in the Latin letters of Russian passports
+// (ICAO 9303), the Kazakh letters as the 2021 Kazakh Latin alphabet has
+// them.
+func romanise(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if l, ok := passportLatin[r]; ok {
+			b.WriteString(l)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var passportLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z", 'и': "i", 'й': "i",
+	'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f",
+	'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "ie", 'ы': "y", 'ь': "", 'э': "e", 'ю': "iu", 'я': "ia",
+	'ә': "ä", 'ғ': "ğ", 'қ': "q", 'ң': "ñ", 'ө': "ö", 'ұ': "ū", 'ү': "ü", 'һ': "h", 'і': "ı",
+}
+
+// testList returns the list of internal/wordlist called name.
+func testList(name string) []string {
+	for _, d := range wordlist.Dictionaries() {
+		if d.Name == name {
+			return d.Words
+		}
+	}
+	panic("no list " + name)
+}
+
 func shiftRunes(w []rune, m map[rune]rune) []rune {
 	out := make([]rune, len(w))
 	for i, r := range w {
@@ -152,7 +188,7 @@ func strongCorpus(n int) []string {
 	const ascii = allChars
 	const cyr = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯӘҒҚҢӨҰҮҺІ"
 	mixed := []rune(ascii + cyr)
-	english := frequency.Lists["English"].List[:7776]
+	english := testList("en_words")[:7776]
 	seps := []string{"-", " ", ".", "_", ""}
 	out := make([]string, 0, n)
 	for len(out) < n {

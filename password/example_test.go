@@ -40,7 +40,7 @@ func ExamplePolicy_Check() {
 	// Output:
 	// <nil>
 	// password is too easy to guess: avoid words, dates and keyboard patterns
-	// password must be at least 15 characters long; password is too easy to guess: avoid words, dates and keyboard patterns
+	// password must be at least 15 characters long; password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns
 }
 
 func ExamplePolicy_CheckContext() {
@@ -83,8 +83,8 @@ func ExampleStrength() {
 		fmt.Println(e.Score, e.Patterns)
 	}
 	// Output:
-	// 0 [layout l33t]
-	// 1 [dictionary l33t year]
+	// 0 [bruteforce layout]
+	// 1 [bruteforce dictionary year]
 	// 0 [layout]
 	// 4 [bruteforce l33t]
 }

@@ -1,33 +1,41 @@
 package password
 
 import (
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// Keyboard layouts and transliteration.
+// Keyboard layouts, l33t and the matching alphabet.
 //
 // Users on this platform switch between the Latin (QWERTY), Russian (ЙЦУКЕН)
 // and Kazakh keyboard layouts. A password typed with the wrong layout active is
 // a different string of the same keys: "йцукен" is "qwerty", "ghbdtn" is
-// "привет", and on the Kazakh layout the digit row yields ә і ң ғ ү ұ қ ө һ.
-// Every map here sends one rune to one rune, so positions in a shifted string
-// are positions in the original: matches found in a shifted string cover the
-// same characters of the password.
+// "привет", З"ыыц0кв1 is P@ssw0rd1, and on the Kazakh layout the digit row
+// yields ә і ң ғ ү ұ қ ө һ. Every map here sends one rune to one rune, so
+// positions in a rewritten password are positions in the password.
 
-// ruToKey maps a Russian-layout letter to the QWERTY key it sits on. The
-// Kazakh layout keeps the Russian letters where they are.
+// ruToKey maps what the Russian layout types to the QWERTY character of the
+// same key, symbols included (Shift+2 is " on ЙЦУКЕН, @ on QWERTY). The
+// Kazakh layout keeps the Russian letters and symbols where they are.
 var ruToKey = map[rune]rune{
 	'й': 'q', 'ц': 'w', 'у': 'e', 'к': 'r', 'е': 't', 'н': 'y', 'г': 'u', 'ш': 'i', 'щ': 'o', 'з': 'p', 'х': '[', 'ъ': ']',
 	'ф': 'a', 'ы': 's', 'в': 'd', 'а': 'f', 'п': 'g', 'р': 'h', 'о': 'j', 'л': 'k', 'д': 'l', 'ж': ';', 'э': '\'',
 	'я': 'z', 'ч': 'x', 'с': 'c', 'м': 'v', 'и': 'b', 'т': 'n', 'ь': 'm', 'б': ',', 'ю': '.', 'ё': '`',
+	'"': '@', '№': '#', ';': '$', ':': '^', '?': '&', '.': '/', ',': '?',
 }
 
-// keyToRu is the inverse of ruToKey: what a QWERTY key types on the Russian
-// layout.
-var keyToRu = invert(ruToKey)
+// keyToRu maps a QWERTY character to what the same key types on the Russian
+// layout ("ghbdtn" is "привет", "@" is "). It is the inverse of ruToKey,
+// with the shifted letter keys added.
+var keyToRu = func() map[rune]rune {
+	m := invert(ruToKey)
+	for k, v := range map[rune]rune{':': 'ж', '"': 'э', '{': 'х', '}': 'ъ', '<': 'б', '>': 'ю', '~': 'ё'} {
+		m[k] = v
+	}
+	return m
+}()
 
 // Two placements of the nine Kazakh letters on the digit row are in use: the
 // sequential one (ә on 1 … һ on 9) and the one of the Windows "Kazakh" layout
@@ -40,22 +48,21 @@ var (
 )
 
 // leet maps the usual character substitutions back to letters. '1' and '|'
-// stand for both i and l, so two tables are used.
+// stand for both i and l, so two Latin tables are used. leetCyrillic undoes
+// the substitutions made in Cyrillic words: @ and 4 (a) for а, 4 for ч, 0 for
+// о, 3 for з, 6 for б, 8 for в, $ and 5 for с, ! and 1 for і.
 var (
-	leetI = map[rune]rune{'4': 'a', '@': 'a', '8': 'b', '(': 'c', '{': 'c', '[': 'c', '<': 'c', '3': 'e', '6': 'g', '9': 'g', '1': 'i', '!': 'i', '|': 'i', '0': 'o', '$': 's', '5': 's', '+': 't', '7': 't', '%': 'x', '2': 'z'}
-	leetL = map[rune]rune{'4': 'a', '@': 'a', '8': 'b', '(': 'c', '{': 'c', '[': 'c', '<': 'c', '3': 'e', '6': 'g', '9': 'g', '1': 'l', '!': 'i', '|': 'l', '0': 'o', '$': 's', '5': 's', '+': 't', '7': 'l', '%': 'x', '2': 'z'}
+	leetI        = map[rune]rune{'4': 'a', '@': 'a', '8': 'b', '(': 'c', '{': 'c', '[': 'c', '<': 'c', '3': 'e', '6': 'g', '9': 'g', '1': 'i', '!': 'i', '|': 'i', '0': 'o', '$': 's', '5': 's', '+': 't', '7': 't', '%': 'x', '2': 'z'}
+	leetL        = map[rune]rune{'4': 'a', '@': 'a', '8': 'b', '(': 'c', '{': 'c', '[': 'c', '<': 'c', '3': 'e', '6': 'g', '9': 'g', '1': 'l', '!': 'i', '|': 'l', '0': 'o', '$': 's', '5': 's', '+': 't', '7': 'l', '%': 'x', '2': 'z'}
+	leetCyrillic = map[rune]rune{'@': 'а', '4': 'ч', '0': 'о', '3': 'з', '6': 'б', '8': 'в', '$': 'с', '5': 'с', '!': 'і', '1': 'і', '|': 'і', '#': 'ш', '9': 'д'}
 )
 
-// leetCyrillic undoes the substitutions made in Cyrillic words: @ and 4 for
-// а, 0 for о, 3 for з, 6 for б, $ for с (the Latin-looking c), ! for і.
-var leetCyrillic = map[rune]rune{'@': 'а', '4': 'а', '0': 'о', '3': 'з', '6': 'б', '$': 'с', '5': 'с', '!': 'і', '1': 'і', '|': 'і'}
-
 // A runeTable is a rune-to-rune map for the runes below tableSize (ASCII,
-// Latin, Cyrillic), as an array: the variants of a password are built with
-// one index per rune instead of one map look-up.
+// Latin, Cyrillic, №), as an array: the variants of a password are built
+// with one index per rune instead of one map look-up.
 type runeTable [tableSize]rune
 
-const tableSize = 0x500 // through the Cyrillic block
+const tableSize = 0x2200 // through the Letterlike Symbols block (№ is U+2116)
 
 func newRuneTable(ms ...map[rune]rune) *runeTable {
 	var t runeTable
@@ -77,17 +84,25 @@ func (t *runeTable) apply(r rune) rune {
 	return r
 }
 
-// tables holds the layouts and l33t maps as runeTables.
-var tables = struct {
+// has reports whether t maps r.
+func (t *runeTable) has(r rune) bool { return r >= 0 && r < tableSize && t[r] != 0 }
+
+// tables holds the layouts and l33t maps as runeTables. They are built on
+// the first strength estimate, not at start-up.
+type layoutTables struct {
 	leetI, leetL, leetCyrillic               *runeTable
 	ruKeysSequential, ruKeysWindows, keyToRu *runeTable
-}{
-	leetI:            newRuneTable(leetI),
-	leetL:            newRuneTable(leetL),
-	leetCyrillic:     newRuneTable(leetCyrillic),
-	ruKeysSequential: newRuneTable(ruToKey, kkDigitsSequential),
-	ruKeysWindows:    newRuneTable(ruToKey, kkDigitsWindows),
-	keyToRu:          newRuneTable(keyToRu),
+}
+
+func newLayoutTables() *layoutTables {
+	return &layoutTables{
+		leetI:            newRuneTable(leetI),
+		leetL:            newRuneTable(leetL),
+		leetCyrillic:     newRuneTable(leetCyrillic),
+		ruKeysSequential: newRuneTable(ruToKey, kkDigitsSequential),
+		ruKeysWindows:    newRuneTable(ruToKey, kkDigitsWindows),
+		keyToRu:          newRuneTable(keyToRu),
+	}
 }
 
 func invert(m map[rune]rune) map[rune]rune {
@@ -98,101 +113,170 @@ func invert(m map[rune]rune) map[rune]rune {
 	return inv
 }
 
-// translit lists the Latin spellings of each Cyrillic letter (Russian and
-// Kazakh), most common first: passport (ICAO), GOST, informal chat spellings
-// and the Kazakh Latin alphabet of 2021 with its diacritics folded (ä → a).
-var translit = map[rune][]string{
-	'а': {"a"}, 'б': {"b"}, 'в': {"v", "w"}, 'г': {"g"}, 'д': {"d"}, 'е': {"e", "ye"}, 'ё': {"e", "yo"},
-	'ж': {"zh", "j"}, 'з': {"z"}, 'и': {"i", "y"}, 'й': {"y", "i", "j"}, 'к': {"k", "q"}, 'л': {"l"}, 'м': {"m"},
-	'н': {"n"}, 'о': {"o"}, 'п': {"p"}, 'р': {"r"}, 'с': {"s"}, 'т': {"t"}, 'у': {"u", "w"}, 'ф': {"f"},
-	'х': {"kh", "h", "x"}, 'ц': {"ts", "c"}, 'ч': {"ch", "c"}, 'ш': {"sh", "s"}, 'щ': {"shch", "sch"},
-	'ъ': {"", "ie"}, 'ы': {"y", "i"}, 'ь': {"", "'"}, 'э': {"e"}, 'ю': {"yu", "iu"}, 'я': {"ya", "ia"},
-	'ә': {"a", "ae"}, 'ғ': {"g", "gh"}, 'қ': {"q", "k"}, 'ң': {"n", "ng"}, 'ө': {"o", "oe"}, 'ұ': {"u"},
-	'ү': {"u", "ue"}, 'һ': {"h"}, 'і': {"i"},
+// The matching alphabet.
+//
+// Every word list and every reading of the password is spelled in one
+// alphabet before it is matched, so that one index serves every script and
+// every romanisation. Cyrillic (Russian and Kazakh) is romanised, the Kazakh
+// letters as their Russian look-alikes (ұ and ү as у, қ as к, ә as а …);
+// the Latin spellings of one sound meet (sh, ş, sch and shch are ш; zh and
+// j are ж; kh and h are х; ts, tc and ch are ц and ч; w is в; q is қ; y and i
+// are й, ы and и; x is кс; ye and ie are е); a doubled letter counts once;
+// and the separators people put inside phrases (space, -, _, ') are dropped.
+// So Нұрлан, Нурлан, Nurlan and Nūrlan are one key, and so are Жанна,
+// Zhanna and Janna, Шымкент and Şymkent, Сергей, Sergey and Sergei. The
+// alphabet loses distinctions on purpose: an attacker's candidate list is
+// the union of the spellings.
+
+// cyrillicLatin is the first-stage spelling of each Cyrillic letter.
+var cyrillicLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "j", 'з': "z", 'и': "i", 'й': "i",
+	'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f",
+	'х': "h", 'ц': "C", 'ч': "C", 'ш': "s", 'щ': "s", 'ъ': "", 'ы': "i", 'ь': "", 'э': "e", 'ю': "iu", 'я': "ia",
+	'ә': "a", 'ғ': "g", 'қ': "k", 'ң': "n", 'ө': "o", 'ұ': "u", 'ү': "u", 'һ': "h", 'і': "i",
+	'ї': "i", 'є': "e", 'ў': "u",
 }
 
-// maxTranslit bounds how many Latin spellings one word expands to.
-const maxTranslit = 12
+// latinSpecial spells the Latin letters whose diacritic changes the sound
+// (the 2021 Kazakh alphabet's ş, Turkish ç) or that NFD does not decompose.
+var latinSpecial = map[rune]string{
+	'ş': "s", 'ș': "s", 'š': "s", 'ç': "C", 'č': "C", 'ž': "j", 'ı': "i", 'ß': "s", 'æ': "a", 'ø': "o", 'đ': "d", 'ł': "l",
+	'œ': "o",
+}
 
-// transliterations returns up to limit Latin spellings of a lower-case
-// Cyrillic word, the most usual first. Words with no Cyrillic letter give nil.
-func transliterations(word string, limit int) []string {
-	out := []string{""}
-	cyr := false
-	for _, r := range word {
-		alts, ok := translit[r]
-		if !ok {
-			for i := range out {
-				out[i] += string(r)
+// The separators dropped from the matching alphabet.
+func isSeparator(r rune) bool {
+	return r == ' ' || r == '-' || r == '_' || r == '\'' || r == '`' || r == '’'
+}
+
+// expandTable holds the first-stage spelling of every rune below tableSize;
+// runes above are spelled as themselves.
+type expandTable [tableSize]string
+
+func newExpandTable() *expandTable {
+	var t expandTable
+	for r := rune(0); r < tableSize; r++ {
+		switch {
+		case isSeparator(r):
+			t[r] = ""
+		case r < utf8.RuneSelf:
+			t[r] = string(r)
+		case cyrillicLatin[r] != "" || r == 'ъ' || r == 'ь':
+			t[r] = cyrillicLatin[r]
+		case latinSpecial[r] != "":
+			t[r] = latinSpecial[r]
+		case unicode.Is(unicode.Latin, r):
+			t[r] = string(r)
+			var buf [8]byte
+			d := norm.NFD.AppendString(buf[:0], string(r))
+			if len(d) > 0 && d[0] < utf8.RuneSelf && unicode.IsLetter(rune(d[0])) {
+				t[r] = string(rune(unicode.ToLower(rune(d[0]))))
 			}
-			continue
+		default:
+			t[r] = string(r)
 		}
-		cyr = true
-		next := make([]string, 0, min(len(out)*len(alts), limit))
-		for _, a := range alts {
-			for _, o := range out {
-				if len(next) == limit {
+	}
+	return &t
+}
+
+// skeleton is a reading of the password spelled in the matching alphabet:
+// b[k] was produced by the runes from[k]..to[k] of the password.
+type skeleton struct {
+	b        []byte
+	from, to []int32
+}
+
+// digraphs of the second stage, longest first; each becomes one byte.
+var digraphs = []struct {
+	in  string
+	out byte
+}{
+	{"shch", 's'}, {"dzh", 'j'}, {"sch", 's'},
+	{"sh", 's'}, {"ch", 'C'}, {"zh", 'j'}, {"kh", 'h'}, {"ts", 'C'}, {"tc", 'C'}, {"tz", 'C'},
+	{"gh", 'g'}, {"ph", 'f'}, {"th", 't'}, {"ck", 'k'}, {"ye", 'e'}, {"ie", 'e'},
+}
+
+// spell writes rs (lower case) in the matching alphabet into s.
+func (m *matcher) spell(rs []rune, s *skeleton) {
+	s.b, s.from, s.to = s.b[:0], s.from[:0], s.to[:0]
+	// First stage: one rune at a time.
+	var b1 []byte
+	var f1 []int32
+	var buf [96]byte
+	var fbuf [96]int32
+	b1, f1 = buf[:0], fbuf[:0]
+	for i, r := range rs {
+		var e string
+		if r >= 0 && r < tableSize {
+			e = m.expand[r]
+		} else {
+			e = string(r)
+		}
+		for k := 0; k < len(e); k++ {
+			b1 = append(b1, e[k])
+			f1 = append(f1, int32(i))
+		}
+	}
+	// Second stage: digraphs and single letters.
+	var b2 []byte
+	var f2, t2 []int32
+	var buf2 [96]byte
+	var fbuf2, tbuf2 [96]int32
+	b2, f2, t2 = buf2[:0], fbuf2[:0], tbuf2[:0]
+	emit := func(c byte, from, to int32) {
+		b2 = append(b2, c)
+		f2 = append(f2, from)
+		t2 = append(t2, to)
+	}
+	for k := 0; k < len(b1); {
+		c := b1[k]
+		if c >= 'a' && c <= 'z' {
+			done := false
+			for _, d := range digraphs {
+				if d.in[0] == c && k+len(d.in) <= len(b1) && string(b1[k:k+len(d.in)]) == d.in {
+					emit(d.out, f1[k], f1[k+len(d.in)-1])
+					k += len(d.in)
+					done = true
 					break
 				}
-				next = append(next, o+a)
 			}
-		}
-		out = next
-	}
-	if !cyr {
-		return nil
-	}
-	return out
-}
-
-// latinToCyrillic spells a Latin word the way a Russian or Kazakh speaker
-// writes it in Cyrillic ("admin" → "админ", "master" → "мастер").
-func latinToCyrillic(word string) string {
-	var b strings.Builder
-	for i := 0; i < len(word); i++ {
-		if i+1 < len(word) {
-			if c, ok := latinDigraphs[word[i:i+2]]; ok {
-				b.WriteString(c)
-				i++
+			if done {
 				continue
 			}
+			switch c {
+			case 'w':
+				c = 'v'
+			case 'q', 'c':
+				c = 'k'
+			case 'y':
+				c = 'i'
+			case 'x':
+				emit('k', f1[k], f1[k])
+				c = 's'
+			}
 		}
-		c, ok := latinLetters[word[i]]
-		if !ok {
-			return ""
-		}
-		b.WriteString(c)
+		emit(c, f1[k], f1[k])
+		k++
 	}
-	return b.String()
+	// Third stage: a doubled letter counts once (Алла and Ala, Жанна and
+	// Zhana); longer runs are left as they are, to the repeat matcher.
+	for k := 0; k < len(b2); {
+		c := b2[k]
+		j := k + 1
+		for j < len(b2) && b2[j] == c {
+			j++
+		}
+		if j-k == 2 && isASCIILetter(c) {
+			s.b = append(s.b, c)
+			s.from = append(s.from, f2[k])
+			s.to = append(s.to, t2[k+1])
+		} else {
+			s.b = append(s.b, b2[k:j]...)
+			s.from = append(s.from, f2[k:j]...)
+			s.to = append(s.to, t2[k:j]...)
+		}
+		k = j
+	}
 }
 
-var latinDigraphs = map[string]string{"sh": "ш", "ch": "ч", "zh": "ж", "th": "т", "ph": "ф", "oo": "у", "ee": "и", "ck": "к", "ya": "я", "yu": "ю", "kh": "х", "ts": "ц"}
-
-var latinLetters = map[byte]string{
-	'a': "а", 'b': "б", 'c': "к", 'd': "д", 'e': "е", 'f': "ф", 'g': "г", 'h': "х", 'i': "и", 'j': "дж", 'k': "к", 'l': "л", 'm': "м",
-	'n': "н", 'o': "о", 'p': "п", 'q': "к", 'r': "р", 's': "с", 't': "т", 'u': "у", 'v': "в", 'w': "в", 'x': "кс", 'y': "й", 'z': "з",
-}
-
-// fold lower-cases r and strips diacritics from Latin letters (ä → a, ş → s,
-// ı → i), so that the Kazakh Latin alphabet and plain ASCII spellings meet.
-// Cyrillic letters keep their marks: й and ё are letters of their own.
-func fold(r rune) rune {
-	r = unicode.ToLower(r)
-	if r < 0x80 || !unicode.Is(unicode.Latin, r) {
-		if r == 'ё' {
-			return 'е'
-		}
-		return r
-	}
-	if r == 'ı' {
-		return 'i'
-	}
-	var buf [8]byte
-	d := norm.NFD.Append(buf[:0], []byte(string(r))...)
-	if base := []rune(string(d)); len(base) > 0 && base[0] < 0x80 {
-		return base[0]
-	}
-	return r
-}
-
-func isCyrillic(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c == 'C' }

@@ -66,7 +66,7 @@ func TestCheckViolations(t *testing.T) {
 		want []Code
 	}{
 		{"empty", "", []Code{TooShort, NoLetter, NoDigit, NoSpecial, TooWeak}},
-		{"all at once", "abc", []Code{TooShort, NoDigit, NoSpecial, TooWeak}},
+		{"all at once", "zqx", []Code{TooShort, NoDigit, NoSpecial, TooWeak}},
 		{"no letter", "1234567!@#$%^&*", []Code{NoLetter, TooWeak}},
 		{"no digit", "Xk#mQpLwZr!v", []Code{NoDigit}},
 		{"no special", "Xk9mQ2pL7wZr", []Code{NoSpecial}},

@@ -1,19 +1,14 @@
 package password
 
 import (
-	"bufio"
 	"bytes"
-	"embed"
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nbutton23/zxcvbn-go/adjacency"
-	"github.com/nbutton23/zxcvbn-go/frequency"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -24,14 +19,10 @@ import (
 // only understate its strength.
 const maxAnalysed = DefaultMaxLength
 
-// maxWord bounds the length in runes of a dictionary lookup.
-const maxWord = 24
-
 // maxUserInputs and maxUserInputLen bound the user inputs Strength considers.
 const (
-	maxUserInputs    = 16
-	maxUserInputLen  = 64
-	maxUserSpellings = 4 // transliterations tried per user word
+	maxUserInputs   = 16
+	maxUserInputLen = 64
 	// maxUserWords bounds the user words in all their spellings: each is
 	// searched for in every variant, and logins and names are chosen by
 	// whoever registers, so without it 16 inputs full of short tokens
@@ -169,36 +160,23 @@ const (
 
 var patternNames = [...]string{"bruteforce", "date", "dictionary", "keyboard", "layout", "l33t", "repeat", "reversed", "sequence", "user-input", "year", ""}
 
-// A variant is the password (lower-cased, diacritics folded) rewritten one
-// rune for one rune: as typed on another layout, with l33t undone, reversed.
-// Positions in a variant are positions in the password, except for reversed
-// variants, whose matches are mapped back.
+// A variant is one reading of the password, rewritten one rune for one rune
+// (as typed on another layout, with l33t undone, reversed) and spelled in
+// the matching alphabet. Positions in a variant are positions in the
+// password, except for the reversed variant, whose matches are mapped back.
 type variant struct {
 	runes    []rune
-	s        string
-	off      []int // byte offset of each rune in s, plus len(s)
+	base     []rune // the reading l33t was undone on; nil if not a l33t variant
+	sk       skeleton
 	extra    float64
 	pattern  pattern // patNone for the plain variant
 	reversed bool
-	leet     bool
 }
 
-func newVariant(rs []rune, extra float64, pattern pattern) *variant {
-	v := &variant{runes: rs, extra: extra, pattern: pattern, off: make([]int, len(rs)+1)}
-	var b strings.Builder
-	b.Grow(len(rs) * 2)
-	for i, r := range rs {
-		v.off[i] = b.Len()
-		b.WriteRune(r)
-	}
-	v.off[len(rs)] = b.Len()
-	v.s = b.String()
-	return v
-}
-
-func (v *variant) sub(i, j int) string { return v.s[v.off[i]:v.off[j+1]] }
+func (v *variant) leet() bool { return v.base != nil }
 
 type analyzer struct {
+	m        *matcher
 	orig     []rune
 	low      []rune
 	upper    []int // upper[k]: upper-case letters in orig[:k]
@@ -212,16 +190,18 @@ type analyzer struct {
 	res     result
 }
 
+// maxWord bounds the length in runes of a dictionary match.
+const maxWord = 48
+
 // analyse estimates rs, already prepared. With repeats false the repeat
 // matcher is skipped: that is how the unit of a repeat is estimated, and it
 // bounds the recursion to one level.
 func analyse(rs []rune, userInputs []string, repeats bool) result {
-	d := loadDictionary()
 	n := len(rs)
 	if n == 0 {
 		return result{}
 	}
-	a := newAnalyzer(rs)
+	a := newAnalyzer(loadMatcher(), rs)
 	a.buildUserDict(userInputs)
 	a.buildVariants()
 	a.span = make([]float64, n*a.width)
@@ -230,15 +210,15 @@ func analyse(rs []rune, userInputs []string, repeats bool) result {
 	}
 	a.spanPat = make([]pattern, n*a.width)
 	for _, v := range a.variants {
-		a.dictionaryMatch(d, v)
+		a.dictionaryMatch(v)
 	}
-	a.res.common = a.common(d)
+	a.res.common = a.common()
 	for _, v := range a.variants {
-		if v.leet || v.reversed {
+		if v.leet() || v.reversed {
 			continue
 		}
 		a.sequenceMatch(v)
-		a.spatialMatch(v, d)
+		a.spatialMatch(v)
 		a.dateMatch(v)
 	}
 	if repeats {
@@ -250,20 +230,20 @@ func analyse(rs []rune, userInputs []string, repeats bool) result {
 
 // common reports whether a variant other than the reversed one is, whole, a
 // common password.
-func (a *analyzer) common(d *dictionary) bool {
+func (a *analyzer) common() bool {
 	for _, v := range a.variants {
-		if e, ok := d.words[v.s]; ok && !v.reversed && e&flagCommon != 0 {
+		if !v.reversed && a.m.trie.get(v.sk.b)&flagCommon != 0 {
 			return true
 		}
 	}
 	return false
 }
 
-func newAnalyzer(rs []rune) *analyzer {
+func newAnalyzer(m *matcher, rs []rune) *analyzer {
 	n := len(rs)
-	a := &analyzer{orig: rs, low: make([]rune, n), upper: make([]int, n+1), width: min(n, maxWord)}
+	a := &analyzer{m: m, orig: rs, low: make([]rune, n), upper: make([]int, n+1), width: min(n, maxWord)}
 	for i, r := range rs {
-		a.low[i] = fold(r)
+		a.low[i] = unicode.ToLower(r)
 		a.upper[i+1] = a.upper[i]
 		if unicode.IsUpper(r) {
 			a.upper[i+1]++
@@ -272,134 +252,188 @@ func newAnalyzer(rs []rune) *analyzer {
 	return a
 }
 
-// buildVariants lists the plain folded password and each rewriting of it
-// that differs from it.
+// buildVariants lists the readings of the password: as typed, on the other
+// layout (ЙЦУКЕН read as QWERTY keys with the Kazakh digit row in both
+// placements, QWERTY read as ЙЦУКЕН), each also with l33t undone, and the
+// plain reading reversed. Readings spelled alike are kept once.
 func (a *analyzer) buildVariants() {
-	n := len(a.low)
-	plain := newVariant(a.low, 0, patNone)
-	a.variants = append(a.variants, plain)
+	t := a.m.tables
+	a.add(a.low, nil, 0, patNone, false)
 	rev := slices.Clone(a.low)
 	slices.Reverse(rev)
-	rv := newVariant(rev, 1, patReversed)
-	rv.reversed = true
-	a.variants = append(a.variants, rv)
-
-	add := func(t *runeTable, extra float64, pattern pattern, leet bool) {
-		rs := make([]rune, n)
+	a.add(rev, nil, 1, patReversed, true)
+	bases := [][]rune{a.low}
+	layout := func(tab *runeTable) {
+		rs := make([]rune, len(a.low))
 		changed := false
 		for i, r := range a.low {
-			rs[i] = t.apply(r)
+			rs[i] = tab.apply(r)
 			changed = changed || rs[i] != r
 		}
-		if !changed {
-			return
+		if changed && a.add(rs, nil, 1, patLayout, false) {
+			bases = append(bases, rs)
 		}
-		v := newVariant(rs, extra, pattern)
-		for _, w := range a.variants {
-			if w.s == v.s && !w.reversed {
-				return
-			}
+	}
+	cyr, latin := false, false
+	for _, r := range a.low {
+		cyr = cyr || isCyrillic(r) || r == '№'
+		latin = latin || r >= 'a' && r <= 'z'
+	}
+	if cyr {
+		layout(t.ruKeysSequential)
+		layout(t.ruKeysWindows)
+	}
+	if latin {
+		layout(t.keyToRu)
+	}
+	for k, b := range bases {
+		extra := 0.0
+		if k > 0 {
+			extra = 1
 		}
-		v.leet = leet
-		a.variants = append(a.variants, v)
+		pat := patLeet
+		a.add(a.unleet(b, t.leetI, false), b, extra, pat, false)
+		a.add(a.unleet(b, t.leetL, false), b, extra, pat, false)
+		a.add(a.unleet(b, t.leetI, true), b, extra, pat, false)
 	}
-	add(tables.leetI, 0, patLeet, true)
-	add(tables.leetL, 0, patLeet, true)
-	if slices.ContainsFunc(a.low, isCyrillic) {
-		add(tables.leetCyrillic, 0, patLeet, true)
-		// Cyrillic typed on a Latin keyboard, Kazakh letters as the digits
-		// they replace (both placements).
-		add(tables.ruKeysSequential, 1, patLayout, false)
-		add(tables.ruKeysWindows, 1, patLayout, false)
-	}
-	// Latin keys typed meaning Russian letters ("ghbdtn" is "привет").
-	add(tables.keyToRu, 1, patLayout, false)
 }
 
-// dictionaryMatch looks up every substring of v of at most maxWord runes in
-// the word lists and the user inputs.
-func (a *analyzer) dictionaryMatch(d *dictionary, v *variant) {
-	n := len(v.runes)
-	for i := range n {
-		a.lookup(d.words, v, i, patDictionary)
+// add appends a variant unless one already spells the same; it reports
+// whether it did.
+func (a *analyzer) add(rs, base []rune, extra float64, p pattern, reversed bool) bool {
+	if rs == nil {
+		return false
+	}
+	v := &variant{runes: rs, base: base, extra: extra, pattern: p, reversed: reversed}
+	a.m.spell(rs, &v.sk)
+	for _, w := range a.variants {
+		if w.reversed == reversed && string(w.sk.b) == string(v.sk.b) {
+			return false
+		}
+	}
+	a.variants = append(a.variants, v)
+	return true
+}
+
+// unleet undoes l33t in rs: a substitute next to Cyrillic letters is read as
+// the Cyrillic letter it stands for, otherwise as the Latin one (tab). With
+// inner, only substitutes followed by a letter in the same run are undone,
+// so that the digits after a word stay digits (P@ssw0rd1 is password1). It
+// returns nil when nothing changes.
+func (a *analyzer) unleet(rs []rune, tab *runeTable, inner bool) []rune {
+	t := a.m.tables
+	n := len(rs)
+	// script[i]: whether the nearest letter to i is Cyrillic; letterRight[i]:
+	// whether a letter follows i before anything that is neither a letter
+	// nor a substitute.
+	out := slices.Clone(rs)
+	changed := false
+	lastScript := 0 // 0 none, 1 Latin, 2 Cyrillic
+	left := make([]int8, n)
+	leftDist := make([]int, n)
+	d := 1 << 30
+	for i, r := range rs {
+		if unicode.IsLetter(r) {
+			lastScript, d = scriptOf(r), 0
+		} else {
+			d++
+		}
+		left[i], leftDist[i] = int8(lastScript), d
+	}
+	rightScript, rd := 0, 1<<30
+	letterRight := false
+	for i := n - 1; i >= 0; i-- {
+		r := rs[i]
+		isSub := tab.has(r) || t.leetCyrillic.has(r)
+		if unicode.IsLetter(r) {
+			rightScript, rd = scriptOf(r), 0
+			letterRight = true
+			continue
+		}
+		rd++
+		if !isSub {
+			letterRight = false
+			continue
+		}
+		if inner && !letterRight {
+			continue
+		}
+		script := int(left[i])
+		if rd < leftDist[i] || script == 0 {
+			script = rightScript
+		}
+		if script == 2 && t.leetCyrillic.has(r) {
+			out[i] = t.leetCyrillic.apply(r)
+		} else if tab.has(r) {
+			out[i] = tab.apply(r)
+		}
+		changed = changed || out[i] != r
+	}
+	if !changed {
+		return nil
+	}
+	return out
+}
+
+func scriptOf(r rune) int {
+	if isCyrillic(r) {
+		return 2
+	}
+	return 1
+}
+
+func isCyrillic(r rune) bool { return r >= 0x400 && r < 0x530 }
+
+// dictionaryMatch walks the trie from every rune boundary of v's spelling,
+// and searches it for the user's words.
+func (a *analyzer) dictionaryMatch(v *variant) {
+	t := &a.m.trie
+	sk := &v.sk
+	n := len(sk.b)
+	boundaryEnd := func(b int) bool { return b+1 == n || sk.to[b] < sk.from[b+1] }
+	for s := range n {
+		if s > 0 && sk.to[s-1] >= sk.from[s] {
+			continue // inside one rune's spelling
+		}
+		var node uint32
+		for b := s; b < n && b-s < maxKey; b++ {
+			if node = t.child(node, sk.b[b]); node == 0 {
+				break
+			}
+			if e := t.val[node]; e != 0 && boundaryEnd(b) {
+				a.addWord(v, int(sk.from[s]), int(sk.to[b]), float64(e&rankMask), patDictionary)
+			}
+		}
 	}
 	for _, w := range a.user {
-		for off := 0; off < len(v.s); {
-			k := strings.Index(v.s[off:], w.s)
+		for off := 0; off < n; {
+			k := bytes.Index(sk.b[off:], w.s)
 			if k < 0 {
 				break
 			}
-			b := off + k
-			if i, ok := slices.BinarySearch(v.off, b); ok && i+w.runes <= n {
-				a.addWord(v, i, i+w.runes-1, float64(w.rank), patUserInput)
-				if w.runes >= minContainToken {
+			s, e := off+k, off+k+len(w.s)-1
+			if (s == 0 || sk.to[s-1] < sk.from[s]) && boundaryEnd(e) {
+				i, j := int(sk.from[s]), int(sk.to[e])
+				a.addWord(v, i, j, float64(w.rank), patUserInput)
+				if j-i+1 >= minContainToken {
 					a.res.containsUserInput = true
 				}
 			}
-			off = b + 1
+			off = s + 1
 		}
 	}
 }
 
-// A userWord is a word from the user's inputs, in one spelling.
+// A userWord is a word from the user's inputs, in the matching alphabet.
 type userWord struct {
-	s     string
-	rank  int
-	runes int
-}
-
-// lookup matches the substrings of v starting at i against dict, stopping as
-// soon as no key of dict starts with the substring: every prefix of every
-// key is in dict, flagged, so the walk costs the length of the longest match
-// plus one, not maxWord.
-func (a *analyzer) lookup(dict map[string]uint32, v *variant, i int, pattern pattern) {
-	end := min(len(v.runes), i+maxWord)
-	for j := i; j < end; j++ {
-		e, ok := dict[v.sub(i, j)]
-		if !ok {
-			return
-		}
-		if rank := e & rankMask; rank != 0 {
-			a.addWord(v, i, j, float64(rank), pattern)
-		}
-		if e&flagPrefix == 0 {
-			return
-		}
-	}
-}
-
-// insertWord puts w in dict with rank (keeping the better rank and the
-// common flag of an existing entry) and marks each of its proper prefixes.
-func insertWord(dict map[string]uint32, w string, rank int, common bool) {
-	if w == "" || rank <= 0 || utf8.RuneCountInString(w) > maxWord {
-		return
-	}
-	e := uint32(min(rank, rankMask))
-	if common {
-		e |= flagCommon
-	}
-	if old, ok := dict[w]; ok {
-		if r := old & rankMask; r != 0 && r < e&rankMask {
-			e = e&^rankMask | r
-		}
-		e |= old & (flagCommon | flagPrefix)
-	}
-	dict[w] = e
-	// Longest prefix first: a prefix already flagged was inserted with all of
-	// its own prefixes, so the walk can stop there.
-	for k := len(w) - 1; k > 0; k-- {
-		if !utf8.RuneStart(w[k]) {
-			continue
-		}
-		old, ok := dict[w[:k]]
-		if ok && old&flagPrefix != 0 {
-			break
-		}
-		dict[w[:k]] = old | flagPrefix
-	}
+	s    []byte
+	rank int
 }
 
 func (a *analyzer) addWord(v *variant, i, j int, rank float64, pattern pattern) {
+	if j-i >= a.width {
+		return
+	}
 	oi, oj := i, j
 	if v.reversed {
 		n := len(v.runes)
@@ -409,23 +443,23 @@ func (a *analyzer) addWord(v *variant, i, j int, rank float64, pattern pattern) 
 	if a.upper[oj+1] != a.upper[oi] {
 		bits += upperBits(a.orig[oi : oj+1])
 	}
-	if v.leet {
+	if v.leet() {
 		subs := 0
 		for k := oi; k <= oj; k++ {
-			if v.runes[k] != a.low[k] {
+			if v.runes[k] != v.base[k] {
 				subs++
 			}
 		}
 		if subs == 0 {
-			return // the plain variant finds the same word
+			return // the reading l33t was undone on finds the same word
 		}
 		bits += float64(subs)
 		pattern = patLeet
 	} else if v.pattern != patNone {
 		pattern = v.pattern
 	}
-	// Words are at most maxWord runes long: keep the cheapest per span in a
-	// table instead of a list, however many variants find it.
+	// Keep the cheapest match per span in a table instead of a list,
+	// however many variants find it.
 	k := oi*a.width + oj - oi
 	if bits < a.span[k] {
 		a.span[k] = bits
@@ -452,19 +486,7 @@ func upperBits(word []rune) float64 {
 	if lo == 0 || (up == 1 && (unicode.IsUpper(word[0]) || unicode.IsUpper(word[len(word)-1]))) {
 		return 1
 	}
-	var ways float64
-	for k := 1; k <= min(up, lo); k++ {
-		ways += binomial(up+lo, k)
-	}
-	return math.Log2(ways)
-}
-
-func binomial(n, k int) float64 {
-	r := 1.0
-	for i := 1; i <= k; i++ {
-		r = r * float64(n-k+i) / float64(i)
-	}
-	return r
+	return math.Log2(binomialSum(up+lo, min(up, lo)))
 }
 
 // sequenceMatch finds runs of three or more characters whose code points step
@@ -525,8 +547,8 @@ func orPattern(v *variant, p pattern) pattern {
 
 // spatialMatch finds walks of three or more adjacent keys on the QWERTY
 // keyboard or the numeric keypad ("qwerty", "zxcvbn", "1qaz", "7896").
-func (a *analyzer) spatialMatch(v *variant, d *dictionary) {
-	for _, g := range d.graphs {
+func (a *analyzer) spatialMatch(v *variant) {
+	for _, g := range a.m.graphs {
 		rs := v.runes
 		n := len(rs)
 		for i := 0; i < n-2; {
@@ -578,11 +600,54 @@ func (a *analyzer) dateMatch(v *variant) {
 				a.matches = append(a.matches, match{i: i, j: i + l - 1, bits: math.Log2(365) + yearBits(y, ref) + v.extra, pattern: orPattern(v, patDate)})
 			}
 		}
+		// IINs: a birth date, then the century and sex, a serial number and
+		// a check digit. An IIN is printed on every document and known to
+		// whoever targets its holder: it costs what its date costs.
+		if i+12 <= n && allDigits(rs[i:i+12]) && (i+12 == n || !isDigit(rs[i+12])) && (i == 0 || !isDigit(rs[i-1])) {
+			if y, ok := iinDate(rs[i : i+12]); ok {
+				a.matches = append(a.matches, match{i: i, j: i + 11, bits: math.Log2(365) + yearBits(y, ref) + 1 + v.extra, pattern: orPattern(v, patDate)})
+			}
+		}
 		// Dates with separators: d{1,4} s d{1,2} s d{1,4}, the same s twice.
 		if j, y, ok := sepDate(rs[i:], ref); ok {
 			a.matches = append(a.matches, match{i: i, j: i + j - 1, bits: math.Log2(365) + yearBits(y, ref) + 2 + v.extra, pattern: orPattern(v, patDate)})
 		}
 	}
+}
+
+// iinDate reports whether ds (12 digits) is a valid individual
+// identification number of Kazakhstan (a date YYMMDD, a century-and-sex
+// digit 1–6, four serial digits and a check digit computed with weights
+// 1…11, then 3…11, 1, 2 when the first sum gives 10), and returns its year.
+func iinDate(ds []rune) (int, bool) {
+	c := int(ds[6] - '0')
+	if c < 1 || c > 6 {
+		return 0, false
+	}
+	y := 1700 + 100*((c+1)/2) + atoi(ds[0:2])
+	if !validDate(atoi(ds[4:6]), atoi(ds[2:4]), y) {
+		return 0, false
+	}
+	sum := 0
+	for k := range 11 {
+		sum += (k + 1) * int(ds[k]-'0')
+	}
+	check := sum % 11
+	if check == 10 {
+		sum = 0
+		for k := range 11 {
+			sum += ((k+2)%11 + 1) * int(ds[k]-'0')
+		}
+		if check = sum % 11; check == 10 {
+			return 0, false
+		}
+	}
+	return y, check == int(ds[11]-'0')
+}
+
+// validDate reports whether d.m.y is a date of the Gregorian calendar.
+func validDate(d, m, y int) bool {
+	return m >= 1 && m <= 12 && d >= 1 && d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 func yearBits(y, ref int) float64 {
@@ -811,27 +876,27 @@ func (a *analyzer) sortMatches() {
 }
 
 // buildUserDict lists the user's own inputs, whole and split into words,
-// with their transliterations, ranked in the order given. Inputs are bounded
-// in number and length, and matched with strings.Index: a few hundred bytes
-// of search per variant.
+// in the matching alphabet, ranked in the order given. Inputs are bounded
+// in number and length, and searched for with bytes.Index: a few hundred
+// bytes of search per variant.
 func (a *analyzer) buildUserDict(inputs []string) {
 	if len(inputs) == 0 {
 		return
 	}
 	rank := 0
 	seen := map[string]bool{}
-	add := func(tok string) {
-		if utf8.RuneCountInString(tok) < minUserToken || seen[tok] || len(a.user) >= maxUserWords {
+	var sk skeleton
+	add := func(tok []rune) {
+		if len(tok) < minUserToken || len(a.user) >= maxUserWords {
 			return
 		}
-		rank++
-		spellings := append(transliterations(tok, maxUserSpellings), tok, latinToCyrillic(tok))
-		for _, t := range spellings {
-			if n := utf8.RuneCountInString(t); n >= minUserToken && !seen[t] && len(a.user) < maxUserWords {
-				seen[t] = true
-				a.user = append(a.user, userWord{s: t, rank: rank, runes: n})
-			}
+		a.m.spell(tok, &sk)
+		if len(sk.b) < minUserToken || seen[string(sk.b)] {
+			return
 		}
+		seen[string(sk.b)] = true
+		rank++
+		a.user = append(a.user, userWord{s: slices.Clone(sk.b), rank: rank})
 	}
 	for _, in := range inputs[:min(len(inputs), maxUserInputs)] {
 		rs := prepare(in)
@@ -839,171 +904,24 @@ func (a *analyzer) buildUserDict(inputs []string) {
 			rs = rs[:maxUserInputLen]
 		}
 		for i, r := range rs {
-			rs[i] = fold(r)
+			rs[i] = unicode.ToLower(r)
 		}
-		s := string(rs)
-		if at := strings.LastIndexByte(s, '@'); at > 0 {
-			add(s[:at]) // the local part of an e-mail address
+		if at := slices.Index(rs, '@'); at > 0 {
+			add(rs[:at]) // the local part of an e-mail address
 		}
-		add(s)
-		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			add(f)
-		}
-	}
-}
-
-// The dictionary: every word of every list, lower-cased, with the rank of its
-// best appearance. The top bit marks common passwords, which Check also
-// rejects outright.
-type dictionary struct {
-	words  map[string]uint32
-	graphs []*keyGraph
-}
-
-const (
-	rankMask   = 1<<24 - 1 // 0: not a word, only a prefix of one
-	flagPrefix = 1 << 30   // a longer key starts with this one
-	flagCommon = 1 << 31   // a common password
-)
-
-//go:embed data/*.txt
-var wordFiles embed.FS
-
-var loadDictionary = sync.OnceValue(buildDictionary)
-
-func buildDictionary() *dictionary {
-	d := &dictionary{words: make(map[string]uint32, 1<<18)}
-	put := func(w string, rank int, common bool) { insertWord(d.words, w, rank, common) }
-	lists := []struct {
-		name     string
-		common   bool
-		cyrillic int // how many of the top entries also get a Cyrillic spelling
-	}{
-		{"Passwords", true, 2000},
-		{"English", false, 1000},
-		{"MaleNames", false, 300},
-		{"FemaleNames", false, 300},
-		{"Surname", false, 300},
-	}
-	for _, l := range lists {
-		for i, w := range frequency.Lists[l.name].List {
-			w = strings.ToLower(w)
-			put(w, i+1, l.common)
-			if i < l.cyrillic {
-				put(latinToCyrillic(w), 2*(i+1), false)
-			}
-		}
-	}
-	for _, f := range []string{"passwords", "words", "names", "surnames", "places", "platform", "affixes"} {
-		for i, w := range readList(f) {
-			rank := i + 1
-			common := f == "passwords"
-			put(w, rank, common)
-			for _, t := range transliterations(w, maxTranslit) {
-				put(t, 2*rank, common)
-			}
-			if f == "surnames" {
-				for _, suffix := range []string{"ов", "ев", "ин"} {
-					if strings.HasSuffix(w, suffix) {
-						put(w+"а", rank, false)
-						for _, t := range transliterations(w+"а", maxTranslit) {
-							put(t, 2*rank, false)
-						}
-					}
+		add(rs)
+		start := -1
+		for i := 0; i <= len(rs); i++ {
+			if i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i])) {
+				if start < 0 {
+					start = i
 				}
-			}
-		}
-	}
-	d.graphs = []*keyGraph{newKeyGraph(adjacency.GraphMap["qwerty"]), newKeyGraph(adjacency.GraphMap["keypad"])}
-	return d
-}
-
-// readList returns the words of data/name.txt, one a line, without comments
-// and blank lines, lower-cased and NFKC-normalised.
-func readList(name string) []string {
-	b, err := wordFiles.ReadFile("data/" + name + ".txt")
-	if err != nil {
-		panic("password: embedded word list missing: " + name) // a build defect, not bad input
-	}
-	var out []string
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		rs := []rune(norm.NFKC.String(line))
-		for i, r := range rs {
-			rs[i] = fold(r)
-		}
-		out = append(out, string(rs))
-	}
-	return out
-}
-
-// keyGraph is a keyboard adjacency graph from zxcvbn-go (for each key, its
-// neighbours in fixed directions, each as "unshifted shifted"), indexed by
-// pairs of runes.
-type keyGraph struct {
-	adj      map[[2]rune]uint8 // (a, b) → direction<<1 | shifted, plus one
-	startPos float64
-	degree   float64
-}
-
-func newKeyGraph(g adjacency.Graph) *keyGraph {
-	k := &keyGraph{adj: make(map[[2]rune]uint8)}
-	var edges float64
-	for key, ns := range g.Graph {
-		a, _ := utf8.DecodeRuneInString(key)
-		for dir, n := range ns {
-			if n == "" {
 				continue
 			}
-			edges++
-			for i, b := range []rune(n) {
-				if _, ok := k.adj[[2]rune{a, b}]; !ok {
-					k.adj[[2]rune{a, b}] = uint8(dir<<1|min(i, 1)) + 1
-				}
+			if start >= 0 {
+				add(rs[start:i])
+				start = -1
 			}
 		}
 	}
-	k.startPos = float64(len(g.Graph))
-	k.degree = edges / k.startPos
-	return k
-}
-
-// adjacent returns the direction from a to b, or -1, and whether b is the
-// shifted character of its key.
-func (g *keyGraph) adjacent(a, b rune) (int, bool) {
-	e := g.adj[[2]rune{a, b}]
-	if e == 0 {
-		return -1, false
-	}
-	e--
-	return int(e >> 1), e&1 == 1
-}
-
-// bits is zxcvbn's estimate for a keyboard walk of length l with the given
-// number of turns and shifted keys.
-func (g *keyGraph) bits(l, turns, shifted int) float64 {
-	var ways float64
-	for i := 2; i <= l; i++ {
-		for t := 1; t <= min(turns, i-1); t++ {
-			ways += binomial(i-1, t-1) * g.startPos * math.Pow(g.degree, float64(t))
-		}
-	}
-	b := math.Log2(ways)
-	if shifted > 0 {
-		u := l - shifted
-		if u == 0 {
-			b++
-		} else {
-			var s float64
-			for k := 1; k <= min(shifted, u); k++ {
-				s += binomial(shifted+u, k)
-			}
-			b += math.Log2(s)
-		}
-	}
-	return b
 }
