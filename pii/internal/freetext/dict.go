@@ -1,0 +1,181 @@
+package freetext
+
+import (
+	"bufio"
+	"embed"
+	"strings"
+	"sync"
+)
+
+//go:embed data/*.txt
+var dataFS embed.FS
+
+// Word classes (token.class).
+const (
+	clGiven   uint16 = 1 << iota // a given name, maybe in a case form
+	clAmb                        // the given name is also a common word or place
+	clPatr                       // a patronymic (-ович, -овна, -ұлы, -қызы …)
+	clSurList                    // a surname from the list
+	clSurMorS                    // a strong surname ending: -ов/-ев/-ова/-ева, -енко, -ұлы …
+	clSurMorW                    // a weak surname ending: -ин, -ский, -ук, -ян, -son …
+	clStop                       // a capitalised word that is not a name
+	clCity                       // a city or town of Kazakhstan
+	clRegion                     // a region (oblast) adjective or name
+	clCountry                    // Kazakhstan
+	clNotName                    // acronym, digits, unknown letters: never part of a name
+	clCtxPre                     // a context word before a name (ФИО, клиент, Mr …)
+	clCtxPost                    // a context word after a name (мырза, ханым)
+	clUly                        // the separate word ұлы/қызы after a father's name
+	clPostcode                   // six digits starting with 0 or 1
+	clCtxLink                    // торгов, аукциона: "участник торгов Иванов"
+)
+
+// Address marker roles (token.mark).
+const (
+	mCityPre     uint16 = 1 << iota // г., город, с., пос.
+	mCityPost                       // қ., қаласы, city
+	mRegionPost                     // обл., облысы, region
+	mDistrictPost                   // р-н, ауданы, district
+	mStreetPre                      // ул., пр., мкр., пер. …
+	mStreetPost                     // к-сі, көшесі, даңғылы, str., ave. …
+	mHousePre                       // д., дом, үй
+	mHousePost                      // үй
+	mAptPre                         // кв., пәтер, apt.
+	mAptPost                        // пәтер
+	mCorpPre                        // корп., блок
+	mIndexPre                       // индекс, index
+	mWeak                           // ambiguous abbreviation (пр., с.): needs its dot, and for a street a known name, a number or a preceding part
+	mShagyn                         // шағын: with the next word аудан(ы), a microdistrict
+)
+
+// Bits of tables.given.
+const (
+	gGiven   uint8 = 1 << iota // a given name
+	gAmb                       // also a common word or place
+	gInflect                   // Russian or Kazakh: case forms are looked up too
+)
+
+type tables struct {
+	given   map[string]uint8 // skeleton → g* bits
+	surname map[string]struct{}
+	place   map[string]uint16 // skeleton → clStop|clCity|clRegion|clCountry
+	street  map[string]struct{}
+	marker  map[string]uint16 // lower-case word → m* roles
+	context map[string]uint16 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
+}
+
+// dicts builds the tables on first use.
+var dicts = sync.OnceValue(load)
+
+func load() *tables {
+	t := &tables{
+		given:   make(map[string]uint8, 12000),
+		surname: make(map[string]struct{}, 400),
+		place:   make(map[string]uint16, 600),
+		street:  make(map[string]struct{}, 200),
+		marker:  make(map[string]uint16, 128),
+		context: make(map[string]uint16, 96),
+	}
+	var b [maxSkeleton]byte
+	words := func(file string, f func(key string, section string)) {
+		data, err := dataFS.ReadFile("data/" + file)
+		if err != nil {
+			panic("freetext: embedded " + file + ": " + err.Error()) // a build defect, not input
+		}
+		section := ""
+		sc := bufio.NewScanner(strings.NewReader(string(data)))
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.HasPrefix(line, "# ") && len(strings.Fields(line)) == 2 {
+				section = strings.Fields(line)[1]
+			}
+			if strings.HasPrefix(line, "#") {
+				continue
+			}
+			for _, w := range strings.Fields(line) {
+				if k, ok := skeleton(&b, w); ok {
+					f(string(k), section)
+				}
+			}
+		}
+	}
+	for _, f := range []string{"given_ru.txt", "given_kk.txt"} {
+		words(f, func(k, _ string) { t.given[k] |= gGiven | gInflect })
+	}
+	for _, f := range []string{"given_en.txt", "given_en_moby.txt"} {
+		words(f, func(k, _ string) { t.given[k] |= gGiven })
+	}
+	words("given_en_amb.txt", func(k, _ string) { t.given[k] |= gGiven | gAmb })
+	words("amb.txt", func(k, _ string) {
+		if t.given[k] != 0 {
+			t.given[k] |= gAmb
+		}
+	})
+	words("surnames.txt", func(k, _ string) { t.surname[k] = struct{}{} })
+	words("stop.txt", func(k, _ string) { t.place[k] |= clStop })
+	words("places.txt", func(k, section string) {
+		if section == "region" {
+			t.place[k] |= clRegion
+		} else {
+			t.place[k] |= clCity
+		}
+	})
+	for _, w := range []string{"Казахстан", "Қазақстан", "Kazakhstan", "РК", "RK"} {
+		k, _ := skeleton(&b, w)
+		t.place[string(k)] |= clCountry
+	}
+	words("streets.txt", func(k, _ string) { t.street[k] = struct{}{} })
+	// A given name that is also a place or a stop word is ambiguous.
+	for k, v := range t.place {
+		if g := t.given[k]; g != 0 {
+			t.given[k] = g | gAmb
+			t.place[k] = v &^ clStop
+		}
+	}
+	for role, ws := range markerWords {
+		for _, w := range strings.Fields(ws) {
+			t.marker[w] |= role
+		}
+	}
+	for role, ws := range contextWords {
+		for _, w := range strings.Fields(ws) {
+			t.context[w] |= role
+		}
+	}
+	return t
+}
+
+// markerWords are the address markers, lower-case, as written (Russian,
+// Kazakh Cyrillic, Kazakh Latin 2021, romanised Russian, English).
+var markerWords = map[uint16]string{
+	mCityPre:      "г город гор g gorod с село пос посёлок поселок п пгт ауыл s selo",
+	mCityPost:     "қ қаласы qalasy kalasy city ауылы auyly кенті",
+	mRegionPost:   "обл область облысы облысы oblysy obl oblast region",
+	mDistrictPost: "р-н район ауданы ауд audany raion rayon district",
+	mStreetPre: "ул улица пр пр-т пр-кт просп проспект пер переулок б-р бульвар бул наб набережная " +
+		"шоссе пл площадь тупик проезд трасса мкр мкрн мкр-н микрорайон жм " +
+		"ul ulitsa pr prospekt mkr mkrn microdistrict",
+	mStreetPost: "к-сі көшесі көш даңғылы даң даңғ str st street ave av avenue blvd boulevard road rd lane " +
+		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн",
+	mHousePre:  "д дом үй зд здание h house bldg building d dom",
+	mHousePost: "үй üi",
+	mAptPre:    "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater",
+	mAptPost:   "пәтер päter",
+	mCorpPre:   "корп корпус к блок бл стр строение block korp",
+	mIndexPre:  "индекс index zip postcode",
+	mWeak:      "пр пл п с s st d h к бл стр ауд g",
+	mShagyn:    "шағын shağyn",
+}
+
+// contextWords introduce or follow a person's name.
+var contextWords = map[uint16]string{
+	clCtxPre: "фио ф.и.о гр гражданин гражданка гражданина гражданки гражданину гражданке " +
+		"клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
+		"заявитель заявителя заявителю покупатель покупателя продавец продавца победитель победителя " +
+		"должник должника заемщик заемщика заёмщик заёмщика г-н г-жа г-на г-же господин госпожа господина госпоже " +
+		"мистер миссис уважаемый уважаемая аты-жөні есімі азаматша тұтынушы қатысушы қатысушысы " +
+		"mr mrs ms miss mister dr dear client customer bidder applicant",
+	clCtxPost: "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym",
+	clUly:     "ұлы қызы улы кызы uly ūly qyzy kyzy",
+	clCtxLink: "торгов аукциона торгах аукционе лота саудаға",
+}

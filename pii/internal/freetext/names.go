@@ -1,0 +1,220 @@
+package freetext
+
+// A name part is one word of a name, or one initial with its dot.
+type part struct {
+	class   uint16
+	initial bool
+	end     int // token index after the part
+}
+
+const maxParts = 5
+
+// Part kinds for the patterns.
+const (
+	pG = iota // a given name that is not a common word
+	pA        // an ambiguous given name (Вера, Bill, Роман)
+	pP        // a patronymic
+	pS        // a surname by list or strong ending
+	pW        // a surname by weak ending
+	pU        // an unknown capitalised word
+	pI        // an initial
+)
+
+func kindOf(p part) int {
+	c := p.class
+	switch {
+	case p.initial:
+		return pI
+	case c&clPatr != 0 && c&clSurMorS == 0:
+		return pP
+	case c&clGiven != 0 && c&clAmb == 0:
+		return pG
+	case c&(clSurList|clSurMorS) != 0:
+		return pS
+	case c&clGiven != 0:
+		return pA
+	case c&clSurMorW != 0:
+		return pW
+	}
+	return pU
+}
+
+// name tries to read a person's name that starts at token i. It returns
+// the token range of the name.
+func (w *win) name(i int) (b, e int, ok bool) {
+	var parts [maxParts]part
+	n := 0
+	j := i
+	for n < maxParts && j < len(w.t) {
+		p, next, ok := w.part(j, n == 0)
+		if !ok {
+			break
+		}
+		// "Серік ұлы": the separate ұлы/қызы makes the word before it a patronymic.
+		if next < len(w.t) && !p.initial {
+			if u := w.t[next]; u.kind == tWord && u.flags&(fCap|fLine|fGlued) == 0 && w.classify(next).class&clUly != 0 {
+				p.class = p.class&^(clGiven|clAmb) | clPatr
+				next++
+			}
+		}
+		p.end = next
+		parts[n] = p
+		n++
+		j = next
+	}
+	if n == 0 {
+		return 0, 0, false
+	}
+	ctx := w.contextBefore(i)
+	for ; n > 0; n-- {
+		end := parts[n-1].end
+		if valid(parts[:n], ctx || w.contextAfter(end)) {
+			return i, end, true
+		}
+	}
+	return 0, 0, false
+}
+
+// part reads one name part at token j: a capitalised word that can be part
+// of a name, or an initial ("А." glued to its dot).
+func (w *win) part(j int, first bool) (part, int, bool) {
+	t := &w.t[j]
+	if t.kind != tWord || t.flags&fCap == 0 || !first && t.flags&fLine != 0 {
+		return part{}, 0, false
+	}
+	text := w.text(j)
+	if isInitial(text) && j+1 < len(w.t) && w.t[j+1].kind == tDot && w.t[j+1].flags&fGlued != 0 {
+		return part{initial: true}, j + 2, true // "А.Н." glues the second initial to the first dot
+	}
+	if !first && t.flags&fGlued != 0 {
+		return part{}, 0, false
+	}
+	c := w.classify(j).class
+	if c&(clNotName|clCity|clRegion|clCountry|clStop) != 0 && c&clGiven == 0 || t.mark != 0 && c&clGiven == 0 {
+		return part{}, 0, false
+	}
+	return part{class: c}, j + 1, true
+}
+
+// isInitial reports whether text is one letter.
+func isInitial(text string) bool {
+	if len(text) == 1 {
+		return true
+	}
+	return len(text) == 2 && text[0] >= 0xC0 && text[0] < 0xE0
+}
+
+// valid reports whether the parts form a name. ctx is a context word
+// before or after ("клиент", "Mr", "мырза").
+func valid(ps []part, ctx bool) bool {
+	var k [maxParts]int
+	inits, words := 0, 0
+	for x, p := range ps {
+		k[x] = kindOf(p)
+		if k[x] == pI {
+			inits++
+		} else {
+			words++
+		}
+	}
+	n := len(ps)
+	if inits > 0 {
+		return initialsValid(k[:n], inits, words)
+	}
+	if ctx && words <= 3 {
+		return true
+	}
+	given := func(x int) bool { return x == pG || x == pA }
+	sur := func(x int) bool { return x == pS || x == pW }
+	switch n {
+	case 1:
+		return k[0] == pG || k[0] == pP
+	case 2:
+		a, b := k[0], k[1]
+		switch {
+		case given(a) && b == pP:
+			return true
+		case a == pG && (sur(b) || b == pU || given(b)):
+			return true
+		case a == pA && (b == pS || b == pG):
+			return true
+		case a == pS && given(b), a == pW && b == pG:
+			return true
+		}
+	case 3:
+		a, b, c := k[0], k[1], k[2]
+		switch {
+		case given(a) && b == pP && (sur(c) || c == pU):
+			return true
+		case (sur(a) || a == pU || given(a)) && given(b) && c == pP:
+			return true
+		case a == pG && given(b) && (sur(c) || c == pU):
+			return true
+		case given(a) && sur(b) && c == pP:
+			return true
+		}
+	}
+	return false
+}
+
+// initialsValid accepts one or two initials before or after one word:
+// "Серикова А. Н.", "A. Serikova", "Иванов И.И.".
+func initialsValid(k []int, inits, words int) bool {
+	if words != 1 || inits > 2 {
+		return false
+	}
+	var word int
+	switch {
+	case k[0] != pI: // word first
+		word = k[0]
+	case k[len(k)-1] != pI: // initials first
+		word = k[len(k)-1]
+	default:
+		return false
+	}
+	switch word {
+	case pS, pW, pG, pA:
+		return true
+	case pU:
+		return inits == 2
+	}
+	return false
+}
+
+// contextBefore reports whether a context word precedes token i:
+// "клиент Иванов", "Mr Smith", "ФИО: Иванов", "участник торгов Иванов".
+func (w *win) contextBefore(i int) bool {
+	skips := 0
+	for j := i - 1; j >= 0; j-- {
+		t := &w.t[j]
+		switch t.kind {
+		case tWord:
+			c := w.classify(j).class
+			if c&clCtxPre != 0 {
+				return true
+			}
+			if c&clCtxLink != 0 && skips < 2 {
+				skips = 2
+				continue
+			}
+			return false
+		case tDot, tOther:
+			if skips++; skips > 2 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// contextAfter reports whether token e is a context word that follows a
+// name: "Нұрлан мырза", "Айгүл ханым".
+func (w *win) contextAfter(e int) bool {
+	if e >= len(w.t) {
+		return false
+	}
+	t := &w.t[e]
+	return t.kind == tWord && t.flags&(fCap|fLine) == 0 && w.classify(e).class&clCtxPost != 0
+}

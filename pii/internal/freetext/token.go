@@ -1,0 +1,268 @@
+package freetext
+
+import "unicode/utf8"
+
+// Token kinds.
+const (
+	tWord  uint8 = iota + 1 // starts with a letter: letters, digits, inner '-', '\'' or '’'
+	tNum                    // starts with a digit: digits, letters, inner '-', '/'
+	tDot                    // '.'
+	tComma                  // ','
+	tQuote                  // « » " “ ” „
+	tOther                  // any other punctuation or symbol, and invalid UTF-8
+)
+
+// Token flags.
+const (
+	fCap   uint8 = 1 << iota // word starts with an upper-case letter
+	fUpper                   // word has two or more letters, all upper-case
+	fGlued                   // no space between the previous token and this one
+	fLine                    // a line break between the previous token and this one
+	fLong                    // word or number longer than maxWordBytes
+)
+
+// maxWordBytes bounds the words looked up in the dictionaries; a longer
+// token is never a name, a marker or a place.
+const maxWordBytes = 64
+
+type token struct {
+	start, end int32
+	kind       uint8
+	flags      uint8
+	// Filled lazily by classify.
+	done  bool
+	class uint16 // cls* bits
+	mark  uint16 // m* marker roles, 0 if none
+}
+
+// tokenizer splits s into tokens one at a time. Whitespace separates
+// tokens and is not returned. Invalid UTF-8 bytes are tOther tokens.
+type tokenizer struct {
+	s string
+	i int
+}
+
+// next returns the next token, or ok == false at the end of s.
+func (z *tokenizer) next() (t token, ok bool) {
+	s := z.s
+	i := z.i
+	var fl uint8 = fGlued
+	for i < len(s) {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\r' {
+			fl &^= fGlued
+			i++
+			continue
+		}
+		if c == '\n' || c == '\v' || c == '\f' {
+			fl = fl&^fGlued | fLine
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			if r, size := utf8.DecodeRuneInString(s[i:]); isSpace(r) {
+				if r == 0x2028 || r == 0x2029 || r == 0x85 {
+					fl |= fLine
+				}
+				fl &^= fGlued
+				i += size
+				continue
+			}
+		}
+		break
+	}
+	if i >= len(s) {
+		z.i = i
+		return token{}, false
+	}
+	if z.i == 0 && i == 0 {
+		fl &^= fGlued
+	}
+	start := i
+	c := s[i]
+	switch {
+	case c < utf8.RuneSelf && asciiLetter(c):
+		if c <= 'Z' {
+			fl |= fCap
+		}
+		i = z.wordEnd(i, &fl)
+		return z.emit(start, i, tWord, fl)
+	case c >= '0' && c <= '9':
+		i = z.numEnd(i)
+		return z.emit(start, i, tNum, fl)
+	case c == '.':
+		return z.emit(start, i+1, tDot, fl)
+	case c == ',':
+		return z.emit(start, i+1, tComma, fl)
+	case c == '"':
+		return z.emit(start, i+1, tQuote, fl)
+	case c < utf8.RuneSelf:
+		return z.emit(start, i+1, tOther, fl)
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if isLetter(r) {
+		if isUpper(r) {
+			fl |= fCap
+		}
+		i = z.wordEnd(i, &fl)
+		return z.emit(start, i, tWord, fl)
+	}
+	switch r {
+	case '«', '»', '“', '”', '„':
+		return z.emit(start, i+size, tQuote, fl)
+	}
+	return z.emit(start, i+size, tOther, fl)
+}
+
+func (z *tokenizer) emit(start, end int, kind, fl uint8) (token, bool) {
+	z.i = end
+	if end-start > maxWordBytes {
+		fl |= fLong
+	}
+	return token{start: int32(start), end: int32(end), kind: kind, flags: fl}, true
+}
+
+// wordEnd returns the end of the word that starts at i, and sets fUpper
+// when it has two or more letters and all are upper-case.
+func (z *tokenizer) wordEnd(i int, fl *uint8) int {
+	s := z.s
+	letters, uppers := 0, 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case asciiLetter(c):
+				letters++
+				if c <= 'Z' {
+					uppers++
+				}
+				i++
+				continue
+			case c >= '0' && c <= '9':
+				i++
+				continue
+			case c == '-' || c == '\'':
+				if i+1 < len(s) && startsAlnum(s[i+1:]) && i > 0 {
+					i++
+					continue
+				}
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isLetter(r) {
+			letters++
+			if isUpper(r) {
+				uppers++
+			}
+			i += size
+			continue
+		}
+		if r == '’' && startsAlnum(s[i+size:]) {
+			i += size
+			continue
+		}
+		break
+	}
+	if letters >= 2 && uppers == letters {
+		*fl |= fUpper
+	}
+	return i
+}
+
+// numEnd returns the end of the number that starts at i: digits, then
+// letters, digits, and inner '-' or '/' ("10А", "10/2", "22-үй").
+func (z *tokenizer) numEnd(i int) int {
+	s := z.s
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiLetter(c) || c >= '0' && c <= '9' {
+				i++
+				continue
+			}
+			if (c == '-' || c == '/') && i+1 < len(s) && startsAlnum(s[i+1:]) {
+				i++
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isLetter(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+func startsAlnum(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	if c < utf8.RuneSelf {
+		return asciiLetter(c) || c >= '0' && c <= '9'
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return isLetter(r)
+}
+
+// isLetter reports whether r is a letter of the scripts this package reads:
+// Latin (with the 2021 Kazakh Latin letters and Latin-1 accents) and
+// Cyrillic (with the Kazakh letters). Other scripts are not letters here,
+// so a word mixing them in is split and matches nothing.
+func isLetter(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return asciiLetter(byte(r))
+	case r >= 0x400 && r <= 0x4FF:
+		return r < 0x482 || r > 0x489
+	case r >= 0xC0 && r <= 0x17F:
+		return r != 0xD7 && r != 0xF7
+	}
+	return false
+}
+
+// isUpper reports whether the letter r is upper-case (for isLetter's scripts).
+func isUpper(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r >= 'A' && r <= 'Z'
+	case r >= 0x400 && r <= 0x42F:
+		return true
+	case r >= 0x460 && r <= 0x4FF:
+		if r == 0x4C0 { // Ӏ palochka
+			return true
+		}
+		if r >= 0x4C1 && r <= 0x4CE {
+			return r&1 == 1
+		}
+		return r&1 == 0
+	case r >= 0xC0 && r <= 0xDE:
+		return r != 0xD7
+	case r >= 0x100 && r <= 0x17F:
+		if r == 0x130 { // İ
+			return true
+		}
+		if r == 0x131 { // ı
+			return false
+		}
+		if r >= 0x139 && r <= 0x148 || r >= 0x179 && r <= 0x17E {
+			return r&1 == 1
+		}
+		return r&1 == 0
+	}
+	return false
+}
+
+// isSpace reports whether the non-ASCII rune r separates words.
+func isSpace(r rune) bool {
+	switch r {
+	case 0xA0, 0x85, 0x2028, 0x2029, 0x2002, 0x2003, 0x2007, 0x2009, 0x200A, 0x202F, 0x3000:
+		return true
+	}
+	return false
+}
