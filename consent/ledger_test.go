@@ -2,6 +2,8 @@ package consent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"slices"
 	"sync"
@@ -745,6 +747,33 @@ var ledgerBehaviour = []struct {
 		// the bounds themselves are accepted
 		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "X", Purpose: "marketing",
 			ValidFrom: time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), ValidUntil: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)}))
+	}},
+	{"a grant without language records the language published last, named version or not", func(t *testing.T, f *fixture) {
+		// v1 exists in ru, then kk (published later); v2 in kk, then ru, then en
+		f.clock.Advance(time.Minute)
+		for _, lang := range []string{"kk", "ru", "en"} {
+			require.NoError(t, f.l.PublishNotice(f.ctx, Notice{Version: "v2", Language: lang, EffectiveAt: t0, Text: "v2 " + lang}))
+		}
+		for _, c := range []struct{ version, want, text string }{
+			{"v1", "kk", "Ережелер v1"},
+			{"v2", "en", "v2 en"},
+			{"", "en", "v2 en"}, // the default: the newest version in effect
+		} {
+			g, err := f.l.Grant(f.ctx, Grant{Subject: "u-" + c.version, Purpose: "marketing", Recipient: "ads", NoticeVersion: c.version})
+			require.NoError(t, err)
+			assert.Equal(t, c.want, g.Language, "version %q", c.version)
+			rc, err := receipt(t, f.l, f.ctx, "u-"+c.version, g.ID)
+			require.NoError(t, err)
+			sum := sha256.Sum256([]byte(c.text))
+			assert.Equal(t, hex.EncodeToString(sum[:]), rc.PrivacyNotice.SHA256, "the receipt cites the text of the recorded language")
+			assert.Equal(t, c.want, rc.PrivacyNotice.Language)
+		}
+		// a language given is kept, on both paths
+		for _, v := range []string{"v1", ""} {
+			g, err := f.l.Grant(f.ctx, Grant{Subject: "u-ru" + v, Purpose: "marketing", Recipient: "ads", NoticeVersion: v, Language: "ru"})
+			require.NoError(t, err)
+			assert.Equal(t, "ru", g.Language)
+		}
 	}},
 	{"concurrent grant and withdraw", func(t *testing.T, f *fixture) {
 		testRace(t, f, 8, 20)

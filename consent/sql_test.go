@@ -21,13 +21,13 @@ func openMigrated(t testing.TB) *sql.DB {
 	return db
 }
 
-// TestLedgerPostgres runs the behaviour table on PostgreSQL. Creating a
-// database per case is slow, so the cases share one database, each in a
-// schema of its own (search_path), migrated afresh.
-func TestLedgerPostgres(t *testing.T) {
+// postgresCase is a storeCase on PostgreSQL. Creating a database per case
+// is slow, so the cases share one database, each in a schema of its own
+// (search_path), migrated afresh.
+func postgresCase(t *testing.T) storeCase {
 	dsn := pgtest.DSN(t)
 	n := 0
-	runBehaviour(t, storeCase{"postgres", func(t *testing.T) Store {
+	return storeCase{"postgres", func(t *testing.T) Store {
 		n++
 		schema := fmt.Sprintf("case_%d", n)
 		admin, err := sql.Open("pgx", dsn)
@@ -42,8 +42,14 @@ func TestLedgerPostgres(t *testing.T) {
 		s, err := NewSQLStore(db)
 		require.NoError(t, err)
 		return s
-	}})
+	}}
 }
+
+// TestLedgerPostgres runs the behaviour table on PostgreSQL.
+func TestLedgerPostgres(t *testing.T) { runBehaviour(t, postgresCase(t)) }
+
+// TestTamperingPostgres runs the tampering table on PostgreSQL.
+func TestTamperingPostgres(t *testing.T) { testTampering(t, postgresCase(t)) }
 
 func TestMigrateIdempotent(t *testing.T) {
 	db := openMigrated(t)
@@ -195,7 +201,9 @@ func TestMinimalCallsPostgres(t *testing.T) {
 // says: an owner role (no superuser) runs Migrate, the application role
 // only reads and inserts. The triggers stop the application role; the
 // owner can still switch them off and delete a withdrawal, which the chain
-// alone does not show and a recorded Head does.
+// alone does not show and a recorded Head does. The application role can
+// insert a forged row, which Check refuses; the owner can delete a
+// withdrawal from the middle, which Check refuses too.
 func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	ctx := context.Background()
@@ -251,6 +259,38 @@ func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 	}
 	assert.Error(t, Migrate(ctx, appDB), "the application role cannot migrate")
 	require.NoError(t, verify(f.l, ctx, "u1", known))
+
+	// The application role may INSERT: a forged grant after u2's
+	// withdrawal, a copy of u2's genuine grant row, is refused by Check.
+	f.grant(t, "u2", "marketing", "ads")
+	_, err = f.l.Withdraw(ctx, Withdrawal{Subject: "u2", Purpose: "marketing", Recipient: "ads"})
+	require.NoError(t, err)
+	_, err = appDB.Exec(`INSERT INTO consent_events (subject, seq, id, kind, purpose, recipient, notice_version,
+		language, method, evidence, at, expires_at, legal_basis_id, hash, stated_at, key_id)
+		SELECT subject, 3, 'cr_forged', kind, purpose, recipient, notice_version, language, method, evidence,
+			at + interval '1 second', expires_at, legal_basis_id, hash, stated_at, key_id
+		FROM consent_events WHERE subject = 'u2' AND seq = 1`)
+	require.NoError(t, err, "the application role can insert")
+	d, err := f.l.Check(ctx, Query{Subject: "u2", Purpose: "marketing", Recipient: "ads"})
+	assert.ErrorIs(t, err, ErrTampered)
+	assert.False(t, d.Allowed, "a forged grant never allows")
+
+	// The owner deletes a withdrawal from the middle of u3's history.
+	f.grant(t, "u3", "marketing", "ads")
+	_, err = f.l.Withdraw(ctx, Withdrawal{Subject: "u3", Purpose: "marketing", Recipient: "ads"})
+	require.NoError(t, err)
+	f.grant(t, "u3", "marketing", "courier")
+	for _, stmt := range []string{
+		`ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`,
+		`DELETE FROM consent_events WHERE subject = 'u3' AND seq = 2`,
+		`ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only`,
+	} {
+		_, err := ownerDB.Exec(stmt)
+		require.NoError(t, err, "the owner: %s", stmt)
+	}
+	d, err = f.l.Check(ctx, Query{Subject: "u3", Purpose: "marketing", Recipient: "ads"})
+	assert.ErrorIs(t, err, ErrTampered)
+	assert.False(t, d.Allowed, "a deleted withdrawal does not bring the consent back")
 
 	for _, stmt := range []string{
 		`ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only`,

@@ -89,7 +89,7 @@ var tamperCases = []struct {
 	}, ErrTampered, false, ErrTampered},
 	{"genuine grant replayed after the withdrawal", func(_ *fixture, h []Record) []Record {
 		g := h[0]
-		g.Seq = 7
+		g.Seq, g.ID = 7, "cr_replayed" // ids are unique in the schema
 		return append(h, g)
 	}, ErrTampered, false, ErrTampered},
 	{"withdrawal in the middle deleted", func(_ *fixture, h []Record) []Record {
