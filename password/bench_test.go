@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func BenchmarkCheckWorstCase(b *testing.B) {
 		for name, in := range adversarial() {
 			b.Run(inName+"/"+name, func(b *testing.B) {
 				for b.Loop() {
-					_ = p.Check(in, inputs...)
+					_ = p.Check(context.Background(), in, inputs...)
 				}
 			})
 		}
@@ -105,7 +106,7 @@ func BenchmarkCorpus(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			_ = p.Check(sample[i%len(sample)])
+			_ = p.Check(context.Background(), sample[i%len(sample)])
 			i++
 		}
 	})

@@ -2,7 +2,6 @@ package password
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,44 +40,35 @@ func TestCheckChangeReused(t *testing.T) {
 	assert.ElementsMatch(t, []Code{TooWeak, Reused}, codes(t, p.CheckChange(ctx, weak, []string{mustHash(weak)})))
 }
 
-type fakeHistory struct {
-	match bool
-	err   error
-	seen  int
-}
-
-func (f *fakeHistory) InHistory(ctx context.Context, password string, history []string) (bool, error) {
-	f.seen = len(history)
-	return f.match, f.err
-}
-
-func TestCheckChangeHistoryMatcher(t *testing.T) {
+// Policy.Hasher compares with its own peppers; without one, CheckChange
+// uses the default Hasher, and either way ctx and errors reach the caller.
+func TestCheckChangeHasher(t *testing.T) {
 	ctx := context.Background()
 	p := DefaultPolicy()
 	const pw = "xK9#mQ2$pL7!"
-	history := []string{"h1", "h2", "h3", "h4", "h5", "h6", "h7"}
+	h, err := NewHasher(HasherOptions{Params: DefaultParams(), Peppers: []Pepper{{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")}}})
+	require.NoError(t, err)
+	peppered, err := h.Hash(pw)
+	require.NoError(t, err)
 
-	f := &fakeHistory{match: true}
-	p.Hasher = f
-	assert.ElementsMatch(t, []Code{Reused}, codes(t, p.CheckChange(ctx, pw, history)))
-	assert.Equal(t, p.History, f.seen, "only the newest p.History entries are compared")
-
-	// An unverifiable history is an error, never a pass.
-	p.Hasher = &fakeHistory{err: errors.New("unknown pepper")}
-	assert.ErrorIs(t, p.CheckChange(ctx, pw, history), ErrHistoryCheck)
-
+	p.Hasher = h
+	assert.ElementsMatch(t, []Code{Reused}, codes(t, p.CheckChange(ctx, pw, []string{peppered})))
 	// A match wins over errors on other entries.
-	p.Hasher = &fakeHistory{match: true, err: errors.New("one bad entry")}
-	assert.ElementsMatch(t, []Code{Reused}, codes(t, p.CheckChange(ctx, pw, history)))
+	assert.ElementsMatch(t, []Code{Reused}, codes(t, p.CheckChange(ctx, pw, []string{"not a hash", peppered})))
 
-	// Malformed passwords are never hashed.
-	f = &fakeHistory{match: true}
-	p.Hasher = f
-	assert.ElementsMatch(t, []Code{InvalidCharacter}, codes(t, p.CheckChange(ctx, "\xff", history)))
-	assert.Zero(t, f.seen)
+	// The default Hasher holds no pepper: an unverifiable history is an
+	// error, never a pass.
+	p.Hasher = nil
+	assert.ErrorIs(t, p.CheckChange(ctx, pw, []string{peppered}), ErrHistoryCheck)
+	assert.ErrorIs(t, p.CheckChange(ctx, pw, []string{"h1", "h2"}), ErrHistoryCheck)
 
-	// A cancelled context stops before hashing.
+	// Malformed passwords are never compared.
+	assert.ElementsMatch(t, []Code{InvalidCharacter}, codes(t, p.CheckChange(ctx, "\xff", []string{"h1"})))
+
+	// A cancelled context stops before hashing, with or without a Hasher.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	assert.ErrorIs(t, p.CheckChange(cctx, pw, history), context.Canceled)
+	assert.ErrorIs(t, p.CheckChange(cctx, pw, []string{peppered}), context.Canceled)
+	p.Hasher = h
+	assert.ErrorIs(t, p.CheckChange(cctx, pw, []string{peppered}), context.Canceled)
 }

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"math/big"
 	mrand "math/rand/v2"
@@ -180,7 +181,7 @@ func itoa(n int) string { return big.NewInt(int64(n)).String() }
 // composes reports whether pw satisfies the composition rule of clause 2.1.
 func composes(pw string) bool {
 	p := Policy{MinLength: 8, RequireLetter: true, RequireDigit: true, RequireSpecial: true}
-	return p.Check(pw) == nil
+	return p.Check(context.Background(), pw) == nil
 }
 
 // strongCorpus returns n strong passwords drawn with crypto/rand.
@@ -278,16 +279,16 @@ func TestCorpus(t *testing.T) {
 	weak, strong := weakCorpus(nWeak), strongCorpus(nStrong)
 	p := DefaultPolicy()
 	Strength("warm up the word lists")
-	ours := measure(weak, strong, func(pw string) bool { return p.Check(pw) != nil })
+	ours := measure(weak, strong, func(pw string) bool { return p.Check(context.Background(), pw) != nil })
 	t.Logf("DefaultPolicy.Check: weak rejected %.2f %% of %d, strong accepted %.2f %% of %d, %v per password",
 		ours.weakRejected, len(weak), ours.strongAccepted, len(strong), ours.perPassword)
 	if ours.weakRejected < 99 {
 		t.Errorf("weak rejected %.2f %%, want ≥ 99 %%", ours.weakRejected)
-		logMisses(t, weak, func(pw string) bool { return p.Check(pw) == nil })
+		logMisses(t, weak, func(pw string) bool { return p.Check(context.Background(), pw) == nil })
 	}
 	if ours.strongAccepted < 99.5 {
 		t.Errorf("strong accepted %.2f %%, want ≥ 99.5 %%", ours.strongAccepted)
-		logMisses(t, strong, func(pw string) bool { return p.Check(pw) != nil })
+		logMisses(t, strong, func(pw string) bool { return p.Check(context.Background(), pw) != nil })
 	}
 	if !long {
 		return
@@ -316,7 +317,7 @@ func TestCorpus(t *testing.T) {
 		batch := all[i:min(i+100, len(all))]
 		t0 := threadCPU()
 		for _, pw := range batch {
-			_ = p.Check(pw)
+			_ = p.Check(context.Background(), pw)
 		}
 		t1 := threadCPU()
 		for _, pw := range batch {

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"strings"
@@ -80,7 +81,7 @@ func checkCost(pw string, inputs []string, runs int) time.Duration {
 	best := time.Hour
 	for range runs {
 		start := threadCPU()
-		_ = p.Check(pw, inputs...)
+		_ = p.Check(context.Background(), pw, inputs...)
 		best = min(best, threadCPU()-start)
 	}
 	return best

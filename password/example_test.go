@@ -34,19 +34,19 @@ func ExampleCheck() {
 
 func ExamplePolicy_Check() {
 	p := password.NISTPolicy() // 15+ characters, no composition rule, blocklist
-	fmt.Println(p.Check("correct horse battery staple"))
-	fmt.Println(p.Check("йцукенйцукен123"))
-	fmt.Println(p.Check("short"))
+	fmt.Println(p.Check(context.Background(), "correct horse battery staple"))
+	fmt.Println(p.Check(context.Background(), "йцукенйцукен123"))
+	fmt.Println(p.Check(context.Background(), "short"))
 	// Output:
 	// <nil>
 	// password is too easy to guess: avoid words, dates and keyboard patterns
 	// password must be at least 15 characters long; password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns
 }
 
-func ExamplePolicy_CheckContext() {
+func ExamplePolicy_Check_breach() {
 	p := password.DefaultPolicy()
 	p.Breach = password.CommonPasswords() // or OpenPwnedFile, or the HIBP client
-	err := p.CheckContext(context.Background(), "P@ssw0rd")
+	err := p.Check(context.Background(), "P@ssw0rd")
 	fmt.Println(err)
 	// Output:
 	// password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns; password appears in a known data breach

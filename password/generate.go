@@ -2,7 +2,6 @@ package password
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"math/big"
 )
@@ -16,11 +15,6 @@ const (
 	specialChars = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 	allChars     = lowerChars + upperChars + digitChars + specialChars
 )
-
-// ErrGenerateLength is returned by Generate for a length the policy cannot
-// accept, that cannot hold one character of each required class, or at
-// which no draw reached the policy's MinScore.
-var ErrGenerateLength = errors.New("password: length not allowed by the policy")
 
 // maxGenerateAttempts bounds the draws. A draw is discarded when it lacks a
 // required class (at length 8 under DefaultPolicy 43 % of draws do, mostly
@@ -59,7 +53,7 @@ func Generate(p Policy, length int) (string, error) {
 		}
 		// The class test is cheap; Check, which estimates strength, runs
 		// only on draws that pass it.
-		if len(p.missingClasses(classify([]rune(string(buf))))) == 0 && p.Check(string(buf)) == nil {
+		if len(p.missingClasses(classify([]rune(string(buf))))) == 0 && p.check(string(buf), nil).err() == nil {
 			return string(buf), nil
 		}
 	}

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestGenerateSatisfiesPolicy(t *testing.T) {
 				pw, err := Generate(tt.p, tt.length)
 				require.NoError(t, err)
 				assert.Len(t, pw, tt.length)
-				assert.NoError(t, tt.p.Check(pw))
+				assert.NoError(t, tt.p.Check(context.Background(), pw))
 				assert.False(t, seen[pw], "repeated output")
 				seen[pw] = true
 			}

@@ -19,34 +19,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Errors returned by Hash, Verify and the Hasher. None of them ever carries
-// the password, the encoded hash or a pepper key.
-var (
-	// ErrMalformedHash means an encoded hash could not be parsed or has a
-	// parameter outside the bounds any argon2id hash must respect (memory
-	// 8 KiB to 2 GiB, 1 to 64 passes and lanes, 8 to 48-byte salt, 12 to
-	// 64-byte output). The concrete error is a *HashFormatError.
-	ErrMalformedHash = errors.New("password: malformed hash")
-	// ErrUnsupportedHash means the encoded string is not argon2id (v=19) nor
-	// legacy bcrypt ($2a$, $2b$, $2y$), for example argon2i, md5-crypt or a
-	// password stored in the clear, or that it is well-formed but costs more
-	// than the Hasher agrees to run (HasherOptions.MaxVerifyMemory, bcrypt
-	// cost above 14).
-	ErrUnsupportedHash = errors.New("password: unsupported hash scheme")
-	// ErrUnknownPepper means the hash was made with a pepper key whose id the
-	// Hasher does not hold (or the Hasher holds no pepper at all).
-	ErrUnknownPepper = errors.New("password: hash needs an unknown pepper key")
-	// ErrPepperRequired means the Hasher holds peppers and refuses a hash made
-	// without one (see HasherOptions.AllowUnpeppered).
-	ErrPepperRequired = errors.New("password: hash without pepper refused")
-	// ErrInvalidParams means a HasherOptions value is out of bounds.
-	ErrInvalidParams = errors.New("password: invalid hasher options")
-	// ErrUnhashablePassword means Hash was given an empty password, one that
-	// is not valid UTF-8 or one longer than 4,096 bytes, or Verify one longer
-	// than 4,096 bytes.
-	ErrUnhashablePassword = errors.New("password: empty, over-long or invalid UTF-8 password")
-)
-
 // errSyntax is the internal cause of parse failures; it never escapes.
 var errSyntax = errors.New("syntax error")
 

@@ -142,7 +142,7 @@ func BenchmarkPwnedFileLookup(b *testing.B) {
 	if err := os.WriteFile(path, writePwned(entries, "\r\n", true), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	pf, err := OpenPwnedFile(path)
+	pf, err := OpenPwnedFile(path, PwnedFileOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func BenchmarkPwnedFileLookup(b *testing.B) {
 // BenchmarkPwnedVirtual4GB searches a generated 4.8 GB, 1e8-line file.
 func BenchmarkPwnedVirtual4GB(b *testing.B) {
 	v := &virtualPwned{n: 100_000_000}
-	pf, err := NewPwnedReader(v, v.size(), PwnedFileOptions{})
+	pf, err := newPwnedReader(v, v.size(), PwnedFileOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

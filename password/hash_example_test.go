@@ -145,20 +145,6 @@ func ExampleNewHasher() {
 	// password.Pepper{ID:"k1", Key:[REDACTED]}
 }
 
-func ExampleInHistory() {
-	previous, _ := password.Hash("Spring-2026-Almaty")
-	history := []string{previous, "$2y$05$omrRkB0DpFhqwluddp4yh.7IusYj8tzTelzJvMV.gqEd3bfv8oHzy"}
-
-	for _, candidate := range []string{"Spring-2026-Almaty", "Qwerty123!", "Summer-2026-Astana"} {
-		reused, err := password.InHistory(candidate, history)
-		fmt.Println(candidate, reused, err)
-	}
-	// Output:
-	// Spring-2026-Almaty true <nil>
-	// Qwerty123! true <nil>
-	// Summer-2026-Astana false <nil>
-}
-
 func ExampleOpenPwnedFile() {
 	// The real file is pwned-passwords-sha1-ordered-by-hash.txt from
 	// github.com/HaveIBeenPwned/PwnedPasswordsDownloader (~40 GB).
@@ -172,7 +158,7 @@ func ExampleOpenPwnedFile() {
 	}
 	defer os.Remove(path)
 
-	pwned, err := password.OpenPwnedFile(path)
+	pwned, err := password.OpenPwnedFile(path, password.PwnedFileOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

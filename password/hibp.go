@@ -16,9 +16,9 @@ import (
 	"time"
 )
 
-// DefaultHIBPBaseURL is the Pwned Passwords range API
+// defaultHIBPBaseURL is the Pwned Passwords range API
 // (https://haveibeenpwned.com/API/v3#PwnedPasswords).
-const DefaultHIBPBaseURL = "https://api.pwnedpasswords.com/range/"
+const defaultHIBPBaseURL = "https://api.pwnedpasswords.com/range/"
 
 const (
 	defaultHIBPTimeout = 5 * time.Second
@@ -27,10 +27,6 @@ const (
 	hibpMaxBody = 1 << 20
 	hibpSuffix  = 2*sha1.Size - 5
 )
-
-// ErrHIBPResponse means the range API answered with something other than a
-// well-formed 200 response. The concrete error is a *HIBPError.
-var ErrHIBPResponse = errors.New("password: bad response from pwned passwords api")
 
 // HIBPError describes a failed range-API call. It never contains the hash
 // prefix or the password.
@@ -69,7 +65,7 @@ func (e *HIBPError) Is(target error) bool { return target == ErrHIBPResponse }
 // hashes per prefix, but fewer candidates overall.
 type HIBPClient struct {
 	// BaseURL is the range endpoint; the prefix is appended to it. Empty
-	// means DefaultHIBPBaseURL.
+	// means defaultHIBPBaseURL.
 	BaseURL string
 	// HTTPClient sends the requests. Nil means a client with Timeout as its
 	// own timeout that follows redirects only to the same scheme, host and
@@ -155,7 +151,7 @@ func (c *HIBPClient) rangeCount(ctx context.Context, sum [sha1.Size]byte, timeou
 func (c *HIBPClient) newRequest(ctx context.Context, prefix string) (*http.Request, error) {
 	base := c.BaseURL
 	if base == "" {
-		base = DefaultHIBPBaseURL
+		base = defaultHIBPBaseURL
 	}
 	u, err := url.Parse(base)
 	if err != nil || !u.IsAbs() {

@@ -5,24 +5,17 @@ import (
 	"errors"
 )
 
-// InHistory reports whether password matches any of the stored hashes in
+// inHistory reports whether password matches any of the stored hashes in
 // history (argon2id or legacy bcrypt, as Verify accepts), for clause 2.2's
-// "do not reuse a recent password". Each entry costs one full verification
-// (tens of milliseconds at DefaultParams), so keep history to the last N
-// hashes the policy asks for.
+// "do not reuse a recent password", with this Hasher's peppers, computation
+// bound and ctx (checked while waiting for each verification). Each entry
+// costs one full verification.
 //
 // It stops at the first match and returns (true, nil). When nothing matches
-// and some entries could not be verified (malformed, unsupported, made with a
-// pepper), it returns false with those errors joined: a history that cannot
-// be checked is reported, never silently passed. Hashes made with a pepper
-// need Hasher.InHistory.
-func InHistory(password string, history []string) (bool, error) {
-	return defaultHasher().InHistory(context.Background(), password, history)
-}
-
-// InHistory is the package-level InHistory with this Hasher's peppers,
-// computation bound and ctx (checked while waiting for each verification).
-func (h *Hasher) InHistory(ctx context.Context, password string, history []string) (bool, error) {
+// and some entries could not be verified (malformed, unsupported, made with
+// an unknown pepper), it returns false with those errors joined: a history
+// that cannot be checked is reported, never silently passed.
+func (h *Hasher) inHistory(ctx context.Context, password string, history []string) (bool, error) {
 	if err := h.usable(); err != nil {
 		return false, err // once, not once per entry
 	}

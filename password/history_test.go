@@ -32,25 +32,25 @@ func TestInHistory(t *testing.T) {
 		{"Summer2025!", nil, false},
 	}
 	for _, tt := range tests {
-		got, err := h.InHistory(ctx, tt.pw, tt.history)
+		got, err := h.inHistory(ctx, tt.pw, tt.history)
 		require.NoError(t, err, tt.pw)
 		assert.Equal(t, tt.want, got, tt.pw)
 	}
 
 	// A bad entry is reported when nothing matches, ignored when something does.
 	broken := append([]string{"not a hash", "$argon2id$v=19$m=1,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAA"}, history...)
-	got, err := h.InHistory(ctx, "Winter2026!", broken)
+	got, err := h.inHistory(ctx, "Winter2026!", broken)
 	assert.False(t, got)
 	assert.ErrorIs(t, err, ErrUnsupportedHash)
 	assert.ErrorIs(t, err, ErrMalformedHash)
 	assert.NotContains(t, err.Error(), "Winter")
-	got, err = h.InHistory(ctx, "Autumn2025!", broken)
+	got, err = h.inHistory(ctx, "Autumn2025!", broken)
 	assert.True(t, got)
 	assert.NoError(t, err)
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	got, err = h.InHistory(cancelled, "Summer2025!", history)
+	got, err = h.inHistory(cancelled, "Summer2025!", history)
 	assert.False(t, got)
 	assert.ErrorIs(t, err, context.Canceled)
 }

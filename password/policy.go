@@ -2,7 +2,6 @@ package password
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,13 +55,13 @@ type Policy struct {
 	MaxAge time.Duration
 
 	// Hasher, when set, compares a password with stored hashes for
-	// CheckChange (a *Hasher with its peppers and concurrency bound); nil
-	// uses the package-level InHistory, which handles hashes made without
+	// CheckChange, with its peppers and concurrency bound; nil uses the
+	// default Hasher of Hash and Verify, which handles hashes made without
 	// a pepper.
-	Hasher HistoryMatcher
+	Hasher *Hasher
 
-	// Breach, when set, is asked by CheckContext and CheckChange whether the
-	// password is known to attackers (OpenPwnedFile, the HIBP client,
+	// Breach, when set, is asked by Check and CheckChange whether the
+	// password is known to attackers (OpenPwnedFile, HIBPClient,
 	// CommonPasswords).
 	Breach BreachChecker
 }
@@ -114,26 +113,20 @@ func NISTPolicy() Policy {
 
 // Check reports whether password satisfies DefaultPolicy. userInputs are the
 // words the user's password must not be built from (login, e-mail, name).
-// It returns nil or a *PolicyError.
+// It returns nil or a *PolicyError. DefaultPolicy consults no breach corpus,
+// so Check does no I/O and never blocks.
 func Check(password string, userInputs ...string) error {
-	return DefaultPolicy().Check(password, userInputs...)
+	return DefaultPolicy().Check(context.Background(), password, userInputs...)
 }
 
-// Check reports whether password satisfies p, without consulting p.Breach
-// (which may do I/O: use CheckContext). It returns nil or a *PolicyError
-// listing every violation at once, except that TooLong and InvalidCharacter
-// are reported alone: such input is refused before it is analysed. Check is
-// pure and safe for concurrent use; its cost is bounded whatever the input
-// (see BenchmarkCheckWorstCase).
-func (p Policy) Check(password string, userInputs ...string) error {
-	return p.check(password, userInputs).err()
-}
-
-// CheckContext is Check followed, when p.Breach is set and the password is
-// otherwise well-formed, by a breach look-up. A failed look-up returns its
-// error (wrapping ErrBreachCheck), never a silent pass: the caller decides
-// whether to retry or to refuse.
-func (p Policy) CheckContext(ctx context.Context, password string, userInputs ...string) error {
+// Check reports whether password satisfies p. It returns nil, a
+// *PolicyError listing every violation at once (except that TooLong and
+// InvalidCharacter are reported alone: such input is refused before it is
+// analysed), or, when p.Breach is set and fails, an error wrapping
+// ErrBreachCheck: a failed look-up is never a silent pass. Only p.Breach
+// may block or do I/O, and ctx is passed to it; without Breach, Check is
+// pure and its cost bounded whatever the input (about 2 ms at most).
+func (p Policy) Check(ctx context.Context, password string, userInputs ...string) error {
 	vs := p.check(password, userInputs)
 	if err := p.checkBreach(ctx, password, &vs); err != nil {
 		return err
@@ -141,20 +134,12 @@ func (p Policy) CheckContext(ctx context.Context, password string, userInputs ..
 	return vs.err()
 }
 
-// HistoryMatcher reports whether password matches any of the stored hashes
-// in history. *Hasher implements it.
-type HistoryMatcher interface {
-	InHistory(ctx context.Context, password string, history []string) (bool, error)
-}
-
-// ErrHistoryCheck wraps the errors of the history comparison.
-var ErrHistoryCheck = errors.New("password: history check failed")
-
 // CheckChange checks a new password for clause 2.1 and 2.2 at once: it is
-// CheckContext plus a Reused violation when password matches one of the
-// newest p.History entries of history (stored hashes, newest first). Older
-// entries are ignored, so callers may pass their whole history. Each entry
-// compared costs one hash verification.
+// Check plus a Reused violation when password matches one of the newest
+// p.History entries of history (stored hashes, newest first), compared by
+// p.Hasher or, when nil, by the package's default Hasher. Older entries are
+// ignored, so callers may pass their whole history. Each entry compared
+// costs one hash verification; ctx ends the wait for each.
 //
 // When the password is malformed (InvalidCharacter, TooLong) no hash is
 // computed. An entry that cannot be verified (malformed, unknown pepper)
@@ -169,16 +154,11 @@ func (p Policy) CheckChange(ctx context.Context, password string, history []stri
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		recent := history[:min(len(history), p.History)]
-		var (
-			reused bool
-			err    error
-		)
-		if p.Hasher != nil {
-			reused, err = p.Hasher.InHistory(ctx, password, recent)
-		} else {
-			reused, err = InHistory(password, recent)
+		h := p.Hasher
+		if h == nil {
+			h = defaultHasher()
 		}
+		reused, err := h.inHistory(ctx, password, history[:min(len(history), p.History)])
 		if reused {
 			vs.add(Violation{Code: Reused, Clause: ClauseStorage, Limit: p.History})
 		} else if err != nil {
@@ -187,9 +167,6 @@ func (p Policy) CheckChange(ctx context.Context, password string, history []stri
 	}
 	return vs.err()
 }
-
-// ErrBreachCheck wraps the errors of p.Breach.
-var ErrBreachCheck = errors.New("password: breach check failed")
 
 func (p Policy) checkBreach(ctx context.Context, password string, vs *violations) error {
 	if p.Breach == nil || vs.has(InvalidCharacter) || vs.has(TooLong) {
@@ -216,9 +193,6 @@ func (p Policy) Expired(changedAt, now time.Time) bool {
 	}
 	return changedAt.IsZero() || now.Sub(changedAt) >= p.MaxAge
 }
-
-// ErrInvalidPolicy is returned by Validate.
-var ErrInvalidPolicy = errors.New("password: invalid policy")
 
 // Validate reports a policy that no password can satisfy or that is
 // meaningless: negative fields, MinLength above the maximum, MinScore above
@@ -435,9 +409,6 @@ func (v Violation) Message(lang string) string {
 	return tmpl
 }
 
-// String returns the English message.
-func (v Violation) String() string { return v.Message("en") }
-
 // messages holds each violation's sentence in Kazakh, Russian and English;
 // ruOne, where set, is the Russian sentence for a Limit ending in 1.
 var messages = map[Code]struct{ kk, ru, ruOne, en string }{
@@ -497,10 +468,6 @@ var messages = map[Code]struct{ kk, ru, ruOne, en string }{
 		ru: "этот пароль встречается в опубликованных утечках данных",
 		en: "password appears in a known data breach"},
 }
-
-// ErrPolicy matches every *PolicyError with errors.Is: it tells a password
-// the policy refuses from a failure of a breach or history check.
-var ErrPolicy = errors.New("password: refused by the password policy")
 
 // PolicyError lists every rule a password breaks. It never holds the
 // password. Use errors.As to get it from Check.

@@ -24,18 +24,6 @@ import (
 // 2·log2(size/1 KiB) reads of at most 128 bytes (about 50 for a 40 GB file)
 // and then one read of about 1 KiB over the remaining lines.
 
-// ErrPwnedFileCorrupt means the pwned-passwords file is not in the expected
-// format: a line that does not parse, a truncated last line, an empty file,
-// or lines out of hash order (such as the HIBP file ordered by prevalence),
-// whether found when the file is opened or during a lookup. The concrete
-// error is a *PwnedFileError.
-var ErrPwnedFileCorrupt = errors.New("password: corrupt pwned-passwords file")
-
-// ErrPwnedFileNotOpen is returned by the methods of a nil *PwnedFile, such as
-// the one a failed OpenPwnedFile leaves: a missing corpus fails every check
-// instead of passing every password.
-var ErrPwnedFileNotOpen = errors.New("password: pwned-passwords file not open")
-
 // PwnedFileError locates a format problem in a pwned-passwords file. It
 // never quotes file content.
 type PwnedFileError struct {
@@ -71,7 +59,8 @@ const (
 // pwnedMaxHash is the largest possible hash, the upper bracket of a search.
 var pwnedMaxHash = [sha1.Size]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
-// PwnedFileOptions configure OpenPwnedFileOptions.
+// PwnedFileOptions configure OpenPwnedFile. The zero value counts a
+// password seen once as breached.
 type PwnedFileOptions struct {
 	// MinCount is how many times a password must have been seen in breaches
 	// to count as breached; zero and one both mean "seen at all". A higher
@@ -97,12 +86,7 @@ var _ BreachChecker = (*PwnedFile)(nil)
 // or foreign file, or the HIBP file ordered by prevalence, fails here with
 // ErrPwnedFileCorrupt rather than at the first lookup or, worse, by finding
 // nothing.
-func OpenPwnedFile(path string) (*PwnedFile, error) {
-	return OpenPwnedFileOptions(path, PwnedFileOptions{})
-}
-
-// OpenPwnedFileOptions is OpenPwnedFile with options.
-func OpenPwnedFileOptions(path string, opts PwnedFileOptions) (*PwnedFile, error) {
+func OpenPwnedFile(path string, opts PwnedFileOptions) (*PwnedFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
@@ -112,7 +96,7 @@ func OpenPwnedFileOptions(path string, opts PwnedFileOptions) (*PwnedFile, error
 		f.Close()
 		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
 	}
-	pf, err := NewPwnedReader(f, st.Size(), opts)
+	pf, err := newPwnedReader(f, st.Size(), opts)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -121,10 +105,9 @@ func OpenPwnedFileOptions(path string, opts PwnedFileOptions) (*PwnedFile, error
 	return pf, nil
 }
 
-// NewPwnedReader is a PwnedFile over r, which holds size bytes in the format
-// of the offline file (for instance a section of a larger file, or memory).
-// Close does not close r.
-func NewPwnedReader(r io.ReaderAt, size int64, opts PwnedFileOptions) (*PwnedFile, error) {
+// newPwnedReader is a PwnedFile over r, which holds size bytes in the
+// format of the offline file. Close does not close r.
+func newPwnedReader(r io.ReaderAt, size int64, opts PwnedFileOptions) (*PwnedFile, error) {
 	if size <= 0 {
 		return nil, &PwnedFileError{Offset: -1, Reason: "empty file"}
 	}

@@ -79,7 +79,7 @@ func TestPwnedFileLookups(t *testing.T) {
 		finalEOL bool
 	}{{"crlf", "\r\n", true}, {"lf", "\n", true}, {"crlf without final newline", "\r\n", false}} {
 		t.Run(layout.name, func(t *testing.T) {
-			pf, err := OpenPwnedFile(writePwnedTemp(t, writePwned(entries, layout.eol, layout.finalEOL)))
+			pf, err := OpenPwnedFile(writePwnedTemp(t, writePwned(entries, layout.eol, layout.finalEOL)), PwnedFileOptions{})
 			require.NoError(t, err)
 			defer pf.Close()
 			checked := 0
@@ -146,7 +146,7 @@ func TestPwnedFileEveryBoundary(t *testing.T) {
 					entries[i] = entryAt(i, n, extremes)
 				}
 				data := writePwned(entries, layout.eol, layout.finalEOL)
-				pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+				pf, err := newPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
 				require.NoError(t, err, "n=%d %q", n, layout.eol)
 				for i, e := range entries {
 					got, err := pf.lookup(ctx, e.hash)
@@ -169,7 +169,7 @@ func TestPwnedFileEveryBoundary(t *testing.T) {
 func TestPwnedFileSmallAndEdges(t *testing.T) {
 	ctx := context.Background()
 	one := []pwnedEntry{{sha1.Sum([]byte("password")), 3}}
-	pf, err := NewPwnedReader(bytes.NewReader(writePwned(one, "\r\n", false)), int64(len(writePwned(one, "\r\n", false))), PwnedFileOptions{})
+	pf, err := newPwnedReader(bytes.NewReader(writePwned(one, "\r\n", false)), int64(len(writePwned(one, "\r\n", false))), PwnedFileOptions{})
 	require.NoError(t, err)
 	ok, err := pf.Breached(ctx, "password")
 	require.NoError(t, err)
@@ -180,7 +180,7 @@ func TestPwnedFileSmallAndEdges(t *testing.T) {
 
 	// Lower-case hex is accepted (same order as upper case).
 	lower := []byte(strings.ToLower(string(writePwned(one, "\n", true))))
-	pf, err = NewPwnedReader(bytes.NewReader(lower), int64(len(lower)), PwnedFileOptions{})
+	pf, err = newPwnedReader(bytes.NewReader(lower), int64(len(lower)), PwnedFileOptions{})
 	require.NoError(t, err)
 	ok, err = pf.Breached(ctx, "password")
 	require.NoError(t, err)
@@ -190,7 +190,7 @@ func TestPwnedFileSmallAndEdges(t *testing.T) {
 func TestPwnedFileMinCount(t *testing.T) {
 	known, entries := pwnedCorpus(500)
 	path := writePwnedTemp(t, writePwned(entries, "\r\n", true))
-	pf, err := OpenPwnedFileOptions(path, PwnedFileOptions{MinCount: 10})
+	pf, err := OpenPwnedFile(path, PwnedFileOptions{MinCount: 10})
 	require.NoError(t, err)
 	defer pf.Close()
 	for pw, count := range known {
@@ -223,13 +223,13 @@ func TestPwnedFileCorrupt(t *testing.T) {
 	}
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {
-			pf, err := OpenPwnedFile(writePwnedTemp(t, data))
+			pf, err := OpenPwnedFile(writePwnedTemp(t, data), PwnedFileOptions{})
 			assert.Nil(t, pf)
 			require.ErrorIs(t, err, ErrPwnedFileCorrupt)
 			assert.NotContains(t, err.Error(), "5BAA61E4")
 		})
 	}
-	_, err := OpenPwnedFile(filepath.Join(t.TempDir(), "missing"))
+	_, err := OpenPwnedFile(filepath.Join(t.TempDir(), "missing"), PwnedFileOptions{})
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 
@@ -237,7 +237,7 @@ func TestPwnedFileCorruptLineIsAnError(t *testing.T) {
 	// A bad line met during a lookup is an error, never "not breached".
 	entries := []pwnedEntry{{[sha1.Size]byte{0x01}, 1}, {sha1.Sum([]byte("password")), 7}, {[sha1.Size]byte{0xfe}, 1}}
 	data := writePwned(entries, "\n", true)
-	pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+	pf, err := newPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
 	require.NoError(t, err)
 	// Damage a line opening did not sample, as in a large file: here after
 	// opening (bytes.Reader reads data in place).
@@ -249,7 +249,7 @@ func TestPwnedFileCorruptLineIsAnError(t *testing.T) {
 
 func TestPwnedFileClosedAndContext(t *testing.T) {
 	_, entries := pwnedCorpus(100)
-	pf, err := OpenPwnedFile(writePwnedTemp(t, writePwned(entries, "\r\n", true)))
+	pf, err := OpenPwnedFile(writePwnedTemp(t, writePwned(entries, "\r\n", true)), PwnedFileOptions{})
 	require.NoError(t, err)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -312,7 +312,7 @@ func unicodeLeakEntries() []pwnedEntry {
 // as typed too.
 func TestPwnedFileUnicodeForms(t *testing.T) {
 	data := writePwned(unicodeLeakEntries(), "\r\n", true)
-	pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+	pf, err := newPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
 	require.NoError(t, err)
 	ctx := context.Background()
 	for _, tt := range unicodeFormCases {
@@ -326,7 +326,7 @@ func TestPwnedFileUnicodeForms(t *testing.T) {
 		})
 	}
 	// Through a Policy, the path a password change takes.
-	err = Policy{Breach: pf}.CheckContext(ctx, fullWidth("password"))
+	err = Policy{Breach: pf}.Check(ctx, fullWidth("password"))
 	var pe *PolicyError
 	require.ErrorAs(t, err, &pe)
 	assert.True(t, pe.Has(Breached))
@@ -363,7 +363,7 @@ func TestPwnedFileOrderedByCountRefused(t *testing.T) {
 	}
 	require.Negative(t, bytes.Compare(entries[0].hash[:], entries[last].hash[:]), "first < last")
 	for _, eol := range []string{"\r\n", "\n"} {
-		pf, err := OpenPwnedFile(writePwnedTemp(t, writePwnedInOrder(entries, eol, true)))
+		pf, err := OpenPwnedFile(writePwnedTemp(t, writePwnedInOrder(entries, eol, true)), PwnedFileOptions{})
 		assert.Nil(t, pf)
 		require.ErrorIs(t, err, ErrPwnedFileCorrupt)
 		var fe *PwnedFileError
@@ -413,7 +413,7 @@ func TestPwnedFileOutOfOrderDuringLookup(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := writePwned(fixed(tt.entries-3), "\n", true)
 			require.Len(t, data, tt.entries*lineLen)
-			pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+			pf, err := newPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
 			require.NoError(t, err)
 			var target [sha1.Size]byte
 			_, err = hex.Decode(target[:], hashAt(data, tt.target))
@@ -433,7 +433,7 @@ func TestPwnedFileOutOfOrderDuringLookup(t *testing.T) {
 // fails closed instead of panicking, also inside MultiBreachChecker and a
 // Policy.
 func TestPwnedFileNil(t *testing.T) {
-	pf, openErr := OpenPwnedFile(filepath.Join(t.TempDir(), "missing"))
+	pf, openErr := OpenPwnedFile(filepath.Join(t.TempDir(), "missing"), PwnedFileOptions{})
 	require.Error(t, openErr)
 	require.Nil(t, pf)
 	ctx := context.Background()
@@ -448,7 +448,7 @@ func TestPwnedFileNil(t *testing.T) {
 			_, err := MultiBreachChecker(CommonPasswords(), pf).Breached(ctx, "Zq7!vR2#pLm9")
 			return err
 		}},
-		{"Policy", func() error { return Policy{Breach: pf}.CheckContext(ctx, "Zq7!vR2#pLm9") }},
+		{"Policy", func() error { return Policy{Breach: pf}.Check(ctx, "Zq7!vR2#pLm9") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -498,7 +498,7 @@ func (v *virtualPwned) ReadAt(p []byte, off int64) (int, error) {
 
 func TestPwnedFileMultiGigabyte(t *testing.T) {
 	v := &virtualPwned{n: 100_000_000} // 4.8 GB, the shape of the real 1e9-line file
-	pf, err := NewPwnedReader(v, v.size(), PwnedFileOptions{})
+	pf, err := newPwnedReader(v, v.size(), PwnedFileOptions{})
 	require.NoError(t, err)
 	ctx := context.Background()
 	for _, i := range []int64{0, 1, 12345, 50_000_000, 99_999_998, 99_999_999} {
@@ -525,7 +525,7 @@ func FuzzPwnedReader(f *testing.F) {
 	f.Add([]byte("5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:1\r"), "password")
 	f.Add([]byte("\n\n\n"), "x")
 	f.Fuzz(func(t *testing.T, data []byte, pw string) {
-		pf, err := NewPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
+		pf, err := newPwnedReader(bytes.NewReader(data), int64(len(data)), PwnedFileOptions{})
 		if err != nil {
 			return
 		}

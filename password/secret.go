@@ -6,8 +6,8 @@ import (
 	"log/slog"
 )
 
-// Redacted is what a Secret prints as.
-const Redacted = "[REDACTED]"
+// redacted is what a Secret prints as.
+const redacted = "[REDACTED]"
 
 // Secret holds a password (or any other secret string) so that it cannot be
 // printed by accident: fmt (every verb, %v %s %q %x %#v included), JSON,
@@ -31,26 +31,26 @@ type Secret string
 func (s Secret) Reveal() string { return string(s) }
 
 // String returns [REDACTED].
-func (Secret) String() string { return Redacted }
+func (Secret) String() string { return redacted }
 
 // GoString returns [REDACTED], for %#v.
-func (Secret) GoString() string { return Redacted }
+func (Secret) GoString() string { return redacted }
 
 // Format writes [REDACTED] for every verb and flag.
-func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Redacted)) }
+func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 
 // LogValue returns [REDACTED] for log/slog.
-func (Secret) LogValue() slog.Value { return slog.StringValue(Redacted) }
+func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // MarshalJSON returns "[REDACTED]".
-func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`), nil }
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // MarshalText returns [REDACTED], for encoders other than JSON.
-func (Secret) MarshalText() ([]byte, error) { return []byte(Redacted), nil }
+func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
 // GobEncode returns [REDACTED]: encoding/gob ignores MarshalText and would
 // otherwise send the value.
-func (Secret) GobEncode() ([]byte, error) { return []byte(Redacted), nil }
+func (Secret) GobEncode() ([]byte, error) { return []byte(redacted), nil }
 
 // UnmarshalJSON decodes a JSON string into the secret.
 func (s *Secret) UnmarshalJSON(b []byte) error {

@@ -26,8 +26,8 @@ func TestSecretNeverPrints(t *testing.T) {
 		assert.NotContains(t, fmt.Sprintf(verb, f), "hunter2", verb)
 		assert.NotContains(t, fmt.Sprintf(verb, &f), "hunter2", verb)
 	}
-	assert.Equal(t, Redacted, fmt.Sprint(s))
-	assert.Equal(t, Redacted, s.String())
+	assert.Equal(t, redacted, fmt.Sprint(s))
+	assert.Equal(t, redacted, s.String())
 	assert.Equal(t, value, s.Reveal())
 
 	b, err := json.Marshal(f)
@@ -40,19 +40,19 @@ func TestSecretNeverPrints(t *testing.T) {
 	assert.Equal(t, "<Form><Password>[REDACTED]</Password></Form>", string(b))
 	b, err = Secret(value).MarshalText()
 	require.NoError(t, err)
-	assert.Equal(t, Redacted, string(b))
+	assert.Equal(t, redacted, string(b))
 
 	var gobBuf bytes.Buffer
 	require.NoError(t, gob.NewEncoder(&gobBuf).Encode(Form{s}))
 	assert.NotContains(t, gobBuf.String(), "hunter2", "gob")
-	assert.Contains(t, gobBuf.String(), Redacted)
+	assert.Contains(t, gobBuf.String(), redacted)
 
 	var buf bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
 		slog.New(h).Info("login", "password", s, "form", f)
 	}
 	assert.NotContains(t, buf.String(), "hunter2")
-	assert.Contains(t, buf.String(), Redacted)
+	assert.Contains(t, buf.String(), redacted)
 }
 
 func TestSecretUnmarshal(t *testing.T) {
