@@ -78,15 +78,17 @@ func hasDigit(s string) bool {
 	return false
 }
 
-// caseEndings are Kazakh and Russian case endings of given names, on
-// skeletons, longest first: Нұрланға, Нұрланның, Алию, Ивану, Сергеем.
-var caseEndings = []string{
-	"nyn", "nin", "dyn", "din", "tyn", "tin", "dan", "den", "tan", "ten", "nan", "nen",
-	"men", "ben", "pen", "nda", "nde",
-	"ga", "ge", "ka", "ke", "na", "ne", "ny", "ni", "dy", "di", "ty", "ti", "da", "de", "ta", "te",
-	"oi", "ei", "om", "em", "iu", "ia",
-	"u", "e", "y", "i", "a", "s",
-}
+// Case endings of given names, on skeletons, longest first: Kazakh
+// (Нұрланға, Нұрланның) after a stem of three letters or more, Russian
+// (Алию, Анной, Сергеем) after two or more.
+var (
+	kkEndings = []string{
+		"nyn", "nin", "dyn", "din", "tyn", "tin", "dan", "den", "tan", "ten", "nan", "nen",
+		"men", "ben", "pen", "nda", "nde",
+		"ga", "ge", "ka", "ke", "na", "ne", "ny", "ni", "dy", "di", "ty", "ti", "da", "de", "ta", "te",
+	}
+	ruEndings = []string{"oi", "ei", "om", "em", "iu", "ia", "u", "e", "y", "i", "a", "s"}
+)
 
 // givenClass looks the skeleton up as a given name, then (for a Russian or
 // Kazakh name, and for a word that is not a place) as a case form of one.
@@ -99,21 +101,31 @@ func (w *win) givenClass(sk []byte, place bool) uint16 {
 		return 0
 	}
 	var b [maxSkeleton + 2]byte
-	for _, e := range caseEndings {
-		if len(sk)-len(e) < 3 || !hasSuffix(sk, e) {
-			continue
-		}
-		n := copy(b[:], sk[:len(sk)-len(e)])
+	try := func(stem []byte, e string) uint16 {
+		n := copy(b[:], stem)
 		if c := g[string(b[:n])]; c&gInflect != 0 || e == "s" && c != 0 {
 			return givenBits(c)
 		}
-		b[n] = 'a'
-		if c := g[string(b[:n+1])]; c&gInflect != 0 {
-			return givenBits(c)
+		for _, add := range [...]string{"a", "i", "ei", "ia"} { // Анну→Анна, Сергея→Сергей, Андреем→Андрей (ee collapses), Натальей→Наталья
+			m := n + copy(b[n:], add)
+			if c := g[string(b[:m])]; c&gInflect != 0 {
+				return givenBits(c)
+			}
 		}
-		b[n] = 'i'
-		if c := g[string(b[:n+1])]; c&gInflect != 0 {
-			return givenBits(c)
+		return 0
+	}
+	for _, e := range kkEndings {
+		if len(sk)-len(e) >= 3 && hasSuffix(sk, e) {
+			if c := try(sk[:len(sk)-len(e)], e); c != 0 {
+				return c
+			}
+		}
+	}
+	for _, e := range ruEndings {
+		if len(sk)-len(e) >= 2 && hasSuffix(sk, e) {
+			if c := try(sk[:len(sk)-len(e)], e); c != 0 {
+				return c
+			}
 		}
 	}
 	return 0
@@ -167,7 +179,23 @@ var (
 
 const minStem = 3
 
+// surnameMorph classifies a skeleton by its ending, also under a Kazakh
+// case ending ("Серіковичке", "Оспановаға").
 func surnameMorph(sk []byte) uint16 {
+	if c := morph(sk); c != 0 {
+		return c
+	}
+	for _, e := range kkEndings {
+		if len(sk)-len(e) >= 5 && hasSuffix(sk, e) {
+			if c := morph(sk[:len(sk)-len(e)]); c != 0 {
+				return c
+			}
+		}
+	}
+	return 0
+}
+
+func morph(sk []byte) uint16 {
 	var c uint16
 	if hasEnding(sk, patrEndings) {
 		c |= clPatr

@@ -12,40 +12,40 @@ var dataFS embed.FS
 
 // Word classes (token.class).
 const (
-	clGiven   uint16 = 1 << iota // a given name, maybe in a case form
-	clAmb                        // the given name is also a common word or place
-	clPatr                       // a patronymic (-ович, -овна, -ұлы, -қызы …)
-	clSurList                    // a surname from the list
-	clSurMorS                    // a strong surname ending: -ов/-ев/-ова/-ева, -енко, -ұлы …
-	clSurMorW                    // a weak surname ending: -ин, -ский, -ук, -ян, -son …
-	clStop                       // a capitalised word that is not a name
-	clCity                       // a city or town of Kazakhstan
-	clRegion                     // a region (oblast) adjective or name
-	clCountry                    // Kazakhstan
-	clNotName                    // acronym, digits, unknown letters: never part of a name
-	clCtxPre                     // a context word before a name (ФИО, клиент, Mr …)
-	clCtxPost                    // a context word after a name (мырза, ханым)
-	clUly                        // the separate word ұлы/қызы after a father's name
-	clPostcode                   // six digits starting with 0 or 1
-	clCtxLink                    // торгов, аукциона: "участник торгов Иванов"
+	clGiven    uint16 = 1 << iota // a given name, maybe in a case form
+	clAmb                         // the given name is also a common word or place
+	clPatr                        // a patronymic (-ович, -овна, -ұлы, -қызы …)
+	clSurList                     // a surname from the list
+	clSurMorS                     // a strong surname ending: -ов/-ев/-ова/-ева, -енко, -ұлы …
+	clSurMorW                     // a weak surname ending: -ин, -ский, -ук, -ян, -son …
+	clStop                        // a capitalised word that is not a name
+	clCity                        // a city or town of Kazakhstan
+	clRegion                      // a region (oblast) adjective or name
+	clCountry                     // Kazakhstan
+	clNotName                     // acronym, digits, unknown letters: never part of a name
+	clCtxPre                      // a context word before a name (ФИО, клиент, Mr …)
+	clCtxPost                     // a context word after a name (мырза, ханым)
+	clUly                         // the separate word ұлы/қызы after a father's name
+	clPostcode                    // six digits starting with 0 or 1
+	clCtxLink                     // торгов, аукциона: "участник торгов Иванов"
 )
 
 // Address marker roles (token.mark).
 const (
-	mCityPre     uint16 = 1 << iota // г., город, с., пос.
-	mCityPost                       // қ., қаласы, city
-	mRegionPost                     // обл., облысы, region
-	mDistrictPost                   // р-н, ауданы, district
-	mStreetPre                      // ул., пр., мкр., пер. …
-	mStreetPost                     // к-сі, көшесі, даңғылы, str., ave. …
-	mHousePre                       // д., дом, үй
-	mHousePost                      // үй
-	mAptPre                         // кв., пәтер, apt.
-	mAptPost                        // пәтер
-	mCorpPre                        // корп., блок
-	mIndexPre                       // индекс, index
-	mWeak                           // ambiguous abbreviation (пр., с.): needs its dot, and for a street a known name, a number or a preceding part
-	mShagyn                         // шағын: with the next word аудан(ы), a microdistrict
+	mCityPre      uint16 = 1 << iota // г., город, с., пос.
+	mCityPost                        // қ., қаласы, city
+	mRegionPost                      // обл., облысы, region
+	mDistrictPost                    // р-н, ауданы, district
+	mStreetPre                       // ул., пр., мкр., пер. …
+	mStreetPost                      // к-сі, көшесі, даңғылы, str., ave. …
+	mHousePre                        // д., дом, үй
+	mHousePost                       // үй
+	mAptPre                          // кв., пәтер, apt.
+	mAptPost                         // пәтер
+	mCorpPre                         // корп., блок
+	mIndexPre                        // индекс, index
+	mWeak                            // ambiguous abbreviation (пр., с.): needs its dot, and for a street a known name, a number or a preceding part
+	mShagyn                          // шағын: with the next word аудан(ы), a microdistrict
 )
 
 // Bits of tables.given.

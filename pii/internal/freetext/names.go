@@ -25,7 +25,7 @@ func kindOf(p part) int {
 	switch {
 	case p.initial:
 		return pI
-	case c&clPatr != 0 && c&clSurMorS == 0:
+	case c&clPatr != 0:
 		return pP
 	case c&clGiven != 0 && c&clAmb == 0:
 		return pG
@@ -65,7 +65,18 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	if n == 0 {
 		return 0, 0, false
 	}
+	if w.orgName(i) {
+		return 0, 0, false
+	}
 	ctx := w.contextBefore(i)
+	// An unknown word before a name is not part of it: "Передайте Е. М. Иванову".
+	if n >= 3 && kindOf(parts[0]) == pU {
+		for m := n; m >= 3; m-- {
+			if valid(parts[1:m], false) {
+				return 0, 0, false
+			}
+		}
+	}
 	for ; n > 0; n-- {
 		end := parts[n-1].end
 		if valid(parts[:n], ctx || w.contextAfter(end)) {
@@ -90,18 +101,29 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		return part{}, 0, false
 	}
 	c := w.classify(j).class
-	if c&(clNotName|clCity|clRegion|clCountry|clStop) != 0 && c&clGiven == 0 || t.mark != 0 && c&clGiven == 0 {
+	if c&(clNotName|clCity|clRegion|clCountry|clStop) != 0 && c&clGiven == 0 || t.mark != 0 && c&clGiven == 0 ||
+		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
 	return part{class: c}, j + 1, true
 }
 
-// isInitial reports whether text is one letter.
+// isInitial reports whether text is one letter, or a romanised digraph
+// that stands for one (Zh., Sh., Ch., Kh., Ts., Yu., Ya.).
 func isInitial(text string) bool {
-	if len(text) == 1 {
+	switch len(text) {
+	case 1:
 		return true
+	case 2:
+		if text[0] >= 0xC0 && text[0] < 0xE0 {
+			return true
+		}
+		switch text {
+		case "Zh", "Sh", "Ch", "Kh", "Ts", "Yu", "Ya", "Ye":
+			return true
+		}
 	}
-	return len(text) == 2 && text[0] >= 0xC0 && text[0] < 0xE0
+	return false
 }
 
 // valid reports whether the parts form a name. ctx is a context word
@@ -138,7 +160,7 @@ func valid(ps []part, ctx bool) bool {
 			return true
 		case a == pA && (b == pS || b == pG):
 			return true
-		case a == pS && given(b), a == pW && b == pG:
+		case a == pS && given(b), a == pW && b == pG, a == pP && given(b):
 			return true
 		}
 	case 3:
@@ -160,6 +182,10 @@ func valid(ps []part, ctx bool) bool {
 // initialsValid accepts one or two initials before or after one word:
 // "Серикова А. Н.", "A. Serikova", "Иванов И.И.".
 func initialsValid(k []int, inits, words int) bool {
+	if words == 2 && inits == 1 && len(k) == 3 && k[1] == pI {
+		// "John F. Smith", "Jennifer W. Johnson"
+		return (k[0] == pG || k[0] == pA) && k[2] != pP
+	}
 	if words != 1 || inits > 2 {
 		return false
 	}
@@ -217,4 +243,14 @@ func (w *win) contextAfter(e int) bool {
 	}
 	t := &w.t[e]
 	return t.kind == tWord && t.flags&(fCap|fLine) == 0 && w.classify(e).class&clCtxPost != 0
+}
+
+// orgName reports whether token i opens an organisation's name in quotes
+// after its legal form: ТОО «Айгерим», АО "Береке".
+func (w *win) orgName(i int) bool {
+	if i < 2 || w.t[i-1].kind != tQuote {
+		return false
+	}
+	t := &w.t[i-2]
+	return t.kind == tWord && t.flags&fUpper != 0
 }
