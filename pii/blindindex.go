@@ -268,10 +268,8 @@ func categoryOfIndex(name string) Category {
 			break
 		}
 	}
-	for _, c := range categories {
-		if string(b) == string(c) {
-			return c
-		}
+	if c := Category(b); c.Valid() {
+		return c
 	}
 	return ""
 }

@@ -2,8 +2,8 @@ package pii
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
 
 // Category names a kind of personal data. It is the first element of a
@@ -26,21 +26,8 @@ const (
 	CategoryIP        Category = "ip"        // IP address
 )
 
-// categories lists every known category, in a stable order.
-var categories = []Category{
-	CategoryName, CategoryEmail, CategoryPhone, CategoryPayment, CategoryIIN,
-	CategoryAddress, CategoryIBAN, CategoryBirthDate, CategoryDocument, CategoryIP,
-}
-
 // Valid reports whether c is one of the categories this package knows.
-func (c Category) Valid() bool {
-	for _, k := range categories {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c Category) Valid() bool { return tags.Category(c).Valid() }
 
 // fieldTag is a parsed `pii:"<category>[,encrypt][,index=<Field>]"` tag.
 type fieldTag struct {
@@ -70,62 +57,21 @@ func quoteTag(s string) string {
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }
 
-// parseTag parses the value of a `pii` struct tag. It is strict: an unknown
-// category, an unknown or repeated option, an empty element or an index
-// target that is not a Go identifier is an error. The tag "-" declares a
-// field that holds no personal data despite its name (see Undeclared), or a
-// nested value that Seal skips because the caller seals it on its own; it
-// parses to the zero fieldTag, whose empty Category means "none".
+// parseTag parses the value of a `pii` struct tag (see tags.Parse). The tag
+// "-" declares a field that holds no personal data despite its name (see
+// Undeclared), or a nested value that Seal skips because the caller seals
+// it on its own; it parses to the zero fieldTag, whose empty Category means
+// "none".
 func parseTag(tag string) (fieldTag, error) {
-	if tag == "-" {
-		return fieldTag{}, nil
-	}
-	fail := func(reason string) (fieldTag, error) {
+	t, reason := tags.Parse(tag)
+	if reason != "" {
 		return fieldTag{}, &TagError{Tag: tag, Reason: reason}
 	}
-	parts := strings.Split(tag, ",")
-	var ft fieldTag
-	ft.Category = Category(parts[0])
-	if ft.Category == "" {
-		return fail("missing category")
-	}
-	if !ft.Category.Valid() {
-		return fail("unknown category")
-	}
-	for _, opt := range parts[1:] {
-		name, value, hasValue := strings.Cut(opt, "=")
-		switch {
-		case name == "encrypt" && !hasValue:
-			if ft.Encrypt {
-				return fail("repeated option encrypt")
-			}
-			ft.Encrypt = true
-		case name == "index" && hasValue:
-			if ft.Index != "" {
-				return fail("repeated option index")
-			}
-			if !isIdentifier(value) {
-				return fail("index target is not a field name")
-			}
-			ft.Index = value
-		case opt == "":
-			return fail("empty option")
-		default:
-			return fail("unknown option")
-		}
-	}
-	return ft, nil
+	return fieldTag{Category: Category(t.Category), Encrypt: t.Encrypt, Index: t.Index}, nil
 }
 
-// isIdentifier reports whether s is a Go identifier.
-func isIdentifier(s string) bool {
-	if s == "" || !utf8.ValidString(s) {
-		return false
-	}
-	for i, r := range s {
-		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
-			return false
-		}
-	}
-	return true
+// keyCategory guesses the category of personal data a field name names.
+func keyCategory(name string) (Category, bool) {
+	c, ok := tags.KeyCategory(name)
+	return Category(c), ok
 }

@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 // (MaskEmail, MaskPAN, MaskPhone, MaskIIN, MaskIBAN): "card 4111 1111 1111
 // 1111" → "card 4111 11** **** 1111". Text without personal data is
 // returned as is, without allocating.
-func Redact(text string) string {
+func Text(text string) string {
 	ms := Scan(text)
 	if len(ms) == 0 {
 		return text
@@ -29,15 +29,15 @@ func appendRedacted(dst []byte, text string, ms []Match) []byte {
 	return append(dst, text[prev:]...)
 }
 
-// ErrNoSafeCut is returned by RedactingWriter when more than MaxPending
+// ErrNoSafeCut is returned by Writer when more than MaxPending
 // bytes arrive without a place where the stream can be cut without
 // possibly splitting personal data. The writer fails closed: the pending
 // bytes are discarded, not written unredacted.
 var ErrNoSafeCut = errors.New("pii: no safe place to cut the stream within the buffer limit")
 
-// Buffer limits of RedactingWriter.
+// Buffer limits of Writer.
 const (
-	// MaxPending is the most a RedactingWriter holds back while waiting for
+	// MaxPending is the most a Writer holds back while waiting for
 	// a safe place to cut the stream.
 	MaxPending = 1 << 20
 	// softPending is the size from which it looks for a cut between two
@@ -49,7 +49,7 @@ const (
 	ibanReach = kzIBANLen + kzIBANLen/4
 )
 
-// RedactingWriter redacts what is written to it, as Redact does, and writes
+// Writer redacts what is written to it, as Redact does, and writes
 // the result to an underlying writer. Personal data split across calls to
 // Write is found: the writer holds back the bytes after the last place where
 // no match can span (a control character such as a newline, a non-ASCII
@@ -62,8 +62,8 @@ const (
 // writes 64 KiB at a time, so its memory stays within a small multiple of
 // MaxPending + 64 KiB whatever the size of a write.
 //
-// A RedactingWriter is not safe for concurrent use.
-type RedactingWriter struct {
+// A Writer is not safe for concurrent use.
+type Writer struct {
 	w   io.Writer
 	buf []byte // pending input
 	out []byte // scratch for redacted output
@@ -72,9 +72,9 @@ type RedactingWriter struct {
 	err      error // sticky
 }
 
-// NewRedactingWriter returns a writer that redacts into w.
-func NewRedactingWriter(w io.Writer) *RedactingWriter {
-	return &RedactingWriter{w: w}
+// NewWriter returns a writer that redacts into w.
+func NewWriter(w io.Writer) *Writer {
+	return &Writer{w: w}
 }
 
 // writeChunk bounds the input taken at once, so that a single large Write
@@ -84,7 +84,7 @@ const writeChunk = 64 << 10
 // Write buffers p, then redacts and writes out everything up to the last
 // safe cut. It returns len(p) unless an earlier or current write to the
 // underlying writer failed or the buffer limit was reached.
-func (rw *RedactingWriter) Write(p []byte) (int, error) {
+func (rw *Writer) Write(p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
 		k, err := rw.write(p[n:min(len(p), n+writeChunk)])
@@ -99,7 +99,7 @@ func (rw *RedactingWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (rw *RedactingWriter) write(p []byte) (int, error) {
+func (rw *Writer) write(p []byte) (int, error) {
 	if rw.err != nil {
 		return 0, rw.err
 	}
@@ -125,18 +125,18 @@ func (rw *RedactingWriter) write(p []byte) (int, error) {
 
 // Close redacts and writes out what is still held back. It does not close
 // the underlying writer. Later writes fail.
-func (rw *RedactingWriter) Close() error {
+func (rw *Writer) Close() error {
 	if rw.err != nil {
 		return rw.err
 	}
 	err := rw.flush(len(rw.buf))
 	if err == nil {
-		rw.err = errors.New("pii: write to closed RedactingWriter")
+		rw.err = errors.New("pii: write to closed Writer")
 	}
 	return err
 }
 
-func (rw *RedactingWriter) flush(cut int) error {
+func (rw *Writer) flush(cut int) error {
 	if cut == 0 {
 		return nil
 	}
@@ -212,10 +212,10 @@ func kzNear(b []byte) bool {
 	return false
 }
 
-// RedactStream copies src to dst through a RedactingWriter until src is
+// RedactStream copies src to dst through a Writer until src is
 // exhausted or ctx is done, and returns the number of bytes read from src.
-func RedactStream(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
-	rw := NewRedactingWriter(dst)
+func Copy(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
+	rw := NewWriter(dst)
 	buf := make([]byte, 32<<10)
 	var total int64
 	for {

@@ -1,10 +1,50 @@
-package pii
+package redact
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
+
+// Mask returns s, personal data of kind k, masked so that staff can still
+// tell values apart but not read them:
+//
+//	KindEmail    "alice@example.kz" → "a***@example.kz" (the domain kept)
+//	KindPAN      at most the BIN (16+ digits only) and the last four digits
+//	             (PCI DSS 3.4.1), so six or more digits stay hidden
+//	KindPhone    "+7 701 ***-**-67": the operator code and last two digits
+//	KindIIN/BIN  the last four digits; the date of birth and sex are hidden
+//	KindIBAN     the country, the bank code and the last four characters
+//	KindName     the first letter of each word: "Aigerim Nurlanovna" → "A*** N***"
+//	KindAddress  the locality and street type: "г. Алматы, ул. ***"
+//
+// Input that is too short or malformed for its kind becomes a fixed "****"
+// (so its length is not shown); the empty string stays empty. Mask never
+// panics.
+func Mask(k Kind, s string) string {
+	if s == "" {
+		return ""
+	}
+	switch k {
+	case KindEmail:
+		return maskEmail(s)
+	case KindPAN:
+		return maskPAN(s)
+	case KindPhone:
+		return maskPhone(s)
+	case KindIIN, KindBIN:
+		return maskIIN(s)
+	case KindIBAN:
+		return maskIBAN(s)
+	case KindName:
+		return maskName(s)
+	case KindAddress:
+		return masked
+	}
+	return masked
+}
 
 // masked replaces a value that is too short, too long or too odd to mask
 // partially. It has a fixed length, so it reveals nothing about the input.
@@ -14,7 +54,7 @@ const masked = "****"
 // character when it has at least three, and keeps the domain:
 // "alice@example.kz" → "a***@example.kz". Anything that is not an address
 // with a valid host name is masked whole. The empty string stays empty.
-func MaskEmail(s string) string { return maskString(s, appendMaskEmail) }
+func maskEmail(s string) string { return maskString(s, appendMaskEmail) }
 
 func appendMaskEmail(dst []byte, s string) []byte {
 	at := strings.LastIndexByte(s, '@')
@@ -44,7 +84,7 @@ func maskString(s string, f func([]byte, string) []byte) string {
 // numbers of 16 digits or more, so that at least six digits are always
 // hidden; separators (as ValidPAN accepts them) are kept. Anything that is
 // not 13 to 19 digits is masked whole. The Luhn check is not required.
-func MaskPAN(s string) string { return maskString(s, appendMaskPAN) }
+func maskPAN(s string) string { return maskString(s, appendMaskPAN) }
 
 func appendMaskPAN(dst []byte, s string) []byte {
 	var buf [64]byte
@@ -82,7 +122,7 @@ func appendMaskDigits(dst []byte, s string, head, tail, n int) []byte {
 // (country and operator or area code): "+7 701 123 45 67" → "+7 701 *** ** 67".
 // Anything that is not 7 to 15 digits with the separators of ValidKZPhone is
 // masked whole.
-func MaskPhone(s string) string { return maskString(s, appendMaskPhone) }
+func maskPhone(s string) string { return maskString(s, appendMaskPhone) }
 
 func appendMaskPhone(dst []byte, s string) []byte {
 	var buf [64]byte
@@ -104,7 +144,7 @@ func appendMaskPhone(dst []byte, s string) []byte {
 // together: were the last four shown, one who knows the birth date could
 // recover the whole number, so only two are kept. Anything that is not 12
 // digits is masked whole.
-func MaskIIN(s string) string { return maskString(s, appendMaskIIN) }
+func maskIIN(s string) string { return maskString(s, appendMaskIIN) }
 
 func appendMaskIIN(dst []byte, s string) []byte {
 	if len(s) != 12 || !allDigits(s) {
@@ -118,7 +158,7 @@ func appendMaskIIN(dst []byte, s string) []byte {
 // last four characters: "KZ86125KZT5004100100" → "KZ86************0100".
 // Spaces of the print form are kept. Anything that is not 15 to 34 letters
 // and digits is masked whole.
-func MaskIBAN(s string) string { return maskString(s, appendMaskIBAN) }
+func maskIBAN(s string) string { return maskString(s, appendMaskIBAN) }
 
 func appendMaskIBAN(dst []byte, s string) []byte {
 	n := 0
@@ -153,7 +193,7 @@ func appendMaskIBAN(dst []byte, s string) []byte {
 // "A*** N*** S***". Words are separated by spaces and hyphens, which are
 // kept; one-letter words and words that do not start with a letter become
 // "*". It works on any script.
-func MaskName(s string) string {
+func maskName(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for s != "" {
@@ -189,7 +229,7 @@ func appendMaskKind(dst []byte, k Kind, s string) []byte {
 	case KindEmail:
 		return appendMaskEmail(dst, s)
 	case KindPAN:
-		if !ValidPAN(s) {
+		if !validPAN(s) {
 			// Numbers overlapping a card number (see scanner.panOverlap):
 			// keep the last four digits only.
 			n := 0
@@ -214,23 +254,23 @@ func appendMaskKind(dst []byte, k Kind, s string) []byte {
 // maskCategory masks a value known to be of category c (from a struct tag
 // or a log attribute's key). Categories without a partial mask are masked
 // whole.
-func maskCategory(c Category, s string) string {
+func maskCategory(c tags.Category, s string) string {
 	if s == "" {
 		return ""
 	}
 	switch c {
-	case CategoryEmail:
-		return MaskEmail(s)
-	case CategoryPayment:
-		return MaskPAN(s)
-	case CategoryPhone:
-		return MaskPhone(s)
-	case CategoryIIN:
-		return MaskIIN(s)
-	case CategoryIBAN:
-		return MaskIBAN(s)
-	case CategoryName:
-		return MaskName(s)
+	case tags.Email:
+		return maskEmail(s)
+	case tags.Payment:
+		return maskPAN(s)
+	case tags.Phone:
+		return maskPhone(s)
+	case tags.IIN:
+		return maskIIN(s)
+	case tags.IBAN:
+		return maskIBAN(s)
+	case tags.Name:
+		return maskName(s)
 	}
 	return masked
 }

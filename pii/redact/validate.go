@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import "strings"
 
@@ -8,6 +8,35 @@ import "strings"
 // the weighted sum of the first eleven digits with weights 1..11, mod 11; if
 // that is 10, the sum again with weights 3..11,1,2, mod 11; if that is 10 too
 // the number is never issued.
+// Valid reports whether s is a well-formed identifier of kind k, by the
+// checksum or plan that Scan uses:
+//
+//	KindIIN, KindBIN  Decree No. 565 check digit (weights 1–11, then 3–11,1,2,
+//	                  mod 11), plus date and type plausibility; 12 digits
+//	KindPAN   13–19 digits, first digit 2–6 (or 8–9 at 16 digits, UzCard and
+//	          Humo), Luhn; in one run or in groups separated by one to three
+//	          spaces or hyphens
+//	KindIBAN  a Kazakh IBAN (ISO 13616 mod-97), electronic or print form
+//	KindPhone a Kazakh number: +7, 8 or 7, then a number starting 6 or 7
+//
+// Other kinds (e-mail, names, addresses) have no checksum: Valid reports
+// false.
+func Valid(k Kind, s string) bool {
+	switch k {
+	case KindIIN:
+		return validIIN(s)
+	case KindBIN:
+		return validBIN(s)
+	case KindPAN:
+		return validPAN(s)
+	case KindIBAN:
+		return validKZIBAN(s)
+	case KindPhone:
+		return validKZPhone(s)
+	}
+	return false
+}
+
 var (
 	iinWeights1 = [11]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 	iinWeights2 = [11]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2}
@@ -51,7 +80,7 @@ func twoDigits(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 // 1–6 (century and sex: 1/2 born 1800–1899, 3/4 1900–1999, 5/6 2000–2099)
 // or 0 (century not encoded), and a correct check digit. It does not say
 // whether the number was ever issued.
-func ValidIIN(s string) bool {
+func validIIN(s string) bool {
 	if len(s) != 12 || !allDigits(s) {
 		return false
 	}
@@ -94,7 +123,7 @@ func daysIn(month, year int) int {
 // the legal person's type (4 resident, 5 non-resident, 6 joint individual
 // entrepreneurship), the sixth its division (0 head office, 1 branch,
 // 2 representative office, 3 peasant farm), and a correct check digit.
-func ValidBIN(s string) bool {
+func validBIN(s string) bool {
 	if len(s) != 12 || !allDigits(s) {
 		return false
 	}
@@ -140,7 +169,7 @@ const (
 // the no-break U+00A0 and narrow no-break U+202F) and at most one hyphen:
 // "4111 1111 1111 1111", "4111-1111-1111-1111", "4111  1111 1111 1111",
 // "4111 - 1111 - 1111 - 1111".
-func ValidPAN(s string) bool {
+func validPAN(s string) bool {
 	var buf [64]byte
 	d, grouped, ok := digitsOf(buf[:0], s, panGap)
 	if !ok || len(d) < minPANDigits || len(d) > maxPANDigits {
@@ -263,7 +292,7 @@ const kzIBANLen = 20
 // ValidKZIBAN reports whether s is a Kazakh IBAN with a correct ISO 13616
 // mod-97 check, in electronic form ("KZ86125KZT5004100100") or print form
 // (groups of four separated by single spaces). Letters may be in either case.
-func ValidKZIBAN(s string) bool {
+func validKZIBAN(s string) bool {
 	b, end, ok := kzIBANAt(s, 0, len(s))
 	return ok && end == len(s) && kzIBANValid(b[:])
 }
@@ -341,7 +370,7 @@ func upper(c byte) byte {
 // which is 6 or 7. Up to two spaces (no-break spaces included), hyphens or
 // parentheses may separate digit groups, so the three-digit code may stand
 // in parentheses: "+7 (701) 123-45-67", "87011234567", "8 727 123 45 67".
-func ValidKZPhone(s string) bool {
+func validKZPhone(s string) bool {
 	plus := strings.HasPrefix(s, "+")
 	if plus {
 		s = s[1:]

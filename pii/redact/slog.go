@@ -1,10 +1,11 @@
-package pii
+package redact
 
 import (
 	"context"
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"github.com/1cb-kz/compliance/pii/internal/tags"
 	"log/slog"
 	"math"
 	"reflect"
@@ -15,7 +16,7 @@ import (
 	"sync/atomic"
 )
 
-// NewRedactingHandler returns a slog.Handler that removes personal data
+// NewHandler returns a slog.Handler that removes personal data
 // from records before passing them to next:
 //
 //   - the message, every key and group name and every string value are
@@ -53,7 +54,7 @@ import (
 // cyclic or very large value cannot hang it. Levels and times pass
 // unchanged. A nil next discards everything. The handler is safe for
 // concurrent use if next is.
-func NewRedactingHandler(next slog.Handler) slog.Handler {
+func NewHandler(next slog.Handler) slog.Handler {
 	if next == nil {
 		next = slog.DiscardHandler
 	}
@@ -62,7 +63,7 @@ func NewRedactingHandler(next slog.Handler) slog.Handler {
 
 type redactingHandler struct {
 	next   slog.Handler
-	within Category // category named by an enclosing WithGroup, if any
+	within tags.Category // category named by an enclosing WithGroup, if any
 }
 
 func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -70,7 +71,7 @@ func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *redactingHandler) Handle(ctx context.Context, r slog.Record) error {
-	nr := slog.NewRecord(r.Time, r.Level, Redact(r.Message), r.PC)
+	nr := slog.NewRecord(r.Time, r.Level, Text(r.Message), r.PC)
 	attrs := make([]slog.Attr, 0, r.NumAttrs())
 	r.Attrs(func(a slog.Attr) bool {
 		attrs = append(attrs, redactAttr(a, h.within))
@@ -96,7 +97,7 @@ func (h *redactingHandler) WithGroup(name string) slog.Handler {
 	if c, ok := cachedKeyCategory(name); ok {
 		within = c
 	}
-	return &redactingHandler{next: h.next.WithGroup(Redact(name)), within: within}
+	return &redactingHandler{next: h.next.WithGroup(Text(name)), within: within}
 }
 
 // Bounds on what the handler follows inside one attribute's value.
@@ -107,7 +108,7 @@ const (
 
 // redactAttr redacts one top-level attribute. within is the category named
 // by an enclosing group, if any.
-func redactAttr(a slog.Attr, within Category) slog.Attr {
+func redactAttr(a slog.Attr, within tags.Category) slog.Attr {
 	r := redactor{budget: maxLogValues}
 	return r.attr(a, within, 0)
 }
@@ -115,16 +116,16 @@ func redactAttr(a slog.Attr, within Category) slog.Attr {
 // redactor walks one attribute's value, counting the values it examines.
 type redactor struct{ budget int }
 
-func (r *redactor) attr(a slog.Attr, within Category, depth int) slog.Attr {
+func (r *redactor) attr(a slog.Attr, within tags.Category, depth int) slog.Attr {
 	c := within
 	if k, ok := cachedKeyCategory(a.Key); ok {
 		c = k
 	}
-	return slog.Attr{Key: Redact(a.Key), Value: r.value(a.Value, c, depth)}
+	return slog.Attr{Key: Text(a.Key), Value: r.value(a.Value, c, depth)}
 }
 
 // value redacts v, or masks it for category c if c is not empty.
-func (r *redactor) value(v slog.Value, c Category, depth int) slog.Value {
+func (r *redactor) value(v slog.Value, c tags.Category, depth int) slog.Value {
 	r.budget--
 	if r.budget < 0 || depth > maxLogDepth {
 		return slog.StringValue(masked)
@@ -153,7 +154,7 @@ func (r *redactor) value(v slog.Value, c Category, depth int) slog.Value {
 
 // anyValue redacts the value x of a KindAny attribute, or masks it for
 // category c if c is not empty.
-func (r *redactor) anyValue(x any, c Category, depth int) slog.Value {
+func (r *redactor) anyValue(x any, c tags.Category, depth int) slog.Value {
 	if g, ok := r.composite(x, c, depth); ok {
 		return g
 	}
@@ -164,7 +165,7 @@ func (r *redactor) anyValue(x any, c Category, depth int) slog.Value {
 	if c != "" {
 		return slog.StringValue(maskCategory(c, s))
 	}
-	return slog.StringValue(Redact(s))
+	return slog.StringValue(Text(s))
 }
 
 // minIntDigits is the fewest digits of a number redactScalar examines: an
@@ -176,17 +177,17 @@ const minIntDigits = 10
 func redactScalar(v slog.Value) slog.Value {
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.StringValue(Redact(v.String()))
+		return slog.StringValue(Text(v.String()))
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
 		s, ok := integerText(v)
 		if !ok || len(strings.TrimPrefix(s, "-")) < minIntDigits {
 			return v
 		}
-		if red := Redact(s); red != s {
+		if red := Text(s); red != s {
 			return slog.StringValue(red)
 		}
 		if id, ok := unpaddedID(s); ok {
-			return slog.StringValue(MaskIIN(id))
+			return slog.StringValue(maskIIN(id))
 		}
 	}
 	return v
@@ -200,7 +201,7 @@ func unpaddedID(s string) (string, bool) {
 		return "", false
 	}
 	id := strings.Repeat("0", 12-len(s)) + s
-	return id, ValidIIN(id) || ValidBIN(id)
+	return id, validIIN(id) || validBIN(id)
 }
 
 // integerText formats a numeric value that is a whole number as decimal
@@ -223,14 +224,14 @@ func integerText(v slog.Value) (string, bool) {
 
 // maskScalar masks a value of a kind other than group and any whose key
 // names category c.
-func maskScalar(c Category, v slog.Value) slog.Value {
+func maskScalar(c tags.Category, v slog.Value) slog.Value {
 	switch v.Kind() {
 	case slog.KindString:
 		return slog.StringValue(maskCategory(c, v.String()))
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
 		return maskNumber(c, v)
 	case slog.KindTime:
-		if c == CategoryBirthDate {
+		if c == tags.BirthDate {
 			return slog.StringValue(masked)
 		}
 	}
@@ -242,18 +243,18 @@ func maskScalar(c Category, v slog.Value) slog.Value {
 // birth date 19860110, a house number, a passport number), so it never
 // passes unchanged; numbers of categories with a partial mask keep what that
 // mask keeps.
-func maskNumber(c Category, v slog.Value) slog.Value {
+func maskNumber(c tags.Category, v slog.Value) slog.Value {
 	s, ok := integerText(v)
 	if !ok {
 		return slog.StringValue(masked)
 	}
 	switch c {
-	case CategoryIIN:
+	case tags.IIN:
 		if id, ok := unpaddedID(s); ok {
 			s = id
 		}
-		return slog.StringValue(MaskIIN(s))
-	case CategoryPhone, CategoryPayment, CategoryIBAN:
+		return slog.StringValue(maskIIN(s))
+	case tags.Phone, tags.Payment, tags.IBAN:
 		return slog.StringValue(maskCategory(c, s))
 	}
 	return slog.StringValue(masked)
@@ -302,36 +303,21 @@ func anyText(x any) (s string, ok bool) {
 	return fmt.Sprintf("%+v", x), true
 }
 
-var (
-	nameKeys = []string{
-		"name", "fullname", "firstname", "lastname", "middlename", "surname", "givenname", "familyname",
-		"patronymic", "fio", "username", "displayname", "cardholder", "cardholdername", "holdername",
-		"customername", "personname", "buyername", "sellername", "ownername", "contactname",
-		"recipientname", "payername", "payeename", "bidername", "biddername",
-	}
-	nameSuffixes = []string{
-		"fullname", "firstname", "lastname", "middlename", "surname", "givenname", "familyname",
-		"patronymic", "fio", "holdername",
-	}
-	// keys containing "address" that are not postal addresses
-	notPostal = []string{"ip", "mac", "remote", "local", "listen", "server", "host", "bind", "wallet", "web", "url", "email", "mail"}
-)
-
 // keyCache memoises keyCategory for the handler: log keys are few and
 // repeated. It stops growing at maxCachedKeys so that keys built from data
 // cannot exhaust memory.
 var (
-	keyCache     sync.Map // string → Category ("" for none)
+	keyCache     sync.Map // string → tags.Category ("" for none)
 	keyCacheSize atomic.Int64
 )
 
 const maxCachedKeys = 4096
 
-func cachedKeyCategory(key string) (Category, bool) {
+func cachedKeyCategory(key string) (tags.Category, bool) {
 	if c, ok := keyCache.Load(key); ok {
-		return c.(Category), c.(Category) != ""
+		return c.(tags.Category), c.(tags.Category) != ""
 	}
-	c, _ := keyCategory(key)
+	c, _ := tags.KeyCategory(key)
 	if keyCacheSize.Load() < maxCachedKeys {
 		if _, loaded := keyCache.LoadOrStore(key, c); !loaded {
 			keyCacheSize.Add(1)
@@ -340,116 +326,12 @@ func cachedKeyCategory(key string) (Category, bool) {
 	return c, c != ""
 }
 
-// keyCategory guesses the category of personal data an attribute key names.
-// Keys are compared lower-cased, with separators removed and split into
-// words at separators and camelCase boundaries.
-func keyCategory(key string) (Category, bool) {
-	if key == "" || len(key) > 64 {
-		return "", false
-	}
-	words, joined := keyWords(key)
-	has := func(w ...string) bool {
-		for _, x := range words {
-			for _, y := range w {
-				if x == y {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	contains := func(subs ...string) bool {
-		for _, s := range subs {
-			if strings.Contains(joined, s) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case contains("email") || has("mail") || strings.HasSuffix(joined, "mail"):
-		return CategoryEmail, true
-	case contains("iban"):
-		return CategoryIBAN, true
-	case has("iin", "bin", "inn"):
-		return CategoryIIN, true
-	case contains("phone", "mobile", "msisdn", "whatsapp") || has("tel"):
-		return CategoryPhone, true
-	case has("pan", "card", "cvv", "cvc", "cvv2", "cvc2") || contains("cardnumber", "creditcard", "cardno", "debitcard"):
-		return CategoryPayment, true
-	case contains("birth") || has("dob"):
-		return CategoryBirthDate, true
-	case contains("passport", "idcard", "documentnumber", "docnumber"):
-		return CategoryDocument, true
-	case contains("address", "street", "postcode", "zipcode") && !has(notPostal...):
-		return CategoryAddress, true
-	}
-	for _, k := range nameKeys {
-		if joined == k {
-			return CategoryName, true
-		}
-	}
-	for _, s := range nameSuffixes {
-		if strings.HasSuffix(joined, s) {
-			return CategoryName, true
-		}
-	}
-	return "", false
-}
-
-// keyWords splits a key into lower-case words and returns them with their
-// concatenation. Words end at separators, before an upper-case letter that
-// follows a lower-case one ("userEmail") and before the last capital of an
-// initialism followed by a word ("IINNumber" → "iin", "number"), but not
-// before a plural's "s" ("IINs").
-func keyWords(key string) ([]string, string) {
-	var words []string
-	var joined strings.Builder
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			w := strings.ToLower(key[start:end])
-			words = append(words, w)
-			joined.WriteString(w)
-			start = -1
-		}
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case !isAlnum(c):
-			flush(i)
-		case isUpper(c) && start >= 0 && start < i && (!isUpper(key[i-1]) || initialismEnd(key, i)):
-			flush(i) // camelCase boundary: "userEmail", "IINNumber"
-			start = i
-		case start < 0:
-			start = i
-		}
-	}
-	flush(len(key))
-	return words, joined.String()
-}
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-
-func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
-
-// initialismEnd reports whether the capital key[i], after another, starts
-// a word: a lower-case letter follows it, other than a plural's lone "s".
-func initialismEnd(key string, i int) bool {
-	if i+1 >= len(key) || !isLower(key[i+1]) {
-		return false
-	}
-	plural := key[i+1] == 's' && (i+2 == len(key) || !isLower(key[i+2]))
-	return !plural
-}
-
 // composite turns a struct, map, slice, array or pointer into a group of
 // its redacted elements; c, if not empty, masks every element. It returns
 // false for values shown as text (see anyText) and for nil pointers. A
 // value whose type has pii tags (see piiTagged) is always walked, never
 // shown as text.
-func (r *redactor) composite(x any, c Category, depth int) (slog.Value, bool) {
+func (r *redactor) composite(x any, c tags.Category, depth int) (slog.Value, bool) {
 	if x == nil {
 		return slog.Value{}, false
 	}
@@ -517,7 +399,7 @@ func shownAsText(x any) bool {
 // structValue logs a struct as a group of its fields (see logFieldsOf). A
 // struct without such fields is shown with %+v, unless its type has pii
 // tags: then it is masked whole.
-func (r *redactor) structValue(rv reflect.Value, c Category, depth int) (slog.Value, bool) {
+func (r *redactor) structValue(rv reflect.Value, c tags.Category, depth int) (slog.Value, bool) {
 	fields := logFieldsOf(rv.Type())
 	if len(fields) == 0 {
 		if piiTagged(rv.Type()) {
@@ -547,7 +429,7 @@ func (r *redactor) structValue(rv reflect.Value, c Category, depth int) (slog.Va
 // unexportedValue masks an unexported field of category c. Reflection reads
 // its strings and numbers, not the value itself: a partial mask where the
 // category has one, "****" for anything else.
-func unexportedValue(fv reflect.Value, c Category) slog.Value {
+func unexportedValue(fv reflect.Value, c tags.Category) slog.Value {
 	switch fv.Kind() {
 	case reflect.String:
 		return slog.StringValue(maskCategory(c, fv.String()))
@@ -563,7 +445,7 @@ func unexportedValue(fv reflect.Value, c Category) slog.Value {
 
 // listValue logs a slice or array as a group keyed by index, up to the
 // budget.
-func (r *redactor) listValue(rv reflect.Value, c Category, depth int) slog.Value {
+func (r *redactor) listValue(rv reflect.Value, c tags.Category, depth int) slog.Value {
 	attrs := make([]slog.Attr, min(rv.Len(), max(r.budget, 0)+1))
 	for i := range attrs {
 		attrs[i] = slog.Attr{Key: strconv.Itoa(i), Value: r.value(slog.AnyValue(rv.Index(i).Interface()), c, depth+1)}
@@ -573,7 +455,7 @@ func (r *redactor) listValue(rv reflect.Value, c Category, depth int) slog.Value
 
 // mapValue logs a map as a group sorted by key, up to the budget. Keys are
 // attribute keys: one that names a category masks its value for it.
-func (r *redactor) mapValue(rv reflect.Value, c Category, depth int) slog.Value {
+func (r *redactor) mapValue(rv reflect.Value, c tags.Category, depth int) slog.Value {
 	attrs := make([]slog.Attr, 0, min(rv.Len(), max(r.budget, 0)+1))
 	for it := rv.MapRange(); it.Next() && len(attrs) < cap(attrs); {
 		key, kc := mapKey(it.Key(), c)
@@ -586,7 +468,7 @@ func (r *redactor) mapValue(rv reflect.Value, c Category, depth int) slog.Value 
 // mapKey returns the text of a map key, redacted, or masked for c if c is
 // not empty, and the category for its value: the one the key names, else
 // c. A key whose type has pii tags is masked whole rather than formatted.
-func mapKey(k reflect.Value, c Category) (string, Category) {
+func mapKey(k reflect.Value, c tags.Category) (string, tags.Category) {
 	if k.Kind() == reflect.Interface && !k.IsNil() {
 		k = k.Elem()
 	}
@@ -601,7 +483,7 @@ func mapKey(k reflect.Value, c Category) (string, Category) {
 	if c != "" {
 		return maskCategory(c, text), kc
 	}
-	return Redact(text), kc
+	return Text(text), kc
 }
 
 // logField is a struct field as the handler logs it.
@@ -611,7 +493,7 @@ type logField struct {
 	exported bool
 	// category from the pii tag ("****" masking if the tag is malformed),
 	// else from the field's name as for attribute keys; none for `pii:"-"`
-	category Category
+	category tags.Category
 }
 
 var logFields sync.Map // reflect.Type → []logField
@@ -637,15 +519,15 @@ func logFieldsOf(t reflect.Type) []logField {
 
 // fieldCategory returns the category of a struct field for logging: its
 // tag's, or the one its name suggests if it has no tag.
-func fieldCategory(f reflect.StructField) Category {
+func fieldCategory(f reflect.StructField) tags.Category {
 	tag, ok := f.Tag.Lookup("pii")
 	if !ok {
-		c, _ := keyCategory(f.Name)
+		c, _ := tags.KeyCategory(f.Name)
 		return c
 	}
-	ft, err := parseTag(tag)
-	if err != nil {
-		return CategoryDocument // malformed: masked whole, numbers too
+	ft, reason := tags.Parse(tag)
+	if reason != "" {
+		return tags.Document // malformed: masked whole, numbers too
 	}
 	return ft.Category
 }

@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import (
 	"math/rand/v2"
@@ -41,7 +41,7 @@ func TestValidIIN(t *testing.T) {
 		{"", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, ValidIIN(tt.in), tt.in)
+		assert.Equal(t, tt.want, validIIN(tt.in), tt.in)
 	}
 }
 
@@ -55,7 +55,7 @@ func TestValidIINLeapDay(t *testing.T) {
 		{"0002295", true}, {"9602293", true}, {"0002293", false}, {"0102295", false}, {"0102290", true},
 	} {
 		d := withCheckDigit(t, tt.prefix+"0001")
-		assert.Equal(t, tt.want, ValidIIN(d), d)
+		assert.Equal(t, tt.want, validIIN(d), d)
 	}
 }
 
@@ -80,16 +80,16 @@ func withCheckDigit(t *testing.T, p string) string {
 // the examples of the idnumbers and kaz-person-id test suites.
 func TestValidBIN(t *testing.T) {
 	for _, s := range []string{"971240001315", "940140000385", "020240000555", "990940003030", "950341000052", "050340000019", "121041001238"} {
-		assert.True(t, ValidBIN(s), s)
-		assert.False(t, ValidIIN(s), s)
+		assert.True(t, validBIN(s), s)
+		assert.False(t, validIIN(s), s)
 	}
-	assert.False(t, ValidBIN("990940003031"), "idnumbers' invalid example")
-	assert.False(t, ValidBIN("050340000018"), "check digit")
-	assert.False(t, ValidBIN("051340000019"), "month 13")
-	assert.False(t, ValidBIN(withCheckDigit(t, "05033000001")), "type 3")
-	assert.False(t, ValidBIN(withCheckDigit(t, "05034400001")), "division 4")
-	assert.False(t, ValidBIN("061211600012"), "an IIN")
-	assert.False(t, ValidBIN("05034000001"))
+	assert.False(t, validBIN("990940003031"), "idnumbers' invalid example")
+	assert.False(t, validBIN("050340000018"), "check digit")
+	assert.False(t, validBIN("051340000019"), "month 13")
+	assert.False(t, validBIN(withCheckDigit(t, "05033000001")), "type 3")
+	assert.False(t, validBIN(withCheckDigit(t, "05034400001")), "division 4")
+	assert.False(t, validBIN("061211600012"), "an IIN")
+	assert.False(t, validBIN("05034000001"))
 }
 
 // Card numbers: the networks' published test PANs.
@@ -106,7 +106,7 @@ func TestValidPAN(t *testing.T) {
 		"8600123456789012", "8600 1234 5678 9012", "9860123456789015", "9860-1234-5678-9015",
 	}
 	for _, s := range valid {
-		assert.True(t, ValidPAN(s), s)
+		assert.True(t, validPAN(s), s)
 	}
 	invalid := []string{
 		"4111111111111112", "411111111111", "41111111111111111111", "1111111111111117",
@@ -117,7 +117,7 @@ func TestValidPAN(t *testing.T) {
 		"8600123456789013", "860012345678 9012", "8600 12345678 9012", withLuhn("86001234567890"), withLuhn("860012345678901234"),
 	}
 	for _, s := range invalid {
-		assert.False(t, ValidPAN(s), s)
+		assert.False(t, validPAN(s), s)
 	}
 }
 
@@ -128,7 +128,7 @@ func TestValidKZIBAN(t *testing.T) {
 	valid := []string{"KZ86125KZT5004100100", "KZ86 125K ZT50 0410 0100", "kz86125kzt5004100100", "KZ75125KZT1001300335",
 		"KZ244350000012344567", "KZ563190000012344567"}
 	for _, s := range valid {
-		assert.True(t, ValidKZIBAN(s), s)
+		assert.True(t, validKZIBAN(s), s)
 	}
 	invalid := []string{
 		"KZ87125KZT5004100100", "KZ86125KZT5004100101", "KZ86125KZT500410010", "KZ86125KZT50041001000",
@@ -136,7 +136,7 @@ func TestValidKZIBAN(t *testing.T) {
 		"KZ8612XKZT5004100100", "KZ86125KZT50041001-0", "", "KZ",
 	}
 	for _, s := range invalid {
-		assert.False(t, ValidKZIBAN(s), s)
+		assert.False(t, validKZIBAN(s), s)
 	}
 }
 
@@ -148,7 +148,7 @@ func TestValidKZPhone(t *testing.T) {
 		"+7\u00a0701\u00a0123\u00a045\u00a067", "8\u202f(701)\u202f123-45-67",
 	}
 	for _, s := range valid {
-		assert.True(t, ValidKZPhone(s), s)
+		assert.True(t, validKZPhone(s), s)
 	}
 	invalid := []string{
 		"+79161234567",  // Russia
@@ -166,7 +166,7 @@ func TestValidKZPhone(t *testing.T) {
 		"", "+",
 	}
 	for _, s := range invalid {
-		assert.False(t, ValidKZPhone(s), s)
+		assert.False(t, validKZPhone(s), s)
 	}
 }
 

@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"strings"
 	"testing"
 	"testing/slogtest"
 	"time"
@@ -21,7 +20,7 @@ func TestRedactingHandlerConformance(t *testing.T) {
 	var buf bytes.Buffer
 	newHandler := func(*testing.T) slog.Handler {
 		buf.Reset()
-		return NewRedactingHandler(slog.NewJSONHandler(&buf, nil))
+		return NewHandler(slog.NewJSONHandler(&buf, nil))
 	}
 	result := func(t *testing.T) map[string]any {
 		var m map[string]any
@@ -44,7 +43,7 @@ func (stringer) String() string { return "id 860110300125" }
 func logJSON(t *testing.T, f func(l *slog.Logger)) map[string]any {
 	t.Helper()
 	var buf bytes.Buffer
-	l := slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil)))
+	l := slog.New(NewHandler(slog.NewJSONHandler(&buf, nil)))
 	f(l)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &m), buf.String())
@@ -109,40 +108,10 @@ func TestRedactingHandler(t *testing.T) {
 }
 
 func TestRedactingHandlerNil(t *testing.T) {
-	h := NewRedactingHandler(nil)
+	h := NewHandler(nil)
 	assert.False(t, h.Enabled(context.Background(), slog.LevelError))
 	assert.NoError(t, h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "x", 0)))
 	assert.Same(t, h, h.WithGroup(""))
-}
-
-func TestKeyCategory(t *testing.T) {
-	tests := map[string]Category{
-		"email": CategoryEmail, "userEmail": CategoryEmail, "e_mail": CategoryEmail, "EMAIL_ADDRESS": CategoryEmail,
-		"mail":  CategoryEmail,
-		"phone": CategoryPhone, "mobile_number": CategoryPhone, "tel": CategoryPhone, "contactPhone": CategoryPhone,
-		"iin": CategoryIIN, "IIN": CategoryIIN, "user.iin": CategoryIIN, "bin": CategoryIIN,
-		"pan": CategoryPayment, "card": CategoryPayment, "cardNumber": CategoryPayment, "credit_card": CategoryPayment,
-		"iban": CategoryIBAN, "payout_iban": CategoryIBAN,
-		"name": CategoryName, "first_name": CategoryName, "fullName": CategoryName, "fio": CategoryName,
-		"customer_name": CategoryName, "surname": CategoryName,
-		"address": CategoryAddress, "shipping_address": CategoryAddress, "street": CategoryAddress,
-		"birthdate": CategoryBirthDate, "date_of_birth": CategoryBirthDate, "dob": CategoryBirthDate,
-		"passport": CategoryDocument, "passport_no": CategoryDocument,
-		// initialisms followed by a word
-		"IINNumber": CategoryIIN, "userIIN": CategoryIIN, "PANNumber": CategoryPayment, "BINCode": CategoryIIN,
-		"IBANValue": CategoryIBAN, "DOBDate": CategoryBirthDate,
-		"cvv": CategoryPayment, "CVC": CategoryPayment, "card_cvv2": CategoryPayment,
-	}
-	for key, want := range tests {
-		got, ok := keyCategory(key)
-		assert.True(t, ok, key)
-		assert.Equal(t, want, got, key)
-	}
-	for _, key := range []string{"", "msg", "hostname", "filename", "ip_address", "remote_addr", "addr", "span", "cardinality", "binary", "company", "time", "level", strings.Repeat("email", 20),
-		"HTTPServer", "URLPath", "IDs"} {
-		_, ok := keyCategory(key)
-		assert.False(t, ok, key)
-	}
 }
 
 type logAddress struct {
@@ -228,7 +197,7 @@ func TestRedactingHandlerNoLeakByFormat(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			l := slog.New(NewRedactingHandler(newHandler(&buf)))
+			l := slog.New(NewHandler(newHandler(&buf)))
 			l.Info("x", "h", h, "hp", &h, "s", summary{ID: 7, Email: "alice@example.kz"},
 				"list", []any{&h, map[string]*summary{"k": h.Owner}}, "phone_as_float", 87011234567.0)
 			out := buf.String()
@@ -244,7 +213,7 @@ func TestRedactingHandlerNoLeakByFormat(t *testing.T) {
 // and keys and group names are redacted like values.
 func TestRedactingHandlerGroupCategory(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil)))
+	l := slog.New(NewHandler(slog.NewJSONHandler(&buf, nil)))
 	l.WithGroup("customer_address").With("line1", "Abay 10").Info("x", "city", "Almaty")
 	l.WithGroup("alice@example.kz").Info("y", "860110300125", "v")
 	out := buf.String()
@@ -271,7 +240,7 @@ func TestRedactingHandlerBounded(t *testing.T) {
 		c.Children = root.Children
 	}
 	var buf bytes.Buffer
-	l := slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil)))
+	l := slog.New(NewHandler(slog.NewJSONHandler(&buf, nil)))
 	l.Info("tree", "root", root)
 	assert.Less(t, buf.Len(), 64<<10)
 	assert.NotContains(t, buf.String(), "Seitkali")
@@ -290,7 +259,7 @@ func (failing) Error() string { panic("boom") }
 // Methods called on logged values never make the handler panic.
 func TestRedactingHandlerNoPanic(t *testing.T) {
 	var buf bytes.Buffer
-	l := slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil)))
+	l := slog.New(NewHandler(slog.NewJSONHandler(&buf, nil)))
 	require.NotPanics(t, func() {
 		l.Info("x", "nilptr", (*panicky)(nil), "err", failing{}, "phone", (*panicky)(nil))
 	})

@@ -1,27 +1,35 @@
-package pii
+package redact
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/1cb-kz/compliance/pii/internal/tags"
+)
 
 // Kind is the kind of personal data a Match found.
 type Kind uint8
 
 // The kinds Scan detects.
 const (
-	KindEmail Kind = iota + 1 // e-mail address
-	KindPAN                   // payment card number (Luhn-valid), or overlapping ones
-	KindPhone                 // Kazakh telephone number (+7 / 8)
-	KindIIN                   // individual identification number (checksum-valid)
-	KindBIN                   // business identification number (checksum-valid)
-	KindIBAN                  // Kazakh IBAN (mod-97-valid)
+	KindEmail   Kind = iota + 1 // e-mail address
+	KindPAN                     // payment card number (Luhn-valid), or overlapping ones
+	KindPhone                   // Kazakh telephone number (+7 / 8)
+	KindIIN                     // individual identification number (checksum-valid)
+	KindBIN                     // business identification number (checksum-valid)
+	KindIBAN                    // Kazakh IBAN (mod-97-valid)
+	KindName                    // a person's name in free text (Kazakh, Russian, English)
+	KindAddress                 // a postal address in Kazakhstan, in free text
 )
 
 var kindNames = [...]string{
-	KindEmail: "email",
-	KindPAN:   "pan",
-	KindPhone: "phone",
-	KindIIN:   "iin",
-	KindBIN:   "bin",
-	KindIBAN:  "iban",
+	KindEmail:   "email",
+	KindPAN:     "pan",
+	KindPhone:   "phone",
+	KindIIN:     "iin",
+	KindBIN:     "bin",
+	KindIBAN:    "iban",
+	KindName:    "name",
+	KindAddress: "address",
 }
 
 // String returns the lower-case name of k ("email", "pan", ...).
@@ -32,19 +40,23 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// Category returns the struct-tag category data of kind k belongs to.
-func (k Kind) Category() Category {
+// tags.Category returns the struct-tag category data of kind k belongs to.
+func (k Kind) category() tags.Category {
 	switch k {
 	case KindEmail:
-		return CategoryEmail
+		return tags.Email
 	case KindPAN:
-		return CategoryPayment
+		return tags.Payment
 	case KindPhone:
-		return CategoryPhone
+		return tags.Phone
 	case KindIIN, KindBIN:
-		return CategoryIIN
+		return tags.IIN
 	case KindIBAN:
-		return CategoryIBAN
+		return tags.IBAN
+	case KindName:
+		return tags.Name
+	case KindAddress:
+		return tags.Address
 	}
 	return ""
 }
@@ -144,7 +156,7 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
 // internationalised addresses and numbers in other scripts are not found.
 // It never reads across a byte that cannot be part of a match (control
 // characters, other non-ASCII bytes and `",:;<>[\]`), which is what lets
-// RedactingWriter cut a stream there.
+// Writer cut a stream there.
 func Scan(text string) []Match {
 	var s scanner
 	s.text = text
@@ -472,10 +484,10 @@ func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
 			return Match{Kind: KindPhone, Start: start, End: end}, true
 		}
 	case len(d) == 12 && len(gs) == 1 && !plus:
-		if ValidIIN(d) {
+		if validIIN(d) {
 			return Match{Kind: KindIIN, Start: start, End: end}, true
 		}
-		if ValidBIN(d) {
+		if validBIN(d) {
 			return Match{Kind: KindBIN, Start: start, End: end}, true
 		}
 	case len(d) >= minPANDigits && !plus:

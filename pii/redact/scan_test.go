@@ -1,7 +1,8 @@
-package pii
+package redact
 
 import (
 	"fmt"
+	"github.com/1cb-kz/compliance/pii/internal/tags"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -90,8 +91,8 @@ func TestKindString(t *testing.T) {
 	for k, want := range map[Kind]string{KindEmail: "email", KindPAN: "pan", KindPhone: "phone", KindIIN: "iin", KindBIN: "bin", KindIBAN: "iban", 0: "unknown", 99: "unknown"} {
 		assert.Equal(t, want, k.String())
 	}
-	assert.Equal(t, CategoryPayment, KindPAN.Category())
-	assert.Equal(t, Category(""), Kind(0).Category())
+	assert.Equal(t, tags.Payment, KindPAN.category())
+	assert.Equal(t, tags.Category(""), Kind(0).category())
 }
 
 // A very long run of digit groups is examined in slices; a card number at
@@ -123,15 +124,15 @@ func checkMatches(t *testing.T, text string, ms []Match) {
 		case KindEmail:
 			ok = strings.Count(s, "@") == 1
 		case KindPAN:
-			ok = ValidPAN(s) || validPANUnion(s)
+			ok = validPAN(s) || validPANUnion(s)
 		case KindPhone:
-			ok = ValidKZPhone(s)
+			ok = validKZPhone(s)
 		case KindIIN:
-			ok = ValidIIN(s)
+			ok = validIIN(s)
 		case KindBIN:
-			ok = ValidBIN(s)
+			ok = validBIN(s)
 		case KindIBAN:
-			ok = ValidKZIBAN(s)
+			ok = validKZIBAN(s)
 		}
 		if !ok {
 			t.Fatalf("match %v %q does not validate", m.Kind, s)
@@ -145,7 +146,7 @@ func checkMatches(t *testing.T, text string, ms []Match) {
 func validPANUnion(s string) bool {
 	gs := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 	for i := range gs {
-		if ValidPAN(strings.Join(gs[:i+1], " ")) || ValidPAN(strings.Join(gs[i:], " ")) {
+		if validPAN(strings.Join(gs[:i+1], " ")) || validPAN(strings.Join(gs[i:], " ")) {
 			return true
 		}
 	}
@@ -170,16 +171,16 @@ func TestScanOverlappingPANs(t *testing.T) {
 			ms := Scan(text)
 			require.NotEmpty(t, ms, text)
 			checkMatches(t, text, ms)
-			red := Redact(text)
+			red := Text(text)
 			if len(ms) == 1 && ms[0].Start == 0 {
 				assert.LessOrEqual(t, len(shown(red)), 6+4, "%q → %q", text, red)
 			} else {
-				assert.Equal(t, fmt.Sprint(p)+" "+MaskPAN(pan), red)
+				assert.Equal(t, fmt.Sprint(p)+" "+maskPAN(pan), red)
 			}
 		}
 	}
 	assert.Equal(t, []found{{KindPAN, "6 4111 1111 1111 1111"}}, scanFound("6 4111 1111 1111 1111"))
-	assert.Equal(t, "* **** **** **** 1111", Redact("6 4111 1111 1111 1111"))
+	assert.Equal(t, "* **** **** **** 1111", Text("6 4111 1111 1111 1111"))
 }
 
 func FuzzScan(f *testing.F) {
@@ -204,13 +205,13 @@ func FuzzScan(f *testing.F) {
 				t.Fatalf("cut at %d changes matches of %q: %v vs %v", i, text, left, ms)
 			}
 		}
-		out := Redact(text)
+		out := Text(text)
 		if len(ms) == 0 && out != text {
 			t.Fatalf("redacted without a match: %q", text)
 		}
 		// The streaming redactor agrees with Redact however the text is split.
 		var sb strings.Builder
-		rw := NewRedactingWriter(&sb)
+		rw := NewWriter(&sb)
 		a, b := len(text)/3, 2*len(text)/3
 		for _, part := range []string{text[:a], text[a:b], text[b:]} {
 			if _, err := rw.Write([]byte(part)); err != nil {

@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import (
 	"bytes"
@@ -25,13 +25,13 @@ func TestRedact(t *testing.T) {
 		{"bin 050340000019", "bin **********19"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, Redact(tt.in))
+		assert.Equal(t, tt.want, Text(tt.in))
 	}
 }
 
 func TestRedactNoAllocWithoutMatch(t *testing.T) {
 	text := strings.Repeat("a clean log line with 12 numbers and no data, ", 20)
-	allocs := testing.AllocsPerRun(10, func() { _ = Redact(text) })
+	allocs := testing.AllocsPerRun(10, func() { _ = Text(text) })
 	assert.Zero(t, allocs)
 }
 
@@ -60,12 +60,12 @@ func TestRedactingWriterEverySplit(t *testing.T) {
 		"to alice@example.kz: card 4111 1111 1111 1111, +7 (701) 123-45-67 IIN 860110300125 KZ86 125K ZT50 0410 0100 end",
 		"карта 4111\u00a01111\u00a01111\u00a01111, тел. +7\u202f701\u202f123\u202f45\u202f67 «Р» 8600\u00a01234\u00a05678\u00a09012 Я",
 	} {
-		want := Redact(text)
+		want := Text(text)
 		require.NotContains(t, want, "4111\u00a01111\u00a01111")
 		for i := 0; i <= len(text); i++ {
 			for j := i; j <= len(text); j += 7 {
 				var out bytes.Buffer
-				rw := NewRedactingWriter(&out)
+				rw := NewWriter(&out)
 				for _, part := range []string{text[:i], text[i:j], text[j:]} {
 					n, err := rw.Write([]byte(part))
 					require.NoError(t, err)
@@ -102,7 +102,7 @@ func TestRedactingWriterRandomSplits(t *testing.T) {
 			}
 			text := b.String()
 			var out bytes.Buffer
-			rw := NewRedactingWriter(&out)
+			rw := NewWriter(&out)
 			for p := []byte(text); len(p) > 0; {
 				n := min(1+rng.IntN(3000), len(p))
 				_, err := rw.Write(p[:n])
@@ -110,7 +110,7 @@ func TestRedactingWriterRandomSplits(t *testing.T) {
 				p = p[n:]
 			}
 			require.NoError(t, rw.Close())
-			require.True(t, out.String() == Redact(text), "seed %d, iteration %d differs", tt.seed, it)
+			require.True(t, out.String() == Text(text), "seed %d, iteration %d differs", tt.seed, it)
 		}
 	}
 }
@@ -118,21 +118,21 @@ func TestRedactingWriterRandomSplits(t *testing.T) {
 func TestRedactStream(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	text := mixedText(rng, 300<<10)
-	want := Redact(text)
+	want := Text(text)
 	for _, r := range map[string]io.Reader{
 		"whole":    strings.NewReader(text),
 		"one byte": iotest.OneByteReader(strings.NewReader(text)),
 		"half":     iotest.HalfReader(strings.NewReader(text)),
 	} {
 		var out bytes.Buffer
-		n, err := RedactStream(context.Background(), &out, r)
+		n, err := Copy(context.Background(), &out, r)
 		require.NoError(t, err)
 		assert.Equal(t, int64(len(text)), n)
 		assert.Equal(t, want, out.String())
 	}
 	// One large Write is taken in chunks, with the same result.
 	var out bytes.Buffer
-	rw := NewRedactingWriter(&out)
+	rw := NewWriter(&out)
 	n, err := rw.Write([]byte(text))
 	require.NoError(t, err)
 	assert.Equal(t, len(text), n)
@@ -160,20 +160,20 @@ func TestRedactingWriterLongLine(t *testing.T) {
 	text := b.String()
 	require.Equal(t, 0, delimCut([]byte(text), 0))
 	var out bytes.Buffer
-	rw := NewRedactingWriter(&out)
+	rw := NewWriter(&out)
 	for i := 0; i < len(text); i += 1000 {
 		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
 		require.NoError(t, err)
 	}
 	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
 	require.NoError(t, rw.Close())
-	assert.Equal(t, Redact(text), out.String())
+	assert.Equal(t, Text(text), out.String())
 }
 
 // With no safe place at all the writer fails closed.
 func TestRedactingWriterFailsClosed(t *testing.T) {
 	var out bytes.Buffer
-	rw := NewRedactingWriter(&out)
+	rw := NewWriter(&out)
 	chunk := []byte(strings.Repeat("1 ", 1<<10))
 	var err error
 	for i := 0; i < MaxPending/len(chunk)+2 && err == nil; i++ {
@@ -188,24 +188,24 @@ func TestRedactingWriterFailsClosed(t *testing.T) {
 
 func TestRedactingWriterErrors(t *testing.T) {
 	boom := errors.New("boom")
-	rw := NewRedactingWriter(errWriter{boom})
+	rw := NewWriter(errWriter{boom})
 	_, err := rw.Write([]byte("line\n"))
 	require.ErrorIs(t, err, boom)
 	_, err = rw.Write([]byte("more\n"))
 	require.ErrorIs(t, err, boom)
 
 	var out bytes.Buffer
-	rw = NewRedactingWriter(&out)
+	rw = NewWriter(&out)
 	require.NoError(t, rw.Close())
 	_, err = rw.Write([]byte("x"))
 	require.Error(t, err)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = RedactStream(ctx, &out, strings.NewReader("x"))
+	_, err = Copy(ctx, &out, strings.NewReader("x"))
 	require.ErrorIs(t, err, context.Canceled)
 
-	_, err = RedactStream(context.Background(), &out, iotest.ErrReader(boom))
+	_, err = Copy(context.Background(), &out, iotest.ErrReader(boom))
 	require.ErrorIs(t, err, boom)
 }
 

@@ -1,4 +1,4 @@
-package pii
+package redact
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ const (
 func logOne(t *testing.T, value any) (any, string) {
 	t.Helper()
 	var buf bytes.Buffer
-	slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil))).Info("x", "v", value)
+	slog.New(NewHandler(slog.NewJSONHandler(&buf, nil))).Info("x", "v", value)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &m), buf.String())
 	return m["v"], buf.String()
@@ -194,7 +194,7 @@ func TestRedactingHandlerNumbers(t *testing.T) {
 	iin2005 := withCheckDigit(t, "05031560012") // born 15 March 2005: 11 digits as a number
 	iin2000 := withCheckDigit(t, "00101250001") // born 12 October 2000: 10 digits
 	bin2007 := withCheckDigit(t, "07054000123") // registered May 2007
-	require.True(t, ValidIIN(iin2005) && ValidIIN(iin2000) && ValidBIN(bin2007))
+	require.True(t, validIIN(iin2005) && validIIN(iin2000) && validBIN(bin2007))
 	num := func(s string) int64 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		require.NoError(t, err)
@@ -231,7 +231,7 @@ func TestRedactingHandlerNumbers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.key+" "+strconv.Quote(fmtAny(tt.value)), func(t *testing.T) {
 			var buf bytes.Buffer
-			slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil))).Info("x", tt.key, tt.value)
+			slog.New(NewHandler(slog.NewJSONHandler(&buf, nil))).Info("x", tt.key, tt.value)
 			var m map[string]any
 			require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
 			assert.Equal(t, tt.want, m[tt.key])
@@ -259,7 +259,7 @@ func TestUnpaddedIDRate(t *testing.T) {
 			if _, ok := unpaddedID(string(b)); ok {
 				hits++
 			}
-			if s := "000" + string(b); n == 9 && (ValidIIN(s) || ValidBIN(s)) {
+			if s := "000" + string(b); n == 9 && (validIIN(s) || validBIN(s)) {
 				hits++
 			}
 		}
