@@ -1,6 +1,7 @@
 package password
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -32,7 +33,7 @@ var loadMatcher = sync.OnceValue(buildMatcher)
 
 func buildMatcher() *matcher {
 	m := &matcher{expand: newExpandTable(), tables: newLayoutTables()}
-	keys := make(map[string]uint32, 1<<19)
+	var b keyBuilder
 	var s skeleton
 	put := func(w string, rank int, common bool, minLen int) {
 		m.spell([]rune(w), &s)
@@ -43,10 +44,7 @@ func buildMatcher() *matcher {
 		if common {
 			e |= flagCommon
 		}
-		if old, ok := keys[string(s.b)]; ok {
-			e = min(old&rankMask, e&rankMask) | (old|e)&flagCommon
-		}
-		keys[string(s.b)] = e
+		b.add(s.b, e)
 	}
 	for _, d := range wordlist.Dictionaries() {
 		common := strings.HasSuffix(d.Name, "passwords") || strings.HasPrefix(d.Name, "leaked")
@@ -61,13 +59,52 @@ func buildMatcher() *matcher {
 	for i, w := range walks() {
 		put(w, walkRank+i, false, minKey)
 	}
-	m.trie = buildTrie(keys)
+	m.trie = b.build()
 	for _, g := range wordlist.Graphs() {
 		if g.Name == "qwerty" || g.Name == "keypad" {
 			m.graphs = append(m.graphs, newKeyGraph(g))
 		}
 	}
 	return m
+}
+
+// keyBuilder collects keys in one arena, to be sorted and merged: a key
+// found in several lists keeps its best rank and is common if any list
+// says so.
+type keyBuilder struct {
+	arena []byte
+	keys  []builderKey
+}
+
+type builderKey struct {
+	off, n uint32
+	val    uint32
+}
+
+func (b *keyBuilder) add(key []byte, val uint32) {
+	b.keys = append(b.keys, builderKey{uint32(len(b.arena)), uint32(len(key)), val})
+	b.arena = append(b.arena, key...)
+}
+
+func (b *keyBuilder) key(k builderKey) []byte { return b.arena[k.off : k.off+k.n] }
+
+func (b *keyBuilder) build() trie {
+	slices.SortFunc(b.keys, func(x, y builderKey) int { return bytes.Compare(b.key(x), b.key(y)) })
+	merged := b.keys[:0]
+	for _, k := range b.keys {
+		if n := len(merged); n > 0 && bytes.Equal(b.key(merged[n-1]), b.key(k)) {
+			last := &merged[n-1]
+			last.val = min(last.val&rankMask, k.val&rankMask) | (last.val|k.val)&flagCommon
+			continue
+		}
+		merged = append(merged, k)
+	}
+	keys := make([][]byte, len(merged))
+	vals := make([]uint32, len(merged))
+	for i, k := range merged {
+		keys[i], vals[i] = b.key(k), k.val
+	}
+	return buildTrie(keys, vals)
 }
 
 // walkRank is the rank given to the first generated keyboard walk.
@@ -133,12 +170,8 @@ type trie struct {
 	val   []uint32
 }
 
-func buildTrie(keys map[string]uint32) trie {
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	slices.Sort(sorted)
+// buildTrie builds the trie of sorted, distinct keys with their entries.
+func buildTrie(sorted [][]byte, vals []uint32) trie {
 	// Nodes are at most the bytes of all keys, plus the root.
 	nodes := 1
 	for _, k := range sorted {
@@ -153,7 +186,7 @@ func buildTrie(keys map[string]uint32) trie {
 		t.first = append(t.first, uint32(len(t.lab)))
 		lo := it.lo
 		if lo < it.hi && len(sorted[lo]) == int(it.depth) {
-			t.val[q] = keys[sorted[lo]]
+			t.val[q] = vals[lo]
 			lo++
 		}
 		for lo < it.hi {

@@ -131,7 +131,13 @@ func log2(x float64) float64 { return math.Log2(x) }
 // else.
 func TestTrie(t *testing.T) {
 	keys := map[string]uint32{"a": 1, "ab": 2, "abc": 3, "abd": 4, "b": 5, "bcd": 6, "zzzz": 7}
-	tr := buildTrie(keys)
+	var b keyBuilder
+	for _, k := range []string{"zzzz", "b", "abd", "a", "bcd", "ab", "abc"} {
+		b.add([]byte(k), keys[k])
+	}
+	b.add([]byte("ab"), 9|flagCommon) // a worse rank, but common
+	tr := b.build()
+	keys["ab"] = 2 | flagCommon
 	for k, v := range keys {
 		assert.Equal(t, v, tr.get([]byte(k)), k)
 	}
