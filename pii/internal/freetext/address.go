@@ -1,5 +1,7 @@
 package freetext
 
+import "unicode/utf8"
+
 // Address parts.
 const (
 	aCity = iota + 1
@@ -19,6 +21,7 @@ const (
 type comp struct {
 	kind       int
 	marked     bool
+	weak       bool // "Main Street": a capitalised English street word, an address only with a number or another part
 	start, end int
 	vs, ve     int
 }
@@ -76,7 +79,7 @@ func addressValid(cs []comp) bool {
 	}
 	marked, unit := 0, false
 	for _, c := range cs {
-		if c.kind == aStreet && c.marked {
+		if c.kind == aStreet && c.marked && !c.weak {
 			return true
 		}
 		if c.marked {
@@ -185,7 +188,7 @@ func (w *win) prefixComp(j, prev int) (comp, bool) {
 	}
 	if m&mStreetPre != 0 {
 		if ve, ok := w.value(k, true); ok {
-			if m&mWeak != 0 && prev == 0 && !w.knownStreet(k, ve) && !w.numberAt(ve) {
+			if m&mWeak != 0 && prev == 0 && !w.knownStreet(k, ve) && !w.unitAt(ve) && !w.genitive(ve-1) {
 				return comp{}, false // "и пр. Затем"
 			}
 			return comp{kind: aStreet, marked: true, start: j, end: ve, vs: k, ve: ve}, true
@@ -194,6 +197,9 @@ func (w *win) prefixComp(j, prev int) (comp, bool) {
 	if m&mCityPre != 0 && w.t[k].kind == tWord && w.t[k].flags&fCap != 0 {
 		if j > 0 && w.t[j-1].kind == tNum && w.classify(k).class&clCity == 0 {
 			return comp{}, false // "2026 г. Затем": a year
+		}
+		if t.flags&fCap != 0 && t.end-t.start <= 2 && w.classify(k).class&clCity == 0 {
+			return comp{}, false // "С. Иванов", "G. Smith": an initial
 		}
 		if ve, ok := w.value(k, false); ok {
 			return comp{kind: aCity, marked: true, start: j, end: ve, vs: k, ve: ve}, true
@@ -230,7 +236,9 @@ func (w *win) postfixComp(j, start int) (comp, bool) {
 		if kind == 0 || mt.flags&fCap != 0 && mt.mark&(mStreetPost) == 0 {
 			continue
 		}
-		return comp{kind: kind, marked: true, start: start, end: w.dotEnd(ve + 1), vs: j, ve: ve}, true
+		end := w.dotEnd(ve + 1)
+		weak := kind == aStreet && start == j && end == ve+1 && mt.flags&fCap != 0 && w.s[mt.start] < utf8.RuneSelf
+		return comp{kind: kind, marked: true, weak: weak, start: start, end: end, vs: j, ve: ve}, true
 	}
 	return comp{}, false
 }
@@ -336,7 +344,8 @@ func (w *win) valueWord(e int, first bool) bool {
 	if t.flags&fCap != 0 {
 		return t.mark == 0 || first && t.mark&(mStreetPost|mCityPost|mRegionPost|mDistrictPost) == 0
 	}
-	return !first && w.isWord(e, "би", "батыр", "хан", "жолы", "ата", "баба", "ана", "bi", "batyr", "khan", "joly", "zholy")
+	return !first && w.isWord(e, "би", "батыр", "хан", "жолы", "ата", "баба", "ана", "жырау", "ақын", "акын", "қажы", "сері",
+		"bi", "batyr", "khan", "han", "joly", "zholy", "jyrau", "zhyrau", "akyn")
 }
 
 // isWord reports whether token k is one of the lower-case words ws.
@@ -369,10 +378,28 @@ func (w *win) knownStreet(k, e int) bool {
 	return ok
 }
 
-// numberAt reports whether token k (after an optional comma) is a number.
-func (w *win) numberAt(k int) bool {
+// unitAt reports whether token k (after an optional comma) is a number or
+// a house or flat marker.
+func (w *win) unitAt(k int) bool {
 	if k < len(w.t) && w.t[k].kind == tComma {
 		k++
 	}
-	return k < len(w.t) && w.t[k].kind == tNum
+	if k >= len(w.t) {
+		return false
+	}
+	return w.t[k].kind == tNum || w.t[k].kind == tWord && w.classify(k).mark&(mHousePre|mAptPre) != 0
+}
+
+// genitive reports whether the word k ends as a street named in the
+// genitive does (Сейфуллина, Абая, Курмангазы): "пр. Абая" is an avenue.
+func (w *win) genitive(k int) bool {
+	if w.t[k].kind != tWord || w.t[k].flags&fCap == 0 {
+		return false
+	}
+	c := w.classify(k).class
+	if c&(clStop|clNotName) != 0 {
+		return false
+	}
+	sk, ok := skeleton(&w.buf, w.text(k))
+	return ok && len(sk) >= 4 && (hasSuffix(sk, "a") || hasSuffix(sk, "y") || hasSuffix(sk, "ia"))
 }

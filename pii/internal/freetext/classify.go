@@ -48,12 +48,19 @@ func (w *win) classify(k int) *token {
 		t.class |= clNotName
 		return t
 	}
-	pc := d.place[string(sk)]
+	pc := w.placeClass(sk)
 	t.class |= pc | w.givenClass(sk, pc != 0)
+
 	if w.isSurname(sk) {
 		t.class |= clSurList
 	}
 	t.class |= surnameMorph(sk)
+	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
+		t.class |= clGivenLike
+	}
+	if t.class&(clSurMorS|clGiven|clCore) == clSurMorS|clGiven {
+		t.class &^= clGiven | clAmb // "Pavlov" in the Moby list is a surname here
+	}
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN
 	}
@@ -78,21 +85,26 @@ func hasDigit(s string) bool {
 	return false
 }
 
-// Case endings of given names, on skeletons, longest first: Kazakh
-// (Нұрланға, Нұрланның) after a stem of three letters or more, Russian
-// (Алию, Анной, Сергеем) after two or more.
+// Case endings of given names, on skeletons, with the endings that give
+// back the nominative: Russian (Ивану→Иван, Анну→Анна, Натальей→Наталья,
+// Сергеем→Сергей; doubled letters are already collapsed) after a stem of
+// two letters or more, Kazakh (Нұрланға, Нұрланның) after three or more.
 var (
+	ruEndings = []struct{ end, add string }{
+		{"oi", "a"}, {"ei", "ia"}, {"ei", "a"}, {"om", ""}, {"em", "ei"}, {"em", ""}, {"em", "i"},
+		{"iu", "i"}, {"ia", "i"}, {"u", ""}, {"u", "a"}, {"e", "a"}, {"e", "ia"}, {"e", ""},
+		{"e", "ei"}, {"i", "ia"}, {"y", "a"}, {"a", ""},
+	}
 	kkEndings = []string{
 		"nyn", "nin", "dyn", "din", "tyn", "tin", "dan", "den", "tan", "ten", "nan", "nen",
 		"men", "ben", "pen", "nda", "nde",
 		"ga", "ge", "ka", "ke", "na", "ne", "ny", "ni", "dy", "di", "ty", "ti", "da", "de", "ta", "te",
 	}
-	ruEndings = []string{"oi", "ei", "om", "em", "iu", "ia", "u", "e", "y", "i", "a", "s"}
 )
 
 // givenClass looks the skeleton up as a given name, then (for a Russian or
 // Kazakh name, and for a word that is not a place) as a case form of one.
-func (w *win) givenClass(sk []byte, place bool) uint16 {
+func (w *win) givenClass(sk []byte, place bool) uint32 {
 	g := w.d.given
 	if c := g[string(sk)]; c != 0 {
 		return givenBits(c)
@@ -101,29 +113,56 @@ func (w *win) givenClass(sk []byte, place bool) uint16 {
 		return 0
 	}
 	var b [maxSkeleton + 2]byte
-	try := func(stem []byte, e string) uint16 {
+	lookup := func(stem []byte, add string) uint8 {
 		n := copy(b[:], stem)
-		if c := g[string(b[:n])]; c&gInflect != 0 || e == "s" && c != 0 {
+		n += copy(b[n:], add)
+		return g[string(b[:n])]
+	}
+	if hasSuffix(sk, "s") && len(sk) > 3 { // English possessive: John's
+		if c := lookup(sk[:len(sk)-1], ""); c != 0 {
 			return givenBits(c)
 		}
-		for _, add := range [...]string{"a", "i", "ei", "ia"} { // Анну→Анна, Сергея→Сергей, Андреем→Андрей (ee collapses), Натальей→Наталья
-			m := n + copy(b[n:], add)
-			if c := g[string(b[:m])]; c&gInflect != 0 {
+	}
+	for _, e := range ruEndings {
+		if len(sk)-len(e.end) >= 2 && hasSuffix(sk, e.end) {
+			if c := lookup(sk[:len(sk)-len(e.end)], e.add); c&gInflect != 0 {
 				return givenBits(c)
 			}
 		}
-		return 0
 	}
 	for _, e := range kkEndings {
 		if len(sk)-len(e) >= 3 && hasSuffix(sk, e) {
-			if c := try(sk[:len(sk)-len(e)], e); c != 0 {
+			if c := lookup(sk[:len(sk)-len(e)], ""); c&gInflect != 0 {
+				return givenBits(c)
+			}
+		}
+	}
+	return 0
+}
+
+// placeClass looks the skeleton up as a place or stop word, then as a
+// case form of a place ("в Семее", "Алматыда", "Астане").
+func (w *win) placeClass(sk []byte) uint32 {
+	p := w.d.place
+	if c := p[string(sk)]; c != 0 {
+		return c
+	}
+	var b [maxSkeleton + 2]byte
+	lookup := func(stem []byte, add string) uint32 {
+		n := copy(b[:], stem)
+		n += copy(b[n:], add)
+		return p[string(b[:n])] & (clCity | clRegion | clCountry)
+	}
+	for _, e := range ruEndings {
+		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) {
+			if c := lookup(sk[:len(sk)-len(e.end)], e.add); c != 0 {
 				return c
 			}
 		}
 	}
-	for _, e := range ruEndings {
-		if len(sk)-len(e) >= 2 && hasSuffix(sk, e) {
-			if c := try(sk[:len(sk)-len(e)], e); c != 0 {
+	for _, e := range kkEndings {
+		if len(sk)-len(e) >= 3 && hasSuffix(sk, e) {
+			if c := lookup(sk[:len(sk)-len(e)], ""); c != 0 {
 				return c
 			}
 		}
@@ -131,11 +170,15 @@ func (w *win) givenClass(sk []byte, place bool) uint16 {
 	return 0
 }
 
-func givenBits(c uint8) uint16 {
+func givenBits(c uint8) uint32 {
+	b := clGiven
 	if c&gAmb != 0 {
-		return clGiven | clAmb
+		b |= clAmb
 	}
-	return clGiven
+	if c&gCore != 0 {
+		b |= clCore
+	}
+	return b
 }
 
 var surnameEndings = []string{"a", "u", "om", "e", "ym", "oi", "y", "s"}
@@ -174,6 +217,8 @@ var (
 		"ski", "skaia", "skogo", "skomu", "skim", "skom", "skuiu", "skoi",
 		"tski", "tskaia", "tskogo", "tskoi",
 		"uk", "iuk", "chuk", "ian", "iants", "son", "sen", "vich",
+		// English: Pemberton, Blackwell, Holloway, Ashley, Crawford, Whitfield, Hammond …
+		"ton", "well", "way", "ley", "ford", "field", "wood", "worth", "ham", "more", "ett", "ond", "ins", "ings", "ock", "berg", "stein",
 	}
 )
 
@@ -181,7 +226,7 @@ const minStem = 3
 
 // surnameMorph classifies a skeleton by its ending, also under a Kazakh
 // case ending ("Серіковичке", "Оспановаға").
-func surnameMorph(sk []byte) uint16 {
+func surnameMorph(sk []byte) uint32 {
 	if c := morph(sk); c != 0 {
 		return c
 	}
@@ -195,8 +240,8 @@ func surnameMorph(sk []byte) uint16 {
 	return 0
 }
 
-func morph(sk []byte) uint16 {
-	var c uint16
+func morph(sk []byte) uint32 {
+	var c uint32
 	if hasEnding(sk, patrEndings) {
 		c |= clPatr
 	}

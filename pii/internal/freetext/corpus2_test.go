@@ -328,14 +328,14 @@ var (
 		},
 	}
 	ordinaryFill = map[string]pool{
-		"CITY":  {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}},
-		"ECITY": {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}},
-		"MONTH": {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}},
-		"KMONTH": {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}},
-		"EMONTH": {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}},
-		"COMPANY": {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}},
-		"PRODUCT": {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}},
-		"HEADING": {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}},
+		"CITY":     {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}},
+		"ECITY":    {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}},
+		"MONTH":    {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}},
+		"KMONTH":   {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}},
+		"EMONTH":   {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}},
+		"COMPANY":  {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}},
+		"PRODUCT":  {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}},
+		"HEADING":  {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}},
 		"KHEADING": {{"Жалпы Ережелер", "Сауда Тәртібі"}, {"Қорытынды Ережелер", "Тараптардың Жауапкершілігі", "Төлем Тәртібі", "Құпиялылық Саясаты"}},
 		"EHEADING": {{"Terms And Conditions", "Privacy Policy", "Bid Submission Rules"}, {"Frequently Asked Questions", "Payment Methods", "Refund Policy", "Getting Started", "Account Security", "Release Notes", "Grant Application", "Main Street Market"}},
 	}

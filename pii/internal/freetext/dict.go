@@ -12,22 +12,24 @@ var dataFS embed.FS
 
 // Word classes (token.class).
 const (
-	clGiven    uint16 = 1 << iota // a given name, maybe in a case form
-	clAmb                         // the given name is also a common word or place
-	clPatr                        // a patronymic (-ович, -овна, -ұлы, -қызы …)
-	clSurList                     // a surname from the list
-	clSurMorS                     // a strong surname ending: -ов/-ев/-ова/-ева, -енко, -ұлы …
-	clSurMorW                     // a weak surname ending: -ин, -ский, -ук, -ян, -son …
-	clStop                        // a capitalised word that is not a name
-	clCity                        // a city or town of Kazakhstan
-	clRegion                      // a region (oblast) adjective or name
-	clCountry                     // Kazakhstan
-	clNotName                     // acronym, digits, unknown letters: never part of a name
-	clCtxPre                      // a context word before a name (ФИО, клиент, Mr …)
-	clCtxPost                     // a context word after a name (мырза, ханым)
-	clUly                         // the separate word ұлы/қызы after a father's name
-	clPostcode                    // six digits starting with 0 or 1
-	clCtxLink                     // торгов, аукциона: "участник торгов Иванов"
+	clGiven     uint32 = 1 << iota // a given name, maybe in a case form
+	clAmb                          // the given name is also a common word or place
+	clPatr                         // a patronymic (-ович, -овна, -ұлы, -қызы …)
+	clSurList                      // a surname from the list
+	clSurMorS                      // a strong surname ending: -ов/-ев/-ова/-ева, -енко, -ұлы …
+	clSurMorW                      // a weak surname ending: -ин, -ский, -ук, -ян, -son …
+	clStop                         // a capitalised word that is not a name
+	clCity                         // a city or town of Kazakhstan
+	clRegion                       // a region (oblast) adjective or name
+	clCountry                      // Kazakhstan
+	clNotName                      // acronym, digits, unknown letters: never part of a name
+	clCtxPre                       // a context word before a name (ФИО, клиент, Mr …)
+	clCtxPost                      // a context word after a name (мырза, ханым)
+	clUly                          // the separate word ұлы/қызы after a father's name
+	clPostcode                     // six digits starting with 0 or 1
+	clCtxLink                      // торгов, аукциона: "участник торгов Иванов"
+	clCore                         // a given name from the Russian, Kazakh or compiled English list
+	clGivenLike                    // ends as Russian given names do: -ий, -ия, -ья, -а (Савелий, Серафима)
 )
 
 // Address marker roles (token.mark).
@@ -53,15 +55,16 @@ const (
 	gGiven   uint8 = 1 << iota // a given name
 	gAmb                       // also a common word or place
 	gInflect                   // Russian or Kazakh: case forms are looked up too
+	gCore                      // from the Russian, Kazakh or compiled English lists
 )
 
 type tables struct {
 	given   map[string]uint8 // skeleton → g* bits
 	surname map[string]struct{}
-	place   map[string]uint16 // skeleton → clStop|clCity|clRegion|clCountry
+	place   map[string]uint32 // skeleton → clStop|clCity|clRegion|clCountry
 	street  map[string]struct{}
 	marker  map[string]uint16 // lower-case word → m* roles
-	context map[string]uint16 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
+	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
 }
 
 // dicts builds the tables on first use.
@@ -71,10 +74,10 @@ func load() *tables {
 	t := &tables{
 		given:   make(map[string]uint8, 12000),
 		surname: make(map[string]struct{}, 400),
-		place:   make(map[string]uint16, 600),
+		place:   make(map[string]uint32, 600),
 		street:  make(map[string]struct{}, 200),
 		marker:  make(map[string]uint16, 128),
-		context: make(map[string]uint16, 96),
+		context: make(map[string]uint32, 96),
 	}
 	var b [maxSkeleton]byte
 	words := func(file string, f func(key string, section string)) {
@@ -100,11 +103,10 @@ func load() *tables {
 		}
 	}
 	for _, f := range []string{"given_ru.txt", "given_kk.txt"} {
-		words(f, func(k, _ string) { t.given[k] |= gGiven | gInflect })
+		words(f, func(k, _ string) { t.given[k] |= gGiven | gInflect | gCore })
 	}
-	for _, f := range []string{"given_en.txt", "given_en_moby.txt"} {
-		words(f, func(k, _ string) { t.given[k] |= gGiven })
-	}
+	words("given_en.txt", func(k, _ string) { t.given[k] |= gGiven | gCore })
+	words("given_en_moby.txt", func(k, _ string) { t.given[k] |= gGiven })
 	words("given_en_amb.txt", func(k, _ string) { t.given[k] |= gGiven | gAmb })
 	words("amb.txt", func(k, _ string) {
 		if t.given[k] != 0 {
@@ -168,7 +170,7 @@ var markerWords = map[uint16]string{
 }
 
 // contextWords introduce or follow a person's name.
-var contextWords = map[uint16]string{
+var contextWords = map[uint32]string{
 	clCtxPre: "фио ф.и.о гр гражданин гражданка гражданина гражданки гражданину гражданке " +
 		"клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
 		"заявитель заявителя заявителю покупатель покупателя продавец продавца победитель победителя " +

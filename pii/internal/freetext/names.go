@@ -2,7 +2,7 @@ package freetext
 
 // A name part is one word of a name, or one initial with its dot.
 type part struct {
-	class   uint16
+	class   uint32
 	initial bool
 	end     int // token index after the part
 }
@@ -69,19 +69,24 @@ func (w *win) name(i int) (b, e int, ok bool) {
 		return 0, 0, false
 	}
 	ctx := w.contextBefore(i)
-	// An unknown word before a name is not part of it: "Передайте Е. М. Иванову".
-	if n >= 3 && kindOf(parts[0]) == pU {
-		for m := n; m >= 3; m-- {
-			if valid(parts[1:m], false) {
-				return 0, 0, false
+	start := w.sentenceStart(i)
+	best := func(ps []part, ctx, start bool) int {
+		for m := len(ps); m > 0; m-- {
+			if valid(ps[:m], ctx || w.contextAfter(ps[m-1].end), start) {
+				return m
 			}
 		}
+		return 0
 	}
-	for ; n > 0; n-- {
-		end := parts[n-1].end
-		if valid(parts[:n], ctx || w.contextAfter(end)) {
-			return i, end, true
+	// A word before a longer name is not part of it: "Передайте Е. М.
+	// Иванову", "Бүгін Сәуле Ерсұлтановна Нұрпейісова".
+	if n >= 2 && !parts[0].initial {
+		if b1 := best(parts[1:n], false, false); b1 > 0 && 1+b1 > best(parts[:n], ctx, start) {
+			return 0, 0, false
 		}
+	}
+	if m := best(parts[:n], ctx, start); m > 0 {
+		return i, parts[m-1].end, true
 	}
 	return 0, 0, false
 }
@@ -119,7 +124,7 @@ func isInitial(text string) bool {
 			return true
 		}
 		switch text {
-		case "Zh", "Sh", "Ch", "Kh", "Ts", "Yu", "Ya", "Ye":
+		case "Zh", "Sh", "Ch", "Kh", "Ts", "Yu", "Ya", "Ye", "Iu", "Ia":
 			return true
 		}
 	}
@@ -127,8 +132,9 @@ func isInitial(text string) bool {
 }
 
 // valid reports whether the parts form a name. ctx is a context word
-// before or after ("клиент", "Mr", "мырза").
-func valid(ps []part, ctx bool) bool {
+// before or after ("клиент", "Mr", "мырза"); start that the name begins a
+// sentence, where an unknown capitalised word is most often not a name.
+func valid(ps []part, ctx, start bool) bool {
 	var k [maxParts]int
 	inits, words := 0, 0
 	for x, p := range ps {
@@ -148,13 +154,19 @@ func valid(ps []part, ctx bool) bool {
 	}
 	given := func(x int) bool { return x == pG || x == pA }
 	sur := func(x int) bool { return x == pS || x == pW }
+	// strongU: an unknown word next to a strong surname ending: "Семёнов
+	// Мирон", "Мирон Семёнов" (not at a sentence start, where "Передайте
+	// Иванову" is the usual reading).
+	strongU := func(u, s int) bool {
+		return u == pU && ps[s].class&(clSurMorS|clSurList) != 0 && ps[s].class&clSurList == 0
+	}
 	switch n {
 	case 1:
-		return k[0] == pG || k[0] == pP
+		return k[0] == pG && ps[0].class&clCore != 0 || k[0] == pP && ps[0].class&clSurMorS == 0
 	case 2:
 		a, b := k[0], k[1]
 		switch {
-		case given(a) && b == pP:
+		case (given(a) || a == pU) && b == pP:
 			return true
 		case a == pG && (sur(b) || b == pU || given(b)):
 			return true
@@ -162,13 +174,17 @@ func valid(ps []part, ctx bool) bool {
 			return true
 		case a == pS && given(b), a == pW && b == pG, a == pP && given(b):
 			return true
+		case a == pS && strongU(b, 0):
+			return true
+		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)):
+			return true
 		}
 	case 3:
 		a, b, c := k[0], k[1], k[2]
 		switch {
-		case given(a) && b == pP && (sur(c) || c == pU):
+		case (given(a) || a == pU) && b == pP && (sur(c) || c == pU):
 			return true
-		case (sur(a) || a == pU || given(a)) && given(b) && c == pP:
+		case (sur(a) || a == pU || given(a)) && (given(b) || b == pU) && c == pP:
 			return true
 		case a == pG && given(b) && (sur(c) || c == pU):
 			return true
@@ -178,6 +194,10 @@ func valid(ps []part, ctx bool) bool {
 	}
 	return false
 }
+
+// givenLike reports whether an unknown word ends as Russian and Kazakh
+// given names do (-ий, -ия, -а), kept by classify in clGivenLike.
+func givenLike(c uint32) bool { return c&clGivenLike != 0 }
 
 // initialsValid accepts one or two initials before or after one word:
 // "Серикова А. Н.", "A. Serikova", "Иванов И.И.".
@@ -253,4 +273,22 @@ func (w *win) orgName(i int) bool {
 	}
 	t := &w.t[i-2]
 	return t.kind == tWord && t.flags&fUpper != 0
+}
+
+// sentenceStart reports whether token i begins a sentence or a line.
+func (w *win) sentenceStart(i int) bool {
+	if i == 0 || w.t[i].flags&fLine != 0 {
+		return true
+	}
+	p := &w.t[i-1]
+	switch p.kind {
+	case tDot:
+		return true
+	case tOther:
+		c := w.s[p.start]
+		return c == '!' || c == '?' || c == ';' || c == '(' || c == '-' || c >= 0x80 // dashes, bullets
+	case tQuote:
+		return true
+	}
+	return false
 }

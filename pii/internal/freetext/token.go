@@ -31,7 +31,7 @@ type token struct {
 	flags      uint8
 	// Filled lazily by classify.
 	done  bool
-	class uint16 // cls* bits
+	class uint32 // cl* bits
 	mark  uint16 // m* marker roles, 0 if none
 }
 
