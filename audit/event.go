@@ -100,8 +100,11 @@ type Actor struct {
 // personal data: the encoder refuses anything else. Text fields may hold
 // any valid UTF-8, control characters included; the binary encoding is
 // length-prefixed, so no byte of a field can ever be read as the start of
-// another field or record (CWE-117), and every text rendering ([Event.String],
-// the slog handler, the OCSF JSON) escapes them.
+// another field or record (CWE-117), and every text rendering
+// ([Event.String], [Event.LogValue], [MarshalOCSF]) escapes the C0 and C1
+// controls (NEL included), DEL, U+2028, U+2029 and the bidirectional
+// formatting characters, so no field can start a line however a reader
+// splits lines.
 //
 // Only Subject is checked for personal data. Resource, Reason and
 // CorrelationID are free text: never put an account id, e-mail or other
@@ -280,9 +283,10 @@ func (e *Event) UnmarshalBinary(data []byte) error {
 }
 
 // String renders e as one line of logfmt-style key=value pairs for humans.
-// Every free-text value is quoted with Go escaping, so a CR, LF or any
-// other control or invisible character shows as an escape sequence and can
-// never start a forged line. It is a view, not an encoding: use
+// Every free-text value is quoted with Go escaping ([strconv.Quote]), so a
+// control character (C0, DEL, C1 such as NEL), U+2028, U+2029 or any other
+// invisible or bidirectional formatting character shows as an escape
+// sequence and can never start a forged line. It is a view, not an encoding: use
 // [Event.MarshalBinary] to store or hash an Event.
 func (e Event) String() string {
 	var sb strings.Builder

@@ -96,9 +96,11 @@ type ocsfUnmapped struct {
 }
 
 // MarshalOCSF maps e to an OCSF 1.3.0 Datastore Activity event (class_uid
-// 6005) in JSON, one line with no trailing newline, for a SIEM. Control
-// characters in any field are escaped by the JSON encoding, so a line can
-// never carry a second record. It returns an error wrapping
+// 6005) in JSON, one line with no trailing newline, for a SIEM. Every
+// control character (C0, DEL, C1 such as NEL), U+2028, U+2029 and every
+// bidirectional formatting character in any field is written as a \uNNNN
+// escape, so a line can never carry a second record, however a reader
+// splits lines. It returns an error wrapping
 // [ErrInvalidEvent] for an Event that [Event.MarshalBinary] would refuse.
 //
 // The mapping: Time to time (milliseconds since the epoch); Action to
@@ -170,7 +172,11 @@ func MarshalOCSF(e Event, product OCSFProduct) ([]byte, error) {
 		o.SeverityID, o.Severity = 3, "Medium"
 	}
 	o.Message = ocsfMessage(&e)
-	return json.Marshal(o)
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	return escapeJSON(b), nil
 }
 
 // ocsfMessage is a short human summary without the subject.

@@ -163,7 +163,7 @@ func TestEventLogValue(t *testing.T) {
 	logger.Info("access", "event", e)
 	out := buf.String()
 	assert.Equal(t, 1, strings.Count(out, "\n"), "one record, one line")
-	assert.Contains(t, out, `event.reason="a\nlevel=ERROR msg=forged"`)
+	assert.Contains(t, out, `event.reason="a\\nlevel=ERROR msg=forged"`)
 	assert.Contains(t, out, "event.actor=emp-17")
 	assert.Contains(t, out, "event.outcome=allowed")
 	assert.Contains(t, out, "event.break_glass=true")
