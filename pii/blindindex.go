@@ -141,17 +141,17 @@ func newIndexKey(key []byte) (*derivedKey, error) {
 // "EmailIndex", "phone_idx"); otherwise the exact bytes are hashed.
 func (e *Encryptor) BlindIndex(index, value string) (string, error) {
 	var buf [2 * sha256.Size]byte
-	idx, err := e.AppendBlindIndex(buf[:0], index, value)
+	idx, err := e.appendBlindIndexNamed(buf[:0], index, value)
 	if err != nil {
 		return "", err
 	}
 	return string(idx), nil
 }
 
-// AppendBlindIndex is BlindIndex appending the index to dst, so that a
+// appendBlindIndexNamed is BlindIndex appending the index to dst, so that a
 // caller computing many (a batch of lookups, a re-index) can reuse one
 // buffer and allocate nothing per value.
-func (e *Encryptor) AppendBlindIndex(dst []byte, index, value string) ([]byte, error) {
+func (e *Encryptor) appendBlindIndexNamed(dst []byte, index, value string) ([]byte, error) {
 	if index == "" {
 		return dst, errors.New("pii: empty blind index name")
 	}

@@ -49,7 +49,7 @@ type reindexUser struct {
 }
 
 func TestBlindIndex(t *testing.T) {
-	kr, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"short": IndexConfig{Category: CategoryEmail, Bits: 12}}})
+	kr, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"short": {Category: CategoryEmail, Bits: 12}}})
 	a, err := enc.BlindIndex("users.email", "A@B.kz ")
 	require.NoError(t, err)
 	b, err := enc.BlindIndex("users.email", "a@b.kz")
@@ -107,7 +107,7 @@ func TestBlindIndex(t *testing.T) {
 
 func TestBlindIndexSlow(t *testing.T) {
 	cheap := Argon2Params{Time: 1, Memory: 64, Threads: 1}
-	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"iin": IndexConfig{Category: CategoryIIN, Slow: true, Argon2: cheap}}})
+	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"iin": {Category: CategoryIIN, Slow: true, Argon2: cheap}}})
 	a, err := enc.BlindIndex("iin", "900101 300123")
 	require.NoError(t, err)
 	b, err := enc.BlindIndex("iin", "900101300123")
@@ -122,11 +122,11 @@ func TestIndexOptionsValidation(t *testing.T) {
 	kr, err := NewKeyring()
 	require.NoError(t, err)
 	for name, opt := range map[string]Options{
-		"empty name":   Options{Indexes: map[string]IndexConfig{"": IndexConfig{}}},
-		"too few bits": Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Bits: 4}}},
-		"too many":     Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Bits: 257}}},
-		"category":     Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Category: "shoe size"}}},
-		"argon2":       Options{Indexes: map[string]IndexConfig{"x": IndexConfig{Slow: true, Argon2: Argon2Params{Time: 1}}}},
+		"empty name":   {Indexes: map[string]IndexConfig{"": {}}},
+		"too few bits": {Indexes: map[string]IndexConfig{"x": {Bits: 4}}},
+		"too many":     {Indexes: map[string]IndexConfig{"x": {Bits: 257}}},
+		"category":     {Indexes: map[string]IndexConfig{"x": {Category: "shoe size"}}},
+		"argon2":       {Indexes: map[string]IndexConfig{"x": {Slow: true, Argon2: Argon2Params{Time: 1}}}},
 	} {
 		_, err := NewEncryptor(kr, opt)
 		assert.Error(t, err, name)
@@ -157,10 +157,10 @@ func TestBlindIndexPinned(t *testing.T) {
 		"keys":[{"id":1,"state":"primary","key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}]}`))
 	require.NoError(t, err)
 	enc, err := NewEncryptor(kr, Options{Indexes: map[string]IndexConfig{
-		"w12":  IndexConfig{Category: CategoryEmail, Bits: 12},
-		"w33":  IndexConfig{Category: CategoryEmail, Bits: 33},
-		"w256": IndexConfig{Category: CategoryEmail, Bits: 256},
-		"slow": IndexConfig{Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}},
+		"w12":  {Category: CategoryEmail, Bits: 12},
+		"w33":  {Category: CategoryEmail, Bits: 33},
+		"w256": {Category: CategoryEmail, Bits: 256},
+		"slow": {Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}},
 	}})
 	require.NoError(t, err)
 	for _, tc := range []struct{ index, value, want string }{
@@ -214,19 +214,19 @@ func TestAppendBlindIndex(t *testing.T) {
 	_, enc := newTestEncryptor(t)
 	want, err := enc.BlindIndex("users.email", "a@b.kz")
 	require.NoError(t, err)
-	got, err := enc.AppendBlindIndex([]byte("idx:"), "users.email", "A@B.kz")
+	got, err := enc.appendBlindIndexNamed([]byte("idx:"), "users.email", "A@B.kz")
 	require.NoError(t, err)
 	assert.Equal(t, "idx:"+want, string(got))
 
 	dst := []byte("keep")
-	got, err = enc.AppendBlindIndex(dst, "", "a@b.kz")
+	got, err = enc.appendBlindIndexNamed(dst, "", "a@b.kz")
 	assert.Error(t, err)
 	assert.Equal(t, "keep", string(got), "dst is returned as it was on error")
 
 	if !raceEnabled {
 		buf := make([]byte, 0, 64)
 		allocs := testing.AllocsPerRun(100, func() {
-			buf, _ = enc.AppendBlindIndex(buf[:0], "users.email", "a@b.kz")
+			buf, _ = enc.appendBlindIndexNamed(buf[:0], "users.email", "a@b.kz")
 		})
 		assert.Zero(t, allocs, "AppendBlindIndex with room in dst allocates nothing")
 	}

@@ -109,25 +109,25 @@ func newAEAD(key []byte) (*derivedKey, error) {
 }
 
 // EncryptString encrypts plaintext under the primary key and returns its
-// token. The context (typically table, column, record id, from the general
-// to the specific) is authenticated: DecryptString needs the same context.
-// All elements but the last also select the subkey, so each table and column
-// is encrypted under its own key.
-func (e *Encryptor) EncryptString(plaintext string, context ...string) (string, error) {
-	return encryptText(e, kindKeyring, plaintext, context)
+// token. The associated data aad (typically table, column, record id, from
+// the general to the specific) is authenticated: DecryptString needs the
+// same. All elements but the last also select the subkey, so each table and
+// column is encrypted under its own key.
+func (e *Encryptor) EncryptString(plaintext string, aad ...string) (string, error) {
+	return encryptText(e, kindKeyring, plaintext, aad)
 }
 
-// DecryptString authenticates and decrypts token with the context it was
-// encrypted with. Errors wrap ErrDecrypt (malformed, tampered or moved
+// DecryptString authenticates and decrypts token with the associated data
+// it was encrypted with. Errors wrap ErrDecrypt (malformed, tampered or moved
 // token), ErrUnknownKey (key missing, disabled, destroyed or below the
 // minimum decryption version) or ErrPlaintext (not a token, strict mode).
-func (e *Encryptor) DecryptString(token string, context ...string) (string, error) {
+func (e *Encryptor) DecryptString(token string, aad ...string) (string, error) {
 	if !IsToken(token) {
 		return e.legacyValue(token)
 	}
 	s := getScratch()
 	defer putScratch(s)
-	pt, err := e.decryptKeyring(s, nil, kindKeyring, token, context)
+	pt, err := e.decryptKeyring(s, nil, kindKeyring, token, aad)
 	if err != nil {
 		return "", err
 	}
@@ -147,19 +147,19 @@ func (e *Encryptor) legacyValue(v string) (string, error) {
 // (compare to skip the write), and a fresh token under the primary key
 // otherwise. In migration mode a legacy plaintext value is encrypted. Subject
 // tokens are returned unchanged: their data key is not in the keyring.
-func (e *Encryptor) Reencrypt(token string, context ...string) (string, error) {
+func (e *Encryptor) Reencrypt(token string, aad ...string) (string, error) {
 	if !IsToken(token) {
 		if _, err := e.legacyValue(token); err != nil {
 			return "", err
 		}
-		return e.EncryptString(token, context...)
+		return e.EncryptString(token, aad...)
 	}
-	return e.reencrypt(kindKeyring, token, context)
+	return e.reencrypt(kindKeyring, token, aad)
 }
 
 // reencrypt implements Reencrypt for keyring tokens of kind (field values
 // or wrapped subject keys).
-func (e *Encryptor) reencrypt(kind byte, token string, context []string) (string, error) {
+func (e *Encryptor) reencrypt(kind byte, token string, aad []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
 	t, err := parseToken(token, &s.raw)
@@ -169,90 +169,67 @@ func (e *Encryptor) reencrypt(kind byte, token string, context []string) (string
 	if t.kind == kindSubject && kind == kindKeyring {
 		return token, nil
 	}
-	pt, err := e.openKeyring(s, nil, kind, t, context, t.ciphertext[:0])
+	pt, err := e.openKeyring(s, nil, kind, t, aad, t.ciphertext[:0])
 	if err != nil {
 		return "", err
 	}
 	if t.keyID == e.kr.Primary() {
 		return token, nil
 	}
-	return encryptText(e, kind, pt, context)
-}
-
-// ReencryptItem is one token of a ReencryptBatch and its context.
-type ReencryptItem struct {
-	Token   string
-	Context []string
-}
-
-// ReencryptBatch applies Reencrypt to each item. out[i] is the new token, or
-// the original one when item i failed; err joins one *ItemError per failed
-// item (errors.As finds them, with Index).
-func (e *Encryptor) ReencryptBatch(items []ReencryptItem) (out []string, err error) {
-	out = make([]string, len(items))
-	var errs []error
-	for i, it := range items {
-		tok, err := e.Reencrypt(it.Token, it.Context...)
-		if err != nil {
-			errs = append(errs, &ItemError{Index: i, Err: err})
-			tok = it.Token
-		}
-		out[i] = tok
-	}
-	return out, errors.Join(errs...)
+	return encryptText(e, kind, pt, aad)
 }
 
 // decryptKeyring opens a keyring text token of the given kind; the
 // plaintext aliases s.raw. fk is as for openKeyring.
-func (e *Encryptor) decryptKeyring(s *scratch, fk *fieldKey, kind byte, token string, context []string) ([]byte, error) {
+func (e *Encryptor) decryptKeyring(s *scratch, fk *fieldKey, kind byte, token string, aad []string) ([]byte, error) {
 	t, err := parseToken(token, &s.raw)
 	if err != nil {
 		return nil, err
 	}
-	return e.openKeyring(s, fk, kind, t, context, t.ciphertext[:0])
+	return e.openKeyring(s, fk, kind, t, aad, t.ciphertext[:0])
 }
 
 // openKeyring authenticates and decrypts the parsed keyring token t of the
 // given kind, appending the plaintext to dst (which may be
 // t.ciphertext[:0] to decrypt in place). fk is the subkey cache of the
 // token's purpose, or nil to look it up.
-func (e *Encryptor) openKeyring(s *scratch, fk *fieldKey, kind byte, t rawToken, context []string, dst []byte) ([]byte, error) {
+func (e *Encryptor) openKeyring(s *scratch, fk *fieldKey, kind byte, t rawToken, aad []string, dst []byte) ([]byte, error) {
 	switch {
 	case t.kind == kindSubject && kind == kindKeyring:
-		return nil, &TokenError{Reason: "subject token: use DecryptFor"}
+		return nil, &tokenError{Reason: "subject token: use DecryptFor"}
 	case t.kind != kind:
-		return nil, &TokenError{Reason: "wrong token kind"}
+		return nil, &tokenError{Reason: "wrong token kind"}
 	}
 	if fk == nil {
-		fk = e.keyFor(s, t.kind, context)
+		fk = e.keyFor(s, t.kind, aad)
 	}
 	aead, err := fk.key(e.kr, t.keyID)
 	if err != nil {
 		return nil, err
 	}
-	return openToken(s, aead, t, nil, context, dst)
+	return openToken(s, aead, t, nil, aad, dst)
 }
 
 // openToken authenticates and decrypts t, appending to dst.
-func openToken(s *scratch, aead cipher.AEAD, t rawToken, subject []byte, context []string, dst []byte) ([]byte, error) {
-	s.aad = appendAAD(s.aad[:0], t.header, subject, context)
+func openToken(s *scratch, aead cipher.AEAD, t rawToken, subject []byte, aad []string, dst []byte) ([]byte, error) {
+	s.aad = appendAAD(s.aad[:0], t.header, subject, aad)
 	pt, err := aead.Open(dst, t.nonce, t.ciphertext, s.aad)
 	if err != nil {
-		return nil, &TokenError{Reason: "authentication failed"}
+		return nil, &tokenError{Reason: "authentication failed"}
 	}
 	return pt, nil
 }
 
 // encryptText seals plaintext into a text token of kind under the primary
 // key. Its one allocation is the result.
-func encryptText[T string | []byte](e *Encryptor, kind byte, plaintext T, context []string) (string, error) {
+func encryptText[T string | []byte](e *Encryptor, kind byte, plaintext T, aad []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
-	id, aead, err := e.keyFor(s, kind, context).primary(e.kr)
+	id, aead, err := e.keyFor(s, kind, aad).primary(e.kr)
 	if err != nil {
 		return "", err
 	}
-	s.text, err = appendTextToken(s, s.text[:0], kind, id, aead, nil, plaintext, context, nil)
+	s.text, err = appendTextToken(s, s.text[:0], kind, id, aead, nil, plaintext, aad, nil)
 	if err != nil {
 		return "", err
 	}
@@ -263,8 +240,8 @@ func encryptText[T string | []byte](e *Encryptor, kind byte, plaintext T, contex
 // aead, the subkey of key id (0 for a subject subkey), using s.raw for the
 // binary token. nonce is fresh random bytes drawn by the caller, or nil to
 // draw them here.
-func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string, nonce []byte) ([]byte, error) {
-	raw, err := appendSealed(s, s.raw[:0], kind, id, aead, subject, plaintext, context, nonce)
+func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, aad []string, nonce []byte) ([]byte, error) {
+	raw, err := appendSealed(s, s.raw[:0], kind, id, aead, subject, plaintext, aad, nonce)
 	if err != nil {
 		return dst, err
 	}
@@ -275,7 +252,7 @@ func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id ui
 // appendSealed appends kind || key-id || nonce || ciphertext to dst, sealed
 // under aead, the subkey of key id (0 for a subject subkey). nonce is as
 // for appendTextToken.
-func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, context []string, nonce []byte) ([]byte, error) {
+func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, aad []string, nonce []byte) ([]byte, error) {
 	if len(plaintext) > MaxPlaintext {
 		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
 	}
@@ -295,7 +272,7 @@ func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint3
 		return nil, errors.New("pii: internal error: wrong nonce size")
 	}
 	dst = append(dst, plaintext...)
-	s.aad = appendAAD(s.aad[:0], dst[start:start+headerSize], subject, context)
+	s.aad = appendAAD(s.aad[:0], dst[start:start+headerSize], subject, aad)
 	ct := aead.Seal(dst[body:body], n, dst[body:], s.aad)
 	return dst[:body+len(ct)], nil
 }
@@ -308,49 +285,44 @@ func (s *scratch) drawNonces(n int) []byte {
 	return s.nonces
 }
 
-// Encrypt is EncryptString in binary form, for BYTEA (VARBINARY, BLOB)
-// columns: the token is "pii1" || kind || key-id || nonce || ciphertext, the
-// same token as EncryptString's without the text encoding, BinaryTokenLen(n)
-// bytes long, in one allocation. It skips base64, which for values of a
-// kilobyte costs about as much as the encryption itself (see the package
-// documentation). Decrypt reverses it and ReencryptBinary moves it to the
-// primary key; Seal and Open work on text tokens only.
-func (e *Encryptor) Encrypt(plaintext []byte, context ...string) ([]byte, error) {
-	if len(plaintext) > MaxPlaintext {
-		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
+// AppendEncrypt is EncryptString in binary form, for BYTEA (VARBINARY, BLOB)
+// columns: it appends to dst the token "pii1" || kind || key-id || nonce ||
+// ciphertext, the same token as EncryptString's without the text encoding,
+// BinaryTokenLen(n) bytes long. It skips base64, which for values of a
+// kilobyte costs about as much as the encryption itself (see DESIGN.md).
+// dst may be nil, or overlap plaintext; reuse one buffer across calls to
+// allocate nothing. AppendDecrypt reverses it; Seal and Open work on text
+// tokens only.
+func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte, error) {
+	if dst == nil && len(plaintext) <= MaxPlaintext {
+		dst = make([]byte, 0, BinaryTokenLen(len(plaintext))) // one exact allocation
 	}
-	return e.AppendEncrypt(make([]byte, 0, BinaryTokenLen(len(plaintext))), plaintext, context...)
-}
-
-// AppendEncrypt is Encrypt appending the token to dst, so that a caller can
-// reuse one buffer across calls. dst may overlap plaintext.
-func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, context ...string) ([]byte, error) {
 	s := getScratch()
 	defer putScratch(s)
-	id, aead, err := e.keyFor(s, kindKeyring, context).primary(e.kr)
+	id, aead, err := e.keyFor(s, kindKeyring, aad).primary(e.kr)
 	if err != nil {
 		return dst, err
 	}
-	out, err := appendSealed(s, append(dst, binaryMagic...), kindKeyring, id, aead, nil, plaintext, context, nil)
+	out, err := appendSealed(s, append(dst, binaryMagic...), kindKeyring, id, aead, nil, plaintext, aad, nil)
 	if err != nil {
 		return dst, err
 	}
 	return out, nil
 }
 
-// Decrypt authenticates and decrypts a binary token from Encrypt with the
-// context it was encrypted with, into a new slice; token is not modified.
-// Errors are those of DecryptString. In migration mode (Options.LegacyPlaintext)
-// a copy of a value without the binary token prefix is returned.
-func (e *Encryptor) Decrypt(token []byte, context ...string) ([]byte, error) {
-	return e.AppendDecrypt(make([]byte, 0, max(len(token)-len(binaryMagic)-headerSize-nonceSize, 0)), token, context...)
-}
-
-// AppendDecrypt is Decrypt appending the plaintext to dst, so that a caller
-// can reuse one buffer across calls. dst may overlap token. On error dst is
+// AppendDecrypt authenticates and decrypts a binary token from AppendEncrypt
+// with the associated data it was encrypted with, appending the plaintext
+// to dst (nil, or a buffer reused across calls; it may overlap token).
+// Errors are those of DecryptString. In migration mode
+// (Options.LegacyPlaintext) a value without the binary token prefix is
+// appended as it is. To move a binary token to a new primary key, decrypt
+// and encrypt it again. On error dst is
 // returned with its original length (its spare capacity may have been
 // written).
-func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte, error) {
+func (e *Encryptor) AppendDecrypt(dst, token []byte, aad ...string) ([]byte, error) {
+	if dst == nil && len(token) > len(binaryMagic)+headerSize+nonceSize+tagSize {
+		dst = make([]byte, 0, len(token)-len(binaryMagic)-headerSize-nonceSize) // room to open in place
+	}
 	if !isBinaryToken(token) {
 		if !e.legacy {
 			return dst, ErrPlaintext
@@ -363,7 +335,7 @@ func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte,
 		return dst, err
 	}
 	if t.kind != kindKeyring {
-		return dst, &TokenError{Reason: "wrong token kind"}
+		return dst, &tokenError{Reason: "wrong token kind"}
 	}
 	s := getScratch()
 	defer putScratch(s)
@@ -372,8 +344,8 @@ func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte,
 	// overlap dst.
 	nonce := s.nonce[:]
 	copy(nonce, t.nonce)
-	s.aad = appendAAD(s.aad[:0], t.header, nil, context)
-	aead, err := e.keyFor(s, t.kind, context).key(e.kr, t.keyID)
+	s.aad = appendAAD(s.aad[:0], t.header, nil, aad)
+	aead, err := e.keyFor(s, t.kind, aad).key(e.kr, t.keyID)
 	if err != nil {
 		return dst, err
 	}
@@ -381,47 +353,17 @@ func (e *Encryptor) AppendDecrypt(dst, token []byte, context ...string) ([]byte,
 	out := append(dst, t.ciphertext...)
 	pt, err := aead.Open(out[start:start], nonce, out[start:], s.aad)
 	if err != nil {
-		return dst, &TokenError{Reason: "authentication failed"}
+		return dst, &tokenError{Reason: "authentication failed"}
 	}
 	return out[:start+len(pt)], nil
 }
 
-// ReencryptBinary is Reencrypt for binary tokens: it returns token itself
-// when it is already under the primary key, and a new binary token under
-// the primary key otherwise, never the plaintext. In migration mode a legacy
-// value (without the binary prefix) is encrypted.
-func (e *Encryptor) ReencryptBinary(token []byte, context ...string) ([]byte, error) {
-	if !isBinaryToken(token) {
-		if !e.legacy {
-			return nil, ErrPlaintext
-		}
-		e.legacyN.Add(1)
-		return e.Encrypt(token, context...)
-	}
-	t, err := parseBinaryToken(token)
-	if err != nil {
-		return nil, err
-	}
-	s := getScratch()
-	defer putScratch(s)
-	s.raw = slices.Grow(s.raw[:0], len(t.ciphertext))
-	pt, err := e.openKeyring(s, nil, kindKeyring, t, context, s.raw[:0])
-	if err != nil {
-		return nil, err
-	}
-	s.raw = pt // cleared by putScratch
-	if t.keyID == e.kr.Primary() {
-		return token, nil
-	}
-	return e.Encrypt(pt, context...)
-}
-
 // fieldKey caches the subkey of the primary key for one purpose (a token
-// kind and a context minus its record id: one table column, one struct
+// kind and associated data minus its record id: one table column, one struct
 // field), valid while the keyring's generation is unchanged (see
 // indexState for the same scheme), so that the hot paths take no lock.
 type fieldKey struct {
-	purpose []byte // HKDF info: kind and the context minus the record id
+	purpose []byte // HKDF info: kind and the associated data minus the record id
 	cached  atomic.Pointer[fieldKeyCached]
 }
 
@@ -431,10 +373,10 @@ type fieldKeyCached struct {
 	ref *subkeyRef // emptied if the key is destroyed
 }
 
-// keyFor returns the subkey cache of the purpose (kind, context minus the
+// keyFor returns the subkey cache of the purpose (kind, associated data minus the
 // record id), leaving the purpose in s.purpose.
-func (e *Encryptor) keyFor(s *scratch, kind byte, context []string) *fieldKey {
-	s.purpose = appendPurpose(s.purpose[:0], kind, context)
+func (e *Encryptor) keyFor(s *scratch, kind byte, aad []string) *fieldKey {
+	s.purpose = appendPurpose(s.purpose[:0], kind, aad)
 	return e.fieldKey(s.purpose)
 }
 

@@ -2,7 +2,6 @@ package pii
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"strings"
 	"sync"
@@ -237,36 +236,6 @@ func TestRotationAndReencrypt(t *testing.T) {
 	assert.Error(t, kr.SetState(1, KeyDecryptOnly), "destruction is irreversible")
 }
 
-func TestReencryptBatch(t *testing.T) {
-	kr, enc := newTestEncryptor(t)
-	a, _ := enc.EncryptString("a", "t", "c", "1")
-	b, _ := enc.EncryptString("b", "t", "c", "2")
-	_, err := kr.Rotate()
-	require.NoError(t, err)
-	out, err := enc.ReencryptBatch([]ReencryptItem{
-		{Token: a, Context: []string{"t", "c", "1"}},
-		{Token: b, Context: []string{"t", "c", "wrong"}},
-		{Token: "plain", Context: []string{"t", "c", "3"}},
-	})
-	require.Error(t, err)
-	var items []*ItemError
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var ie *ItemError
-		require.ErrorAs(t, e, &ie)
-		items = append(items, ie)
-	}
-	require.Len(t, items, 2)
-	assert.Equal(t, 1, items[0].Index)
-	assert.ErrorIs(t, items[0], ErrDecrypt)
-	assert.Equal(t, 2, items[1].Index)
-	assert.ErrorIs(t, items[1], ErrPlaintext)
-	assert.NotEqual(t, a, out[0])
-	assert.Equal(t, b, out[1])
-	got, err := enc.DecryptString(out[0], "t", "c", "1")
-	require.NoError(t, err)
-	assert.Equal(t, "a", got)
-}
-
 func TestConcurrentRotation(t *testing.T) {
 	kr, enc := newTestEncryptor(t)
 	var wg sync.WaitGroup
@@ -284,12 +253,12 @@ func TestConcurrentRotation(t *testing.T) {
 					t.Error("round trip failed during rotation", err)
 					return
 				}
-				bin, err := enc.Encrypt([]byte("value"), ctx...)
+				bin, err := enc.AppendEncrypt(nil, []byte("value"), ctx...)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if pt, err := enc.Decrypt(bin, ctx...); err != nil || string(pt) != "value" {
+				if pt, err := enc.AppendDecrypt(nil, bin, ctx...); err != nil || string(pt) != "value" {
 					t.Error("binary round trip failed during rotation", err)
 					return
 				}
@@ -356,7 +325,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 func TestBinaryRoundTrip(t *testing.T) {
 	_, enc := newTestEncryptor(t)
 	for _, pt := range []string{"", "a", "Әлия Нұрланқызы", strings.Repeat("x", 4096)} {
-		tok, err := enc.Encrypt([]byte(pt), "users", "email", "42")
+		tok, err := enc.AppendEncrypt(nil, []byte(pt), "users", "email", "42")
 		require.NoError(t, err)
 		assert.Len(t, tok, BinaryTokenLen(len(pt)))
 		assert.Equal(t, len(tok), cap(tok), "one exact allocation")
@@ -365,7 +334,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 			assert.False(t, bytes.Contains(tok, []byte(pt)))
 		}
 		saved := bytes.Clone(tok)
-		got, err := enc.Decrypt(tok, "users", "email", "42")
+		got, err := enc.AppendDecrypt(nil, tok, "users", "email", "42")
 		require.NoError(t, err)
 		assert.Equal(t, pt, string(got))
 		assert.Equal(t, saved, tok, "Decrypt does not modify the token")
@@ -374,7 +343,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 
 func TestBinaryIsTheTextTokenUnencoded(t *testing.T) {
 	_, enc := newTestEncryptor(t)
-	bin, err := enc.Encrypt([]byte("v"), "t", "c", "1")
+	bin, err := enc.AppendEncrypt(nil, []byte("v"), "t", "c", "1")
 	require.NoError(t, err)
 	text := tokenPrefix + tokenEncoding.EncodeToString(bin[len(binaryMagic):])
 	got, err := enc.DecryptString(text, "t", "c", "1")
@@ -384,7 +353,7 @@ func TestBinaryIsTheTextTokenUnencoded(t *testing.T) {
 
 func TestBinaryContextAndKeys(t *testing.T) {
 	kr, enc := newTestEncryptor(t)
-	tok, err := enc.Encrypt([]byte("secret"), "users", "email", "42")
+	tok, err := enc.AppendEncrypt(nil, []byte("secret"), "users", "email", "42")
 	require.NoError(t, err)
 	for name, ctx := range map[string][]string{
 		"other row":    {"users", "email", "43"},
@@ -392,25 +361,25 @@ func TestBinaryContextAndKeys(t *testing.T) {
 		"no context":   nil,
 		"re-split":     {"users", "emai", "l42"},
 	} {
-		_, err := enc.Decrypt(tok, ctx...)
+		_, err := enc.AppendDecrypt(nil, tok, ctx...)
 		assert.ErrorIs(t, err, ErrDecrypt, name)
 	}
 	_, err = kr.Rotate()
 	require.NoError(t, err)
 	require.NoError(t, kr.SetMinDecryptVersion(2))
-	_, err = enc.Decrypt(tok, "users", "email", "42")
+	_, err = enc.AppendDecrypt(nil, tok, "users", "email", "42")
 	assert.ErrorIs(t, err, ErrUnknownKey)
 }
 
 func TestBinaryEverySingleBitFlipFails(t *testing.T) {
 	_, enc := newTestEncryptor(t)
-	tok, err := enc.Encrypt([]byte("ab"), "t", "c", "1")
+	tok, err := enc.AppendEncrypt(nil, []byte("ab"), "t", "c", "1")
 	require.NoError(t, err)
 	for i := range len(tok) {
 		for bit := range 8 {
 			b := bytes.Clone(tok)
 			b[i] ^= 1 << bit
-			got, err := enc.Decrypt(b, "t", "c", "1")
+			got, err := enc.AppendDecrypt(nil, b, "t", "c", "1")
 			if err == nil {
 				t.Fatalf("flip of bit %d of byte %d decrypted to %q", bit, i, got)
 			}
@@ -420,7 +389,7 @@ func TestBinaryEverySingleBitFlipFails(t *testing.T) {
 		}
 	}
 	for i := range len(tok) {
-		_, err := enc.Decrypt(tok[:i], "t", "c", "1")
+		_, err := enc.AppendDecrypt(nil, tok[:i], "t", "c", "1")
 		require.Error(t, err, "prefix of length %d", i)
 	}
 }
@@ -429,15 +398,15 @@ func TestBinaryStrictAndLegacy(t *testing.T) {
 	_, enc := newTestEncryptor(t)
 	text, err := enc.EncryptString("v", "t", "c", "1")
 	require.NoError(t, err)
-	_, err = enc.Decrypt([]byte(text), "t", "c", "1")
+	_, err = enc.AppendDecrypt(nil, []byte(text), "t", "c", "1")
 	assert.ErrorIs(t, err, ErrDecrypt, "a text token is not a binary token")
-	_, err = enc.Decrypt([]byte("plain"), "t", "c", "1")
+	_, err = enc.AppendDecrypt(nil, []byte("plain"), "t", "c", "1")
 	assert.ErrorIs(t, err, ErrPlaintext)
-	_, err = enc.Encrypt(make([]byte, MaxPlaintext+1))
+	_, err = enc.AppendEncrypt(nil, make([]byte, MaxPlaintext+1))
 	assert.Error(t, err)
 
 	_, legacy := newTestEncryptor(t, Options{LegacyPlaintext: true})
-	got, err := legacy.Decrypt([]byte("plain"), "t", "c", "1")
+	got, err := legacy.AppendDecrypt(nil, []byte("plain"), "t", "c", "1")
 	require.NoError(t, err)
 	assert.Equal(t, "plain", string(got))
 	assert.Equal(t, uint64(1), legacy.LegacyReads())
@@ -470,7 +439,7 @@ func TestBinaryAppendForms(t *testing.T) {
 	plain := append(space[:60], "Bolat"...)[60:]
 	tok, err = enc.AppendEncrypt(space, plain, "t", "c", "2")
 	require.NoError(t, err)
-	pt, err = enc.Decrypt(tok, "t", "c", "2")
+	pt, err = enc.AppendDecrypt(nil, tok, "t", "c", "2")
 	require.NoError(t, err)
 	assert.Equal(t, "Bolat", string(pt))
 
@@ -481,36 +450,4 @@ func TestBinaryAppendForms(t *testing.T) {
 	// with room in dst) are reported by BenchmarkEncryptBinary and
 	// BenchmarkDecryptBinary (-benchmem): under -race,
 	// sync.Pool drops items at random and AllocsPerRun would be flaky.
-}
-
-func TestReencryptBinary(t *testing.T) {
-	kr, enc := newTestEncryptor(t)
-	old, err := enc.Encrypt([]byte("v"), "t", "c", "1")
-	require.NoError(t, err)
-	same, err := enc.ReencryptBinary(old, "t", "c", "1")
-	require.NoError(t, err)
-	assert.Equal(t, old, same, "a token under the primary key is left alone")
-
-	_, err = kr.Rotate()
-	require.NoError(t, err)
-	moved, err := enc.ReencryptBinary(old, "t", "c", "1")
-	require.NoError(t, err)
-	assert.NotEqual(t, old, moved)
-	assert.Equal(t, uint32(2), binary.BigEndian.Uint32(moved[len(binaryMagic)+1:]))
-	_, err = enc.ReencryptBinary(old, "t", "c", "2")
-	assert.ErrorIs(t, err, ErrDecrypt, "the context is authenticated")
-
-	require.NoError(t, kr.SetMinDecryptVersion(2))
-	got, err := enc.Decrypt(moved, "t", "c", "1")
-	require.NoError(t, err)
-	assert.Equal(t, "v", string(got))
-
-	_, err = enc.ReencryptBinary([]byte("plain"), "t", "c", "1")
-	assert.ErrorIs(t, err, ErrPlaintext)
-	_, legacy := newTestEncryptor(t, Options{LegacyPlaintext: true})
-	tok, err := legacy.ReencryptBinary([]byte("plain"), "t", "c", "1")
-	require.NoError(t, err)
-	got, err = legacy.Decrypt(tok, "t", "c", "1")
-	require.NoError(t, err)
-	assert.Equal(t, "plain", string(got))
 }

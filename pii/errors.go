@@ -49,15 +49,15 @@ func (e *KeyError) Error() string {
 
 func (e *KeyError) Unwrap() error { return ErrUnknownKey }
 
-// TokenError reports why a token was rejected. It unwraps to ErrDecrypt. The
-// reason never quotes the token, the plaintext or the context.
-type TokenError struct {
+// tokenError reports why a token was rejected. It unwraps to ErrDecrypt.
+// The reason never quotes the token, the plaintext or the associated data.
+type tokenError struct {
 	Reason string
 }
 
-func (e *TokenError) Error() string { return "pii: decryption failed: " + e.Reason }
+func (e *tokenError) Error() string { return "pii: decryption failed: " + e.Reason }
 
-func (e *TokenError) Unwrap() error { return ErrDecrypt }
+func (e *tokenError) Unwrap() error { return ErrDecrypt }
 
 // FieldError reports which struct field Seal or Open failed on. It names the
 // Go field, never its value, and unwraps to the underlying error.
@@ -72,15 +72,3 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) Unwrap() error { return e.Err }
-
-// ItemError is the error of one item of a batch (ReencryptBatch).
-type ItemError struct {
-	Index int // position in the batch
-	Err   error
-}
-
-func (e *ItemError) Error() string {
-	return "pii: item " + strconv.Itoa(e.Index) + ": " + e.Err.Error()
-}
-
-func (e *ItemError) Unwrap() error { return e.Err }

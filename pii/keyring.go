@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -553,22 +552,8 @@ func (f *jsonFrame) name(tok json.Token) error {
 }
 
 // ErrKeyringFileMode reports a keyring file that users other than its owner
-// may read or write; the error is a *KeyringFileModeError.
+// may read or write; the error names the file and its mode.
 var ErrKeyringFileMode = errors.New("pii: keyring file is accessible to group or others")
-
-// KeyringFileModeError reports the permissions that made LoadKeyringFile
-// refuse a keyring file. It matches ErrKeyringFileMode with errors.Is.
-type KeyringFileModeError struct {
-	Path string
-	Mode fs.FileMode // permission bits of the file
-}
-
-func (e *KeyringFileModeError) Error() string {
-	return fmt.Sprintf("pii: keyring file %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", e.Path, uint32(e.Mode))
-}
-
-// Is makes errors.Is(err, ErrKeyringFileMode) true.
-func (e *KeyringFileModeError) Is(target error) bool { return target == ErrKeyringFileMode }
 
 // checkKeyringFileMode refuses a file that group or others may read or
 // write: whoever reads it holds every key, and whoever writes it chooses
@@ -582,13 +567,13 @@ func checkKeyringFileMode(f *os.File, path string) error {
 		return fmt.Errorf("pii: reading keyring file: %w", err)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return &KeyringFileModeError{Path: path, Mode: perm}
+		return fmt.Errorf("%w: %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", ErrKeyringFileMode, path, uint32(perm))
 	}
 	return nil
 }
 
 // LoadKeyringFile reads and parses a keyring file written from Export. It
-// refuses, with a *KeyringFileModeError (errors.Is ErrKeyringFileMode), a
+// refuses, with ErrKeyringFileMode, a
 // file that group or others may read or write, other than on Windows: keep
 // it readable by the service account alone (mode 0600 or 0400; in
 // Kubernetes, defaultMode 0400 on the secret volume). The mode is checked

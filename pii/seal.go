@@ -796,7 +796,7 @@ func (e *Encryptor) openField(s *scratch, p *sealPlan, f sealField, prk []byte, 
 	ctx := [3]string{p.table, f.name, recordID}
 	if t.kind&kindV2 == 0 {
 		if e.rejectV1 {
-			return nil, tokenInfo{}, &TokenError{Reason: "token in the version-1 context (Options.RejectOldContext)"}
+			return nil, tokenInfo{}, &tokenError{Reason: "token in the version-1 context (Options.RejectOldContext)"}
 		}
 		ctx[0] = p.name
 	}
@@ -808,11 +808,11 @@ func (e *Encryptor) openField(s *scratch, p *sealPlan, f sealField, prk []byte, 
 		pt, err = e.openKeyring(s, f.key, kindKeyring2, t, ctx[:], t.ciphertext[:0])
 	case kindSubject, kindSubject2:
 		if prk == nil {
-			return nil, tokenInfo{}, &TokenError{Reason: "subject token: use OpenFor"}
+			return nil, tokenInfo{}, &tokenError{Reason: "subject token: use OpenFor"}
 		}
 		pt, err = openSubjectToken(s, prk, subject, t, ctx[:])
 	default:
-		return nil, tokenInfo{}, &TokenError{Reason: "wrong token kind"}
+		return nil, tokenInfo{}, &tokenError{Reason: "wrong token kind"}
 	}
 	return pt, tokenInfo{kind: t.kind, keyID: t.keyID}, err
 }

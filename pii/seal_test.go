@@ -135,7 +135,7 @@ func TestSealConfiguredIndex(t *testing.T) {
 		Mail string `pii:"email,encrypt,index=Hash"`
 		Hash string
 	}
-	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": IndexConfig{Category: CategoryEmail, Bits: 16}}})
+	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": {Category: CategoryEmail, Bits: 16}}})
 	a := account{Mail: "A@B.KZ"}
 	require.NoError(t, enc.Seal(&a, "7"))
 	assert.Len(t, a.Hash, 4)
@@ -143,7 +143,7 @@ func TestSealConfiguredIndex(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, a.Hash)
 
-	_, wrong := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": IndexConfig{Category: CategoryPhone}}})
+	_, wrong := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": {Category: CategoryPhone}}})
 	assert.Error(t, wrong.Seal(&account{Mail: "x"}, "7"), "category mismatch")
 }
 

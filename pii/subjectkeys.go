@@ -114,7 +114,7 @@ func (m *MemorySubjectKeyStore) Replace(ctx context.Context, subject, old, new s
 	return nil
 }
 
-var errReplaced = &TokenError{Reason: "subject key changed concurrently"}
+var errReplaced = &tokenError{Reason: "subject key changed concurrently"}
 
 // Forget implements SubjectKeyStore.
 func (m *MemorySubjectKeyStore) Forget(ctx context.Context, subject string) error {
@@ -128,7 +128,7 @@ func (m *MemorySubjectKeyStore) Forget(ctx context.Context, subject string) erro
 	return nil
 }
 
-// subjectKeyContext is the context under which data keys are wrapped; the
+// subjectKeyContext is the associated data under which data keys are wrapped; the
 // subject id is bound as the last element.
 const subjectKeyContext = "pii subject data key"
 
@@ -166,7 +166,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 		return nil, fmt.Errorf("pii: unwrapping subject data key: %w", err)
 	}
 	if len(dek) != KeySize {
-		return nil, &TokenError{Reason: "subject data key has the wrong size"}
+		return nil, &tokenError{Reason: "subject data key has the wrong size"}
 	}
 	return hkdf.Extract(sha256.New, dek, []byte(hkdfSalt))
 }
@@ -183,22 +183,22 @@ func subjectAEAD(prk []byte, purpose []byte) (cipher.AEAD, error) {
 
 // EncryptFor encrypts plaintext under subject's data key, creating the key
 // on first use, and returns a token that Forget(ctx, subject) makes
-// permanently undecryptable, wherever copies of it are kept. The context
-// is used as in EncryptString; the subject is authenticated too.
-func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, context ...string) (string, error) {
+// permanently undecryptable, wherever copies of it are kept. The associated
+// data aad is used as in EncryptString; the subject is authenticated too.
+func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, aad ...string) (string, error) {
 	prk, err := e.subjectKey(ctx, subject, true)
 	if err != nil {
 		return "", err
 	}
 	defer clear(prk)
-	return e.encryptSubject(prk, subject, plaintext, context)
+	return e.encryptSubject(prk, subject, plaintext, aad)
 }
 
-func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, context []string) (string, error) {
+func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, aad []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
 	var err error
-	if s.text, err = e.appendEncryptSubject(s, s.text[:0], prk, subject, plaintext, context, nil); err != nil {
+	if s.text, err = e.appendEncryptSubject(s, s.text[:0], prk, subject, plaintext, aad, nil); err != nil {
 		return "", err
 	}
 	return string(s.text), nil
@@ -206,41 +206,41 @@ func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, contex
 
 // appendEncryptSubject appends the subject token of plaintext to dst; nonce
 // is as for appendTextToken.
-func (e *Encryptor) appendEncryptSubject(s *scratch, dst, prk []byte, subject, plaintext string, context []string, nonce []byte) ([]byte, error) {
-	return appendSubjectToken(s, dst, kindSubject, prk, subject, plaintext, context, nonce)
+func (e *Encryptor) appendEncryptSubject(s *scratch, dst, prk []byte, subject, plaintext string, aad []string, nonce []byte) ([]byte, error) {
+	return appendSubjectToken(s, dst, kindSubject, prk, subject, plaintext, aad, nonce)
 }
 
 // appendSubjectToken appends a subject token of the given kind (kindSubject
 // or kindSubject2) to dst.
-func appendSubjectToken[T string | []byte](s *scratch, dst []byte, kind byte, prk []byte, subject string, plaintext T, context []string, nonce []byte) ([]byte, error) {
-	s.purpose = appendPurpose(s.purpose[:0], kind, context)
+func appendSubjectToken[T string | []byte](s *scratch, dst []byte, kind byte, prk []byte, subject string, plaintext T, aad []string, nonce []byte) ([]byte, error) {
+	s.purpose = appendPurpose(s.purpose[:0], kind, aad)
 	aead, err := subjectAEAD(prk, s.purpose)
 	if err != nil {
 		return dst, err
 	}
-	return appendTextToken(s, dst, kind, 0, aead, []byte(subject), plaintext, context, nonce)
+	return appendTextToken(s, dst, kind, 0, aead, []byte(subject), plaintext, aad, nonce)
 }
 
 // DecryptFor decrypts a token written by EncryptFor for subject. After
 // Forget it fails with ErrErased. It also decrypts keyring tokens (from
 // EncryptString) and, in migration mode, legacy plaintext, but only while
 // subject is not erased, which eases a move to subject tokens.
-func (e *Encryptor) DecryptFor(ctx context.Context, subject, token string, context ...string) (string, error) {
+func (e *Encryptor) DecryptFor(ctx context.Context, subject, token string, aad ...string) (string, error) {
 	prk, err := e.subjectKey(ctx, subject, false)
 	if err != nil && err != errNoSubjectKey {
 		return "", err
 	}
 	defer clear(prk)
-	return e.decryptSubject(prk, subject, token, context)
+	return e.decryptSubject(prk, subject, token, aad)
 }
 
-func (e *Encryptor) decryptSubject(prk []byte, subject, token string, context []string) (string, error) {
+func (e *Encryptor) decryptSubject(prk []byte, subject, token string, aad []string) (string, error) {
 	if !IsToken(token) {
 		return e.legacyValue(token)
 	}
 	s := getScratch()
 	defer putScratch(s)
-	pt, err := e.openSubject(s, prk, subject, token, context)
+	pt, err := e.openSubject(s, prk, subject, token, aad)
 	if err != nil {
 		return "", err
 	}
@@ -249,32 +249,32 @@ func (e *Encryptor) decryptSubject(prk []byte, subject, token string, context []
 
 // openSubject decrypts a subject or keyring text token; the plaintext
 // aliases s.raw.
-func (e *Encryptor) openSubject(s *scratch, prk []byte, subject, token string, context []string) ([]byte, error) {
+func (e *Encryptor) openSubject(s *scratch, prk []byte, subject, token string, aad []string) ([]byte, error) {
 	t, err := parseToken(token, &s.raw)
 	if err != nil {
 		return nil, err
 	}
 	switch t.kind {
 	case kindKeyring:
-		return e.openKeyring(s, nil, kindKeyring, t, context, t.ciphertext[:0])
+		return e.openKeyring(s, nil, kindKeyring, t, aad, t.ciphertext[:0])
 	case kindSubject:
-		return openSubjectToken(s, prk, subject, t, context)
+		return openSubjectToken(s, prk, subject, t, aad)
 	}
-	return nil, &TokenError{Reason: "wrong token kind"}
+	return nil, &tokenError{Reason: "wrong token kind"}
 }
 
 // openSubjectToken opens the parsed subject token t (of kind kindSubject or
 // kindSubject2); the plaintext aliases t.
-func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, context []string) ([]byte, error) {
+func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, aad []string) ([]byte, error) {
 	if prk == nil {
 		return nil, errNoSubjectKey
 	}
-	s.purpose = appendPurpose(s.purpose[:0], t.kind, context)
+	s.purpose = appendPurpose(s.purpose[:0], t.kind, aad)
 	aead, err := subjectAEAD(prk, s.purpose)
 	if err != nil {
 		return nil, err
 	}
-	return openToken(s, aead, t, []byte(subject), context, t.ciphertext[:0])
+	return openToken(s, aead, t, []byte(subject), aad, t.ciphertext[:0])
 }
 
 // Forget erases subject (clause 7.1): its data key is destroyed in the
@@ -307,7 +307,7 @@ func (e *Encryptor) RewrapSubjectKey(ctx context.Context, subject string) error 
 		return err
 	}
 	if !IsToken(wrapped) {
-		return &TokenError{Reason: "stored subject key is not a token"}
+		return &tokenError{Reason: "stored subject key is not a token"}
 	}
 	rewrapped, err := e.reencrypt(kindWrap, wrapped, []string{subjectKeyContext, subject})
 	if err != nil {

@@ -19,11 +19,12 @@ import (
 //	key-id = 4 bytes, big-endian uint32 (0 for subject tokens)
 //	nonce  = 24 random bytes (XChaCha20-Poly1305)
 //	ciphertext = XChaCha20-Poly1305(subkey, nonce, plaintext, aad), tag included
-//	aad    = "pii1." || kind || key-id || [uvarint(len(subject)) || subject] || context
-//	context = for each context element: uvarint(len) || element
+//	aad    = "pii1." || kind || key-id || [uvarint(len(subject)) || subject] || elements
+//	elements = for each element of the caller's associated data (Seal: table,
+//	         field, record id): uvarint(len) || element
 //
 // The subkey is HKDF-SHA256-Expand of the key for the token's purpose: the
-// kind and every context element but the last (table and column), so each
+// kind and every associated-data element but the last (table and column), so each
 // column has its own key, while the last element (the record id) is bound as
 // associated data only. Moving a token to another column, another row or
 // another keyring, or changing any bit of it, fails authentication.
@@ -85,10 +86,10 @@ type rawToken struct {
 func parseToken(s string, bufp *[]byte) (rawToken, error) {
 	body, ok := strings.CutPrefix(s, tokenPrefix)
 	if !ok {
-		return rawToken{}, &TokenError{Reason: "missing token prefix"}
+		return rawToken{}, &tokenError{Reason: "missing token prefix"}
 	}
 	if len(body) > tokenEncoding.EncodedLen(headerSize+nonceSize+MaxPlaintext+tagSize) {
-		return rawToken{}, &TokenError{Reason: "token too long"}
+		return rawToken{}, &tokenError{Reason: "token too long"}
 	}
 	n := tokenEncoding.DecodedLen(len(body))
 	if cap(*bufp) < n {
@@ -98,7 +99,7 @@ func parseToken(s string, bufp *[]byte) (rawToken, error) {
 	*bufp = (*bufp)[:n]
 	n, err := tokenEncoding.Decode(*bufp, []byte(body))
 	if err != nil {
-		return rawToken{}, &TokenError{Reason: "token is not valid base64url"}
+		return rawToken{}, &tokenError{Reason: "token is not valid base64url"}
 	}
 	return splitToken((*bufp)[:n])
 }
@@ -123,10 +124,10 @@ func isBinaryToken(b []byte) bool {
 // parseBinaryToken splits a binary token; the slices alias b.
 func parseBinaryToken(b []byte) (rawToken, error) {
 	if !isBinaryToken(b) {
-		return rawToken{}, &TokenError{Reason: "missing token prefix"}
+		return rawToken{}, &tokenError{Reason: "missing token prefix"}
 	}
 	if len(b) > BinaryTokenLen(MaxPlaintext) {
-		return rawToken{}, &TokenError{Reason: "token too long"}
+		return rawToken{}, &tokenError{Reason: "token too long"}
 	}
 	return splitToken(b[len(binaryMagic):])
 }
@@ -135,7 +136,7 @@ func parseBinaryToken(b []byte) (rawToken, error) {
 // header's form.
 func splitToken(raw []byte) (rawToken, error) {
 	if len(raw) < headerSize+nonceSize+tagSize {
-		return rawToken{}, &TokenError{Reason: "token too short"}
+		return rawToken{}, &tokenError{Reason: "token too short"}
 	}
 	t := rawToken{
 		kind:       raw[0],
@@ -146,18 +147,18 @@ func splitToken(raw []byte) (rawToken, error) {
 	}
 	switch base := t.kind &^ kindV2; {
 	case t.kind != kindKeyring && t.kind != kindSubject && t.kind != kindWrap && t.kind != kindKeyring2 && t.kind != kindSubject2:
-		return rawToken{}, &TokenError{Reason: "unknown token kind"}
+		return rawToken{}, &tokenError{Reason: "unknown token kind"}
 	case base == kindSubject && t.keyID != 0:
-		return rawToken{}, &TokenError{Reason: "subject token with a key id"}
+		return rawToken{}, &tokenError{Reason: "subject token with a key id"}
 	case base != kindSubject && t.keyID == 0:
-		return rawToken{}, &TokenError{Reason: "key id 0 is reserved"}
+		return rawToken{}, &tokenError{Reason: "key id 0 is reserved"}
 	}
 	return t, nil
 }
 
-// appendContext appends the injective encoding of context elements.
-func appendContext(dst []byte, context []string) []byte {
-	for _, c := range context {
+// appendContext appends the injective encoding of associated-data elements.
+func appendContext(dst []byte, aad []string) []byte {
+	for _, c := range aad {
 		dst = binary.AppendUvarint(dst, uint64(len(c)))
 		dst = append(dst, c...)
 	}
@@ -166,23 +167,23 @@ func appendContext(dst []byte, context []string) []byte {
 
 // appendAAD appends the associated data of a token. Subject tokens also
 // bind the subject (length-prefixed); keyring tokens pass nil.
-func appendAAD(dst, header, subject []byte, context []string) []byte {
+func appendAAD(dst, header, subject []byte, aad []string) []byte {
 	dst = append(dst, tokenPrefix...)
 	dst = append(dst, header...)
 	if header[0]&^kindV2 == kindSubject {
 		dst = binary.AppendUvarint(dst, uint64(len(subject)))
 		dst = append(dst, subject...)
 	}
-	return appendContext(dst, context)
+	return appendContext(dst, aad)
 }
 
 // appendPurpose appends the HKDF info string of a token's subkey: a label,
-// the token kind and all context elements but the last.
-func appendPurpose(dst []byte, kind byte, context []string) []byte {
+// the token kind and all associated-data elements but the last.
+func appendPurpose(dst []byte, kind byte, aad []string) []byte {
 	dst = append(dst, "pii1 aead\x00"...)
 	dst = append(dst, kind)
-	if len(context) > 1 {
-		dst = appendContext(dst, context[:len(context)-1])
+	if len(aad) > 1 {
+		dst = appendContext(dst, aad[:len(aad)-1])
 	}
 	return dst
 }

@@ -54,7 +54,7 @@ func FuzzDecryptBinary(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, pt := range []string{"", "a", "user@example.kz"} {
-		tok, err := enc.Encrypt([]byte(pt), "t", "c", "1")
+		tok, err := enc.AppendEncrypt(nil, []byte(pt), "t", "c", "1")
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -64,24 +64,24 @@ func FuzzDecryptBinary(f *testing.F) {
 	f.Add([]byte("plain"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		saved := bytes.Clone(b)
-		pt, err := enc.Decrypt(b, "t", "c", "1")
+		pt, err := enc.AppendDecrypt(nil, b, "t", "c", "1")
 		if !bytes.Equal(saved, b) {
 			t.Fatal("Decrypt modified its input")
 		}
 		if err == nil {
-			tok, err := enc.Encrypt(pt, "t", "c", "1")
+			tok, err := enc.AppendEncrypt(nil, pt, "t", "c", "1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, err := enc.Decrypt(tok, "t", "c", "1"); err != nil || !bytes.Equal(got, pt) {
+			if got, err := enc.AppendDecrypt(nil, tok, "t", "c", "1"); err != nil || !bytes.Equal(got, pt) {
 				t.Fatal("round trip failed")
 			}
 		}
-		if tok, err := enc.ReencryptBinary(b, "t", "c", "1"); err == nil && !isBinaryToken(tok) {
-			t.Fatal("ReencryptBinary returned a non-token")
+		if _, err := enc.AppendDecrypt(nil, b, "t", "c", "1"); err == nil && !isBinaryToken(b) {
+			t.Fatal("AppendDecrypt accepted a non-token")
 		}
 		if !bytes.Equal(saved, b) {
-			t.Fatal("ReencryptBinary modified its input")
+			t.Fatal("AppendDecrypt modified its input")
 		}
 	})
 }
