@@ -132,33 +132,27 @@ func optionalMicro(t time.Time) int64 {
 // r.KeyID. Every variable-length field is length-prefixed and every
 // optional time carries a presence byte, so no two inputs encode alike.
 func recordMAC(keys *Keyring, prev Digest, dec Head, r Record) (Digest, bool) {
-	h, ok := keys.mac(r.KeyID)
-	if !ok {
-		return Digest{}, false
-	}
-	b := make([]byte, 0, 384)
-	b = append(b, "1cb-kz/compliance/consent record v2\x00"...)
-	b = appendField(b, r.KeyID)
-	b = append(b, prev[:]...)
-	b = binary.BigEndian.AppendUint64(b, uint64(dec.Seq))
-	b = append(b, dec.Hash[:]...)
-	for _, s := range [...]string{r.ID, string(r.Kind), r.Subject, r.Purpose, r.Recipient, r.NoticeVersion,
-		r.Language, string(r.Method), r.Evidence, r.LegalBasisID} {
-		b = appendField(b, s)
-	}
-	b = binary.BigEndian.AppendUint64(b, uint64(r.Seq))
-	b = binary.BigEndian.AppendUint64(b, uint64(r.At.UnixMicro()))
-	for _, t := range [...]time.Time{r.ExpiresAt, r.StatedAt} {
-		if t.IsZero() {
-			b = append(b, 0)
-		} else {
-			b = binary.BigEndian.AppendUint64(append(b, 1), uint64(t.UnixMicro()))
+	return keys.sum(r.KeyID, func(b []byte) []byte {
+		b = append(b, "1cb-kz/compliance/consent record v2\x00"...)
+		b = appendField(b, r.KeyID)
+		b = append(b, prev[:]...)
+		b = binary.BigEndian.AppendUint64(b, uint64(dec.Seq))
+		b = append(b, dec.Hash[:]...)
+		for _, s := range [...]string{r.ID, string(r.Kind), r.Subject, r.Purpose, r.Recipient, r.NoticeVersion,
+			r.Language, string(r.Method), r.Evidence, r.LegalBasisID} {
+			b = appendField(b, s)
 		}
-	}
-	h.Write(b)
-	var d Digest
-	h.Sum(d[:0])
-	return d, true
+		b = binary.BigEndian.AppendUint64(b, uint64(r.Seq))
+		b = binary.BigEndian.AppendUint64(b, uint64(r.At.UnixMicro()))
+		for _, t := range [...]time.Time{r.ExpiresAt, r.StatedAt} {
+			if t.IsZero() {
+				b = append(b, 0)
+			} else {
+				b = binary.BigEndian.AppendUint64(append(b, 1), uint64(t.UnixMicro()))
+			}
+		}
+		return b
+	})
 }
 
 func appendField(b []byte, s string) []byte {
@@ -183,12 +177,14 @@ func seal(keys *Keyring, history, recs []Record) []Record {
 	return out
 }
 
-// verifyRecords checks records in Seq order: a whole history (whole true),
-// or a Snapshot history, where every decision and the latest record come
-// with the record before them (see [Store]). A record is checked when the
-// record before it is present (or it is the first); one whose predecessor
-// is absent is only a link for the next, whose MAC covers its Hash.
-func verifyRecords(keys *Keyring, recs []Record, whole bool) error {
+// verifyRecords checks records in Seq order: a whole history (whole
+// true), or a Snapshot history, where every decision and the latest record
+// come with the record before them (see [Snapshot]). It checks the records
+// from index from on; those before only supply links. A record is checked
+// when the record before it is present (or it is the first); one whose
+// predecessor is absent is only a link for the next, whose MAC covers its
+// Hash.
+func verifyRecords(keys *Keyring, recs []Record, whole bool, from int) error {
 	var dec Head
 	keyed := false
 	for j, r := range recs {
@@ -197,29 +193,12 @@ func verifyRecords(keys *Keyring, recs []Record, whole bool) error {
 			return tampered(r.Seq, "records out of order")
 		case whole && r.Seq != int64(j+1):
 			return tampered(int64(j+1), "record missing")
-		}
-		var prev Digest
-		hasPrev := r.Seq == 1
-		if j > 0 && recs[j-1].Seq == r.Seq-1 {
-			prev, hasPrev = recs[j-1].Hash, true
-		}
-		switch {
 		case r.KeyID == "" && keyed:
 			return tampered(r.Seq, "unkeyed record after a keyed one")
-		case !hasPrev && (r.Kind.decision() || j == len(recs)-1):
-			return tampered(r.Seq, "the record before it is missing")
-		case !hasPrev:
-		case r.KeyID == "":
-			if recordHash(prev, r) != r.Hash {
-				return tampered(r.Seq, "hash does not match")
-			}
-		default:
-			mac, ok := recordMAC(keys, prev, dec, r)
-			if !ok {
-				return tampered(r.Seq, fmt.Sprintf("unknown key id %q", r.KeyID))
-			}
-			if !hmac.Equal(mac[:], r.Hash[:]) {
-				return tampered(r.Seq, "mac does not match")
+		}
+		if j >= from {
+			if err := verifyRecord(keys, recs, j, dec); err != nil {
+				return err
 			}
 		}
 		keyed = keyed || r.KeyID != ""
@@ -230,18 +209,60 @@ func verifyRecords(keys *Keyring, recs []Record, whole bool) error {
 	return nil
 }
 
-// verifySnapshot checks the records a decision rests on. A Snapshot
-// history holding only keyed records verifies on its own: each MAC binds
-// the record before it and the previous decision, so no decision can be
-// added, removed, changed or moved. Version 1 records lack the decision
-// link, so a history holding any is read and verified whole, and the
-// snapshot must agree with it.
-func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Record) error {
-	if err := verifyRecords(l.keys, snap, false); err != nil {
+// verifyRecord checks recs[j] against the record before it and dec, the
+// previous decision.
+func verifyRecord(keys *Keyring, recs []Record, j int, dec Head) error {
+	r := recs[j]
+	var prev Digest
+	hasPrev := r.Seq == 1
+	if j > 0 && recs[j-1].Seq == r.Seq-1 {
+		prev, hasPrev = recs[j-1].Hash, true
+	}
+	switch {
+	case !hasPrev && (r.Kind.decision() || j == len(recs)-1):
+		return tampered(r.Seq, "the record before it is missing")
+	case !hasPrev:
+		return nil
+	case r.KeyID == "":
+		if recordHash(prev, r) != r.Hash {
+			return tampered(r.Seq, "hash does not match")
+		}
+		return nil
+	}
+	mac, ok := recordMAC(keys, prev, dec, r)
+	if !ok {
+		return tampered(r.Seq, fmt.Sprintf("unknown key id %q", r.KeyID))
+	}
+	if !hmac.Equal(mac[:], r.Hash[:]) {
+		return tampered(r.Seq, "mac does not match")
+	}
+	return nil
+}
+
+// verifySnapshot checks the records a decision about (purpose, recipient)
+// at time at rests on: from the pair's latest decision at or before at
+// (or, with none, from the start) to the newest record. Each MAC binds
+// the record before it and the previous decision, so no decision after
+// the one the answer cites can be added, removed, changed or moved
+// without a MAC failing; the records before it cannot change the answer.
+// Version 1 records lack the decision link, so when any is among those
+// checked the whole history is read and verified, and the snapshot must
+// agree with it.
+func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Record, purpose, recipient string, at time.Time) error {
+	from := 0
+	for i, r := range snap {
+		if r.At.After(at) {
+			break
+		}
+		if r.Kind.decision() && r.Purpose == purpose && r.Recipient == recipient {
+			from = i
+		}
+	}
+	if err := verifyRecords(l.keys, snap, false, from); err != nil {
 		return err
 	}
 	legacy := false
-	for _, r := range snap {
+	for _, r := range snap[from:] {
 		legacy = legacy || r.KeyID == ""
 	}
 	if !legacy {
@@ -251,7 +272,7 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 	if err != nil {
 		return err
 	}
-	if err := verifyRecords(l.keys, whole, true); err != nil {
+	if err := verifyRecords(l.keys, whole, true, 0); err != nil {
 		return err
 	}
 	for _, r := range snap {
@@ -267,7 +288,7 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 // no new record vouches for a forged one.
 func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
 	return l.store.Append(ctx, subject, purpose, recipient, func(s Snapshot) ([]Record, error) {
-		if err := verifyRecords(l.keys, s.History, false); err != nil {
+		if err := verifyRecords(l.keys, s.History, false, 0); err != nil {
 			return nil, err
 		}
 		recs, err := decide(s)
@@ -297,7 +318,7 @@ func (l *Ledger) Verify(ctx context.Context, subject string, known Head) (Head, 
 	if err != nil {
 		return Head{}, err
 	}
-	if err := verifyRecords(l.keys, h, true); err != nil {
+	if err := verifyRecords(l.keys, h, true, 0); err != nil {
 		return Head{}, err
 	}
 	if err := extends(h, known); err != nil {

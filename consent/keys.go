@@ -7,6 +7,7 @@ import (
 	"hash"
 	"maps"
 	"slices"
+	"sync"
 )
 
 // KeySize is the size of a chain key: 32 bytes from a CSPRNG.
@@ -23,7 +24,19 @@ const KeySize = 32
 // built; build it before [NewLedger] and do not call [Keyring.Add] after.
 type Keyring struct {
 	signer string
-	keys   map[string]hash.Hash // id → keyed HMAC, cloned per use
+	keys   map[string]*macKey
+}
+
+// macKey holds one key's HMAC, keyed once; uses draw reset copies from a
+// pool, so that a MAC costs no key schedule and no allocation.
+type macKey struct {
+	base hash.Hash // keyed, never written to
+	pool sync.Pool // of *macState
+}
+
+type macState struct {
+	h   hash.Hash
+	buf []byte
 }
 
 // NewKeyring returns a keyring whose signing key is secret, named id.
@@ -37,7 +50,7 @@ type Keyring struct {
 // A process whose keyring lacks a key denies the records it sealed with
 // [ErrTampered].
 func NewKeyring(id string, secret []byte) (*Keyring, error) {
-	k := &Keyring{keys: map[string]hash.Hash{}}
+	k := &Keyring{keys: map[string]*macKey{}}
 	if err := k.Add(id, secret); err != nil {
 		return nil, err
 	}
@@ -62,12 +75,19 @@ func (k *Keyring) Add(id string, secret []byte) error {
 	}
 	h := hmac.New(sha256.New, secret)
 	h.Reset() // keeps the keyed inner and outer states, so that each use starts from them
-	if c, ok := h.(hash.Cloner); !ok {
+	c, ok := h.(hash.Cloner)
+	if !ok {
 		return fmt.Errorf("consent: keyring: hmac cannot be cloned")
-	} else if _, err := c.Clone(); err != nil {
+	}
+	if _, err := c.Clone(); err != nil {
 		return fmt.Errorf("consent: keyring: %w", err)
 	}
-	k.keys[id] = h
+	mk := &macKey{base: h}
+	mk.pool.New = func() any {
+		clone, _ := c.Clone() // it cloned above; clones of one state never fail apart
+		return &macState{h: clone, buf: make([]byte, 0, 512)}
+	}
+	k.keys[id] = mk
 	return nil
 }
 
@@ -85,12 +105,19 @@ func (k *Keyring) MarshalJSON() ([]byte, error) {
 	return fmt.Appendf(nil, "{%q:%q}", "signer", k.signer), nil
 }
 
-// mac returns a fresh HMAC under key id, or false if the ring lacks it.
-func (k *Keyring) mac(id string) (hash.Hash, bool) {
-	h, ok := k.keys[id]
+// sum returns HMAC-SHA256 under key id of the message msg appends to a
+// buffer, or false if the ring lacks the key.
+func (k *Keyring) sum(id string, msg func([]byte) []byte) (Digest, bool) {
+	mk, ok := k.keys[id]
 	if !ok {
-		return nil, false
+		return Digest{}, false
 	}
-	c, err := h.(hash.Cloner).Clone() // Add checked that it clones
-	return c, err == nil
+	st := mk.pool.Get().(*macState)
+	st.h.Reset()
+	st.buf = msg(st.buf[:0])
+	st.h.Write(st.buf)
+	var d Digest
+	st.h.Sum(d[:0])
+	mk.pool.Put(st)
+	return d, true
 }

@@ -431,11 +431,12 @@ func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.
 // the subject's history first (Decision.UseID) and a failure to record it
 // denies. On any error the Decision is a denial.
 //
-// Before deciding, Check verifies the chain of the records it reads under
-// the [Keyring]: a record forged, altered, inserted or reordered in the
-// database, or a consent decision deleted from the middle of the history,
-// makes it deny with [ErrTampered]. Only the deletion of the newest
-// records escapes it; see [Ledger.Verify].
+// Before deciding, Check verifies under the [Keyring] every record from
+// the decision its answer rests on to the newest: a record forged,
+// altered, inserted or reordered in the database, or a consent decision
+// deleted from the middle of the history, makes it deny with
+// [ErrTampered]. Only the deletion of the newest records escapes it; see
+// [Ledger.Verify].
 //
 // A legal basis allows only a check of now (q.At zero, or not before the
 // ledger clock minus the clock skew, as a caller's own time.Now() is),
@@ -462,9 +463,6 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err := known(s, q.Purpose, q.Recipient); err != nil {
 		return deny(err)
 	}
-	if err := l.verifySnapshot(ctx, q.Subject, s.History); err != nil {
-		return deny(err)
-	}
 	// A caller passing its own clock's "now" is a little behind the ledger
 	// clock; within the skew it still counts as now.
 	present := !at.Before(now.Add(-clockSkew))
@@ -472,6 +470,9 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 		// "now" is after everything recorded, even if this clock lags
 		// the one that recorded the latest withdrawal.
 		at = later(at, lastAt(s.History))
+	}
+	if err := l.verifySnapshot(ctx, q.Subject, s.History, q.Purpose, q.Recipient, at); err != nil {
+		return deny(err)
 	}
 	d := decide(s, q, at)
 	if d.Allowed {

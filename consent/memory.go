@@ -131,24 +131,7 @@ func (m *MemoryStore) Notices(ctx context.Context) ([]Notice, error) {
 
 func (m *MemoryStore) snapshot(subject, purpose, recipient string) Snapshot {
 	s := Snapshot{Notices: slices.Clone(m.notices)}
-	h, dec := m.history[subject], m.decisions[subject]
-	if len(h) > 0 {
-		s.History = make([]Record, 0, 2*len(dec)+2)
-		add := func(i int) {
-			if i >= 0 && (len(s.History) == 0 || s.History[len(s.History)-1].Seq < h[i].Seq) {
-				s.History = append(s.History, h[i])
-			}
-		}
-		for _, i := range dec {
-			add(i - 1)
-			add(i)
-		}
-		add(len(h) - 2)
-		add(len(h) - 1)
-	}
-	for i := range s.Notices {
-		s.Notices[i].Text = ""
-	}
+	s.History = m.sparse(subject)
 	if p, ok := m.purposes[purpose]; ok {
 		p.DataCategories = slices.Clone(p.DataCategories)
 		s.Purpose = &p
@@ -162,6 +145,44 @@ func (m *MemoryStore) snapshot(subject, purpose, recipient string) Snapshot {
 		}
 	}
 	return s
+}
+
+// sparse returns the records of a Snapshot history: every decision, the
+// latest record, and the record before each of these, in Seq order.
+func (m *MemoryStore) sparse(subject string) []Record {
+	h, dec := m.history[subject], m.decisions[subject]
+	if len(h) == 0 {
+		return nil
+	}
+	pick := func(yield func(int) bool) {
+		last := -1
+		emit := func(i int) bool {
+			for _, j := range [2]int{i - 1, i} {
+				if j > last {
+					last = j
+					if !yield(j) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		for _, i := range dec {
+			if !emit(i) {
+				return
+			}
+		}
+		emit(len(h) - 1)
+	}
+	n := 0
+	for range pick {
+		n++
+	}
+	out := make([]Record, 0, n)
+	for i := range pick {
+		out = append(out, h[i])
+	}
+	return out
 }
 
 func (m *MemoryStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {

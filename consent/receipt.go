@@ -134,7 +134,7 @@ func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	if err := l.verifySnapshot(ctx, subject, s.History); err != nil {
+	if err := l.verifySnapshot(ctx, subject, s.History, "", "", maxTime); err != nil {
 		return nil, err
 	}
 	rc, err := l.buildReceipt(s, h[i].Purpose, h[i].Recipient)

@@ -61,7 +61,7 @@ type RequestStore interface {
 type Snapshot struct {
 	Purpose    *Purpose     // nil if the purpose is not defined
 	Recipient  *Recipient   // nil if not defined, or if the recipient is the operator ("")
-	Notices    []Notice     // all notices, in publication order, without text
+	Notices    []Notice     // all notices, in publication order (the text may be left out)
 	LegalBases []LegalBasis // legal bases registered for the (purpose, recipient)
 	// History holds, in Seq order, the subject's consent decisions
 	// (granted, refused, withdrawn, expired), the subject's latest record,

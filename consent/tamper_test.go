@@ -264,6 +264,7 @@ func TestKeyRotation(t *testing.T) {
 	f := newFixture(t, store)
 	g := f.grant(t, "u1", "marketing", "ads")
 	require.Equal(t, "k1", g.KeyID)
+	f.grant(t, "u1", "marketing", "courier")
 
 	rotated, err := NewKeyring("k2", oldTestSecret)
 	require.NoError(t, err)
@@ -278,12 +279,14 @@ func TestKeyRotation(t *testing.T) {
 	forgot, err := NewKeyring("k2", oldTestSecret)
 	require.NoError(t, err)
 	l3 := newTestLedger(t, store, Options{Keys: forgot, Clock: f.clock.Now})
-	_, err = l3.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+	_, err = l3.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "courier"})
 	var te *TamperError
 	require.ErrorAs(t, err, &te)
 	assert.Contains(t, te.Problem, `unknown key id "k1"`)
 	_, err = f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 	assert.ErrorIs(t, err, ErrTampered, "a process not yet given the new key denies")
+	_, err = l3.Verify(f.ctx, "u1", Head{})
+	assert.ErrorIs(t, err, ErrTampered)
 }
 
 func mustCheck(t *testing.T, l *Ledger, subject, purpose, recipient string) Decision {
