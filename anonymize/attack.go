@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	glp "gonum.org/v1/gonum/optimize/convex/lp"
@@ -17,7 +19,7 @@ import (
 // published values; that every listed cell holds a row (an absent cell is
 // zero); and, for a measure with a floor f >= 0 per row (Table.Floors),
 // that its sum is at least f times its rows. The least and greatest value
-// of a suppressed cell under these linear constraints are the attacker's
+// of a suppressed cell under these linear constraints are the reader's
 // bounds. Only the suppressed cells connected to it by constraints with
 // suppressed cells matter, so the program is solved per connected group,
 // which keeps it small on a well-protected table.
@@ -32,7 +34,7 @@ import (
 // solver, and a solver failure other than infeasible or unbounded counts
 // as an unprotected cell.
 
-// MaxAuditCells bounds the number of suppressed cells that the attacker's
+// MaxAuditCells bounds the number of suppressed cells that the reader's
 // linear program may couple together (one connected group of suppressed
 // cells sharing constraints). A larger group is not audited: Release and
 // Verify fail with ErrTooLarge rather than publish a table whose bounds
@@ -64,7 +66,7 @@ type attacker struct {
 // lpKey names one group's program for one component.
 type lpKey struct{ group, comp int }
 
-// newAttacker builds the attacker's knowledge; quantities index known, val and
+// newAttacker builds the reader's knowledge; quantities index known, val and
 // floor alike (0 is rows). Rows and the sums with a positive floor are
 // coupled (sum >= f·rows) and solved together; a sum with a zero floor is
 // solved alone.
@@ -77,10 +79,7 @@ func newAttacker(s *system, known [][]bool, val [][]int64, floor []int64) *attac
 			groups++
 		}
 	}
-	for g := range groups {
-		comp, size := r.components(g)
-		r.comp, r.size = append(r.comp, comp), append(r.size, size)
-	}
+	r.comp, r.size = make([][]int32, groups), make([][]int, groups)
 	return r
 }
 
@@ -154,20 +153,38 @@ func (r *attacker) lower(q int) float64 {
 	return 0
 }
 
-// bounds returns the attacker's least and greatest value of quantity q of
+// bounds returns the reader's least and greatest value of quantity q of
 // cell x (unknown in q), in fixed point; hi is +Inf when unbounded.
 func (r *attacker) bounds(x int32, q int) (lo, hi float64, err error) {
+	p, err := r.program(x, q)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.bounds(x, q)
+}
+
+// program returns the program that bounds (x, q), building it once.
+func (r *attacker) program(x int32, q int) (*attackLP, error) {
 	g := r.group[q]
+	if r.comp[g] == nil {
+		r.comp[g], r.size[g] = r.components(g)
+	}
 	c := int(r.comp[g][x])
 	if r.size[g][c] > MaxAuditCells {
-		return 0, 0, fmt.Errorf("%w: %d suppressed cells are coupled, at most %d", ErrUnaudited, r.size[g][c], MaxAuditCells)
+		return nil, fmt.Errorf("%w: %d suppressed cells are coupled, at most %d", ErrUnaudited, r.size[g][c], MaxAuditCells)
 	}
 	p := r.cache[lpKey{g, c}]
 	if p == nil {
-		p = r.build(g, c)
+		var cells []int32
+		for i, ci := range r.comp[g] {
+			if int(ci) == c {
+				cells = append(cells, int32(i))
+			}
+		}
+		p = r.build(g, cells, func(x int32) bool { return r.comp[g][x] == int32(c) })
 		r.cache[lpKey{g, c}] = p
 	}
-	return p.bounds(x, q)
+	return p, nil
 }
 
 // attackLP is one group's program over one component, in standard form
@@ -179,6 +196,8 @@ type attackLP struct {
 	vars  map[lpVar]int
 	scale []float64 // per quantity
 	low   []float64 // per quantity: lower bound added back
+	// points are feasible points (see feasiblePoints); nil until computed.
+	points [][]float64
 	err   error     // a program that could not be built (an inconsistent table)
 }
 
@@ -187,8 +206,14 @@ type lpVar struct {
 	q    int
 }
 
-// build assembles the program of component c of group g.
-func (r *attacker) build(g, c int) *attackLP {
+// build assembles the program of group g over the given cells (in
+// reports membership): their values unknown in a quantity of the group are
+// the variables; every other value is taken as known. Over a component,
+// that is the reader's program; over fewer cells, with the true values of
+// the others, a restriction of it: its feasible points are still tables
+// the reader cannot exclude, so the bounds it gives are inside the
+// reader's.
+func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 	p := &attackLP{vars: map[lpVar]int{}, scale: make([]float64, len(r.floor)), low: make([]float64, len(r.floor))}
 	var qs []int
 	for q, gq := range r.group {
@@ -197,7 +222,17 @@ func (r *attacker) build(g, c int) *attackLP {
 			p.low[q] = r.lower(q)
 		}
 	}
-	in := func(x int32) bool { return r.comp[g][x] == int32(c) }
+	var cons []int32
+	seenCon := map[int32]bool{}
+	for _, x := range cells {
+		for _, ci := range r.s.ofCell[x] {
+			if !seenCon[ci] {
+				seenCon[ci] = true
+				cons = append(cons, ci)
+			}
+		}
+	}
+	slices.Sort(cons)
 	// Equations per quantity, with their right-hand sides before scaling.
 	type eq struct {
 		cols []lpVar
@@ -208,7 +243,8 @@ func (r *attacker) build(g, c int) *attackLP {
 	for _, q := range qs {
 		var e eliminator
 		e.init()
-		for _, con := range r.s.cons {
+		for _, ci := range cons {
+			con := r.s.cons[ci]
 			var rw row
 			var out eq
 			touches := false
@@ -217,11 +253,8 @@ func (r *attacker) build(g, c int) *attackLP {
 				if i == 0 {
 					coef = 1
 				}
-				if r.known[q][x] {
+				if r.known[q][x] || !in(x) {
 					out.rhs -= coef * float64(r.val[q][x])
-					continue
-				}
-				if !in(x) {
 					continue
 				}
 				touches = true
@@ -262,9 +295,9 @@ func (r *attacker) build(g, c int) *attackLP {
 		if q == 0 || r.floor[q] == 0 {
 			continue
 		}
-		for x := range r.s.numCell {
-			if in(int32(x)) && (!r.known[0][x] || !r.known[q][x]) {
-				couples = append(couples, couple{int32(x), q})
+		for _, x := range cells {
+			if !r.known[0][x] || !r.known[q][x] {
+				couples = append(couples, couple{x, q})
 			}
 		}
 	}
@@ -283,7 +316,7 @@ func (r *attacker) build(g, c int) *attackLP {
 		f := float64(r.floor[cp.q])
 		ss := p.scale[cp.q]
 		rhs := 0.0 // sum − f·rows − slack = 0, divided by the sum's scale
-		if r.known[cp.q][cp.x] {
+		if r.known[cp.q][cp.x] || !in(cp.x) {
 			rhs -= float64(r.val[cp.q][cp.x])
 		} else {
 			p.a.Set(row, p.vars[lpVar{cp.x, cp.q}], 1)
@@ -301,14 +334,70 @@ func (r *attacker) build(g, c int) *attackLP {
 	return p
 }
 
+// feasiblePoints returns feasible points of the program (values of every
+// variable, unscaled, lower bounds added back): the vertices that four
+// random objectives per quantity reach. Each is a table a reader
+// cannot tell from the true one, so a value a point takes is one the
+// reader cannot exclude; Verify checks most cells with them and solves
+// for the others. Computed once per program.
+func (p *attackLP) feasiblePoints() [][]float64 {
+	if p.points != nil || p.err != nil {
+		return p.points
+	}
+	_, cols := p.a.Dims()
+	rng := rand.New(rand.NewPCG(1, 2)) // directions only; any would do
+	for q := range p.scale {
+		for range 4 {
+			c := make([]float64, cols)
+			any := false
+			for v, j := range p.vars {
+				if v.q == q {
+					c[j], any = rng.Float64()-0.5, true
+				}
+			}
+			if !any {
+				continue
+			}
+			_, y, err := glp.Simplex(c, p.a, p.b, 0, nil)
+			if err != nil {
+				continue
+			}
+			pt := make([]float64, len(p.vars))
+			for v, j := range p.vars {
+				pt[j] = y[j]*p.scale[v.q] + p.low[v.q]
+			}
+			p.points = append(p.points, pt)
+		}
+	}
+	if p.points == nil {
+		p.points = [][]float64{}
+	}
+	return p.points
+}
+
+// reach returns the least and greatest value of (x, q) over the feasible
+// points, and false when the program has none or lacks the variable.
+func (p *attackLP) reach(x int32, q int) (lo, hi float64, ok bool) {
+	j, in := p.vars[lpVar{x, q}]
+	pts := p.feasiblePoints()
+	if !in || len(pts) == 0 {
+		return 0, 0, false
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, pt := range pts {
+		lo, hi = min(lo, pt[j]), max(hi, pt[j])
+	}
+	return lo, hi, true
+}
+
 // bounds solves the program twice for variable (x, q).
 func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	if p.err != nil {
 		return 0, 0, p.err
 	}
 	j, ok := p.vars[lpVar{x, q}]
-	if !ok {
-		return 0, 0, fmt.Errorf("%w: the attacker's program lacks a cell", ErrDisclosive)
+	if !ok { // in no equation (a table without margins): only its lower bound
+		return p.low[q], math.Inf(1), nil
 	}
 	_, cols := p.a.Dims()
 	c := make([]float64, cols)
@@ -340,21 +429,62 @@ func solverError(err error) error {
 	return fmt.Errorf("%w: %w: %w", ErrUnaudited, errSolver, err)
 }
 
-// protects reports whether the attacker's bounds on the level's cell
-// contain the level's interval, with the solver margin against the safe
-// side, except at the least value the attacker grants anyway (one row, a
-// sum's floor), which the bound cannot pass.
-func (r *attacker) protects(lv level) (bool, error) {
+// localSizes are the neighbourhoods Release tries, in suppressed cells,
+// before it suppresses more.
+var localSizes = [...]int{48, 240}
+
+// protectsLocally reports whether the reader's program restricted to a
+// neighbourhood of the level's cell (the suppressed cells nearest to it
+// through constraints, the others held at their true values) already
+// shows the level protected: the restriction's bounds are inside the
+// reader's, so this proves it. It needs the true values of every cell.
+func (r *attacker) protectsLocally(lv level) bool {
 	q := int(lv.q)
-	lo, hi, err := r.bounds(lv.cell, q)
-	if err != nil {
-		return false, err
+	g := r.group[q]
+	for _, n := range localSizes {
+		cells := r.neighbourhood(lv.cell, g, n)
+		in := make(map[int32]bool, len(cells))
+		for _, x := range cells {
+			in[x] = true
+		}
+		p := r.build(g, cells, func(x int32) bool { return in[x] })
+		lo, hi, err := p.bounds(lv.cell, q)
+		if err == nil && p.covers(lv, q, lo, hi) {
+			return true
+		}
+		if len(cells) < n {
+			return false // the whole component: a larger one is the same
+		}
 	}
-	return r.covers(lv, q, lo, hi), nil
+	return false
 }
 
-func (r *attacker) covers(lv level, q int, lo, hi float64) bool {
-	p := r.cache[lpKey{r.group[q], int(r.comp[r.group[q]][lv.cell])}]
+// neighbourhood returns up to n cells unknown in group g, breadth first
+// from x through the constraints.
+func (r *attacker) neighbourhood(x int32, g, n int) []int32 {
+	out := []int32{x}
+	seen := map[int32]bool{x: true}
+	for i := 0; i < len(out) && len(out) < n; i++ {
+		for _, ci := range r.s.ofCell[out[i]] {
+			for _, y := range r.s.cons[ci] {
+				if !seen[y] && r.unknown(g, y) {
+					seen[y] = true
+					out = append(out, y)
+					if len(out) == n {
+						return out
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+
+// covers reports whether bounds [lo, hi] on quantity q contain the
+// level's interval, with the solver margin against the safe side except
+// at the least value the reader grants anyway.
+func (p *attackLP) covers(lv level, q int, lo, hi float64) bool {
 	m := lpMargin * p.scale[q]
 	okLo := lo <= float64(lv.lo)-m || (lv.lo <= lv.least && lo <= float64(lv.least)+m)
 	return okLo && hi >= float64(lv.hi)+m

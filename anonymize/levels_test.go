@@ -2,7 +2,10 @@ package anonymize
 
 import (
 	"fmt"
+	"math"
 	"math/big"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +71,74 @@ func cellIndex(t *testing.T, tab *Table, key ...string) int {
 	}
 	t.Fatalf("no cell %v", key)
 	return -1
+}
+
+// The table the issue reported: only the four small cells suppressed,
+// every margin published. Aggregator.Verify must refuse it: the reader
+// bounds the dominated sum to ±50 of 1,000,004.
+func TestVerifyRefusesANarrowDominatedSum(t *testing.T) {
+	a := dominanceTable(t)
+	tab, err := a.Release()
+	require.NoError(t, err)
+	for i := range tab.Cells {
+		c := &tab.Cells[i]
+		switch fmt.Sprint(c.Key) {
+		case "[R1 M1]", "[R1 M2]", "[R2 M1]", "[R2 M2]":
+		default:
+			if c.Suppressed { // publish what Release hid as a complement
+				raw := a.raw()
+				for _, rc := range raw.cells {
+					if fmt.Sprint(rc.key) == fmt.Sprint(c.Key) {
+						c.Suppressed, c.Rows, c.Subjects = false, int(rc.rows), 5
+						c.Sums = []float64{float64(rc.sums[0])}
+					}
+				}
+			}
+		}
+	}
+	require.NoError(t, Verify(tab), "the equations alone pin nothing")
+	err = a.Verify(tab)
+	require.ErrorIs(t, err, ErrDisclosive)
+	assert.Contains(t, err.Error(), "narrower than its protection levels")
+}
+
+// TestLevelsHoldAgainstAnIndependentReader releases random small tables
+// (one row per subject, many cells below K) and bounds every threshold
+// cell with the exact rational simplex of presence_test.go, which shares
+// no code with the audit: the reader's interval must contain the cell's
+// protection levels around its true count.
+func TestLevelsHoldAgainstAnIndependentReader(t *testing.T) {
+	shapes := [][]int{{4}, {3, 3}, {2, 4}, {4, 3}, {2, 2, 2}, {3, 2, 3}}
+	narrowest, checked := math.Inf(1), 0
+	for trial := range 120 {
+		rng := rand.New(rand.NewPCG(uint64(trial), 77)) // a seed family the audit was never tuned on
+		card := shapes[trial%len(shapes)]
+		k := 2 + rng.IntN(5)
+		tab, a := randomSmallRelease(t, rng, card, k)
+		require.NoError(t, a.Verify(tab))
+		raw := a.raw()
+		slices.SortFunc(raw.cells, func(x, y rawCell) int { return compareKeys(x.key, y.key) })
+		lvs := raw.levels(raw.primary())
+		bounds := readerBounds(t, tab)
+		for _, lv := range lvs {
+			require.Equal(t, rowsQ, lv.q)
+			b, ok := bounds[int(lv.cell)]
+			require.True(t, ok, "trial %d: a sensitive cell is published", trial)
+			lo, _ := b[0].Float64()
+			hi := math.Inf(1)
+			if b[1] != nil {
+				hi, _ = b[1].Float64()
+			}
+			key := tab.Cells[lv.cell].Key
+			assert.LessOrEqual(t, lo, float64(lv.lo), "trial %d: cell %v", trial, key)
+			assert.GreaterOrEqual(t, hi, float64(lv.hi), "trial %d: cell %v", trial, key)
+			r := float64(raw.cells[lv.cell].rows)
+			if up := float64(lv.hi) - r; up > 0 {
+				narrowest = min(narrowest, (hi-r)/up)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d sensitive cells; narrowest upper reach over its level: %.2f", checked, narrowest)
+	assert.GreaterOrEqual(t, narrowest, 1.0)
 }

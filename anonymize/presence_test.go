@@ -298,10 +298,19 @@ func TestNoSuppressedCountCanBeBounded(t *testing.T) {
 // cardinalities, one row per subject, cells of 0 to 3K subjects (many
 // below K).
 func randomSmallTable(t *testing.T, rng *rand.Rand, card []int, k int) *Table {
-	type row struct {
-		user string
-		key  []string
-	}
+	tab, _ := randomSmallRelease(t, rng, card, k)
+	return tab
+}
+
+// smallRow is a row of randomSmallRelease.
+type smallRow struct {
+	user string
+	key  []string
+}
+
+// randomSmallRelease is randomSmallTable with its aggregator.
+func randomSmallRelease(t *testing.T, rng *rand.Rand, card []int, k int) (*Table, *Aggregator[smallRow]) {
+	type row = smallRow
 	spec := Spec[row]{K: k, Subject: func(r row) string { return r.user }, Margins: true}
 	for d := range card {
 		spec.Dimensions = append(spec.Dimensions, Dimension[row]{Name: fmt.Sprint("d", d), Key: func(r row) string { return r.key[d] }})
@@ -321,5 +330,5 @@ func randomSmallTable(t *testing.T, rng *rand.Rand, card []int, k int) *Table {
 	}
 	tab, err := a.Release()
 	require.NoError(t, err)
-	return tab
+	return tab, a
 }

@@ -2,7 +2,6 @@ package anonymize
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -166,10 +165,11 @@ func attackerOf(s *system, reasons []Reason, kn *knowledge) *attacker {
 
 // protectLevels checks every protection level, first by integer
 // hypercube moves among the suppressed cells, then by the reader's linear
-// program; where neither shows the level protected it suppresses the
-// cheapest hypercube that moves the cell by what it lacks. It reports
-// whether it suppressed anything; when it did not, every level is
-// protected against the reader's linear program. With add false it only
+// program restricted to a neighbourhood of the cell (protectsLocally);
+// where neither proves the level protected it suppresses the cheapest
+// hypercube that moves the cell by what it lacks. It reports whether it
+// suppressed anything; when it did not, every level is proved protected
+// against the reader's linear program. With add false it only
 // checks, and reports whether a level is unprotected.
 func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *witness, add bool) (bool, error) {
 	att := attackerOf(s, reasons, kn)
@@ -190,11 +190,7 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 				continue
 			}
 			if !lpDone {
-				ok, err := att.protects(lv)
-				if err != nil && !errors.Is(err, errSolver) {
-					return false, err
-				}
-				if ok {
+				if att.protectsLocally(lv) {
 					break
 				}
 				lpDone = true

@@ -325,12 +325,12 @@ func (v *verifier) checkJoined(j *joined) error {
 	if len(v.p) > consistent {
 		return nil // the bounds assume a consistent table; derivable cells are reported already
 	}
-	seen := map[int32]bool{}
-	for _, x := range s.exposed(reasons, j.knowledge(decimals)) {
-		if !seen[x] && int(x) < j.listed {
-			seen[x] = true
-			v.bad("suppressed cell %v can be pinned or bounded below k from the margins", j.keys[x])
-		}
+	exp, err := s.exposed(reasons, j.knowledge(decimals), j.listed)
+	if err != nil {
+		return err
+	}
+	for _, x := range exp {
+		v.bad("suppressed cell %v can be pinned or bounded below k from the margins", j.keys[x])
 	}
 	return nil
 }
@@ -487,8 +487,54 @@ func (a *Aggregator[T]) Verify(t *Table) error {
 			}
 		}
 	}
+	if len(p) == 0 && t.Margins {
+		if err := rt.verifyLevels(t, bad); err != nil {
+			return err
+		}
+	}
 	if len(p) > 0 {
 		return &VerifyError{Problems: p}
+	}
+	return nil
+}
+
+// verifyLevels checks, against the true values, that every sensitive cell
+// of t is suppressed and that the reader's bounds on it contain its
+// protection levels, exactly as Release checks before it returns.
+func (rt *rawTable) verifyLevels(t *Table, bad func(string, ...any)) error {
+	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	suppressed := map[string]bool{}
+	for _, c := range t.Cells {
+		suppressed[joinKey(c.Key)] = c.Suppressed
+	}
+	keys := make([][]string, len(rt.cells))
+	reasons := rt.primary()
+	lvs := rt.levels(reasons)
+	for i := range rt.cells {
+		keys[i] = rt.cells[i].key
+		if suppressed[joinKey(keys[i])] {
+			reasons[i] = max(reasons[i], Threshold)
+		} else {
+			reasons[i] = NotSuppressed
+		}
+	}
+	s, err := newSystem(keys, true)
+	if err != nil {
+		return err
+	}
+	kn := rt.known()
+	for _, lv := range lvs {
+		if reasons[lv.cell] == NotSuppressed {
+			bad("sensitive cell %v is published", keys[lv.cell])
+			return nil
+		}
+	}
+	narrow, err := s.protectLevels(reasons, lvs, kn, newWitness(keys, kn), false)
+	if err != nil {
+		return err
+	}
+	if narrow {
+		bad("a reader's bounds on a sensitive cell are narrower than its protection levels")
 	}
 	return nil
 }
