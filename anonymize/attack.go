@@ -198,7 +198,7 @@ type attackLP struct {
 	low   []float64 // per quantity: lower bound added back
 	// points are feasible points (see feasiblePoints); nil until computed.
 	points [][]float64
-	err   error     // a program that could not be built (an inconsistent table)
+	err    error // a program that could not be built (an inconsistent table)
 }
 
 type lpVar struct {
@@ -479,7 +479,6 @@ func (r *attacker) neighbourhood(x int32, g, n int) []int32 {
 	}
 	return out
 }
-
 
 // covers reports whether bounds [lo, hi] on quantity q contain the
 // level's interval, with the solver margin against the safe side except
