@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/1cb-kz/compliance/password/internal/gen/hunspell"
 )
 
 // The downloaded sources, under the -raw directory (fetch.sh fetches them):
@@ -97,18 +99,18 @@ func ruWords(raw string) func() ([]string, error) {
 			return nil, nil
 		}
 		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
-		h, err := readHunspell(filepath.Join(dir, "ru_RU.dic"), filepath.Join(dir, "ru_RU.aff"))
+		h, err := hunspell.Read(filepath.Join(dir, "ru_RU.dic"), filepath.Join(dir, "ru_RU.aff"))
 		if err != nil {
 			return nil, err
 		}
 		var stems, forms []string
-		for _, s := range h.stems {
-			if isAbbreviation(s.word) || !isCyrillicWord(s.word) {
+		for _, s := range h.Stems {
+			if isAbbreviation(s.Word) || !isCyrillicWord(s.Word) {
 				continue
 			}
-			stems = append(stems, s.word)
-			if strings.HasSuffix(s.word, "ый") || strings.HasSuffix(s.word, "ий") || strings.HasSuffix(s.word, "ой") {
-				for _, f := range h.forms(s) {
+			stems = append(stems, s.Word)
+			if strings.HasSuffix(s.Word, "ый") || strings.HasSuffix(s.Word, "ий") || strings.HasSuffix(s.Word, "ой") {
+				for _, f := range h.Forms(s) {
 					if strings.HasSuffix(f, "ая") || strings.HasSuffix(f, "яя") {
 						forms = append(forms, f)
 					}
@@ -129,21 +131,21 @@ func kkWords(raw string) func() ([]string, error) {
 			return nil, nil
 		}
 		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
-		h, err := readHunspell(filepath.Join(dir, "kk_KZ.dic"), filepath.Join(dir, "kk_KZ.aff"))
+		h, err := hunspell.Read(filepath.Join(dir, "kk_KZ.dic"), filepath.Join(dir, "kk_KZ.aff"))
 		if err != nil {
 			return nil, err
 		}
 		var stems, forms []string
-		for _, s := range h.stems {
-			if isAbbreviation(s.word) || !isCyrillicWord(s.word) {
+		for _, s := range h.Stems {
+			if isAbbreviation(s.Word) || !isCyrillicWord(s.Word) {
 				continue
 			}
-			stems = append(stems, s.word)
-			if utf8.RuneCountInString(s.word) > 8 {
+			stems = append(stems, s.Word)
+			if utf8.RuneCountInString(s.Word) > 8 {
 				continue // long stems are mostly inflected forms already
 			}
-			for _, f := range h.forms(s) {
-				rest, ok := strings.CutPrefix(f, s.word)
+			for _, f := range h.Forms(s) {
+				rest, ok := strings.CutPrefix(f, s.Word)
 				if ok && (rest == "ым" || rest == "ім" || rest == "м") {
 					forms = append(forms, f)
 				}

@@ -1,10 +1,11 @@
 package wordlist
 
 import (
-	"bytes"
 	"compress/gzip"
 	"embed"
+	"encoding/binary"
 	"io"
+	"io/fs"
 	"strings"
 	"sync"
 )
@@ -51,36 +52,62 @@ func Dictionaries() []Dictionary { return dictionaries() }
 // decoded on the first call and shared: callers must not modify them.
 func Graphs() []Graph { return graphs() }
 
-var dictionaries = sync.OnceValue(func() []Dictionary {
-	out := make([]Dictionary, len(listNames))
-	for i, name := range listNames {
-		out[i] = Dictionary{Name: name, Words: lines(read("data/" + name + ".txt.gz"))}
-	}
-	return out
-})
+var (
+	dictionaries = sync.OnceValue(decodeDictionaries)
+	graphs       = sync.OnceValue(decodeGraphs)
+)
 
-var graphs = sync.OnceValue(func() []Graph {
+// decodeDictionaries decompresses the lists in parallel, one goroutine a
+// list (the largest, ru_words, bounds the wall time).
+func decodeDictionaries() []Dictionary {
+	out := make([]Dictionary, len(listNames))
+	var wg sync.WaitGroup
+	for i, name := range listNames {
+		wg.Go(func() {
+			out[i] = Dictionary{Name: name, Words: lines(read("data/" + name + ".txt.gz"))}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func decodeGraphs() []Graph {
 	out := make([]Graph, len(graphNames))
 	for i, name := range graphNames {
 		out[i] = parseGraph(name, read("data/graph_"+name+".tsv.gz"))
 	}
 	return out
-})
+}
 
-// read returns the decompressed content of an embedded file. The files are
-// written by the generator and checked by the tests, so a failure here is a
-// build defect, not bad input.
+// read returns the decompressed content of an embedded file, in one
+// allocation of the size the gzip trailer records. The files are written by
+// the generator and checked by the tests, so a failure here is a build
+// defect, not bad input.
 func read(name string) string {
 	f, err := files.Open(name)
 	if err != nil {
 		panic("wordlist: embedded file missing: " + name)
 	}
 	defer f.Close()
-	z, err := gzip.NewReader(f)
+	gz, ok := f.(interface {
+		io.ReaderAt
+		io.Reader
+		Stat() (fs.FileInfo, error)
+	})
+	fi, err := f.Stat()
+	var isize [4]byte // ISIZE, the uncompressed size, RFC 1952 §2.3.1
+	if !ok || err != nil || fi.Size() < 18 {
+		panic("wordlist: embedded file corrupt: " + name)
+	}
+	if _, err := gz.ReadAt(isize[:], fi.Size()-4); err != nil {
+		panic("wordlist: embedded file corrupt: " + name)
+	}
+	z, err := gzip.NewReader(gz)
 	if err != nil {
 		panic("wordlist: embedded file corrupt: " + name)
 	}
-	var b bytes.Buffer
+	var b strings.Builder
+	b.Grow(int(binary.LittleEndian.Uint32(isize[:])))
 	if _, err := io.Copy(&b, z); err != nil {
 		panic("wordlist: embedded file corrupt: " + name)
 	}

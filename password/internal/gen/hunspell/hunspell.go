@@ -1,4 +1,6 @@
-package main
+// Package hunspell reads the suffix rules and stems of a hunspell dictionary, enough to
+// expand the word forms the generators need.
+package hunspell
 
 import (
 	"bufio"
@@ -15,22 +17,23 @@ type affix struct {
 	cond       *regexp.Regexp
 }
 
-// hunspell is a dictionary: its stems in file order, each with its flags,
+// Dict is a dictionary: its stems in file order, each with its flags,
 // and the suffix rules by flag.
-type hunspell struct {
-	stems []stem
+type Dict struct {
+	Stems []Stem
 	sfx   map[byte][]affix
 }
 
-type stem struct {
-	word  string
-	flags string
+// Stem is a line of the .dic file: the word and its flags.
+type Stem struct {
+	Word  string
+	Flags string
 }
 
-// readHunspell reads a .dic/.aff pair in UTF-8 with one-character flags
+// Read reads a .dic/.aff pair in UTF-8 with one-character flags
 // (ru_RU and kk_KZ are both so).
-func readHunspell(dic, aff string) (*hunspell, error) {
-	h := &hunspell{sfx: map[byte][]affix{}}
+func Read(dic, aff string) (*Dict, error) {
+	h := &Dict{sfx: map[byte][]affix{}}
 	af, err := os.ReadFile(aff)
 	if err != nil {
 		return nil, err
@@ -76,21 +79,21 @@ func readHunspell(dic, aff string) (*hunspell, error) {
 		if i := strings.IndexAny(flags, " \t"); i >= 0 {
 			flags = flags[:i]
 		}
-		h.stems = append(h.stems, stem{w, flags})
+		h.Stems = append(h.Stems, Stem{w, flags})
 	}
 	return h, sc.Err()
 }
 
-// forms returns the stem's word forms made by its suffix flags (without the
+// Forms returns the stem's word forms made by its suffix flags (without the
 // stem itself).
-func (h *hunspell) forms(s stem) []string {
+func (h *Dict) Forms(s Stem) []string {
 	var out []string
-	for i := 0; i < len(s.flags); i++ {
-		for _, a := range h.sfx[s.flags[i]] {
-			if !a.cond.MatchString(s.word) || !strings.HasSuffix(s.word, a.strip) {
+	for i := 0; i < len(s.Flags); i++ {
+		for _, a := range h.sfx[s.Flags[i]] {
+			if !a.cond.MatchString(s.Word) || !strings.HasSuffix(s.Word, a.strip) {
 				continue
 			}
-			out = append(out, strings.TrimSuffix(s.word, a.strip)+a.add)
+			out = append(out, strings.TrimSuffix(s.Word, a.strip)+a.add)
 		}
 	}
 	return out
