@@ -121,9 +121,11 @@ func Undeclared(v any) ([]Field, error) {
 }
 
 // CheckMinimal reports, as a *MinimisationError, the fields of the struct v
-// (see Inventory) whose category is not in allowed; with no allowed
+// whose category is not in allowed: the declared ones (see Inventory), then
+// the undeclared ones whose names suggest personal data (see Undeclared, in
+// English, Russian or Kazakh: "Phone", "Телефон", "ЖСН"). With no allowed
 // categories it checks against DefaultAllowed() (clause 3.1: name, e-mail,
-// payment). Undeclared fields are not checked: see Undeclared.
+// payment). Tag a field `pii:"-"` to declare that it holds none.
 func CheckMinimal(v any, allowed ...Category) error {
 	if len(allowed) == 0 {
 		allowed = DefaultAllowed()
@@ -138,7 +140,7 @@ func CheckMinimal(v any, allowed ...Category) error {
 		return err
 	}
 	var bad []Field
-	for _, f := range inv.declared {
+	for _, f := range slices.Concat(inv.declared, inv.undeclared) {
 		if !slices.Contains(allowed, f.Category) {
 			bad = append(bad, f)
 		}

@@ -87,15 +87,15 @@ func TestCheckMinimal(t *testing.T) {
 		Card  string `pii:"payment,encrypt"`
 	}
 	require.NoError(t, CheckMinimal(clause31{}))
-	require.NoError(t, CheckMinimal(&minUser{}, CategoryName, CategoryEmail, CategoryPayment, CategoryPhone, CategoryIIN, CategoryAddress))
+	require.NoError(t, CheckMinimal(&minUser{}, CategoryName, CategoryEmail, CategoryPayment, CategoryPhone, CategoryIIN, CategoryAddress, CategoryBirthDate))
 
 	err := CheckMinimal(minUser{})
 	require.ErrorIs(t, err, ErrNotMinimal)
 	var me *MinimisationError
 	require.ErrorAs(t, err, &me)
-	assert.Equal(t, []string{"Phone", "IIN", "Home.Street", "secret"}, fieldNames(me.Fields))
+	assert.Equal(t, []string{"Phone", "IIN", "Home.Street", "secret", "Contacts[].Mobile", "BirthDate"}, fieldNames(me.Fields))
 	assert.Equal(t, DefaultAllowed(), me.Allowed)
-	assert.Equal(t, "pii: pii.minUser holds personal data outside the allowed categories (name, email, payment): Phone (phone), IIN (iin), Home.Street (address), secret (iin)", err.Error())
+	assert.Equal(t, "pii: pii.minUser holds personal data outside the allowed categories (name, email, payment): Phone (phone), IIN (iin), Home.Street (address), secret (iin), Contacts[].Mobile (phone), BirthDate (birthdate)", err.Error())
 
 	err = CheckMinimal(minUser{}, CategoryName, "phne")
 	var te *TagError
@@ -230,4 +230,32 @@ func TestUndeclaredRecursiveSlice(t *testing.T) {
 	fields, err := Undeclared(struct{ Phones selfList }{})
 	require.NoError(t, err)
 	assert.Empty(t, fields)
+}
+
+// Russian and Kazakh field names are personal data too.
+type ruUser struct {
+	ID          int64
+	ФИО         string `pii:"name,encrypt"`
+	Телефон     string
+	ЖСН         string
+	АтыЖөні     string
+	Мекенжай    string
+	Комментарий string
+	ИмяФайла    string
+	Почта       string `pii:"-"` // the shop's public address
+}
+
+func TestUndeclaredRussianKazakh(t *testing.T) {
+	fields, err := Undeclared(ruUser{})
+	require.NoError(t, err)
+	assert.Equal(t, []Field{
+		{Name: "Телефон", Category: CategoryPhone},
+		{Name: "ЖСН", Category: CategoryIIN},
+		{Name: "АтыЖөні", Category: CategoryName},
+		{Name: "Мекенжай", Category: CategoryAddress},
+	}, fields)
+	err = CheckMinimal(ruUser{})
+	var me *MinimisationError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, []string{"Телефон", "ЖСН", "Мекенжай"}, fieldNames(me.Fields))
 }

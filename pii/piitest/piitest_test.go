@@ -42,7 +42,7 @@ type oversharing struct {
 
 func TestRequireMinimal(t *testing.T) {
 	piitest.RequireMinimal(t, user{})
-	piitest.RequireMinimal(t, oversharing{}, pii.CategoryName, pii.CategoryIIN)
+	piitest.RequireMinimal(t, oversharing{}, pii.CategoryName, pii.CategoryIIN, pii.CategoryPhone) // Phone: undeclared, named for a phone
 
 	r := &recorder{TB: t}
 	piitest.RequireMinimal(r, oversharing{})

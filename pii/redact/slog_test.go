@@ -269,3 +269,38 @@ func TestRedactingHandlerNoPanic(t *testing.T) {
 	assert.Contains(t, m, "nilptr")
 	assert.Equal(t, masked, m["err"])
 }
+
+// Attributes, map keys and struct fields named in Russian or Kazakh are
+// masked as their English names are.
+func TestRedactingHandlerRussianKazakhKeys(t *testing.T) {
+	type клиент struct {
+		Имя       string
+		Фамилия   string
+		Телефон   string
+		Сообщение string
+	}
+	m := logJSON(t, func(l *slog.Logger) {
+		l.Info("заявка",
+			"ФИО", "Seitkali Aigerim",
+			"Аты-жөні", "Сейтқали Әйгерім",
+			"ЖСН", "860110300125",
+			"Телефон", "+7 701 123 4567",
+			"Мекенжай", "Abay 10",
+			"эл_почта", "alice@example.kz",
+			"номер_карты", "4111111111111111",
+			"familiya", "Seitkali",
+			"Статус", "ok",
+			slog.Any("поля", map[string]string{"отчество": "Нурлановна", "город": "Алматы"}),
+			slog.Any("клиент", клиент{Имя: "Әйгерім", Фамилия: "Сейтқали", Телефон: "87011234567", Сообщение: "привет"}),
+		)
+	})
+	assert.Equal(t, "S*** A***", m["ФИО"])
+	assert.Equal(t, "С*** Ә***", m["Аты-жөні"])
+	assert.Equal(t, "**********25", m["ЖСН"])
+	assert.Equal(t, "+7 701 *** **67", m["Телефон"])
+	assert.Equal(t, "****", m["Мекенжай"])
+	assert.Equal(t, "a***@example.kz", m["эл_почта"])
+	assert.Equal(t, "ok", m["Статус"])
+	assert.Equal(t, map[string]any{"отчество": "Н***", "город": "Алматы"}, m["поля"])
+	assert.Equal(t, map[string]any{"Имя": "Ә***", "Фамилия": "С***", "Телефон": "8701*****67", "Сообщение": "привет"}, m["клиент"])
+}

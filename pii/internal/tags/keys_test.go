@@ -25,13 +25,38 @@ func TestKeyCategory(t *testing.T) {
 		"IBANValue": IBAN, "DOBDate": BirthDate,
 		"cvv": Payment, "CVC": Payment, "card_cvv2": Payment,
 	}
+	for key, want := range map[string]Category{
+		// Russian and Kazakh, any case, separators and case forms
+		"ФИО": Name, "фио": Name, "Ф.И.О.": Name, "Фамилия": Name, "фамилия_клиента": Name, "Имя": Name,
+		"Отчество": Name, "Аты-жөні": Name, "аты_жөні": Name, "Тегі": Name, "Есімі": Name, "ӘкесініңАты": Name,
+		"имяПокупателя": Name, "ЖСН": IIN, "ИИН": IIN, "иин_клиента": IIN, "БИН": IIN, "БСН": IIN,
+		"Телефон": Phone, "номер_телефона": Phone, "НомерТелефона": Phone, "моб": Phone, "ұялы_телефон": Phone,
+		"Мекенжай": Address, "мекен-жай": Address, "адрес": Address, "АдресПроживания": Address, "улица": Address,
+		"Почта": Email, "эл.почта": Email, "электронная_почта": Email, "адрес_почты": Email, "Электрондық пошта": Email,
+		"Карта": Payment, "номер_карты": Payment, "Картасы": Payment,
+		"Паспорт": Document, "паспортные_данные": Document, "удостоверение_личности": Document, "жеке_куәлік": Document,
+		"дата_рождения": BirthDate, "ДатаРождения": BirthDate, "туған_күні": BirthDate,
+		"ИИК": IBAN, "жск": IBAN,
+		// a Latin look-alike inside a Cyrillic word
+		"Tелефон": Phone, "ФИO": Name, "аdрес": "",
+		// transliterated
+		"fio": Name, "familiya": Name, "imya": Name, "otchestvo": Name, "telefon": Phone, "nomer_telefona": Phone,
+		"adres": Address, "pochta": Email, "karta": Payment, "pasport": Document, "zhsn": IIN,
+		"data_rozhdeniya": BirthDate, "aty_zhoni": Name, "mekenzhai": Address,
+	} {
+		got, ok := KeyCategory(key)
+		assert.Equal(t, want != "", ok, key)
+		assert.Equal(t, want, got, key)
+	}
 	for key, want := range tests {
 		got, ok := KeyCategory(key)
 		assert.True(t, ok, key)
 		assert.Equal(t, want, got, key)
 	}
 	for _, key := range []string{"", "msg", "hostname", "filename", "ip_address", "remote_addr", "addr", "span", "cardinality", "binary", "company", "time", "level", strings.Repeat("email", 20),
-		"HTTPServer", "URLPath", "IDs"} {
+		"HTTPServer", "URLPath", "IDs",
+		"имя_файла", "ИмяХоста", "IP-адрес", "адрес_сервера", "сообщение", "статус", "количество", "сумма", "лот", "дата",
+		"imya_faila", "komментарий", "описание", "город"} {
 		_, ok := KeyCategory(key)
 		assert.False(t, ok, key)
 	}
