@@ -134,7 +134,12 @@ func (w *win) comp(j, prev int) (comp, bool) {
 	if c, ok := w.postfixComp(j, j); ok {
 		return c, true
 	}
-	c := t.class
+	// A bare city or country is a part only inside a chain: after another
+	// part, or before a comma.
+	if prev == 0 && (j+1 >= len(w.t) || w.t[j+1].kind != tComma) {
+		return comp{}, false
+	}
+	c := w.nameClass(j, lvlGiven).class
 	switch {
 	case c&clCountry != 0:
 		return comp{kind: aCountry, start: j, end: j + 1, vs: j, ve: j + 1}, true
@@ -195,10 +200,10 @@ func (w *win) prefixComp(j, prev int) (comp, bool) {
 		}
 	}
 	if m&mCityPre != 0 && w.t[k].kind == tWord && w.t[k].flags&fCap != 0 {
-		if j > 0 && w.t[j-1].kind == tNum && w.classify(k).class&clCity == 0 {
+		if j > 0 && w.t[j-1].kind == tNum && w.nameClass(k, lvlGiven).class&clCity == 0 {
 			return comp{}, false // "2026 г. Затем": a year
 		}
-		if t.flags&fCap != 0 && t.end-t.start <= 2 && w.classify(k).class&clCity == 0 {
+		if t.flags&fCap != 0 && t.end-t.start <= 2 && w.nameClass(k, lvlGiven).class&clCity == 0 {
 			return comp{}, false // "С. Иванов", "G. Smith": an initial
 		}
 		if ve, ok := w.value(k, false); ok {
@@ -396,7 +401,7 @@ func (w *win) genitive(k int) bool {
 	if w.t[k].kind != tWord || w.t[k].flags&fCap == 0 {
 		return false
 	}
-	c := w.classify(k).class
+	c := w.nameClass(k, lvlGiven).class
 	if c&(clStop|clNotName) != 0 {
 		return false
 	}

@@ -5,56 +5,88 @@ import "bytes"
 // text returns the text of token k.
 func (w *win) text(k int) string { t := &w.t[k]; return w.s[t.start:t.end] }
 
-// classify fills the class and marker roles of token k once.
+// Classification levels (token.lvl): each adds to the one before.
+const (
+	lvlLite  = 1 // address marker roles and context words
+	lvlGiven = 2 // places, stop words and given names
+	lvlFull  = 3 // surnames and patronymics
+)
+
+// classify fills the marker roles and context class of token k once.
 func (w *win) classify(k int) *token {
 	t := &w.t[k]
-	if t.done {
+	if t.lvl >= lvlLite {
 		return t
 	}
-	t.done = true
+	t.lvl = lvlLite
 	if t.flags&fLong != 0 {
 		t.class = clNotName
+		t.lvl = lvlFull
 		return t
 	}
 	text := w.s[t.start:t.end]
 	switch t.kind {
 	case tNum:
 		t.class = clNotName
+		t.lvl = lvlFull
 		if len(text) == 6 && (text[0] == '0' || text[0] == '1') && allDigits(text) {
 			t.class |= clPostcode
 		}
-		lw, _ := lowerWord(&w.buf, text)
-		switch {
-		case bytes.HasSuffix(lw, []byte("үй")) || bytes.HasSuffix(lw, []byte("üi")):
-			t.mark = mHousePre // "10-үй" is a whole house part
-		case bytes.HasSuffix(lw, []byte("пәтер")) || bytes.HasSuffix(lw, []byte("päter")):
-			t.mark = mAptPre
+		if c := text[len(text)-1]; c >= 0x80 || c == 'i' || c == 'r' {
+			lw, _ := lowerWord(&w.buf, text)
+			switch {
+			case bytes.HasSuffix(lw, []byte("үй")) || bytes.HasSuffix(lw, []byte("üi")):
+				t.mark = mHousePre // "10-үй" is a whole house part
+			case bytes.HasSuffix(lw, []byte("пәтер")) || bytes.HasSuffix(lw, []byte("päter")):
+				t.mark = mAptPre
+			}
 		}
 		return t
 	case tWord:
 	default:
+		t.lvl = lvlFull
 		return t
 	}
 	d := w.d
+	if t.flags&fCap == 0 {
+		t.lvl = lvlFull // lower-case words are never names
+		if !d.maybeMarker(text) {
+			return t
+		}
+	}
 	if lw, ok := lowerWord(&w.buf, text); ok {
 		t.mark = d.marker[string(lw)]
 		t.class = d.context[string(lw)]
 	}
-	if t.flags&fCap == 0 {
+	return t
+}
+
+// nameClass fills the name classes of token k up to level lvl.
+func (w *win) nameClass(k int, lvl uint8) *token {
+	t := w.classify(k)
+	if t.lvl >= lvl {
 		return t
 	}
+	text := w.s[t.start:t.end]
 	sk, ok := skeleton(&w.buf, text)
 	if !ok || t.flags&fUpper != 0 && len(sk) <= 3 || hasDigit(text) {
 		t.class |= clNotName
+		t.lvl = lvlFull
 		return t
 	}
-	pc := w.placeClass(sk)
-	t.class |= pc | w.givenClass(sk, pc != 0)
-
+	if t.lvl < lvlGiven {
+		pc := w.placeClass(sk)
+		t.class |= pc | w.givenClass(sk, pc != 0)
+		t.lvl = lvlGiven
+	}
+	if lvl < lvlFull {
+		return t
+	}
+	t.lvl = lvlFull
 	if w.isSurname(sk) {
 		t.class |= clSurList
 	}
-	t.class |= surnameMorph(sk)
+	t.class |= w.d.end.surnameMorph(sk)
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
@@ -90,7 +122,7 @@ func hasDigit(s string) bool {
 // Сергеем→Сергей; doubled letters are already collapsed) after a stem of
 // two letters or more, Kazakh (Нұрланға, Нұрланның) after three or more.
 var (
-	ruEndings = []struct{ end, add string }{
+	ruEndings = []ending{
 		{"oi", "a"}, {"ei", "ia"}, {"ei", "a"}, {"om", ""}, {"em", "ei"}, {"em", ""}, {"em", "i"},
 		{"iu", "i"}, {"ia", "i"}, {"u", ""}, {"u", "a"}, {"e", "a"}, {"e", "ia"}, {"e", ""},
 		{"e", "ei"}, {"i", "ia"}, {"y", "a"}, {"a", ""},
@@ -123,16 +155,16 @@ func (w *win) givenClass(sk []byte, place bool) uint32 {
 			return givenBits(c)
 		}
 	}
-	for _, e := range ruEndings {
+	for _, e := range w.d.end.ru.of(sk) {
 		if len(sk)-len(e.end) >= 2 && hasSuffix(sk, e.end) {
 			if c := lookup(sk[:len(sk)-len(e.end)], e.add); c&gInflect != 0 {
 				return givenBits(c)
 			}
 		}
 	}
-	for _, e := range kkEndings {
-		if len(sk)-len(e) >= 3 && hasSuffix(sk, e) {
-			if c := lookup(sk[:len(sk)-len(e)], ""); c&gInflect != 0 {
+	for _, e := range w.d.end.kk.of(sk) {
+		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) {
+			if c := lookup(sk[:len(sk)-len(e.end)], ""); c&gInflect != 0 {
 				return givenBits(c)
 			}
 		}
@@ -153,16 +185,16 @@ func (w *win) placeClass(sk []byte) uint32 {
 		n += copy(b[n:], add)
 		return p[string(b[:n])] & (clCity | clRegion | clCountry)
 	}
-	for _, e := range ruEndings {
+	for _, e := range w.d.end.ru.of(sk) {
 		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) {
 			if c := lookup(sk[:len(sk)-len(e.end)], e.add); c != 0 {
 				return c
 			}
 		}
 	}
-	for _, e := range kkEndings {
-		if len(sk)-len(e) >= 3 && hasSuffix(sk, e) {
-			if c := lookup(sk[:len(sk)-len(e)], ""); c != 0 {
+	for _, e := range w.d.end.kk.of(sk) {
+		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) {
+			if c := lookup(sk[:len(sk)-len(e.end)], ""); c != 0 {
 				return c
 			}
 		}
@@ -188,9 +220,9 @@ func (w *win) isSurname(sk []byte) bool {
 	if _, ok := m[string(sk)]; ok {
 		return true
 	}
-	for _, e := range surnameEndings {
-		if len(sk)-len(e) >= 2 && hasSuffix(sk, e) {
-			if _, ok := m[string(sk[:len(sk)-len(e)])]; ok {
+	for _, e := range w.d.end.surname.of(sk) {
+		if len(sk)-len(e.end) >= 2 && hasSuffix(sk, e.end) {
+			if _, ok := m[string(sk[:len(sk)-len(e.end)])]; ok {
 				return true
 			}
 		}
@@ -226,13 +258,13 @@ const minStem = 3
 
 // surnameMorph classifies a skeleton by its ending, also under a Kazakh
 // case ending ("Серіковичке", "Оспановаға").
-func surnameMorph(sk []byte) uint32 {
-	if c := morph(sk); c != 0 {
+func (x *endings) surnameMorph(sk []byte) uint32 {
+	if c := x.morph(sk); c != 0 {
 		return c
 	}
-	for _, e := range kkEndings {
-		if len(sk)-len(e) >= 5 && hasSuffix(sk, e) {
-			if c := morph(sk[:len(sk)-len(e)]); c != 0 {
+	for _, e := range x.kk.of(sk) {
+		if len(sk)-len(e.end) >= 5 && hasSuffix(sk, e.end) {
+			if c := x.morph(sk[:len(sk)-len(e.end)]); c != 0 {
 				return c
 			}
 		}
@@ -240,22 +272,22 @@ func surnameMorph(sk []byte) uint32 {
 	return 0
 }
 
-func morph(sk []byte) uint32 {
+func (x *endings) morph(sk []byte) uint32 {
 	var c uint32
-	if hasEnding(sk, patrEndings) {
+	if hasEnding(sk, x.patr) {
 		c |= clPatr
 	}
-	if hasEnding(sk, strongEndings) {
+	if hasEnding(sk, x.strong) {
 		c |= clSurMorS
-	} else if hasEnding(sk, weakEndings) {
+	} else if hasEnding(sk, x.weak) {
 		c |= clSurMorW
 	}
 	return c
 }
 
-func hasEnding(sk []byte, es []string) bool {
-	for _, e := range es {
-		if len(sk)-len(e) >= minStem && hasSuffix(sk, e) && sk[len(sk)-len(e)-1] != '-' {
+func hasEnding(sk []byte, x *endingIndex) bool {
+	for _, e := range x.of(sk) {
+		if len(sk)-len(e.end) >= minStem && hasSuffix(sk, e.end) && sk[len(sk)-len(e.end)-1] != '-' {
 			return true
 		}
 	}
@@ -263,5 +295,62 @@ func hasEnding(sk []byte, es []string) bool {
 }
 
 func hasSuffix(b []byte, suffix string) bool {
-	return len(b) >= len(suffix) && string(b[len(b)-len(suffix):]) == suffix
+	if len(b) < len(suffix) {
+		return false
+	}
+	b = b[len(b)-len(suffix):]
+	for i := len(suffix) - 1; i >= 0; i-- {
+		if b[i] != suffix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ending is a word ending, with what to add to the stem for a case ending.
+type ending struct{ end, add string }
+
+// endingIndex holds endings by their last byte, so that a word is compared
+// only with the endings it may have.
+type endingIndex [128][]ending
+
+func newEndingIndex(es []ending) *endingIndex {
+	var x endingIndex
+	for _, e := range es {
+		c := e.end[len(e.end)-1]
+		x[c] = append(x[c], e)
+	}
+	return &x
+}
+
+func plain(ss []string) []ending {
+	es := make([]ending, len(ss))
+	for i, s := range ss {
+		es[i] = ending{end: s}
+	}
+	return es
+}
+
+// of returns the endings that end with the last byte of sk.
+func (x *endingIndex) of(sk []byte) []ending {
+	if len(sk) == 0 || sk[len(sk)-1] >= 128 {
+		return nil
+	}
+	return x[sk[len(sk)-1]]
+}
+
+// endings are the ending lists, indexed (built with the tables).
+type endings struct {
+	ru, kk, surname, patr, strong, weak *endingIndex
+}
+
+func newEndings() endings {
+	return endings{
+		ru:      newEndingIndex(ruEndings),
+		kk:      newEndingIndex(plain(kkEndings)),
+		surname: newEndingIndex(plain(surnameEndings)),
+		patr:    newEndingIndex(plain(patrEndings)),
+		strong:  newEndingIndex(plain(strongEndings)),
+		weak:    newEndingIndex(plain(weakEndings)),
+	}
 }

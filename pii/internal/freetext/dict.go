@@ -65,6 +65,20 @@ type tables struct {
 	street  map[string]struct{}
 	marker  map[string]uint16 // lower-case word → m* roles
 	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
+	// lowFilter has a bit for the (first byte, last byte, length) of every
+	// marker and context word, so that most lower-case words skip the maps.
+	lowFilter [1024]bool
+	end       endings
+}
+
+func filterKey(w string) int {
+	return (int(w[0])*31 + int(w[len(w)-1])*7 + len(w)) & 1023
+}
+
+// maybeMarker reports whether the lower-case word w may be a marker or a
+// context word.
+func (t *tables) maybeMarker(w string) bool {
+	return len(w) <= maxSkeleton && t.lowFilter[filterKey(w)]
 }
 
 // dicts builds the tables on first use.
@@ -78,6 +92,7 @@ func load() *tables {
 		street:  make(map[string]struct{}, 200),
 		marker:  make(map[string]uint16, 128),
 		context: make(map[string]uint32, 96),
+		end:     newEndings(),
 	}
 	var b [maxSkeleton]byte
 	words := func(file string, f func(key string, section string)) {
@@ -143,6 +158,12 @@ func load() *tables {
 		for _, w := range strings.Fields(ws) {
 			t.context[w] |= role
 		}
+	}
+	for w := range t.marker {
+		t.lowFilter[filterKey(w)] = true
+	}
+	for w := range t.context {
+		t.lowFilter[filterKey(w)] = true
 	}
 	return t
 }

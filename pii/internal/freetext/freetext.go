@@ -1,5 +1,7 @@
 package freetext
 
+import "unicode/utf8"
+
 // Kind is the kind of a span found by [Find].
 type Kind uint8
 
@@ -33,27 +35,52 @@ type win struct {
 // Find appends to dst the name and address spans of s, in order, non-overlapping;
 // time linear in len(s); safe on invalid UTF-8 and hostile input.
 func Find(dst []Span, s string) []Span {
+	var buf [window]token
+	w := win{s: s, d: dicts()}
+	for pos := 0; pos < len(s); {
+		p := nextHot(s, pos)
+		if p < 0 {
+			break
+		}
+		dst, pos = w.region(dst, &buf, regionStart(s, p, pos), p)
+	}
+	return dst
+}
+
+// region tokenises s from q, where a few words of context precede the
+// capitalised word or number at p, until four lower-case words in a row,
+// and appends the spans found there.
+// It returns the end of the region.
+func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
+	z := tokenizer{s: w.s, i: q}
 	var (
-		buf [window]token
-		w   = win{s: s, d: dicts()}
-		z   = tokenizer{s: s}
-		n   int  // tokens in buf
-		i   int  // next token to consider
-		eof bool // all of s is tokenised
+		n, i  int  // tokens in buf, next token to consider
+		end   bool // the region is tokenised
+		hot   bool // a hot token was read
+		quiet int  // lower-case words since the last hot token
+		next  = p + 1
 	)
 	for {
-		for n < len(buf) && !eof {
+		for n < len(buf) && !end {
 			t, ok := z.next()
 			if !ok {
-				eof = true
+				end = true
 				break
 			}
 			buf[n] = t
 			n++
+			if t.kind == tNum || t.kind == tQuote || t.kind == tWord && t.flags&fCap != 0 || int(t.start) <= p && p < int(t.end) {
+				hot, quiet = true, 0
+				next = max(next, int(t.end))
+			} else if t.kind == tWord {
+				if quiet++; hot && quiet > 3 || !hot && int(t.start) > p {
+					end = true
+				}
+			}
 		}
 		w.t = buf[:n]
 		limit := n
-		if !eof {
+		if !end {
 			limit = n - lookMax
 		}
 		for i < limit {
@@ -63,23 +90,99 @@ func Find(dst []Span, s string) []Span {
 			}
 			if e, ok := w.address(i); ok {
 				dst = append(dst, w.span(i, e, Address))
+				next = max(next, int(w.t[e-1].end))
 				i = e
 				continue
 			}
 			if b, e, ok := w.name(i); ok {
 				dst = append(dst, w.span(b, e, Name))
+				next = max(next, int(w.t[e-1].end))
 				i = e
 				continue
 			}
 			i++
 		}
-		if eof {
-			return dst
+		if end {
+			// The next region starts after the last hot token or span, so
+			// that the quiet words after them can be its context, and spans
+			// never overlap.
+			return dst, next
 		}
 		keep := max(i-lookBack, 0)
 		n = copy(buf[:], buf[keep:n])
 		i -= keep
 	}
+}
+
+// nextHot returns the index of the next byte at or after pos that starts a
+// word with an upper-case letter or a digit, or -1.
+func nextHot(s string, pos int) int {
+	for i := pos; i < len(s); i++ {
+		h := hotBytes[s[i]]
+		if h == 0 {
+			continue
+		}
+		if h == 2 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if size != 2 || !isLetter(r) || !isUpper(r) {
+				continue
+			}
+		}
+		if i == 0 || !wordByteBefore(s, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// wordByteBefore reports whether a letter or digit ends just before i.
+func wordByteBefore(s string, i int) bool {
+	c := s[i-1]
+	if c < utf8.RuneSelf {
+		return asciiLetter(c) || c >= '0' && c <= '9'
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isLetter(r)
+}
+
+// regionStart steps back from p over up to three tokens (at most 64 bytes,
+// never before pos, never across a line break) and returns where to start
+// tokenising, so that markers and context words before p are read.
+func regionStart(s string, p, pos int) int {
+	j := p
+	for range 3 {
+		k := j
+		for k > pos && (s[k-1] == ' ' || s[k-1] == '\t') {
+			k--
+		}
+		if k == pos || s[k-1] == '\n' || s[k-1] == '\r' {
+			break
+		}
+		if c := s[k-1]; c >= utf8.RuneSelf || asciiLetter(c) || c >= '0' && c <= '9' || c == '-' {
+			m := k
+			for m > pos && k-m <= 32 {
+				c := s[m-1]
+				if !(c >= utf8.RuneSelf || asciiLetter(c) || c >= '0' && c <= '9' || c == '-') {
+					break
+				}
+				m--
+			}
+			if k-m > 32 {
+				break
+			}
+			for m < k && !utf8.RuneStart(s[m]) {
+				m++
+			}
+			k = m
+		} else {
+			k--
+		}
+		if p-k > 64 {
+			break
+		}
+		j = k
+	}
+	return j
 }
 
 // span returns the span of tokens [b, e).
@@ -115,3 +218,15 @@ func (w *win) candidate(i int) bool {
 	nt := &w.t[j]
 	return nt.kind == tNum || nt.kind == tQuote || nt.kind == tWord && nt.flags&fCap != 0
 }
+
+// hotBytes marks the bytes that may start an upper-case letter or a
+// digit: 1 for ASCII, 2 for the lead byte of a two-byte letter.
+const hotBytes = "" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00" +
+	"\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x02\x02\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x02\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"

@@ -42,6 +42,17 @@ func kindOf(p part) int {
 // name tries to read a person's name that starts at token i. It returns
 // the token range of the name.
 func (w *win) name(i int) (b, e int, ok bool) {
+	if w.lone(i) {
+		// One word with nothing name-like around it: a name only if it is
+		// a well-known given name ("Нұрланға хабарласыңыз").
+		t := w.nameClass(i, lvlGiven)
+		c := t.class
+		if c&(clGiven|clCore) == clGiven|clCore && c&(clAmb|clNotName|clCity|clRegion|clCountry|clStop|clCtxPre|clCtxPost|clCtxLink) == 0 &&
+			t.kind == tWord && t.flags&fCap != 0 && t.mark == 0 && !w.orgName(i) {
+			return i, i + 1, true
+		}
+		return 0, 0, false
+	}
 	var parts [maxParts]part
 	n := 0
 	j := i
@@ -105,7 +116,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 	if !first && t.flags&fGlued != 0 {
 		return part{}, 0, false
 	}
-	c := w.classify(j).class
+	c := w.nameClass(j, lvlFull).class
 	if c&(clNotName|clCity|clRegion|clCountry|clStop) != 0 && c&clGiven == 0 || t.mark != 0 && c&clGiven == 0 ||
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
@@ -291,4 +302,20 @@ func (w *win) sentenceStart(i int) bool {
 		return true
 	}
 	return false
+}
+
+// lone reports whether token i stands alone: neither the word after it nor
+// a context word around it could make it part of a longer name.
+func (w *win) lone(i int) bool {
+	t := &w.t[i]
+	if t.kind != tWord || isInitial(w.text(i)) {
+		return false
+	}
+	if j := i + 1; j < len(w.t) {
+		n := &w.t[j]
+		if n.flags&fLine == 0 && n.kind == tWord && (n.flags&fCap != 0 || w.classify(j).class&(clUly|clCtxPost) != 0) {
+			return false
+		}
+	}
+	return !w.contextBefore(i)
 }

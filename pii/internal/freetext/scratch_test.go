@@ -4,9 +4,8 @@ import "testing"
 
 func TestScratch(t *testing.T) {
 	for _, s := range []string{
-		"Доверенность выдана на имя Prokhor Pavlov.",
-		"Вчера Viktor Mironoviç Pavlov звонил дважды, ждёт ответа.",
-		"Оператор уточнил данные: S. Volkov, г. Уральск",
+		"Алматинская обл., г. Атырау, ул. Абая",
+		"Адрес: Алматинская обл., г. Атырау, ул. Абая",
 	} {
 		sp := Find(nil, s)
 		for _, x := range sp {
@@ -21,10 +20,10 @@ func TestScratch(t *testing.T) {
 			}
 			w.t = append(w.t, tk)
 		}
-		for k := range w.t {
-			c := w.classify(k)
-			t.Logf("  %q class=%b mark=%b kind=%d", w.text(k), c.class, c.mark, c.kind)
+		var cs [maxComps]comp
+		for i := range w.t {
+			n := w.chain(i, cs[:])
+			t.Log(i, w.text(i), n, cs[:n])
 		}
-		t.Log("---")
 	}
 }

@@ -29,8 +29,8 @@ type token struct {
 	start, end int32
 	kind       uint8
 	flags      uint8
-	// Filled lazily by classify.
-	done  bool
+	// Filled lazily by classify and nameClass.
+	lvl   uint8
 	class uint32 // cl* bits
 	mark  uint16 // m* marker roles, 0 if none
 }
