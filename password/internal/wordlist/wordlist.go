@@ -46,15 +46,29 @@ var files embed.FS
 // Dictionaries returns every embedded list, in the order of the table in
 // the package documentation. The lists are decoded on the first call and
 // shared by every later call: callers must not modify them.
-func Dictionaries() []Dictionary { return dictionaries() }
+func Dictionaries() []Dictionary {
+	dictionaries.Do(func() { dictionaries.v = decodeDictionaries() })
+	return dictionaries.v
+}
 
 // Graphs returns the keyboard graphs qwerty, dvorak, keypad and mac_keypad,
 // decoded on the first call and shared: callers must not modify them.
-func Graphs() []Graph { return graphs() }
+func Graphs() []Graph {
+	graphs.Do(func() { graphs.v = decodeGraphs() })
+	return graphs.v
+}
 
+// The caches are zero values with no initialiser, so importing the package
+// runs no code (sync.OnceValue would allocate its closure at start-up).
 var (
-	dictionaries = sync.OnceValue(decodeDictionaries)
-	graphs       = sync.OnceValue(decodeGraphs)
+	dictionaries struct {
+		sync.Once
+		v []Dictionary
+	}
+	graphs struct {
+		sync.Once
+		v []Graph
+	}
 )
 
 // decodeDictionaries decompresses the lists in parallel, one goroutine a

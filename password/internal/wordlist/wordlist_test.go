@@ -1,9 +1,11 @@
 package wordlist
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -117,4 +119,31 @@ func TestCachedAndShared(t *testing.T) {
 		}
 		return n
 	}()))
+}
+
+func TestConcurrentFirstCall(t *testing.T) {
+	var wg sync.WaitGroup
+	got := make([][]Dictionary, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = Dictionaries(); _ = Graphs() })
+	}
+	wg.Wait()
+	for _, g := range got[1:] {
+		assert.Same(t, &got[0][0], &g[0])
+	}
+}
+
+func ExampleDictionaries() {
+	for _, d := range Dictionaries() {
+		if d.Name == "places" {
+			fmt.Println(d.Words[0], d.Words[1])
+		}
+	}
+	// Output: алматы астана
+}
+
+func ExampleGraphs() {
+	g := Graphs()[0]
+	fmt.Println(g.Name, g.Adjacent["g"], g.StartingPositions)
+	// Output: qwerty [fF tT yY hH bB vV] 94
 }
