@@ -186,8 +186,9 @@ func (a *Aggregator[T]) Fork() *Aggregator[T] {
 func (a *Aggregator[T]) Err() error { return a.err }
 
 // Add accumulates one row. A row that cannot be counted (empty subject,
-// NaN or infinite value, dimension value equal to Total, negative value
-// under a dominance rule, overflow) is recorded as an error wrapping ErrRow:
+// NaN or infinite value, a value with more decimals than its measure's
+// Decimals, dimension value equal to Total, negative value under a
+// dominance rule, overflow) is recorded as an error wrapping ErrRow:
 // Add then ignores every later row, and Release returns that error.
 func (a *Aggregator[T]) Add(row T) {
 	if a.err != nil {
@@ -230,7 +231,12 @@ func (a *Aggregator[T]) Add(row T) {
 			a.fail("measure %q is too large", m.Name)
 			return
 		}
-		a.vals[j] = toFixed(v, m.Decimals)
+		fx, ok := exactFixed(v, m.Decimals)
+		if !ok {
+			a.fail("measure %q has more than %d decimals (set Measure.Decimals)", m.Name, m.Decimals)
+			return
+		}
+		a.vals[j] = fx
 	}
 	a.subject, a.fpDone = subject, false
 	defer func() { a.subject = "" }() // do not retain the subject

@@ -166,11 +166,46 @@ func TestClampingAndDecimals(t *testing.T) {
 	a := mustAgg(t, s)
 	a.Add(bid{User: "a", Region: "r", Age: "x", Amount: 1e9})   // clamped to 100
 	a.Add(bid{User: "b", Region: "r", Age: "x", Amount: -50})   // clamped to 0
-	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 1.005}) // 1.01 as PostgreSQL rounds numeric
-	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 0.1})
+	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 1.01})
+	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 0.1 + 0.2}) // 0.3 at 15 digits, as PostgreSQL reads a float8
 	tab, err := a.Release()
 	require.NoError(t, err)
-	assert.Equal(t, []float64{101.11}, tab.Cells[0].Sums)
+	assert.Equal(t, []float64{101.31}, tab.Cells[0].Sums)
+}
+
+// A value with more decimals than the measure keeps is refused, never
+// rounded: tenge with tiyn under the default Decimals of 0 used to lose
+// the tiyn silently.
+func TestDecimalsRefuseWhatTheyWouldRound(t *testing.T) {
+	tests := []struct {
+		decimals int
+		amount   float64
+		ok       bool
+	}{
+		{0, 1500, true},
+		{0, 1500.5, false},
+		{2, 1500.55, true},
+		{2, 1.005, false},
+		{2, 0.1 + 0.2, true},
+		{1, 0.05, false},
+		{6, 0.000001, true},
+		{6, 1e-7, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.decimals, "/", tt.amount), func(t *testing.T) {
+			s := bidSpec(2, false)
+			s.Measures[0].Decimals = tt.decimals
+			a := mustAgg(t, s)
+			a.Add(bid{User: "a", Region: "r", Age: "x", Amount: tt.amount})
+			_, err := a.Release()
+			if tt.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrRow)
+			assert.NotContains(t, err.Error(), fmt.Sprint(tt.amount), "no value in errors")
+		})
+	}
 }
 
 func TestToFixed(t *testing.T) {
@@ -240,7 +275,7 @@ func TestDominanceRules(t *testing.T) {
 			s := bidSpec(2, false)
 			s.Measures[0].Dominance = tt.nk
 			s.Measures[0].P = tt.p
-			s.Measures[0].Decimals = 1
+			s.Measures[0].Decimals = 2
 			a := mustAgg(t, s)
 			for i, v := range tt.amounts {
 				// Split every contribution over two rows: the rules apply to

