@@ -164,8 +164,8 @@ func TestClampingAndDecimals(t *testing.T) {
 	s.Measures[0].Bounds = &Bounds{Min: 0, Max: 100}
 	s.Measures[0].Decimals = 2
 	a := mustAgg(t, s)
-	a.Add(bid{User: "a", Region: "r", Age: "x", Amount: 1e9})   // clamped to 100
-	a.Add(bid{User: "b", Region: "r", Age: "x", Amount: -50})   // clamped to 0
+	a.Add(bid{User: "a", Region: "r", Age: "x", Amount: 1e9}) // clamped to 100
+	a.Add(bid{User: "b", Region: "r", Age: "x", Amount: -50}) // clamped to 0
 	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 1.01})
 	a.Add(bid{User: "c", Region: "r", Age: "x", Amount: 0.1 + 0.2}) // 0.3 at 15 digits, as PostgreSQL reads a float8
 	tab, err := a.Release()
