@@ -76,8 +76,14 @@ func (osFS) OpenFile(name string, flag int, perm os.FileMode) (storeFile, error)
 	if err != nil {
 		return nil, err
 	}
-	return f, nil
+	return osFile{f}, nil
 }
+
+// osFile is an *os.File whose Sync is fdatasync(2) where there is one: the
+// store needs its data and size durable, not its timestamps.
+type osFile struct{ *os.File }
+
+func (f osFile) Sync() error { return datasync(f.File) }
 
 func (osFS) SyncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -342,18 +344,39 @@ func (l *Log) appendData(ctx context.Context, data []byte) (Receipt, error) {
 }
 
 // commit is the group-commit loop: it takes everything queued (up to
-// maxBatch), hashes it, hands it to the store in one write and one sync,
-// and acknowledges each request.
+// maxBatch), hashes it, hands it to the store in one write and one sync
+// per file, and acknowledges each request.
+//
+// Before it takes a batch it gathers: the writers its last batch released
+// are typically about to queue again, and taking the queue the moment the
+// first of them arrives would split them over two batches, each paying
+// the full price of the store's syncs (the split then perpetuates itself,
+// half the writers queueing while the other half commits). So while fewer
+// requests are queued than were active during the last commit (its batch
+// and those that queued meanwhile), it yields the processor to them, for
+// at most a quarter of the last commit's duration (capped at maxGather):
+// a bounded delay that costs a lone writer nothing (it is all the
+// writers there are) and under load makes one batch of all of them.
 func (l *Log) commit() {
 	defer close(l.committed)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	var writers int            // requests in the last batch and queued while it committed
+	var lastTook time.Duration // how long the store took to commit it
 	for {
 		for len(l.queue) == 0 && !l.closed {
 			l.cond.Wait()
 		}
 		if len(l.queue) == 0 {
 			return
+		}
+		if want := min(writers, l.maxBatch); len(l.queue) < want {
+			deadline := time.Now().Add(min(lastTook/4, maxGather))
+			for len(l.queue) < want && !l.closed && time.Now().Before(deadline) {
+				l.mu.Unlock()
+				runtime.Gosched()
+				l.mu.Lock()
+			}
 		}
 		batch := l.queue[:min(len(l.queue), l.maxBatch)]
 		l.queue = append([]*appendReq(nil), l.queue[len(batch):]...)
@@ -377,11 +400,14 @@ func (l *Log) commit() {
 		}
 		// A batch serves many callers: one caller's cancellation must not
 		// fail the others' writes.
+		start := time.Now()
 		l.wmu.Lock()
 		err := l.store.append(context.Background(), first, entries, hashes)
 		l.wmu.Unlock()
+		lastTook = time.Since(start)
 
 		l.mu.Lock()
+		writers = len(batch) + len(l.queue)
 		if err == nil {
 			l.tree = tree
 		} else if errors.Is(err, ErrLogFailed) && l.failed == nil {
@@ -393,6 +419,9 @@ func (l *Log) commit() {
 		}
 	}
 }
+
+// maxGather bounds how long the committer waits for writers to queue.
+const maxGather = time.Millisecond
 
 // Checkpoint signs and returns a checkpoint for the current tree: a C2SP
 // tlog-checkpoint note (origin, size, base64 root hash) signed by
