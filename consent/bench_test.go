@@ -53,7 +53,7 @@ func checkUnverified(l *Ledger, ctx context.Context, q Query) (Decision, error) 
 		return deny(err)
 	}
 	now := l.now()
-	s, err := l.store.Snapshot(ctx, q.Subject, q.Purpose, q.Recipient)
+	s, err := l.store.read(ctx, q.Subject, q.Purpose, q.Recipient)
 	if err != nil {
 		return deny(err)
 	}
@@ -135,7 +135,7 @@ func BenchmarkCheckMemory(b *testing.B) {
 	ctx := context.Background()
 	for i := range subjects {
 		subject := fmt.Sprintf("user-%d", i)
-		_, err := s.Append(ctx, subject, "", "", func(Snapshot) ([]Record, error) {
+		_, err := s.appendTo(ctx, subject, "", "", func(snapshot) ([]Record, error) {
 			return benchHistory(l.keys, subject), nil
 		})
 		require.NoError(b, err)

@@ -45,7 +45,7 @@ type Head struct {
 	Hash Digest `json:"hash"`
 }
 
-// headOf returns the head of a history (or of a Snapshot history, whose
+// headOf returns the head of a history (or of a snapshot history, whose
 // last element is the latest record).
 func headOf(history []Record) Head {
 	if len(history) == 0 {
@@ -159,7 +159,7 @@ func appendField(b []byte, s string) []byte {
 	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
 }
 
-// seal numbers recs after a Snapshot history and chains them under the
+// seal numbers recs after a snapshot history and chains them under the
 // keyring's signing key.
 func seal(keys *Keyring, history, recs []Record) []Record {
 	prev, dec := headOf(history), lastDecisionHead(history)
@@ -178,8 +178,8 @@ func seal(keys *Keyring, history, recs []Record) []Record {
 }
 
 // verifyRecords checks records in Seq order: a whole history (whole
-// true), or a Snapshot history, where every decision and the latest record
-// come with the record before them (see [Snapshot]). It checks the records
+// true), or a snapshot history, where every decision and the latest record
+// come with the record before them (see snapshot). It checks the records
 // from index from on; those before only supply links. A record is checked
 // when the record before it is present (or it is the first); one whose
 // predecessor is absent is only a link for the next, whose MAC covers its
@@ -268,7 +268,7 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 	if !legacy {
 		return nil
 	}
-	whole, err := l.store.History(ctx, subject)
+	whole, err := l.store.subjectHistory(ctx, subject)
 	if err != nil {
 		return err
 	}
@@ -286,8 +286,8 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 // append runs decide under the store's subject lock and seals its
 // records. It refuses to extend a snapshot that does not verify, so that
 // no new record vouches for a forged one.
-func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
-	return l.store.Append(ctx, subject, purpose, recipient, func(s Snapshot) ([]Record, error) {
+func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
+	return l.store.appendTo(ctx, subject, purpose, recipient, func(s snapshot) ([]Record, error) {
 		if err := verifyRecords(l.keys, s.History, false, 0); err != nil {
 			return nil, err
 		}
@@ -314,7 +314,7 @@ func (l *Ledger) Verify(ctx context.Context, subject string, known Head) (Head, 
 	if known.Seq < 0 || (known.Seq == 0 && known.Hash != Digest{}) {
 		return Head{}, invalid("Head", "not a head of a history")
 	}
-	h, err := l.History(ctx, subject)
+	h, err := l.history(ctx, subject)
 	if err != nil {
 		return Head{}, err
 	}

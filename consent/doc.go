@@ -128,7 +128,7 @@
 //
 //   - Event sourcing, not a state table: refusals, withdrawals and the notice
 //     shown are evidence, and "state at time t" must be answerable.
-//   - Pure decisions: state.go derives and decides from a [Snapshot] with
+//   - Pure decisions: state.go derives and decides from a snapshot with
 //     no I/O; both stores share it, and one behaviour table runs on both.
 //   - An advisory lock per subject rather than SELECT ... FOR UPDATE: there
 //     is no subject row to lock before the first event, and the lock covers

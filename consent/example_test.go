@@ -26,7 +26,6 @@ func newLedger() (*consent.Ledger, context.Context) {
 	l, err := consent.NewLedger(store, consent.Options{
 		Keys:          exampleKeys(),
 		ReceiptSigner: exampleSigner,
-		Requests:      store,
 		Deadlines: consent.Deadlines{
 			consent.RequestAccess:     3 * 24 * time.Hour,
 			consent.RequestCorrection: 24 * time.Hour,
@@ -104,8 +103,8 @@ func ExampleLedger_AllowByLaw() {
 	}))
 	d, _ := l.Check(ctx, consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "tax"})
 	fmt.Println(d.Allowed, d.Code, d.LegalBasisID)
-	h, _ := l.History(ctx, "user-42")
-	fmt.Println(h[0].Kind, h[0].ID == d.UseID)
+	e, _ := l.Export(ctx, "user-42")
+	fmt.Println(e.History[0].Kind, e.History[0].ID == d.UseID)
 	// Output:
 	// true legal_basis tax-code-26
 	// legal_basis_used true
@@ -184,7 +183,7 @@ func ExampleMigrate() {
 	//
 	//	if err := consent.Migrate(ctx, db); err != nil { ... } // as the tables' owner
 	//	store, err := consent.NewSQLStore(db)
-	//	l, err := consent.NewLedger(store, consent.Options{Keys: keys, Requests: store})
+	//	l, err := consent.NewLedger(store, consent.Options{Keys: keys})
 	fmt.Println(consent.SchemaVersion)
 	// Output: iso-iec-ts-27560:2023+kz-94v-art8/1
 }

@@ -17,18 +17,18 @@ type failStore struct {
 	snapshot, append bool
 }
 
-func (s *failStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+func (s *failStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
 	if s.snapshot {
-		return Snapshot{}, errDisk
+		return snapshot{}, errDisk
 	}
-	return s.Store.Snapshot(ctx, subject, purpose, recipient)
+	return s.Store.read(ctx, subject, purpose, recipient)
 }
 
-func (s *failStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+func (s *failStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if s.append {
 		return nil, errDisk
 	}
-	return s.Store.Append(ctx, subject, purpose, recipient, decide)
+	return s.Store.appendTo(ctx, subject, purpose, recipient, decide)
 }
 
 func TestStoreErrorNeverAllows(t *testing.T) {

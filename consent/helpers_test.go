@@ -55,9 +55,6 @@ func newTestLedger(t testing.TB, store Store, opts Options) *Ledger {
 	if opts.ReceiptSigner == nil {
 		opts.ReceiptSigner = testSigner(t)
 	}
-	if rs, ok := store.(RequestStore); ok && opts.Requests == nil {
-		opts.Requests = rs
-	}
 	l, err := NewLedger(store, opts)
 	require.NoError(t, err)
 	return l

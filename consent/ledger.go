@@ -20,7 +20,6 @@ import (
 type Ledger struct {
 	store      Store
 	keys       *Keyring
-	requests   RequestStore
 	deadlines  DeadlinePolicy
 	signer     note.Signer
 	controller Controller
@@ -36,11 +35,9 @@ type Options struct {
 	// e.g. note.NewSigner on a key from note.GenerateKey (Ed25519). Nil:
 	// Receipt fails with ErrNotConfigured.
 	ReceiptSigner note.Signer
-	// Requests stores data-subject requests (clause 7.1), usually the same
-	// MemoryStore or SQLStore as the ledger's; Deadlines says when they are
-	// due ([Deadlines], [WorkingDays]). Without both, OpenRequest fails with
-	// ErrNotConfigured; without Requests, Export lists no requests.
-	Requests  RequestStore
+	// Deadlines says when data-subject requests (clause 7.1) are due
+	// ([Deadlines], [WorkingDays]); the store keeps them. Without it,
+	// OpenRequest fails with ErrNotConfigured.
 	Deadlines DeadlinePolicy
 	// Controller describes the operator in receipts.
 	Controller Controller
@@ -73,7 +70,7 @@ func NewLedger(store Store, opts Options) (*Ledger, error) {
 	if opts.Keys == nil || opts.Keys.signer == "" {
 		return nil, invalid("Options.Keys", "no keyring")
 	}
-	l := &Ledger{store: store, keys: opts.Keys, requests: opts.Requests, deadlines: opts.Deadlines,
+	l := &Ledger{store: store, keys: opts.Keys, deadlines: opts.Deadlines,
 		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
 	if l.clock == nil {
 		l.clock = time.Now
@@ -110,7 +107,7 @@ func (l *Ledger) eventTime(field string, at, now time.Time) (time.Time, error) {
 // gave must not precede the latest event (ErrOutOfOrder), so that the state
 // at any time is a prefix of the history; "now" follows it even if the
 // clock stepped back.
-func orderedAt(s Snapshot, at time.Time, explicit bool) (time.Time, error) {
+func orderedAt(s snapshot, at time.Time, explicit bool) (time.Time, error) {
 	if !explicit {
 		return later(at, lastAt(s.History)), nil
 	}
@@ -134,7 +131,7 @@ func (l *Ledger) DefinePurpose(ctx context.Context, p Purpose) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return l.store.DefinePurpose(ctx, p)
+	return l.store.definePurpose(ctx, p)
 }
 
 // DefineRecipient registers a third party data may go to.
@@ -143,7 +140,7 @@ func (l *Ledger) DefineRecipient(ctx context.Context, r Recipient) error {
 	if err := r.validate(); err != nil {
 		return err
 	}
-	return l.store.DefineRecipient(ctx, r)
+	return l.store.defineRecipient(ctx, r)
 }
 
 // PublishNotice publishes a notice version in one language (clause 8.1).
@@ -190,7 +187,7 @@ func (l *Ledger) PublishNotice(ctx context.Context, n Notice) error {
 	if n.SHA256 == (Digest{}) {
 		return invalid("Notice.SHA256", "neither Text nor digest given")
 	}
-	return l.store.PublishNotice(ctx, n)
+	return l.store.publishNotice(ctx, n)
 }
 
 // AllowByLaw registers a legal basis that permits transfers of Purpose data
@@ -240,19 +237,19 @@ func (l *Ledger) AllowByLaw(ctx context.Context, b LegalBasis) error {
 	if err := l.checkKnown(ctx, b.Purpose, b.Recipient); err != nil {
 		return err
 	}
-	return l.store.AddLegalBasis(ctx, b)
+	return l.store.addLegalBasis(ctx, b)
 }
 
 // checkKnown fails unless purpose and recipient are defined.
 func (l *Ledger) checkKnown(ctx context.Context, purpose, recipient string) error {
-	s, err := l.store.Snapshot(ctx, "", purpose, recipient)
+	s, err := l.store.read(ctx, "", purpose, recipient)
 	if err != nil {
 		return err
 	}
 	return known(s, purpose, recipient)
 }
 
-func known(s Snapshot, purpose, recipient string) error {
+func known(s snapshot, purpose, recipient string) error {
 	if s.Purpose == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownPurpose, purpose)
 	}
@@ -310,7 +307,7 @@ func (l *Ledger) decideGrant(ctx context.Context, g Grant, kind Kind) (Record, e
 	if err != nil {
 		return Record{}, err
 	}
-	recs, err := l.append(ctx, g.Subject, g.Purpose, g.Recipient, func(s Snapshot) ([]Record, error) {
+	recs, err := l.append(ctx, g.Subject, g.Purpose, g.Recipient, func(s snapshot) ([]Record, error) {
 		if err := known(s, g.Purpose, g.Recipient); err != nil {
 			return nil, err
 		}
@@ -380,7 +377,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	recs, err := l.append(ctx, w.Subject, w.Purpose, w.Recipient, func(s Snapshot) ([]Record, error) {
+	recs, err := l.append(ctx, w.Subject, w.Purpose, w.Recipient, func(s snapshot) ([]Record, error) {
 		if err := known(s, w.Purpose, w.Recipient); err != nil {
 			return nil, err
 		}
@@ -415,7 +412,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 // since the subject clicked. A stated time before the latest event becomes
 // that event's time and is returned as stated, for the record. Withdraw has
 // already refused a withdrawal older than a decision on the same consent.
-func withdrawalAt(s Snapshot, at time.Time, explicit bool) (placed, stated time.Time) {
+func withdrawalAt(s snapshot, at time.Time, explicit bool) (placed, stated time.Time) {
 	last := lastAt(s.History)
 	if explicit && at.Before(last) {
 		return last, at
@@ -456,7 +453,7 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 	if err != nil {
 		return deny(err)
 	}
-	s, err := l.store.Snapshot(ctx, q.Subject, q.Purpose, q.Recipient)
+	s, err := l.store.read(ctx, q.Subject, q.Purpose, q.Recipient)
 	if err != nil {
 		return deny(err)
 	}
@@ -503,7 +500,7 @@ var errNoBasisNow = errors.New("consent: no legal basis valid now")
 // basis that had ended when it was written.
 func (l *Ledger) useLegalBasis(ctx context.Context, q Query, d Decision) (Decision, error) {
 	var b LegalBasis
-	recs, err := l.append(ctx, q.Subject, q.Purpose, q.Recipient, func(s Snapshot) ([]Record, error) {
+	recs, err := l.append(ctx, q.Subject, q.Purpose, q.Recipient, func(s snapshot) ([]Record, error) {
 		at := later(l.now(), lastAt(s.History))
 		var ok bool
 		if b, ok = legalBasisAt(s.LegalBases, q.Purpose, q.Recipient, at); !ok {
@@ -527,12 +524,12 @@ func (l *Ledger) useLegalBasis(ctx context.Context, q Query, d Decision) (Decisi
 	}, nil
 }
 
-// History returns the subject's whole history, oldest first.
-func (l *Ledger) History(ctx context.Context, subject string) ([]Record, error) {
+// history returns the subject's whole history, oldest first.
+func (l *Ledger) history(ctx context.Context, subject string) ([]Record, error) {
 	if err := validSubject(subject); err != nil {
 		return nil, err
 	}
-	return l.store.History(ctx, subject)
+	return l.store.subjectHistory(ctx, subject)
 }
 
 func sortRequestsByDue(rs []Request) {
@@ -577,7 +574,7 @@ func (l *Ledger) WithdrawAll(ctx context.Context, subject string, method Method,
 		return nil, err
 	}
 	now := l.now()
-	return l.append(ctx, subject, "", "", func(s Snapshot) ([]Record, error) {
+	return l.append(ctx, subject, "", "", func(s snapshot) ([]Record, error) {
 		at := later(now, lastAt(s.History))
 		var out []Record
 		for _, last := range inForce(s.History, at) {
@@ -598,7 +595,7 @@ func (l *Ledger) RecordExpiries(ctx context.Context, subject string) ([]Record, 
 		return nil, err
 	}
 	now := l.now()
-	return l.append(ctx, subject, "", "", func(s Snapshot) ([]Record, error) {
+	return l.append(ctx, subject, "", "", func(s snapshot) ([]Record, error) {
 		at := later(now, lastAt(s.History))
 		var out []Record
 		for _, last := range lastDecisions(s.History) {

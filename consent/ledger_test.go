@@ -38,7 +38,6 @@ func (c *fakeClock) Advance(d time.Duration) {
 type fixture struct {
 	l     *Ledger
 	store Store
-	reqs  RequestStore
 	clock *fakeClock
 	ctx   context.Context
 }
@@ -49,7 +48,6 @@ func newFixture(t testing.TB, store Store) *fixture {
 	f.l = newTestLedger(t, store, Options{Clock: f.clock.Now, Deadlines: Deadlines{
 		RequestAccess: 3 * 24 * time.Hour, RequestCorrection: 24 * time.Hour, RequestDeletion: 24 * time.Hour,
 	}, Controller: testController})
-	f.reqs, _ = store.(RequestStore)
 	require.NoError(t, f.l.DefinePurpose(f.ctx, purposeMarketing))
 	require.NoError(t, f.l.DefinePurpose(f.ctx, purposeDelivery))
 	require.NoError(t, f.l.DefineRecipient(f.ctx, recipientAds))
@@ -97,7 +95,7 @@ func (f *fixture) check(t *testing.T, subject, purpose, recipient string) Decisi
 
 func (f *fixture) history(t *testing.T, subject string) []Record {
 	t.Helper()
-	h, err := f.l.History(f.ctx, subject)
+	h, err := f.l.history(f.ctx, subject)
 	require.NoError(t, err)
 	return h
 }
@@ -229,7 +227,7 @@ var ledgerBehaviour = []struct {
 		for range 20 {
 			require.True(t, f.check(t, "u1", "delivery", "courier").Allowed)
 		}
-		snap, err := f.store.Snapshot(f.ctx, "u1", "delivery", "courier")
+		snap, err := f.store.read(f.ctx, "u1", "delivery", "courier")
 		require.NoError(t, err)
 		require.Len(t, snap.History, 3)
 		assert.Equal(t, KindRefused, snap.History[0].Kind)
@@ -305,7 +303,7 @@ var ledgerBehaviour = []struct {
 		err = f.l.PublishNotice(f.ctx, Notice{Version: "v1", Language: "en", EffectiveAt: t0.Add(-time.Hour), Text: "Rules v1"})
 		assert.ErrorIs(t, err, ErrNoticeConflict)
 		assert.Contains(t, err.Error(), "another material")
-		ns, err := f.store.Notices(f.ctx)
+		ns, err := f.store.listNotices(f.ctx)
 		require.NoError(t, err)
 		require.Len(t, ns, 2)
 		assert.Equal(t, "Правила v1", ns[0].Text)
@@ -446,7 +444,7 @@ var ledgerBehaviour = []struct {
 		assert.ErrorIs(t, err, ErrInvalidTransition)
 		_, err = f.l.SetRequestStatus(f.ctx, "dsr_missing", StatusCompleted, "")
 		assert.ErrorIs(t, err, ErrNotFound)
-		got, err := f.reqs.Requests(f.ctx, "u1")
+		got, err := f.store.listRequests(f.ctx, "u1")
 		require.NoError(t, err)
 		assert.Contains(t, got, r)
 		over, err = f.l.Overdue(f.ctx, t0.Add(73*time.Hour))
@@ -505,7 +503,7 @@ var ledgerBehaviour = []struct {
 			"seq gap":       {ID: "cr_x", Seq: 4, Kind: KindGranted, Subject: "u1", At: t0},
 			"seq reused":    {ID: "cr_x", Seq: 1, Kind: KindGranted, Subject: "u1", At: t0},
 		} {
-			_, err := f.store.Append(f.ctx, "u1", "", "", func(Snapshot) ([]Record, error) {
+			_, err := f.store.appendTo(f.ctx, "u1", "", "", func(snapshot) ([]Record, error) {
 				return []Record{{ID: "cr_ok", Seq: 2, Kind: KindNoticeShown, Subject: "u1", At: t0}, r}, nil
 			})
 			assert.ErrorIs(t, err, ErrInvalidInput, name)
@@ -738,10 +736,10 @@ var ledgerBehaviour = []struct {
 			assert.Contains(t, err.Error(), "outside the years 1 to 9999", name)
 		}
 		assert.Empty(t, f.history(t, "u1"))
-		ns, err := f.store.Notices(f.ctx)
+		ns, err := f.store.listNotices(f.ctx)
 		require.NoError(t, err)
 		assert.Len(t, ns, 2)
-		reqs, err := f.reqs.Requests(f.ctx, "")
+		reqs, err := f.store.listRequests(f.ctx, "")
 		require.NoError(t, err)
 		assert.Empty(t, reqs)
 		// the bounds themselves are accepted

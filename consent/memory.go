@@ -36,7 +36,7 @@ func NewMemoryStore() *MemoryStore {
 	}
 }
 
-func (m *MemoryStore) DefinePurpose(ctx context.Context, p Purpose) error {
+func (m *MemoryStore) definePurpose(ctx context.Context, p Purpose) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (m *MemoryStore) DefinePurpose(ctx context.Context, p Purpose) error {
 	return nil
 }
 
-func (m *MemoryStore) DefineRecipient(ctx context.Context, r Recipient) error {
+func (m *MemoryStore) defineRecipient(ctx context.Context, r Recipient) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (m *MemoryStore) DefineRecipient(ctx context.Context, r Recipient) error {
 	return nil
 }
 
-func (m *MemoryStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
+func (m *MemoryStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (m *MemoryStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
 	return nil
 }
 
-func (m *MemoryStore) PublishNotice(ctx context.Context, n Notice) error {
+func (m *MemoryStore) publishNotice(ctx context.Context, n Notice) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func noticeConflict(old, n Notice) error {
 	return nil
 }
 
-func (m *MemoryStore) Notices(ctx context.Context) ([]Notice, error) {
+func (m *MemoryStore) listNotices(ctx context.Context) ([]Notice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -129,8 +129,8 @@ func (m *MemoryStore) Notices(ctx context.Context) ([]Notice, error) {
 	return slices.Clone(m.notices), nil
 }
 
-func (m *MemoryStore) snapshot(subject, purpose, recipient string) Snapshot {
-	s := Snapshot{Notices: slices.Clone(m.notices)}
+func (m *MemoryStore) snapshotLocked(subject, purpose, recipient string) snapshot {
+	s := snapshot{Notices: slices.Clone(m.notices)}
 	s.History = m.sparse(subject)
 	if p, ok := m.purposes[purpose]; ok {
 		p.DataCategories = slices.Clone(p.DataCategories)
@@ -147,7 +147,7 @@ func (m *MemoryStore) snapshot(subject, purpose, recipient string) Snapshot {
 	return s
 }
 
-// sparse returns the records of a Snapshot history: every decision, the
+// sparse returns the records of a snapshot history: every decision, the
 // latest record, and the record before each of these, in Seq order.
 func (m *MemoryStore) sparse(subject string) []Record {
 	h, dec := m.history[subject], m.decisions[subject]
@@ -185,22 +185,22 @@ func (m *MemoryStore) sparse(subject string) []Record {
 	return out
 }
 
-func (m *MemoryStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+func (m *MemoryStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
 	if err := ctx.Err(); err != nil {
-		return Snapshot{}, err
+		return snapshot{}, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.snapshot(subject, purpose, recipient), nil
+	return m.snapshotLocked(subject, purpose, recipient), nil
 }
 
-func (m *MemoryStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+func (m *MemoryStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	recs, err := decide(m.snapshot(subject, purpose, recipient))
+	recs, err := decide(m.snapshotLocked(subject, purpose, recipient))
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (m *MemoryStore) Append(ctx context.Context, subject, purpose, recipient st
 	return out, nil
 }
 
-func (m *MemoryStore) History(ctx context.Context, subject string) ([]Record, error) {
+func (m *MemoryStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (m *MemoryStore) History(ctx context.Context, subject string) ([]Record, er
 	return slices.Clone(m.history[subject]), nil
 }
 
-func (m *MemoryStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (m *MemoryStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	m.mu.RLock()
 	subjects := make([]string, 0, len(m.history))
 	for s := range m.history {
@@ -252,7 +252,7 @@ func (m *MemoryStore) Scan(ctx context.Context, fn func(subject string, history 
 	return nil
 }
 
-func (m *MemoryStore) CreateRequest(ctx context.Context, r Request) error {
+func (m *MemoryStore) createRequest(ctx context.Context, r Request) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (m *MemoryStore) CreateRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (m *MemoryStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (m *MemoryStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	if err := ctx.Err(); err != nil {
 		return Request{}, err
 	}
@@ -288,7 +288,7 @@ func (m *MemoryStore) UpdateRequest(ctx context.Context, id string, change func(
 	return n, nil
 }
 
-func (m *MemoryStore) Requests(ctx context.Context, subject string) ([]Request, error) {
+func (m *MemoryStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func testMinimalCalls(t *testing.T, s Store) {
 	// a notice without language or effective time: "und", now
 	clock.Advance(time.Minute)
 	require.NoError(t, l.PublishNotice(ctx, Notice{Version: "v1", Material: true, Text: "Rules"}))
-	ns, err := s.Notices(ctx)
+	ns, err := s.listNotices(ctx)
 	require.NoError(t, err)
 	require.Len(t, ns, 1)
 	assert.Equal(t, "und", ns[0].Language)
@@ -77,7 +77,7 @@ func testMinimalCalls(t *testing.T, s Store) {
 	assert.ErrorIs(t, l.PublishNotice(ctx, Notice{Version: "v2"}), ErrInvalidInput)
 
 	// Overdue with the zero time asks about now
-	l, err = NewLedger(s, Options{Keys: keys, Clock: clock.Now, Requests: s.(RequestStore), Deadlines: Deadlines{RequestAccess: time.Hour}})
+	l, err = NewLedger(s, Options{Keys: keys, Clock: clock.Now, Deadlines: Deadlines{RequestAccess: time.Hour}})
 	require.NoError(t, err)
 	r, err := l.OpenRequest(ctx, "u1", RequestAccess)
 	require.NoError(t, err)

@@ -38,7 +38,7 @@ func (l *Ledger) RecordNotification(ctx context.Context, n Notification) (Record
 	if err != nil {
 		return Record{}, err
 	}
-	recs, err := l.append(ctx, n.Subject, "", "", func(s Snapshot) ([]Record, error) {
+	recs, err := l.append(ctx, n.Subject, "", "", func(s snapshot) ([]Record, error) {
 		if _, ok := noticeVersion(s.Notices, n.Version, n.Language); !ok {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownNotice, n.Version)
 		}
@@ -71,7 +71,7 @@ func (l *Ledger) PendingNotifications(ctx context.Context, version string) ([]st
 	if err := validID("version", version, false); err != nil {
 		return nil, err
 	}
-	notices, err := l.store.Notices(ctx)
+	notices, err := l.store.listNotices(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (l *Ledger) PendingNotifications(ctx context.Context, version string) ([]st
 	}
 	now := l.now()
 	var out []string
-	err = l.store.Scan(ctx, func(subject string, history []Record) error {
+	err = l.store.scan(ctx, func(subject string, history []Record) error {
 		if pendingFor(history, target, now, covers) {
 			out = append(out, subject)
 		}

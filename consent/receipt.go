@@ -122,7 +122,7 @@ func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) ([]byte,
 	if err := validSubject(subject); err != nil {
 		return nil, err
 	}
-	h, err := l.History(ctx, subject)
+	h, err := l.history(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) ([]byte,
 	if i < 0 || !h[i].Kind.decision() {
 		return nil, fmt.Errorf("%w: consent record", ErrNotFound)
 	}
-	s, err := l.store.Snapshot(ctx, subject, h[i].Purpose, h[i].Recipient)
+	s, err := l.store.read(ctx, subject, h[i].Purpose, h[i].Recipient)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func signatureProblem(err error) string {
 }
 
 // buildReceipt assembles the receipt of the pair's latest decision in s.
-func (l *Ledger) buildReceipt(s Snapshot, purpose, recipient string) (Receipt, error) {
+func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, error) {
 	if s.Purpose == nil || (recipient != "" && s.Recipient == nil) {
 		return Receipt{}, fmt.Errorf("%w: definition of a recorded pair is missing", ErrNotFound)
 	}
@@ -303,7 +303,7 @@ func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 	if err := validSubject(subject); err != nil {
 		return Export{}, err
 	}
-	h, err := l.History(ctx, subject)
+	h, err := l.history(ctx, subject)
 	if err != nil {
 		return Export{}, err
 	}
@@ -317,7 +317,7 @@ func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 			continue
 		}
 		seen[k] = true
-		s, err := l.store.Snapshot(ctx, subject, r.Purpose, r.Recipient)
+		s, err := l.store.read(ctx, subject, r.Purpose, r.Recipient)
 		if err != nil {
 			return Export{}, err
 		}
@@ -327,13 +327,11 @@ func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 		}
 		e.Receipts = append(e.Receipts, rc)
 	}
-	if l.requests != nil {
-		reqs, err := l.requests.Requests(ctx, subject)
-		if err != nil {
-			return Export{}, err
-		}
-		e.Requests = append(e.Requests, reqs...)
+	reqs, err := l.store.listRequests(ctx, subject)
+	if err != nil {
+		return Export{}, err
 	}
+	e.Requests = append(e.Requests, reqs...)
 	return e, nil
 }
 

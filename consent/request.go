@@ -101,8 +101,8 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 	if err := validKind(kind); err != nil {
 		return Request{}, err
 	}
-	if l.deadlines == nil || l.requests == nil {
-		return Request{}, fmt.Errorf("%w: Options.Requests and Options.Deadlines", ErrNotConfigured)
+	if l.deadlines == nil {
+		return Request{}, fmt.Errorf("%w: Options.Deadlines", ErrNotConfigured)
 	}
 	now := l.now()
 	due, err := l.deadlines.Due(kind, now)
@@ -117,7 +117,7 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 		OpenedAt: now, Due: norm(due),
 		History: []StatusChange{{Status: StatusOpen, At: now}},
 	}
-	if err := l.requests.CreateRequest(ctx, r); err != nil {
+	if err := l.store.createRequest(ctx, r); err != nil {
 		return Request{}, err
 	}
 	return r, nil
@@ -133,11 +133,8 @@ func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status Request
 	if err := validText("Note", note, textMaxLen, true); err != nil {
 		return Request{}, err
 	}
-	if l.requests == nil {
-		return Request{}, fmt.Errorf("%w: Options.Requests", ErrNotConfigured)
-	}
 	now := l.now()
-	return l.requests.UpdateRequest(ctx, id, func(r Request) (Request, error) {
+	return l.store.updateRequest(ctx, id, func(r Request) (Request, error) {
 		if !canTransition(r.Status, status) {
 			return Request{}, fmt.Errorf("%w: from %q to %q", ErrInvalidTransition, r.Status, status)
 		}
@@ -159,10 +156,7 @@ func (l *Ledger) Overdue(ctx context.Context, now time.Time) ([]Request, error) 
 	if now.IsZero() {
 		now = l.now()
 	}
-	if l.requests == nil {
-		return nil, fmt.Errorf("%w: Options.Requests", ErrNotConfigured)
-	}
-	all, err := l.requests.Requests(ctx, "")
+	all, err := l.store.listRequests(ctx, "")
 	if err != nil {
 		return nil, err
 	}

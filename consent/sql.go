@@ -227,19 +227,19 @@ func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, e
 	return nil
 }
 
-func (s *SQLStore) DefinePurpose(ctx context.Context, p Purpose) error {
+func (s *SQLStore) definePurpose(ctx context.Context, p Purpose) error {
 	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal)
 }
 
-func (s *SQLStore) DefineRecipient(ctx context.Context, r Recipient) error {
+func (s *SQLStore) defineRecipient(ctx context.Context, r Recipient) error {
 	return defineJSON(ctx, s.db, "consent_recipients", r.ID, r, func(old Recipient) bool { return old == r })
 }
 
-func (s *SQLStore) AddLegalBasis(ctx context.Context, b LegalBasis) error {
+func (s *SQLStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient)
 }
 
-func (s *SQLStore) PublishNotice(ctx context.Context, n Notice) error {
+func (s *SQLStore) publishNotice(ctx context.Context, n Notice) error {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
@@ -364,44 +364,44 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func readSnapshot(ctx context.Context, q queryer, subject, purpose, recipient string) (Snapshot, error) {
+func readSnapshot(ctx context.Context, q queryer, subject, purpose, recipient string) (snapshot, error) {
 	var pb, rb, nb, lb, eb []byte
 	if err := q.QueryRowContext(ctx, snapshotQuery, subject, purpose, recipient).Scan(&pb, &rb, &nb, &lb, &eb); err != nil {
-		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		return snapshot{}, fmt.Errorf("consent: store: %w", err)
 	}
-	var s Snapshot
+	var s snapshot
 	if pb != nil {
 		s.Purpose = new(Purpose)
 		if err := json.Unmarshal(pb, s.Purpose); err != nil {
-			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+			return snapshot{}, fmt.Errorf("consent: store: %w", err)
 		}
 	}
 	if rb != nil {
 		s.Recipient = new(Recipient)
 		if err := json.Unmarshal(rb, s.Recipient); err != nil {
-			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+			return snapshot{}, fmt.Errorf("consent: store: %w", err)
 		}
 	}
 	var ns []sqlNotice
 	if err := json.Unmarshal(nb, &ns); err != nil {
-		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		return snapshot{}, fmt.Errorf("consent: store: %w", err)
 	}
 	for _, n := range ns {
 		x := Notice{Version: n.Version, Language: n.Language, EffectiveAt: micros(n.Eff), Material: n.Material}
 		if _, err := hex.Decode(x.SHA256[:], []byte(n.SHA256)); err != nil {
-			return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+			return snapshot{}, fmt.Errorf("consent: store: %w", err)
 		}
 		s.Notices = append(s.Notices, x)
 	}
 	if err := json.Unmarshal(lb, &s.LegalBases); err != nil {
-		return Snapshot{}, fmt.Errorf("consent: store: %w", err)
+		return snapshot{}, fmt.Errorf("consent: store: %w", err)
 	}
 	if len(s.LegalBases) == 0 {
 		s.LegalBases = nil
 	}
 	h, err := decodeEvents(subject, eb)
 	if err != nil {
-		return Snapshot{}, err
+		return snapshot{}, err
 	}
 	s.History = h
 	return s, nil
@@ -430,7 +430,7 @@ func decodeEvents(subject string, b []byte) ([]Record, error) {
 	return out, nil
 }
 
-func (s *SQLStore) Notices(ctx context.Context) ([]Notice, error) {
+func (s *SQLStore) listNotices(ctx context.Context) ([]Notice, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT version, language, effective_at, material, sha256, body FROM consent_notices ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("consent: store: %w", err)
@@ -453,14 +453,14 @@ func (s *SQLStore) Notices(ctx context.Context) ([]Notice, error) {
 	return out, nil
 }
 
-func (s *SQLStore) Snapshot(ctx context.Context, subject, purpose, recipient string) (Snapshot, error) {
+func (s *SQLStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
 	if err := s.checkSchema(ctx); err != nil {
-		return Snapshot{}, err
+		return snapshot{}, err
 	}
 	return readSnapshot(ctx, s.db, subject, purpose, recipient)
 }
 
-func (s *SQLStore) Append(ctx context.Context, subject, purpose, recipient string, decide func(Snapshot) ([]Record, error)) ([]Record, error) {
+func (s *SQLStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -512,7 +512,7 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-func (s *SQLStore) History(ctx context.Context, subject string) ([]Record, error) {
+func (s *SQLStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -524,7 +524,7 @@ func (s *SQLStore) History(ctx context.Context, subject string) ([]Record, error
 	return decodeEvents(subject, b)
 }
 
-func (s *SQLStore) Scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (s *SQLStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	if err := s.checkSchema(ctx); err != nil {
 		return err
 	}
@@ -553,7 +553,7 @@ func (s *SQLStore) Scan(ctx context.Context, fn func(subject string, history []R
 	return nil
 }
 
-func (s *SQLStore) CreateRequest(ctx context.Context, r Request) error {
+func (s *SQLStore) createRequest(ctx context.Context, r Request) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -571,7 +571,7 @@ func (s *SQLStore) CreateRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (s *SQLStore) UpdateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (s *SQLStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return Request{}, fmt.Errorf("consent: store: %w", err)
@@ -607,6 +607,6 @@ func (s *SQLStore) UpdateRequest(ctx context.Context, id string, change func(Req
 	return n, nil
 }
 
-func (s *SQLStore) Requests(ctx context.Context, subject string) ([]Request, error) {
+func (s *SQLStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
 	return listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE $1 = '' OR subject = $1 ORDER BY seq`, subject)
 }

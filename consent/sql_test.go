@@ -157,7 +157,7 @@ func TestRaceTwoProcesses(t *testing.T) {
 	}
 	require.NoError(t, <-done)
 	require.NoError(t, <-done)
-	h, err := a.History(ctx, "racer")
+	h, err := a.history(ctx, "racer")
 	require.NoError(t, err)
 	granted := false
 	for i, r := range h {

@@ -112,7 +112,7 @@ func superseded(notices []Notice, version string, t time.Time) (Notice, bool) {
 
 // decide derives the consent answer for q at at from s, without legal
 // bases. It never returns Allowed on missing or inconsistent data.
-func decide(s Snapshot, q Query, at time.Time) Decision {
+func decide(s snapshot, q Query, at time.Time) Decision {
 	if s.Purpose != nil && !s.Purpose.ConsentRequired && q.Recipient == "" {
 		return Decision{Allowed: true, Code: CodeNoConsentRequired,
 			Reason: fmt.Sprintf("purpose %q does not require consent for the operator's own processing", q.Purpose)}
