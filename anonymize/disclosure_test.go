@@ -185,9 +185,9 @@ func TestVerifyReleaseFindsJointDisclosure(t *testing.T) {
 		ta, tb := twoTables(t, seed)
 		require.NoError(t, Verify(ta))
 		require.NoError(t, Verify(tb))
-		require.NoError(t, VerifyRelease(ta), "one table alone is what Verify checks")
-		require.NoError(t, VerifyRelease(ta, ta), "a table with itself adds nothing")
-		if err := VerifyRelease(ta, tb); err != nil {
+		require.NoError(t, Verify(ta), "one table alone is what Verify checks")
+		require.NoError(t, Verify(ta, ta), "a table with itself adds nothing")
+		if err := Verify(ta, tb); err != nil {
 			require.ErrorIs(t, err, ErrDisclosive)
 			assert.Contains(t, err.Error(), "suppressed cell [")
 			found++
@@ -202,9 +202,9 @@ func TestVerifyReleaseFindsJointDisclosure(t *testing.T) {
 	// suppressed in the region×age table, is published by the other, and
 	// gives cell [r0 * a0] away.
 	ta, tb := twoTables(t, 2)
-	require.NoError(t, VerifyRelease(ta))
-	require.NoError(t, VerifyRelease(tb))
-	err := VerifyRelease(ta, tb)
+	require.NoError(t, Verify(ta))
+	require.NoError(t, Verify(tb))
+	err := Verify(ta, tb)
 	require.ErrorIs(t, err, ErrDisclosive)
 	assert.Contains(t, err.Error(), "suppressed cell [r0 * a0] is derivable")
 }
@@ -243,7 +243,7 @@ func TestVerifyReleaseRefusesMismatches(t *testing.T) {
 		}
 	}
 	require.NoError(t, Verify(&other))
-	err := VerifyRelease(ta, &other)
+	err := Verify(ta, &other)
 	require.ErrorIs(t, err, ErrDisclosive)
 	assert.Contains(t, err.Error(), "different k")
 
@@ -252,13 +252,13 @@ func TestVerifyReleaseRefusesMismatches(t *testing.T) {
 	i := slices.IndexFunc(other.Cells, func(c Cell) bool { return slices.Equal(c.Key, []string{Total, Total}) })
 	require.False(t, other.Cells[i].Suppressed)
 	other.Cells[i].Rows++ // the grand totals of the two tables disagree
-	err = VerifyRelease(ta, &other)
+	err = Verify(ta, &other)
 	require.ErrorIs(t, err, ErrDisclosive)
 	assert.Contains(t, err.Error(), "tables disagree on cell")
 
-	err = VerifyRelease()
+	err = Verify()
 	assert.ErrorIs(t, err, ErrDisclosive)
-	err = VerifyRelease(ta, nil)
+	err = Verify(ta, nil)
 	require.ErrorIs(t, err, ErrDisclosive)
 	assert.Contains(t, err.Error(), "table 1: no table")
 }

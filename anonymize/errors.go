@@ -31,4 +31,7 @@ var (
 	// solver failed, or exact arithmetic would overflow. Nothing is
 	// released unaudited.
 	ErrUnaudited = errors.New("anonymize: table could not be audited")
+	// ErrGeneralizer reports an invalid generaliser definition or a value a
+	// hierarchy does not know.
+	ErrGeneralizer = errors.New("anonymize: invalid generaliser")
 )

@@ -167,13 +167,13 @@ func ExampleVerify() {
 	// anonymize: table is disclosive: suppressed cell [Almaty 2026-02] is derivable from the published cells; suppressed cell [Shymkent 2026-01] is derivable from the published cells
 }
 
-// ExampleVerifyRelease audits two tables of the same bids before both go
+// ExampleVerify_together audits two tables of the same bids before both go
 // out: region×month with amounts, and bids by region alone, counts only.
 // Each passes Verify, but the second publishes the grand total that the
 // first hides (its amount fails the dominance rule, its count does not),
 // and then February's hidden count is the total minus January's. Publish
-// both only once VerifyRelease passes.
-func ExampleVerifyRelease() {
+// both only once Verify passes on both together.
+func ExampleVerify_together() {
 	byMonth, _ := anonymize.NewAggregator(bidsSpec())
 	spec := bidsSpec()
 	spec.Dimensions, spec.Measures = spec.Dimensions[:1], nil
@@ -185,7 +185,7 @@ func ExampleVerifyRelease() {
 	t1, _ := byMonth.Release()
 	t2, _ := byRegion.Release()
 	fmt.Println(anonymize.Verify(t1), anonymize.Verify(t2))
-	fmt.Println(anonymize.VerifyRelease(t1, t2))
+	fmt.Println(anonymize.Verify(t1, t2))
 	// Output:
 	// <nil> <nil>
 	// anonymize: table is disclosive: suppressed cell [* 2026-02] is derivable from the published cells
@@ -255,8 +255,8 @@ func ExampleKazakhstanHierarchy() {
 }
 
 func ExampleNewBands() {
-	fmt.Println(anonymize.AgeBand(29), anonymize.AgeBand(70))
-	fmt.Println(anonymize.AmountBands.Label(12_500))
+	fmt.Println(anonymize.AgeBands().Label(29), anonymize.AgeBands().Label(70))
+	fmt.Println(anonymize.AmountBands().Label(12_500))
 	b, _ := anonymize.NewBands([]float64{10, 100}, []string{"small", "medium", "large"})
 	fmt.Println(b.Label(99.5))
 	// Output:

@@ -2,7 +2,6 @@ package anonymize
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,10 +9,6 @@ import (
 	"strconv"
 	"time"
 )
-
-// ErrGeneralizer reports an invalid generaliser definition or a value a
-// hierarchy does not know.
-var ErrGeneralizer = errors.New("anonymize: invalid generaliser")
 
 // Bands maps numbers to labelled intervals [edge[i-1], edge[i]), with
 // bottom coding below the first edge and top coding from the last. It is
@@ -92,16 +87,16 @@ func mustBands(edges []float64, labels []string) *Bands {
 	return b
 }
 
-// AgeBands are the age bands of official statistics: under 18 (bottom
-// coded; minors should not be bidders at all), 18-24, 25-34, ... 55-64, and
-// 65+ (top coded, where the oldest ages are rare and identifying).
-var AgeBands = mustBands([]float64{18, 25, 35, 45, 55, 65}, nil)
+// AgeBands returns the age bands of official statistics: under 18
+// (bottom coded; minors should not be bidders at all), 18-24, 25-34, ...
+// 55-64, and 65+ (top coded, where the oldest ages are rare and
+// identifying). Label takes the age in whole years (AgeAt).
+func AgeBands() *Bands { return mustBands([]float64{18, 25, 35, 45, 55, 65}, nil) }
 
-// AmountBands are bid amount bands in tenge, top coded at one million.
-var AmountBands = mustBands([]float64{1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000}, nil)
-
-// AgeBand returns the AgeBands label of an age in whole years.
-func AgeBand(age int) string { return AgeBands.Label(float64(age)) }
+// AmountBands returns bid amount bands in tenge, top coded at one million.
+func AmountBands() *Bands {
+	return mustBands([]float64{1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000}, nil)
+}
 
 // AgeAt returns the age in whole years on day at of a person born on birth.
 func AgeAt(birth, at time.Time) int {
@@ -111,13 +106,6 @@ func AgeAt(birth, at time.Time) int {
 	}
 	return y
 }
-
-// TopCode returns v, or max if v is larger: the few largest values, which
-// identify their owners, are pooled into one.
-func TopCode(v, max float64) float64 { return math.Min(v, max) }
-
-// BottomCode returns v, or min if v is smaller.
-func BottomCode(v, min float64) float64 { return math.Max(v, min) }
 
 // Period is a date truncation unit.
 type Period int

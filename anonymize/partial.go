@@ -287,7 +287,8 @@ func (r *reader) count(minSize int, what string) int {
 }
 
 // decode parses body (header included) into the empty aggregator a,
-// checking every invariant that Add maintains.
+// checking every invariant that Add maintains: the dictionaries, then the
+// cells, then the contributions of a dominance rule, then the totals.
 func (a *Aggregator[T]) decode(body []byte) error {
 	r := &reader{b: body[len(partialMagic)+40:]}
 	nrows := r.uvarint("row count")
@@ -295,6 +296,30 @@ func (a *Aggregator[T]) decode(body []byte) error {
 		r.fail("row count")
 	}
 	a.nrows = int64(nrows)
+	if err := a.decodeValues(r); err != nil {
+		return err
+	}
+	sumRows, err := a.decodeCells(r, nrows)
+	if err != nil {
+		return err
+	}
+	if err := a.decodeContributions(r); err != nil {
+		return err
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if len(r.b) != 0 {
+		return fmt.Errorf("%w: trailing data", ErrPartial)
+	}
+	if sumRows != nrows {
+		return fmt.Errorf("%w: cells do not add up to the row count", ErrPartial)
+	}
+	return nil
+}
+
+// decodeValues reads the interned values of every dimension.
+func (a *Aggregator[T]) decodeValues(r *reader) error {
 	for i := range a.values {
 		n := r.count(1, "dimension size")
 		if n > int(a.maxID) {
@@ -314,50 +339,71 @@ func (a *Aggregator[T]) decode(body []byte) error {
 			a.intern(i, v)
 		}
 	}
-	nm := len(a.shapes)
-	nd := len(a.values)
-	ncells := r.count(nd+2, "cell count")
+	return nil
+}
+
+// decodeCells reads the cells and returns the rows they account for (the
+// grand total's, or every cell's without margins).
+func (a *Aggregator[T]) decodeCells(r *reader, nrows uint64) (uint64, error) {
+	ncells := r.count(len(a.values)+2, "cell count")
 	var sumRows uint64
 	for range ncells {
-		var key cellKey
-		for i := range nd {
-			id := r.uvarint("cell key")
-			if id > uint64(len(a.values[i])) || (id == 0 && !a.spec.Margins) {
-				r.fail("cell key")
-			}
-			key = a.with(key, i, uint32(id))
+		key, rows, err := a.decodeCell(r, nrows)
+		if err != nil {
+			return 0, err
 		}
-		rows := r.uvarint("cell rows")
-		nsub := r.bytes(1, "subject count")
-		if r.err != nil {
-			return r.err
-		}
-		if _, dup := a.index[key]; dup {
-			return fmt.Errorf("%w: duplicate cell", ErrPartial)
-		}
-		if nsub[0] == 0 || int(nsub[0]) > a.k || rows < uint64(nsub[0]) || rows > nrows {
-			return fmt.Errorf("%w: cell counts", ErrPartial)
-		}
-		c := a.cell(key)
-		a.rows[c] = int64(rows)
 		if !a.spec.Margins || key == 0 {
-			sumRows += rows // the grand total, or every cell without margins
-		}
-		for range nsub[0] {
-			fp := r.bytes(8, "fingerprint")
-			if r.err != nil {
-				return r.err
-			}
-			before := a.nsub[c]
-			a.addFingerprint(c, binary.LittleEndian.Uint64(fp))
-			if a.nsub[c] == before {
-				return fmt.Errorf("%w: duplicate fingerprint", ErrPartial)
-			}
-		}
-		for j := range nm {
-			a.sums[int(c)*nm+j] = r.varint("sum")
+			sumRows += rows
 		}
 	}
+	return sumRows, nil
+}
+
+// decodeCell reads one cell: key, rows, fingerprints and sums.
+func (a *Aggregator[T]) decodeCell(r *reader, nrows uint64) (cellKey, uint64, error) {
+	var key cellKey
+	for i := range a.values {
+		id := r.uvarint("cell key")
+		if id > uint64(len(a.values[i])) || (id == 0 && !a.spec.Margins) {
+			r.fail("cell key")
+		}
+		key = a.with(key, i, uint32(id))
+	}
+	rows := r.uvarint("cell rows")
+	nsub := r.bytes(1, "subject count")
+	if r.err != nil {
+		return 0, 0, r.err
+	}
+	if _, dup := a.index[key]; dup {
+		return 0, 0, fmt.Errorf("%w: duplicate cell", ErrPartial)
+	}
+	if nsub[0] == 0 || int(nsub[0]) > a.k || rows < uint64(nsub[0]) || rows > nrows {
+		return 0, 0, fmt.Errorf("%w: cell counts", ErrPartial)
+	}
+	c := a.cell(key)
+	a.rows[c] = int64(rows)
+	for range nsub[0] {
+		fp := r.bytes(8, "fingerprint")
+		if r.err != nil {
+			return 0, 0, r.err
+		}
+		before := a.nsub[c]
+		a.addFingerprint(c, binary.LittleEndian.Uint64(fp))
+		if a.nsub[c] == before {
+			return 0, 0, fmt.Errorf("%w: duplicate fingerprint", ErrPartial)
+		}
+	}
+	nm := len(a.shapes)
+	for j := range nm {
+		a.sums[int(c)*nm+j] = r.varint("sum")
+	}
+	return key, rows, nil
+}
+
+// decodeContributions reads the per-subject contributions of a dominance
+// rule and checks them against the cells' fingerprints and sums.
+func (a *Aggregator[T]) decodeContributions(r *reader) error {
+	nm := len(a.shapes)
 	ncontrib := r.count(9+nm, "contribution count")
 	if ncontrib > 0 && !a.dominance {
 		r.fail("contributions without a dominance rule")
@@ -392,25 +438,17 @@ func (a *Aggregator[T]) decode(body []byte) error {
 			a.contribs[off+j] = v
 		}
 	}
-	if r.err == nil && a.dominance {
-		for c := range a.cells {
-			n := int(a.nsub[c])
-			if ncon[c] < n || (n < a.k && ncon[c] != n) {
-				return fmt.Errorf("%w: contributions do not match the subjects", ErrPartial)
-			}
-		}
-		if !slices.Equal(totals, a.sums) {
-			return fmt.Errorf("%w: contributions do not add up to the sums", ErrPartial)
+	if r.err != nil || !a.dominance {
+		return nil
+	}
+	for c := range a.cells {
+		n := int(a.nsub[c])
+		if ncon[c] < n || (n < a.k && ncon[c] != n) {
+			return fmt.Errorf("%w: contributions do not match the subjects", ErrPartial)
 		}
 	}
-	if r.err != nil {
-		return r.err
-	}
-	if len(r.b) != 0 {
-		return fmt.Errorf("%w: trailing data", ErrPartial)
-	}
-	if sumRows != nrows {
-		return fmt.Errorf("%w: cells do not add up to the row count", ErrPartial)
+	if !slices.Equal(totals, a.sums) {
+		return fmt.Errorf("%w: contributions do not add up to the sums", ErrPartial)
 	}
 	return nil
 }

@@ -23,14 +23,11 @@ type Pseudonymizer struct {
 	master []byte
 }
 
-// PseudonymKeySize is the minimum size of a pseudonymisation master key.
-const PseudonymKeySize = 32
-
 // NewPseudonymizer returns a Pseudonymizer under master, which must hold at
-// least PseudonymKeySize bytes from a secure random source.
+// least KeySize bytes from a secure random source.
 func NewPseudonymizer(master []byte) (*Pseudonymizer, error) {
-	if len(master) < PseudonymKeySize {
-		return nil, fmt.Errorf("%w: pseudonym key must be at least %d bytes", ErrSpec, PseudonymKeySize)
+	if len(master) < KeySize {
+		return nil, fmt.Errorf("%w: pseudonym key must be at least %d bytes", ErrSpec, KeySize)
 	}
 	return &Pseudonymizer{master: append([]byte(nil), master...)}, nil
 }

@@ -75,7 +75,7 @@ func TestVerifyReleaseKeepsMarginsNobodyLists(t *testing.T) {
 			rows := rows3(cells)
 			byMonth := release3(t, rows, names, []int{0, 1}, 5, false)
 			byAge := release3(t, rows, names, []int{0, 2}, 5, false)
-			err := VerifyRelease(byMonth, byAge)
+			err := Verify(byMonth, byAge)
 			if tc.problem == "" {
 				require.NoError(t, err)
 				return
@@ -98,13 +98,13 @@ func TestVerifyReleaseRefusesCyclicDimensionSets(t *testing.T) {
 	ab := release3(t, rows, threeDims, []int{0, 1}, 2, true)
 	ac := release3(t, rows, threeDims, []int{0, 2}, 2, true)
 	bc := release3(t, rows, threeDims, []int{1, 2}, 2, true)
-	err := VerifyRelease(ab, ac, bc)
+	err := Verify(ab, ac, bc)
 	require.ErrorIs(t, err, ErrNotDecomposable)
-	assert.NoError(t, VerifyRelease(ab, ac), "two of them share one dimension")
+	assert.NoError(t, Verify(ab, ac), "two of them share one dimension")
 	full := release3(t, rows, threeDims, []int{0, 1, 2}, 2, true)
 	// With the full table among them the set is decomposable and audited;
 	// the pairs, each suppressed for itself, then give cells of it away.
-	err = VerifyRelease(full, ab, ac, bc)
+	err = Verify(full, ab, ac, bc)
 	assert.NotErrorIs(t, err, ErrNotDecomposable, "the full table covers the cycle")
 	assert.ErrorIs(t, err, ErrDisclosive)
 }
@@ -138,7 +138,7 @@ func TestVerifyReleaseAcceptsAcyclicDimensionSets(t *testing.T) {
 			for _, d := range tc.dims {
 				tabs = append(tabs, release3(t, rows, threeDims, d, 3, tc.margins))
 			}
-			assert.NoError(t, VerifyRelease(tabs...))
+			assert.NoError(t, Verify(tabs...))
 		})
 	}
 }

@@ -38,8 +38,6 @@ func (e *VerifyError) Unwrap() error { return ErrDisclosive }
 // That last check is interval propagation: sound, weaker than the
 // witnesses of Release (see the package documentation). Dominance needs
 // the contributions and is checked by Aggregator.Verify.
-func Verify(t *Table) error { return VerifyRelease(t) }
-
 // VerifyRelease checks tables released together from the same data (bids
 // by region and month, and by region and age band, say): each as Verify
 // does, and all of them together, since a reader holds them all. Keys are
@@ -59,7 +57,7 @@ func Verify(t *Table) error { return VerifyRelease(t) }
 // reader has. Cyclic sets (three tables over pairs of three dimensions,
 // say) are refused with ErrNotDecomposable: the full table's cells, each
 // at least zero, bound the listed ones in ways no margin equation shows.
-func VerifyRelease(tables ...*Table) error {
+func Verify(tables ...*Table) error {
 	v := &verifier{joint: len(tables) > 1}
 	if len(tables) == 0 {
 		v.bad("no table")
