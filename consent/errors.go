@@ -19,13 +19,11 @@ var (
 	// ErrUnknownNotice reports a notice version (or language) never published,
 	// or not yet in effect at the time of the event.
 	ErrUnknownNotice = errors.New("consent: unknown notice")
-	// ErrNoticeConflict reports a notice version published again with
-	// another text, effective time or materiality.
-	ErrNoticeConflict = errors.New("consent: notice version already published with different content")
-	// ErrDefinitionConflict reports a purpose, recipient or legal basis id
-	// defined again with other content. Definitions are immutable: give the
-	// changed one a new id.
-	ErrDefinitionConflict = errors.New("consent: id already defined with different content")
+	// ErrConflict reports a purpose, recipient or legal basis id defined
+	// again with other content, or a notice version published again with
+	// another text, effective time or materiality. Definitions are
+	// immutable: give the changed one a new id or version.
+	ErrConflict = errors.New("consent: already defined with different content")
 	// ErrFutureEvent reports an event or query time beyond the ledger clock
 	// plus the allowed skew; see [TimeError].
 	ErrFutureEvent = errors.New("consent: time is in the future")
@@ -54,12 +52,9 @@ var (
 	// ErrInvalidTransition reports a forbidden data-subject request status
 	// change.
 	ErrInvalidTransition = errors.New("consent: invalid request status transition")
-	// ErrNoDeadline reports a request kind for which the deadline policy has
-	// no deadline configured.
-	ErrNoDeadline = errors.New("consent: no deadline configured for request kind")
 	// ErrNotConfigured reports a call that needs an [Options] field left
-	// empty: Requests and Deadlines for data-subject requests,
-	// ReceiptSigner for receipts.
+	// empty (Deadlines for data-subject requests, ReceiptSigner for
+	// receipts), or a request kind the deadline policy has no deadline for.
 	ErrNotConfigured = errors.New("consent: ledger option not configured")
 	// ErrBadSignature reports a receipt that no known key signed, or that
 	// was altered after signing.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/1cb-kz/compliance/consent"
@@ -127,7 +129,7 @@ func ExampleLedger_PublishNotice() {
 	// Output:
 	// [user-42]
 	// false stale_notice
-	// consent: notice version already published with different content: version "2026-02" (ru) has another text
+	// consent: already defined with different content: notice "2026-02" (ru) has another text
 }
 
 func ExampleLedger_OpenRequest() {
@@ -179,13 +181,22 @@ func ExampleNewKeyring() {
 }
 
 func ExampleMigrate() {
-	// With a *sql.DB opened on PostgreSQL (e.g. driver "pgx"):
-	//
-	//	if err := consent.Migrate(ctx, db); err != nil { ... } // as the tables' owner
-	//	store, err := consent.NewSQLStore(db)
-	//	l, err := consent.NewLedger(store, consent.Options{Keys: keys})
-	fmt.Println(consent.SchemaVersion)
-	// Output: iso-iec-ts-27560:2023+kz-94v-art8/1
+	var db *sql.DB // opened on PostgreSQL, e.g. with the "pgx" driver
+	ctx := context.Background()
+	// At deployment, as the role that owns the tables:
+	if err := consent.Migrate(ctx, db); err != nil {
+		log.Fatal(err)
+	}
+	// In the application, as a role holding SELECT and INSERT only:
+	store, err := consent.NewSQLStore(db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	l, err := consent.NewLedger(store, consent.Options{Keys: exampleKeys()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = l
 }
 
 func ExampleLedger_Verify() {

@@ -19,8 +19,8 @@ const KeySize = 32
 // verify. Keep the secrets outside the database (a secret manager, a file
 // readable by the service alone): whoever holds them can forge records.
 //
-// A Keyring never prints or logs its secrets: every fmt verb, slog and
-// encoding/json show only the key ids. It is safe for concurrent use once
+// A Keyring never prints or logs its secrets: every fmt verb and slog
+// show only the key ids, and encoding/json shows nothing. It is safe for concurrent use once
 // built; build it before [NewLedger] and do not call [Keyring.Add] after.
 type Keyring struct {
 	signer string
@@ -98,11 +98,6 @@ func (k *Keyring) Format(f fmt.State, _ rune) {
 		return
 	}
 	_, _ = fmt.Fprintf(f, "consent.Keyring{signer: %s, keys: %v}", k.signer, slices.Sorted(maps.Keys(k.keys)))
-}
-
-// MarshalJSON encodes the key ids only.
-func (k *Keyring) MarshalJSON() ([]byte, error) {
-	return fmt.Appendf(nil, "{%q:%q}", "signer", k.signer), nil
 }
 
 // sum returns HMAC-SHA256 under key id of the message msg appends to a

@@ -125,7 +125,7 @@ func newID(prefix string) string {
 }
 
 // DefinePurpose registers a purpose. Purposes are immutable: defining the
-// same id with other content fails with ErrDefinitionConflict.
+// same id with other content fails with ErrConflict.
 func (l *Ledger) DefinePurpose(ctx context.Context, p Purpose) error {
 	p.DataCategories = append([]string(nil), p.DataCategories...)
 	if err := p.validate(); err != nil {
@@ -149,7 +149,7 @@ func (l *Ledger) DefineRecipient(ctx context.Context, r Recipient) error {
 // Language is stored as "und" (BCP 47 "undetermined"), a zero EffectiveAt
 // as now. Publishing the same
 // version and language again with a different text, effective time or
-// materiality fails with ErrNoticeConflict and changes nothing; so does
+// materiality fails with ErrConflict and changes nothing; so does
 // another language of a version whose effective time or materiality differ.
 //
 // Publish a version before it takes effect, or at the latest when it does:
@@ -296,7 +296,7 @@ func (l *Ledger) decideGrant(ctx context.Context, g Grant, kind Kind) (Record, e
 	if g.Language, err = optionalLanguage(g.Language); err != nil {
 		return Record{}, err
 	}
-	if g.Method == MethodSystem {
+	if g.Method == methodSystem {
 		return Record{}, invalid("Method", "a consent decision comes from the subject, not the system")
 	}
 	if g.Term < 0 {
@@ -508,7 +508,7 @@ func (l *Ledger) useLegalBasis(ctx context.Context, q Query, d Decision) (Decisi
 		}
 		return []Record{{
 			ID: newID("cr_"), Kind: KindLegalBasisUsed, Subject: q.Subject, Purpose: q.Purpose, Recipient: q.Recipient,
-			Method: MethodSystem, LegalBasisID: b.ID, At: at,
+			Method: methodSystem, LegalBasisID: b.ID, At: at,
 		}}, nil
 	})
 	if errors.Is(err, errNoBasisNow) {
@@ -602,7 +602,7 @@ func (l *Ledger) RecordExpiries(ctx context.Context, subject string) ([]Record, 
 			if last.Kind == KindGranted && !last.ExpiresAt.IsZero() && !at.Before(last.ExpiresAt) {
 				out = append(out, Record{
 					ID: newID("cr_"), Kind: KindExpired, Subject: subject, Purpose: last.Purpose, Recipient: last.Recipient,
-					NoticeVersion: last.NoticeVersion, Language: last.Language, Method: MethodSystem,
+					NoticeVersion: last.NoticeVersion, Language: last.Language, Method: methodSystem,
 					Evidence: "term ended " + last.ExpiresAt.Format(time.RFC3339), At: at,
 				})
 			}

@@ -259,7 +259,7 @@ var ledgerBehaviour = []struct {
 		err := f.l.AllowByLaw(f.ctx, LegalBasis{Law: "Law 94-V", Article: "Art. 9", Purpose: "nope", Recipient: "ads"})
 		assert.ErrorIs(t, err, ErrUnknownPurpose)
 		err = f.l.AllowByLaw(f.ctx, LegalBasis{ID: d.LegalBasisID, Law: "Other", Article: "Art. 1", Purpose: "marketing", Recipient: "ads"})
-		assert.ErrorIs(t, err, ErrDefinitionConflict)
+		assert.ErrorIs(t, err, ErrConflict)
 	}},
 	{"purpose without consent: operator only", func(t *testing.T, f *fixture) {
 		d := f.check(t, "u1", "delivery", "")
@@ -295,13 +295,13 @@ var ledgerBehaviour = []struct {
 	{"notice version published twice", func(t *testing.T, f *fixture) {
 		require.NoError(t, f.l.PublishNotice(f.ctx, Notice{Version: "v1", Language: "ru", EffectiveAt: t0.Add(-time.Hour), Material: true, Text: "Правила v1"}))
 		err := f.l.PublishNotice(f.ctx, Notice{Version: "v1", Language: "ru", EffectiveAt: t0.Add(-time.Hour), Material: true, Text: "other text"})
-		assert.ErrorIs(t, err, ErrNoticeConflict)
+		assert.ErrorIs(t, err, ErrConflict)
 		assert.Contains(t, err.Error(), "another text")
 		err = f.l.PublishNotice(f.ctx, Notice{Version: "v1", Language: "en", EffectiveAt: t0, Material: true, Text: "Rules v1"})
-		assert.ErrorIs(t, err, ErrNoticeConflict)
+		assert.ErrorIs(t, err, ErrConflict)
 		assert.Contains(t, err.Error(), "another effective time")
 		err = f.l.PublishNotice(f.ctx, Notice{Version: "v1", Language: "en", EffectiveAt: t0.Add(-time.Hour), Text: "Rules v1"})
-		assert.ErrorIs(t, err, ErrNoticeConflict)
+		assert.ErrorIs(t, err, ErrConflict)
 		assert.Contains(t, err.Error(), "another material")
 		ns, err := f.store.listNotices(f.ctx)
 		require.NoError(t, err)
@@ -321,7 +321,7 @@ var ledgerBehaviour = []struct {
 			{Grant{Subject: "  ", Purpose: "marketing", Method: MethodWebForm}, ErrInvalidInput},
 			{Grant{Subject: "u1\x00", Purpose: "marketing", Method: MethodWebForm}, ErrInvalidInput},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: "pigeon"}, ErrInvalidInput},
-			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodSystem}, ErrInvalidInput},
+			{Grant{Subject: "u1", Purpose: "marketing", Method: methodSystem}, ErrInvalidInput},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(time.Hour)}, ErrFutureEvent},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(-time.Minute)}, ErrOutOfOrder},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, Term: -time.Second}, ErrInvalidInput},
@@ -354,10 +354,10 @@ var ledgerBehaviour = []struct {
 		require.NoError(t, f.l.DefinePurpose(f.ctx, purposeMarketing))
 		p := purposeMarketing
 		p.DataCategories = []string{"email", "bids", "phone"}
-		assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, p), ErrDefinitionConflict)
+		assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, p), ErrConflict)
 		r := recipientAds
 		r.CrossBorder = false
-		assert.ErrorIs(t, f.l.DefineRecipient(f.ctx, r), ErrDefinitionConflict)
+		assert.ErrorIs(t, f.l.DefineRecipient(f.ctx, r), ErrConflict)
 		assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, Purpose{ID: "x", DataCategories: []string{"e mail"}}), ErrInvalidInput)
 		assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, Purpose{ID: "x", Description: Texts{RU: "bad\x00"}}), ErrInvalidInput)
 		assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, Purpose{ID: "x y"}), ErrInvalidInput)
@@ -504,7 +504,7 @@ var ledgerBehaviour = []struct {
 			"seq reused":    {ID: "cr_x", Seq: 1, Kind: KindGranted, Subject: "u1", At: t0},
 		} {
 			_, err := f.store.appendTo(f.ctx, "u1", "", "", func(snapshot) ([]Record, error) {
-				return []Record{{ID: "cr_ok", Seq: 2, Kind: KindNoticeShown, Subject: "u1", At: t0}, r}, nil
+				return []Record{{ID: "cr_ok", Seq: 2, Kind: kindNoticeShown, Subject: "u1", At: t0}, r}, nil
 			})
 			assert.ErrorIs(t, err, ErrInvalidInput, name)
 		}

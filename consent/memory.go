@@ -46,7 +46,7 @@ func (m *MemoryStore) definePurpose(ctx context.Context, p Purpose) error {
 		if old.equal(p) {
 			return nil
 		}
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	p.DataCategories = slices.Clone(p.DataCategories)
 	m.purposes[p.ID] = p
@@ -63,7 +63,7 @@ func (m *MemoryStore) defineRecipient(ctx context.Context, r Recipient) error {
 		if old == r {
 			return nil
 		}
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	m.recipients[r.ID] = r
 	return nil
@@ -79,7 +79,7 @@ func (m *MemoryStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 		if old.equal(b) {
 			return nil
 		}
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	m.bases[b.ID] = b
 	m.baseOrder = append(m.baseOrder, b.ID)
@@ -111,11 +111,11 @@ func (m *MemoryStore) publishNotice(ctx context.Context, n Notice) error {
 func noticeConflict(old, n Notice) error {
 	switch {
 	case !old.EffectiveAt.Equal(n.EffectiveAt):
-		return fmt.Errorf("%w: version %q (%s) has another effective time", ErrNoticeConflict, n.Version, n.Language)
+		return fmt.Errorf("%w: notice %q (%s) has another effective time", ErrConflict, n.Version, n.Language)
 	case old.Material != n.Material:
-		return fmt.Errorf("%w: version %q (%s) has another material", ErrNoticeConflict, n.Version, n.Language)
+		return fmt.Errorf("%w: notice %q (%s) has another material", ErrConflict, n.Version, n.Language)
 	case old.Language == n.Language && old.SHA256 != n.SHA256:
-		return fmt.Errorf("%w: version %q (%s) has another text", ErrNoticeConflict, n.Version, n.Language)
+		return fmt.Errorf("%w: notice %q (%s) has another text", ErrConflict, n.Version, n.Language)
 	}
 	return nil
 }
@@ -259,7 +259,7 @@ func (m *MemoryStore) createRequest(ctx context.Context, r Request) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.requests[r.ID]; ok {
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	r.History = slices.Clone(r.History)
 	m.requests[r.ID] = r

@@ -99,7 +99,7 @@ const (
 	MethodWritten   Method = "written" // paper form
 	MethodSMS       Method = "sms_otp"
 	MethodSupport   Method = "support" // through a support agent
-	MethodSystem    Method = "system"  // recorded by the ledger itself
+	methodSystem    Method = "system"  // recorded by the ledger itself
 	MethodEmail     Method = "email"   // e.g. notification delivery
 	MethodInApp     Method = "in_app"  // e.g. notification banner
 )
@@ -118,7 +118,7 @@ const (
 
 var knownMethods = map[Method]bool{
 	MethodWebForm: true, MethodMobileApp: true, MethodEGov: true, MethodWritten: true,
-	MethodSMS: true, MethodSupport: true, MethodSystem: true, MethodEmail: true, MethodInApp: true,
+	MethodSMS: true, MethodSupport: true, methodSystem: true, MethodEmail: true, MethodInApp: true,
 }
 
 // Kind is the type of a ledger event.
@@ -132,14 +132,14 @@ const (
 	KindRefused        Kind = "refused"
 	KindWithdrawn      Kind = "withdrawn"
 	KindExpired        Kind = "expired"
-	KindNoticeShown    Kind = "notice_shown" // written by earlier versions only
+	kindNoticeShown    Kind = "notice_shown" // written by earlier versions only
 	KindNoticeNotified Kind = "notice_notified"
 	KindLegalBasisUsed Kind = "legal_basis_used"
 )
 
 var knownKinds = map[Kind]bool{
 	KindGranted: true, KindRefused: true, KindWithdrawn: true, KindExpired: true,
-	KindNoticeShown: true, KindNoticeNotified: true, KindLegalBasisUsed: true,
+	kindNoticeShown: true, KindNoticeNotified: true, KindLegalBasisUsed: true,
 }
 
 // decision reports whether k changes the consent state of its pair.

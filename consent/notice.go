@@ -107,7 +107,7 @@ func pendingFor(history []Record, target Notice, now time.Time, covers func(stri
 	told := false
 	for _, r := range history {
 		switch r.Kind {
-		case KindNoticeNotified, KindNoticeShown, KindGranted, KindRefused:
+		case KindNoticeNotified, kindNoticeShown, KindGranted, KindRefused:
 			told = told || covers(r.NoticeVersion)
 		}
 	}

@@ -13,10 +13,10 @@ import (
 	"time"
 )
 
-// SchemaVersion names the receipt layout: the ISO/IEC TS 27560:2023 fields
+// schemaVersion names the receipt layout: the ISO/IEC TS 27560:2023 fields
 // (as named by the W3C DPV implementation guide, in snake case) plus the
 // Law 94-V Art. 8 block.
-const SchemaVersion = "iso-iec-ts-27560:2023+kz-94v-art8/1"
+const schemaVersion = "iso-iec-ts-27560:2023+kz-94v-art8/1"
 
 // Receipt is a consent receipt for one (subject, purpose, recipient):
 // header, processing, parties and events of ISO/IEC TS 27560, and the
@@ -229,7 +229,7 @@ func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, e
 	}
 	c := l.controller
 	rc := Receipt{
-		SchemaVersion: SchemaVersion, ReceiptID: newID("rc_"), RecordID: last.ID, PIIPrincipalID: last.Subject,
+		SchemaVersion: schemaVersion, ReceiptID: newID("rc_"), RecordID: last.ID, PIIPrincipalID: last.Subject,
 		IssuedAt: l.now(), Language: given.Language,
 		Purposes:         []ReceiptPurpose{{Purpose: s.Purpose.ID, Description: s.Purpose.Description, LawfulBasis: "consent"}},
 		PIIInformation:   slices.Clone(s.Purpose.DataCategories),
@@ -307,7 +307,7 @@ func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	e := Export{SchemaVersion: SchemaVersion, Subject: subject, GeneratedAt: l.now(), History: h,
+	e := Export{SchemaVersion: schemaVersion, Subject: subject, GeneratedAt: l.now(), History: h,
 		Receipts: []Receipt{}, Requests: []Request{}}
 	type pair struct{ p, r string }
 	seen := map[pair]bool{}
@@ -347,7 +347,7 @@ func parseReceipt(data []byte) (Receipt, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Receipt{}, invalid("receipt", "trailing data")
 	}
-	if r.SchemaVersion != SchemaVersion {
+	if r.SchemaVersion != schemaVersion {
 		return Receipt{}, invalid("receipt.schema_version", "unsupported")
 	}
 	if err := validID("receipt.record_id", r.RecordID, false); err != nil {

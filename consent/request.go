@@ -72,14 +72,14 @@ type DeadlinePolicy interface {
 }
 
 // Deadlines is a DeadlinePolicy of calendar durations per request kind. A
-// kind without an entry fails with ErrNoDeadline.
+// kind without an entry fails with ErrNotConfigured.
 type Deadlines map[RequestKind]time.Duration
 
 // Due implements DeadlinePolicy.
 func (d Deadlines) Due(kind RequestKind, opened time.Time) (time.Time, error) {
 	v, ok := d[kind]
 	if !ok || v <= 0 {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrNoDeadline, kind)
+		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)
 	}
 	return opened.Add(v), nil
 }
@@ -184,7 +184,7 @@ type WorkingDays struct {
 func (w WorkingDays) Due(kind RequestKind, opened time.Time) (time.Time, error) {
 	n, ok := w.Days[kind]
 	if !ok || n <= 0 {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrNoDeadline, kind)
+		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)
 	}
 	loc := w.Location
 	if loc == nil {
@@ -204,7 +204,7 @@ func (w WorkingDays) Due(kind RequestKind, opened time.Time) (time.Time, error) 
 			n--
 		}
 		if day.Year() > opened.Year()+2 {
-			return time.Time{}, fmt.Errorf("%w: calendar has no working days", ErrNoDeadline)
+			return time.Time{}, fmt.Errorf("%w: calendar has no working days", ErrNotConfigured)
 		}
 	}
 	return day.AddDate(0, 0, 1), nil

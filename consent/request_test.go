@@ -33,17 +33,17 @@ func TestWorkingDays(t *testing.T) {
 		assert.True(t, tc.want.Equal(got), "%s from %s: got %s want %s", tc.kind, tc.opened, got, tc.want)
 	}
 	_, err := w.Due(RequestCorrection, fri)
-	assert.ErrorIs(t, err, ErrNoDeadline)
+	assert.ErrorIs(t, err, ErrNotConfigured)
 
 	var all []time.Time
 	for d := range 1200 {
 		all = append(all, fri.AddDate(0, 0, d))
 	}
 	_, err = WorkingDays{Days: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.Due(RequestAccess, fri)
-	assert.ErrorIs(t, err, ErrNoDeadline, "a calendar without working days ends")
+	assert.ErrorIs(t, err, ErrNotConfigured, "a calendar without working days ends")
 
 	_, err = Deadlines{}.Due(RequestAccess, fri)
-	assert.ErrorIs(t, err, ErrNoDeadline)
+	assert.ErrorIs(t, err, ErrNotConfigured)
 	l := newTestLedger(t, NewMemoryStore(), Options{})
 	_, err = l.OpenRequest(t.Context(), "u1", RequestAccess)
 	assert.ErrorIs(t, err, ErrNotConfigured, "no policy, no request")

@@ -193,7 +193,7 @@ func NewSQLStore(db *sql.DB) (*SQLStore, error) {
 // defineJSON inserts v as the body of row id of table, with extra columns
 // given as name, value pairs (names are constants of this file, never
 // input). A row already there must hold an equal definition, or it fails
-// with ErrDefinitionConflict.
+// with ErrConflict.
 func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, equal func(old T) bool, extra ...string) error {
 	body, err := json.Marshal(v)
 	if err != nil {
@@ -222,7 +222,7 @@ func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, e
 		return fmt.Errorf("consent: store: %w", err)
 	}
 	if !equal(ov) {
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	return nil
 }
@@ -566,7 +566,7 @@ func (s *SQLStore) createRequest(ctx context.Context, r Request) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("consent: store: %w", err)
 	} else if n == 0 {
-		return ErrDefinitionConflict
+		return ErrConflict
 	}
 	return nil
 }
