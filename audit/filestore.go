@@ -373,7 +373,7 @@ func (s *fileStore) checkCoveredByHashes() error {
 }
 
 // cutTail truncates f from end to size, the unacknowledged tail found on
-// open, and reports it in the Recovery.
+// open, and counts it in the recovery.
 func (s *fileStore) cutTail(f storeFile, end, size int64) error {
 	if size <= end {
 		return nil

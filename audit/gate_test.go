@@ -403,7 +403,7 @@ func FuzzGateAuthorize(f *testing.F) {
 	})
 }
 
-func TestWithClockNil(t *testing.T) {
+func TestGateOptionsZeroNow(t *testing.T) {
 	rec := &decisionRecorder{}
 	g := newGate(NewMemoryDirectory(testStaff()...), testPolicy, rec.record, GateOptions{Now: nil})
 	_ = g.Authorize(context.Background(), Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"})

@@ -133,7 +133,7 @@ func TestPGTamper(t *testing.T) {
 		{"hash edited", []string{`UPDATE audit_log_hashes SET hash = sha256(hash) WHERE idx = 2`}, 1, -1},
 		{"hash shortened", []string{
 			// A tamperer who owns the table can drop its CHECK: the short
-			// hash is the frontier hash OpenDB reads first.
+			// hash is the frontier hash Open reads first.
 			`ALTER TABLE audit_log_hashes DROP CONSTRAINT audit_log_hashes_hash_check`,
 			fmt.Sprintf(`UPDATE audit_log_hashes SET hash = substring(hash from 1 for 5) WHERE idx = %d`, tlog.StoredHashIndex(3, 0)),
 		}, 7, -1},
@@ -168,7 +168,7 @@ func TestPGTamper(t *testing.T) {
 				require.NoError(t, l.Close())
 			}
 			if tt.index >= 0 && tt.name != "edit" && tt.name != "reorder" && tt.name != "hash edited" {
-				assert.ErrorIs(t, err, ErrTampered, "OpenDB notices missing or damaged rows")
+				assert.ErrorIs(t, err, ErrTampered, "Open notices missing or damaged rows")
 			}
 		})
 	}
@@ -176,7 +176,7 @@ func TestPGTamper(t *testing.T) {
 
 // A database administrator deletes the newest entries, their hashes and
 // the checkpoint that covered them: the tables are self-consistent again
-// and VerifyDB passes, but the checkpoint an auditor kept exposes the
+// and Verify passes, but the checkpoint an auditor kept exposes the
 // truncation.
 func TestPGTruncationCaughtByKeptCheckpoint(t *testing.T) {
 	ctx := context.Background()
