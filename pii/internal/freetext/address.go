@@ -235,7 +235,7 @@ func (w *win) postfixComp(j, start int) (comp, bool) {
 			kind = aRegion
 		case m&mDistrictPost != 0:
 			kind = aDistrict
-		case m&mShagyn != 0 && ve+1 < len(w.t) && w.isWord(ve+1, "аудан", "ауданы", "audan", "audany"):
+		case m&mShagyn != 0 && ve+1 < len(w.t) && w.t[ve+1].kind == tWord && w.classify(ve+1).mark&mAudan != 0:
 			return comp{kind: aStreet, marked: true, start: start, end: w.dotEnd(ve + 2), vs: j, ve: ve}, true
 		}
 		if kind == 0 || mt.flags&fCap != 0 && mt.mark&(mStreetPost) == 0 {
@@ -315,7 +315,7 @@ func (w *win) value(k int, street bool) (int, bool) {
 		}
 		return 0, false
 	}
-	if w.isWord(k, "им", "имени") {
+	if w.t[k].kind == tWord && w.classify(k).mark&mNamed != 0 {
 		k = w.dotEnd(k + 1)
 		if k >= len(w.t) {
 			return 0, false
@@ -349,25 +349,7 @@ func (w *win) valueWord(e int, first bool) bool {
 	if t.flags&fCap != 0 {
 		return t.mark == 0 || first && t.mark&(mStreetPost|mCityPost|mRegionPost|mDistrictPost) == 0
 	}
-	return !first && w.isWord(e, "би", "батыр", "хан", "жолы", "ата", "баба", "ана", "жырау", "ақын", "акын", "қажы", "сері",
-		"bi", "batyr", "khan", "han", "joly", "zholy", "jyrau", "zhyrau", "akyn")
-}
-
-// isWord reports whether token k is one of the lower-case words ws.
-func (w *win) isWord(k int, ws ...string) bool {
-	if k >= len(w.t) || w.t[k].kind != tWord {
-		return false
-	}
-	lw, ok := lowerWord(&w.buf, w.text(k))
-	if !ok {
-		return false
-	}
-	for _, x := range ws {
-		if string(lw) == x {
-			return true
-		}
-	}
-	return false
+	return !first && t.mark&mTitle != 0
 }
 
 // knownStreet reports whether tokens [k, e) are one known street name.

@@ -6,16 +6,35 @@ import (
 	"unicode/utf8"
 )
 
-// benchText is mixed Russian, Kazakh and English support text: ordinary
-// sentences with, now and then, a name or an address.
+// chat is ordinary support-chat text in the three languages, mostly
+// lower-case as such text is.
+var chat = []string{
+	"здравствуйте, не могу оплатить участие в торгах, карта отклоняется уже третий раз подряд.",
+	"подскажите, пожалуйста, когда вернут гарантийный взнос по лоту 1542? прошло уже десять рабочих дней.",
+	"спасибо, всё получилось, документы загрузил в личный кабинет.",
+	"сәлеметсіз бе, өтінімім қабылданбады, себебін түсіндіріп беріңізші.",
+	"кепілдік жарнасы қашан қайтарылады? екі апта өтті.",
+	"hi, my bid was rejected with an error, could you check what went wrong with the payment?",
+	"the auction page keeps loading forever on my phone, please advise.",
+	"Ваша заявка принята, ожидайте подтверждения в течение 24 часов.",
+	"Error 502 at 10:42:17 while sending the bid, request id 7f3a9c.",
+}
+
+// benchText is mixed Russian, Kazakh and English support text: chat
+// lines, the ordinary capitalised sentences of the corpus, and now and
+// then a name or an address.
 func benchText() string {
 	var b strings.Builder
-	ord := genOrdinary(3, 0, 20000)
+	ord := genOrdinary(3, 0, 10000)
 	sm := corpus(0)
 	for i, s := range ord {
 		b.WriteString(s)
 		b.WriteByte(' ')
-		if i%8 == 0 {
+		for k := range 3 {
+			b.WriteString(chat[(i*3+k)%len(chat)])
+			b.WriteByte(' ')
+		}
+		if i%4 == 0 {
 			b.WriteString(sm[i%len(sm)].text)
 			b.WriteByte('\n')
 		}

@@ -50,9 +50,9 @@ func (w *win) classify(k int) *token {
 	d := w.d
 	if t.flags&fCap == 0 {
 		t.lvl = lvlFull // lower-case words are never names
-		if !d.maybeMarker(text) {
-			return t
-		}
+	}
+	if t.flags&fUpper == 0 && !d.maybeMarker(text) {
+		return t
 	}
 	if lw, ok := lowerWord(&w.buf, text); ok {
 		t.mark = d.marker[string(lw)]
@@ -75,15 +75,21 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 		return t
 	}
 	if t.lvl < lvlGiven {
-		pc := w.placeClass(sk)
-		t.class |= pc | w.givenClass(sk, pc != 0)
+		var pc uint32
+		if w.d.placePrefix.may(sk) {
+			pc = w.placeClass(sk)
+		}
+		t.class |= pc
+		if w.d.givenPrefix.may(sk) {
+			t.class |= w.givenClass(sk, pc != 0)
+		}
 		t.lvl = lvlGiven
 	}
 	if lvl < lvlFull {
 		return t
 	}
 	t.lvl = lvlFull
-	if w.isSurname(sk) {
+	if w.d.surnamePrefix.may(sk) && w.isSurname(sk) {
 		t.class |= clSurList
 	}
 	t.class |= w.d.end.surnameMorph(sk)
@@ -354,3 +360,24 @@ func newEndings() endings {
 		weak:    newEndingIndex(plain(weakEndings)),
 	}
 }
+
+// prefixSet holds the first three letters of a list's skeletons, so that a
+// word that starts otherwise skips the list's look-ups (and those of its
+// case forms, which keep the first three letters; shorter words always look).
+type prefixSet [27 * 27 * 27]bool
+
+func prefixKey(sk []byte) int {
+	k := 0
+	for i := range 3 {
+		c := 26
+		if i < len(sk) && sk[i] >= 'a' && sk[i] <= 'z' {
+			c = int(sk[i] - 'a')
+		}
+		k = k*27 + c
+	}
+	return k
+}
+
+func (p *prefixSet) add(sk string) { p[prefixKey([]byte(sk))] = true }
+
+func (p *prefixSet) may(sk []byte) bool { return len(sk) <= 5 || p[prefixKey(sk)] }

@@ -34,7 +34,7 @@ const (
 
 // Address marker roles (token.mark).
 const (
-	mCityPre      uint16 = 1 << iota // г., город, с., пос.
+	mCityPre      uint32 = 1 << iota // г., город, с., пос.
 	mCityPost                        // қ., қаласы, city
 	mRegionPost                      // обл., облысы, region
 	mDistrictPost                    // р-н, ауданы, district
@@ -48,6 +48,9 @@ const (
 	mIndexPre                        // индекс, index
 	mWeak                            // ambiguous abbreviation (пр., с.): needs its dot, and for a street a known name, a number or a preceding part
 	mShagyn                          // шағын: with the next word аудан(ы), a microdistrict
+	mAudan                           // аудан, ауданы after шағын
+	mNamed                           // им., имени: "ул. им. Абая"
+	mTitle                           // a lower-case title inside a street's name: "Төле би", "Бұқар жырау"
 )
 
 // Bits of tables.given.
@@ -63,20 +66,30 @@ type tables struct {
 	surname map[string]struct{}
 	place   map[string]uint32 // skeleton → clStop|clCity|clRegion|clCountry
 	street  map[string]struct{}
-	marker  map[string]uint16 // lower-case word → m* roles
+	marker  map[string]uint32 // lower-case word → m* roles
 	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
-	// lowFilter has a bit for the (first byte, last byte, length) of every
+	// lowFilter has a bit for the filterKey of every
 	// marker and context word, so that most lower-case words skip the maps.
-	lowFilter [1024]bool
-	end       endings
+	lowFilter     [4096]bool
+	end           endings
+	givenPrefix   prefixSet
+	placePrefix   prefixSet
+	surnamePrefix prefixSet
 }
 
+// filterKey keys a word by its length and last four bytes, which are the
+// same in lower and title case (Ул, ул) unless the word is shorter; words
+// of four bytes or fewer all pass.
 func filterKey(w string) int {
-	return (int(w[0])*31 + int(w[len(w)-1])*7 + len(w)) & 1023
+	if len(w) <= 4 {
+		return 0
+	}
+	n := len(w)
+	return (int(w[n-4])*131 + int(w[n-3])*67 + int(w[n-2])*31 + int(w[n-1])*7 + n) & 4095
 }
 
-// maybeMarker reports whether the lower-case word w may be a marker or a
-// context word.
+// maybeMarker reports whether the word w, in lower or title case, may be
+// a marker or a context word.
 func (t *tables) maybeMarker(w string) bool {
 	return len(w) <= maxSkeleton && t.lowFilter[filterKey(w)]
 }
@@ -90,7 +103,7 @@ func load() *tables {
 		surname: make(map[string]struct{}, 400),
 		place:   make(map[string]uint32, 600),
 		street:  make(map[string]struct{}, 200),
-		marker:  make(map[string]uint16, 128),
+		marker:  make(map[string]uint32, 128),
 		context: make(map[string]uint32, 96),
 		end:     newEndings(),
 	}
@@ -159,6 +172,16 @@ func load() *tables {
 			t.context[w] |= role
 		}
 	}
+	for k := range t.given {
+		t.givenPrefix.add(k)
+	}
+	for k := range t.place {
+		t.placePrefix.add(k)
+	}
+	for k := range t.surname {
+		t.surnamePrefix.add(k)
+	}
+	t.lowFilter[0] = true
 	for w := range t.marker {
 		t.lowFilter[filterKey(w)] = true
 	}
@@ -170,7 +193,7 @@ func load() *tables {
 
 // markerWords are the address markers, lower-case, as written (Russian,
 // Kazakh Cyrillic, Kazakh Latin 2021, romanised Russian, English).
-var markerWords = map[uint16]string{
+var markerWords = map[uint32]string{
 	mCityPre:      "г город гор g gorod с село пос посёлок поселок п пгт ауыл s selo",
 	mCityPost:     "қ қаласы qalasy kalasy city ауылы auyly кенті",
 	mRegionPost:   "обл область облысы облысы oblysy obl oblast region",
@@ -188,6 +211,10 @@ var markerWords = map[uint16]string{
 	mIndexPre:  "индекс index zip postcode",
 	mWeak:      "пр пл п с s st d h к бл стр ауд g",
 	mShagyn:    "шағын shağyn",
+	mAudan:     "аудан ауданы audan audany",
+	mNamed:     "им имени",
+	mTitle: "би батыр хан жолы ата баба ана жырау ақын акын қажы сері " +
+		"bi batyr khan han joly zholy jyrau zhyrau akyn",
 }
 
 // contextWords introduce or follow a person's name.

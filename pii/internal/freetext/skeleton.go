@@ -169,6 +169,12 @@ func lowerWord(buf *[maxSkeleton]byte, w string) ([]byte, bool) {
 			i++
 			continue
 		}
+		if c == 0xD0 && i+1 < len(w) && w[i+1] >= 0xB0 && w[i+1] <= 0xBF || c == 0xD1 && i+1 < len(w) && w[i+1] >= 0x80 && w[i+1] <= 0xBF {
+			buf[n], buf[n+1] = c, w[i+1] // lower-case Cyrillic
+			n += 2
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(w[i:])
 		switch {
 		case r >= 0x410 && r <= 0x42F:

@@ -32,7 +32,7 @@ type token struct {
 	// Filled lazily by classify and nameClass.
 	lvl   uint8
 	class uint32 // cl* bits
-	mark  uint16 // m* marker roles, 0 if none
+	mark  uint32 // m* marker roles, 0 if none
 }
 
 // tokenizer splits s into tokens one at a time. Whitespace separates
@@ -148,6 +148,15 @@ func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 				}
 			}
 			break
+		}
+		if (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			// Cyrillic U+0400..U+047F: all letters; upper case below U+0430.
+			letters++
+			if c == 0xD0 && s[i+1] < 0xB0 {
+				uppers++
+			}
+			i += 2
+			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if isLetter(r) {
