@@ -15,7 +15,8 @@ import (
 // carries a key id the [Keyring] lacks (Seq locates the first such
 // record); or the history does not extend a [Head] recorded earlier, its
 // newest records removed or rewritten (Seq is 0; Known and Found say
-// where each ends). It matches [ErrTampered].
+// where each ends); or a legal basis not sealed under the keyring (Seq
+// is 0, Known zero). It matches [ErrTampered].
 type TamperError struct {
 	Seq     int64
 	Problem string // lower-case, no personal data
@@ -24,10 +25,13 @@ type TamperError struct {
 }
 
 func (e *TamperError) Error() string {
-	if e.Seq == 0 {
+	switch {
+	case e.Seq > 0:
+		return fmt.Sprintf("consent: history chain broken at seq %d: %s", e.Seq, e.Problem)
+	case e.Known.Seq > 0:
 		return fmt.Sprintf("consent: history does not extend the known head at seq %d (it ends at seq %d)", e.Known.Seq, e.Found.Seq)
 	}
-	return fmt.Sprintf("consent: history chain broken at seq %d: %s", e.Seq, e.Problem)
+	return "consent: tampered: " + e.Problem
 }
 
 // Is makes errors.Is(err, ErrTampered) true.
@@ -153,6 +157,35 @@ func recordMAC(keys *Keyring, prev Digest, dec Head, r Record) (Digest, bool) {
 		}
 		return b
 	})
+}
+
+// basisMAC is the tag of a legal basis under key keyID: it allows
+// transfers, so the application role, which may INSERT, must not be able
+// to add one.
+func basisMAC(keys *Keyring, keyID string, lb LegalBasis) (Digest, bool) {
+	return keys.sum(keyID, func(b []byte) []byte {
+		b = append(b, "1cb-kz/compliance/consent legal basis v2\x00"...)
+		for _, s := range [...]string{keyID, lb.ID, lb.Law, lb.Article, lb.Purpose, lb.Recipient} {
+			b = appendField(b, s)
+		}
+		for _, t := range [...]time.Time{lb.ValidFrom, lb.ValidUntil} {
+			if t.IsZero() {
+				b = append(b, 0)
+			} else {
+				b = binary.BigEndian.AppendUint64(append(b, 1), uint64(t.UnixMicro()))
+			}
+		}
+		return b
+	})
+}
+
+// verifyBasis refuses a legal basis not sealed under the keyring.
+func verifyBasis(keys *Keyring, lb LegalBasis) error {
+	mac, ok := basisMAC(keys, lb.keyID, lb)
+	if lb.keyID == "" || !ok || !hmac.Equal(mac[:], lb.mac[:]) {
+		return &TamperError{Problem: "legal basis not sealed under the keyring"}
+	}
+	return nil
 }
 
 func appendField(b []byte, s string) []byte {

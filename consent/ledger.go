@@ -237,6 +237,8 @@ func (l *Ledger) AllowByLaw(ctx context.Context, b LegalBasis) error {
 	if err := l.checkKnown(ctx, b.Purpose, b.Recipient); err != nil {
 		return err
 	}
+	b.keyID = l.keys.signer
+	b.mac, _ = basisMAC(l.keys, b.keyID, b) // the signer is in the ring
 	return l.store.addLegalBasis(ctx, b)
 }
 
@@ -505,6 +507,9 @@ func (l *Ledger) useLegalBasis(ctx context.Context, q Query, d Decision) (Decisi
 		var ok bool
 		if b, ok = legalBasisAt(s.LegalBases, q.Purpose, q.Recipient, at); !ok {
 			return nil, errNoBasisNow
+		}
+		if err := verifyBasis(l.keys, b); err != nil {
+			return nil, err
 		}
 		return []Record{{
 			ID: newID("cr_"), Kind: KindLegalBasisUsed, Subject: q.Subject, Purpose: q.Purpose, Recipient: q.Recipient,

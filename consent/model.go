@@ -228,6 +228,11 @@ type LegalBasis struct {
 	Recipient  string    `json:"recipient"`
 	ValidFrom  time.Time `json:"valid_from,omitzero"`  // zero: no lower bound
 	ValidUntil time.Time `json:"valid_until,omitzero"` // zero: no upper bound; exclusive
+
+	// keyID and mac seal the basis under the Keyring (see basisMAC), set by
+	// AllowByLaw: a basis the application role inserted never allows.
+	keyID string
+	mac   Digest
 }
 
 // cite names the provision, e.g. "Law of the RK No. 94-V, Art. 9(2)".

@@ -75,6 +75,8 @@ var schema = []string{
 		PRIMARY KEY (subject, seq))`,
 	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS stated_at timestamptz`,
 	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
+	`ALTER TABLE consent_legal_bases ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
+	`ALTER TABLE consent_legal_bases ADD COLUMN IF NOT EXISTS mac text NOT NULL DEFAULT ''`,
 	`CREATE INDEX IF NOT EXISTS consent_events_decisions ON consent_events (subject, seq)
 		WHERE kind IN ('granted','refused','withdrawn','expired')`,
 	`CREATE TABLE IF NOT EXISTS consent_requests (
@@ -166,11 +168,12 @@ func (s *SQLStore) checkSchema(ctx context.Context) error {
 	}
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
-		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name IN ('stated_at', 'key_id')`).Scan(&n)
+		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name IN ('stated_at', 'key_id')
+		OR table_schema = current_schema() AND table_name = 'consent_legal_bases' AND column_name = 'mac'`).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
 	}
-	if n != 2 {
+	if n != 3 {
 		return ErrSchemaOutdated
 	}
 	s.schemaOK.Store(true)
@@ -236,7 +239,8 @@ func (s *SQLStore) defineRecipient(ctx context.Context, r Recipient) error {
 }
 
 func (s *SQLStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
-	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient)
+	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient,
+		"key_id", b.keyID, "mac", b.mac.String())
 }
 
 func (s *SQLStore) publishNotice(ctx context.Context, n Notice) error {
@@ -353,7 +357,8 @@ const snapshotQuery = `SELECT
 	(SELECT coalesce(json_agg(json_build_object('v', version, 'l', language,
 		'e', (extract(epoch FROM effective_at) * 1000000)::bigint, 'm', material, 'h', encode(sha256, 'hex')) ORDER BY seq), '[]')
 		FROM consent_notices),
-	(SELECT coalesce(json_agg(body ORDER BY seq), '[]') FROM consent_legal_bases WHERE purpose = $2 AND recipient = $3),
+	(SELECT coalesce(json_agg(json_build_object('b', body, 'k', key_id, 'm', mac) ORDER BY seq), '[]')
+		FROM consent_legal_bases WHERE purpose = $2 AND recipient = $3),
 	(SELECT coalesce(json_agg(` + eventJSON + ` ORDER BY seq), '[]') FROM consent_events WHERE subject = $1 AND seq IN (
 		SELECT d.seq + o FROM consent_events d, (VALUES (0), (-1)) AS k(o)
 			WHERE d.subject = $1 AND d.kind IN ('granted','refused','withdrawn','expired')
@@ -393,11 +398,18 @@ func readSnapshot(ctx context.Context, q queryer, subject, purpose, recipient st
 		}
 		s.Notices = append(s.Notices, x)
 	}
-	if err := json.Unmarshal(lb, &s.LegalBases); err != nil {
+	var bases []struct {
+		B LegalBasis `json:"b"`
+		K string     `json:"k"`
+		M string     `json:"m"`
+	}
+	if err := json.Unmarshal(lb, &bases); err != nil {
 		return snapshot{}, fmt.Errorf("consent: store: %w", err)
 	}
-	if len(s.LegalBases) == 0 {
-		s.LegalBases = nil
+	for _, b := range bases {
+		b.B.keyID = b.K
+		_, _ = hex.Decode(b.B.mac[:], []byte(b.M)) // a malformed mac fails verification
+		s.LegalBases = append(s.LegalBases, b.B)
 	}
 	h, err := decodeEvents(subject, eb)
 	if err != nil {

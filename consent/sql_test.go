@@ -48,8 +48,11 @@ func postgresCase(t *testing.T) storeCase {
 // TestLedgerPostgres runs the behaviour table on PostgreSQL.
 func TestLedgerPostgres(t *testing.T) { runBehaviour(t, postgresCase(t)) }
 
-// TestTamperingPostgres runs the tampering table on PostgreSQL.
-func TestTamperingPostgres(t *testing.T) { testTampering(t, postgresCase(t)) }
+// TestTamperingPostgres runs the tampering tables on PostgreSQL.
+func TestTamperingPostgres(t *testing.T) {
+	testTampering(t, postgresCase(t))
+	testForgedLegalBasis(t, postgresCase(t))
+}
 
 func TestMigrateIdempotent(t *testing.T) {
 	db := openMigrated(t)
@@ -274,6 +277,16 @@ func TestOwnerDeletesTailHeadCatchesIt(t *testing.T) {
 	d, err := f.l.Check(ctx, Query{Subject: "u2", Purpose: "marketing", Recipient: "ads"})
 	assert.ErrorIs(t, err, ErrTampered)
 	assert.False(t, d.Allowed, "a forged grant never allows")
+
+	// ... and a forged legal basis, which never allows.
+	_, err = appDB.Exec(`INSERT INTO consent_legal_bases (id, purpose, recipient, body)
+		VALUES ('forged', 'marketing', 'courier', '{"id":"forged","law":"Law","article":"1","purpose":"marketing","recipient":"courier"}')`)
+	require.NoError(t, err, "the application role can insert")
+	d, err = f.l.Check(ctx, Query{Subject: "u4", Purpose: "marketing", Recipient: "courier"})
+	var te *TamperError
+	require.ErrorAs(t, err, &te)
+	assert.Contains(t, te.Problem, "legal basis")
+	assert.False(t, d.Allowed, "a forged legal basis never allows")
 
 	// The owner deletes a withdrawal from the middle of u3's history.
 	f.grant(t, "u3", "marketing", "ads")

@@ -295,3 +295,62 @@ func mustCheck(t *testing.T, l *Ledger, subject, purpose, recipient string) Deci
 	require.NoError(t, err)
 	return d
 }
+
+// addBasisBehindTheLedger inserts a legal basis as the application role
+// could (it holds INSERT): without a seal, or with a made-up one.
+func addBasisBehindTheLedger(t *testing.T, s Store, b LegalBasis) {
+	t.Helper()
+	switch s := s.(type) {
+	case *MemoryStore:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.bases[b.ID] = b
+		s.baseOrder = append(s.baseOrder, b.ID)
+	case *SQLStore:
+		body, err := json.Marshal(b)
+		require.NoError(t, err)
+		_, err = s.db.Exec(`INSERT INTO consent_legal_bases (id, purpose, recipient, body, key_id, mac)
+			VALUES ($1, $2, $3, $4, $5, $6)`, b.ID, b.Purpose, b.Recipient, body, b.keyID, b.mac.String())
+		require.NoError(t, err)
+	}
+}
+
+func testForgedLegalBasis(t *testing.T, sc storeCase) {
+	for name, seal := range map[string]func(b *LegalBasis){
+		"unsealed":    func(*LegalBasis) {},
+		"made-up mac": func(b *LegalBasis) { b.keyID, b.mac = "k1", randomDigest() },
+		"unknown key": func(b *LegalBasis) { b.keyID, b.mac = "k9", randomDigest() },
+		"zero mac":    func(b *LegalBasis) { b.keyID = "k1" },
+	} {
+		t.Run(sc.name+"/"+name, func(t *testing.T) {
+			f := newFixture(t, sc.new(t))
+			b := LegalBasis{ID: "forged", Law: "Law", Article: "Art. 1", Purpose: "marketing", Recipient: "ads"}
+			seal(&b)
+			addBasisBehindTheLedger(t, f.store, b)
+			d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+			var te *TamperError
+			require.ErrorAs(t, err, &te)
+			assert.Contains(t, te.Problem, "legal basis")
+			assert.False(t, d.Allowed)
+			assert.Empty(t, f.history(t, "u1"), "no use recorded")
+		})
+	}
+	t.Run(sc.name+"/sealed by AllowByLaw", func(t *testing.T) {
+		f := newFixture(t, sc.new(t))
+		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{ID: "real", Law: "Law", Article: "Art. 1", Purpose: "marketing", Recipient: "ads"}))
+		assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed)
+	})
+}
+
+func TestForgedLegalBasisMemory(t *testing.T) { testForgedLegalBasis(t, memoryCase()) }
+
+func TestTamperErrorMessages(t *testing.T) {
+	for want, e := range map[string]*TamperError{
+		"consent: history chain broken at seq 3: mac does not match":                  {Seq: 3, Problem: "mac does not match"},
+		"consent: history does not extend the known head at seq 5 (it ends at seq 4)": {Known: Head{Seq: 5}, Found: Head{Seq: 4}},
+		"consent: tampered: legal basis not sealed under the keyring":                 {Problem: "legal basis not sealed under the keyring"},
+	} {
+		assert.Equal(t, want, e.Error())
+		assert.ErrorIs(t, e, ErrTampered)
+	}
+}
