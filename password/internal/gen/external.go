@@ -90,9 +90,8 @@ func wordLike(w string) bool {
 
 // ruWords returns the stems of Lebedev's Russian hunspell dictionary, with
 // the feminine nominative of every adjective ("любимая"), ranked by the
-// heuristic of SOURCES.md: shorter first (Zipf's law of abbreviation), stems
-// before derived forms, ties in dictionary order. Abbreviations (all upper
-// case) are dropped.
+// heuristic of SOURCES.md: stems before derived forms, each in the order of
+// tiered. Abbreviations (all upper case) are dropped.
 func ruWords(raw string) func() ([]string, error) {
 	return func() ([]string, error) {
 		if raw == "" {
@@ -117,7 +116,7 @@ func ruWords(raw string) func() ([]string, error) {
 				}
 			}
 		}
-		return append(byLength(stems), byLength(forms)...), nil
+		return append(tiered(stems), tiered(forms)...), nil
 	}
 }
 
@@ -151,14 +150,41 @@ func kkWords(raw string) func() ([]string, error) {
 				}
 			}
 		}
-		return append(byLength(stems), byLength(forms)...), nil
+		return append(tiered(stems), tiered(forms)...), nil
 	}
 }
 
-// byLength sorts words by length in runes, stably.
-func byLength(ws []string) []string {
+// tiered orders a list that has no frequencies: by length tier (4–6
+// letters, 7–8, 9–10, 11 and more, then 3), and within a tier in
+// alphabetical order (it compresses best; any order is as good a guess when
+// nothing is known), so that a rank there says "a word of this length" and
+// nothing more. Words of one or two letters are dropped (the matcher ignores them
+// and brute force covers them). Short words come first because frequent
+// words are short (Zipf's law of abbreviation), but three-letter words last,
+// because nothing tells the common ones (кот, дом: in common_words) from the
+// rare abbreviations that would otherwise get the best ranks and be found
+// in random strings.
+func tiered(ws []string) []string {
+	tier := func(w string) int {
+		switch n := utf8.RuneCountInString(w); {
+		case n <= 3:
+			return 4
+		case n <= 6:
+			return 0
+		case n <= 8:
+			return 1
+		case n <= 10:
+			return 2
+		default:
+			return 3
+		}
+	}
+	ws = slices.DeleteFunc(ws, func(w string) bool { return utf8.RuneCountInString(w) < 3 })
+	for i, w := range ws {
+		ws[i] = strings.ToLower(w)
+	}
 	slices.SortStableFunc(ws, func(a, b string) int {
-		return cmp.Compare(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+		return cmp.Or(cmp.Compare(tier(a), tier(b)), strings.Compare(a, b))
 	})
 	return ws
 }

@@ -44,10 +44,11 @@
 //	platform             words of the platform, the password form and local services
 //	affixes              symbol groups put around a word ("!!", "!@#"); not words
 //	leaked_multilingual  leaked passwords of many languages (49k; @zxcvbn-ts/language-common)
-//	ru_words             Russian dictionary words (199k); shorter first, then the
-//	                     feminine of adjectives (любимая); ranked by a heuristic, not by frequency
-//	kk_words             Kazakh dictionary words (81k); shorter first, then first-person
-//	                     possessives (жаным, күнім); ranked by a heuristic
+//	ru_words             Russian dictionary words (199k), then the feminine of adjectives
+//	                     (любимая); no frequencies: ranked by length tier (4–6 letters,
+//	                     7–8, 9–10, longer, then 3), alphabetical within a tier
+//	kk_words             Kazakh dictionary words (80k), then first-person possessives
+//	                     (жаным, күнім); ranked like ru_words
 //	en_wikipedia         English words by Wikipedia frequency (30k)
 //	en_common            English words by subtitle frequency (55k)
 //	xx_words             for xx in de fr es it pt nl pl cs fi id: the language's

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,7 @@ import (
 // folding the Kazakh letters and ё): Ukrainian dictionary words, Russian and Kazakh inflected forms the lists leave out, the tails
 // of the @zxcvbn-ts word lists beyond what is embedded, and English
 // surnames beyond zxcvbn-go's.
-func foreignCorpus(rng *rand.Rand, raw string, l map[string][]string) ([]entry, error) {
+func foreignCorpus(raw string, l map[string][]string) ([]entry, error) {
 	known := map[string]bool{}
 	for _, ws := range l {
 		for _, w := range ws {
@@ -103,6 +102,7 @@ func foreignCorpus(rng *rand.Rand, raw string, l map[string][]string) ([]entry, 
 			return nil, fmt.Errorf("eval: foreign source %s has %d words, want %d", s.name, len(s.words), 2*s.n)
 		}
 		// Both halves are foreign; take the held-out one for symmetry.
+		rng := rngFor("foreign/" + s.name)
 		_, bases := sample(rng, s)
 		out = append(out, mangleAll(rng, s.name, bases, pool(s, bases))...)
 	}

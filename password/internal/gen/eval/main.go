@@ -46,12 +46,12 @@ type entry struct {
 
 func run(raw, out string) error {
 	lists := embedded()
-	tune, heldout := weakSplit(rngFor("weak"), lists)
-	foreign, err := foreignCorpus(rngFor("foreign"), raw, lists)
+	tune, heldout := weakSplit(lists)
+	foreign, err := foreignCorpus(raw, lists)
 	if err != nil {
 		return err
 	}
-	strong := strongCorpus(rngFor("strong"), lists)
+	strong := strongCorpus(lists)
 	for name, es := range map[string][]entry{
 		"tune.txt": tune, "heldout.txt": heldout, "foreign.txt": foreign, "strong.txt": strong,
 	} {
@@ -62,8 +62,9 @@ func run(raw, out string) error {
 	return nil
 }
 
-// rngFor returns the generator of one corpus: fixed seed, one stream per
-// corpus, so that each can be rebuilt alone.
+// rngFor returns the random generator of one part of a corpus: the fixed
+// seed, one stream per part, so that each part can be rebuilt alone and a
+// change to one list does not reshuffle the others.
 func rngFor(corpus string) *rand.Rand {
 	var stream uint64
 	for _, c := range corpus {

@@ -12,8 +12,9 @@ import (
 // of 12 to 16 characters over ASCII and over Cyrillic, and passphrases of 4
 // or 5 words drawn uniformly from large lists, with separators, a capital
 // and a digit.
-func strongCorpus(rng *rand.Rand, l map[string][]string) []entry {
+func strongCorpus(l map[string][]string) []entry {
 	var out []entry
+	rng := rngFor("strong/random")
 	ascii := []rune(printableASCII())
 	for range 1000 {
 		out = append(out, entry{randomString(rng, ascii), "random", "ascii-12-16", ""})
@@ -40,6 +41,7 @@ func strongCorpus(rng *rand.Rand, l map[string][]string) []entry {
 		{"ru_words", fit(l["ru_words"]), 450},
 		{"kk_words", fit(l["kk_words"]), 250},
 	} {
+		rng := rngFor("strong/" + p.name)
 		for range p.n {
 			out = append(out, entry{passphrase(rng, p.words), p.name, "passphrase", ""})
 		}

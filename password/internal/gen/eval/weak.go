@@ -94,14 +94,16 @@ func weakSources(l map[string][]string) []source {
 
 // weakSplit builds the tune and held-out corpora: from every source the
 // same number of bases in each half, each mangled once; then keyboard walks
-// and IIN-like numbers, split the same way.
-func weakSplit(rng *rand.Rand, l map[string][]string) (tune, held []entry) {
+// and IIN-like numbers, split the same way. Each source has its own random
+// stream, so a change to one list changes only its own lines.
+func weakSplit(l map[string][]string) (tune, held []entry) {
 	for _, s := range weakSources(l) {
+		rng := rngFor("weak/" + s.name)
 		t, h := sample(rng, s)
 		tune = append(tune, mangleAll(rng, s.name, t, pool(s, t))...)
 		held = append(held, mangleAll(rng, s.name, h, pool(s, h))...)
 	}
-	walks := walkCorpus(rng)
+	walks := walkCorpus(rngFor("weak/walk"))
 	for _, e := range walks {
 		if heldOut(e.base) {
 			held = append(held, e)
@@ -109,6 +111,7 @@ func weakSplit(rng *rand.Rand, l map[string][]string) (tune, held []entry) {
 			tune = append(tune, e)
 		}
 	}
+	rng := rngFor("weak/iin")
 	for i := 0; i < 200; i++ {
 		e := iinEntry(rng)
 		if heldOut(e.base) {
