@@ -192,7 +192,7 @@ func (w *win) prefixComp(j, prev int) (comp, bool) {
 		return comp{kind: kind, marked: true, start: j, end: k + 1, vs: k, ve: k + 1}, true
 	}
 	if m&mStreetPre != 0 {
-		if ve, ok := w.value(k, true); ok {
+		if ve, ok := w.value(k, m&mMkr != 0); ok {
 			if m&mWeak != 0 && prev == 0 && !w.knownStreet(k, ve) && !w.unitAt(ve) && !w.genitive(ve-1) {
 				return comp{}, false // "и пр. Затем"
 			}
@@ -297,9 +297,9 @@ func (w *win) numComp(j, prev int) (comp, bool) {
 
 // value reads the name after a prefix marker: up to maxValue capitalised
 // words ("Абая", "Толе би", "Аль-Фараби", "Самал-2"), a quoted name
-// («Алтын Дала»), or for a street also a number ("мкр. 5", "ул. 8 Марта").
-// It returns the token index after the value.
-func (w *win) value(k int, street bool) (int, bool) {
+// («Алтын Дала»), a number and a word ("ул. 8 Марта"), or, when numbered,
+// a number alone ("мкр. 5"). It returns the token index after the value.
+func (w *win) value(k int, numbered bool) (int, bool) {
 	if k >= len(w.t) {
 		return 0, false
 	}
@@ -322,15 +322,15 @@ func (w *win) value(k int, street bool) (int, bool) {
 		}
 	}
 	e := k
-	if street && w.t[k].kind == tNum {
+	if w.t[k].kind == tNum {
 		if w.classify(k).class&clPostcode != 0 {
 			return 0, false
 		}
 		e = k + 1
 		if e < len(w.t) && w.valueWord(e, true) {
-			e++ // "8 Марта"
+			return e + 1, true // "ул. 8 Марта"
 		}
-		return e, true
+		return e, numbered // "мкр. 5"
 	}
 	for e < len(w.t) && e < k+maxValue && w.valueWord(e, e == k) {
 		e++

@@ -96,8 +96,8 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
-	if t.class&(clSurMorS|clGiven|clCore) == clSurMorS|clGiven {
-		t.class &^= clGiven | clAmb // "Pavlov" in the Moby list is a surname here
+	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurMorW) != 0 {
+		t.class &^= clGiven | clAmb // "Pavlov", "Thornton" in the Moby list are surnames here
 	}
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN

@@ -138,7 +138,7 @@ func address(r *rand.Rand, split int, lang string) string {
 
 // Templates: {N} a name (nominative), {Nd} dative, {Na} accusative, {Ni}
 // instrumental (Russian), {Nk} Kazakh dative; {A} an address.
-var templates = map[string][2][]string{
+var templates = map[string][3][]string{
 	"ru": {
 		{
 			"Клиент {N} просит перезвонить.",
@@ -166,6 +166,17 @@ var templates = map[string][2][]string{
 			"Доверенность выдана на имя {N}.",
 			"{N}: ставка отклонена, повторите.",
 		},
+		{
+			"Сообщение от {N}: не приходит код подтверждения.",
+			"Просим {Na} предоставить копию удостоверения.",
+			"Выигрыш по лоту перечислен {Nd}.",
+			"Адрес объекта: {A}, собственник {N}.",
+			"Повторный звонок от {N}, просит связаться по адресу {A}.",
+			"Заявка отклонена: {N} не внёс гарантийный взнос.",
+			"Согласовано с {Ni}, доставка на {A}.",
+			"Фактический адрес проживания {A}",
+			"Менеджер {N} закрыл обращение.",
+		},
 	},
 	"kk": {
 		{
@@ -188,6 +199,14 @@ var templates = map[string][2][]string{
 			"Сенімхат {N} атына берілген.",
 			"Шағымды {N} қалдырды.",
 		},
+		{
+			"{N} кепілдік жарнасын төлемеді.",
+			"Өтініш иесі: {N}, мекенжайы {A}.",
+			"Лот {A} мекенжайында орналасқан.",
+			"Хабарламаны {Nk} жіберіңіз.",
+			"Менеджер {N} өтінішті жапты.",
+			"Жеткізу {A} мекенжайына, алушы {N}.",
+		},
 	},
 	"en": {
 		{
@@ -207,6 +226,14 @@ var templates = map[string][2][]string{
 			"Escalated: {N} disputes the auction result.",
 			"{N} confirmed the pickup at {A} on Monday.",
 			"Please verify the documents of {N}.",
+		},
+		{
+			"Message from {N}: the confirmation code never arrives.",
+			"Deposit refunded to {N} on Friday.",
+			"Object address: {A}; owner {N}.",
+			"{N} called again and asked us to write to {A}.",
+			"Manager {N} closed the ticket.",
+			"Contact person: {N}.",
 		},
 	},
 }
@@ -295,7 +322,7 @@ func genSamples(seed uint64, split int, lang string, n int) []sample {
 
 // Ordinary text: capitalised words that are not names or addresses.
 var (
-	ordinaryTemplates = [2][]string{
+	ordinaryTemplates = [3][]string{
 		{
 			"Аукцион в {CITY} начнётся {DAY} {MONTH} в 10:00.",
 			"{COMPANY} выставило на торги {PRODUCT} {YEAR} года выпуска.",
@@ -326,18 +353,32 @@ var (
 			"Delivery to {ECITY} takes {NUM} days.",
 			"Итого: {NUM} лотов, из них {NUM} в {CITY}.",
 		},
+		{
+			"Сессия торгов в {CITY} перенесена на {DAY} {MONTH}.",
+			"{COMPANY} уведомило участников о смене реквизитов.",
+			"{HEADING}: редакция от {DAY} {MONTH} {YEAR} г.",
+			"Модель {PRODUCT} снята с продажи в {CITY}.",
+			"{KCITY} облысында {PRODUCT} сатылымы өсті.",
+			"{KHEADING}. {NUM}-бөлім.",
+			"{EHEADING} updated for {PRODUCT} buyers in {ECITY}.",
+			"New lots from {COMPANY} are listed every {EDAY}.",
+			"Статья {NUM}. {HEADING}",
+			"Счёт № {NUM} от {DAY}.{DAY}.{YEAR} оплачен через {COMPANY}.",
+		},
 	}
 	ordinaryFill = map[string]pool{
-		"CITY":     {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}},
-		"ECITY":    {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}},
-		"MONTH":    {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}},
-		"KMONTH":   {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}},
-		"EMONTH":   {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}},
-		"COMPANY":  {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}},
-		"PRODUCT":  {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}},
-		"HEADING":  {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}},
-		"KHEADING": {{"Жалпы Ережелер", "Сауда Тәртібі"}, {"Қорытынды Ережелер", "Тараптардың Жауапкершілігі", "Төлем Тәртібі", "Құпиялылық Саясаты"}},
-		"EHEADING": {{"Terms And Conditions", "Privacy Policy", "Bid Submission Rules"}, {"Frequently Asked Questions", "Payment Methods", "Refund Policy", "Getting Started", "Account Security", "Release Notes", "Grant Application", "Main Street Market"}},
+		"EDAY":     {{"x"}, {"x"}, {"Monday", "Tuesday", "Friday"}},
+		"KCITY":    {{"x"}, {"x"}, {"Қарағанды", "Павлодар", "Түркістан"}},
+		"CITY":     {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}, {"Петропавловске", "Темиртау", "Экибастузе", "Жезказгане", "Риге", "Казани", "Омске", "Балхаше"}},
+		"ECITY":    {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}, {"Petropavl", "Temirtau", "Rudny", "Minsk", "Riga", "Baku", "Hamilton", "Victoria"}},
+		"MONTH":    {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}, {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}},
+		"KMONTH":   {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}, {"қаңтарда", "ақпанда", "сәуірде"}},
+		"EMONTH":   {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}, {"January", "February", "March", "April", "May", "June"}},
+		"COMPANY":  {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}, {"ТОО «Нур Маркет»", "АО «КазТрансОйл»", "ТОО «Асем Групп»", "Eurasian Bank", "ForteBank", "Home Credit Bank", "Bereke Bank", "Kolesa Group", "Arbuz.kz", "Technodom", "Sulpak", "Mechta", "ИП «Айгерим»", "Grant Thornton"}},
+		"PRODUCT":  {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}, {"Toyota Land Cruiser", "Lexus RX", "Nissan Qashqai", "Mitsubishi Outlander", "Renault Duster", "Subaru Forester", "Mazda CX-5", "Ford Focus", "Honda Civic", "Audi Q7", "Apple Watch", "Sony PlayStation 5", "Lada Niva", "UAZ Patriot", "Changan CS55"}},
+		"HEADING":  {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}, {"Порядок Возврата Гарантийного Взноса", "Термины И Определения", "Права Участника", "Обязанности Оператора", "Приложение Б"}},
+		"KHEADING": {{"Жалпы Ережелер", "Сауда Тәртібі"}, {"Қорытынды Ережелер", "Тараптардың Жауапкершілігі", "Төлем Тәртібі", "Құпиялылық Саясаты"}, {"Терминдер Мен Анықтамалар", "Қатысушының Құқықтары"}},
+		"EHEADING": {{"Terms And Conditions", "Privacy Policy", "Bid Submission Rules"}, {"Frequently Asked Questions", "Payment Methods", "Refund Policy", "Getting Started", "Account Security", "Release Notes", "Grant Application", "Main Street Market"}, {"Terms Of Use", "Shipping And Delivery", "Contact Us", "Customer Support Center", "Jackson Hole Trip", "Victoria Falls Tour", "Hamilton Street Market"}},
 	}
 )
 
@@ -374,6 +415,46 @@ func genOrdinary(seed uint64, split int, words int) []string {
 		s := b.String()
 		count += len(strings.Fields(s))
 		out = append(out, s)
+	}
+	return out
+}
+
+// Single-word names: a surname or given name made a name by a context word
+// ("Mr Smith", "г-н Иванов", "Нұрлан мырза") or a well-known given name
+// alone ("Нұрланға хабарласыңыз").
+var singleTemplates = [3][]string{
+	{"Клиент {S} ждёт звонка.", "Уважаемый г-н {S}, ваша ставка принята.", "Dear Mr {E}, your bid was accepted.", "{K} мырза, өтініміңіз қабылданды.", "{G} хабарласыңыз.", "Ms {E} asked for a refund."},
+	{"Гражданин {S} не явился на осмотр.", "Участник торгов {S} отозвал заявку.", "{K} ханым, құжаттарыңызды жүктеңіз.", "Mrs {E} called twice.", "Передайте {G}, что всё готово.", "Customer {E} disputes the charge."},
+	{"Заявитель {S} приложил скан паспорта.", "Г-жа {S} просит перезвонить.", "Қатысушы {K} төлем жасады.", "Hello Mr. {E}, thanks for waiting.", "{G} өтінішін қайта жіберді.", "Bidder {E} won lot 7."},
+}
+
+func genSingles(seed uint64, split int, n int) []sample {
+	r := rand.New(rand.NewPCG(seed, uint64(split)+200))
+	ts := singleTemplates[split]
+	out := make([]sample, 0, n)
+	for range n {
+		t := ts[r.IntN(len(ts))]
+		i := strings.IndexByte(t, '{')
+		slot := t[i+1 : i+2]
+		var name, lang string
+		switch slot {
+		case "S":
+			name, lang = newPerson(r, split, "ru").sur, "ru"
+		case "E":
+			name, lang = enSurname.pick(r, split), "en"
+		case "K":
+			name, lang = newPerson(r, split, "kk").given, "kk"
+		case "G":
+			p := newPerson(r, split, "kk")
+			name, lang = p.given, "kk"
+			if strings.Contains(t, "Передайте") {
+				name = inflectGiven(p.given, p.fem, 1)
+			} else if strings.HasPrefix(t, "{G} хабар") {
+				name = kkDative(p.given)
+			}
+		}
+		text := t[:i] + name + t[i+3:]
+		out = append(out, sample{text: text, lang: lang, gold: []gold{{start: i, end: i + len(name), kind: Name, full: false}}})
 	}
 	return out
 }

@@ -51,6 +51,7 @@ const (
 	mAudan                           // аудан, ауданы after шағын
 	mNamed                           // им., имени: "ул. им. Абая"
 	mTitle                           // a lower-case title inside a street's name: "Төле би", "Бұқар жырау"
+	mMkr                             // a microdistrict, which may be numbered: "мкр. 5"
 )
 
 // Bits of tables.given.
@@ -213,6 +214,7 @@ var markerWords = map[uint32]string{
 	mShagyn:    "шағын shağyn",
 	mAudan:     "аудан ауданы audan audany",
 	mNamed:     "им имени",
+	mMkr:       "мкр мкрн мкр-н микрорайон квартал mkr mkrn microdistrict",
 	mTitle: "би батыр хан жолы ата баба ана жырау ақын акын қажы сері " +
 		"bi batyr khan han joly zholy jyrau zhyrau akyn",
 }

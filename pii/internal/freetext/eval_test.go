@@ -105,7 +105,7 @@ func corpus(split int) []sample {
 	for _, lang := range []string{"ru", "kk", "en"} {
 		all = append(all, genSamples(7, split, lang, 1500)...)
 	}
-	return all
+	return append(all, genSingles(9, split, 1500)...)
 }
 
 // ordinaryFalsePositives runs Find on the ordinary text of split and

@@ -1,0 +1,217 @@
+package freetext
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type want struct {
+	text string
+	kind Kind
+}
+
+func found(s string) []want {
+	var out []want
+	for _, sp := range Find(nil, s) {
+		out = append(out, want{s[sp.Start:sp.End], sp.Kind})
+	}
+	return out
+}
+
+func TestFindNames(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []want
+	}{
+		{"Клиент Серикова Алия Нурлановна просит перезвонить.", []want{{"Серикова Алия Нурлановна", Name}}},
+		{"Передайте Серикову Алию Нурлановну, что торги перенесены.", []want{{"Серикову Алию Нурлановну", Name}}},
+		{"Связаться с Сериковой Алией.", []want{{"Сериковой Алией", Name}}},
+		{"Нұрланға хабарласыңыз.", []want{{"Нұрланға", Name}}},
+		{"Документы подписал Серикова А. Н.", []want{{"Серикова А. Н.", Name}}},
+		{"Документы подписал Серикова А.Н.", []want{{"Серикова А.Н.", Name}}},
+		{"Contact A. Serikova today.", []want{{"A. Serikova", Name}}},
+		{"Асқар Нұрланұлы Жұмабаев қатысты.", []want{{"Асқар Нұрланұлы Жұмабаев", Name}}},
+		{"Асқар Серік ұлы келді.", []want{{"Асқар Серік ұлы", Name}}},
+		{"Nūrlan Serıkūly and Aliya Nurlanova", []want{{"Nūrlan Serıkūly", Name}, {"Aliya Nurlanova", Name}}},
+		{"Dear Mr Whitfield,", []want{{"Whitfield", Name}}},
+		{"г-н Кемелбек подал заявку", []want{{"Кемелбек", Name}}},
+		{"Айгүл ханым, сәлеметсіз бе", []want{{"Айгүл", Name}}},
+		{"участник торгов Иванов", []want{{"Иванов", Name}}},
+		{"ФИО: Петров Мирон Савельевич", []want{{"Петров Мирон Савельевич", Name}}},
+		{"John F. Kennedy airport", []want{{"John F. Kennedy", Name}}},
+		{"Вера Иванова", []want{{"Вера Иванова", Name}}},
+		{"ИВАНОВ ИВАН ИВАНОВИЧ", []want{{"ИВАНОВ ИВАН ИВАНОВИЧ", Name}}},
+		{"Ивaнов Иван", []want{{"Ивaнов Иван", Name}}}, // Latin "a" inside a Cyrillic word
+		// Not names.
+		{"Казахстанский рынок вырос.", nil},
+		{"Снова Kaspi Bank, Toyota Camry и Lada Vesta.", nil},
+		{"ТОО «Айгерим» выставило лот.", nil},
+		{"В Алматы и Астане прошли торги 8 Марта.", nil},
+		{"Grant Thornton audited Mercedes Benz.", nil},
+		{"Общие Положения", nil},
+		{"Передайте, пожалуйста, документы.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, found(tt.in))
+		})
+	}
+}
+
+func TestFindAddresses(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []want
+	}{
+		{"Адрес: г. Алматы, ул. Абая, д. 10, кв. 5.", []want{{"г. Алматы, ул. Абая, д. 10, кв. 5", Address}}},
+		{"Алматы қ., Абай к-сі, 10 үй, 5 пәтер", []want{{"Алматы қ., Абай к-сі, 10 үй, 5 пәтер", Address}}},
+		{"050000, г. Алматы, мкр. Самал-2, д. 33", []want{{"050000, г. Алматы, мкр. Самал-2, д. 33", Address}}},
+		{"пр. Достык 97", []want{{"пр. Достык 97", Address}}},
+		{"Abay ave. 10, apt. 5, Almaty", []want{{"Abay ave. 10, apt. 5, Almaty", Address}}},
+		{"12 Dostyk str., Almaty", []want{{"12 Dostyk str., Almaty", Address}}},
+		{"Самал-2 шағын ауданы, 15-үй", []want{{"Самал-2 шағын ауданы, 15-үй", Address}}},
+		{"Алматинская обл., Карасайский р-н, с. Каскелен, ул. Абая 5", []want{{"Алматинская обл., Карасайский р-н, с. Каскелен, ул. Абая 5", Address}}},
+		{"Алматы, Розыбакиева 247", []want{{"Алматы, Розыбакиева 247", Address}}},
+		{"ул. «Алтын Дала», 7", []want{{"ул. «Алтын Дала», 7", Address}}},
+		// Not addresses.
+		{"Торги прошли в Алматы и Астане.", nil},
+		{"Площадь 120 кв. м, см. стр. 5 и т. д. 7", nil},
+		{"В 2026 г. Затем цены выросли.", nil},
+		{"Индекс 050000 не указан, Main Street Market открыт.", nil},
+		{"Смотрите п. 3 и пр. Затем подпишите.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, found(tt.in))
+		})
+	}
+}
+
+func TestMask(t *testing.T) {
+	tests := []struct {
+		kind     Kind
+		in, want string
+	}{
+		{Name, "Серикова Алия Нурлановна", "С*** А*** Н***"},
+		{Name, "Aliya Serikova", "A*** S***"},
+		{Name, "Серикова А.Н.", "С*** А.Н."},
+		{Name, "A. Serikova", "A. S***"},
+		{Name, "Ивaнов", "И***"},
+		{Address, "г. Алматы, ул. Абая, д. 10, кв. 5", "г. Алматы, ул. ***, д. ***, кв. ***"},
+		{Address, "Алматы қ., Абай к-сі, 10 үй", "Алматы қ., *** к-сі, *** үй"},
+		{Address, "050000, г. Алматы, мкр. Самал-2", "***, г. Алматы, мкр. ***"},
+		{Address, "Abay ave. 10, apt. 5, Almaty", "*** ave. ***, apt. ***, Almaty"},
+		{Address, "something else entirely", "***"},
+		{Name, "", ""},
+		{Kind(9), "Иванов", "***"},
+		{Name, "\xff\xfe", "***"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, Mask(tt.kind, tt.in))
+		})
+	}
+}
+
+// TestFindSpansValid checks the contract on awkward input: spans in range,
+// in order, non-overlapping, and dst kept.
+func TestFindSpansValid(t *testing.T) {
+	inputs := []string{
+		"", " ", "\xff\xfe\xfd", "А", "А.", "г.", "ул.", "ул. ", "д. 5", "Иванов И.",
+		strings.Repeat("Иванов ", 1000), strings.Repeat("А. ", 1000), strings.Repeat("ул. Абая, ", 500),
+		"Ив\xffанов Иван", "Иванов\x00Иван", "ул.\nАбая 5", "Иван\u2028Петров",
+	}
+	for _, s := range inputs {
+		dst := Find([]Span{{1, 2, Name}}, s)
+		require.Equal(t, Span{1, 2, Name}, dst[0])
+		checkSpans(t, s, dst[1:])
+	}
+}
+
+func checkSpans(t *testing.T, s string, spans []Span) {
+	t.Helper()
+	prev := 0
+	for _, sp := range spans {
+		if sp.Start < prev || sp.End <= sp.Start || sp.End > len(s) || sp.Kind != Name && sp.Kind != Address {
+			t.Fatalf("bad span %+v after %d in %q", sp, prev, s)
+		}
+		prev = sp.End
+	}
+}
+
+// hostile inputs of about 1 MiB each.
+func hostile() map[string]string {
+	const n = 1 << 20
+	rep := func(unit string) string { return strings.Repeat(unit, n/len(unit)) }
+	return map[string]string{
+		"capitalised words":  rep("Иванов Иван Иванович Петров "),
+		"initials":           rep("А.Б.В. "),
+		"markers":            rep("ул. г. д. кв. "),
+		"address chain":      rep("ул. Абая, д. 1, кв. 2, "),
+		"mixed scripts":      rep("ИвaнOв Nūrлан "),
+		"invalid utf-8":      rep("\xff\xd0\xd0А\xc3"),
+		"one long word":      rep("Я"),
+		"digits":             rep("050000 "),
+		"no spaces caps":     rep("ИвановИван"),
+		"quotes":             rep("«А «Б "),
+		"kazakh case forms":  rep("Нұрланғаның Серікқызымен "),
+		"line breaks":        rep("Иван\n"),
+		"context words only": rep("клиент г-н мырза "),
+	}
+}
+
+// TestHostileInputLinear: every hostile input of 1 MiB is read in well
+// under a second of CPU (best of three runs, against a ceiling about fifty
+// times what it takes on a quiet 2-core VM), never panics, and yields
+// valid spans and masks.
+func TestHostileInputLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	for name, s := range hostile() {
+		t.Run(name, func(t *testing.T) {
+			best := time.Hour
+			var spans []Span
+			for range 3 {
+				start := time.Now()
+				spans = Find(spans[:0], s)
+				best = min(best, time.Since(start))
+			}
+			checkSpans(t, s, spans)
+			if best > time.Second {
+				t.Errorf("Find took %v on 1 MiB of %s", best, name)
+			}
+			for _, sp := range spans[:min(len(spans), 50)] {
+				m := Mask(sp.Kind, s[sp.Start:sp.End])
+				if !utf8.ValidString(m) {
+					t.Errorf("mask %q is not valid UTF-8", m)
+				}
+			}
+		})
+	}
+}
+
+// TestMaskHidesLetters: a name's mask keeps at most one letter per word.
+func TestMaskHidesLetters(t *testing.T) {
+	for _, s := range []string{"Серикова Алия Нурлановна", "Nūrlan Serıkūly", "Ивaнов-Петров И.И."} {
+		assertMaskHides(t, s, Mask(Name, s))
+	}
+}
+
+func assertMaskHides(t *testing.T, in, mask string) {
+	t.Helper()
+	letters := 0
+	for _, r := range mask {
+		if r != '*' && r != ' ' && r != '.' {
+			letters++
+		}
+	}
+	if words := len(strings.Fields(in)) + strings.Count(in, "."); letters > words {
+		t.Errorf("Mask(%q) = %q keeps %d letters for %d words", in, mask, letters, words)
+	}
+}
