@@ -90,8 +90,10 @@
 // A history written before keys (records without KeyID) keeps the old,
 // unkeyed SHA-256 chain until its first keyed record, which links to it;
 // until then a row inserted at its end is not told from a genuine one.
-// Definitions (purposes, recipients, notices, legal bases) are not under
-// the key: the table owner can alter them. Subject ids are stored as given:
+// Legal bases are sealed under the key too, so an inserted one never
+// allows (one registered before keys must be registered again under a new
+// id); purposes, recipients and notices are not: the table owner can
+// alter them. Subject ids are stored as given:
 // use a pseudonymous id. Evidence is a reference, not the proof itself.
 // PendingNotifications knows only subjects with at least one event. The
 // ledger keeps its records after a deletion request, as proof of consent.

@@ -75,6 +75,35 @@ func must(err error) {
 	}
 }
 
+// The main path: keys, a store, definitions, a grant, a check, a signed
+// receipt.
+func Example() {
+	ctx := context.Background()
+	secret := make([]byte, consent.KeySize) // in production: from a secret manager
+	_, _ = rand.Read(secret)
+	keys, err := consent.NewKeyring("2026-12", secret)
+	must(err)
+	l, err := consent.NewLedger(consent.NewMemoryStore(), consent.Options{Keys: keys, ReceiptSigner: exampleSigner})
+	must(err)
+	must(l.DefinePurpose(ctx, consent.Purpose{ID: "marketing", ConsentRequired: true}))
+	must(l.DefineRecipient(ctx, consent.Recipient{ID: "ads", Name: "Ads LLP"}))
+	must(l.PublishNotice(ctx, consent.Notice{Version: "2026-01", Language: "ru", Material: true, Text: "Правила…"}))
+
+	rec, err := l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",
+		Method: consent.MethodWebForm, Evidence: "form-7781"})
+	must(err)
+	d, err := l.Check(ctx, consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "ads"})
+	fmt.Println(d.Allowed, d.RecordID == rec.ID, err)
+
+	signed, err := l.Receipt(ctx, "user-42", rec.ID) // the user keeps it
+	must(err)
+	rc, err := consent.VerifyReceipt(signed, note.VerifierList(exampleVerifier))
+	fmt.Println(rc.RecordID == rec.ID, err)
+	// Output:
+	// true true <nil>
+	// true <nil>
+}
+
 func ExampleLedger_Check() {
 	l, ctx := newLedger()
 	q := consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "ads"}

@@ -7,10 +7,10 @@ import (
 	"sync"
 )
 
-// MemoryStore is the in-memory [Store] and [RequestStore]: one RWMutex
-// serialises writers, so appends for a subject are trivially ordered.
-// Nothing survives the process: it suits tests and single-process tools;
-// production uses [SQLStore].
+// MemoryStore is the in-memory [Store]: one RWMutex serialises writers,
+// so appends for a subject are trivially ordered. Nothing survives the
+// process: it suits tests and single-process tools; production uses
+// [SQLStore].
 type MemoryStore struct {
 	mu         sync.RWMutex
 	purposes   map[string]Purpose

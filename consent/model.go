@@ -63,8 +63,7 @@ type Notice struct {
 	// SHA256 is the digest of the exact text shown. PublishNotice computes
 	// it from Text when Text is set, and checks it when both are set.
 	SHA256 Digest `json:"sha256"`
-	// Text is the notice text, kept as an immutable snapshot. Snapshot
-	// does not carry it (see Store.Notices).
+	// Text is the notice text, kept as an immutable snapshot.
 	Text string `json:"text,omitempty"`
 }
 

@@ -20,7 +20,26 @@ const schemaVersion = "iso-iec-ts-27560:2023+kz-94v-art8/1"
 
 // Receipt is a consent receipt for one (subject, purpose, recipient):
 // header, processing, parties and events of ISO/IEC TS 27560, and the
-// contents Law 94-V Art. 8 requires a consent to state.
+// contents Law 94-V Art. 8 requires a consent to state. [Ledger.Receipt]
+// signs it as the text of a C2SP signed note:
+//
+//	{ ...this struct as indented JSON... }
+//
+//	— receipts.1cb.kz <base64 of key id (4 bytes) and Ed25519 signature>
+//
+// The signature line names the operator's receipt key and its 32-bit key
+// id (the note key hash); [VerifyReceipt] takes the verifiers of every key
+// the operator published.
+//
+// What a third party shown a receipt learns: the subject's pseudonymous
+// id (pii_principal_id), the operator and its BIN, the purpose and its
+// description, the list of data, the recipient and its country, whether
+// the transfer crosses the border, the notice version and the SHA-256 of
+// its text, and every decision on this (purpose, recipient) with its time,
+// method, evidence reference, term and the record's MAC (event_hash) —
+// nothing about other purposes or recipients, and no key material. It
+// proves what the operator recorded as of IssuedAt; whether the consent is
+// still in force is the ledger's to answer.
 type Receipt struct {
 	// header
 	SchemaVersion  string    `json:"schema_version"`

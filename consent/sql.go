@@ -151,8 +151,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 // the wait, and miss the previous holder's commit.
 var lockThenRead = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 
-// SQLStore is the PostgreSQL [Store] and [RequestStore], through
-// database/sql.
+// SQLStore is the PostgreSQL [Store], through database/sql.
 type SQLStore struct {
 	db       *sql.DB
 	schemaOK atomic.Bool // the event table has every column this version reads
