@@ -147,11 +147,16 @@ func appendMaskPhone(dst []byte, s string) []byte {
 func maskIIN(s string) string { return maskString(s, appendMaskIIN) }
 
 func appendMaskIIN(dst []byte, s string) []byte {
-	if len(s) != 12 || !allDigits(s) {
-		return append(dst, masked...)
+	if len(s) == 12 && allDigits(s) {
+		dst = append(dst, "**********"...)
+		return append(dst, s[10:]...)
 	}
-	dst = append(dst, "**********"...)
-	return append(dst, s[10:]...)
+	// Grouped as Scan finds them ("860110 300125"): separators kept.
+	var buf [64]byte
+	if d, _, ok := digitsOf(buf[:0], s, iinGap); ok && len(d) == 12 {
+		return appendMaskDigits(dst, s, 0, 2, 12)
+	}
+	return append(dst, masked...)
 }
 
 // MaskIBAN masks an IBAN, keeping the country code, the check digits and the

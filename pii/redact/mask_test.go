@@ -30,7 +30,10 @@ func TestMask(t *testing.T) {
 		{"email/empty", maskEmail, "", ""},
 		{"email/invalid utf8", maskEmail, "\xff\xfeabc@example.kz", "***@example.kz"},
 		{"email/text in domain", maskEmail, "x@Aigerim Seitkali 860110300125.kz", masked},
-		{"email/non-ascii domain", maskEmail, "x@пример.kz", masked},
+		{"email/non-ascii domain", maskEmail, "xy@пример.kz", "***@пример.kz"},
+		{"email/idn", maskEmail, "әлия@мысал.қаз", "ә***@мысал.қаз"},
+		{"email/punycode", maskEmail, "info@xn--80ak6aa92e.xn--80ao21a", "i***@xn--80ak6aa92e.xn--80ao21a"},
+		{"email/bad punycode tld", maskEmail, "info@example.xn--", masked},
 		{"email/control in domain", maskEmail, "x@exam\nple.kz", masked},
 
 		{"pan/16", maskPAN, "4111111111111111", "411111******1111"},

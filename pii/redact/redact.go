@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 )
 
 // Redact returns text with every match of Scan replaced by its mask
@@ -23,10 +24,35 @@ func appendRedacted(dst []byte, text string, ms []Match) []byte {
 	prev := 0
 	for _, m := range ms {
 		dst = append(dst, text[prev:m.Start]...)
-		dst = appendMaskKind(dst, m.Kind, text[m.Start:m.End])
+		dst = appendMaskSpan(dst, m.Kind, text[m.Start:m.End])
 		prev = m.End
 	}
 	return append(dst, text[prev:]...)
+}
+
+// appendMaskSpan appends the mask of the match s of kind k. A match found
+// in the decoded form of the text (see decodeForms) is masked decoded, and
+// the mask written back encoded as s was, so that a URL stays a URL.
+func appendMaskSpan(dst []byte, k Kind, s string) []byte {
+	if !encoded(s) {
+		return appendMaskKind(dst, k, s)
+	}
+	var buf [128]byte
+	dec, _ := decodeForms(buf[:0], nil, s)
+	var mbuf [128]byte
+	mask := appendMaskKind(mbuf[:0], k, string(dec))
+	plusSpaces := strings.Contains(s, "+") && !strings.Contains(s, "%20")
+	for _, c := range mask {
+		switch {
+		case c == ' ' && plusSpaces:
+			dst = append(dst, '+')
+		case c <= ' ' || c >= 0x7f || strings.IndexByte("%+@&=?#/\"<>", c) >= 0:
+			dst = append(dst, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // ErrNoSafeCut is returned by Writer when more than MaxPending
@@ -52,10 +78,9 @@ const (
 // Writer redacts what is written to it, as Redact does, and writes
 // the result to an underlying writer. Personal data split across calls to
 // Write is found: the writer holds back the bytes after the last place where
-// no match can span (a control character such as a newline, a non-ASCII
-// byte other than those of the no-break spaces U+00A0 and U+202F, or one of
-// `",:;<>[\]`), or, in a long stretch without one, the last
-// place between two letters far from any '@' or "KZ"; Close writes the rest.
+// no match can span (a control character such as a newline, or one of
+// `"<>[\]`), or, in a long stretch without one, the last place between two
+// ASCII letters far from any '@', '%' or "KZ"; Close writes the rest.
 // The output equals Redact of the whole input whenever no more than
 // MaxPending bytes come without such a place; past that, Write fails with
 // ErrNoSafeCut rather than pass anything through unredacted. It takes large
@@ -153,34 +178,15 @@ func (rw *Writer) flush(cut int) error {
 }
 
 // delimCut returns the index just after the last delimiter byte in
-// b[from:] that may end a piece of the stream (see cutAfter), or 0 if there
-// is none. Earlier bytes were searched before.
+// b[from:] (a control character or one of `"<>[\]`, which no match
+// holds), or 0 if there is none. Earlier bytes were searched before.
 func delimCut(b []byte, from int) int {
 	for i := len(b) - 1; i >= from && i >= 0; i-- {
-		if class[b[i]]&clDelim != 0 && cutAfter(b, i) {
+		if class[b[i]]&clDelim != 0 {
 			return i + 1
 		}
 	}
 	return 0
-}
-
-// cutAfter reports whether the non-ASCII or delimiter byte b[i] may end a
-// piece: not if it begins or is part of a no-break space (C2 A0, E2 80 AF),
-// which may separate the digit groups of a match (see spaceLen). The answer
-// depends on b[i] and the bytes before it only, so it does not change as
-// more of the stream arrives.
-func cutAfter(b []byte, i int) bool {
-	switch b[i] {
-	case 0xC2, 0xE2:
-		return false
-	case 0xA0:
-		return i == 0 || b[i-1] != 0xC2
-	case 0x80:
-		return i == 0 || b[i-1] != 0xE2
-	case 0xAF:
-		return i < 2 || b[i-1] != 0x80 || b[i-2] != 0xE2
-	}
-	return true
 }
 
 // letterCut returns the last index p > lo in b such that b[p-1] and b[p] are
@@ -192,7 +198,7 @@ func letterCut(b []byte, lo int) int {
 		if class[b[p-1]]&clAlpha == 0 || class[b[p]]&clAlpha == 0 {
 			continue
 		}
-		if at := bytes.LastIndexByte(b[p-emailReach:p+emailReach], '@'); at >= 0 {
+		if at := bytes.LastIndexAny(b[p-emailReach:p+emailReach], "@%"); at >= 0 { // '%': "%40"
 			p = p - emailReach + at - emailReach + 1 // continue left of that '@'
 			continue
 		}

@@ -59,6 +59,7 @@ func TestRedactingWriterEverySplit(t *testing.T) {
 	for _, text := range []string{
 		"to alice@example.kz: card 4111 1111 1111 1111, +7 (701) 123-45-67 IIN 860110300125 KZ86 125K ZT50 0410 0100 end",
 		"карта 4111\u00a01111\u00a01111\u00a01111, тел. +7\u202f701\u202f123\u202f45\u202f67 «Р» 8600\u00a01234\u00a05678\u00a09012 Я",
+		"GET /b?e=d.omarov%40inbox.kz&t=%2B77011234567 әлия@мысал.қаз, ИИН 860110 300125; tel=8701+123+45+67 id_860110300125.pdf",
 	} {
 		want := Text(text)
 		require.NotContains(t, want, "4111\u00a01111\u00a01111")

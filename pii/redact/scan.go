@@ -1,7 +1,10 @@
 package redact
 
 import (
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
@@ -85,7 +88,7 @@ const (
 	clAtext               // allowed in an e-mail local part (see init)
 	clDomain              // allowed in a domain name
 	clSep                 // may separate digit groups
-	clDelim               // part of a match only in a no-break space (see cutAfter)
+	clDelim               // never part of a match: a stream may be cut after it
 	clTrigger             // may start a match: digit, '+', '@', 'K', 'k'
 )
 
@@ -110,10 +113,13 @@ func init() {
 		if b == '-' || b == '.' {
 			v |= clDomain
 		}
-		if b == ' ' || b == '-' || b == '(' || b == ')' {
+		if b == ' ' || b == '-' || b == '(' || b == ')' || b == '.' || b == '/' {
 			v |= clSep
 		}
-		if b < 0x20 || b >= 0x7f || strings.IndexByte("\",:;<>[\\]", b) >= 0 {
+		// Delimiters: no match spans them, so a stream may be cut after
+		// one. Not ',', ':', ';' nor non-ASCII bytes, which addresses and
+		// internationalised e-mail addresses hold.
+		if b < 0x20 || b == 0x7f || strings.IndexByte("\"<>[\\]", b) >= 0 {
 			v |= clDelim
 		}
 		if b == '+' || b == '@' || b == 'K' || b == 'k' {
@@ -139,8 +145,9 @@ func sepLen(t string, k, limit int) int {
 	return spaceLen(t[:limit], k)
 }
 
-// isWord reports whether c glues a number to the text around it.
-func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
+// isWord reports whether c glues a number to the text around it: a letter
+// or digit. '_', '.', '/' and '-' do not ("scan_860110300125.pdf").
+func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 }
 
 // Scan returns the personal data found in text, in order, without overlaps:
 // e-mail addresses, payment card numbers, Kazakh telephone numbers, IINs,
@@ -149,19 +156,151 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 || c == '_' }
 // digits, so that hashes, UUIDs and identifiers rarely match.
 //
 // Digit groups of card and phone numbers may be separated by spaces,
-// hyphens (and, in phone numbers, parentheses) as ValidPAN and ValidKZPhone
-// accept them, the no-break spaces U+00A0 and U+202F counting as spaces.
+// hyphens (and, in phone numbers, parentheses, dots and slashes) as Valid
+// accepts them, the no-break spaces U+00A0 and U+202F counting as spaces.
 //
-// Scan looks at ASCII only, but for those no-break spaces:
-// internationalised addresses and numbers in other scripts are not found.
-// It never reads across a byte that cannot be part of a match (control
-// characters, other non-ASCII bytes and `",:;<>[\]`), which is what lets
-// Writer cut a stream there.
+// Values percent- or form-encoded, as URLs, query strings and form bodies
+// carry them ("alice%40example.kz", "%2B77011234567", "+7+701+123+45+67"),
+// are found in the decoded text and reported at their encoded place.
+// Numbers may be glued to file names and paths by '_', '.', '/' and '-'
+// ("scan_860110300125.pdf"); IINs may be grouped 6+6, 4+4+4 or 3+3+3+3
+// with spaces or hyphens; phone numbers may use dots and slashes between
+// groups. E-mail addresses may have local parts and domains in any script
+// ("әлия@мысал.қаз") or in punycode ("xn--80ao21a").
+//
+// Digits in other scripts are not read as digits. No match holds a
+// control character or one of `"<>[\]`, which is what lets Writer cut a
+// stream after them.
 func Scan(text string) []Match {
 	var s scanner
 	s.text = text
 	s.run()
-	return s.out
+	if !encoded(text) {
+		return s.out
+	}
+	return mergeMatches(s.out, scanDecoded(text))
+}
+
+// encoded reports whether text holds a percent escape ("%40") or a '+'
+// between two digits (a form-encoded space: "+7+701+123+45+67").
+func encoded(t string) bool {
+	for i := 0; ; {
+		k := strings.IndexByte(t[i:], '%')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+		if i+1 < len(t) && isHex(t[i]) && isHex(t[i+1]) {
+			return true
+		}
+	}
+	for i := 0; i < len(t); {
+		k := strings.IndexByte(t[i:], '+')
+		if k < 0 {
+			return false
+		}
+		p := i + k
+		i = p + 1
+		if p > 0 && p+1 < len(t) && isDigit(t[p-1]) && isDigit(t[p+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeForms appends to dst the text with percent escapes decoded and
+// each '+' between two digits read as a space, as URLs and HTML forms
+// encode them; ends[i] is the offset in t just after what decoded to
+// dst[i]. A '%' not followed by two hex digits stays as it is. It decodes
+// once: "%2540" becomes "%40".
+func decodeForms(dst []byte, ends []int32, t string) ([]byte, []int32) {
+	for i := 0; i < len(t); {
+		c := t[i]
+		switch {
+		case c == '%' && i+2 < len(t) && isHex(t[i+1]) && isHex(t[i+2]):
+			c = unhex(t[i+1])<<4 | unhex(t[i+2])
+			i += 3
+		case c == '+' && i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]):
+			c = ' '
+			i++
+		default:
+			i++
+		}
+		dst = append(dst, c)
+		ends = append(ends, int32(i))
+	}
+	return dst, ends
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}
+
+// scanDecoded scans the decoded form (see decodeForms) of each chunk of t
+// that holds an escape, and returns the matches in offsets of t. A chunk
+// ends at a space or a delimiter: URLs, query strings and form bodies hold
+// neither, and text without escapes is not decoded at all.
+func scanDecoded(t string) []Match {
+	var out []Match
+	var dec []byte
+	var ends []int32
+	for from := 0; from < len(t); {
+		k := strings.IndexAny(t[from:], "%+")
+		if k < 0 {
+			break
+		}
+		p := from + k
+		i, j := p, p+1
+		for i > from && !chunkEnd(t[i-1]) {
+			i--
+		}
+		for j < len(t) && !chunkEnd(t[j]) {
+			j++
+		}
+		from = j + 1
+		chunk := t[i:j]
+		if !encoded(chunk) {
+			continue
+		}
+		dec, ends = decodeForms(dec[:0], ends[:0], chunk)
+		var s scanner
+		s.text = string(dec)
+		s.run()
+		for _, m := range s.out {
+			start := 0
+			if m.Start > 0 {
+				start = int(ends[m.Start-1])
+			}
+			out = append(out, Match{Kind: m.Kind, Start: i + start, End: i + int(ends[m.End-1])})
+		}
+	}
+	return out
+}
+
+// chunkEnd reports whether c ends a chunk of possibly encoded text.
+func chunkEnd(c byte) bool { return c == ' ' || class[c]&clDelim != 0 }
+
+// mergeMatches returns the union of two ordered lists of matches, with
+// overlapping matches joined into one of the longer one's kind.
+func mergeMatches(a, b []Match) []Match {
+	all := append(a, b...)
+	slices.SortFunc(all, func(x, y Match) int { return x.Start - y.Start })
+	out := all[:0]
+	for _, m := range all {
+		if n := len(out); n > 0 && m.Start < out[n-1].End {
+			last := &out[n-1]
+			if m.End-m.Start > last.End-last.Start {
+				last.Kind = m.Kind
+			}
+			last.End = max(last.End, m.End)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 type scanner struct {
@@ -209,8 +348,17 @@ func (s *scanner) emailAt(at int) (Match, bool) {
 	t := s.text
 	lo := max(at-maxEmailLocal, s.floor)
 	start := at
-	for start > lo && class[t[start-1]]&clAtext != 0 {
-		start--
+	for start > lo {
+		if class[t[start-1]]&clAtext != 0 {
+			start--
+			continue
+		}
+		// internationalised local part (RFC 6531): letters of any script
+		r, n := utf8.DecodeLastRuneInString(t[lo:start])
+		if n == 0 || !idnRune(r) {
+			break
+		}
+		start -= n
 	}
 	for start < at && t[start] == '.' {
 		start++
@@ -220,8 +368,17 @@ func (s *scanner) emailAt(at int) (Match, bool) {
 	}
 	end := at + 1
 	hi := min(len(t), at+1+maxEmailDomain)
-	for end < hi && class[t[end]]&clDomain != 0 {
-		end++
+	for end < hi {
+		if class[t[end]]&clDomain != 0 {
+			end++
+			continue
+		}
+		// internationalised domain name (RFC 5890): letters of any script
+		r, n := utf8.DecodeRuneInString(t[end:hi])
+		if n == 0 || !idnRune(r) {
+			break
+		}
+		end += n
 	}
 	// "a@example.kz.2": the longest host name the domain characters begin with.
 	n := hostLen(t[at+1 : end])
@@ -231,8 +388,15 @@ func (s *scanner) emailAt(at int) (Match, bool) {
 	return Match{Kind: KindEmail, Start: start, End: at + 1 + n}, true
 }
 
-// validDomain checks a host name of at least two labels of ASCII letters,
-// digits and inner hyphens, with an alphabetic top-level label.
+// idnRune reports whether r, a non-ASCII character, may be part of an
+// internationalised e-mail address: a letter, digit or combining mark.
+func idnRune(r rune) bool {
+	return r >= utf8.RuneSelf && r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
+}
+
+// validDomain checks a host name of at least two labels of letters (of
+// any script), digits and inner hyphens, with a top-level label of letters
+// or in punycode ("xn--80ao21a", which is ".қаз").
 func validDomain(d string) bool { return d != "" && hostLen(d) == len(d) }
 
 // hostLen returns the length of the longest host name (see validDomain) d
@@ -247,7 +411,7 @@ func hostLen(d string) int {
 			le = i + j
 		}
 		label := d[i:le]
-		if tld := strings.TrimRight(label, "-"); labels > 0 && len(tld) >= 2 && isAlpha(tld) {
+		if tld := strings.TrimRight(label, "-"); labels > 0 && validTLD(tld) {
 			n = i + len(tld)
 		}
 		if !validLabel(label) || le == len(d) {
@@ -262,12 +426,42 @@ func validLabel(l string) bool {
 		return false
 	}
 	for i := 0; i < len(l); i++ {
-		if class[l[i]]&clDomain == 0 {
+		if class[l[i]]&clDomain == 0 && l[i] < utf8.RuneSelf {
 			return false
 		}
 	}
 	return true
 }
+
+// validTLD accepts a top-level label of two or more letters (ASCII or
+// another script) or an ASCII punycode label ("xn--p1ai").
+func validTLD(l string) bool {
+	if len(l) > 4 && (l[:4] == "xn--" || l[:4] == "XN--") {
+		return validLabel(l) && isASCIIAlnumHyphen(l)
+	}
+	if isAlpha(l) {
+		return len(l) >= 2
+	}
+	n := 0
+	for _, r := range l {
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+func isASCIIAlnumHyphen(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if class[s[i]]&clDomain == 0 || s[i] == '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
 
 func isAlpha(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -296,6 +490,13 @@ func (s *scanner) run() {
 			limit = e.Start
 		}
 		c := t[i]
+		if i > 0 && t[i-1] == '%' && i+1 < len(t) && isHex(t[i]) && isHex(t[i+1]) {
+			i += 2 // the digits of an escape ("%2B", "%40"): see the decoded pass
+			for i < len(t) && isWord(t[i]) {
+				i++
+			}
+			continue
+		}
 		if i > 0 && isWord(t[i-1]) {
 			i++ // inside a word: "abc123", "a+7..."
 			continue
@@ -424,7 +625,10 @@ func (s *scanner) windows(groups []group, plus bool, starts int) {
 			if n < minRunDigits {
 				break
 			}
-			if m, ok := s.classify(groups[a:b+1], string(d[:n]), plus && a == 0); ok {
+			if dotted(s.text, groups, a, b) {
+				continue // part of a longer dotted number: a version, an address, a decimal
+			}
+			if m, ok := s.classify(groups[a:b+1], string(d[:n]), plus && a == 0, a == 0 && b == len(groups)-1); ok {
 				if b2 := s.panOverlap(groups, a, b); b2 > b {
 					m, b = Match{Kind: KindPAN, Start: m.Start, End: groups[b2].end}, b2
 				}
@@ -472,8 +676,17 @@ func (s *scanner) isPAN(gs []group) bool {
 	return panPlausible(string(d), cardGrouped(gs)) && s.gapsOK(gs, panGap)
 }
 
-// classify decides what the digits d of groups gs are, if anything.
-func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
+// dotted reports whether groups[a:b+1] are joined to a group before or
+// after them by '.' or '/', which only phone numbers use between groups.
+func dotted(t string, groups []group, a, b int) bool {
+	joined := func(gap string) bool { return strings.ContainsAny(gap, "./") }
+	return a > 0 && joined(t[groups[a-1].end:groups[a].start]) ||
+		b+1 < len(groups) && joined(t[groups[b].end:groups[b+1].start])
+}
+
+// classify decides what the digits d of groups gs are, if anything. whole
+// reports that gs is the whole run of digit groups.
+func (s *scanner) classify(gs []group, d string, plus, whole bool) (Match, bool) {
 	start, end := gs[0].start, gs[len(gs)-1].end
 	switch {
 	case len(d) == 11:
@@ -483,7 +696,7 @@ func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
 			}
 			return Match{Kind: KindPhone, Start: start, End: end}, true
 		}
-	case len(d) == 12 && len(gs) == 1 && !plus:
+	case len(d) == 12 && !plus && (len(gs) == 1 || whole && iinGrouped(gs) && s.gapsOK(gs, iinGap)):
 		if validIIN(d) {
 			return Match{Kind: KindIIN, Start: start, End: end}, true
 		}
@@ -496,6 +709,21 @@ func (s *scanner) classify(gs []group, d string, plus bool) (Match, bool) {
 		}
 	}
 	return Match{}, false
+}
+
+// iinGrouped reports whether the 12 digits of gs are grouped as IINs are
+// written: 6+6, 4+4+4 or 3+3+3+3.
+func iinGrouped(gs []group) bool {
+	size := 12 / len(gs)
+	if len(gs) < 2 || len(gs) > 4 || size*len(gs) != 12 {
+		return false
+	}
+	for _, g := range gs {
+		if g.end-g.start != size {
+			return false
+		}
+	}
+	return true
 }
 
 // gapsOK reports whether gapOK accepts the separators between each two of

@@ -50,7 +50,8 @@ func TestScan(t *testing.T) {
 		{"amex 3782 822463 10005", []found{{KindPAN, "3782 822463 10005"}}},
 		{"paid 300 by 4111 1111 1111 1111", []found{{KindPAN, "4111 1111 1111 1111"}}},
 		{"bad luhn 4111 1111 1111 1112", nil},
-		{"hex ab4111111111111111cd and id_4111111111111111", nil},
+		{"hex ab4111111111111111cd and ab4111111111111111", nil},
+		{"id_4111111111111111 and scan-4111111111111111.pdf", []found{{KindPAN, "4111111111111111"}, {KindPAN, "4111111111111111"}}},
 		{"float 0.4111111111111111 and 4111111111111111.5", nil},
 		{"phone +7 (701) 123-45-67, or 87011234567", []found{{KindPhone, "+7 (701) 123-45-67"}, {KindPhone, "87011234567"}}},
 		{"tel:+77011234567;", []found{{KindPhone, "+77011234567"}}},
@@ -119,6 +120,10 @@ func checkMatches(t *testing.T, text string, ms []Match) {
 			t.Fatalf("bad match %+v after %d in %q", m, prev, text)
 		}
 		s := text[m.Start:m.End]
+		if encoded(s) {
+			dec, _ := decodeForms(nil, nil, s)
+			s = strings.TrimSpace(string(dec))
+		}
 		var ok bool
 		switch m.Kind {
 		case KindEmail:
@@ -127,10 +132,9 @@ func checkMatches(t *testing.T, text string, ms []Match) {
 			ok = validPAN(s) || validPANUnion(s)
 		case KindPhone:
 			ok = validKZPhone(s)
-		case KindIIN:
-			ok = validIIN(s)
-		case KindBIN:
-			ok = validBIN(s)
+		case KindIIN, KindBIN:
+			d, _, _ := digitsOf(nil, s, iinGap)
+			ok = m.Kind == KindIIN && validIIN(string(d)) || m.Kind == KindBIN && validBIN(string(d))
 		case KindIBAN:
 			ok = validKZIBAN(s)
 		}
@@ -189,6 +193,8 @@ func FuzzScan(f *testing.F) {
 		"+7 (701) 123-45-67", "a@b.kz@c.kz", "4111 1111 1111 1111 1111", "KZ86 125K ZT50 0410 0100", "1 1 1 1 1 1",
 		"4111  1111 - 1111 1111", "card\u00a04111\u00a01111\u00a01111\u00a01111\u00a0", "+7\u202f701\u202f123\u202f45\u202f67",
 		"8600 1234 5678 9012 9860123456789015", "Р\xc2\xa0\xe2\x80\xaf1\xc2", "860110300125 0008",
+		"q=a%40b.kz&t=%2B77011234567", "7+701+123+45+67", "%%2%zz%4", "%2540", "id_860110300125.pdf",
+		"8601 1030 0125", "ә@мысал.қаз", "x@xn--80ao21a", "8.701.123.45.67", "\xd0@\xd0\xb0.\xd0",
 	} {
 		f.Add(s)
 	}
@@ -286,4 +292,29 @@ func TestFalsePositiveRate(t *testing.T) {
 	}
 	t.Logf("regexp baseline, random 16-digit strings: %.4f%% reported", 100*float64(hits)/trials)
 	assert.Equal(t, trials, hits)
+}
+
+// FuzzDecodeForms checks the decoder of percent and form encoding: offsets
+// strictly increase and end at the input's end, and what it decodes is
+// never longer than the input.
+func FuzzDecodeForms(f *testing.F) {
+	for _, s := range []string{"", "%", "%4", "%40", "%zz", "a%2Bb", "1+2", "+1+", "%%%", "%E2%80%AF", "\xff%ff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		dec, ends := decodeForms(nil, nil, s)
+		if len(dec) != len(ends) || len(dec) > len(s) {
+			t.Fatalf("%q: %d bytes, %d offsets", s, len(dec), len(ends))
+		}
+		prev := int32(0)
+		for _, e := range ends {
+			if e <= prev && !(e == prev && prev == 0) || int(e) > len(s) {
+				t.Fatalf("%q: offsets %v", s, ends)
+			}
+			prev = e
+		}
+		if len(s) > 0 && int(ends[len(ends)-1]) != len(s) {
+			t.Fatalf("%q: last offset %d", s, ends[len(ends)-1])
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/1cb-kz/compliance/pii/internal/tags"
 	"log/slog"
 	"math"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -276,6 +277,15 @@ func anyText(x any) (s string, ok bool) {
 	switch x := x.(type) {
 	case nil:
 		return "", false
+	case *url.URL:
+		return x.Redacted(), true // the password replaced by "xxxxx"
+	case url.URL:
+		return x.Redacted(), true
+	case *url.Userinfo:
+		if _, set := x.Password(); set {
+			return x.Username() + ":xxxxx", true
+		}
+		return x.Username(), true
 	case error:
 		return x.Error(), true
 	case fmt.Stringer:
@@ -390,7 +400,7 @@ func emptyValue(x, plain any) slog.Value {
 // unless its type has pii tags.
 func shownAsText(x any) bool {
 	switch x.(type) {
-	case error, fmt.Stringer, encoding.TextMarshaler, json.Marshaler, []byte:
+	case error, fmt.Stringer, encoding.TextMarshaler, json.Marshaler, []byte, url.URL:
 		return true
 	}
 	return false

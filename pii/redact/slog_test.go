@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"testing"
 	"testing/slogtest"
@@ -303,4 +304,24 @@ func TestRedactingHandlerRussianKazakhKeys(t *testing.T) {
 	assert.Equal(t, "ok", m["Статус"])
 	assert.Equal(t, map[string]any{"отчество": "Н***", "город": "Алматы"}, m["поля"])
 	assert.Equal(t, map[string]any{"Имя": "Ә***", "Фамилия": "С***", "Телефон": "8701*****67", "Сообщение": "привет"}, m["клиент"])
+}
+
+// URLs and query values are logged redacted, encoded forms included, and
+// without the password of their userinfo.
+func TestRedactingHandlerURLs(t *testing.T) {
+	u, err := url.Parse("https://svc:hunter2@1cb.kz/lots/7?contact=alice%40example.kz&tel=%2B77011234567&lot=7")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	l := slog.New(NewHandler(slog.NewJSONHandler(&buf, nil)))
+	l.Info("request", "url", u, "u2", *u, "user", u.User, "query", u.Query(),
+		"form", url.Values{"ФИО": {"Серикова Алия"}, "q": {"860110300125"}, "page": {"2"}})
+	out := buf.String()
+	for _, secret := range []string{"hunter2", "alice", "1234567", "860110300125", "Серикова", "Алия"} {
+		assert.NotContains(t, out, secret)
+	}
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
+	assert.Equal(t, "https://svc:x***@1cb.kz/lots/7?contact=a***%40example.kz&tel=%2B7701*****67&lot=7", m["url"])
+	assert.Equal(t, "svc:xxxxx", m["user"])
+	assert.Equal(t, map[string]any{"page": map[string]any{"0": "2"}, "q": map[string]any{"0": "**********25"}, "ФИО": map[string]any{"0": "С*** А***"}}, m["form"])
 }

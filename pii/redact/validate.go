@@ -232,7 +232,7 @@ func digitsOf(dst []byte, s string, gapOK func(string) bool) (d []byte, grouped,
 // Either may use no-break spaces (see spaceLen) as spaces.
 const (
 	panSeps   = " -"
-	phoneSeps = " -()"
+	phoneSeps = " -()./"
 	maxPANGap = 3 // " - ", "  "
 )
 
@@ -244,7 +244,7 @@ func panGap(gap string) bool {
 }
 
 // phoneGap accepts the separators between two groups of a phone number: at
-// most maxSepRun spaces, hyphens and parentheses.
+// most maxSepRun spaces, hyphens, parentheses, dots and slashes.
 func phoneGap(gap string) bool {
 	n, _, ok := gapChars(gap, phoneSeps)
 	return ok && n <= maxSepRun
@@ -269,6 +269,13 @@ func gapChars(gap, seps string) (n, hyphens int, ok bool) {
 		i += w
 	}
 	return n, hyphens, true
+}
+
+// iinGap accepts the separator between two groups of a grouped IIN: one
+// space, hyphen or no-break space.
+func iinGap(gap string) bool {
+	n, _, ok := gapChars(gap, " -")
+	return ok && n == 1
 }
 
 // spaceLen returns the length in bytes of the no-break space U+00A0 or the
