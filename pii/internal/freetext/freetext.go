@@ -48,7 +48,8 @@ func Find(dst []Span, s string) []Span {
 }
 
 // region tokenises s from q, where a few words of context precede the
-// capitalised word or number at p, until four lower-case words in a row,
+// capitalised word or number at p, until three lower-case words in a row
+// that cannot be address markers or context words,
 // and appends the spans found there.
 // It returns the end of the region.
 func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
@@ -72,8 +73,8 @@ func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
 			if t.kind == tNum || t.kind == tQuote || t.kind == tWord && t.flags&fCap != 0 || int(t.start) <= p && p < int(t.end) {
 				hot, quiet = true, 0
 				next = max(next, int(t.end))
-			} else if t.kind == tWord {
-				if quiet++; hot && quiet > 3 || !hot && int(t.start) > p {
+			} else if t.kind == tWord && !w.d.maybeMarker(w.s[t.start:t.end]) {
+				if quiet++; hot && quiet > 2 || !hot && int(t.start) > p {
 					end = true
 				}
 			}
@@ -115,9 +116,37 @@ func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
 }
 
 // nextHot returns the index of the next byte at or after pos that starts a
-// word with an upper-case letter or a digit, or -1.
+// word with an upper-case letter or a digit, or -1. It skips eight bytes
+// at a time while none of them can be part of one: an ASCII byte in
+// '0'..'Z', a continuation byte in 0x90..0xAF (second byte of Cyrillic
+// А..Я and of the Kazakh letters) or a lead byte 0xC3..0xC5 (Latin-1 and
+// Latin Extended-A letters).
 func nextHot(s string, pos int) int {
-	for i := pos; i < len(s); i++ {
+	i := pos
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		h := x ^ 0x8080808080808080
+		if hasBetween(x, '0'-1, 'Z'+1) || hasBetween(h, 0x0F, 0x30) || hasBetween(h, 0x42, 0x46) {
+			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
+				return j
+			}
+		}
+	}
+	return nextHotBytes(s, max(pos, i-1), len(s))
+}
+
+// hasBetween reports whether a byte of x is strictly between m and n
+// (m, n ≤ 128; bytes of 128 or more never are).
+func hasBetween(x uint64, m, n uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
+}
+
+// nextHotBytes is nextHot byte by byte over s[from:to] (it may look at
+// the bytes after to).
+func nextHotBytes(s string, from, to int) int {
+	for i := from; i < to; i++ {
 		switch hotBytes[s[i]] {
 		case 0:
 			continue
