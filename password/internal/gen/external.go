@@ -73,19 +73,22 @@ func interleave(lists ...[]string) []string {
 	}
 }
 
-// wordLike drops the markup tokens some Wikipedia-derived lists carry
-// ("doc", "id" are real tokens of the dumps, but "'s" and "'t" are not
-// words) and anything that is not letters, digits, apostrophes or hyphens.
+// wordLike drops what is not a word in the @zxcvbn-ts lists: tokens such as
+// "'s" and "'t", anything that is not letters, digits, apostrophes, dots or
+// hyphens, and words mixing Cyrillic and Latin letters.
 func wordLike(w string) bool {
 	if utf8.RuneCountInString(w) < 2 || strings.HasPrefix(w, "'") {
 		return false
 	}
+	cyrillic, latin := false, false
 	for _, r := range w {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' && r != '.' {
 			return false
 		}
+		cyrillic = cyrillic || unicode.Is(unicode.Cyrillic, r)
+		latin = latin || unicode.Is(unicode.Latin, r)
 	}
-	return true
+	return !(cyrillic && latin) // homoglyph noise of the sources ("thе" with a Cyrillic е)
 }
 
 // ruWords returns the stems of Lebedev's Russian hunspell dictionary, with

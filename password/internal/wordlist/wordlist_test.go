@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nbutton23/zxcvbn-go/adjacency"
@@ -86,6 +87,9 @@ func TestListsWellFormed(t *testing.T) {
 			if !norm.NFC.IsNormalString(w) {
 				t.Errorf("%s[%d]: not NFC: %q", d.Name, i, w)
 			}
+			if mixesScripts(w) && !deliberatelyMixed[w] {
+				t.Errorf("%s[%d]: mixes Cyrillic and Latin letters: %q", d.Name, i, w)
+			}
 			if seen[w] {
 				t.Errorf("%s[%d]: duplicate %q", d.Name, i, w)
 			}
@@ -146,4 +150,17 @@ func ExampleGraphs() {
 	g := Graphs()[0]
 	fmt.Println(g.Name, g.Adjacent["g"], g.StartingPositions)
 	// Output: qwerty [fF tT yY hH bB vV] 94
+}
+
+// deliberatelyMixed are entries that mix scripts on purpose (a walk typed
+// across a layout switch).
+var deliberatelyMixed = map[string]bool{"qwertyйцукен": true}
+
+func mixesScripts(w string) bool {
+	cyrillic, latin := false, false
+	for _, r := range w {
+		cyrillic = cyrillic || unicode.Is(unicode.Cyrillic, r)
+		latin = latin || unicode.Is(unicode.Latin, r)
+	}
+	return cyrillic && latin
 }
