@@ -20,8 +20,8 @@ const KeySize = 32
 // readable by the service alone): whoever holds them can forge records.
 //
 // A Keyring never prints or logs its secrets: every fmt verb and slog
-// show only the key ids, and encoding/json shows nothing. It is safe for concurrent use once
-// built; build it before [NewLedger] and do not call [Keyring.Add] after.
+// show only the key ids, and encoding/json shows nothing. Build it before
+// [NewLedger], which takes a copy.
 type Keyring struct {
 	signer string
 	keys   map[string]*macKey
@@ -89,6 +89,11 @@ func (k *Keyring) Add(id string, secret []byte) error {
 	}
 	k.keys[id] = mk
 	return nil
+}
+
+// clone returns a copy sharing the (immutable) keyed states.
+func (k *Keyring) clone() *Keyring {
+	return &Keyring{signer: k.signer, keys: maps.Clone(k.keys)}
 }
 
 // Format prints the key ids only, never a secret, for every verb.

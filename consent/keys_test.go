@@ -120,3 +120,22 @@ func TestKeyringConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// NewLedger copies the keyring: adding a key later neither races with the
+// ledger nor changes what it accepts.
+func TestLedgerKeepsACopyOfTheKeyring(t *testing.T) {
+	store := NewMemoryStore()
+	other, err := NewKeyring("k2", oldTestSecret)
+	require.NoError(t, err)
+	f := newFixture(t, store)
+	l2 := newTestLedger(t, store, Options{Keys: other, Clock: f.clock.Now})
+	g, err := l2.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+	require.NoError(t, err)
+	require.Equal(t, "k2", g.KeyID)
+
+	keys := testKeys(t)
+	l := newTestLedger(t, store, Options{Keys: keys, Clock: f.clock.Now})
+	require.NoError(t, keys.Add("k2", oldTestSecret)) // after NewLedger
+	_, err = l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+	assert.ErrorIs(t, err, ErrTampered, "the ledger's copy lacks k2")
+}

@@ -62,15 +62,25 @@ type Controller struct {
 }
 
 // NewLedger returns a Ledger over store. A nil store or a missing keyring
-// fails with ErrInvalidInput.
+// fails with ErrInvalidInput. The Ledger keeps a copy of the keyring: keys
+// added to it later do not reach this Ledger.
 func NewLedger(store Store, opts Options) (*Ledger, error) {
-	if store == nil {
+	switch s := store.(type) {
+	case nil:
 		return nil, invalid("store", "nil")
+	case *MemoryStore:
+		if s == nil {
+			return nil, invalid("store", "nil")
+		}
+	case *SQLStore:
+		if s == nil || s.db == nil {
+			return nil, invalid("store", "nil")
+		}
 	}
 	if opts.Keys == nil || opts.Keys.signer == "" {
 		return nil, invalid("Options.Keys", "no keyring")
 	}
-	l := &Ledger{store: store, keys: opts.Keys, deadlines: opts.Deadlines,
+	l := &Ledger{store: store, keys: opts.Keys.clone(), deadlines: opts.Deadlines,
 		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
 	if l.clock == nil {
 		l.clock = time.Now
@@ -239,7 +249,22 @@ func (l *Ledger) AllowByLaw(ctx context.Context, b LegalBasis) error {
 	}
 	b.keyID = l.keys.signer
 	b.mac, _ = basisMAC(l.keys, b.keyID, b) // the signer is in the ring
-	return l.store.addLegalBasis(ctx, b)
+	if err := l.store.addLegalBasis(ctx, b); err != nil {
+		return err
+	}
+	// The same content may already be stored without a valid seal (by an
+	// earlier version, or inserted behind the ledger): it would never
+	// allow, so say so.
+	s, err := l.store.read(ctx, "", b.Purpose, b.Recipient)
+	if err != nil {
+		return err
+	}
+	for _, stored := range s.LegalBases {
+		if stored.ID == b.ID && verifyBasis(l.keys, stored) != nil {
+			return fmt.Errorf("%w: legal basis %q is stored without a valid seal: register it under a new id", ErrConflict, b.ID)
+		}
+	}
+	return nil
 }
 
 // checkKnown fails unless purpose and recipient are defined.

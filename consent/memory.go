@@ -76,10 +76,10 @@ func (m *MemoryStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old, ok := m.bases[b.ID]; ok {
-		if old.equal(b) {
-			return nil
+		if !old.equal(b) {
+			return ErrConflict
 		}
-		return ErrConflict
+		return nil
 	}
 	m.bases[b.ID] = b
 	m.baseOrder = append(m.baseOrder, b.ID)

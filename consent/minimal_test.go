@@ -100,6 +100,11 @@ func TestNewLedgerRefusesMissingParts(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewLedger(NewMemoryStore(), Options{})
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	var typedNil *MemoryStore
+	_, err = NewLedger(typedNil, Options{Keys: keys})
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	_, err = NewLedger(&SQLStore{}, Options{Keys: keys})
+	assert.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewLedger(NewMemoryStore(), Options{Keys: &Keyring{}})
 	assert.ErrorIs(t, err, ErrInvalidInput, "a keyring must come from NewKeyring")
 }

@@ -316,7 +316,9 @@ type Export struct {
 	Requests      []Request `json:"requests"`
 }
 
-// Export gathers the subject's whole consent history. Encode it with
+// Export gathers the subject's whole consent history, as stored: it does
+// not verify the chain (call [Ledger.Verify] for that), so that an access
+// request is answered even from a damaged ledger. Encode it with
 // encoding/json for the subject.
 func (l *Ledger) Export(ctx context.Context, subject string) (Export, error) {
 	if err := validSubject(subject); err != nil {

@@ -333,6 +333,8 @@ func testForgedLegalBasis(t *testing.T, sc storeCase) {
 			assert.Contains(t, te.Problem, "legal basis")
 			assert.False(t, d.Allowed)
 			assert.Empty(t, f.history(t, "u1"), "no use recorded")
+			err = f.l.AllowByLaw(f.ctx, LegalBasis{ID: "forged", Law: "Law", Article: "Art. 1", Purpose: "marketing", Recipient: "ads"})
+			assert.ErrorIs(t, err, ErrConflict, "registering the same basis says it is not sealed")
 		})
 	}
 	t.Run(sc.name+"/sealed by AllowByLaw", func(t *testing.T) {
