@@ -70,7 +70,8 @@ func TestCheckWithCallersNowUsesLegalBasis(t *testing.T) {
 // such, not as a driver error on a missing column.
 func TestSQLStoreRefusesOutdatedSchema(t *testing.T) {
 	db := openMigrated(t)
-	_, err := db.Exec(`ALTER TABLE consent_events DROP COLUMN stated_at`)
+	_, err := db.Exec(`ALTER TABLE consent_events DROP COLUMN stated_at, DROP COLUMN key_id;
+		ALTER TABLE consent_legal_bases DROP COLUMN key_id, DROP COLUMN mac`)
 	require.NoError(t, err)
 	s, err := NewSQLStore(db)
 	require.NoError(t, err)
@@ -84,4 +85,6 @@ func TestSQLStoreRefusesOutdatedSchema(t *testing.T) {
 	require.NoError(t, Migrate(f.ctx, db))
 	f.grant(t, "u1", "marketing", "ads")
 	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "after Migrate")
+	require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "L", Article: "A", Purpose: "marketing", Recipient: "courier"}))
+	assert.True(t, f.check(t, "u1", "marketing", "courier").Allowed, "a sealed legal basis after Migrate")
 }

@@ -52,6 +52,7 @@ func TestLedgerPostgres(t *testing.T) { runBehaviour(t, postgresCase(t)) }
 func TestTamperingPostgres(t *testing.T) {
 	testTampering(t, postgresCase(t))
 	testForgedLegalBasis(t, postgresCase(t))
+	testUnkeyed(t, postgresCase(t))
 }
 
 func TestMigrateIdempotent(t *testing.T) {

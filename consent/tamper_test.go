@@ -213,8 +213,10 @@ func TestVerifyAgainstKnownHeads(t *testing.T) {
 
 // Records written before keys (version 1) still verify, the first keyed
 // record links to them, and an unkeyed record after a keyed one is refused.
-func TestUnkeyedRecordsStillVerify(t *testing.T) {
-	for _, sc := range []storeCase{memoryCase()} {
+func TestUnkeyedRecordsStillVerifyMemory(t *testing.T) { testUnkeyed(t, memoryCase()) }
+
+func testUnkeyed(t *testing.T, sc storeCase) {
+	t.Run(sc.name, func(t *testing.T) {
 		f := newFixture(t, sc.new(t))
 		// a history as an earlier version wrote it: unkeyed SHA-256 chain
 		old := []Record{
@@ -254,7 +256,7 @@ func TestUnkeyedRecordsStillVerify(t *testing.T) {
 		setHistory(t, f.store, "u1", h)
 		_, err = f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 		assert.ErrorIs(t, err, ErrTampered)
-	}
+	})
 }
 
 // A rotated key: records sealed under the old key verify with a keyring
