@@ -49,7 +49,7 @@ var errSolver = errors.New("the reader's linear program failed")
 // target (see the file comment).
 const lpMargin = 1e-6
 
-// attacker describes what a attacker knows of a table: for each quantity
+// attacker describes what a reader knows of a table: for each quantity
 // (rows, then the sums with a floor) which cells it knows and their
 // values. Quantities whose measure may be negative are absent.
 type attacker struct {
@@ -57,6 +57,7 @@ type attacker struct {
 	known [][]bool  // per quantity, per cell
 	val   [][]int64 // per quantity, per cell (used where known)
 	floor []int64   // per quantity: 0 for rows, f per row for a sum
+	least [][]int64 // per quantity, per cell: a lower bound from history, or nil
 	group []int     // per quantity: the group of quantities solved together
 	comp  [][]int32 // per group, per cell: component id or -1
 	size  [][]int   // per group: cells per component
@@ -144,7 +145,18 @@ func (r *attacker) components(g int) ([]int32, []int) {
 	return comp, size
 }
 
-// lower is the least value of quantity q in a listed cell that a attacker
+// lowOf is the least value of quantity q of cell x that a reader takes
+// for granted without the coupling: one row, or zero, or what an earlier
+// release of part of the population showed (a cumulative table's cell is
+// at least the earlier one's).
+func (r *attacker) lowOf(q int, x int32) float64 {
+	if r.least != nil && r.least[q] != nil {
+		return float64(max(r.least[q][x], int64(r.lower(q))))
+	}
+	return r.lower(q)
+}
+
+// lower is the least value of quantity q in a listed cell that a reader
 // can take for granted without the coupling: one row, or zero.
 func (r *attacker) lower(q int) float64 {
 	if q == 0 {
@@ -195,7 +207,8 @@ type attackLP struct {
 	b     []float64
 	vars  map[lpVar]int
 	scale []float64 // per quantity
-	low   []float64 // per quantity: lower bound added back
+	low   []float64 // per quantity: the least value of a cell without history
+	lows  []float64 // per variable: its lower bound, added back
 	// points are feasible points (see feasiblePoints); nil until computed.
 	points [][]float64
 	err    error // a program that could not be built (an inconsistent table)
@@ -261,10 +274,11 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 				v := lpVar{x, q}
 				if _, ok := p.vars[v]; !ok {
 					p.vars[v] = len(p.vars)
+					p.lows = append(p.lows, r.lowOf(q, x))
 				}
 				out.cols = append(out.cols, v)
 				out.coef = append(out.coef, coef)
-				out.rhs -= coef * p.low[q]
+				out.rhs -= coef * r.lowOf(q, x)
 				rw.cols = append(rw.cols, int32(p.vars[v]))
 				rw.vals = append(rw.vals, int64(coef))
 			}
@@ -320,13 +334,13 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 			rhs -= float64(r.val[cp.q][cp.x])
 		} else {
 			p.a.Set(row, p.vars[lpVar{cp.x, cp.q}], 1)
-			rhs -= p.low[cp.q]
+			rhs -= r.lowOf(cp.q, cp.x)
 		}
 		if r.known[0][cp.x] {
 			rhs += f * float64(r.val[0][cp.x])
 		} else {
 			p.a.Set(row, p.vars[lpVar{cp.x, 0}], -f*p.scale[0]/ss)
-			rhs += f * p.low[0]
+			rhs += f * r.lowOf(0, cp.x)
 		}
 		p.a.Set(row, len(p.vars)+i, -1)
 		p.b[row] = rhs / ss
@@ -364,7 +378,7 @@ func (p *attackLP) feasiblePoints() [][]float64 {
 			}
 			pt := make([]float64, len(p.vars))
 			for v, j := range p.vars {
-				pt[j] = y[j]*p.scale[v.q] + p.low[v.q]
+				pt[j] = y[j]*p.scale[v.q] + p.lows[j]
 			}
 			p.points = append(p.points, pt)
 		}
@@ -397,7 +411,7 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	}
 	j, ok := p.vars[lpVar{x, q}]
 	if !ok { // in no equation (a table without margins): only its lower bound
-		return p.low[q], math.Inf(1), nil
+		return p.low[q], math.Inf(1), nil // no history reaches a cell in no equation
 	}
 	_, cols := p.a.Dims()
 	c := make([]float64, cols)
@@ -414,9 +428,9 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	case err != nil:
 		return 0, 0, solverError(err)
 	default:
-		hi = -fmax*p.scale[q] + p.low[q]
+		hi = -fmax*p.scale[q] + p.lows[j]
 	}
-	return fmin*p.scale[q] + p.low[q], hi, nil
+	return fmin*p.scale[q] + p.lows[j], hi, nil
 }
 
 // solverError wraps a failure of the solver: an infeasible program is an

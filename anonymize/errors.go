@@ -31,6 +31,9 @@ var (
 	// solver failed, or exact arithmetic would overflow. Nothing is
 	// released unaudited.
 	ErrUnaudited = errors.New("anonymize: table could not be audited")
+	// ErrHistory reports a release that does not match the history it
+	// follows: the earlier table is not the rows before those added.
+	ErrHistory = errors.New("anonymize: inconsistent release history")
 	// ErrGeneralizer reports an invalid generaliser definition or a value a
 	// hierarchy does not know.
 	ErrGeneralizer = errors.New("anonymize: invalid generaliser")

@@ -41,6 +41,28 @@ type grid struct {
 	n      []uint32 // real values per dimension
 	coords [][MaxDimensions]uint32
 	index  map[[MaxDimensions]uint32]int32
+	// dense indexes the cells by mixed-radix coordinates when the full
+	// grid is small enough (-1 for an absent cell): one slice load per
+	// corner instead of a map lookup.
+	dense  []int32
+	stride [MaxDimensions]int
+}
+
+// denseLimit bounds the size of the dense index.
+const denseLimit = 1 << 22
+
+// lookup returns the cell at coordinates c.
+func (g *grid) lookup(c [MaxDimensions]uint32) (int32, bool) {
+	if g.dense != nil {
+		off := 0
+		for d := range g.dims {
+			off += int(c[d]) * g.stride[d]
+		}
+		x := g.dense[off]
+		return x, x >= 0
+	}
+	x, ok := g.index[c]
+	return x, ok
 }
 
 func newGrid(keys [][]string) *grid {
@@ -67,6 +89,25 @@ func newGrid(keys [][]string) *grid {
 			g.coords[i][d] = id
 		}
 		g.index[g.coords[i]] = int32(i)
+	}
+	size := 1
+	for d := range g.dims {
+		g.stride[d] = size
+		size *= int(g.n[d]) + 1
+		if size > denseLimit {
+			return g
+		}
+	}
+	g.dense = make([]int32, size)
+	for i := range g.dense {
+		g.dense[i] = -1
+	}
+	for i, c := range g.coords {
+		off := 0
+		for d := range g.dims {
+			off += int(c[d]) * g.stride[d]
+		}
+		g.dense[off] = int32(i)
 	}
 	return g
 }
@@ -97,7 +138,7 @@ func (g *grid) extend(s int32, d int, corners []int32, signs []int8, ok func(int
 		for i, x := range corners {
 			c := g.coords[x]
 			c[d] = alt
-			y, listed := g.index[c]
+			y, listed := g.lookup(c)
 			if !listed || !ok(y) {
 				found = false
 				break
@@ -140,7 +181,7 @@ func (w *witness) need(s int32) int64 { return max(1, w.kn.k-w.kn.rows[s]) }
 // down reports whether the move can lower s by one: allowed when s holds
 // K rows or more, so that lowering it reveals nothing about K.
 func (w *witness) down(s int32, corners []int32, signs []int8) bool {
-	return w.kn.rows[s] >= w.kn.k && room(corners, signs, w.kn.rows, 1, 1) >= 1
+	return w.kn.rows[s] >= w.kn.k && w.rowRoom(corners, signs, 1) >= 1
 }
 
 // sumsMove reports whether the sums with a zero floor can move along the
@@ -161,6 +202,18 @@ func room(corners []int32, signs []int8, v []int64, sign int8, floor int64) int6
 	for i, x := range corners {
 		if signs[i] == sign {
 			r = min(r, v[x]-floor)
+		}
+	}
+	return r
+}
+
+// rowRoom is the least slack of rows over the corners of the given sign:
+// how far a move can lower them.
+func (w *witness) rowRoom(corners []int32, signs []int8, sign int8) int64 {
+	r := int64(inf)
+	for i, x := range corners {
+		if signs[i] == sign {
+			r = min(r, w.slack(rowsQ, x))
 		}
 	}
 	return r
@@ -209,7 +262,7 @@ func (w *witness) take(corners []int32, signs []int8, used map[int32]int64, want
 	t := want
 	for i, x := range corners {
 		if signs[i] < 0 {
-			t = min(t, w.kn.rows[x]-1-used[x])
+			t = min(t, w.slack(rowsQ, x)-used[x])
 		}
 	}
 	if t <= 0 {
@@ -232,7 +285,7 @@ func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
 	var best []int32
 	bestFull, bestScore := false, math.Inf(1)
 	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
-		gain := min(room(c, sg, w.kn.rows, -1, 1), lack)
+		gain := min(w.rowRoom(c, sg, -1), lack)
 		if w.down(s, c, sg) {
 			gain = lack
 		}
@@ -304,18 +357,19 @@ func (w *witness) values(q quantity) []int64 {
 }
 
 // slack is how far quantity q of cell x can fall while the cell keeps a
-// row and its sums their floors: rows − 1, or sum − floor·rows. Moving the
+// row and its sums their floors: rows − 1, or sum − floor·rows (and no
+// lower than an earlier release of part of the population showed). Moving the
 // rows moves the sums with a positive floor along (by floor·t), which
 // keeps their slack, so the rows need only their own.
 func (w *witness) slack(q quantity, x int32) int64 {
 	if q == rowsQ {
-		return w.kn.rows[x] - 1
+		return w.kn.rows[x] - max(1, w.kn.leastOf(q, x))
 	}
 	fr, ok := mul(w.kn.floors[q-1], w.kn.rows[x])
 	if !ok {
 		return 0
 	}
-	return w.kn.sums[q-1][x] - fr
+	return w.kn.sums[q-1][x] - max(fr, w.kn.leastOf(q, x))
 }
 
 // lift returns how far, up to want, the hypercubes of suppressed cells

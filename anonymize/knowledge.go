@@ -16,6 +16,17 @@ type knowledge struct {
 	// floors, in the same fixed point.
 	sums   [][]int64
 	floors []int64
+	// least holds, per quantity (rows, then sums), a lower bound per cell
+	// that an earlier release of part of the population gives, or nil.
+	least [][]int64
+}
+
+// leastOf returns the history's lower bound on quantity q of cell x, or 0.
+func (kn *knowledge) leastOf(q quantity, x int32) int64 {
+	if kn.least == nil || kn.least[q] == nil {
+		return 0
+	}
+	return kn.least[q][x]
 }
 
 // unknownSum marks a sum that no audited table publishes.

@@ -65,14 +65,7 @@ func (rt *rawTable) levels(reasons []Reason) []level {
 	var out []level
 	k := int64(rt.k)
 	leaves := rt.leaves()
-	fq := make([]quantity, len(rt.shapes)) // measure → quantity of knowledge
-	q := quantity(0)
-	for j, sh := range rt.shapes {
-		if _, ok := sh.floor(); ok {
-			q++
-			fq[j] = q
-		}
-	}
+	fq := rt.floorQuantities()
 	for i := range rt.cells {
 		c := &rt.cells[i]
 		if reasons[i] == NotSuppressed {
@@ -97,6 +90,20 @@ func (rt *rawTable) levels(reasons []Reason) []level {
 		}
 	}
 	return out
+}
+
+// floorQuantities maps each measure to its quantity in knowledge (1 for the
+// first measure with a floor, ...), or 0 for a measure without a floor.
+func (rt *rawTable) floorQuantities() []quantity {
+	fq := make([]quantity, len(rt.shapes))
+	q := quantity(0)
+	for j, sh := range rt.shapes {
+		if _, ok := sh.floor(); ok {
+			q++
+			fq[j] = q
+		}
+	}
+	return fq
 }
 
 // protection returns the protection level of a dominated sum (see the file

@@ -30,6 +30,12 @@ func readerBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
 // a sum), knowing every suppressed value is at least least.
 func readerValueBounds(t *testing.T, tab *Table, val func(Cell) *big.Rat, least int64) map[int][2]*big.Rat {
 	t.Helper()
+	return readerValueBoundsAt(t, tab, val, func(int) int64 { return least })
+}
+
+// readerValueBoundsAt is readerValueBounds with a lower bound per cell.
+func readerValueBoundsAt(t *testing.T, tab *Table, val func(Cell) *big.Rat, leastOf func(int) int64) map[int][2]*big.Rat {
+	t.Helper()
 	keys := make([][]string, len(tab.Cells))
 	for i, c := range tab.Cells {
 		keys[i] = c.Key
@@ -60,7 +66,7 @@ func readerValueBounds(t *testing.T, tab *Table, val func(Cell) *big.Rat, least 
 			}
 			if c, ok := colOf[x]; ok {
 				r[c].SetInt64(v)
-				rhs.Sub(rhs, big.NewRat(v*least, 1)) // the shift x = y + least
+				rhs.Sub(rhs, big.NewRat(v*leastOf(int(x)), 1)) // the shift x = y + least
 				nz = true
 			} else {
 				rhs.Sub(rhs, new(big.Rat).Mul(big.NewRat(v, 1), val(tab.Cells[x])))
@@ -74,9 +80,9 @@ func readerValueBounds(t *testing.T, tab *Table, val func(Cell) *big.Rat, least 
 	if len(cols) == 0 {
 		return out
 	}
-	one := big.NewRat(least, 1)
 	lp := newLP(a, b, len(cols))
 	for c, cell := range cols {
+		one := big.NewRat(leastOf(cell), 1)
 		obj := make([]*big.Rat, len(cols))
 		for i := range obj {
 			obj[i] = new(big.Rat)

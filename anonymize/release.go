@@ -271,6 +271,12 @@ func dominated(sum int64, top []int64, sh measureShape) bool {
 func release(rt *rawTable, now time.Time) (*Table, error) {
 	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
 	reasons := rt.primary()
+	return rt.protectAndBuild(reasons, rt.levels(reasons), rt.known(), now)
+}
+
+// protectAndBuild adds the secondary suppressions that protect every level
+// (cells sorted), then builds the table.
+func (rt *rawTable) protectAndBuild(reasons []Reason, lvs []level, kn *knowledge, now time.Time) (*Table, error) {
 	if rt.margins {
 		keys := make([][]string, len(rt.cells))
 		for i := range rt.cells {
@@ -280,8 +286,7 @@ func release(rt *rawTable, now time.Time) (*Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		kn := rt.known()
-		if err := sys.protect(reasons, rt.levels(reasons), kn, newWitness(keys, kn)); err != nil {
+		if err := sys.protect(reasons, lvs, kn, newWitness(keys, kn)); err != nil {
 			return nil, err
 		}
 	}

@@ -1,0 +1,270 @@
+package anonymize
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// History keeps the tables a host has released of one population, so that
+// the next cumulative release (January, then January and February) is
+// audited against them: a reader who holds both subtracts one from the
+// other and learns the rows added in between.
+type History interface {
+	// Tables returns the tables kept, oldest first.
+	Tables(ctx context.Context) ([]*Table, error)
+	// Keep records a released table.
+	Keep(ctx context.Context, t *Table) error
+}
+
+// MemoryHistory is a History in memory, safe for concurrent use.
+type MemoryHistory struct {
+	mu     sync.Mutex
+	tables []*Table
+}
+
+// NewMemoryHistory returns an empty MemoryHistory.
+func NewMemoryHistory() *MemoryHistory { return &MemoryHistory{} }
+
+// Tables returns the tables kept, oldest first.
+func (h *MemoryHistory) Tables(context.Context) ([]*Table, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.tables), nil
+}
+
+// Keep records t.
+func (h *MemoryHistory) Keep(_ context.Context, t *Table) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.tables = append(h.tables, t)
+	return nil
+}
+
+// SQLHistory is a History in a PostgreSQL table of (id, released_at,
+// body): body is the table as encoding/json writes it, which holds what
+// the partners received and no reason of suppression.
+type SQLHistory struct {
+	db    *sql.DB
+	table string
+}
+
+// NewSQLHistory returns a History kept in the named table, creating it if
+// it does not exist.
+func NewSQLHistory(ctx context.Context, db *sql.DB, table string) (*SQLHistory, error) {
+	q, err := quoteQualified(table)
+	if err != nil {
+		return nil, err
+	}
+	_, err = db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+q+
+		` (id bigserial PRIMARY KEY, released_at timestamptz NOT NULL, body text NOT NULL)`)
+	if err != nil {
+		return nil, fmt.Errorf("anonymize: history: %w", err)
+	}
+	return &SQLHistory{db: db, table: q}, nil
+}
+
+// Tables returns the tables kept, oldest first.
+func (h *SQLHistory) Tables(ctx context.Context) ([]*Table, error) {
+	rows, err := h.db.QueryContext(ctx, `SELECT body FROM `+h.table+` ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("anonymize: history: %w", err)
+	}
+	defer rows.Close()
+	var out []*Table
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("anonymize: history: %w", err)
+		}
+		t := new(Table)
+		if err := json.Unmarshal([]byte(body), t); err != nil {
+			return nil, fmt.Errorf("%w: a kept table does not decode", ErrHistory)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("anonymize: history: %w", err)
+	}
+	return out, nil
+}
+
+// Keep records t.
+func (h *SQLHistory) Keep(ctx context.Context, t *Table) error {
+	body, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("anonymize: history: %w", err)
+	}
+	_, err = h.db.ExecContext(ctx, `INSERT INTO `+h.table+` (released_at, body) VALUES ($1, $2)`, t.ReleasedAt, string(body))
+	if err != nil {
+		return fmt.Errorf("anonymize: history: %w", err)
+	}
+	return nil
+}
+
+// ReleaseAfter releases a's table as the next cumulative release of a
+// population whose earlier releases h keeps, and keeps it in h. a holds
+// every row so far; added holds the rows since the previous release (an
+// aggregator of the same spec: the host selects them, by month say). The
+// previous release is the latest table in h with a's dimensions, measures
+// and K; its cells must equal a's minus added's, or ReleaseAfter fails with
+// ErrHistory.
+//
+// A reader holding both tables learns, for every cell published in both,
+// the rows added in between: a group of people of its own. Each such group
+// with fewer than K subjects, or whose sum fails a dominance rule, is
+// protected like a sensitive cell: its cell in the new table is suppressed
+// and its reader's interval, given that the new cell is at least the old
+// one, must reach the old value (no rows added) and K added rows (or the
+// p% or (n,k) levels of the added sum). The old table's cells count as
+// known to the reader even where it suppressed them, which asks for more
+// protection, never less. With no previous table, ReleaseAfter is Release
+// followed by Keep.
+func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggregator[T]) (*Table, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	if added.err != nil {
+		return nil, added.err
+	}
+	if err := a.compatible(added.k, added.spec.Margins, dimNames(added.spec), added.shapes, a.keys.id[:]); err != nil { // fingerprints are never mixed: any key
+		return nil, err
+	}
+	tables, err := h.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rt := a.raw()
+	prev := previous(tables, rt)
+	if prev == nil {
+		t, err := release(rt, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		return t, h.Keep(ctx, t)
+	}
+	t, err := releaseAfter(rt, added.raw(), prev, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return t, h.Keep(ctx, t)
+}
+
+// previous returns the latest table of tables with rt's shape, or nil.
+func previous(tables []*Table, rt *rawTable) *Table {
+	for i := len(tables) - 1; i >= 0; i-- {
+		t := tables[i]
+		if t.K == rt.k && t.Margins == rt.margins && slices.Equal(t.Dimensions, rt.dims) && len(t.Measures) == len(rt.shapes) {
+			same := true
+			for j, sh := range rt.shapes {
+				same = same && t.Measures[j] == sh.name
+			}
+			if same {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// releaseAfter is release with the added rows' groups as further
+// sensitive cells (see ReleaseAfter).
+func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, error) {
+	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	addedAt := make(map[string]*rawCell, len(added.cells))
+	for i := range added.cells {
+		addedAt[joinKey(added.cells[i].key)] = &added.cells[i]
+	}
+	earlier := make(map[string]*Cell, len(prev.Cells))
+	for i := range prev.Cells {
+		earlier[joinKey(prev.Cells[i].Key)] = &prev.Cells[i]
+	}
+	if len(addedAt) > len(rt.cells) {
+		return nil, fmt.Errorf("%w: more added cells than cells", ErrHistory)
+	}
+	reasons := rt.primary()
+	lvs := rt.levels(reasons)
+	kn := rt.known()
+	kn.least = make([][]int64, 1+len(kn.sums))
+	for q := range kn.least {
+		kn.least[q] = make([]int64, len(rt.cells))
+	}
+	leaves := rt.leaves()
+	fq := rt.floorQuantities()
+	for i := range rt.cells {
+		c := &rt.cells[i]
+		jk := joinKey(c.key)
+		d := addedAt[jk]
+		old := earlier[jk]
+		delete(addedAt, jk)
+		if old == nil {
+			if d != nil && (d.rows > c.rows) {
+				return nil, fmt.Errorf("%w: added rows exceed the table's", ErrHistory)
+			}
+			continue
+		}
+		drows, dsums := int64(0), make([]int64, len(c.sums))
+		if d != nil {
+			drows, dsums = d.rows, d.sums
+		}
+		oldRows := c.rows - drows
+		if drows < 0 || oldRows < 1 || (!old.Suppressed && int64(old.Rows) != oldRows) {
+			return nil, fmt.Errorf("%w: the previous release does not match the rows before those added", ErrHistory)
+		}
+		kn.least[rowsQ][i] = oldRows
+		for j, sh := range rt.shapes {
+			oldSum := c.sums[j] - dsums[j]
+			if !old.Suppressed && (j >= len(old.Sums) || toFixedOK(old.Sums[j], sh.decimals) != oldSum) {
+				return nil, fmt.Errorf("%w: the previous release does not match the rows before those added", ErrHistory)
+			}
+			if fq[j] > 0 {
+				kn.least[fq[j]][i] = oldSum
+			}
+		}
+		if d == nil || drows == 0 {
+			continue
+		}
+		k := int64(rt.k)
+		if d.subjects < rt.k {
+			reasons[i] = max(reasons[i], Threshold)
+			least := max(leaves[i], oldRows)
+			lvs = append(lvs, level{cell: int32(i), q: rowsQ, lo: least, hi: oldRows + drows + max(k-drows, 1), least: least})
+		}
+		for j, sh := range rt.shapes {
+			if sh.top() == 0 || fq[j] == 0 || !dominated(dsums[j], d.top[j], sh) {
+				continue
+			}
+			if reasons[i] == NotSuppressed {
+				reasons[i] = Dominance
+			}
+			pl := sh.protection(dsums[j], d.top[j])
+			oldSum := c.sums[j] - dsums[j]
+			lvs = append(lvs, level{cell: int32(i), q: fq[j], lo: max(c.sums[j]-pl, oldSum), hi: satAdd(c.sums[j], pl), least: oldSum})
+		}
+	}
+	if len(addedAt) > 0 {
+		return nil, fmt.Errorf("%w: added rows in cells the table lacks", ErrHistory)
+	}
+	// Below the earlier value a level asks for nothing the reader does not
+	// know already (that value was protected when it was released).
+	for i := range lvs {
+		lv := &lvs[i]
+		if h := kn.least[lv.q][lv.cell]; h > 0 {
+			lv.lo, lv.least = max(lv.lo, h), max(lv.least, h)
+		}
+	}
+	return rt.protectAndBuild(reasons, lvs, kn, now)
+}
+
+// toFixedOK converts a published sum back to fixed point (it was made from
+// one, so the conversion is exact).
+func toFixedOK(v float64, decimals int) int64 {
+	if !finite(v) || !fitsFixed(v, decimals) {
+		return unknownSum
+	}
+	return toFixed(v, decimals)
+}

@@ -1,0 +1,178 @@
+package anonymize
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/1cb-kz/compliance/internal/pgtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// monthlyBids returns January's bids and February's: 6 regions × 4 age
+// bands of 8 to 30 bidders each in January; in February a few new bidders
+// join: in some cells a group of 2 to 4 people (a group below K=5 that a
+// reader of both cumulative tables would isolate by subtraction), in
+// others 5 or more, in the rest none.
+func monthlyBids(seed uint64) (jan, feb []bid, small int) {
+	rng := rand.New(rand.NewPCG(seed, 14))
+	for r := range 6 {
+		for a := range 4 {
+			region, age := fmt.Sprint("r", r), fmt.Sprint("a", a)
+			for i := range 8 + rng.IntN(23) {
+				jan = append(jan, bid{User: fmt.Sprint("j", r, a, "-", i), Region: region, Age: age, Amount: float64(100 + rng.IntN(900))})
+			}
+			n := 0
+			switch rng.IntN(3) {
+			case 0:
+				n = 2 + rng.IntN(3)
+				small++
+			case 1:
+				n = 5 + rng.IntN(6)
+			}
+			for i := range n {
+				feb = append(feb, bid{User: fmt.Sprint("f", r, a, "-", i), Region: region, Age: age, Amount: float64(100 + rng.IntN(900))})
+			}
+		}
+	}
+	return jan, feb, small
+}
+
+func aggOf(t *testing.T, s Spec[bid], rows ...[]bid) *Aggregator[bid] {
+	a := mustAgg(t, s)
+	for _, rs := range rows {
+		for _, r := range rs {
+			a.Add(r)
+		}
+	}
+	return a
+}
+
+// exposedGroups returns how many of the added groups with fewer than k
+// rows the reader narrows: either the cumulative cell is published (the
+// group is pinned) or the reader's bounds on it, minus January's value,
+// stay below k.
+func exposedGroups(t *testing.T, janTab, cum *Table, added *Aggregator[bid], k int) (exposed, groups int) {
+	t.Helper()
+	janRows := map[string]int64{}
+	raw := added.raw()
+	addedRows := map[string]int64{}
+	for _, c := range raw.cells {
+		addedRows[fmt.Sprint(c.key)] = c.rows
+	}
+	for _, c := range janTab.Cells {
+		janRows[fmt.Sprint(c.Key)] = int64(c.Rows) // January published everything it could
+	}
+	cumRaw := map[string]int64{}
+	for _, c := range cum.Cells {
+		cumRaw[fmt.Sprint(c.Key)] = int64(c.Rows)
+	}
+	// January's values are what the reader holds; the cumulative table's
+	// suppressed cells are at least January's.
+	bounds := readerValueBoundsAt(t, cum, func(c Cell) *big.Rat { return big.NewRat(int64(c.Rows), 1) }, func(i int) int64 {
+		return max(1, janRows[fmt.Sprint(cum.Cells[i].Key)])
+	})
+	for i, c := range cum.Cells {
+		key := fmt.Sprint(c.Key)
+		d := addedRows[key]
+		if d == 0 || d >= int64(k) || janTab.Cells[i].Suppressed {
+			continue
+		}
+		groups++
+		if !c.Suppressed {
+			exposed++
+			continue
+		}
+		b := bounds[i]
+		hi := math.Inf(1)
+		if b[1] != nil {
+			hi, _ = b[1].Float64()
+		}
+		lo, _ := b[0].Float64()
+		jan := float64(janRows[key])
+		if hi-jan < float64(k) || lo-jan > 0 {
+			exposed++
+		}
+	}
+	return exposed, groups
+}
+
+func TestCumulativeReleasesProtectTheAddedGroups(t *testing.T) {
+	ctx := context.Background()
+	for seed := range uint64(4) {
+		jan, feb, _ := monthlyBids(seed)
+		s := bidSpec(5, true)
+		janAgg := aggOf(t, s, jan)
+		h := NewMemoryHistory()
+		janTab, err := janAgg.ReleaseAfter(ctx, h, aggOf(t, s, jan))
+		require.NoError(t, err, "a first release has no previous table")
+		require.NoError(t, janAgg.Verify(janTab))
+
+		// Today: the cumulative table released on its own.
+		all := aggOf(t, s, jan, feb)
+		alone, err := all.Release()
+		require.NoError(t, err)
+		before, groups := exposedGroups(t, janTab, alone, aggOf(t, s, feb), 5)
+
+		cum, err := all.ReleaseAfter(ctx, h, aggOf(t, s, feb))
+		require.NoError(t, err)
+		require.NoError(t, all.Verify(cum))
+		after, _ := exposedGroups(t, janTab, cum, aggOf(t, s, feb), 5)
+		t.Logf("seed %d: %d February groups below K; exposed alone %d, with history %d", seed, groups, before, after)
+		assert.Positive(t, before, "seed %d: the attack works without history", seed)
+		assert.Zero(t, after, "seed %d", seed)
+		kept, err := h.Tables(ctx)
+		require.NoError(t, err)
+		assert.Len(t, kept, 2)
+	}
+}
+
+func TestReleaseAfterRefusesAnInconsistentHistory(t *testing.T) {
+	ctx := context.Background()
+	jan, feb, _ := monthlyBids(9)
+	s := bidSpec(5, true)
+	h := NewMemoryHistory()
+	_, err := aggOf(t, s, jan).ReleaseAfter(ctx, h, aggOf(t, s, jan))
+	require.NoError(t, err)
+	// The added rows are not what was added since January.
+	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, h, aggOf(t, s, feb[:len(feb)/2]))
+	require.ErrorIs(t, err, ErrHistory)
+	other := s
+	other.K = 3
+	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, h, aggOf(t, other, feb))
+	require.ErrorIs(t, err, ErrIncompatible)
+}
+
+func TestSQLHistoryKeepsTables(t *testing.T) {
+	db := pgtest.Open(t)
+	ctx := context.Background()
+	h, err := NewSQLHistory(ctx, db, "released_tables")
+	require.NoError(t, err)
+	jan, feb, _ := monthlyBids(3)
+	s := bidSpec(5, true)
+	janTab, err := aggOf(t, s, jan).ReleaseAfter(ctx, h, aggOf(t, s, jan))
+	require.NoError(t, err)
+	cum, err := aggOf(t, s, jan, feb).ReleaseAfter(ctx, h, aggOf(t, s, feb))
+	require.NoError(t, err)
+	kept, err := h.Tables(ctx)
+	require.NoError(t, err)
+	require.Len(t, kept, 2)
+	assert.Equal(t, janTab.Cells, kept[0].Cells)
+	assert.Equal(t, cum.Cells, kept[1].Cells)
+	mem := NewMemoryHistory()
+	require.NoError(t, mem.Keep(ctx, janTab))
+	want, err := aggOf(t, s, jan, feb).ReleaseAfter(ctx, mem, aggOf(t, s, feb))
+	require.NoError(t, err)
+	assert.Equal(t, want.Cells, cum.Cells, "both stores give the same release")
+	_, err = NewSQLHistory(ctx, db, "a.b.c")
+	assert.ErrorIs(t, err, ErrSpec)
+	q, err := NewSQLHistory(ctx, db, `odd"name`)
+	require.NoError(t, err, "names are quoted, not refused")
+	got, err := q.Tables(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
