@@ -108,7 +108,7 @@ type ReceiptEvent struct {
 	CollectionMethod Method    `json:"collection_method"`
 	Evidence         string    `json:"evidence,omitempty"`
 	NoticeVersion    string    `json:"notice_version,omitempty"`
-	EventHash        Digest    `json:"event_hash"` // the record's chained hash
+	EventHash        Digest    `json:"event_hash"` // the record's Hash: its MAC in the chain
 }
 
 // Art8 lists what Law 94-V Art. 8 requires a consent to state.

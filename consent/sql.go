@@ -348,7 +348,7 @@ const eventJSON = `json_build_object('s', seq, 'i', id, 'k', kind, 'p', purpose,
 	'x', (extract(epoch FROM expires_at) * 1000000)::bigint, 'b', legal_basis_id, 'h', encode(hash, 'hex'),
 	'st', (extract(epoch FROM stated_at) * 1000000)::bigint, 'kid', key_id)`
 
-// snapshotQuery reads a Snapshot in one statement, hence one consistent
+// snapshotQuery reads a snapshot in one statement, hence one consistent
 // database snapshot, in one round trip.
 const snapshotQuery = `SELECT
 	(SELECT body FROM consent_purposes WHERE id = $2),
