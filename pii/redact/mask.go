@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/1cb-kz/compliance/pii/internal/freetext"
 	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
 
@@ -41,7 +42,7 @@ func Mask(k Kind, s string) string {
 	case KindName:
 		return maskName(s)
 	case KindAddress:
-		return masked
+		return freetext.Mask(freetext.Address, s)
 	}
 	return masked
 }
@@ -252,6 +253,10 @@ func appendMaskKind(dst []byte, k Kind, s string) []byte {
 		return appendMaskIIN(dst, s)
 	case KindIBAN:
 		return appendMaskIBAN(dst, s)
+	case KindName:
+		return append(dst, freetext.Mask(freetext.Name, s)...)
+	case KindAddress:
+		return append(dst, freetext.Mask(freetext.Address, s)...)
 	}
 	return append(dst, masked...)
 }

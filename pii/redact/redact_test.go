@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/1cb-kz/compliance/pii/internal/freetext"
 )
 
 func TestRedact(t *testing.T) {
@@ -23,16 +25,21 @@ func TestRedact(t *testing.T) {
 		{"call +7 (701) 123-45-67, IIN 860110300125, IBAN KZ86125KZT5004100100.",
 			"call +7 (701) ***-**-67, IIN **********25, IBAN KZ86************0100."},
 		{"bin 050340000019", "bin **********19"},
+		{"клиент Серикова Алия Нурлановна, г. Алматы, ул. Абая, д. 10, кв. 5",
+			"клиент С*** А*** Н***, г. Алматы, ул. ***, д. ***, кв. ***"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Text(tt.in))
 	}
 }
 
+// Text without personal data is returned as is: Text allocates nothing of
+// its own beyond what the name and address finder does.
 func TestRedactNoAllocWithoutMatch(t *testing.T) {
 	text := strings.Repeat("a clean log line with 12 numbers and no data, ", 20)
 	allocs := testing.AllocsPerRun(10, func() { _ = Text(text) })
-	assert.Zero(t, allocs)
+	finder := testing.AllocsPerRun(10, func() { _ = freetext.Find(nil, text) })
+	assert.LessOrEqual(t, allocs, finder)
 }
 
 // mixedText builds text with personal data scattered among prose, numbers,

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/1cb-kz/compliance/pii/internal/freetext"
 	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
 
@@ -151,7 +152,9 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 }
 
 // Scan returns the personal data found in text, in order, without overlaps:
 // e-mail addresses, payment card numbers, Kazakh telephone numbers, IINs,
-// BINs and Kazakh IBANs. Numbers must pass their checksum (Luhn, the IIN
+// BINs and Kazakh IBANs, and people's names and Kazakhstan addresses in
+// Kazakh, Russian and English (KindName, KindAddress; found by their
+// structure and embedded lists, see DESIGN.md). Numbers must pass their checksum (Luhn, the IIN
 // mod-11, the IBAN mod-97) and stand apart from surrounding letters and
 // digits, so that hashes, UUIDs and identifiers rarely match.
 //
@@ -172,13 +175,51 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 }
 // control character or one of `"<>[\]`, which is what lets Writer cut a
 // stream after them.
 func Scan(text string) []Match {
+	out := scanIdentifiers(text)
+	if ft := findFreeText(text); len(ft) > 0 {
+		out = mergeMatches(out, ft)
+	}
+	return out
+}
+
+// scanIdentifiers finds what Scan finds but names and addresses.
+func scanIdentifiers(text string) []Match {
 	var s scanner
 	s.text = text
 	s.run()
-	if !encoded(text) {
-		return s.out
+	if encoded(text) {
+		return mergeMatches(s.out, scanDecoded(text))
 	}
-	return mergeMatches(s.out, scanDecoded(text))
+	return s.out
+}
+
+// findFreeText returns the names and addresses of text (see
+// freetext.Find), found in each stretch between delimiters on its own, so
+// that a Writer, which cuts only after a delimiter, finds the same.
+func findFreeText(text string) []Match {
+	var spans []freetext.Span
+	var out []Match
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && class[text[j]]&clDelim == 0 {
+			j++
+		}
+		if j > i {
+			spans = freetext.Find(spans[:0], text[i:j])
+			for _, sp := range spans {
+				if !hasLetter(text[i+sp.Start : i+sp.End]) {
+					continue // digits alone are no name or address
+				}
+				k := KindName
+				if sp.Kind == freetext.Address {
+					k = KindAddress
+				}
+				out = append(out, Match{Kind: k, Start: i + sp.Start, End: i + sp.End})
+			}
+		}
+		i = j + 1
+	}
+	return out
 }
 
 // encoded reports whether text holds a percent escape ("%40") or a '+'
@@ -278,6 +319,16 @@ func scanDecoded(t string) []Match {
 		}
 	}
 	return out
+}
+
+// hasLetter reports whether s holds a letter of any script.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // chunkEnd reports whether c ends a chunk of possibly encoded text.
