@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on the lists of the @zxcvbn-ts language packs, which are longer
@@ -31,7 +32,7 @@ func allLists(raw, lists string) []list {
 		{"local_passwords", text("local_passwords")},
 		{"common_words", text("common_words")},
 		{"given_names", givenNames(lists)},
-		{"surnames", surnames(text("surnames"))},
+		{"surnames", surnames(lists, text("surnames"))},
 		{"patronymics", patronymics(lists)},
 		{"places", compact(text("places"))},
 		{"organisations", compact(text("organisations"))},
@@ -88,14 +89,25 @@ func readText(path string) ([]string, error) {
 	return out, sc.Err()
 }
 
-// surnames adds, after each masculine Russian-style surname, its feminine
-// form (-ов → -ова, -ев → -ева, -ин → -ина, -ский → -ская), then the
-// Russian spelling of Kazakh-spelled ones.
-func surnames(base func() ([]string, error)) func() ([]string, error) {
+// surnames returns the hand-compiled surnames, then those formed from every
+// male given name the way most Kazakh surnames are (Нұрлан → Нұрланов,
+// Әли → Әлиев, Никита → Никитин); after each masculine form its feminine
+// (-ов → -ова, -ев → -ева, -ин → -ина, -ский → -ская), then the Russian
+// spelling of Kazakh-spelled ones.
+func surnames(dir string, base func() ([]string, error)) func() ([]string, error) {
 	return func() ([]string, error) {
 		ws, err := base()
 		if err != nil {
 			return nil, err
+		}
+		male, err := readNames(filepath.Join(dir, "given_names_male.txt"))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range male {
+			if s := surnameOf(e.name); s != "" {
+				ws = append(ws, s)
+			}
 		}
 		var out []string
 		for _, w := range ws {
@@ -129,4 +141,26 @@ func feminine(w string) string {
 		return strings.TrimSuffix(w, "ий") + "ая"
 	}
 	return ""
+}
+
+// surnameOf forms a surname from a male name, or returns "".
+func surnameOf(n string) string {
+	if s, ok := map[string]string{"илья": "ильин", "павел": "павлов", "лев": "львов", "михаил": "михайлов", "пётр": "петров", "дмитрий": "дмитриев", "юрий": "юрьев"}[n]; ok {
+		return s
+	}
+	switch {
+	case strings.HasSuffix(n, "ий"), strings.HasSuffix(n, "ь"):
+		return "" // Russian names whose surnames the hand-compiled list has (Васильев, Игорев is rare)
+	case strings.HasSuffix(n, "й"):
+		return n[:len(n)-len("й")] + "ев"
+	case strings.HasSuffix(n, "а"), strings.HasSuffix(n, "я"):
+		return n[:len(n)-len("а")] + "ин"
+	case strings.HasSuffix(n, "и"), strings.HasSuffix(n, "ж"), strings.HasSuffix(n, "ш"), strings.HasSuffix(n, "ч"), strings.HasSuffix(n, "щ"), strings.HasSuffix(n, "ц"):
+		return n + "ев"
+	}
+	last, _ := utf8.DecodeLastRuneInString(n)
+	if strings.ContainsRune("еёоуыэюәіөүұ", last) {
+		return ""
+	}
+	return n + "ов"
 }

@@ -31,7 +31,8 @@
 //	common_words         everyday Russian and Kazakh words people build passwords from
 //	given_names          Kazakh and Russian first names, each followed by its
 //	                     diminutives (александр, саша, сашенька), male and female interleaved
-//	surnames             surnames of Kazakhstan, masculine then feminine (ахметов, ахметова)
+//	surnames             surnames of Kazakhstan, masculine then feminine (ахметов, ахметова),
+//	                     then those formed from the male given names (нұрланов, нұрланова)
 //	patronymics          -ұлы, -қызы, -ович, -овна, ... of the given names
 //	places               cities, regions, districts, landmarks, mountains, lakes,
 //	                     rivers, old and new names (целиноград, ақмола, нұр-сұлтан,
