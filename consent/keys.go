@@ -27,10 +27,9 @@ type Keyring struct {
 	keys   map[string]*macKey
 }
 
-// macKey holds one key's HMAC, keyed once; uses draw reset copies from a
-// pool, so that a MAC costs no key schedule and no allocation.
+// macKey holds clones of one key's HMAC, keyed once, in a pool: a MAC
+// costs no key schedule and no allocation beyond its result.
 type macKey struct {
-	base hash.Hash // keyed, never written to
 	pool sync.Pool // of *macState
 }
 
@@ -82,7 +81,7 @@ func (k *Keyring) Add(id string, secret []byte) error {
 	if _, err := c.Clone(); err != nil {
 		return fmt.Errorf("consent: keyring: %w", err)
 	}
-	mk := &macKey{base: h}
+	mk := &macKey{}
 	mk.pool.New = func() any {
 		clone, _ := c.Clone() // it cloned above; clones of one state never fail apart
 		return &macState{h: clone, buf: make([]byte, 0, 512)}
