@@ -220,6 +220,10 @@ type fileStore struct {
 	files   map[string]os.FileInfo
 
 	hashHeaderTorn bool // the hash file of a log whose creation crashed; see openUnbornHashes
+
+	cpCovered int64       // entries covered by the newest stored checkpoint
+	rehash    []tlog.Hash // stored hashes recomputed by openSegments...
+	rehashAt  int64       // ...from this stored hash index on
 }
 
 func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore, err error) {
@@ -251,7 +255,7 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 	if err != nil {
 		return nil, err
 	}
-	hashEnd, hashSize, err := s.openHashes()
+	_, hashSize, err := s.openHashes()
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +268,7 @@ func openFileStore(dir string, fsys fileSystem, segEntries int64) (_ *fileStore,
 	if err := s.repairHashHeader(); err != nil {
 		return nil, err
 	}
-	if err := s.cutTail(s.hashes, hashEnd, hashSize); err != nil {
+	if err := s.writeRehashed(hashSize); err != nil {
 		return nil, err
 	}
 	if err := s.cutTail(s.cps, cpEnd, cpSize); err != nil {
@@ -369,6 +373,7 @@ func (s *fileStore) checkCoveredByHashes() error {
 	if hashed := recordsCovered((s.hashOff - int64(hashHeaderSize)) / tlog.HashSize); hashed < head.Size {
 		return &TamperError{Index: hashed, Checkpoint: last, Reason: "stored hashes missing below the last checkpoint"}
 	}
+	s.cpCovered = head.Size
 	return nil
 }
 
@@ -587,10 +592,22 @@ func segmentHeader(first int64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(segmentMagic), uint64(first))
 }
 
-// openSegments finds the end of the acknowledged entries (those whose
-// stored hashes are all on disk) and truncates everything after it: the
-// torn or complete entries of an append that crashed before it was
-// acknowledged, and segment files that append created.
+// openSegments finds the durable entries and the stored hashes that must
+// be rewritten, and cuts the torn tail of an interrupted append.
+//
+// An append syncs a batch's entries, then writes their stored hashes
+// without syncing them; it syncs the hash file only before it creates a
+// segment file and before it stores a checkpoint. So the stored hashes of
+// every entry before the last segment file, and of every entry a stored
+// checkpoint covers, were durable before anything after them was written:
+// those are trusted, and missing ones are damage. After the trusted point,
+// the entries are the record: every intact frame is a durable entry (a
+// batch is acknowledged once its frames are synced), the first torn or
+// damaged frame ends the log, and the stored hashes there are recomputed
+// from the entries. A stored hash there that is present, not zero (what a
+// crash can leave where a write never reached the disk) and different from
+// the recomputed one, or a stored hash of an entry that is not there (a
+// hash is written only after its entry is durable), is damage.
 func (s *fileStore) openSegments() error {
 	segs, err := listSegments(s.dir)
 	if err != nil {
@@ -598,7 +615,7 @@ func (s *fileStore) openSegments() error {
 	}
 	hashed := recordsCovered((s.hashOff - int64(hashHeaderSize)) / tlog.HashSize)
 	if len(segs) == 0 {
-		if hashed > 0 {
+		if hashed > 0 || s.cpCovered > 0 {
 			return entryTampered(0, "entry segments missing")
 		}
 		f, err := s.create(segmentName(0), segmentHeader(0))
@@ -612,58 +629,105 @@ func (s *fileStore) openSegments() error {
 	if segs[0].first != 0 {
 		return entryTampered(0, "first entry segment missing")
 	}
-	// Start at the segment holding entry hashed-1 (or hashed, if it
-	// starts a segment).
+	// hashed < the last segment's first entry cannot follow a crash of
+	// this version, but can one of an earlier version, which synced
+	// hashes after entries; the entries after hashed are rehashed then.
+	trusted := max(min(hashed, segs[len(segs)-1].first), s.cpCovered)
+	tree, err := loadFrontier(trusted, tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		return s.readHashes(context.Background(), idx)
+	}))
+	if err != nil {
+		return err
+	}
+	var lastLeaf tlog.Hash // stored leaf hash of entry trusted-1
+	if trusted > 0 {
+		h, err := s.readHashes(context.Background(), []int64{tlog.StoredHashIndex(0, trusted-1)})
+		if err != nil {
+			return err
+		}
+		lastLeaf = h[0]
+	}
+	// Scan from the segment holding entry trusted-1 (or trusted) to the
+	// end.
 	from := len(segs) - 1
-	for from > 0 && segs[from].first > hashed {
+	for from > 0 && segs[from].first > max(trusted-1, 0) {
 		from--
 	}
 	next := segs[from].first
-	cutSeg, cutOff := -1, int64(0) // where entry hashed starts
-	var lastData []byte            // entry hashed-1, if scanned
-	if next == hashed {
-		cutSeg, cutOff = from, segmentHeaderSize
-	}
-	for i := from; i < len(segs) && cutSeg < 0; i++ {
+	cutSeg, cutOff := from, int64(segmentHeaderSize) // end of the last intact entry
+	var rehashed []tlog.Hash                         // stored hashes of entries trusted..
+	for i := from; i < len(segs); i++ {
 		f, err := os.Open(s.path(segs[i].name))
 		if err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
-		first, err := readSegmentHeader(f)
-		if err != nil || first != segs[i].first || first != next {
+		first, herr := readSegmentHeader(f)
+		if herr != nil || first != segs[i].first || first != next {
 			f.Close()
+			if herr != nil && i == len(segs)-1 && segs[i].first == next && next >= hashed && s.legacyTornSegment(segs[i]) {
+				cutSeg, cutOff = i, segmentHeaderSize
+				break
+			}
 			return entryTampered(next, "entry segment out of place")
 		}
+		cutSeg, cutOff = i, segmentHeaderSize
 		_, damaged, err := readFrames(io.NewSectionReader(f, segmentHeaderSize, 1<<62), segmentHeaderSize, maxEntrySize, func(off int64, data []byte) error {
-			next++
-			if next == hashed {
-				cutSeg, cutOff = i, off+int64(len(data))+frameOverhead
-				lastData = data
-				return errStopScan
+			switch {
+			case next == trusted-1:
+				if tlog.RecordHash(data) != lastLeaf {
+					return entryTampered(next, "entry does not match its stored hash")
+				}
+			case next >= trusted:
+				rehashed = append(rehashed, tree.add(tlog.RecordHash(data))...)
 			}
+			next++
+			cutOff = off + int64(len(data)) + frameOverhead
 			return nil
 		})
 		f.Close()
-		if err != nil && !errors.Is(err, errStopScan) {
+		if err != nil {
+			if errors.As(err, new(*TamperError)) {
+				return err
+			}
 			return fmt.Errorf("audit: %w", err)
 		}
-		if cutSeg < 0 && (damaged || i == len(segs)-1) {
+		if next < trusted && (damaged || i == len(segs)-1) {
 			return entryTampered(next, "acknowledged entry damaged or missing")
 		}
+		if damaged {
+			break // the torn tail; a segment after it is dropped below
+		}
 	}
-	// A cheap check that the stored hashes belong to these entries: the
-	// last acknowledged entry must match its leaf hash. (Verify checks
-	// them all.)
-	if lastData != nil {
-		leaf, err := s.readHashes(context.Background(), []int64{tlog.StoredHashIndex(0, hashed-1)})
+	if next < hashed {
+		return entryTampered(next, "acknowledged entry damaged or missing")
+	}
+	// Compare the recomputed hashes with those stored after the trusted
+	// point.
+	base := tlog.StoredHashCount(trusted)
+	stored := tlog.StoredHashCount(hashed) - base
+	if stored > 0 {
+		idx := make([]int64, stored)
+		for k := range idx {
+			idx[k] = base + int64(k)
+		}
+		old, err := s.readHashes(context.Background(), idx)
 		if err != nil {
 			return err
 		}
-		if leaf[0] != tlog.RecordHash(lastData) {
-			return entryTampered(hashed-1, "entry does not match its stored hash")
+		for k, h := range old {
+			if h != rehashed[k] && h != (tlog.Hash{}) {
+				return entryTampered(recordOfStoredHash(base+int64(k)), "entry does not match its stored hash")
+			}
+			if h != rehashed[k] {
+				s.rec.Rehashed++
+			}
 		}
 	}
-	// Remove the unacknowledged tail.
+	s.rec.Rehashed += next - hashed
+	s.rehash, s.rehashAt = rehashed, base
+
+	// Remove the torn tail: segment files after the last intact entry
+	// (created by the interrupted append), and the torn frames.
 	for _, seg := range segs[cutSeg+1:] {
 		fi, err := os.Stat(s.path(seg.name))
 		if err != nil {
@@ -690,8 +754,9 @@ func (s *fileStore) openSegments() error {
 	switch {
 	case err != nil:
 	case cutOff == segmentHeaderSize && !hasSegmentHeader(f, seg.first):
-		// Created by the interrupted append (it holds no acknowledged
-		// entry); its header never fully made it to the disk.
+		// Left by an earlier version of this package, which created
+		// segment files in place: its header never fully reached the
+		// disk, and it holds no entry.
 		if _, err = f.WriteAt(segmentHeader(seg.first), 0); err == nil {
 			s.rec.TruncatedBytes += max(fi.Size()-segmentHeaderSize, 0)
 			err = s.truncate(f, segmentHeaderSize)
@@ -704,11 +769,55 @@ func (s *fileStore) openSegments() error {
 		f.Close()
 		return err
 	}
-	s.cur, s.curOff, s.curCount = f, cutOff, hashed-seg.first
-	s.n = hashed
+	s.cur, s.curOff, s.curCount = f, cutOff, next-seg.first
+	s.n = next
 	return nil
 }
 
+// legacyTornSegment reports whether seg, the last segment file, holding no
+// entry with a stored hash, is what a crash while an earlier version of
+// this package created it in place can leave: a header cut short or never
+// written (this version creates files under a temporary name and renames
+// them into place once their header is durable).
+func (s *fileStore) legacyTornSegment(seg segment) bool {
+	f, err := os.Open(s.path(seg.name))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, segmentHeaderSize)
+	n, _ := f.ReadAt(b, 0)
+	return tornHeader(b[:n], string(segmentHeader(seg.first)))
+}
+
+// writeRehashed writes the stored hashes openSegments recomputed, and cuts
+// the hash file after them.
+func (s *fileStore) writeRehashed(size int64) error {
+	end := int64(hashHeaderSize) + (s.rehashAt+int64(len(s.rehash)))*tlog.HashSize
+	if s.rec.Rehashed > 0 && len(s.rehash) > 0 {
+		buf := make([]byte, 0, len(s.rehash)*tlog.HashSize)
+		for _, h := range s.rehash {
+			buf = append(buf, h[:]...)
+		}
+		if _, err := s.hashes.WriteAt(buf, int64(hashHeaderSize)+s.rehashAt*tlog.HashSize); err != nil {
+			return fmt.Errorf("audit: write hashes: %w", err)
+		}
+	}
+	if size > end {
+		s.rec.TruncatedBytes += size - end
+	}
+	if size != end || s.rec.Rehashed > 0 {
+		if err := s.truncate(s.hashes, end); err != nil {
+			return err
+		}
+	}
+	s.hashOff = end
+	s.rehash = nil
+	return nil
+}
+
+// writeHashes writes stored hashes after the last ones, without syncing
+// them (see openSegments).
 func (s *fileStore) writeHashes(hashes []tlog.Hash) error {
 	buf := make([]byte, 0, len(hashes)*tlog.HashSize)
 	for _, h := range hashes {
@@ -717,10 +826,15 @@ func (s *fileStore) writeHashes(hashes []tlog.Hash) error {
 	if _, err := s.hashes.WriteAt(buf, s.hashOff); err != nil {
 		return fmt.Errorf("audit: write hashes: %w", err)
 	}
+	s.hashOff += int64(len(buf))
+	return nil
+}
+
+// syncHashes makes the stored hashes written so far durable.
+func (s *fileStore) syncHashes() error {
 	if err := s.hashes.Sync(); err != nil {
 		return fatalError{fmt.Errorf("audit: sync hashes: %w", err)}
 	}
-	s.hashOff += int64(len(buf))
 	return nil
 }
 
@@ -856,12 +970,23 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 		buf = buf[:0]
 		return nil
 	}
+	written := 0 // stored hashes of the batch written so far
 	for i, data := range entries {
 		if s.curCount == s.segEntries {
 			if err := flush(); err != nil {
 				return err
 			}
+			// A segment file exists only once the stored hashes of
+			// every entry before it are durable: Open trusts them.
 			idx := first + int64(i)
+			k := int(tlog.StoredHashCount(idx) - tlog.StoredHashCount(first))
+			if err := s.writeHashes(hashes[written:k]); err != nil {
+				return err
+			}
+			written = k
+			if err := s.syncHashes(); err != nil {
+				return err
+			}
 			f, err := s.create(segmentName(idx), segmentHeader(idx))
 			if err != nil {
 				return err
@@ -876,7 +1001,7 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 	if err := flush(); err != nil {
 		return err
 	}
-	if err := s.writeHashes(hashes); err != nil {
+	if err := s.writeHashes(hashes[written:]); err != nil {
 		return err
 	}
 	if err := s.checkAlive(); err != nil {
@@ -921,6 +1046,11 @@ func (s *fileStore) addCheckpoint(_ context.Context, _ int64, signed []byte) err
 	if s.broken != nil {
 		return s.broken
 	}
+	// The checkpoint vouches for stored hashes Open will trust.
+	if err := s.syncHashes(); err != nil {
+		s.broken = fmt.Errorf("%w: %w", ErrLogFailed, err)
+		return s.broken
+	}
 	frame := appendFrame(nil, signed)
 	if _, err := s.cps.WriteAt(frame, s.cpOff); err != nil {
 		err = fmt.Errorf("audit: write checkpoint: %w", err)
@@ -945,6 +1075,9 @@ func (s *fileStore) addCheckpoint(_ context.Context, _ int64, signed []byte) err
 
 func (s *fileStore) close() error {
 	var errs []error
+	if s.broken == nil && s.hashes != nil {
+		errs = append(errs, s.hashes.Sync()) // spares the next Open a rehash
+	}
 	for _, f := range []storeFile{s.cur, s.hashes, s.cps} {
 		if f != nil {
 			errs = append(errs, f.Close())

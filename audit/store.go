@@ -49,6 +49,10 @@ type source interface {
 	// entries the caller needs: damage at or beyond it is not reported.
 	scan(ctx context.Context, limit int64, fn func(i int64, data []byte) error) error
 	checkpoints(ctx context.Context) ([][]byte, error)
+	// lastSegment bounds the entries whose stored hashes were durable
+	// before later entries were written (see fileStore.openSegments);
+	// a store that writes entries and hashes together returns MaxInt64.
+	lastSegment(ctx context.Context) (int64, error)
 }
 
 var errStopScan = errors.New("stop scan")

@@ -252,10 +252,14 @@ func TestTamperRewrittenHistory(t *testing.T) {
 	t.Run("truncate past all checkpoints is caught by the auditor's copy", func(t *testing.T) {
 		dir := copyDir(t, ref.dir)
 		rewrite(t, dir, events[:8])
-		// With the newest checkpoint also deleted, the directory is
-		// self-consistent again...
 		cps := readCheckpointFrames(t, dir)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, checkpointFileName), slices.Concat(cps[:2]...), 0o600))
+		// A segment file left after the cut names an entry that is not
+		// there...
+		requireTamper(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}), 8, -1)
+		// ...but with it deleted too, the directory is self-consistent
+		// again...
+		require.NoError(t, os.Remove(filepath.Join(dir, segs[2].seg.name)))
 		require.NoError(t, Verify(ctx, Dir(dir), Options{Verifier: ref.v}))
 		// ...but not with the checkpoint an auditor kept.
 		known := readCheckpointFrames(t, ref.dir)[2]

@@ -78,7 +78,7 @@ type positioned struct {
 }
 
 func verifySource(ctx context.Context, src source, v note.Verifier, known [][]byte) error {
-	heads, err := verifyCheckpoints(ctx, src, v, known)
+	heads, stored, err := verifyCheckpoints(ctx, src, v, known)
 	if err != nil {
 		return err
 	}
@@ -88,6 +88,21 @@ func verifySource(ctx context.Context, src source, v note.Verifier, known [][]by
 	}
 	hashed := recordsCovered(count)
 	want := tlog.StoredHashCount(hashed)
+	// As Open: stored hashes before the trusted point must match; after
+	// it, where a crash can leave them unwritten, a zero one is a gap the
+	// next Open fills, and entries without stored hashes are part of the
+	// log (see fileStore.openSegments).
+	lastSeg, err := src.lastSegment(ctx)
+	if err != nil {
+		return err
+	}
+	var cpMax int64
+	for _, h := range heads {
+		if h.pos < stored {
+			cpMax = max(cpMax, h.Size)
+		}
+	}
+	trusted := max(min(hashed, lastSeg), cpMax)
 
 	var buf []tlog.Hash
 	var pos int64 // index of the next stored hash to compare
@@ -123,20 +138,20 @@ func verifySource(ctx context.Context, src source, v note.Verifier, known [][]by
 	}
 	var e Event
 	err = src.scan(ctx, hashed, func(i int64, data []byte) error {
-		if i >= hashed {
-			return errStopScan // the unacknowledged tail of a crashed append
-		}
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 		for k, h := range tree.add(tlog.RecordHash(data)) {
+			if i >= hashed {
+				break // no stored hashes yet
+			}
 			stored, err := nextStored()
 			if err != nil {
 				return err
 			}
-			if stored != h {
+			if stored != h && (i < trusted || stored != tlog.Hash{}) {
 				if k == 0 {
 					return entryTampered(i, "entry does not match its stored hash")
 				}
@@ -165,42 +180,42 @@ func verifySource(ctx context.Context, src source, v note.Verifier, known [][]by
 // verifyCheckpoints checks the signature, origin and order of every stored
 // checkpoint and of the known ones, and returns their tree heads ordered
 // by size.
-func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [][]byte) ([]positioned, error) {
+func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [][]byte) (_ []positioned, stored int, _ error) {
 	cps, err := src.checkpoints(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var heads []positioned
 	for i, cp := range cps {
 		h, err := OpenCheckpoint(cp, v)
 		if err != nil {
-			return nil, checkpointTampered(i, "checkpoint signature or format invalid")
+			return nil, 0, checkpointTampered(i, "checkpoint signature or format invalid")
 		}
 		if i > 0 && h.Origin != heads[0].Origin {
-			return nil, checkpointTampered(i, "checkpoint origin differs")
+			return nil, 0, checkpointTampered(i, "checkpoint origin differs")
 		}
 		if i > 0 && h.Size <= heads[i-1].Size {
-			return nil, checkpointTampered(i, "checkpoint out of order or duplicated")
+			return nil, 0, checkpointTampered(i, "checkpoint out of order or duplicated")
 		}
 		heads = append(heads, positioned{h, i})
 	}
-	stored := len(heads)
+	stored = len(heads)
 	for j, cp := range known {
 		h, err := OpenCheckpoint(cp, v)
 		if err != nil {
-			return nil, fmt.Errorf("audit: known checkpoint %d: %w", j, err)
+			return nil, 0, fmt.Errorf("audit: known checkpoint %d: %w", j, err)
 		}
 		if stored > 0 && h.Origin != heads[0].Origin {
-			return nil, fmt.Errorf("audit: known checkpoint %d is for another log", j)
+			return nil, 0, fmt.Errorf("audit: known checkpoint %d is for another log", j)
 		}
 		k, found := slices.BinarySearchFunc(heads[:stored], h.Size, func(p positioned, size int64) int { return cmp.Compare(p.Size, size) })
 		if found && heads[k].Hash != h.Hash {
-			return nil, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "known checkpoint contradicts a stored one: the log forked"}
+			return nil, 0, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "known checkpoint contradicts a stored one: the log forked"}
 		}
 		heads = append(heads, positioned{h, stored + j})
 	}
 	slices.SortStableFunc(heads, func(a, b positioned) int { return cmp.Compare(a.Size, b.Size) })
-	return heads, nil
+	return heads, stored, nil
 }
 
 // errNoLogFiles is wrapped by openFileSource for a directory that holds no
@@ -267,6 +282,20 @@ func readHashHeader(f *os.File) ([]byte, error) {
 
 func (s *fileSource) close() error { return s.hashes.Close() }
 
+// lastSegment returns the first entry of the last segment file: the
+// stored hashes of every entry before it were durable before it was
+// created.
+func (s *fileSource) lastSegment(context.Context) (int64, error) {
+	segs, err := listSegments(s.dir)
+	if err != nil {
+		return 0, fmt.Errorf("audit: %w", err)
+	}
+	if len(segs) == 0 {
+		return 0, nil
+	}
+	return segs[len(segs)-1].first, nil
+}
+
 func (s *fileSource) storedHashCount(context.Context) (int64, error) {
 	fi, err := s.hashes.Stat()
 	if err != nil {
@@ -294,9 +323,6 @@ func (s *fileSource) scan(ctx context.Context, limit int64, fn func(int64, []byt
 	}
 	var next int64
 	for _, seg := range segs {
-		if next >= limit {
-			return nil
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -349,6 +375,7 @@ func (s *fileSource) scanSegment(seg segment, next *int64, limit int64, fn func(
 type emptySource struct{}
 
 func (emptySource) storedHashCount(context.Context) (int64, error) { return 0, nil }
+func (emptySource) lastSegment(context.Context) (int64, error)     { return 0, nil }
 func (emptySource) hashRange(context.Context, int64, int64) ([]tlog.Hash, error) {
 	return nil, io.ErrUnexpectedEOF // never called: there are no hashes
 }
