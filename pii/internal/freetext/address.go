@@ -347,7 +347,9 @@ func (w *win) valueWord(e int, first bool) bool {
 		return false
 	}
 	if t.flags&fCap != 0 {
-		return t.mark == 0 || first && t.mark&(mStreetPost|mCityPost|mRegionPost|mDistrictPost) == 0
+		m := t.mark &^ (mTitle | mNamed | mWeak)
+		return m == 0 || first && m&(mStreetPost|mCityPost|mRegionPost|mDistrictPost) == 0 ||
+			!first && t.mark&mTitle != 0 // "Жибек Жолы", "Kabanbay Batyr", "Tole Bi"
 	}
 	return !first && t.mark&mTitle != 0
 }

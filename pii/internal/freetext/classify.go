@@ -96,8 +96,8 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
-	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurMorW) != 0 {
-		t.class &^= clGiven | clAmb // "Pavlov", "Thornton" in the Moby list are surnames here
+	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurEn|clSurList) != 0 {
+		t.class &^= clGiven | clAmb // "Pavlov", "Thornton", "Jackson" in the Moby list are surnames here
 	}
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN
@@ -144,12 +144,23 @@ var (
 // Kazakh name, and for a word that is not a place) as a case form of one.
 func (w *win) givenClass(sk []byte, place bool) uint32 {
 	g := w.d.given
-	if c := g[string(sk)]; c != 0 {
-		return givenBits(c)
+	exact := g[string(sk)]
+	if exact&gCore != 0 {
+		return givenBits(exact)
 	}
 	if place {
-		return 0
+		return givenBits(exact)
 	}
+	if c := w.inflectedGiven(sk); c != 0 {
+		return c // "Валентине" is Валентина's dative before it is the English Valentine
+	}
+	return givenBits(exact)
+}
+
+// inflectedGiven looks a skeleton up as a case form of a Russian or Kazakh
+// given name.
+func (w *win) inflectedGiven(sk []byte) uint32 {
+	g := w.d.given
 	var b [maxSkeleton + 2]byte
 	lookup := func(stem []byte, add string) uint8 {
 		n := copy(b[:], stem)
@@ -209,6 +220,9 @@ func (w *win) placeClass(sk []byte) uint32 {
 }
 
 func givenBits(c uint8) uint32 {
+	if c == 0 {
+		return 0
+	}
 	b := clGiven
 	if c&gAmb != 0 {
 		b |= clAmb
@@ -255,8 +269,11 @@ var (
 		"ski", "skaia", "skogo", "skomu", "skim", "skom", "skuiu", "skoi",
 		"tski", "tskaia", "tskogo", "tskoi",
 		"uk", "iuk", "chuk", "ian", "iants", "son", "sen", "vich",
-		// English: Pemberton, Blackwell, Holloway, Ashley, Crawford, Whitfield, Hammond …
-		"ton", "well", "way", "ley", "ford", "field", "wood", "worth", "ham", "more", "ett", "ond", "ins", "ings", "ock", "berg", "stein",
+	}
+	// English surname endings: Pemberton, Blackwell, Holloway, Ashley,
+	// Crawford, Whitfield, Hammond …
+	enEndings = []string{
+		"ton", "well", "way", "ley", "ford", "field", "wood", "worth", "ham", "more", "ond", "ins", "ings", "ock", "berg", "stein",
 	}
 )
 
@@ -287,6 +304,8 @@ func (x *endings) morph(sk []byte) uint32 {
 		c |= clSurMorS
 	} else if hasEnding(sk, x.weak) {
 		c |= clSurMorW
+	} else if hasEnding(sk, x.en) {
+		c |= clSurMorW | clSurEn
 	}
 	return c
 }
@@ -320,9 +339,12 @@ type ending struct{ end, add string }
 // only with the endings it may have.
 type endingIndex [128][]ending
 
+// newEndingIndex indexes es, with each ending written as skeletons are
+// ("-ley" is "lei" in a skeleton).
 func newEndingIndex(es []ending) *endingIndex {
 	var x endingIndex
 	for _, e := range es {
+		e.end = string(normalise([]byte(e.end)))
 		c := e.end[len(e.end)-1]
 		x[c] = append(x[c], e)
 	}
@@ -347,7 +369,7 @@ func (x *endingIndex) of(sk []byte) []ending {
 
 // endings are the ending lists, indexed (built with the tables).
 type endings struct {
-	ru, kk, surname, patr, strong, weak *endingIndex
+	ru, kk, surname, patr, strong, weak, en *endingIndex
 }
 
 func newEndings() endings {
@@ -356,6 +378,7 @@ func newEndings() endings {
 		kk:      newEndingIndex(plain(kkEndings)),
 		surname: newEndingIndex(plain(surnameEndings)),
 		patr:    newEndingIndex(plain(patrEndings)),
+		en:      newEndingIndex(plain(enEndings)),
 		strong:  newEndingIndex(plain(strongEndings)),
 		weak:    newEndingIndex(plain(weakEndings)),
 	}

@@ -23,13 +23,15 @@ const (
 	clRegion                       // a region (oblast) adjective or name
 	clCountry                      // Kazakhstan
 	clNotName                      // acronym, digits, unknown letters: never part of a name
-	clCtxPre                       // a context word before a name (ФИО, клиент, Mr …)
+	clCtxPre                       // an honorific before a name (ФИО, г-н, Mr …)
 	clCtxPost                      // a context word after a name (мырза, ханым)
 	clUly                          // the separate word ұлы/қызы after a father's name
 	clPostcode                     // six digits starting with 0 or 1
 	clCtxLink                      // торгов, аукциона: "участник торгов Иванов"
 	clCore                         // a given name from the Russian, Kazakh or compiled English list
 	clGivenLike                    // ends as Russian given names do: -ий, -ия, -ья, -а (Савелий, Серафима)
+	clCtxRole                      // a role before a name (клиент, участник, customer): weaker than an honorific
+	clSurEn                        // an English surname ending: -ton, -ley, -well …
 )
 
 // Address marker roles (token.mark).
@@ -215,18 +217,19 @@ var markerWords = map[uint32]string{
 	mAudan:     "аудан ауданы audan audany",
 	mNamed:     "им имени",
 	mMkr:       "мкр мкрн мкр-н микрорайон квартал mkr mkrn microdistrict",
-	mTitle: "би батыр хан жолы ата баба ана жырау ақын акын қажы сері " +
+	mTitle: "би батыр батыра хан хана жолы ата баба ана жырау ақын акын қажы сері " +
 		"bi batyr khan han joly zholy jyrau zhyrau akyn",
 }
 
 // contextWords introduce or follow a person's name.
 var contextWords = map[uint32]string{
 	clCtxPre: "фио ф.и.о гр гражданин гражданка гражданина гражданки гражданину гражданке " +
-		"клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
+		"г-н г-жа г-на г-же господин госпожа господина госпоже мистер миссис аты-жөні есімі азаматша " +
+		"mr mrs ms miss mister dr",
+	clCtxRole: "клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
 		"заявитель заявителя заявителю покупатель покупателя продавец продавца победитель победителя " +
-		"должник должника заемщик заемщика заёмщик заёмщика г-н г-жа г-на г-же господин госпожа господина госпоже " +
-		"мистер миссис уважаемый уважаемая аты-жөні есімі азаматша тұтынушы қатысушы қатысушысы " +
-		"mr mrs ms miss mister dr dear client customer bidder applicant",
+		"должник должника заемщик заемщика заёмщик заёмщика уважаемый уважаемая тұтынушы қатысушы қатысушысы " +
+		"dear client customer bidder applicant",
 	clCtxPost: "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym",
 	clUly:     "ұлы қызы улы кызы uly ūly qyzy kyzy",
 	clCtxLink: "торгов аукциона торгах аукционе лота саудаға",

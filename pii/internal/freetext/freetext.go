@@ -119,21 +119,32 @@ func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
 // word with an upper-case letter or a digit, or -1. It skips eight bytes
 // at a time while none of them can be part of one: an ASCII byte in
 // '0'..'Z', a continuation byte in 0x90..0xAF (second byte of Cyrillic
-// А..Я and of the Kazakh letters) or a lead byte 0xC3..0xC5 (Latin-1 and
-// Latin Extended-A letters).
+// А..Я), a lead byte 0xC3..0xC5 (Latin-1 and Latin Extended-A letters) or
+// 0xD2..0xD3 (Kazakh letters), or 0xD0 before 0x80..0x8F (Ё, І, Ў …).
 func nextHot(s string, pos int) int {
+	const ones = 0x0101010101010101
 	i := pos
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		h := x ^ 0x8080808080808080
-		if hasBetween(x, '0'-1, 'Z'+1) || hasBetween(h, 0x0F, 0x30) || hasBetween(h, 0x42, 0x46) {
+		d0 := zeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
+		c8 := zeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)
+		if hasBetween(x, '0'-1, 'Z'+1) || hasBetween(h, 0x0F, 0x30) || hasBetween(h, 0x42, 0x46) ||
+			hasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 {
 			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
 				return j
 			}
 		}
 	}
 	return nextHotBytes(s, max(pos, i-1), len(s))
+}
+
+// zeroBytes sets the high bit of every zero byte of x (and possibly of a
+// byte after one): a pre-test that never misses.
+func zeroBytes(x uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	return (x - ones) &^ x & high
 }
 
 // hasBetween reports whether a byte of x is strictly between m and n

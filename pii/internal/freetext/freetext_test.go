@@ -215,3 +215,26 @@ func assertMaskHides(t *testing.T, in, mask string) {
 		t.Errorf("Mask(%q) = %q keeps %d letters for %d words", in, mask, letters, words)
 	}
 }
+
+// TestNextHot compares the eight-byte skip with a plain scan on every
+// capital letter of the scripts read, at every alignment.
+func TestNextHot(t *testing.T) {
+	plain := func(s string, pos int) int { return nextHotBytes(s, pos, len(s)) }
+	var caps []rune
+	for r := rune(0); r < 0x500; r++ {
+		if isLetter(r) && isUpper(r) {
+			caps = append(caps, r)
+		}
+	}
+	caps = append(caps, '0', '7')
+	for _, c := range caps {
+		for pad := range 9 {
+			s := strings.Repeat("ж", pad) + " " + string(c) + "ырау ақын и ещё"
+			for pos := 0; pos < len(s); pos++ {
+				if got, want := nextHot(s, pos), plain(s, pos); got != want {
+					t.Fatalf("nextHot(%q, %d) = %d, want %d", s, pos, got, want)
+				}
+			}
+		}
+	}
+}

@@ -1,10 +1,14 @@
 package freetext
 
+import "unicode/utf8"
+
 // A name part is one word of a name, or one initial with its dot.
 type part struct {
-	class   uint32
-	initial bool
-	end     int // token index after the part
+	class      uint32
+	initial    bool
+	afterLower bool // the token before the part is a lower-case word
+	latin      bool // the part starts with an ASCII letter
+	end        int  // token index after the part
 }
 
 const maxParts = 5
@@ -79,11 +83,15 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	if w.orgName(i) {
 		return 0, 0, false
 	}
-	ctx := w.contextBefore(i)
+	ctx, role := w.contextBefore(i)
 	start := w.sentenceStart(i)
 	best := func(ps []part, ctx, start bool) int {
 		for m := len(ps); m > 0; m-- {
-			if valid(ps[:m], ctx || w.contextAfter(ps[m-1].end), start) {
+			c := ctx || w.contextAfter(ps[m-1].end)
+			if !c && role && roleValid(ps[:m]) {
+				return m
+			}
+			if valid(ps[:m], c, start) {
 				return m
 			}
 		}
@@ -92,7 +100,7 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	// A word before a longer name is not part of it: "Передайте Е. М.
 	// Иванову", "Бүгін Сәуле Ерсұлтановна Нұрпейісова".
 	if n >= 2 && !parts[0].initial {
-		if b1 := best(parts[1:n], false, false); b1 > 0 && 1+b1 > best(parts[:n], ctx, start) {
+		if b1 := best(parts[1:n], false, false); b1 > 0 && 1+b1 > best(parts[:n], ctx, start) && !role {
 			return 0, 0, false
 		}
 	}
@@ -111,7 +119,8 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 	}
 	text := w.text(j)
 	if isInitial(text) && j+1 < len(w.t) && w.t[j+1].kind == tDot && w.t[j+1].flags&fGlued != 0 {
-		return part{initial: true}, j + 2, true // "А.Н." glues the second initial to the first dot
+		after := j > 0 && w.t[j-1].kind == tWord && w.t[j-1].flags&fCap == 0
+		return part{initial: true, afterLower: after}, j + 2, true // "А.Н." glues the second initial to the first dot
 	}
 	if !first && t.flags&fGlued != 0 {
 		return part{}, 0, false
@@ -121,7 +130,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
-	return part{class: c}, j + 1, true
+	return part{class: c, latin: text[0] < utf8.RuneSelf}, j + 1, true
 }
 
 // isInitial reports whether text is one letter, or a romanised digraph
@@ -158,6 +167,12 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	n := len(ps)
 	if inits > 0 {
+		// One initial before an unknown Latin word after a lower-case
+		// word: a name in running text ("write to D. Merriweather"); not
+		// an enumeration ("Приложение А. Раздел", "A. Overview").
+		if n == 2 && k[0] == pI && k[1] == pU && ps[0].afterLower && ps[1].latin {
+			return true
+		}
 		return initialsValid(k[:n], inits, words)
 	}
 	if ctx && words <= 3 {
@@ -183,7 +198,9 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case a == pA && (b == pS || b == pG):
 			return true
-		case a == pS && given(b), a == pW && b == pG, a == pP && given(b):
+		case a == pS && b == pG, a == pW && b == pG, a == pP && given(b):
+			return true
+		case a == pS && b == pA && ps[0].class&clSurMorS != 0: // "Иванова Вера", not "Jackson Hole"
 			return true
 		case a == pS && strongU(b, 0):
 			return true
@@ -238,32 +255,45 @@ func initialsValid(k []int, inits, words int) bool {
 	return false
 }
 
-// contextBefore reports whether a context word precedes token i:
-// "клиент Иванов", "Mr Smith", "ФИО: Иванов", "участник торгов Иванов".
-func (w *win) contextBefore(i int) bool {
+// contextBefore reports whether an honorific or a role word precedes token
+// i: "г-н Иванов", "Mr Smith", "ФИО: Иванов" (honorific); "клиент Иванов",
+// "участник торгов Иванов", "customer Smith" (role).
+func (w *win) contextBefore(i int) (honorific, role bool) {
 	skips := 0
 	for j := i - 1; j >= 0; j-- {
 		t := &w.t[j]
 		switch t.kind {
 		case tWord:
 			c := w.classify(j).class
-			if c&clCtxPre != 0 {
-				return true
-			}
 			if c&clCtxLink != 0 && skips < 2 {
 				skips = 2
 				continue
 			}
-			return false
+			return c&clCtxPre != 0, c&clCtxRole != 0
 		case tDot, tOther:
 			if skips++; skips > 2 {
-				return false
+				return false, false
 			}
 		default:
-			return false
+			return false, false
 		}
 	}
-	return false
+	return false, false
+}
+
+// roleValid: after a role word, one to three words with a name-like part,
+// or one unknown word ("клиент Кемелбек", "bidder Fairbanks"); "Customer
+// Support Center" is not a name.
+func roleValid(ps []part) bool {
+	if len(ps) > 3 {
+		return false
+	}
+	for _, p := range ps {
+		if k := kindOf(p); k != pU && k != pI {
+			return true
+		}
+	}
+	return len(ps) == 1 && !ps[0].initial
 }
 
 // contextAfter reports whether token e is a context word that follows a
@@ -317,5 +347,6 @@ func (w *win) lone(i int) bool {
 			return false
 		}
 	}
-	return !w.contextBefore(i)
+	h, r := w.contextBefore(i)
+	return !h && !r
 }
