@@ -326,3 +326,45 @@ func Example() {
 	fmt.Println(len(table.Cells), table.Suppressed(), anonymize.WriteCSV(io.Discard, table))
 	// Output: 12 map[] <nil>
 }
+
+// ExampleAggregator_ReleaseAfter releases January, then January and
+// February cumulatively. Two bidders join Almaty in February: published in
+// both tables, their group would be the difference of the two Almaty
+// cells, and of the two grand totals, so the cumulative release hides
+// both; each still has a reader's interval from January's value to K
+// more bidders.
+func ExampleAggregator_ReleaseAfter() {
+	ctx := context.Background()
+	spec := bidsSpec()
+	spec.Dimensions = spec.Dimensions[:1] // by region; the months are cumulative
+	byRegion := func(bids []Bid) *anonymize.Aggregator[Bid] {
+		agg, _ := anonymize.NewAggregator(spec)
+		for _, b := range bids {
+			agg.Add(b)
+		}
+		return agg
+	}
+	var jan, feb []Bid
+	for _, b := range exampleBids() {
+		if b.Month == "2026-01" {
+			jan = append(jan, b)
+		} else if b.UserID != "whale" && b.Region != "Shymkent" && b.Region != "Astana" {
+			feb = append(feb, b)
+		}
+	}
+	history := anonymize.NewMemoryHistory()
+	t1, _ := byRegion(jan).ReleaseAfter(ctx, history, byRegion(jan))
+	t2, err := byRegion(append(jan, feb...)).ReleaseAfter(ctx, history, byRegion(feb))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := range t2.Cells {
+		fmt.Println(t2.Cells[i].Key, "January:", t1.Cells[i].Rows, "cumulative:", t2.Cells[i].Rows, t2.Cells[i].Suppressed)
+	}
+	// Output:
+	// [Almaty] January: 21 cumulative: 0 true
+	// [Astana] January: 18 cumulative: 18 false
+	// [Shymkent] January: 12 cumulative: 12 false
+	// [*] January: 51 cumulative: 0 true
+}

@@ -116,12 +116,21 @@ func newGrid(keys [][]string) *grid {
 // all listed and accepted by ok, until visit returns false. corners[0] is
 // s; signs are +1 or -1, +1 on s.
 func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, signs []int8) bool) {
-	g.extend(s, 0, []int32{s}, []int8{1}, ok, visit)
+	// One buffer per depth: siblings reuse it, and visit sees corners only
+	// while it runs.
+	var bufC [MaxDimensions + 1][]int32
+	var bufS [MaxDimensions + 1][]int8
+	for d := 1; d <= g.dims; d++ {
+		bufC[d], bufS[d] = make([]int32, 0, 1<<d), make([]int8, 0, 1<<d)
+	}
+	bufC[0], bufS[0] = []int32{s}, []int8{1}
+	g.extend(s, 0, &bufC, &bufS, ok, visit)
 }
 
 // extend picks the other value of dimension d and recurses; it returns
 // false when visit asked to stop.
-func (g *grid) extend(s int32, d int, corners []int32, signs []int8, ok func(int32) bool, visit func([]int32, []int8) bool) bool {
+func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[MaxDimensions + 1][]int8, ok func(int32) bool, visit func([]int32, []int8) bool) bool {
+	corners, signs := bufC[d], bufS[d]
 	if d == g.dims {
 		return visit(corners, signs)
 	}
@@ -134,7 +143,9 @@ func (g *grid) extend(s int32, d int, corners []int32, signs []int8, ok func(int
 		if own != 0 && alt != 0 {
 			flip = -1
 		}
-		next, nextSigns, found := grown(corners), grown(signs), true
+		next := append(bufC[d+1][:0], corners...)
+		nextSigns := append(bufS[d+1][:0], signs...)
+		found := true
 		for i, x := range corners {
 			c := g.coords[x]
 			c[d] = alt
@@ -145,15 +156,13 @@ func (g *grid) extend(s int32, d int, corners []int32, signs []int8, ok func(int
 			}
 			next, nextSigns = append(next, y), append(nextSigns, signs[i]*flip)
 		}
-		if found && !g.extend(s, d+1, next, nextSigns, ok, visit) {
+		bufC[d+1], bufS[d+1] = next, nextSigns
+		if found && !g.extend(s, d+1, bufC, bufS, ok, visit) {
 			return false
 		}
 	}
 	return true
 }
-
-// grown copies s into a slice with room for as many again.
-func grown[T any](s []T) []T { return append(make([]T, 0, 2*len(s)), s...) }
 
 // witness checks and finds hypercube witnesses against the true values.
 type witness struct {
@@ -162,6 +171,11 @@ type witness struct {
 	// zero holds the sums of the measures whose floor is zero in fixed
 	// point: they move independently of the rows and need room of their own.
 	zero [][]int64
+	// done marks the cells that cover found a witness for, and proved
+	// the levels protect found proved, while suppressions were only added
+	// (prune, which lifts some, checks afresh).
+	done   []bool
+	proved map[int]bool
 }
 
 func newWitness(keys [][]string, kn *knowledge) *witness {
@@ -315,12 +329,16 @@ func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
 // suppressed anything.
 func (w *witness) cover(reasons []Reason) (bool, error) {
 	added := false
+	if w.done == nil {
+		w.done = make([]bool, len(reasons))
+	}
 	for s, r := range reasons {
-		if r == NotSuppressed {
+		if r == NotSuppressed || w.done[s] {
 			continue
 		}
 		lack := w.deficit(int32(s), reasons)
 		if lack == 0 {
+			w.done[s] = true // more suppressions only add hypercubes
 			continue
 		}
 		best := w.cheapest(int32(s), reasons, lack)

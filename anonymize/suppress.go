@@ -176,7 +176,14 @@ func attackerOf(s *system, reasons []Reason, kn *knowledge) *attacker {
 func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *witness, add bool) (bool, error) {
 	att := attackerOf(s, reasons, kn)
 	added := false
-	for _, lv := range lvs {
+	if w.proved == nil {
+		w.proved = map[int]bool{}
+	}
+	for li, lv := range lvs {
+		if add && w.proved[li] {
+			continue // more suppressions only widen the reader's bounds
+		}
+		proved := true
 		v := w.values(lv.q)[lv.cell]
 		lpDone := false
 		for _, dir := range []int8{1, -1} {
@@ -200,6 +207,7 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 			if !add {
 				return true, nil
 			}
+			proved = false
 			c := w.cheapestLift(lv.cell, lv.q, dir, want-got, reasons)
 			if c == nil { // cannot happen: the all-Total hypercube qualifies
 				return false, fmt.Errorf("%w: a protection level cannot be met", ErrDisclosive)
@@ -210,6 +218,9 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 					added = true
 				}
 			}
+		}
+		if add && proved {
+			w.proved[li] = true
 		}
 	}
 	return added, nil
