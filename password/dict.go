@@ -25,6 +25,7 @@ type matcher struct {
 const (
 	rankMask   = 1<<24 - 1
 	flagCommon = 1 << 31 // a common password: Check refuses it outright
+	flagWord   = 1 << 30 // a word of a language, a name, a place
 	maxKey     = 32      // longest key, in bytes of the matching alphabet
 	minKey     = 3       // shorter keys are noise ("ab", "12")
 )
@@ -35,7 +36,7 @@ func buildMatcher() *matcher {
 	m := &matcher{expand: newExpandTable(), tables: newLayoutTables()}
 	var b keyBuilder
 	var s skeleton
-	put := func(w string, rank int, common bool, minLen int) {
+	put := func(w string, rank int, common, word bool, minLen int) {
 		m.spell([]rune(w), &s)
 		if len(s.b) < minLen || len(s.b) > maxKey || rank <= 0 {
 			return
@@ -43,6 +44,9 @@ func buildMatcher() *matcher {
 		e := uint32(min(rank, rankMask))
 		if common {
 			e |= flagCommon
+		}
+		if word {
+			e |= flagWord
 		}
 		b.add(s.b, e)
 	}
@@ -52,12 +56,13 @@ func buildMatcher() *matcher {
 		if d.Name == "affixes" {
 			minLen = 2
 		}
+		word := !common && d.Name != "affixes"
 		for i, w := range d.Words {
-			put(w, i+1, common, minLen)
+			put(w, i+1, common, word, minLen)
 		}
 	}
 	for i, w := range walks() {
-		put(w, walkRank+i, false, minKey)
+		put(w, walkRank+i, false, false, minKey)
 	}
 	m.trie = b.build()
 	for _, g := range wordlist.Graphs() {
@@ -94,7 +99,7 @@ func (b *keyBuilder) build() trie {
 	for _, k := range b.keys {
 		if n := len(merged); n > 0 && bytes.Equal(b.key(merged[n-1]), b.key(k)) {
 			last := &merged[n-1]
-			last.val = min(last.val&rankMask, k.val&rankMask) | (last.val|k.val)&flagCommon
+			last.val = min(last.val&rankMask, k.val&rankMask) | (last.val|k.val)&(flagCommon|flagWord)
 			continue
 		}
 		merged = append(merged, k)
@@ -116,7 +121,7 @@ const walkRank = 50
 // On the Russian layout and the Kazakh digit row they are matched through
 // the layout readings of the password.
 func walks() []string {
-	rows := []string{"1234567890", "qwertyuiop", "asdfghjkl;", "zxcvbnm,./"}
+	rows := []string{"1234567890-=", "qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./"}
 	col := func(c, r0, r1 int, up bool) string {
 		var b []byte
 		for r := r0; r <= r1; r++ {
@@ -141,10 +146,13 @@ func walks() []string {
 			}
 		}
 	}
-	for w := 3; w <= 5; w++ {
-		for c := 0; c+w <= 10; c++ {
+	for w := 3; w <= 8; w++ {
+		for c := 0; c+w <= len(rows[0]); c++ {
 			for r0 := range 3 {
 				for h := 2; r0+h <= 4; h++ {
+					if c+w > len(rows[r0+h-1]) {
+						continue
+					}
 					var down, up strings.Builder
 					for r := r0; r < r0+h; r++ {
 						down.WriteString(rows[r][c : c+w])
@@ -156,7 +164,12 @@ func walks() []string {
 		}
 	}
 	// The phone keypad: the first, second and third letter of each key.
-	out = append(out, "adgjmptw", "behknqux", "cfilorvy", "wtpmjgda", "2580", "0852", "147258369", "963852741", "159357", "753951", "147963", "741236987")
+	for _, k := range []string{"adgjmptw", "behknqux", "cfilorvy", "wtpmjgda"} {
+		for n := 4; n <= len(k); n++ {
+			out = append(out, k[:n])
+		}
+	}
+	out = append(out, "2580", "0852", "147258369", "963852741", "159357", "753951", "147963", "741236987")
 	return out
 }
 

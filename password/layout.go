@@ -57,6 +57,20 @@ var (
 	leetCyrillic = map[rune]rune{'@': 'а', '4': 'ч', '0': 'о', '3': 'з', '6': 'б', '8': 'в', '$': 'с', '5': 'с', '!': 'і', '1': 'і', '|': 'і', '#': 'ш', '9': 'д'}
 )
 
+// In a Cyrillic word, digits and symbols stand for the letters they look
+// like, and so do the Latin letters that look like Cyrillic ones (u for и,
+// p for р, c for с, 3 for е or з, 4 for а or ч): "П@нuхuдн@я", "Н3у43ный".
+// The two tables read the ambiguous substitutes each way.
+var (
+	cyrillicLookalikes = map[rune]rune{
+		'@': 'а', '0': 'о', '6': 'б', '8': 'в', '$': 'с', '5': 'с', '7': 'т', '1': 'і', '!': 'і', '|': 'і', '#': 'ш',
+		'a': 'а', 'e': 'е', 'o': 'о', 'p': 'р', 'c': 'с', 'x': 'х', 'y': 'у', 'k': 'к', 'm': 'м', 't': 'т', 'h': 'н',
+		'b': 'в', 'u': 'и', 'n': 'п', 'r': 'г', 'i': 'і',
+	}
+	cyrillicLookalikesA = map[rune]rune{'3': 'е', '4': 'а'}
+	cyrillicLookalikesB = map[rune]rune{'3': 'з', '4': 'ч', '9': 'д'}
+)
+
 // A runeTable is a rune-to-rune map for the runes below tableSize (ASCII,
 // Latin, Cyrillic, №), as an array: the variants of a password are built
 // with one index per rune instead of one map look-up.
@@ -87,21 +101,32 @@ func (t *runeTable) apply(r rune) rune {
 // has reports whether t maps r.
 func (t *runeTable) has(r rune) bool { return r >= 0 && r < tableSize && t[r] != 0 }
 
+// latinAlternatives reads the Latin letters that romanisations use for two
+// different Cyrillic letters the other way: x is х in GOST 7.79 (Xaritonova,
+// Buxara) where the matching alphabet reads кс (Maxim), and j is й in GOST
+// (Zdravstvujte) where it reads ж (Janna).
+var latinAlternatives = map[rune]rune{'x': 'х', 'j': 'й'}
+
 // tables holds the layouts and l33t maps as runeTables. They are built on
 // the first strength estimate, not at start-up.
 type layoutTables struct {
 	leetI, leetL, leetCyrillic               *runeTable
+	lookalikesA, lookalikesB                 *runeTable
+	latinAlternatives                        *runeTable
 	ruKeysSequential, ruKeysWindows, keyToRu *runeTable
 }
 
 func newLayoutTables() *layoutTables {
 	return &layoutTables{
-		leetI:            newRuneTable(leetI),
-		leetL:            newRuneTable(leetL),
-		leetCyrillic:     newRuneTable(leetCyrillic),
-		ruKeysSequential: newRuneTable(ruToKey, kkDigitsSequential),
-		ruKeysWindows:    newRuneTable(ruToKey, kkDigitsWindows),
-		keyToRu:          newRuneTable(keyToRu),
+		leetI:             newRuneTable(leetI),
+		leetL:             newRuneTable(leetL),
+		leetCyrillic:      newRuneTable(leetCyrillic),
+		lookalikesA:       newRuneTable(cyrillicLookalikesA, cyrillicLookalikes),
+		latinAlternatives: newRuneTable(latinAlternatives),
+		lookalikesB:       newRuneTable(cyrillicLookalikesB, cyrillicLookalikes),
+		ruKeysSequential:  newRuneTable(ruToKey, kkDigitsSequential),
+		ruKeysWindows:     newRuneTable(ruToKey, kkDigitsWindows),
+		keyToRu:           newRuneTable(keyToRu),
 	}
 }
 
@@ -121,7 +146,8 @@ func invert(m map[rune]rune) map[rune]rune {
 // letters as their Russian look-alikes (ұ and ү as у, қ as к, ә as а …);
 // the Latin spellings of one sound meet (sh, ş, sch and shch are ш; zh and
 // j are ж; kh and h are х; ts, tc and ch are ц and ч; w is в; q is қ; y and i
-// are й, ы and и; x is кс; ye and ie are е); a doubled letter counts once;
+// are й, ы and и; x is кс; ye, ie, yo and io are е and ё); a doubled letter
+// counts once;
 // and the separators people put inside phrases (space, -, _, ') are dropped.
 // So Нұрлан, Нурлан, Nurlan and Nūrlan are one key, and so are Жанна,
 // Zhanna and Janna, Шымкент and Şymkent, Сергей, Sergey and Sergei. The
@@ -193,7 +219,7 @@ var digraphs = []struct {
 }{
 	{"shch", 's'}, {"dzh", 'j'}, {"sch", 's'},
 	{"sh", 's'}, {"ch", 'C'}, {"zh", 'j'}, {"kh", 'h'}, {"ts", 'C'}, {"tc", 'C'}, {"tz", 'C'},
-	{"gh", 'g'}, {"ph", 'f'}, {"th", 't'}, {"ck", 'k'}, {"ye", 'e'}, {"ie", 'e'},
+	{"gh", 'g'}, {"ph", 'f'}, {"th", 't'}, {"ck", 'k'}, {"ye", 'e'}, {"ie", 'e'}, {"yo", 'e'}, {"io", 'e'},
 }
 
 // spell writes rs (lower case) in the matching alphabet into s.

@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Clauses of the platform's Rules served by this package.
@@ -261,7 +259,7 @@ func (p Policy) check(password string, userInputs []string) violations {
 		vs.add(Violation{Code: InvalidCharacter, Clause: ClauseComplexity})
 		return vs
 	}
-	rs := []rune(norm.NFKC.String(password))
+	rs := nfkcRunes(password)
 	if len(rs) > maxLen {
 		vs.add(Violation{Code: TooLong, Clause: ClauseComplexity, Limit: maxLen})
 		return vs

@@ -46,6 +46,8 @@ func bruteforceBits(r rune) float64 {
 		return bitsDigit
 	case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
 		return bitsLatin
+	case strings.ContainsRune(commonSpecials, r):
+		return commonSpecialBits
 	case r < 0x80:
 		return bitsSpecial
 	case isCyrillic(r):
@@ -53,6 +55,9 @@ func bruteforceBits(r rune) float64 {
 	}
 	return bitsOther
 }
+
+// commonSpecials are the symbols people put after a word most often.
+const commonSpecials = "!.@#_?$*&№"
 
 var (
 	bitsDigit    = math.Log2(10)
@@ -106,9 +111,29 @@ func prepare(s string) []rune {
 	if len(s) > maxBytes {
 		s = s[:maxBytes]
 	}
-	rs := []rune(norm.NFKC.String(s))
+	rs := nfkcRunes(s)
 	if len(rs) > maxAnalysed {
 		rs = rs[:maxAnalysed]
+	}
+	return rs
+}
+
+// nfkcRunes returns s normalised to NFKC, except that № (U+2116, Shift+3 on
+// ЙЦУКЕН and the Kazakh layout) stays one symbol instead of becoming the
+// letters "No": typed by mistake for #, it is a special character, and a
+// key of the layout readings. № is a starter that composes with nothing,
+// so normalising the pieces between its occurrences is normalising the
+// whole.
+func nfkcRunes(s string) []rune {
+	if !strings.ContainsRune(s, '№') {
+		return []rune(norm.NFKC.String(s))
+	}
+	var rs []rune
+	for i, piece := range strings.Split(s, "№") {
+		if i > 0 {
+			rs = append(rs, '№')
+		}
+		rs = append(rs, []rune(norm.NFKC.String(piece))...)
 	}
 	return rs
 }
@@ -275,9 +300,39 @@ func (a *analyzer) buildVariants() {
 		}
 	}
 	cyr, latin := false, false
+	nCyr, nLatin := 0, 0
 	for _, r := range a.low {
+		switch {
+		case isCyrillic(r):
+			nCyr++
+		case r >= 'a' && r <= 'z':
+			nLatin++
+		}
 		cyr = cyr || isCyrillic(r) || r == '№'
 		latin = latin || r >= 'a' && r <= 'z'
+	}
+	if nCyr > 0 && nCyr >= nLatin {
+		// A Cyrillic word with look-alike digits, symbols and Latin letters.
+		for _, tab := range []*runeTable{t.lookalikesA, t.lookalikesB} {
+			rs := make([]rune, len(a.low))
+			changed := false
+			for i, r := range a.low {
+				rs[i] = tab.apply(r)
+				changed = changed || rs[i] != r
+			}
+			if changed {
+				a.add(rs, a.low, 0, patLeet, false)
+			}
+		}
+	}
+	if slices.ContainsFunc(a.low, func(r rune) bool { return t.latinAlternatives.has(r) }) {
+		rs := make([]rune, len(a.low))
+		for i, r := range a.low {
+			rs[i] = t.latinAlternatives.apply(r)
+		}
+		if a.add(rs, nil, 0, patNone, false) {
+			bases = append(bases, rs)
+		}
 	}
 	if cyr {
 		layout(t.ruKeysSequential)
@@ -401,7 +456,7 @@ func (a *analyzer) dictionaryMatch(v *variant) {
 				break
 			}
 			if e := t.val[node]; e != 0 && boundaryEnd(b) {
-				a.addWord(v, int(sk.from[s]), int(sk.to[b]), float64(e&rankMask), patDictionary)
+				a.addWord(v, int(sk.from[s]), int(sk.to[b]), float64(e&rankMask), e&flagWord != 0, patDictionary)
 			}
 		}
 	}
@@ -414,7 +469,7 @@ func (a *analyzer) dictionaryMatch(v *variant) {
 			s, e := off+k, off+k+len(w.s)-1
 			if (s == 0 || sk.to[s-1] < sk.from[s]) && boundaryEnd(e) {
 				i, j := int(sk.from[s]), int(sk.to[e])
-				a.addWord(v, i, j, float64(w.rank), patUserInput)
+				a.addWord(v, i, j, float64(w.rank), false, patUserInput)
 				if j-i+1 >= minContainToken {
 					a.res.containsUserInput = true
 				}
@@ -430,16 +485,26 @@ type userWord struct {
 	rank int
 }
 
-func (a *analyzer) addWord(v *variant, i, j int, rank float64, pattern pattern) {
+func (a *analyzer) addWord(v *variant, i, j int, rank float64, word bool, pattern pattern) {
 	if j-i >= a.width {
 		return
 	}
 	oi, oj := i, j
+	// Short matches found only in a rewritten reading are mostly noise: a
+	// large list has a word for most short strings, and a random password
+	// read backwards, or on the other layout with l33t undone, shows them.
+	if v.leet() && v.extra > 0 && j-i+1 < layoutLeetMinLen {
+		return
+	}
 	if v.reversed {
 		n := len(v.runes)
 		oi, oj = n-1-j, n-1-i
 	}
-	bits := math.Log2(rank) + v.extra
+	bits := math.Log2(rank)
+	if word && oj-oi+1 >= scaledLen {
+		bits = wordBits(rank)
+	}
+	bits += v.extra
 	if a.upper[oj+1] != a.upper[oi] {
 		bits += upperBits(a.orig[oi : oj+1])
 	}
@@ -453,10 +518,24 @@ func (a *analyzer) addWord(v *variant, i, j int, rank float64, pattern pattern) 
 		if subs == 0 {
 			return // the reading l33t was undone on finds the same word
 		}
-		bits += float64(subs)
+		if oj-oi+1 < leetMinLen {
+			return // short words through l33t are noise in random strings
+		}
+		bits += leetBits * float64(subs)
 		pattern = patLeet
 	} else if v.pattern != patNone {
 		pattern = v.pattern
+	}
+	// A match across a separator (Nur-Sultan, men seni) must be whole
+	// tokens: otherwise the ends of two words of a passphrase, with the
+	// separator dropped, make a third.
+	for _, r := range a.orig[oi : oj+1] {
+		if isSeparator(r) && r != '\'' && r != '’' {
+			if (oi > 0 && unicode.IsLetter(a.orig[oi-1])) || (oj+1 < len(a.orig) && unicode.IsLetter(a.orig[oj+1])) {
+				return
+			}
+			bits += sepBits
+		}
 	}
 	// Keep the cheapest match per span in a table instead of a list,
 	// however many variants find it.
@@ -466,6 +545,34 @@ func (a *analyzer) addWord(v *variant, i, j int, rank float64, pattern pattern) 
 		a.spanPat[k] = pattern
 	}
 }
+
+// wordBits is the cost of a word of the given rank. zxcvbn charges
+// log₂(rank), as if the attacker tried each word alone and in order; but
+// the lists here are an order of magnitude longer than zxcvbn's, their
+// ranks only roughly follow frequency (the hunspell forms are ranked by
+// length), and an attacker runs the whole of such a list through every
+// rule (a year, a date, a symbol, a second word). So a word costs
+// rank^wordExponent guesses, at least 2^wordFloorBits, and never more than
+// its rank. Its length must be scaledLen or more: shorter words cost their
+// rank, as in zxcvbn, since a long list holds most short strings.
+func wordBits(rank float64) float64 {
+	b := math.Log2(rank)
+	return min(b, max(wordExponent*b, wordFloorBits))
+}
+
+// The costs below were tuned on testdata/eval/tune.txt and the even lines
+// of strong.txt, never on heldout.txt (DESIGN.md has the figures).
+const (
+	wordExponent      = 0.35 // a word of rank r costs r^0.35 guesses …
+	wordFloorBits     = 5.5  // … but at least 2^5.5, or r if r is less
+	scaledLen         = 4    // words shorter than this cost their full rank
+	leetBits          = 2.0  // each substitute undone
+	leetMinLen        = 4    // shortest word read through l33t
+	layoutLeetMinLen  = 6    // shortest word read through a layout and l33t
+	sepBits           = 2.0  // each separator inside a phrase
+	iinBits           = 6.0  // an IIN: known to whoever targets its holder
+	commonSpecialBits = 3.32 // one of the ten usual symbols (log₂ 10)
+)
 
 // upperBits is zxcvbn's cost of the capitalisation of a word: nothing for
 // lower case, one bit for the usual schemes (Capital, ALL CAPS, lasT), else
@@ -591,6 +698,13 @@ func (a *analyzer) dateMatch(v *variant) {
 				a.matches = append(a.matches, match{i: i, j: i + 3, bits: yearBits(y, ref) + v.extra, pattern: orPattern(v, patYear)})
 			}
 		}
+		// A day and month without a year (2704, 0412): a birthday or an
+		// anniversary.
+		if i+4 <= n && allDigits(rs[i:i+4]) {
+			if p, q := atoi(rs[i:i+2]), atoi(rs[i+2:i+4]); validDayMonth(p, q) || validDayMonth(q, p) {
+				a.matches = append(a.matches, match{i: i, j: i + 3, bits: math.Log2(366) + v.extra, pattern: orPattern(v, patDate)})
+			}
+		}
 		// Dates without separators: 4 to 8 digits.
 		for l := 4; l <= 8 && i+l <= n; l++ {
 			if !allDigits(rs[i : i+l]) {
@@ -602,10 +716,11 @@ func (a *analyzer) dateMatch(v *variant) {
 		}
 		// IINs: a birth date, then the century and sex, a serial number and
 		// a check digit. An IIN is printed on every document and known to
-		// whoever targets its holder: it costs what its date costs.
+		// whoever targets its holder, who tries it among the first guesses,
+		// as they try the holder's login and name.
 		if i+12 <= n && allDigits(rs[i:i+12]) && (i+12 == n || !isDigit(rs[i+12])) && (i == 0 || !isDigit(rs[i-1])) {
-			if y, ok := iinDate(rs[i : i+12]); ok {
-				a.matches = append(a.matches, match{i: i, j: i + 11, bits: math.Log2(365) + yearBits(y, ref) + 1 + v.extra, pattern: orPattern(v, patDate)})
+			if _, ok := iinDate(rs[i : i+12]); ok {
+				a.matches = append(a.matches, match{i: i, j: i + 11, bits: iinBits + v.extra, pattern: orPattern(v, patDate)})
 			}
 		}
 		// Dates with separators: d{1,4} s d{1,2} s d{1,4}, the same s twice.
