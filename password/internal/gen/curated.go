@@ -121,7 +121,7 @@ func russianPatronymics(n string) []string {
 	case strings.HasSuffix(n, "а"), strings.HasSuffix(n, "я"):
 		s := n[:len(n)-len("а")]
 		return []string{s + "ич", s + "ична"}
-	case strings.HasSuffix(n, "ж"), strings.HasSuffix(n, "ш"), strings.HasSuffix(n, "ч"), strings.HasSuffix(n, "щ"), strings.HasSuffix(n, "ц"):
+	case strings.HasSuffix(n, "и"), strings.HasSuffix(n, "ж"), strings.HasSuffix(n, "ш"), strings.HasSuffix(n, "ч"), strings.HasSuffix(n, "щ"), strings.HasSuffix(n, "ц"):
 		return []string{n + "евич", n + "евна"}
 	}
 	return []string{n + "ович", n + "овна"}
