@@ -365,3 +365,53 @@ func TestLargeLog(t *testing.T) {
 	}
 	t.Logf("InclusionProof (and check): %v each", time.Since(start)/proofs)
 }
+
+// BenchmarkCheckAlive is the per-batch cost of "no durable record, no
+// access": while the directory is unchanged, beside its baseline, the one
+// stat(2) of the directory it makes; the full check, once per change of
+// the directory, which stats every file of the log (here 20 segment
+// files); and the check within a clock tick of a change (the files being
+// written).
+func BenchmarkCheckAlive(b *testing.B) {
+	tl := openLogFixture(b, Options{SegmentEntries: 2})
+	appendN(b, tl.Log, 0, 40)
+	s := tl.store.(*fileStore)
+	old := time.Now().Add(-time.Hour)
+	require.NoError(b, os.Chtimes(tl.dir, old, old))
+	tl.wmu.Lock()
+	defer tl.wmu.Unlock()
+	require.NoError(b, s.watch())
+	require.NoError(b, s.checkAlive()) // settles
+	b.Run("unchanged", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.checkAlive(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline-stat", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := os.Stat(tl.dir); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("changed", func(b *testing.B) {
+		for b.Loop() {
+			s.dirMod = time.Time{} // as if the directory had changed
+			if err := s.checkAlive(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("within-tick", func(b *testing.B) {
+		now := time.Now()
+		require.NoError(b, os.Chtimes(tl.dir, now, now))
+		require.NoError(b, s.checkAlive())
+		for b.Loop() {
+			if err := s.checkAlive(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

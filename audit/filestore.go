@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,11 @@ import (
 // A frame is a 4-byte big-endian length, the data, and a 4-byte CRC-32C of
 // length and data. The CRC only tells a torn write from a complete one; the
 // integrity of the log rests on the Merkle tree and the signed checkpoints.
+//
+// The segment files are the commit record: an append is acknowledged once
+// its frames are synced. The stored hashes are written after them and
+// synced before a new segment file is created and before a checkpoint is
+// stored (see openSegments).
 const (
 	segmentMagic       = "AUDSEG1\n"
 	segmentHeaderSize  = 16
@@ -215,9 +221,10 @@ type fileStore struct {
 	// What checkAlive compares with: the directory and every file of the
 	// log as opened or created, and the directory's mtime when last found
 	// unchanged.
-	dirInfo os.FileInfo
-	dirMod  time.Time
-	files   map[string]os.FileInfo
+	dirInfo    os.FileInfo
+	dirMod     time.Time
+	dirSettled bool // dirMod is older than dirTimeSlack and every file was checked since
+	files      map[string]os.FileInfo
 
 	hashHeaderTorn bool // the hash file of a log whose creation crashed; see openUnbornHashes
 
@@ -300,7 +307,7 @@ func (s *fileStore) watch() error {
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	s.dirInfo, s.dirMod = fi, fi.ModTime()
+	s.dirInfo, s.dirMod, s.dirSettled = fi, fi.ModTime(), false
 	for name, f := range map[string]interface{ Stat() (os.FileInfo, error) }{
 		lockFileName: s.lock, hashFileName: s.hashes, checkpointFileName: s.cps,
 	} {
@@ -330,12 +337,16 @@ func (s *fileStore) watchFile(name string, f interface{ Stat() (os.FileInfo, err
 // checkAlive returns an error unless the log's directory and files are
 // still the ones it opened: not removed, renamed away or replaced. It runs
 // once per batch, after the batch is synced and before it is acknowledged,
-// so an append is never acknowledged into unlinked files. A stat of the
-// directory is enough while its mtime is unchanged (and not recent): every
-// unlink, rename or creation in a directory updates its mtime, and the
-// directory itself removed or replaced fails the stat or changes its
-// device and inode. Otherwise it stats every file of the log, a few
-// microseconds each, once per change of the directory.
+// so an append is never acknowledged into files that are no longer the
+// log. A stat of the directory is all it costs while the directory's mtime
+// is unchanged and settled: the directory removed or replaced fails the
+// stat or changes its device and inode, and every unlink, rename or
+// creation in it updates its mtime, upon which every file of the log is
+// checked (a few microseconds each, once per change). A file system stamps
+// mtimes with a coarse clock, so a second change within the same tick
+// leaves the mtime as it was: until the tick is surely over
+// (dirTimeSlack), every batch also checks the files being written, and the
+// first batch after it checks them all once more.
 func (s *fileStore) checkAlive() error {
 	if s.dirInfo == nil {
 		return nil // still opening
@@ -344,16 +355,41 @@ func (s *fileStore) checkAlive() error {
 	if err != nil || !os.SameFile(fi, s.dirInfo) {
 		return errGone("directory")
 	}
-	if fi.ModTime().Equal(s.dirMod) && time.Since(s.dirMod) > dirTimeSlack {
-		return nil
+	mod := fi.ModTime()
+	switch {
+	case !mod.Equal(s.dirMod):
+		if err := s.checkFiles(nil); err != nil {
+			return err
+		}
+		s.dirMod, s.dirSettled = mod, false
+	case s.dirSettled:
+	case time.Since(mod) > dirTimeSlack:
+		if err := s.checkFiles(nil); err != nil {
+			return err
+		}
+		s.dirSettled = true
+	default:
+		return s.checkFiles([]string{s.segs[len(s.segs)-1].name, hashFileName, checkpointFileName, lockFileName})
 	}
-	for name, want := range s.files {
+	return nil
+}
+
+// checkFiles checks that names (nil: every file of the log) are still the
+// files the log opened or created.
+func (s *fileStore) checkFiles(names []string) error {
+	if names == nil {
+		names = slices.Collect(maps.Keys(s.files))
+	}
+	for _, name := range names {
+		want, ok := s.files[name]
+		if !ok {
+			continue
+		}
 		got, err := os.Lstat(s.path(name))
 		if err != nil || !os.SameFile(got, want) {
 			return errGone("file " + name)
 		}
 	}
-	s.dirMod = fi.ModTime()
 	return nil
 }
 
@@ -925,9 +961,11 @@ func (s *fileStore) readHashes(ctx context.Context, indexes []int64) ([]tlog.Has
 }
 
 // append writes the entries to the segment files (starting new ones as
-// needed) and syncs them, then writes and syncs the hashes. The entries are
-// durable before the hashes that make them part of the acknowledged log,
-// which is what lets Open tell an unacknowledged tail from damage.
+// needed) and fdatasyncs them, one sync for the batch, then writes their
+// stored hashes without syncing them, and checks that the files are still
+// the log's before it returns. A stored hash is thus never written before
+// its entry is durable, and the hash file is synced before each new segment
+// file and each checkpoint: see openSegments for how Open uses that.
 func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, hashes []tlog.Hash) (err error) {
 	if s.broken != nil {
 		return s.broken

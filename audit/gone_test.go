@@ -138,25 +138,47 @@ func TestNoDurableRecordNoAccess(t *testing.T) {
 	}
 }
 
-// TestCheckAliveFastPath bounds the check's work: while the directory is
-// unchanged it is one stat per batch, whatever the number of segments.
+// TestCheckAliveFastPath pins what checkAlive looks at: while the
+// directory is unchanged and settled only the directory (whatever the
+// number of segment files); after a change every file; until the change is
+// older than a clock tick the files being written, and then every file
+// once more. A FileInfo the check does not match stands in for a file
+// removed or replaced.
 func TestCheckAliveFastPath(t *testing.T) {
 	tl := openLogFixture(t, Options{SegmentEntries: 2})
 	appendN(t, tl.Log, 0, 20)
 	s := tl.store.(*fileStore)
-	old := time.Now().Add(-time.Hour)
-	require.NoError(t, os.Chtimes(tl.dir, old, old))
 	tl.wmu.Lock()
+	defer tl.wmu.Unlock()
+	stranger := s.files[checkpointFileName]
+	old := time.Now().Add(-time.Hour)
+	setMtime := func(m time.Time) { require.NoError(t, os.Chtimes(tl.dir, m, m)) }
+
+	setMtime(old)
 	require.NoError(t, s.watch())
-	// A file the check does not know about stands in for a removed one:
-	// the fast path must not look at the files...
-	s.files["missing"] = s.files[hashFileName]
-	assert.NoError(t, s.checkAlive())
-	// ...and a change of the directory must make it look.
-	require.NoError(t, os.Chtimes(tl.dir, time.Now(), time.Now()))
-	assert.ErrorContains(t, s.checkAlive(), "file missing removed or replaced")
-	delete(s.files, "missing")
-	assert.NoError(t, s.checkAlive())
-	tl.wmu.Unlock()
-	require.NoError(t, tl.Close())
+	require.NoError(t, s.checkAlive()) // settles
+	s.files["old.seg"] = stranger
+	assert.NoError(t, s.checkAlive(), "settled: the directory only")
+
+	setMtime(time.Now())
+	assert.ErrorContains(t, s.checkAlive(), "file old.seg removed or replaced", "changed: every file")
+	delete(s.files, "old.seg")
+	require.NoError(t, s.checkAlive())
+	s.files["old.seg"] = stranger
+	assert.NoError(t, s.checkAlive(), "within the tick: the files being written only")
+	hashes := s.files[hashFileName]
+	s.files[hashFileName] = stranger
+	assert.ErrorContains(t, s.checkAlive(), "file hashes removed or replaced")
+	s.files[hashFileName] = hashes
+	delete(s.files, "old.seg")
+
+	setMtime(old)
+	require.NoError(t, s.checkAlive()) // the change: every file
+	s.files["old.seg"] = stranger
+	assert.ErrorContains(t, s.checkAlive(), "file old.seg removed or replaced", "settling: every file once more")
+	delete(s.files, "old.seg")
+	require.NoError(t, s.checkAlive())
+	s.files["old.seg"] = stranger
+	assert.NoError(t, s.checkAlive(), "settled again")
+	delete(s.files, "old.seg")
 }

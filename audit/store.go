@@ -25,8 +25,9 @@ type store interface {
 	readHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
 	// append stores entries first, first+1, ... and their stored hashes,
 	// which start at tlog.StoredHashCount(first), and returns only when
-	// all of them are durable. On error nothing of the batch is visible
-	// after recovery.
+	// the entries are durable (and their hashes durable or recomputable
+	// from them). On error none of the batch was acknowledged; after
+	// recovery all, a prefix or none of it may be present.
 	append(ctx context.Context, first int64, entries [][]byte, hashes []tlog.Hash) error
 	// checkpoints returns the stored signed checkpoints, oldest first.
 	checkpoints(ctx context.Context) ([][]byte, error)
@@ -59,7 +60,7 @@ var errStopScan = errors.New("stop scan")
 
 // recovery is what Open repaired after a crash: the torn tail of an
 // interrupted append and a partly written checkpoint, and the stored hashes
-// it recomputed for entries that were durable before their hashes. Open
+// it wrote for durable entries whose hashes had not reached the disk. Open
 // never discards an acknowledged entry; damage to one is reported as a
 // *TamperError instead. Open reports a repair to Options.Logger.
 type recovery struct {
