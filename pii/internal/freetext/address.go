@@ -241,6 +241,11 @@ func (w *win) postfixComp(j, start int) (comp, bool) {
 		if kind == 0 || mt.flags&fCap != 0 && mt.mark&(mStreetPost) == 0 {
 			continue
 		}
+		// A city is one word, a region or district at most two ("Батыс
+		// Қазақстан облысы"); more would take in a name before it.
+		if kind == aCity && ve-j > 1 || (kind == aRegion || kind == aDistrict) && ve-j > 2 {
+			return comp{}, false
+		}
 		end := w.dotEnd(ve + 1)
 		weak := kind == aStreet && start == j && end == ve+1 && mt.flags&fCap != 0 && w.s[mt.start] < utf8.RuneSelf
 		return comp{kind: kind, marked: true, weak: weak, start: start, end: end, vs: j, ve: ve}, true

@@ -96,8 +96,11 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
-	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurEn|clSurList) != 0 {
-		t.class &^= clGiven | clAmb // "Pavlov", "Thornton", "Jackson" in the Moby list are surnames here
+	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurEn) != 0 {
+		t.class &^= clGiven | clAmb // "Pavlov", "Thornton" in the Moby list are surnames here
+	}
+	if t.class&(clGiven|clCore|clSurList) == clGiven|clSurList {
+		t.class |= clAmb // "Morgan", "Jackson", "Howard": as often a surname, or a firm's or a place's name
 	}
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN
@@ -256,7 +259,7 @@ var (
 	patrEndings = []string{
 		"ovich", "evich", "ovicha", "evicha", "ovichu", "evichu", "ovichem", "evichem", "oviche", "eviche",
 		"ovna", "evna", "ichna", "ovnu", "evnu", "ichnu", "ovnoi", "evnoi", "ichnoi", "ovne", "evne", "ichne",
-		"ovny", "evny", "ichny", "uly", "kyzy", "ulu",
+		"ovny", "evny", "ichny", "uly", "kyzy",
 	}
 	strongEndings = []string{
 		"ov", "ova", "ovu", "ovoi", "ovym", "ove", "ovy", "ovyh",

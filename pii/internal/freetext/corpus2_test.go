@@ -138,7 +138,7 @@ func address(r *rand.Rand, split int, lang string) string {
 
 // Templates: {N} a name (nominative), {Nd} dative, {Na} accusative, {Ni}
 // instrumental (Russian), {Nk} Kazakh dative; {A} an address.
-var templates = map[string][3][]string{
+var templates = map[string][4][]string{
 	"ru": {
 		{
 			"Клиент {N} просит перезвонить.",
@@ -177,6 +177,14 @@ var templates = map[string][3][]string{
 			"Фактический адрес проживания {A}",
 			"Менеджер {N} закрыл обращение.",
 		},
+		{
+			"Звонил {N}, интересовался статусом возврата.",
+			"Нужно выслать акт {Nd} на {A}.",
+			"Пропуск оформлен на {Na}.",
+			"Прописка: {A}; владелец — {N}.",
+			"Подтверждение от {N} получено.",
+			"{N} (ИИН скрыт) проживает: {A}.",
+		},
 	},
 	"kk": {
 		{
@@ -207,6 +215,12 @@ var templates = map[string][3][]string{
 			"Менеджер {N} өтінішті жапты.",
 			"Жеткізу {A} мекенжайына, алушы {N}.",
 		},
+		{
+			"Қоңырау шалған {N}, қайтарым мәртебесін сұрады.",
+			"Актіні {Nk} {A} мекенжайына жіберу керек.",
+			"Тіркелген мекенжайы: {A}; иесі {N}.",
+			"{N} растау жіберді.",
+		},
 	},
 	"en": {
 		{
@@ -234,6 +248,12 @@ var templates = map[string][3][]string{
 			"{N} called again and asked us to write to {A}.",
 			"Manager {N} closed the ticket.",
 			"Contact person: {N}.",
+		},
+		{
+			"Call from {N} about the refund status.",
+			"Please send the act to {N} at {A}.",
+			"Registered address: {A}; holder {N}.",
+			"Confirmation received from {N}.",
 		},
 	},
 }
@@ -322,7 +342,7 @@ func genSamples(seed uint64, split int, lang string, n int) []sample {
 
 // Ordinary text: capitalised words that are not names or addresses.
 var (
-	ordinaryTemplates = [3][]string{
+	ordinaryTemplates = [4][]string{
 		{
 			"Аукцион в {CITY} начнётся {DAY} {MONTH} в 10:00.",
 			"{COMPANY} выставило на торги {PRODUCT} {YEAR} года выпуска.",
@@ -365,20 +385,29 @@ var (
 			"Статья {NUM}. {HEADING}",
 			"Счёт № {NUM} от {DAY}.{DAY}.{YEAR} оплачен через {COMPANY}.",
 		},
+		{
+			"Вебинар для участников из {CITY} пройдёт {DAY} {MONTH}.",
+			"{COMPANY} подтвердило оплату лота {NUM}.",
+			"{HEADING}",
+			"Лот {NUM}: {PRODUCT}, стартовая цена {NUM} тенге.",
+			"{KCITY} қаласындағы аукцион {DAY} {KMONTH} өтеді.",
+			"{EHEADING}: {PRODUCT} auction in {ECITY} on {EDAY}.",
+			"Отчёт {COMPANY} за {YEAR} год, раздел {NUM}.",
+		},
 	}
 	ordinaryFill = map[string]pool{
-		"EDAY":     {{"x"}, {"x"}, {"Monday", "Tuesday", "Friday"}},
-		"KCITY":    {{"x"}, {"x"}, {"Қарағанды", "Павлодар", "Түркістан"}},
-		"CITY":     {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}, {"Петропавловске", "Темиртау", "Экибастузе", "Жезказгане", "Риге", "Казани", "Омске", "Балхаше"}},
-		"ECITY":    {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}, {"Petropavl", "Temirtau", "Rudny", "Minsk", "Riga", "Baku", "Hamilton", "Victoria"}},
-		"MONTH":    {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}, {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}},
-		"KMONTH":   {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}, {"қаңтарда", "ақпанда", "сәуірде"}},
-		"EMONTH":   {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}, {"January", "February", "March", "April", "May", "June"}},
-		"COMPANY":  {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}, {"ТОО «Нур Маркет»", "АО «КазТрансОйл»", "ТОО «Асем Групп»", "Eurasian Bank", "ForteBank", "Home Credit Bank", "Bereke Bank", "Kolesa Group", "Arbuz.kz", "Technodom", "Sulpak", "Mechta", "ИП «Айгерим»", "Grant Thornton"}},
-		"PRODUCT":  {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}, {"Toyota Land Cruiser", "Lexus RX", "Nissan Qashqai", "Mitsubishi Outlander", "Renault Duster", "Subaru Forester", "Mazda CX-5", "Ford Focus", "Honda Civic", "Audi Q7", "Apple Watch", "Sony PlayStation 5", "Lada Niva", "UAZ Patriot", "Changan CS55"}},
-		"HEADING":  {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}, {"Порядок Возврата Гарантийного Взноса", "Термины И Определения", "Права Участника", "Обязанности Оператора", "Приложение Б"}},
-		"KHEADING": {{"Жалпы Ережелер", "Сауда Тәртібі"}, {"Қорытынды Ережелер", "Тараптардың Жауапкершілігі", "Төлем Тәртібі", "Құпиялылық Саясаты"}, {"Терминдер Мен Анықтамалар", "Қатысушының Құқықтары"}},
-		"EHEADING": {{"Terms And Conditions", "Privacy Policy", "Bid Submission Rules"}, {"Frequently Asked Questions", "Payment Methods", "Refund Policy", "Getting Started", "Account Security", "Release Notes", "Grant Application", "Main Street Market"}, {"Terms Of Use", "Shipping And Delivery", "Contact Us", "Customer Support Center", "Jackson Hole Trip", "Victoria Falls Tour", "Hamilton Street Market"}},
+		"EDAY":     {{"x"}, {"x"}, {"Monday", "Tuesday", "Friday"}, {"Wednesday", "Thursday"}},
+		"KCITY":    {{"x"}, {"x"}, {"Қарағанды", "Павлодар", "Түркістан"}, {"Талғар", "Қаскелең", "Кентау"}},
+		"CITY":     {{"Алматы", "Шымкенте", "Павлодаре", "Москве"}, {"Астане", "Караганде", "Актобе", "Таразе", "Семее", "Костанае", "Кызылорде", "Уральске", "Бишкеке", "Ташкенте", "Нур-Султане", "Туркестане"}, {"Петропавловске", "Темиртау", "Экибастузе", "Жезказгане", "Риге", "Казани", "Омске", "Балхаше"}, {"Талгаре", "Каскелене", "Кентау", "Новосибирске", "Самарканде", "Алматы"}},
+		"ECITY":    {{"Almaty", "Shymkent", "London"}, {"Astana", "Karaganda", "Aktobe", "Dubai", "Istanbul", "Tashkent", "Aktau", "Atyrau", "Pavlodar"}, {"Petropavl", "Temirtau", "Rudny", "Minsk", "Riga", "Baku", "Hamilton", "Victoria"}, {"Talgar", "Kentau", "Samarkand", "Lincoln", "Florence", "Regina"}},
+		"MONTH":    {{"января", "марта", "мая", "июля"}, {"февраля", "апреля", "июня", "августа", "сентября", "октября", "ноября", "декабря"}, {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}, {"января", "мая", "октября"}},
+		"KMONTH":   {{"қаңтарда", "наурызда"}, {"мамырда", "маусымда", "шілдеде", "тамызда", "қыркүйекте", "қазанда", "желтоқсанда"}, {"қаңтарда", "ақпанда", "сәуірде"}, {"қаңтарда", "мамырда"}},
+		"EMONTH":   {{"January", "March", "May"}, {"April", "June", "July", "August", "September", "October", "November", "December"}, {"January", "February", "March", "April", "May", "June"}, {"March", "July"}},
+		"COMPANY":  {{"ТОО «Алтын Дала»", "АО «Казахтелеком»", "Kaspi Bank", "Halyk Bank"}, {"ТОО «Береке Строй»", "АО «Самрук-Казына»", "Air Astana", "Freedom Finance", "ТОО «Мерей Логистик»", "Jusan Bank", "Bank CenterCredit", "ТОО «Қазақ Тағамы»", "KEGOC", "Shell Kazakhstan", "Glotur Group", "Tengri Partners"}, {"ТОО «Нур Маркет»", "АО «КазТрансОйл»", "ТОО «Асем Групп»", "Eurasian Bank", "ForteBank", "Home Credit Bank", "Bereke Bank", "Kolesa Group", "Arbuz.kz", "Technodom", "Sulpak", "Mechta", "ИП «Айгерим»", "Grant Thornton"}, {"ТОО «Ерлан и К»", "АО «Шубарколь Комир»", "Magnum Cash&Carry", "Marriott Almaty", "Wilson Group", "Morgan Stanley", "Johnson Controls", "ТОО «Айсулу Трейд»"}},
+		"PRODUCT":  {{"Toyota Camry", "Lada Granta", "iPhone 15", "Samsung Galaxy S24"}, {"Hyundai Tucson", "Kia Sportage", "Chevrolet Cobalt", "Volkswagen Polo", "Haval Jolion", "Chery Tiggo 7", "Geely Coolray", "MacBook Pro", "JAC S3", "Skoda Octavia", "Ravon Nexia", "Xiaomi Redmi Note"}, {"Toyota Land Cruiser", "Lexus RX", "Nissan Qashqai", "Mitsubishi Outlander", "Renault Duster", "Subaru Forester", "Mazda CX-5", "Ford Focus", "Honda Civic", "Audi Q7", "Apple Watch", "Sony PlayStation 5", "Lada Niva", "UAZ Patriot", "Changan CS55"}, {"Toyota Prado", "Hyundai Elantra", "Kia K5", "Lada Vesta Cross", "Tesla Model 3", "Volvo XC90", "Jetour X70"}},
+		"HEADING":  {{"Общие Положения", "Порядок Проведения Торгов", "Права И Обязанности Сторон"}, {"Заключительные Положения", "Ответственность Сторон", "Форс-Мажор", "Порядок Оплаты", "Политика Конфиденциальности", "Условия Участия", "Приложение А", "Раздел Б"}, {"Порядок Возврата Гарантийного Взноса", "Термины И Определения", "Права Участника", "Обязанности Оператора", "Приложение Б"}, {"Правила Проведения Электронных Торгов", "Регламент Работы Платформы", "Приложение В", "Часто Задаваемые Вопросы"}},
+		"KHEADING": {{"Жалпы Ережелер", "Сауда Тәртібі"}, {"Қорытынды Ережелер", "Тараптардың Жауапкершілігі", "Төлем Тәртібі", "Құпиялылық Саясаты"}, {"Терминдер Мен Анықтамалар", "Қатысушының Құқықтары"}, {"Жиі Қойылатын Сұрақтар"}},
+		"EHEADING": {{"Terms And Conditions", "Privacy Policy", "Bid Submission Rules"}, {"Frequently Asked Questions", "Payment Methods", "Refund Policy", "Getting Started", "Account Security", "Release Notes", "Grant Application", "Main Street Market"}, {"Terms Of Use", "Shipping And Delivery", "Contact Us", "Customer Support Center", "Jackson Hole Trip", "Victoria Falls Tour", "Hamilton Street Market"}, {"Auction Calendar", "Lincoln Park Lots", "Regina Office Furniture"}},
 	}
 )
 
@@ -422,10 +451,11 @@ func genOrdinary(seed uint64, split int, words int) []string {
 // Single-word names: a surname or given name made a name by a context word
 // ("Mr Smith", "г-н Иванов", "Нұрлан мырза") or a well-known given name
 // alone ("Нұрланға хабарласыңыз").
-var singleTemplates = [3][]string{
+var singleTemplates = [4][]string{
 	{"Клиент {S} ждёт звонка.", "Уважаемый г-н {S}, ваша ставка принята.", "Dear Mr {E}, your bid was accepted.", "{K} мырза, өтініміңіз қабылданды.", "{G} хабарласыңыз.", "Ms {E} asked for a refund."},
 	{"Гражданин {S} не явился на осмотр.", "Участник торгов {S} отозвал заявку.", "{K} ханым, құжаттарыңызды жүктеңіз.", "Mrs {E} called twice.", "Передайте {G}, что всё готово.", "Customer {E} disputes the charge."},
 	{"Заявитель {S} приложил скан паспорта.", "Г-жа {S} просит перезвонить.", "Қатысушы {K} төлем жасады.", "Hello Mr. {E}, thanks for waiting.", "{G} өтінішін қайта жіберді.", "Bidder {E} won lot 7."},
+	{"Плательщик — г-н {S}.", "Клиентка {S} ждёт ответа.", "{K} мырзаға хабарласыңыз.", "Ms. {E} confirmed.", "Позвоните {G} завтра.", "Applicant {E} withdrew."},
 }
 
 func genSingles(seed uint64, split int, n int) []sample {

@@ -135,11 +135,12 @@ func report(t *testing.T, res map[evalKey]*score) {
 	}
 }
 
-// Goals of issue 16, on the held-out split (1) and the final split (2):
-// recall of full names ≥ 95 %, of addresses ≥ 90 %; at most 1 false
-// positive per 10,000 words of ordinary text.
+// Goals of issue 16, on the held-out (1), final (2) and fresh (3) splits:
+// recall of full names ≥ 95 %, of addresses ≥ 90 %, over the three
+// languages, and five points less in each; precision ≥ 95 %; at most 1
+// false positive per 10,000 words of ordinary text.
 func TestHeldOutGoals(t *testing.T) {
-	for _, split := range []int{1, 2} {
+	for _, split := range []int{1, 2, 3} {
 		t.Run(fmt.Sprint("split", split), func(t *testing.T) { goals(t, split) })
 	}
 }
@@ -147,18 +148,24 @@ func TestHeldOutGoals(t *testing.T) {
 func goals(t *testing.T, split int) {
 	res, misses := evaluate(corpus(split))
 	report(t, res)
-	for _, lang := range []string{"ru", "kk", "en"} {
-		if r := res[evalKey{Name, lang, true}].recall(); r < 0.95 {
-			t.Errorf("%s: full-name recall %.3f < 0.95", lang, r)
+	// The issue's goals on all three languages together; each language
+	// alone must reach a floor five points lower.
+	for _, lang := range []string{"all", "ru", "kk", "en"} {
+		floor := 0.0
+		if lang != "all" {
+			floor = 0.05
 		}
-		if r := res[evalKey{Address, lang, true}].recall(); r < 0.90 {
-			t.Errorf("%s: address recall %.3f < 0.90", lang, r)
+		if r := res[evalKey{Name, lang, true}].recall(); r < 0.95-floor {
+			t.Errorf("%s: full-name recall %.3f < %.2f", lang, r, 0.95-floor)
 		}
-		if p := res[evalKey{Name, lang, true}].precision(); p < 0.95 {
-			t.Errorf("%s: name precision %.3f < 0.95", lang, p)
+		if r := res[evalKey{Address, lang, true}].recall(); r < 0.90-floor {
+			t.Errorf("%s: address recall %.3f < %.2f", lang, r, 0.90-floor)
 		}
-		if p := res[evalKey{Address, lang, true}].precision(); p < 0.95 {
-			t.Errorf("%s: address precision %.3f < 0.95", lang, p)
+		if p := res[evalKey{Name, lang, true}].precision(); p < 0.95-floor {
+			t.Errorf("%s: name precision %.3f < %.2f", lang, p, 0.95-floor)
+		}
+		if p := res[evalKey{Address, lang, true}].precision(); p < 0.95-floor {
+			t.Errorf("%s: address precision %.3f < %.2f", lang, p, 0.95-floor)
 		}
 	}
 	words, fps := ordinaryFalsePositives(split)

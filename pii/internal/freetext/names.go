@@ -48,11 +48,12 @@ func kindOf(p part) int {
 func (w *win) name(i int) (b, e int, ok bool) {
 	if w.lone(i) {
 		// One word with nothing name-like around it: a name only if it is
-		// a well-known given name ("Нұрланға хабарласыңыз").
+		// a well-known given name in Cyrillic ("Нұрланға хабарласыңыз");
+		// alone in Latin script, Regina and Florence are more often places.
 		t := w.nameClass(i, lvlGiven)
 		c := t.class
 		if c&(clGiven|clCore) == clGiven|clCore && c&(clAmb|clNotName|clCity|clRegion|clCountry|clStop|clCtxPre|clCtxPost|clCtxLink) == 0 &&
-			t.kind == tWord && t.flags&fCap != 0 && t.mark == 0 && !w.orgName(i) {
+			t.kind == tWord && t.flags&fCap != 0 && t.mark == 0 && w.s[t.start] >= utf8.RuneSelf && !w.orgName(i) {
 			return i, i + 1, true
 		}
 		return 0, 0, false
@@ -188,13 +189,19 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	switch n {
 	case 1:
-		return k[0] == pG && ps[0].class&clCore != 0 || k[0] == pP && ps[0].class&clSurMorS == 0
+		return k[0] == pG && ps[0].class&clCore != 0 && !ps[0].latin || k[0] == pP && ps[0].class&clSurMorS == 0
 	case 2:
 		a, b := k[0], k[1]
 		switch {
-		case (given(a) || a == pU) && b == pP:
+		case (given(a) || a == pU || a == pW) && b == pP:
 			return true
-		case a == pG && (sur(b) || b == pU || given(b)):
+		case a == pW && b == pS && ps[1].class&clSurMorS != 0 && ps[0].class&clGivenLike != 0: // "Эвелину Сафонову"
+			return true
+		case a == pG && (sur(b) || b == pU || b == pG):
+			return true
+		case a == pG && b == pA && (ps[0].class&clCore != 0 || ps[1].class&(clSurList|clSurMorS|clSurMorW) != 0):
+			return true // "Nancy Chandler", not "Jackson Hole"
+		case a == pS && b == pW && ps[0].class&clSurMorS != 0: // "Ысқақова Аделинаға"
 			return true
 		case a == pA && (b == pS || b == pG):
 			return true
@@ -210,12 +217,12 @@ func valid(ps []part, ctx, start bool) bool {
 	case 3:
 		a, b, c := k[0], k[1], k[2]
 		switch {
-		case (given(a) || a == pU) && b == pP && (sur(c) || c == pU):
+		case (given(a) || a == pU || a == pW) && b == pP && (sur(c) || c == pU):
 			return true
-		case (sur(a) || a == pU || given(a)) && (given(b) || b == pU) && c == pP:
+		case (sur(a) || a == pU || given(a)) && (given(b) || b == pU || b == pW) && c == pP:
 			return true
-		case a == pG && given(b) && (sur(c) || c == pU):
-			return true
+		case a == pG && given(b) && (sur(c) || c == pU && ps[0].class&clCore != 0):
+			return true // "John Michael Whitaker", not "Lincoln Park Lots"
 		case given(a) && sur(b) && c == pP:
 			return true
 		}
