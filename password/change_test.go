@@ -48,7 +48,7 @@ func TestCheckChangeHasher(t *testing.T) {
 	const pw = "xK9#mQ2$pL7!"
 	h, err := NewHasher(HasherOptions{Params: DefaultParams(), Peppers: []Pepper{{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")}}})
 	require.NoError(t, err)
-	peppered, err := h.Hash(pw)
+	peppered, err := h.Hash(context.Background(), pw)
 	require.NoError(t, err)
 
 	p.Hasher = h

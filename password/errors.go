@@ -24,7 +24,7 @@ var (
 	// ErrMalformedHash means an encoded hash could not be parsed or has a
 	// parameter outside the bounds any argon2id hash must respect (memory
 	// 8 KiB to 2 GiB, 1 to 64 passes and lanes, 8 to 48-byte salt, 12 to
-	// 64-byte output). The concrete error is a *HashFormatError.
+	// 64-byte output). The message names the reason, never the input.
 	ErrMalformedHash = errors.New("password: malformed hash")
 	// ErrUnsupportedHash means the encoded string is not argon2id (v=19) nor
 	// legacy bcrypt ($2a$, $2b$, $2y$), for example argon2i, md5-crypt or a

@@ -22,16 +22,16 @@ import (
 // errSyntax is the internal cause of parse failures; it never escapes.
 var errSyntax = errors.New("syntax error")
 
-// HashFormatError reports why an encoded hash was refused. Reason is a fixed
+// hashFormatError reports why an encoded hash was refused. Reason is a fixed
 // phrase such as "memory out of range"; it never quotes the input. It matches
 // ErrMalformedHash with errors.Is (and ErrUnsupportedHash when the string is
 // well-formed but names a scheme or version this package does not verify).
-type HashFormatError struct {
+type hashFormatError struct {
 	Reason      string
 	unsupported bool
 }
 
-func (e *HashFormatError) Error() string {
+func (e *hashFormatError) Error() string {
 	if e.unsupported {
 		return "password: unsupported hash: " + e.Reason
 	}
@@ -40,14 +40,14 @@ func (e *HashFormatError) Error() string {
 
 // Is makes errors.Is(err, ErrMalformedHash) and, for unsupported schemes,
 // errors.Is(err, ErrUnsupportedHash) true.
-func (e *HashFormatError) Is(target error) bool {
+func (e *hashFormatError) Is(target error) bool {
 	if e.unsupported {
 		return target == ErrUnsupportedHash
 	}
 	return target == ErrMalformedHash
 }
 
-func formatError(reason string) error { return &HashFormatError{Reason: reason} }
+func formatError(reason string) error { return &hashFormatError{Reason: reason} }
 
 // Params are argon2id cost parameters. Memory is in KiB, lengths in bytes.
 type Params struct {
@@ -178,7 +178,7 @@ type HasherOptions struct {
 	// database writer from planting a hash of a password they know.
 	AllowUnpeppered bool
 	// MaxConcurrent bounds how many hashes compute at once; further callers
-	// wait (HashContext and VerifyContext give up when their context ends).
+	// wait (Hash and Verify give up when their context ends).
 	// Each argon2id computation holds the memory its hash names, so this
 	// bounds the memory a burst of logins can take: MaxConcurrent ×
 	// Params.Memory for hashes made with the current parameters, and at
@@ -290,19 +290,14 @@ func (h Hasher) Format(f fmt.State, _ rune) {
 		h.params.Memory, h.params.Time, h.params.Threads, h.current, len(h.peppers), cap(h.sem))
 }
 
-// Hash returns the argon2id PHC string of password. It waits without limit
-// for a computation slot; see HashContext.
-func (h *Hasher) Hash(password string) (string, error) {
-	return h.HashContext(context.Background(), password)
-}
-
-// HashContext is Hash, giving up with ctx.Err() if ctx ends while waiting
-// for a computation slot. A computation that has started runs to completion.
+// Hash returns the argon2id PHC string of password. It waits for a
+// computation slot, giving up with ctx.Err() if ctx ends first; a
+// computation that has started runs to completion.
 //
 // The password must be non-empty valid UTF-8; it is normalised to NFKC
 // before hashing (NIST SP 800-63B-4 section 3.1.1.2), so the same password
 // typed as composed or decomposed Unicode verifies alike.
-func (h *Hasher) HashContext(ctx context.Context, password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if err := h.usable(); err != nil {
 		return "", err
 	}
@@ -347,14 +342,9 @@ func (h *Hasher) derive(password string, ph *phcHash) []byte {
 	return argon2.IDKey(input, ph.salt, p.Time, p.Memory, p.Threads, p.KeyLength)
 }
 
-// Verify reports whether password matches encoded, an argon2id PHC string or
-// a legacy bcrypt hash. It waits without limit for a computation slot; see
-// VerifyContext.
-func (h *Hasher) Verify(password, encoded string) (bool, error) {
-	return h.VerifyContext(context.Background(), password, encoded)
-}
-
-// VerifyContext reports whether password matches encoded. A mismatch is
+// Verify reports whether password matches encoded, an argon2id PHC string
+// or a legacy bcrypt hash, waiting for a computation slot unless ctx ends
+// first. A mismatch is
 // (false, nil); an encoded string that cannot be verified is (false, err)
 // with err matching ErrMalformedHash, ErrUnsupportedHash, ErrUnknownPepper or
 // ErrPepperRequired, or ctx.Err() if ctx ends while waiting for a slot. A
@@ -377,7 +367,7 @@ func (h *Hasher) Verify(password, encoded string) (bool, error) {
 // its users can still log in, and NeedsRehash is always true for bcrypt, so
 // the host replaces the hash with argon2id of the whole password at that
 // login. This package never creates bcrypt hashes.
-func (h *Hasher) VerifyContext(ctx context.Context, password, encoded string) (bool, error) {
+func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
 	if err := h.usable(); err != nil {
 		return false, err
 	}
@@ -390,7 +380,7 @@ func (h *Hasher) VerifyContext(ctx context.Context, password, encoded string) (b
 	ph, err := parsePHC(encoded)
 	if err != nil {
 		if strings.HasPrefix(encoded, "$argon2i$") || strings.HasPrefix(encoded, "$argon2d$") {
-			return false, &HashFormatError{Reason: "argon2 variant other than argon2id", unsupported: true}
+			return false, &hashFormatError{Reason: "argon2 variant other than argon2id", unsupported: true}
 		}
 		if !strings.HasPrefix(encoded, argon2idPrefix) {
 			return false, ErrUnsupportedHash
@@ -436,7 +426,7 @@ func (h *Hasher) checkKey(keyID string) error {
 //
 // It verifies against a dummy hash of a random key under a random salt,
 // made once per Hasher on first use, so no password matches it, the empty
-// one included. It returns nil, or the error VerifyContext would: ctx.Err()
+// one included. It returns nil, or the error Verify would: ctx.Err()
 // if ctx ends while waiting for a slot, ErrUnhashablePassword for a
 // password over 4,096 bytes, ErrInvalidParams for a nil Hasher or one not
 // made by NewHasher.
@@ -449,7 +439,7 @@ func (h *Hasher) VerifyAbsent(ctx context.Context, password string) error {
 		return err
 	}
 	// The same path as a real login; its result is meaningless.
-	_, err = h.VerifyContext(ctx, password, encoded)
+	_, err = h.Verify(ctx, password, encoded)
 	return err
 }
 
@@ -486,7 +476,7 @@ func (h *Hasher) NeedsRehash(encoded string) bool {
 // checkCost refuses a parsed hash that costs more than the Hasher's ceiling.
 func (h *Hasher) checkCost(p Params) error {
 	if p.Memory > h.verifyMemory || uint64(p.Memory)*uint64(p.Time) > h.verifyWork {
-		return &HashFormatError{Reason: "cost above the hasher's limit", unsupported: true}
+		return &hashFormatError{Reason: "cost above the hasher's limit", unsupported: true}
 	}
 	return nil
 }
@@ -536,21 +526,21 @@ var defaultHasher = sync.OnceValue(func() *Hasher {
 // and InHistory; use a Hasher to choose that bound, add a pepper or give up
 // waiting with a context.
 func Hash(password string) (string, error) {
-	return defaultHasher().Hash(password)
+	return defaultHasher().Hash(context.Background(), password)
 }
 
 // Verify reports whether password matches encoded, an argon2id PHC string or
 // a legacy bcrypt hash ($2a$, $2b$, $2y$; only the first 72 bytes of the
-// password count, see Hasher.VerifyContext). A mismatch is (false, nil); a hash
+// password count, see Hasher.Verify). A mismatch is (false, nil); a hash
 // that cannot be verified is (false, err). Hashes costing more than 64 MiB
 // of memory (or 256 MiB·passes) and bcrypt hashes above cost 14 are refused with
 // ErrUnsupportedHash; use a Hasher with MaxVerifyMemory to import costlier
-// argon2id ones. See Hasher.VerifyContext.
+// argon2id ones. See Hasher.Verify.
 //
 // For a login name that does not exist, call VerifyAbsent instead, so the
 // response time does not reveal which accounts exist.
 func Verify(password, encoded string) (bool, error) {
-	return defaultHasher().Verify(password, encoded)
+	return defaultHasher().Verify(context.Background(), password, encoded)
 }
 
 // VerifyAbsent spends the time and memory of a Verify at DefaultParams and

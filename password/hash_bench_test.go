@@ -71,13 +71,13 @@ func BenchmarkVerifyDefaultPeppered(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	encoded, err := h.Hash(benchPassword)
+	encoded, err := h.Hash(context.Background(), benchPassword)
 	if err != nil {
 		b.Fatal(err)
 	}
 	start := processCPU()
 	for b.Loop() {
-		if ok, err := h.Verify(benchPassword, encoded); !ok || err != nil {
+		if ok, err := h.Verify(context.Background(), benchPassword, encoded); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
 	}

@@ -121,7 +121,7 @@ func ExampleNewHasher() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	stored, _ := old.Hash("Алматы-Тау-2026")
+	stored, _ := old.Hash(context.Background(), "Алматы-Тау-2026")
 	fmt.Println(strings.Contains(stored, ",keyid=azE$"))
 
 	// After rotation new hashes use k2; k1 still verifies older ones.
@@ -131,7 +131,7 @@ func ExampleNewHasher() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // don't queue forever under load
 	defer cancel()
-	ok, err := h.VerifyContext(ctx, "Алматы-Тау-2026", stored)
+	ok, err := h.Verify(ctx, "Алматы-Тау-2026", stored)
 	fmt.Println(ok, err, h.NeedsRehash(stored))
 
 	// Without the pepper, the stolen hash cannot even be checked.

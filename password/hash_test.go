@@ -58,7 +58,7 @@ func TestHashFreshSalt(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	seen := map[string]bool{}
 	for range 20 {
-		encoded, err := h.Hash("same password")
+		encoded, err := h.Hash(context.Background(), "same password")
 		require.NoError(t, err)
 		ph, err := parsePHC(encoded)
 		require.NoError(t, err)
@@ -70,21 +70,21 @@ func TestHashFreshSalt(t *testing.T) {
 func TestHashRefusesUnhashable(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	for _, pw := range []string{"", "\xff\xfe", "abc\xc3"} {
-		_, err := h.Hash(pw)
+		_, err := h.Hash(context.Background(), pw)
 		assert.ErrorIs(t, err, ErrUnhashablePassword, "%q", pw)
 	}
 }
 
 func TestHashNormalisesNFKC(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
-	encoded, err := h.Hash("Йошкар-Ола１２３") // composed Й, full-width digits
+	encoded, err := h.Hash(context.Background(), "Йошкар-Ола１２３") // composed Й, full-width digits
 	require.NoError(t, err)
 	for _, typed := range []string{"Йошкар-Ола123", "И\u0306ошкар-Ола123", "Йошкар-Ола１２３"} {
-		ok, err := h.Verify(typed, encoded)
+		ok, err := h.Verify(context.Background(), typed, encoded)
 		require.NoError(t, err)
 		assert.True(t, ok, "%q", typed)
 	}
-	ok, err := h.Verify("Иошкар-Ола123", encoded)
+	ok, err := h.Verify(context.Background(), "Иошкар-Ола123", encoded)
 	require.NoError(t, err)
 	assert.False(t, ok)
 }
@@ -125,9 +125,9 @@ func TestNewHasherValidation(t *testing.T) {
 
 func TestZeroHasherRefuses(t *testing.T) {
 	var h Hasher
-	_, err := h.Hash("pw")
+	_, err := h.Hash(context.Background(), "pw")
 	assert.ErrorIs(t, err, ErrInvalidParams)
-	ok, err := h.Verify("pw", phcGood)
+	ok, err := h.Verify(context.Background(), "pw", phcGood)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrInvalidParams)
 }
@@ -141,8 +141,8 @@ func TestNilHasherRefuses(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"Hash", func() error { _, err := h.Hash("pw"); return err }},
-		{"Verify", func() error { _, err := h.Verify("pw", phcGood); return err }},
+		{"Hash", func() error { _, err := h.Hash(context.Background(), "pw"); return err }},
+		{"Verify", func() error { _, err := h.Verify(context.Background(), "pw", phcGood); return err }},
 		{"VerifyAbsent", func() error { return h.VerifyAbsent(ctx, "pw") }},
 		{"InHistory", func() error { _, err := h.inHistory(ctx, "pw", []string{phcGood}); return err }},
 		{"zero Hasher VerifyAbsent", func() error { return new(Hasher).VerifyAbsent(ctx, "pw") }},
@@ -186,7 +186,7 @@ func TestVerifyAbsent(t *testing.T) {
 
 			for _, pw := range []string{"", "password", "Correct-Horse-7-Battery", "йцукен123", fullWidth("x1")} {
 				require.NoError(t, h.VerifyAbsent(ctx, pw), "%q", pw)
-				ok, err := h.Verify(pw, dummy)
+				ok, err := h.Verify(context.Background(), pw, dummy)
 				require.NoError(t, err)
 				assert.False(t, ok, "%q matches the dummy hash", pw)
 			}
@@ -204,7 +204,7 @@ func TestVerifyAbsentDefaultParams(t *testing.T) {
 }
 
 // TestVerifyAbsentWaitsLikeVerify: VerifyAbsent takes a computation slot
-// and gives up with its context, as VerifyContext does.
+// and gives up with its context, as Verify does.
 func TestVerifyAbsentWaitsLikeVerify(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{MaxConcurrent: 1})
 	cancelled, cancel := context.WithCancel(context.Background())
@@ -233,7 +233,7 @@ func TestPepper(t *testing.T) {
 	const pw = "пароль-с-перцем-2026"
 	k1, k2 := testPepper("k1"), testPepper("k2")
 	h1 := cheapHasher(t, HasherOptions{Peppers: []Pepper{k1}})
-	encoded, err := h1.Hash(pw)
+	encoded, err := h1.Hash(context.Background(), pw)
 	require.NoError(t, err)
 	require.Contains(t, encoded, ",keyid=azE$", "key id recorded")
 
@@ -244,52 +244,52 @@ func TestPepper(t *testing.T) {
 	mac.Write([]byte(pw))
 	assert.Equal(t, argon2.IDKey(mac.Sum(nil), ph.salt, cheapParams.Time, cheapParams.Memory, 1, 32), ph.key)
 
-	ok, err := h1.Verify(pw, encoded)
+	ok, err := h1.Verify(context.Background(), pw, encoded)
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.False(t, h1.NeedsRehash(encoded))
 
 	// Without the key: refused, not false.
-	ok, err = cheapHasher(t, HasherOptions{}).Verify(pw, encoded)
+	ok, err = cheapHasher(t, HasherOptions{}).Verify(context.Background(), pw, encoded)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrUnknownPepper)
-	ok, err = cheapHasher(t, HasherOptions{Peppers: []Pepper{k2}}).Verify(pw, encoded)
+	ok, err = cheapHasher(t, HasherOptions{Peppers: []Pepper{k2}}).Verify(context.Background(), pw, encoded)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrUnknownPepper)
 
 	// Same id, another key: a mismatch.
 	forged := Pepper{ID: "k1", Key: k2.Key}
-	ok, err = cheapHasher(t, HasherOptions{Peppers: []Pepper{forged}}).Verify(pw, encoded)
+	ok, err = cheapHasher(t, HasherOptions{Peppers: []Pepper{forged}}).Verify(context.Background(), pw, encoded)
 	require.NoError(t, err)
 	assert.False(t, ok)
 
 	// Rotation: k2 current, k1 kept for verification.
 	h2 := cheapHasher(t, HasherOptions{Peppers: []Pepper{k2, k1}})
-	ok, err = h2.Verify(pw, encoded)
+	ok, err = h2.Verify(context.Background(), pw, encoded)
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.True(t, h2.NeedsRehash(encoded), "hash under a retired key")
-	fresh, err := h2.Hash(pw)
+	fresh, err := h2.Hash(context.Background(), pw)
 	require.NoError(t, err)
 	assert.Contains(t, fresh, ",keyid=azI$")
 	assert.False(t, h2.NeedsRehash(fresh))
 
 	// Unpeppered hashes under a peppered Hasher.
-	plain, err := cheapHasher(t, HasherOptions{}).Hash(pw)
+	plain, err := cheapHasher(t, HasherOptions{}).Hash(context.Background(), pw)
 	require.NoError(t, err)
-	ok, err = h2.Verify(pw, plain)
+	ok, err = h2.Verify(context.Background(), pw, plain)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrPepperRequired)
 	migrating := cheapHasher(t, HasherOptions{Peppers: []Pepper{k2}, AllowUnpeppered: true})
-	ok, err = migrating.Verify(pw, plain)
+	ok, err = migrating.Verify(context.Background(), pw, plain)
 	require.NoError(t, err)
 	assert.True(t, ok)
 	assert.True(t, migrating.NeedsRehash(plain))
 
 	const bcryptHash = "$2y$04$YoAdUV31.Ie7OTgegs.I1uF02hykbRMxtWHCowQGonQVe/LXvgMTK" // "password"
-	_, err = h2.Verify("password", bcryptHash)
+	_, err = h2.Verify(context.Background(), "password", bcryptHash)
 	assert.ErrorIs(t, err, ErrPepperRequired)
-	ok, err = migrating.Verify("password", bcryptHash)
+	ok, err = migrating.Verify(context.Background(), "password", bcryptHash)
 	require.NoError(t, err)
 	assert.True(t, ok)
 }
@@ -298,10 +298,10 @@ func TestPepperKeyIsCopied(t *testing.T) {
 	p := testPepper("k1")
 	key := append([]byte(nil), p.Key...)
 	h := cheapHasher(t, HasherOptions{Peppers: []Pepper{{ID: "k1", Key: key}}})
-	encoded, err := h.Hash("pw")
+	encoded, err := h.Hash(context.Background(), "pw")
 	require.NoError(t, err)
 	clear(key)
-	ok, err := h.Verify("pw", encoded)
+	ok, err := h.Verify(context.Background(), "pw", encoded)
 	require.NoError(t, err)
 	assert.True(t, ok, "caller wiping its slice must not change the Hasher")
 }
@@ -325,7 +325,7 @@ func TestNeedsRehash(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			other := cheapHasher(t, HasherOptions{Params: tt.params})
-			encoded, err := other.Hash("pw")
+			encoded, err := other.Hash(context.Background(), "pw")
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, h.NeedsRehash(encoded))
 		})
@@ -366,7 +366,7 @@ func TestVerifyRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, err := h.Verify(pw, tt.encoded)
+			ok, err := h.Verify(context.Background(), pw, tt.encoded)
 			assert.False(t, ok)
 			require.ErrorIs(t, err, tt.want)
 			assert.NotContains(t, err.Error(), pw)
@@ -379,7 +379,7 @@ func TestVerifyRefuses(t *testing.T) {
 
 // TestVerifyCostCeiling: the Hasher runs only hashes within its ceiling,
 // 64 MiB and 4×64 MiB·passes by default, raised by its own parameters or
-// MaxVerifyMemory. checkCost is the gate VerifyContext applies after parsing
+// MaxVerifyMemory. checkCost is the gate Verify applies after parsing
 // (TestVerifyRefuses shows the refusals end to end without running them).
 func TestVerifyCostCeiling(t *testing.T) {
 	const mib = 1024
@@ -424,16 +424,16 @@ func TestVerifyCostCeiling(t *testing.T) {
 func TestPasswordLengthBound(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	longest := strings.Repeat("ж", maxPasswordLength/2)
-	encoded, err := h.Hash(longest)
+	encoded, err := h.Hash(context.Background(), longest)
 	require.NoError(t, err)
-	ok, err := h.Verify(longest, encoded)
+	ok, err := h.Verify(context.Background(), longest, encoded)
 	require.NoError(t, err)
 	assert.True(t, ok)
 
 	tooLong := longest + "x"
-	_, err = h.Hash(tooLong)
+	_, err = h.Hash(context.Background(), tooLong)
 	assert.ErrorIs(t, err, ErrUnhashablePassword)
-	ok, err = h.Verify(tooLong, encoded)
+	ok, err = h.Verify(context.Background(), tooLong, encoded)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, ErrUnhashablePassword)
 	assert.NotContains(t, err.Error(), "ж")
@@ -441,26 +441,26 @@ func TestPasswordLengthBound(t *testing.T) {
 
 func TestConcurrencyBound(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{MaxConcurrent: 1})
-	encoded, err := h.Hash("pw")
+	encoded, err := h.Hash(context.Background(), "pw")
 	require.NoError(t, err)
 
 	require.NoError(t, h.acquire(context.Background())) // occupy the only slot
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	ok, err := h.VerifyContext(ctx, "pw", encoded)
+	ok, err := h.Verify(ctx, "pw", encoded)
 	assert.False(t, ok)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	cancelled, cancel2 := context.WithCancel(context.Background())
 	cancel2()
-	_, err = h.HashContext(cancelled, "pw")
+	_, err = h.Hash(cancelled, "pw")
 	assert.ErrorIs(t, err, context.Canceled)
 
 	// A waiter proceeds once the slot is released.
 	done := make(chan bool)
 	go func() {
-		ok, _ := h.Verify("pw", encoded)
+		ok, _ := h.Verify(context.Background(), "pw", encoded)
 		done <- ok
 	}()
 	select {
@@ -479,9 +479,9 @@ func TestConcurrentUse(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			pw := fmt.Sprintf("password-%d", i)
-			encoded, err := h.Hash(pw)
+			encoded, err := h.Hash(context.Background(), pw)
 			assert.NoError(t, err)
-			ok, err := h.Verify(pw, encoded)
+			ok, err := h.Verify(context.Background(), pw, encoded)
 			assert.NoError(t, err)
 			assert.True(t, ok)
 		})

@@ -21,7 +21,7 @@ func (h *Hasher) inHistory(ctx context.Context, password string, history []strin
 	}
 	var errs []error
 	for _, encoded := range history {
-		ok, err := h.VerifyContext(ctx, password, encoded)
+		ok, err := h.Verify(ctx, password, encoded)
 		if ok {
 			return true, nil
 		}

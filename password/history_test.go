@@ -12,7 +12,7 @@ func TestInHistory(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	var history []string
 	for _, pw := range []string{"Spring2024!", "Summer2025!", "Autumn2025!"} {
-		encoded, err := h.Hash(pw)
+		encoded, err := h.Hash(context.Background(), pw)
 		require.NoError(t, err)
 		history = append(history, encoded)
 	}

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"os"
@@ -49,13 +50,13 @@ func TestArgon2ReferenceVectors(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	for _, v := range f.Verify {
 		t.Run(v.Args, func(t *testing.T) {
-			ok, err := h.Verify(v.Password, v.Encoded)
+			ok, err := h.Verify(context.Background(), v.Password, v.Encoded)
 			require.NoError(t, err)
 			assert.True(t, ok)
 			ph, err := parsePHC(v.Encoded)
 			require.NoError(t, err)
 			if ph.params.Memory <= 1024 { // keep the run short: one mismatch per cheap vector
-				ok, err = h.Verify(v.Password+"!", v.Encoded)
+				ok, err = h.Verify(context.Background(), v.Password+"!", v.Encoded)
 				require.NoError(t, err)
 				assert.False(t, ok)
 			}
@@ -71,7 +72,7 @@ func TestArgon2ReferenceVectors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, v.Encoded, cheapHasher(t, HasherOptions{Params: ph.params}).hashWithSalt(v.Password, []byte(v.Salt), ""))
 	for _, v := range f.Unsupported {
-		ok, err := h.Verify(v.Password, v.Encoded)
+		ok, err := h.Verify(context.Background(), v.Password, v.Encoded)
 		assert.False(t, ok)
 		assert.ErrorIs(t, err, ErrUnsupportedHash, v.Args)
 	}
@@ -80,7 +81,7 @@ func TestArgon2ReferenceVectors(t *testing.T) {
 // TestArgon2NFKCVectors pins what NFKC normalisation means for interop: a
 // non-NFKC password (full-width, decomposed, ligature) verifies against the
 // tool's hash of its NFKC form, and not against the tool's hash of its raw
-// bytes, as Hasher.VerifyContext documents for imported hashes.
+// bytes, as Hasher.Verify documents for imported hashes.
 func TestArgon2NFKCVectors(t *testing.T) {
 	f := loadInterop(t, "argon2.json")
 	require.Len(t, f.NFKC, 3)
@@ -88,14 +89,14 @@ func TestArgon2NFKCVectors(t *testing.T) {
 	h := cheapHasher(t, HasherOptions{})
 	for i, v := range f.NFKC {
 		require.NotEqual(t, norm.NFKC.String(v.Password), v.Password, "vector %d is already NFKC", i)
-		ok, err := h.Verify(v.Password, v.Encoded)
+		ok, err := h.Verify(context.Background(), v.Password, v.Encoded)
 		require.NoError(t, err)
 		assert.True(t, ok, "typed %q, stored NFKC", v.Password)
-		ok, err = h.Verify(norm.NFKC.String(v.Password), v.Encoded)
+		ok, err = h.Verify(context.Background(), norm.NFKC.String(v.Password), v.Encoded)
 		require.NoError(t, err)
 		assert.True(t, ok, "typed NFKC of %q", v.Password)
 
-		ok, err = h.Verify(f.Raw[i].Password, f.Raw[i].Encoded)
+		ok, err = h.Verify(context.Background(), f.Raw[i].Password, f.Raw[i].Encoded)
 		require.NoError(t, err)
 		assert.False(t, ok, "raw-byte hash of %q verifies: normalisation not applied?", v.Password)
 	}
@@ -107,10 +108,10 @@ func TestHtpasswdVectors(t *testing.T) {
 	f := loadInterop(t, "bcrypt.json")
 	h := cheapHasher(t, HasherOptions{})
 	for _, v := range f.Verify {
-		ok, err := h.Verify(v.Password, v.Encoded)
+		ok, err := h.Verify(context.Background(), v.Password, v.Encoded)
 		require.NoError(t, err, v.Password)
 		assert.True(t, ok, v.Password)
-		ok, err = h.Verify(v.Password[:len(v.Password)-1], v.Encoded)
+		ok, err = h.Verify(context.Background(), v.Password[:len(v.Password)-1], v.Encoded)
 		require.NoError(t, err)
 		assert.Equal(t, len(v.Password) > 72, ok, "dropping the last byte only matters within 72 bytes: %q", v.Password)
 		assert.True(t, h.NeedsRehash(v.Encoded))
@@ -118,7 +119,7 @@ func TestHtpasswdVectors(t *testing.T) {
 	// The 40-letter Cyrillic vector: 36 letters are all bcrypt ever saw.
 	last := f.Verify[len(f.Verify)-1]
 	require.Equal(t, strings.Repeat("ж", 40), last.Password)
-	ok, err := h.Verify(strings.Repeat("ж", 36)+"anything", last.Encoded)
+	ok, err := h.Verify(context.Background(), strings.Repeat("ж", 36)+"anything", last.Encoded)
 	require.NoError(t, err)
 	assert.True(t, ok, "bcrypt ignores bytes after the 72nd")
 }
@@ -169,10 +170,10 @@ func TestHtpasswdLive(t *testing.T) {
 		require.NoError(t, err)
 		_, encoded, ok := strings.Cut(strings.TrimSpace(string(out)), ":")
 		require.True(t, ok)
-		ok, err = h.Verify(pw, encoded)
+		ok, err = h.Verify(context.Background(), pw, encoded)
 		require.NoError(t, err)
 		assert.True(t, ok, pw)
-		ok, err = h.Verify("x"+pw, encoded)
+		ok, err = h.Verify(context.Background(), "x"+pw, encoded)
 		require.NoError(t, err)
 		assert.False(t, ok, pw)
 	}

@@ -72,7 +72,7 @@ type phcHash struct {
 }
 
 // parsePHC parses and validates an argon2id PHC string. The error is a
-// *HashFormatError that never quotes the input.
+// *hashFormatError, which never quotes the input.
 func parsePHC(encoded string) (*phcHash, error) {
 	if len(encoded) > maxEncodedLength {
 		return nil, formatError("encoded hash too long")
@@ -94,7 +94,7 @@ func parsePHC(encoded string) (*phcHash, error) {
 		return nil, formatError("bad version")
 	}
 	if v != argon2Version {
-		return nil, &HashFormatError{Reason: "unsupported argon2 version", unsupported: true}
+		return nil, &hashFormatError{Reason: "unsupported argon2 version", unsupported: true}
 	}
 	h := &phcHash{}
 	if err := h.parseParams(fields[1]); err != nil {

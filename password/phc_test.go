@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -79,7 +80,7 @@ func TestParsePHCRefuses(t *testing.T) {
 			h, err := parsePHC(tt.encoded)
 			require.Error(t, err)
 			assert.Nil(t, h)
-			var fe *HashFormatError
+			var fe *hashFormatError
 			require.ErrorAs(t, err, &fe)
 			assert.Equal(t, tt.unsupported, errors.Is(err, ErrUnsupportedHash))
 			assert.Equal(t, !tt.unsupported, errors.Is(err, ErrMalformedHash))
@@ -115,7 +116,7 @@ func FuzzParsePHC(f *testing.F) {
 			if h != nil {
 				t.Fatal("non-nil result with error")
 			}
-			var fe *HashFormatError
+			var fe *hashFormatError
 			if !errors.As(err, &fe) {
 				t.Fatalf("error of type %T", err)
 			}
@@ -158,7 +159,7 @@ func FuzzVerifyEncoded(f *testing.F) {
 		if parseBcrypt(encoded) == nil && encoded[4:6] > "06" {
 			t.Skip()
 		}
-		ok, err := h.Verify("p", encoded)
+		ok, err := h.Verify(context.Background(), "p", encoded)
 		if ok && err != nil {
 			t.Fatal("true with error")
 		}
