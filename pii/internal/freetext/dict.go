@@ -165,14 +165,14 @@ func load() *tables {
 			t.place[k] = v &^ clStop
 		}
 	}
-	for role, ws := range markerWords {
-		for _, w := range strings.Fields(ws) {
-			t.marker[w] |= role
+	for _, m := range markerWords {
+		for _, w := range strings.Fields(m.words) {
+			t.marker[w] |= m.role
 		}
 	}
-	for role, ws := range contextWords {
-		for _, w := range strings.Fields(ws) {
-			t.context[w] |= role
+	for _, c := range contextWords {
+		for _, w := range strings.Fields(c.words) {
+			t.context[w] |= c.role
 		}
 	}
 	for k := range t.given {
@@ -196,41 +196,47 @@ func load() *tables {
 
 // markerWords are the address markers, lower-case, as written (Russian,
 // Kazakh Cyrillic, Kazakh Latin 2021, romanised Russian, English).
-var markerWords = map[uint32]string{
-	mCityPre:      "г город гор g gorod с село пос посёлок поселок п пгт ауыл s selo",
-	mCityPost:     "қ қаласы qalasy kalasy city ауылы auyly кенті",
-	mRegionPost:   "обл область облысы облысы oblysy obl oblast region",
-	mDistrictPost: "р-н район ауданы ауд audany raion rayon district",
-	mStreetPre: "ул улица пр пр-т пр-кт просп проспект пер переулок б-р бульвар бул наб набережная " +
-		"шоссе пл площадь тупик проезд трасса мкр мкрн мкр-н микрорайон жм " +
-		"ul ulitsa pr prospekt mkr mkrn microdistrict",
-	mStreetPost: "к-сі көшесі көш даңғылы даң даңғ str st street ave av avenue blvd boulevard road rd lane " +
-		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн",
-	mHousePre:  "д дом үй зд здание h house bldg building d dom",
-	mHousePost: "үй üi",
-	mAptPre:    "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater",
-	mAptPost:   "пәтер päter",
-	mCorpPre:   "корп корпус к блок бл стр строение block korp",
-	mIndexPre:  "индекс index zip postcode",
-	mWeak:      "пр пл п с s st d h к бл стр ауд g",
-	mShagyn:    "шағын shağyn",
-	mAudan:     "аудан ауданы audan audany",
-	mNamed:     "им имени",
-	mMkr:       "мкр мкрн мкр-н микрорайон квартал mkr mkrn microdistrict",
-	mTitle: "би батыр батыра хан хана жолы ата баба ана жырау ақын акын қажы сері " +
-		"bi batyr khan han joly zholy jyrau zhyrau akyn",
+var markerWords = []struct {
+	role  uint32
+	words string
+}{
+	{mCityPre, "г город гор g gorod с село пос посёлок поселок п пгт ауыл s selo"},
+	{mCityPost, "қ қаласы qalasy kalasy city ауылы auyly кенті"},
+	{mRegionPost, "обл область облысы облысы oblysy obl oblast region"},
+	{mDistrictPost, "р-н район ауданы ауд audany raion rayon district"},
+	{mStreetPre, "ул улица пр пр-т пр-кт просп проспект пер переулок б-р бульвар бул наб набережная " +
+		"шоссе пл площадь тупик проезд трасса мкр мкрн мкр-н микрорайон квартал жм " +
+		"ul ulitsa pr prospekt mkr mkrn microdistrict"},
+	{mStreetPost, "к-сі көшесі көш даңғылы даң даңғ str st street ave av avenue blvd boulevard road rd lane " +
+		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн"},
+	{mHousePre, "д дом үй зд здание h house bldg building d dom"},
+	{mHousePost, "үй üi"},
+	{mAptPre, "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater"},
+	{mAptPost, "пәтер päter"},
+	{mCorpPre, "корп корпус к блок бл стр строение block korp"},
+	{mIndexPre, "индекс index zip postcode"},
+	{mWeak, "пр пл п с s st d h к бл стр ауд g"},
+	{mShagyn, "шағын shağyn"},
+	{mAudan, "аудан ауданы audan audany"},
+	{mNamed, "им имени"},
+	{mMkr, "мкр мкрн мкр-н микрорайон квартал mkr mkrn microdistrict"},
+	{mTitle, "би батыр батыра хан хана жолы ата баба ана жырау ақын акын қажы сері " +
+		"bi batyr khan han joly zholy jyrau zhyrau akyn"},
 }
 
 // contextWords introduce or follow a person's name.
-var contextWords = map[uint32]string{
-	clCtxPre: "фио ф.и.о гр гражданин гражданка гражданина гражданки гражданину гражданке " +
+var contextWords = []struct {
+	role  uint32
+	words string
+}{
+	{clCtxPre, "фио ф.и.о гр гражданин гражданка гражданина гражданки гражданину гражданке " +
 		"г-н г-жа г-на г-же господин госпожа господина госпоже мистер миссис аты-жөні есімі азаматша " +
-		"mr mrs ms miss mister dr",
-	clCtxRole: "клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
+		"mr mrs ms miss mister dr"},
+	{clCtxRole, "клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
 		"заявитель заявителя заявителю покупатель покупателя продавец продавца победитель победителя " +
 		"должник должника заемщик заемщика заёмщик заёмщика уважаемый уважаемая тұтынушы қатысушы қатысушысы " +
-		"dear client customer bidder applicant",
-	clCtxPost: "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym",
-	clUly:     "ұлы қызы улы кызы uly ūly qyzy kyzy",
-	clCtxLink: "торгов аукциона торгах аукционе лота саудаға",
+		"dear client customer bidder applicant"},
+	{clCtxPost, "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym"},
+	{clUly, "ұлы қызы улы кызы uly ūly qyzy kyzy"},
+	{clCtxLink, "торгов аукциона торгах аукционе лота саудаға"},
 }
