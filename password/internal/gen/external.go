@@ -124,9 +124,10 @@ func ruWords(raw string) func() ([]string, error) {
 }
 
 // kkWords returns the stems of the Kazakh hunspell dictionary and, after
-// them, each noun's first-person possessive ("жаным", "күнім": my soul, my
-// sun), which Kazakh speakers use as terms of endearment; ranked like
-// ruWords.
+// them, the forms of stems of up to 8 letters that people make passwords
+// of: the first-person possessive ("жаным", "күнім": my soul, my sun; terms
+// of endearment), the plural ("достар") and the possessive plural
+// ("балаларым": my children); ranked like ruWords.
 func kkWords(raw string) func() ([]string, error) {
 	return func() ([]string, error) {
 		if raw == "" {
@@ -147,8 +148,7 @@ func kkWords(raw string) func() ([]string, error) {
 				continue // long stems are mostly inflected forms already
 			}
 			for _, f := range h.Forms(s) {
-				rest, ok := strings.CutPrefix(f, s.Word)
-				if ok && (rest == "ым" || rest == "ім" || rest == "м") {
+				if kkEndearing(s.Word, f) {
 					forms = append(forms, f)
 				}
 			}
@@ -206,4 +206,30 @@ func isCyrillicWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// kkEndearing reports whether f is the first-person possessive, the plural
+// or the possessive plural of the stem (allowing the stem's last consonant
+// to change: мектеп → мектебім).
+func kkEndearing(stem, f string) bool {
+	sr, fr := []rune(stem), []rune(f)
+	if len(fr) <= len(sr) || string(fr[:len(sr)-1]) != string(sr[:len(sr)-1]) {
+		return false
+	}
+	added := len(fr) - len(sr)
+	for _, e := range []struct {
+		endings []string
+		added   int
+	}{
+		{[]string{"ым", "ім", "м"}, 2},
+		{[]string{"лар", "лер", "дар", "дер", "тар", "тер"}, 3},
+		{[]string{"ларым", "лерім", "дарым", "дерім", "тарым", "терім"}, 5},
+	} {
+		for _, end := range e.endings {
+			if strings.HasSuffix(f, end) && added <= e.added && added >= utf8.RuneCountInString(end)-1 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -48,8 +48,8 @@
 //	ru_words             Russian dictionary words (199k), then the feminine of adjectives
 //	                     (любимая); no frequencies: ranked by length tier (4–6 letters,
 //	                     7–8, 9–10, longer, then 3), alphabetical within a tier
-//	kk_words             Kazakh dictionary words (80k), then first-person possessives
-//	                     (жаным, күнім); ranked like ru_words
+//	kk_words             Kazakh dictionary words (80k), then possessives and plurals
+//	                     (жаным, күнім, балаларым); 143k in all; ranked like ru_words
 //	en_wikipedia         English words by Wikipedia frequency (30k)
 //	en_common            English words by subtitle frequency (55k)
 //	xx_words             for xx in de fr es it pt nl pl cs fi id: the language's
