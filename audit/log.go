@@ -87,7 +87,7 @@ type Receipt struct {
 // Log is an append-only, tamper-evident log of access events: every Event
 // is a leaf of an RFC 6962 Merkle tree, and Checkpoint signs the tree head
 // as a C2SP tlog-checkpoint note. A Log is safe for concurrent use;
-// concurrent Appends share one fsync (group commit).
+// concurrent Appends share one sync (group commit).
 type Log struct {
 	store    store
 	signer   note.Signer
@@ -298,12 +298,16 @@ func (l *Log) Size() int64 {
 	return l.tree.n
 }
 
-// Append encodes e, adds it to the log and returns once it is durable
-// (fsynced, or committed by the database). Concurrent Appends are written
-// and synced together. If ctx ends first, Append returns an error wrapping
-// ctx.Err() and the event may or may not be in the log. After a write or
-// fsync failure, Append returns an error wrapping ErrLogFailed until the
-// log is reopened.
+// Append encodes e, adds it to the log and returns once it is durable: in
+// a directory, written with the other Appends waiting at the time and
+// fdatasynced once for all of them, and the directory and files found
+// still in place; in a database, committed in one transaction with them.
+// If ctx ends first, Append returns an error wrapping ctx.Err() and the
+// event may or may not be in the log. An error means the access the event
+// records must not happen. After a failed sync, or with the directory or a
+// file of the log removed or replaced, Append returns an error wrapping
+// [ErrLogFailed] until the log is reopened; a full disk fails only the
+// appends it hits.
 func (l *Log) Append(ctx context.Context, e Event) (Receipt, error) {
 	if err := ctx.Err(); err != nil {
 		return Receipt{}, err
@@ -539,7 +543,9 @@ func (l *Log) checkRange(lo, hi int64) error {
 
 // Close waits for queued Appends, signs a final checkpoint if the tree grew
 // since the last one (so that every entry is covered by a signature), and
-// releases the storage. Appends after Close return ErrClosed.
+// releases the storage. Appends after Close return ErrClosed. If the log
+// failed (see [ErrLogFailed]), Close returns that failure again and signs
+// nothing.
 func (l *Log) Close() error {
 	l.cpMu.Lock()
 	defer l.cpMu.Unlock()
