@@ -2,13 +2,14 @@ package password
 
 import "context"
 
-// CommonPasswords returns a BreachChecker over the common-password list
-// embedded in this package: zxcvbn's 7,141 most common passwords and the
-// Russian and Kazakh ones of data/passwords.txt with their transliterations.
-// A password is found when, after NFKC normalisation and lower-casing, it
-// equals an entry as typed, with l33t substitutions undone, or as typed on
-// another keyboard layout ("йцукен" is "qwerty"). It does no I/O, fails
-// only when ctx is already done, and is safe for concurrent use.
+// CommonPasswords returns a BreachChecker over the common-password lists
+// embedded in this package: zxcvbn's 7,141 most common passwords, those of
+// Russian and Kazakh speakers, and a multilingual list of leaked passwords.
+// A password is found when, spelled as the estimator spells every reading
+// (lower case, in any script or romanisation), it equals an entry as typed,
+// with l33t undone, or as typed on another keyboard layout ("йцукен" is
+// "qwerty"). It does no I/O, fails only when ctx is already done, and is
+// safe for concurrent use.
 //
 // DefaultPolicy and NISTPolicy already refuse these passwords (Code Common);
 // use CommonPasswords as Policy.Breach where no breach corpus is available,

@@ -523,7 +523,7 @@ var defaultHasher = sync.OnceValue(func() *Hasher {
 //	$argon2id$v=19$m=19456,t=2,p=1$<22 chars of salt>$<43 chars of hash>
 //
 // At most runtime.GOMAXPROCS(0) hashes compute at once across Hash, Verify
-// and InHistory; use a Hasher to choose that bound, add a pepper or give up
+// and Policy.CheckChange; use a Hasher to choose that bound, add a pepper or give up
 // waiting with a context.
 func Hash(password string) (string, error) {
 	return defaultHasher().Hash(context.Background(), password)

@@ -222,6 +222,17 @@ var digraphs = []struct {
 	{"gh", 'g'}, {"ph", 'f'}, {"th", 't'}, {"ck", 'k'}, {"ye", 'e'}, {"ie", 'e'}, {"yo", 'e'}, {"io", 'e'},
 }
 
+// digraphsFrom lists the digraphs by their first letter.
+var digraphsFrom = func() (t [26][]struct {
+	in  string
+	out byte
+}) {
+	for _, d := range digraphs {
+		t[d.in[0]-'a'] = append(t[d.in[0]-'a'], d)
+	}
+	return t
+}()
+
 // spell writes rs (lower case) in the matching alphabet into s.
 func (m *matcher) spell(rs []rune, s *skeleton) {
 	s.b, s.from, s.to = s.b[:0], s.from[:0], s.to[:0]
@@ -258,8 +269,8 @@ func (m *matcher) spell(rs []rune, s *skeleton) {
 		c := b1[k]
 		if c >= 'a' && c <= 'z' {
 			done := false
-			for _, d := range digraphs {
-				if d.in[0] == c && k+len(d.in) <= len(b1) && string(b1[k:k+len(d.in)]) == d.in {
+			for _, d := range digraphsFrom[c-'a'] {
+				if k+len(d.in) <= len(b1) && string(b1[k:k+len(d.in)]) == d.in {
 					emit(d.out, f1[k], f1[k+len(d.in)-1])
 					k += len(d.in)
 					done = true

@@ -87,18 +87,14 @@ type Estimate struct {
 }
 
 // Strength estimates how hard password is to guess, in the manner of zxcvbn
-// and with its data (github.com/nbutton23/zxcvbn-go: English words, names,
-// surnames, common passwords, the QWERTY and keypad graphs), extended for
-// this platform's users: Russian and Kazakh words, names, surnames and places
-// with their Latin transliterations, passwords typed on the wrong keyboard
-// layout (Russian ЙЦУКЕН, Kazakh digit row), years and dates, repeated units
-// of any length, the platform's own words and the userInputs (login, e-mail,
-// name), which should be passed whenever they are known.
+// (see the package documentation for the patterns and the lists). Pass the
+// userInputs (login, e-mail, name) whenever they are known: a password
+// built from them is cheap to guess.
 //
 // Characters are counted as runes after NFKC normalisation; only the first
 // 128 (DefaultMaxLength) of them are analysed. Strength is pure, safe for
-// concurrent use, and its cost is bounded (see BenchmarkCheckWorstCase). The
-// first call loads the word lists (about 0.1 s).
+// concurrent use, and costs at most about 2 ms of CPU. The first call in a
+// process builds the index of the word lists (about 1 s of CPU).
 func Strength(password string, userInputs ...string) Estimate {
 	r := analyse(prepare(password), userInputs, true)
 	return r.estimate()

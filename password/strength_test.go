@@ -48,6 +48,17 @@ func TestStrengthClosesZxcvbnGaps(t *testing.T) {
 		{"keyboard walk on the russian layout", "фывапролдж1!", nil},
 		{"l33t", "P@$$w0rd!2024", nil},
 		{"login", "Zhanbolat!1987", []string{"zhanbolat@mail.kz"}},
+		// The examples of the package documentation.
+		{"kazakh letters folded", "Нұрлан2024!", nil},
+		{"symbols on the russian layout", "З\"ыыц0кв1", nil},
+		{"russian name on the latin layout", "Vfhecz2024!", nil},
+		{"iin", "900101300017!a", nil},
+		{"column walk", "qweasdzxc1!", nil},
+		{"phone keypad", "adgjmptw1!", nil},
+		{"column walk on the russian layout", "йцуфывячс1!", nil},
+		{"two words run together", "Menseni#suyemin1", nil},
+		{"places old and new", "Nur-Sultan1!", nil},
+		{"gost romanisation", "Xaritonova22%", nil},
 		{"name in cyrillic, typed in latin", "Nurlybek!1990", []string{"Нурлыбек Сейтов"}},
 	}
 	for _, tt := range tests {
