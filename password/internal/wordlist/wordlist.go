@@ -43,9 +43,9 @@ type Graph struct {
 //go:embed data/*.gz
 var files embed.FS
 
-// Dictionaries returns every embedded list, in the order of the table in
-// the package documentation. The lists are decoded on the first call and
-// shared by every later call: callers must not modify them.
+// Dictionaries returns every embedded list, in a fixed order (that of
+// names_gen.go; the zxcvbn-go lists first). The lists are decoded on the
+// first call and shared by every later call: callers must not modify them.
 func Dictionaries() []Dictionary {
 	dictionaries.Do(func() { dictionaries.v = decodeDictionaries() })
 	return dictionaries.v
