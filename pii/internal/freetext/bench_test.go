@@ -83,3 +83,23 @@ func BenchmarkMask(b *testing.B) {
 		_ = Mask(Address, "г. Алматы, ул. Абая, д. 10, кв. 5")
 	}
 }
+
+// BenchmarkFindShort is Find on one log line, as Redact and the slog
+// handler call it; BenchmarkBaselineShortFields splits the same line.
+func BenchmarkFindShort(b *testing.B) {
+	const s = "bid rejected: insufficient deposit, user_id=4411, lot 1542, retry in 30s"
+	dicts()
+	var dst []Span
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		dst = Find(dst[:0], s)
+	}
+}
+
+func BenchmarkBaselineShortFields(b *testing.B) {
+	const s = "bid rejected: insufficient deposit, user_id=4411, lot 1542, retry in 30s"
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		_ = strings.Fields(s)
+	}
+}

@@ -1,6 +1,9 @@
 package freetext
 
-import "unicode/utf8"
+import (
+	"sync"
+	"unicode/utf8"
+)
 
 // Kind is the kind of a span found by [Find].
 type Kind uint8
@@ -26,24 +29,39 @@ const (
 
 // win is the window of tokens Find works on.
 type win struct {
-	s   string
-	t   []token
-	d   *tables
-	buf [maxSkeleton]byte
+	s    string
+	t    []token
+	d    *tables
+	buf  [maxSkeleton]byte
+	toks [window]token
 }
+
+// wins recycles windows: a window is 6 KiB, too big to clear on every
+// call for a log line.
+var wins = sync.Pool{New: func() any { return new(win) }}
 
 // Find appends to dst the name and address spans of s, in order, non-overlapping;
 // time linear in len(s); safe on invalid UTF-8 and hostile input.
 func Find(dst []Span, s string) []Span {
-	var buf [window]token
-	w := win{s: s, d: dicts()}
-	for pos := 0; pos < len(s); {
-		p := nextHot(s, pos)
-		if p < 0 {
-			break
-		}
-		dst, pos = w.region(dst, &buf, regionStart(s, p, pos), p)
+	p := nextHot(s, 0)
+	if p < 0 {
+		return dst
 	}
+	w := wins.Get().(*win)
+	w.s, w.d = s, dicts()
+	// floor: where the last region ended; regions never start before it.
+	for floor := 0; p >= 0; {
+		if c := s[p]; c >= '0' && c <= '9' {
+			if end, ok := w.numberMatters(p); !ok {
+				p = nextHot(s, end) // no address marker or postcode shape near this number
+				continue
+			}
+		}
+		dst, floor = w.region(dst, regionStart(s, p, floor), p)
+		p = nextHot(s, floor)
+	}
+	w.s, w.t = "", nil
+	wins.Put(w)
 	return dst
 }
 
@@ -52,7 +70,8 @@ func Find(dst []Span, s string) []Span {
 // that cannot be address markers or context words,
 // and appends the spans found there.
 // It returns the end of the region.
-func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
+func (w *win) region(dst []Span, q, p int) ([]Span, int) {
+	buf := &w.toks
 	z := tokenizer{s: w.s, i: q}
 	var (
 		n, i  int  // tokens in buf, next token to consider
@@ -113,6 +132,57 @@ func (w *win) region(dst []Span, buf *[window]token, q, p int) ([]Span, int) {
 		n = copy(buf[:], buf[keep:n])
 		i -= keep
 	}
+}
+
+// numberMatters reports whether the number at p may be part of an
+// address on its own: a postcode, a number with a letter suffix ("10-үй",
+// "5А"), or a number next to an address marker ("д. 10", "10 үй", "5 мкр").
+// A number inside an address that has a capitalised word is read with
+// that word's region anyway. It returns the end of the number.
+func (w *win) numberMatters(p int) (int, bool) {
+	s := w.s
+	z := tokenizer{s: s, i: p}
+	t, _ := z.next()
+	end := int(t.end)
+	num := s[p:end]
+	if len(num) == 6 && allDigits(num) && (num[0] == '0' || num[0] == '1') || !allDigits(num) {
+		return end, true
+	}
+	// The word before, over spaces and one dot.
+	i := p
+	for i > 0 && s[i-1] == ' ' {
+		i--
+	}
+	if i > 0 && s[i-1] == '.' {
+		i--
+	}
+	j := i
+	for j > 0 && i-j < 24 && (s[j-1] >= utf8.RuneSelf || asciiLetter(s[j-1]) || s[j-1] == '-') {
+		j--
+	}
+	if j < i && w.isMarker(s[j:i]) {
+		return end, true
+	}
+	// The word after.
+	k := end
+	for k < len(s) && (s[k] == ' ' || s[k] == '-') {
+		k++
+	}
+	m := k
+	for m < len(s) && m-k < 24 && (s[m] >= utf8.RuneSelf || asciiLetter(s[m])) {
+		m++
+	}
+	return end, m > k && w.isMarker(s[k:m])
+}
+
+// isMarker reports whether word (maybe starting mid-rune, then it is not)
+// is an address marker.
+func (w *win) isMarker(word string) bool {
+	if !utf8.RuneStart(word[0]) || !utf8.ValidString(word) || !w.d.maybeMarker(word) {
+		return false
+	}
+	lw, ok := lowerWord(&w.buf, word)
+	return ok && w.d.marker[string(lw)] != 0
 }
 
 // nextHot returns the index of the next byte at or after pos that starts a
