@@ -71,13 +71,18 @@ func (w *win) chain(i int, cs []comp) int {
 }
 
 // addressValid: a marked street or microdistrict is an address on its own;
-// otherwise two parts or more, one a house, flat or postcode marked as such,
-// or three parts two of them marked. A city or house number alone is not.
+// otherwise it takes two parts or more, one of them a unit (a house or
+// flat with its marker, a postcode, or a street name and number after a
+// city) and one a place (city, region, district, country or street), and
+// some evidence beyond bare names (a marker or a postcode); or three parts,
+// two of them marked. A city, a postcode or a house number alone is not an
+// address, nor are two postcodes.
 func addressValid(cs []comp) bool {
 	if len(cs) == 0 {
 		return false
 	}
-	marked, unit := 0, false
+	marked := 0
+	var unit, place, post, bareStreet bool
 	for _, c := range cs {
 		if c.kind == aStreet && c.marked && !c.weak {
 			return true
@@ -89,23 +94,16 @@ func addressValid(cs []comp) bool {
 		case aHouse, aApt:
 			unit = unit || c.marked
 		case aPost:
-			unit = true
+			unit, post = true, true
 		case aStreet:
-			unit = true // a bare "Абая 10" after a known city
+			unit, place = true, true
+			bareStreet = bareStreet || !c.marked
+		case aCity, aRegion, aDistrict, aCountry:
+			place = true
 		}
 	}
-	return len(cs) >= 2 && unit && marked+countKind(cs, aPost)+countKind(cs, aStreet) >= 1 ||
+	return len(cs) >= 2 && unit && place && (marked > 0 || post || bareStreet) ||
 		len(cs) >= 3 && marked >= 2
-}
-
-func countKind(cs []comp, k int) int {
-	n := 0
-	for _, c := range cs {
-		if c.kind == k {
-			n++
-		}
-	}
-	return n
 }
 
 // comp reads one address part at token j; prev is the kind of the part
