@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -181,4 +182,48 @@ func TestCheckAliveFastPath(t *testing.T) {
 	s.files["old.seg"] = stranger
 	assert.NoError(t, s.checkAlive(), "settled again")
 	delete(s.files, "old.seg")
+}
+
+// TestGateReportsHostFaults: the gate tells the host's logger about the
+// denials that are the host's fault (log or directory failing), and only
+// about those, without the request's fields.
+func TestGateReportsHostFaults(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name   string
+		dir    Directory
+		record func(context.Context, Event) error
+		logged string // "" for nothing
+	}{
+		{"allowed", nil, nil, ""},
+		{"denied by policy", nil, nil, ""},
+		{"directory failing", failingDirectory{err: errors.New("ldap: connection refused")}, nil, `level=ERROR msg="audit: access denied" code=directory_error err="ldap: connection refused"`},
+		{"log failing", nil, func(context.Context, Event) error { return ErrLogFailed }, `level=ERROR msg="audit: access denied" code=log_error err="audit: log failed; close and reopen it"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			rec := &decisionRecorder{}
+			record := tt.record
+			if record == nil {
+				record = rec.record
+			}
+			staff := tt.dir
+			if staff == nil {
+				staff = NewMemoryDirectory(testStaff()...)
+			}
+			g := newGate(staff, testPolicy, record, GateOptions{Now: func() time.Time { return gateNow }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			a := Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket", Resource: "users/secret-resource"}
+			if tt.name == "denied by policy" {
+				a.Purpose = "marketing"
+			}
+			_ = g.Authorize(ctx, a)
+			if tt.logged == "" {
+				assert.Empty(t, logs.String())
+				return
+			}
+			assert.Contains(t, logs.String(), tt.logged)
+			assert.NotContains(t, logs.String(), "emp-1")
+			assert.NotContains(t, logs.String(), "secret-resource")
+		})
+	}
 }
