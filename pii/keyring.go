@@ -20,8 +20,8 @@ import (
 	"sync/atomic"
 )
 
-// KeySize is the size in bytes of every keyring key and subject data key.
-const KeySize = 32
+// keySize is the size in bytes of every keyring key and subject data key.
+const keySize = 32
 
 // KeyState is the life-cycle state of a keyring key.
 //
@@ -48,19 +48,20 @@ func (s KeyState) String() string {
 	return "KeyState(" + strconv.Itoa(int(s)) + ")"
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (s KeyState) MarshalText() ([]byte, error) {
+// jsonKeyState is a KeyState in the keyring's JSON form.
+type jsonKeyState KeyState
+
+func (s jsonKeyState) MarshalText() ([]byte, error) {
 	if s == 0 || int(s) >= len(keyStateNames) {
 		return nil, fmt.Errorf("%w: invalid key state %d", ErrKeyring, s)
 	}
 	return []byte(keyStateNames[s]), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *KeyState) UnmarshalText(b []byte) error {
+func (s *jsonKeyState) UnmarshalText(b []byte) error {
 	for i, name := range keyStateNames {
 		if i != 0 && string(b) == name {
-			*s = KeyState(i)
+			*s = jsonKeyState(i)
 			return nil
 		}
 	}
@@ -130,7 +131,7 @@ type Keyring struct {
 
 // NewKeyring returns a keyring with one fresh random primary key, id 1.
 func NewKeyring() (*Keyring, error) {
-	secret := make([]byte, KeySize)
+	secret := make([]byte, keySize)
 	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
 		return nil, fmt.Errorf("pii: reading random key: %w", err)
 	}
@@ -163,7 +164,7 @@ const hkdfSalt = "github.com/1cb-kz/compliance/pii keyring v1"
 // keep decrypting; move them with Reencrypt, then disable and finally destroy
 // the old key (see the package documentation for the procedure).
 func (k *Keyring) Rotate() (uint32, error) {
-	secret := make([]byte, KeySize)
+	secret := make([]byte, keySize)
 	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
 		return 0, fmt.Errorf("pii: reading random key: %w", err)
 	}
@@ -358,7 +359,7 @@ type keyringJSON struct {
 
 type keyJSONItem struct {
 	ID    uint32   `json:"id"`
-	State KeyState `json:"state"`
+	State jsonKeyState `json:"state"`
 	Key   []byte   `json:"key,omitempty"` // standard base64 in JSON
 }
 
@@ -376,7 +377,7 @@ func (k *Keyring) Export() ([]byte, error) {
 	defer k.mu.RUnlock()
 	out := keyringJSON{Format: keyringFormat, MinDecryptVersion: k.minDecrypt, IndexKey: k.indexKey}
 	for _, e := range k.keys {
-		out.Keys = append(out.Keys, keyJSONItem{ID: e.id, State: e.state, Key: e.secret})
+		out.Keys = append(out.Keys, keyJSONItem{ID: e.id, State: jsonKeyState(e.state), Key: e.secret})
 	}
 	slices.SortFunc(out.Keys, func(a, b keyJSONItem) int { return cmpUint32(a.ID, b.ID) })
 	return json.MarshalIndent(out, "", "  ")
@@ -408,14 +409,15 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 		if k.keys[item.ID] != nil {
 			return nil, fmt.Errorf("%w: key id %d appears twice", ErrKeyring, item.ID)
 		}
-		switch item.State {
+		state := KeyState(item.State)
+		switch state {
 		case KeyDestroyed:
 			if item.Key != nil {
 				return nil, fmt.Errorf("%w: destroyed key %d still has material", ErrKeyring, item.ID)
 			}
 		case KeyPrimary, KeyDecryptOnly, KeyDisabled:
-			if len(item.Key) != KeySize {
-				return nil, fmt.Errorf("%w: key %d must be %d bytes", ErrKeyring, item.ID, KeySize)
+			if len(item.Key) != keySize {
+				return nil, fmt.Errorf("%w: key %d must be %d bytes", ErrKeyring, item.ID, keySize)
 			}
 			if lowest == 0 || item.ID < lowest {
 				lowest = item.ID
@@ -423,13 +425,13 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 		default:
 			return nil, fmt.Errorf("%w: key %d has no state", ErrKeyring, item.ID)
 		}
-		if item.State == KeyPrimary {
+		if state == KeyPrimary {
 			if k.primary != 0 {
 				return nil, fmt.Errorf("%w: more than one primary key", ErrKeyring)
 			}
 			k.primary = item.ID
 		}
-		if err := k.add(item.ID, item.State, item.Key); err != nil {
+		if err := k.add(item.ID, state, item.Key); err != nil {
 			return nil, err
 		}
 	}
@@ -667,7 +669,7 @@ func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, deriv
 	if r, ok := e.subkeys[string(purpose)]; ok {
 		return id, r.key.Load(), r, nil
 	}
-	key, err := hkdf.Expand(sha256.New, e.prk, string(purpose), KeySize)
+	key, err := hkdf.Expand(sha256.New, e.prk, string(purpose), keySize)
 	if err != nil {
 		return id, nil, nil, fmt.Errorf("%w: %v", ErrKeyring, err)
 	}

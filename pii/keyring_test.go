@@ -193,9 +193,9 @@ func TestKeyringStateRules(t *testing.T) {
 	assert.Equal(t, uint32(1), kr.Primary())
 	assert.Equal(t, []KeyInfo{{1, KeyPrimary}, {2, KeyDecryptOnly}}, kr.Keys())
 
-	var s KeyState
-	assert.Error(t, s.UnmarshalText([]byte("active")))
-	_, err = KeyState(0).MarshalText()
+	var js jsonKeyState
+	assert.Error(t, js.UnmarshalText([]byte("active")))
+	_, err = jsonKeyState(0).MarshalText()
 	assert.Error(t, err)
 	assert.Equal(t, "KeyState(9)", KeyState(9).String())
 }

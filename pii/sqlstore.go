@@ -29,20 +29,20 @@ type SQLSubjectKeyStore struct {
 	table string
 }
 
-// DefaultSubjectKeyTable is the table name used when none is given.
-const DefaultSubjectKeyTable = "pii_subject_keys"
+// defaultSubjectKeyTable is the table name used when none is given.
+const defaultSubjectKeyTable = "pii_subject_keys"
 
 var sqlIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$`)
 
 // NewSQLSubjectKeyStore returns a store in table ("schema.table" allowed;
-// lower-case letters, digits and underscores; DefaultSubjectKeyTable when
+// lower-case letters, digits and underscores; defaultSubjectKeyTable when
 // empty).
 func NewSQLSubjectKeyStore(db *sql.DB, table string) (*SQLSubjectKeyStore, error) {
 	if db == nil {
 		return nil, errors.New("pii: nil *sql.DB")
 	}
 	if table == "" {
-		table = DefaultSubjectKeyTable
+		table = defaultSubjectKeyTable
 	}
 	if !sqlIdentifier.MatchString(table) {
 		return nil, errors.New("pii: subject key table name must be [schema.]table in lower-case letters, digits and underscores")

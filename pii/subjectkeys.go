@@ -37,12 +37,12 @@ type SubjectKeyStore interface {
 	Forget(ctx context.Context, subject string) error
 }
 
-// MaxSubjectLen bounds subject ids, in bytes.
-const MaxSubjectLen = 256
+// maxSubjectLen bounds subject ids, in bytes (256).
+const maxSubjectLen = 256
 
 func checkSubject(subject string) error {
-	if subject == "" || len(subject) > MaxSubjectLen {
-		return fmt.Errorf("pii: subject id must be 1 to %d bytes", MaxSubjectLen)
+	if subject == "" || len(subject) > maxSubjectLen {
+		return fmt.Errorf("pii: subject id must be 1 to %d bytes", maxSubjectLen)
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 		return nil, errNoSubjectKey
 	}
 	if missing {
-		dek := make([]byte, KeySize)
+		dek := make([]byte, keySize)
 		rand.Read(dek)
 		w, werr := encryptText(e, kindWrap, dek, []string{subjectKeyContext, subject})
 		clear(dek)
@@ -165,7 +165,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 	if err != nil {
 		return nil, fmt.Errorf("pii: unwrapping subject data key: %w", err)
 	}
-	if len(dek) != KeySize {
+	if len(dek) != keySize {
 		return nil, &tokenError{Reason: "subject data key has the wrong size"}
 	}
 	return hkdf.Extract(sha256.New, dek, []byte(hkdfSalt))
@@ -173,7 +173,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 
 // subjectAEAD derives the subkey of one purpose from a subject's key.
 func subjectAEAD(prk []byte, purpose []byte) (cipher.AEAD, error) {
-	key, err := hkdf.Expand(sha256.New, prk, string(purpose), KeySize)
+	key, err := hkdf.Expand(sha256.New, prk, string(purpose), keySize)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func testSubjectKeyStore(t *testing.T, store SubjectKeyStore) {
 	t.Run("bad subject ids", func(t *testing.T) {
 		_, err := enc.EncryptFor(ctx, "", "x")
 		assert.Error(t, err)
-		assert.Error(t, enc.Forget(ctx, string(make([]byte, MaxSubjectLen+1))))
+		assert.Error(t, enc.Forget(ctx, string(make([]byte, maxSubjectLen+1))))
 	})
 
 	t.Run("cancelled context", func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestWrappedKeyDomainSeparation(t *testing.T) {
 	ctx := context.Background()
 	store := NewMemorySubjectKeyStore()
 	_, enc := newTestEncryptor(t, Options{SubjectKeys: store})
-	forged, err := enc.EncryptString(string(make([]byte, KeySize)), subjectKeyContext, "victim")
+	forged, err := enc.EncryptString(string(make([]byte, keySize)), subjectKeyContext, "victim")
 	require.NoError(t, err)
 	_, err = store.Create(ctx, "victim", forged)
 	require.NoError(t, err)

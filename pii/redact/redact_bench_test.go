@@ -59,6 +59,14 @@ func BenchmarkRedact(b *testing.B) {
 				_ = Text(bc.text)
 			}
 		})
+		// Names and addresses alone, as Scan looks for them.
+		b.Run(bc.name+"/names", func(b *testing.B) {
+			b.SetBytes(int64(len(bc.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = findFreeText(bc.text)
+			}
+		})
 		// The same without names and addresses: the identifiers alone.
 		b.Run(bc.name+"/identifiers", func(b *testing.B) {
 			b.SetBytes(int64(len(bc.text)))
