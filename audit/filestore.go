@@ -440,9 +440,10 @@ const maxSignedCheckpoint = maxCheckpointText + 4096
 func (s *fileStore) path(name string) string { return filepath.Join(s.dir, name) }
 
 // openHashes opens (or creates) the hash file and finds the end of its
-// acknowledged part, returning it and the file size: what follows is a
-// torn tail (a partial hash, or hashes of a record whose other hashes are
-// missing), cut once the whole log has been checked.
+// complete part, returning it and the file size: what follows is a torn
+// tail (a partial hash, or hashes of a record whose other hashes are
+// missing), cut or overwritten by writeRehashed once the whole log has been
+// checked.
 func (s *fileStore) openHashes() (end, size int64, err error) {
 	if _, err := os.Stat(s.path(hashFileName)); errors.Is(err, os.ErrNotExist) {
 		// A new log creates the hash file before its first segment, so

@@ -39,8 +39,10 @@ import (
 // stored checkpoints.
 //
 // Entries appended after the newest stored checkpoint are checked against
-// their stored hashes only; deleting them together with their hashes is
-// detectable only against a checkpoint kept outside the log
+// their stored hashes only, where those reached the disk (a directory log
+// writes them after the entries and syncs them before each new segment
+// file and checkpoint); deleting such entries together with their hashes
+// is detectable only against a checkpoint kept outside the log
 // (opts.Checkpoints). A directory holding no log at all is an error, not
 // tampering, unless a kept checkpoint proves the log had entries. What a
 // crash leaves (a torn tail, a log whose creation was interrupted)
