@@ -225,3 +225,38 @@ func ExampleNewSQLSubjectKeyStore() {
 	enc, _ := pii.NewEncryptor(kr, pii.Options{SubjectKeys: store})
 	_ = enc.Forget(ctx, "user-42")
 }
+
+// A declared table keeps tokens readable when the type is renamed or moved
+// to another package; what Seal cannot seal is an error naming the field.
+func ExampleEncryptor_Seal() {
+	kr, _ := pii.NewKeyring()
+	enc, _ := pii.NewEncryptor(kr, pii.Options{})
+
+	type Bidder struct {
+		_     struct{} `pii:"table=bidders"`
+		ID    string
+		Email string `pii:"email,encrypt"`
+	}
+	b := Bidder{ID: "7", Email: "bidder@example.kz"}
+	if err := enc.Seal(&b, b.ID); err != nil {
+		log.Fatal(err)
+	}
+	type Participant struct { // the same table, after a rename
+		_     struct{} `pii:"table=bidders"`
+		ID    string
+		Email string `pii:"email,encrypt"`
+	}
+	other, _ := pii.NewEncryptor(kr, pii.Options{}) // another build of the service
+	p := Participant{ID: b.ID, Email: b.Email}
+	fmt.Println(other.Open(&p, p.ID), p.Email)
+
+	type Lot struct {
+		Title string
+		Extra any // holds a struct with a field to seal
+	}
+	err := enc.Seal(&Lot{Title: "Flat", Extra: b}, "1")
+	fmt.Println(err)
+	// Output:
+	// <nil> bidder@example.kz
+	// pii: field Lot.Extra.(pii_test.Bidder): holds a struct with fields to seal in an interface value, which Seal cannot plan: seal it in its own call and tag the field pii:"-"
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -172,5 +173,32 @@ func TestFalsePositiveRateForms(t *testing.T) {
 		r := float64(hits) / trials
 		t.Logf("%-32s %.4f%% reported", s.name, 100*r)
 		assert.LessOrEqual(t, r, s.max, s.name)
+	}
+}
+
+// Hostile encoded input takes time linear in its size: one megabyte of
+// escapes, of '@' between escapes, of digits joined by '+', of broken
+// escapes, or one overlong URL, is redacted within a wide ceiling (best of
+// three runs, on a shared machine). A denial-of-service bound, not a speed
+// goal.
+func TestHostileEncodedInputBounded(t *testing.T) {
+	const n = 1 << 20
+	inputs := map[string]string{
+		"escapes":         strings.Repeat("%41", n/3),
+		"@ among escapes": strings.Repeat("a%40b.", n/6),
+		"digits and +":    strings.Repeat("1+", n/2),
+		"broken escapes":  strings.Repeat("%2", n/2),
+		"overlong URL":    "https://1cb.kz/?q=" + strings.Repeat("x%2B7701", n/8),
+		"nested escapes":  strings.Repeat("%25", n/3),
+	}
+	for name, in := range inputs {
+		best := time.Hour
+		for range 3 {
+			start := time.Now()
+			_ = Text(in)
+			best = min(best, time.Since(start))
+		}
+		t.Logf("%-16s %v", name, best)
+		assert.Less(t, best, 2*time.Second, name)
 	}
 }

@@ -51,7 +51,7 @@ func Mask(k Kind, s string) string {
 // partially. It has a fixed length, so it reveals nothing about the input.
 const masked = "****"
 
-// MaskEmail masks the local part of an e-mail address, keeping its first
+// maskEmail masks the local part of an e-mail address, keeping its first
 // character when it has at least three, and keeps the domain:
 // "alice@example.kz" → "a***@example.kz". Anything that is not an address
 // with a valid host name is masked whole. The empty string stays empty.
@@ -79,11 +79,11 @@ func maskString(s string, f func([]byte, string) []byte) string {
 	return string(f(make([]byte, 0, len(s)+4), s))
 }
 
-// MaskPAN masks a payment card number so that at most the first six digits
+// maskPAN masks a payment card number so that at most the first six digits
 // (the BIN) and the last four remain, as PCI DSS requirement 3.4.1 allows:
 // "4111 1111 1111 1111" → "4111 11** **** 1111". The BIN is kept only for
 // numbers of 16 digits or more, so that at least six digits are always
-// hidden; separators (as ValidPAN accepts them) are kept. Anything that is
+// hidden; separators (as validPAN accepts them) are kept. Anything that is
 // not 13 to 19 digits is masked whole. The Luhn check is not required.
 func maskPAN(s string) string { return maskString(s, appendMaskPAN) }
 
@@ -118,10 +118,10 @@ func appendMaskDigits(dst []byte, s string, head, tail, n int) []byte {
 	return dst
 }
 
-// MaskPhone masks a telephone number, keeping its separators, the last two
+// maskPhone masks a telephone number, keeping its separators, the last two
 // digits and, for an 11-digit number such as a Kazakh one, the first four
 // (country and operator or area code): "+7 701 123 45 67" → "+7 701 *** ** 67".
-// Anything that is not 7 to 15 digits with the separators of ValidKZPhone is
+// Anything that is not 7 to 15 digits with the separators of validKZPhone is
 // masked whole.
 func maskPhone(s string) string { return maskString(s, appendMaskPhone) }
 
@@ -139,7 +139,7 @@ func appendMaskPhone(dst []byte, s string) []byte {
 	return appendMaskDigits(dst, s, head, 2, n)
 }
 
-// MaskIIN masks an IIN or BIN, keeping only the last two digits:
+// maskIIN masks an IIN or BIN, keeping only the last two digits:
 // "860110300125" → "**********25". The first seven digits hold the date of
 // birth and sex, which others often know, and the check digit ties the rest
 // together: were the last four shown, one who knows the birth date could
@@ -160,7 +160,7 @@ func appendMaskIIN(dst []byte, s string) []byte {
 	return append(dst, masked...)
 }
 
-// MaskIBAN masks an IBAN, keeping the country code, the check digits and the
+// maskIBAN masks an IBAN, keeping the country code, the check digits and the
 // last four characters: "KZ86125KZT5004100100" → "KZ86************0100".
 // Spaces of the print form are kept. Anything that is not 15 to 34 letters
 // and digits is masked whole.
@@ -194,7 +194,7 @@ func appendMaskIBAN(dst []byte, s string) []byte {
 	return dst
 }
 
-// MaskName masks a personal name word by word, keeping the first letter of
+// maskName masks a personal name word by word, keeping the first letter of
 // each word of two letters or more: "Aigerim Nurlanovna Seitkali" →
 // "A*** N*** S***". Words are separated by spaces and hyphens, which are
 // kept; one-letter words and words that do not start with a letter become

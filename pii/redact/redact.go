@@ -3,15 +3,15 @@ package redact
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"strings"
 )
 
-// Redact returns text with every match of Scan replaced by its mask
-// (MaskEmail, MaskPAN, MaskPhone, MaskIIN, MaskIBAN): "card 4111 1111 1111
-// 1111" → "card 4111 11** **** 1111". Text without personal data is
-// returned as is, without allocating.
+// Text returns text with every match of Scan replaced by its mask (see
+// Mask): "card 4111 1111 1111 1111" → "card 4111 11** **** 1111". A match
+// found in percent- or form-encoded text is masked decoded and written back
+// encoded: "contact=alice%40example.kz" → "contact=a***%40example.kz". Text
+// without personal data is returned as is.
 func Text(text string) string {
 	ms := Scan(text)
 	if len(ms) == 0 {
@@ -55,12 +55,6 @@ func appendMaskSpan(dst []byte, k Kind, s string) []byte {
 	return dst
 }
 
-// ErrNoSafeCut is returned by Writer when more than MaxPending
-// bytes arrive without a place where the stream can be cut without
-// possibly splitting personal data. The writer fails closed: the pending
-// bytes are discarded, not written unredacted.
-var ErrNoSafeCut = errors.New("pii: no safe place to cut the stream within the buffer limit")
-
 // Buffer limits of Writer.
 const (
 	// MaxPending is the most a Writer holds back while waiting for
@@ -75,13 +69,13 @@ const (
 	ibanReach = kzIBANLen + kzIBANLen/4
 )
 
-// Writer redacts what is written to it, as Redact does, and writes
+// Writer redacts what is written to it, as Text does, and writes
 // the result to an underlying writer. Personal data split across calls to
 // Write is found: the writer holds back the bytes after the last place where
 // no match can span (a control character such as a newline, or one of
 // `"<>[\]`), or, in a long stretch without one, the last place between two
 // ASCII letters far from any '@', '%' or "KZ"; Close writes the rest.
-// The output equals Redact of the whole input whenever no more than
+// The output equals Text of the whole input whenever no more than
 // MaxPending bytes come without such a place; past that, Write fails with
 // ErrNoSafeCut rather than pass anything through unredacted. It takes large
 // writes 64 KiB at a time, so its memory stays within a small multiple of
@@ -156,7 +150,7 @@ func (rw *Writer) Close() error {
 	}
 	err := rw.flush(len(rw.buf))
 	if err == nil {
-		rw.err = errors.New("pii: write to closed Writer")
+		rw.err = errClosed
 	}
 	return err
 }
@@ -218,7 +212,7 @@ func kzNear(b []byte) bool {
 	return false
 }
 
-// RedactStream copies src to dst through a Writer until src is
+// Copy copies src to dst through a Writer until src is
 // exhausted or ctx is done, and returns the number of bytes read from src.
 func Copy(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
 	rw := NewWriter(dst)

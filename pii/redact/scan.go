@@ -697,7 +697,7 @@ func (s *scanner) windows(groups []group, plus bool, starts int) {
 // 1111 1111" are Luhn-valid, and "874 4000 0566 5566 5556" holds a phone
 // number and a card number; either may be the real one, and masking the
 // first would show most of the other, so the match covers both, as a
-// KindPAN of which Redact keeps only the last four digits.
+// KindPAN of which Text keeps only the last four digits.
 func (s *scanner) panOverlap(groups []group, a, b int) int {
 	for extended := true; extended; {
 		extended = false

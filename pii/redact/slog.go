@@ -21,13 +21,13 @@ import (
 // from records before passing them to next:
 //
 //   - the message, every key and group name and every string value are
-//     passed through Redact;
+//     passed through Text;
 //   - an attribute, group, map entry or struct field whose key or name names
-//     a category of personal data ("email", "user_phone", "cardNumber",
-//     "IINNumber", "iban", "first_name", "FirstName", "address",
-//     "birth_date", "passport", "cvv"...) has its values masked for that
-//     category (MaskEmail, MaskPAN, MaskName..., or "****"), found by Scan or
-//     not, numbers included; so do the attributes under a WithGroup of such
+//     a category of personal data in English, Russian or Kazakh ("email",
+//     "user_phone", "cardNumber", "IINNumber", "first_name", "ФИО",
+//     "Аты-жөні", "ЖСН", "номер_телефона", "Мекенжай", "familiya"...) has
+//     its values masked for that category (see Mask, or "****"), found by
+//     Scan or not, numbers included; so do the attributes under a WithGroup of such
 //     a name (tag a field `pii:"-"` when its name misleads: "Name" of a lot);
 //   - numbers of 10 digits or more are redacted like strings, so an IIN or
 //     phone number logged as a number is caught too, an IIN that lost its
@@ -42,6 +42,8 @@ import (
 //     for a category, masked), maps, slices, arrays and pointers become
 //     groups of their redacted elements, at every depth, so that what next
 //     receives is exactly what was checked, whatever its output format;
+//   - URLs (*url.URL, url.URL, *url.Userinfo) are shown without their
+//     password, then redacted, percent-encoded values included;
 //   - errors, fmt.Stringers, encoding.TextMarshalers, json.Marshalers, byte
 //     slices, slog.Attrs and structs without fields to log are replaced by
 //     their redacted text or group (Error, String, MarshalText, MarshalJSON,

@@ -75,7 +75,7 @@ func allDigits(s string) bool {
 
 func twoDigits(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 
-// ValidIIN reports whether s is a well-formed individual identification
+// validIIN reports whether s is a well-formed individual identification
 // number: exactly 12 ASCII digits, YYMMDD a real date, the seventh digit
 // 1–6 (century and sex: 1/2 born 1800–1899, 3/4 1900–1999, 5/6 2000–2099)
 // or 0 (century not encoded), and a correct check digit. It does not say
@@ -118,7 +118,7 @@ func daysIn(month, year int) int {
 	return 31
 }
 
-// ValidBIN reports whether s is a well-formed business identification
+// validBIN reports whether s is a well-formed business identification
 // number: 12 ASCII digits, YYMM the month of registration, the fifth digit
 // the legal person's type (4 resident, 5 non-resident, 6 joint individual
 // entrepreneurship), the sixth its division (0 head office, 1 branch,
@@ -160,7 +160,7 @@ const (
 	maxPANDigits = 19
 )
 
-// ValidPAN reports whether s is a plausible payment card number: 13 to 19
+// validPAN reports whether s is a plausible payment card number: 13 to 19
 // digits, optionally grouped, and a correct Luhn check digit. The major
 // industry identifier (first digit) is 2 to 6, as used by the international
 // card networks, or 8 or 9 for a 16-digit number written as one run or as
@@ -296,7 +296,7 @@ func spaceLen(s string, i int) int {
 // alphanumeric account number (ISO 13616, SWIFT IBAN registry).
 const kzIBANLen = 20
 
-// ValidKZIBAN reports whether s is a Kazakh IBAN with a correct ISO 13616
+// validKZIBAN reports whether s is a Kazakh IBAN with a correct ISO 13616
 // mod-97 check, in electronic form ("KZ86125KZT5004100100") or print form
 // (groups of four separated by single spaces). Letters may be in either case.
 func validKZIBAN(s string) bool {
@@ -372,7 +372,7 @@ func upper(c byte) byte {
 // significant numbers of Kazakhstan begin with 6 or 7 (ITU-T E.164
 // assignment, Kazakh numbering plan), Russia's with 3, 4, 8 or 9.
 
-// ValidKZPhone reports whether s is a Kazakh telephone number written as
+// validKZPhone reports whether s is a Kazakh telephone number written as
 // +7 followed by ten digits, or 8 or 7 followed by ten digits, the first of
 // which is 6 or 7. Up to two spaces (no-break spaces included), hyphens or
 // parentheses may separate digit groups, so the three-digit code may stand
