@@ -358,9 +358,9 @@ type keyringJSON struct {
 }
 
 type keyJSONItem struct {
-	ID    uint32   `json:"id"`
+	ID    uint32       `json:"id"`
 	State jsonKeyState `json:"state"`
-	Key   []byte   `json:"key,omitempty"` // standard base64 in JSON
+	Key   []byte       `json:"key,omitempty"` // standard base64 in JSON
 }
 
 const keyringFormat = "1cb-kz/pii-keyring/v1"
