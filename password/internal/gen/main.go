@@ -125,7 +125,7 @@ func graphText(g map[string][]string) []byte {
 	for k := range g {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	slices.Sort(keys)
 	var b bytes.Buffer
 	for _, k := range keys {
 		b.WriteString(k)
@@ -174,5 +174,3 @@ func quoted(ss []string) string {
 	}
 	return strings.Join(q, ",") + ",\n"
 }
-
-func sortStrings(ss []string) { slices.Sort(ss) }
