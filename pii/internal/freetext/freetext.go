@@ -134,9 +134,9 @@ func (w *win) region(dst []Span, q, p int) ([]Span, int) {
 	}
 }
 
-// numberMatters reports whether the number at p may be part of an
-// address on its own: a postcode, a number with a letter suffix ("10-үй",
-// "5А"), or a number next to an address marker ("д. 10", "10 үй", "5 мкр").
+// numberMatters reports whether the number at p may start an address: a
+// postcode, a number with a Kazakh marker suffix ("10-үй"), or a number
+// next to an address marker ("д. 10", "10 үй", "5 мкр").
 // A number inside an address that has a capitalised word is read with
 // that word's region anyway. It returns the end of the number.
 func (w *win) numberMatters(p int) (int, bool) {
@@ -145,8 +145,8 @@ func (w *win) numberMatters(p int) (int, bool) {
 	t, _ := z.next()
 	end := int(t.end)
 	num := s[p:end]
-	if len(num) == 6 && allDigits(num) && (num[0] == '0' || num[0] == '1') || !allDigits(num) {
-		return end, true
+	if len(num) == 6 && allDigits(num) && (num[0] == '0' || num[0] == '1') || hasNonASCII(num) {
+		return end, true // a postcode, or "10-үй", "5-пәтер"
 	}
 	// The word before, over spaces and one dot.
 	i := p
@@ -345,3 +345,12 @@ const hotBytes = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x03\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
