@@ -22,8 +22,8 @@ type Options struct {
 	// holds it can sign a rewritten history.
 	Signer note.Signer
 
-	// Verifier checks checkpoint signatures; Verify requires it. Open
-	// requires the newest stored checkpoint, and every one in
+	// Verifier checks checkpoint signatures; Verify requires it. If it is
+	// set, Open requires the newest stored checkpoint, and every one in
 	// Checkpoints, to carry its signature, which catches a directory or
 	// database swapped for another log.
 	Verifier note.Verifier
@@ -348,8 +348,8 @@ func (l *Log) appendData(ctx context.Context, data []byte) (Receipt, error) {
 }
 
 // commit is the group-commit loop: it takes everything queued (up to
-// maxBatch), hashes it, hands it to the store in one write and one sync
-// per file, and acknowledges each request.
+// maxBatch), hashes it, hands it to the store as one batch (one write per
+// file and one sync, or one transaction), and acknowledges each request.
 //
 // Before it takes a batch it gathers: the writers its last batch released
 // are typically about to queue again, and taking the queue the moment the
