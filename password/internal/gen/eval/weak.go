@@ -26,9 +26,13 @@ func embedded() map[string][]string {
 // folded, spaces and hyphens dropped, so that Нұрлан and Нурлан, or "хан
 // шатыр" and "ханшатыр", land in the same half.
 func key(w string) string {
-	w = strings.NewReplacer(" ", "", "-", "", "ё", "е").Replace(strings.ToLower(w))
-	return kazakhFolded.Replace(w)
+	return kazakhFolded.Replace(keyFolded.Replace(strings.ToLower(w)))
 }
+
+var (
+	keyFolded = strings.NewReplacer(" ", "", "-", "", "ё", "е")
+	joinWords = strings.NewReplacer(" ", "", "-", "")
+)
 
 // heldOut reports whether a base word belongs to the held-out half.
 func heldOut(w string) bool {
@@ -168,7 +172,7 @@ func pool(s source, half []string) []string {
 func mangleAll(rng *rand.Rand, src string, bases, pool []string) []entry {
 	out := make([]entry, 0, len(bases))
 	for _, b := range bases {
-		out = append(out, mangle(rng, src, strings.NewReplacer(" ", "", "-", "").Replace(b), pool))
+		out = append(out, mangle(rng, src, joinWords.Replace(b), pool))
 	}
 	return out
 }
@@ -200,8 +204,8 @@ func mangle(rng *rand.Rand, src, base string, pool []string) entry {
 			p, t = capitalise(base), "capitalised"
 		}
 	case "joined":
-		base = strings.NewReplacer(" ", "", "-", "").Replace(pool[rng.IntN(len(pool))])
-		other := strings.NewReplacer(" ", "", "-", "").Replace(pool[rng.IntN(len(pool))])
+		base = joinWords.Replace(pool[rng.IntN(len(pool))])
+		other := joinWords.Replace(pool[rng.IntN(len(pool))])
 		p = base + other
 		if rng.IntN(2) == 0 {
 			p = capitalise(base) + capitalise(other)
