@@ -715,6 +715,11 @@ func (s *fileStore) openSegments() error {
 					return entryTampered(next, "entry does not match its stored hash")
 				}
 			case next >= trusted:
+				// Only a writer, never a crash, leaves an intact frame
+				// (CRC-32C) that is not an event.
+				if err := new(Event).UnmarshalBinary(data); err != nil {
+					return entryTampered(next, "entry is not a valid event")
+				}
 				rehashed = append(rehashed, tree.add(tlog.RecordHash(data))...)
 			}
 			next++

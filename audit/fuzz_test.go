@@ -106,6 +106,8 @@ func FuzzVerifyDamagedSegment(f *testing.F) {
 	f.Add(orig[:len(orig)-1])
 	f.Add(append(bytes.Clone(orig), 0, 0, 0, 1))
 	f.Add([]byte(segmentMagic))
+	f.Add(appendFrame(bytes.Clone(orig), encoded(f, logEvent(6))))       // a crash's intact tail
+	f.Add(appendFrame(bytes.Clone(orig), []byte("not an event at all"))) // a writer's
 	f.Fuzz(func(t *testing.T, seg []byte) {
 		dir := t.TempDir()
 		for _, name := range []string{segmentName(0), hashFileName, checkpointFileName} {
@@ -120,12 +122,22 @@ func FuzzVerifyDamagedSegment(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, segmentName(4)), seg, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := Verify(ctx, Dir(dir), Options{Verifier: v})
-		if err == nil && !bytes.HasPrefix(seg, orig) {
+		verr := Verify(ctx, Dir(dir), Options{Verifier: v})
+		if verr == nil && !bytes.HasPrefix(seg, orig) {
 			t.Fatalf("damaged segment verifies")
 		}
-		if l, err := Open(context.Background(), Dir(dir), Options{Signer: s}); err == nil {
+		l, err := Open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v})
+		if verr == nil && err != nil {
+			t.Fatalf("Verify accepts what Open refuses: %v", err)
+		}
+		if err == nil {
+			if l.Size() < 6 {
+				t.Fatalf("Open dropped acknowledged entries: size %d", l.Size())
+			}
 			l.Close()
+			if err := Verify(ctx, Dir(dir), Options{Verifier: v}); err != nil {
+				t.Fatalf("the log Open repaired does not verify: %v", err)
+			}
 		}
 	})
 }
