@@ -1031,6 +1031,12 @@ func (s *fileStore) append(_ context.Context, first int64, entries [][]byte, has
 			if err := s.syncHashes(); err != nil {
 				return err
 			}
+			// create works by name: never in a directory that replaced
+			// the log's.
+			if err := s.checkAlive(); err != nil {
+				gone = true
+				return err
+			}
 			f, err := s.create(segmentName(idx), segmentHeader(idx))
 			if err != nil {
 				return err
@@ -1121,6 +1127,9 @@ func (s *fileStore) close() error {
 	var errs []error
 	if s.broken == nil && s.hashes != nil {
 		errs = append(errs, s.hashes.Sync()) // spares the next Open a rehash
+		if err := s.checkAlive(); err != nil {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrLogFailed, err))
+		}
 	}
 	for _, f := range []storeFile{s.cur, s.hashes, s.cps} {
 		if f != nil {

@@ -227,3 +227,27 @@ func TestGateReportsHostFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestReplacedDirectoryUntouched: an append that would start a new segment
+// file never creates it in a directory that replaced the log's, and Close
+// of a log whose directory is gone says so even with nothing to append.
+func TestReplacedDirectoryUntouched(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{SegmentEntries: 4, Logger: slog.New(slog.DiscardHandler)})
+	appendN(t, tl.Log, 0, 8) // the second segment is full: the next append starts a third
+	require.NoError(t, os.Rename(tl.dir, tl.dir+".old"))
+	require.NoError(t, os.Mkdir(tl.dir, 0o700))
+	_, err := tl.Append(ctx, logEvent(8))
+	require.ErrorIs(t, err, ErrLogFailed)
+	ents, err := os.ReadDir(tl.dir)
+	require.NoError(t, err)
+	assert.Empty(t, ents, "nothing written into the new directory")
+	require.ErrorIs(t, tl.Close(), ErrLogFailed)
+
+	idle := openLogFixture(t, Options{Logger: slog.New(slog.DiscardHandler)})
+	appendN(t, idle.Log, 0, 3)
+	_, err = idle.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(idle.dir))
+	require.ErrorIs(t, idle.Close(), ErrLogFailed)
+}
