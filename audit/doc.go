@@ -10,6 +10,7 @@
 // an auditor prove, with nothing but a public key, that no record was
 // edited, deleted, inserted or reordered since.
 //
+//	// Every err is checked as usual (the package Example runs this in full).
 //	// Once: generate the key, keep skey in a secret store, give vkey to auditors.
 //	skey, vkey, err := note.GenerateKey(rand.Reader, "audit.example.com/access")
 //	signer, err := note.NewSigner(skey)
