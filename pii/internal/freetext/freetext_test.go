@@ -172,10 +172,10 @@ func hostile() map[string]string {
 	}
 }
 
-// TestHostileInputLinear: every hostile input of 1 MiB is read in well
-// under a second of CPU (best of three runs, against a ceiling about fifty
-// times what it takes on a quiet 2-core VM), never panics, and yields
-// valid spans and masks.
+// TestHostileInputLinear: every hostile input of 1 MiB is read in under a
+// second (best of three runs; the slowest takes about 0.15 s on the shared
+// 2-core VM, so the ceiling has a margin of six; twenty times more under
+// the race detector), never panics, and yields valid spans and masks.
 func TestHostileInputLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -191,7 +191,7 @@ func TestHostileInputLinear(t *testing.T) {
 			}
 			checkSpans(t, s, spans)
 			t.Logf("%v for 1 MiB, %d spans", best, len(spans))
-			if best > time.Second {
+			if best > slowdown*time.Second {
 				t.Errorf("Find took %v on 1 MiB of %s", best, name)
 			}
 			for _, sp := range spans[:min(len(spans), 50)] {

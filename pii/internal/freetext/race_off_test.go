@@ -1,0 +1,5 @@
+//go:build !race
+
+package freetext
+
+const slowdown = 1
