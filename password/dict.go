@@ -146,17 +146,17 @@ func walks() []string {
 			}
 		}
 	}
+	// Blocks of rows, the lower rows cut where the keyboard ends
+	// (yuiop[ hjkl;' nm,./).
 	for w := 3; w <= 8; w++ {
 		for c := 0; c+w <= len(rows[0]); c++ {
 			for r0 := range 3 {
 				for h := 2; r0+h <= 4; h++ {
-					if c+w > len(rows[r0+h-1]) {
-						continue
-					}
 					var down, up strings.Builder
 					for r := r0; r < r0+h; r++ {
-						down.WriteString(rows[r][c : c+w])
-						up.WriteString(rows[r0+h-1-(r-r0)][c : c+w])
+						seg := func(r int) string { return rows[r][min(c, len(rows[r])):min(c+w, len(rows[r]))] }
+						down.WriteString(seg(r))
+						up.WriteString(seg(r0 + h - 1 - (r - r0)))
 					}
 					out = append(out, down.String(), up.String())
 				}

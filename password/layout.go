@@ -60,7 +60,8 @@ var (
 // In a Cyrillic word, digits and symbols stand for the letters they look
 // like, and so do the Latin letters that look like Cyrillic ones (u for и,
 // p for р, c for с, 3 for е or з, 4 for а or ч): "П@нuхuдн@я", "Н3у43ный".
-// The two tables read the ambiguous substitutes each way.
+// The tables read the ambiguous substitutes each way (сказать is 5к434ть:
+// 3 for з and 4 for а).
 var (
 	cyrillicLookalikes = map[rune]rune{
 		'@': 'а', '0': 'о', '6': 'б', '8': 'в', '$': 'с', '5': 'с', '7': 'т', '1': 'і', '!': 'і', '|': 'і', '#': 'ш',
@@ -69,6 +70,8 @@ var (
 	}
 	cyrillicLookalikesA = map[rune]rune{'3': 'е', '4': 'а'}
 	cyrillicLookalikesB = map[rune]rune{'3': 'з', '4': 'ч', '9': 'д'}
+	cyrillicLookalikesC = map[rune]rune{'3': 'з', '4': 'а'}
+	cyrillicLookalikesD = map[rune]rune{'3': 'е', '4': 'ч'}
 )
 
 // A runeTable is a rune-to-rune map for the runes below tableSize (ASCII,
@@ -112,6 +115,7 @@ var latinAlternatives = map[rune]rune{'x': 'х', 'j': 'й'}
 type layoutTables struct {
 	leetI, leetL, leetCyrillic               *runeTable
 	lookalikesA, lookalikesB                 *runeTable
+	lookalikesC, lookalikesD                 *runeTable
 	latinAlternatives                        *runeTable
 	ruKeysSequential, ruKeysWindows, keyToRu *runeTable
 }
@@ -124,6 +128,8 @@ func newLayoutTables() *layoutTables {
 		lookalikesA:       newRuneTable(cyrillicLookalikesA, cyrillicLookalikes),
 		latinAlternatives: newRuneTable(latinAlternatives),
 		lookalikesB:       newRuneTable(cyrillicLookalikesB, cyrillicLookalikes),
+		lookalikesC:       newRuneTable(cyrillicLookalikesC, cyrillicLookalikes),
+		lookalikesD:       newRuneTable(cyrillicLookalikesD, cyrillicLookalikes),
 		ruKeysSequential:  newRuneTable(ruToKey, kkDigitsSequential),
 		ruKeysWindows:     newRuneTable(ruToKey, kkDigitsWindows),
 		keyToRu:           newRuneTable(keyToRu),
@@ -238,10 +244,10 @@ func (m *matcher) spell(rs []rune, s *skeleton) {
 	s.b, s.from, s.to = s.b[:0], s.from[:0], s.to[:0]
 	// First stage: one rune at a time.
 	var b1 []byte
-	var f1 []int32
+	var f1, t1 []int32
 	var buf [96]byte
-	var fbuf [96]int32
-	b1, f1 = buf[:0], fbuf[:0]
+	var fbuf, tbuf [96]int32
+	b1, f1, t1 = buf[:0], fbuf[:0], tbuf[:0]
 	for i, r := range rs {
 		var e string
 		if r >= 0 && r < tableSize {
@@ -249,9 +255,16 @@ func (m *matcher) spell(rs []rune, s *skeleton) {
 		} else {
 			e = string(r)
 		}
+		if e == "" && (r == 'ь' || r == 'ъ') && len(b1) > 0 {
+			// The signs spell as nothing but belong to the word: the byte
+			// before covers them, so церковь matches all of Ц3рк08ь.
+			t1[len(t1)-1] = int32(i)
+			continue
+		}
 		for k := 0; k < len(e); k++ {
 			b1 = append(b1, e[k])
 			f1 = append(f1, int32(i))
+			t1 = append(t1, int32(i))
 		}
 	}
 	// Second stage: digraphs and single letters.
@@ -271,7 +284,7 @@ func (m *matcher) spell(rs []rune, s *skeleton) {
 			done := false
 			for _, d := range digraphsFrom[c-'a'] {
 				if k+len(d.in) <= len(b1) && string(b1[k:k+len(d.in)]) == d.in {
-					emit(d.out, f1[k], f1[k+len(d.in)-1])
+					emit(d.out, f1[k], t1[k+len(d.in)-1])
 					k += len(d.in)
 					done = true
 					break
@@ -288,11 +301,11 @@ func (m *matcher) spell(rs []rune, s *skeleton) {
 			case 'y':
 				c = 'i'
 			case 'x':
-				emit('k', f1[k], f1[k])
+				emit('k', f1[k], t1[k])
 				c = 's'
 			}
 		}
-		emit(c, f1[k], f1[k])
+		emit(c, f1[k], t1[k])
 		k++
 	}
 	// Third stage: a doubled letter counts once (Алла and Ala, Жанна and

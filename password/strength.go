@@ -309,7 +309,11 @@ func (a *analyzer) buildVariants() {
 	}
 	if nCyr > 0 && nCyr >= nLatin {
 		// A Cyrillic word with look-alike digits, symbols and Latin letters.
-		for _, tab := range []*runeTable{t.lookalikesA, t.lookalikesB} {
+		tabs := []*runeTable{t.lookalikesA, t.lookalikesB}
+		if slices.Contains(a.low, '3') && slices.Contains(a.low, '4') {
+			tabs = append(tabs, t.lookalikesC, t.lookalikesD)
+		}
+		for _, tab := range tabs {
 			rs := make([]rune, len(a.low))
 			changed := false
 			for i, r := range a.low {
