@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Text returns text with every match of Scan replaced by its mask (see
@@ -74,7 +76,8 @@ const (
 // Write is found: the writer holds back the bytes after the last place where
 // no match can span (a control character such as a newline, or one of
 // `"<>[\]`), or, in a long stretch without one, the last place between two
-// ASCII letters far from any '@', '%' or "KZ"; Close writes the rest.
+// letters far from any '@', '%' or "KZ" (where a name may be split); Close
+// writes the rest.
 // The output equals Text of the whole input whenever no more than
 // MaxPending bytes come without such a place; past that, Write fails with
 // ErrNoSafeCut rather than pass anything through unredacted. It takes large
@@ -184,12 +187,13 @@ func delimCut(b []byte, from int) int {
 }
 
 // letterCut returns the last index p > lo in b such that b[p-1] and b[p] are
-// letters, no '@' lies within emailReach bytes of p and no "KZ" starts
-// within ibanReach bytes before p or at p; Scan gives the same matches for
-// b as for b[:p] and b[p:] put together. It returns 0 if there is none.
+// letters (see letterPair), no '@' or '%' lies within emailReach bytes of p
+// and no "KZ" starts within ibanReach bytes before p or at p; Scan gives
+// the same identifiers for b as for b[:p] and b[p:] put together (a name
+// or address may be split). It returns 0 if there is none.
 func letterCut(b []byte, lo int) int {
 	for p := len(b) - emailReach; p > max(lo, emailReach); p-- {
-		if class[b[p-1]]&clAlpha == 0 || class[b[p]]&clAlpha == 0 {
+		if !letterPair(b, p) {
 			continue
 		}
 		if at := bytes.LastIndexAny(b[p-emailReach:p+emailReach], "@%"); at >= 0 { // '%': "%40"
@@ -201,6 +205,21 @@ func letterCut(b []byte, lo int) int {
 		}
 	}
 	return 0
+}
+
+// letterPair reports whether p falls between two letters: two ASCII
+// letters, or two letters of another script with p at the start of the
+// second, so that a long line of Cyrillic text can be cut too.
+func letterPair(b []byte, p int) bool {
+	if class[b[p-1]]&clAlpha != 0 && class[b[p]]&clAlpha != 0 {
+		return true
+	}
+	if b[p] < utf8.RuneSelf || !utf8.RuneStart(b[p]) || b[p-1] < utf8.RuneSelf {
+		return false
+	}
+	r1, _ := utf8.DecodeLastRune(b[:p])
+	r2, _ := utf8.DecodeRune(b[p:])
+	return r1 != utf8.RuneError && r2 != utf8.RuneError && unicode.IsLetter(r1) && unicode.IsLetter(r2)
 }
 
 func kzNear(b []byte) bool {

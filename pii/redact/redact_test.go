@@ -178,6 +178,23 @@ func TestRedactingWriterLongLine(t *testing.T) {
 	assert.Equal(t, Text(text), out.String())
 }
 
+// A long line of Cyrillic text without a delimiter is cut between letters
+// too, rather than failing closed.
+func TestRedactingWriterLongCyrillicLine(t *testing.T) {
+	para := strings.Repeat("заявка на участие в торгах принята банком ", 30) + "aliya@мысал.қаз "
+	text := strings.Repeat(para, 3*softPending/len(para))
+	var out bytes.Buffer
+	rw := NewWriter(&out)
+	for i := 0; i < len(text); i += 1000 {
+		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
+		require.NoError(t, err)
+	}
+	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
+	require.NoError(t, rw.Close())
+	assert.Equal(t, Text(text), out.String())
+	assert.NotContains(t, out.String(), "aliya@")
+}
+
 // With no safe place at all the writer fails closed.
 func TestRedactingWriterFailsClosed(t *testing.T) {
 	var out bytes.Buffer

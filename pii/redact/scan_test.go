@@ -137,6 +137,8 @@ func checkMatches(t *testing.T, text string, ms []Match) {
 			ok = m.Kind == KindIIN && validIIN(string(d)) || m.Kind == KindBIN && validBIN(string(d))
 		case KindIBAN:
 			ok = validKZIBAN(s)
+		case KindName, KindAddress:
+			ok = hasLetter(s) && !strings.ContainsAny(s, "\"<>[\\]\n")
 		}
 		if !ok {
 			t.Fatalf("match %v %q does not validate", m.Kind, s)
