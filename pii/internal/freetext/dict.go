@@ -210,9 +210,9 @@ var markerWords = []struct {
 	{mStreetPost, "к-сі көшесі көш даңғылы даң даңғ str st street ave av avenue blvd boulevard road rd lane " +
 		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн"},
 	{mHousePre, "д дом үй зд здание h house bldg building d dom"},
-	{mHousePost, "үй üi"},
+	{mHousePost, "үй üi дом"},
 	{mAptPre, "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater"},
-	{mAptPost, "пәтер päter"},
+	{mAptPost, "пәтер päter кв квартира"},
 	{mCorpPre, "корп корпус к блок бл стр строение block korp"},
 	{mIndexPre, "индекс index zip postcode"},
 	{mWeak, "пр пл п с s st d h к бл стр ауд g"},

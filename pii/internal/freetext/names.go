@@ -101,7 +101,10 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	// A word before a longer name is not part of it: "Передайте Е. М.
 	// Иванову", "Бүгін Сәуле Ерсұлтановна Нұрпейісова".
 	if n >= 2 && !parts[0].initial {
-		if b1 := best(parts[1:n], false, false); b1 > 0 && 1+b1 > best(parts[:n], ctx, start) && !role {
+		// At a sentence start an unknown word before a name of two words
+		// or more is a common word: "Сессия Петра Сергеевича".
+		b1 := best(parts[1:n], false, false)
+		if b1 > 0 && !role && (1+b1 > best(parts[:n], ctx, start) || start && !ctx && b1 >= 2 && kindOf(parts[0]) == pU) {
 			return 0, 0, false
 		}
 	}
