@@ -5,7 +5,7 @@
 //	func TestUserIsMinimal(t *testing.T) {
 //		piitest.RequireMinimal(t, User{})                           // clause 3.1: name, e-mail, payment
 //		piitest.RequireMinimal(t, Order{}, pii.CategoryName, pii.CategoryAddress) // a wider, reviewed set
-//		piitest.RequireDeclared(t, User{})                          // no untagged Email, Phone, IIN...
+//		piitest.RequireDeclared(t, User{})                          // no untagged Email, Phone, Телефон, ЖСН...
 //	}
 package piitest
 
