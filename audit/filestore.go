@@ -756,12 +756,18 @@ func (s *fileStore) openSegments() error {
 		if err != nil {
 			return err
 		}
+		lastZero := int64(-1) // the record of the last zero hash replaced
 		for k, h := range old {
-			if h != rehashed[k] && h != (tlog.Hash{}) {
-				return entryTampered(recordOfStoredHash(base+int64(k)), "entry does not match its stored hash")
+			if h == rehashed[k] {
+				continue
 			}
-			if h != rehashed[k] {
+			r := recordOfStoredHash(base + int64(k))
+			if h != (tlog.Hash{}) {
+				return entryTampered(r, "entry does not match its stored hash")
+			}
+			if r != lastZero {
 				s.rec.Rehashed++
+				lastZero = r
 			}
 		}
 	}
