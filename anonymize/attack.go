@@ -211,6 +211,14 @@ type attackLP struct {
 	lows  []float64 // per variable: its lower bound, added back
 	// points are feasible points (see feasiblePoints); nil until computed.
 	points [][]float64
+	// exact is the program in integer form (exactOK when every right-hand
+	// side is an integer float64 holds), colScale each column's scale;
+	// argMin and argMax the solutions of the last bounds.
+	exact          []intRow
+	exactOK        bool
+	colScale       []float64
+	argMin, argMax []float64
+	argCol         int
 	err    error // a program that could not be built (an inconsistent table)
 }
 
@@ -318,34 +326,100 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 	n := len(p.vars) + len(couples)
 	p.a = mat.NewDense(max(len(eqs)+len(couples), 1), max(n, 1), nil)
 	p.b = make([]float64, len(eqs)+len(couples))
+	p.colScale = make([]float64, n)
+	for v, j := range p.vars {
+		p.colScale[j] = p.scale[v.q]
+	}
+	integral := func(f float64) (int64, bool) {
+		return int64(f), f == math.Trunc(f) && math.Abs(f) < 1<<53
+	}
+	p.exactOK = true
 	for i, e := range eqs {
 		s := p.scale[e.cols[0].q]
+		var ir intRow
 		for j, v := range e.cols {
 			p.a.Set(i, p.vars[v], e.coef[j])
+			ir.cols, ir.coef = append(ir.cols, p.vars[v]), append(ir.coef, int64(e.coef[j]))
 		}
 		p.b[i] = e.rhs / s
+		var ok bool
+		ir.rhs, ok = integral(e.rhs)
+		p.exactOK = p.exactOK && ok
+		p.exact = append(p.exact, ir)
 	}
 	for i, cp := range couples {
 		row := len(eqs) + i
 		f := float64(r.floor[cp.q])
 		ss := p.scale[cp.q]
+		var ir intRow
 		rhs := 0.0 // sum − f·rows − slack = 0, divided by the sum's scale
 		if r.known[cp.q][cp.x] || !in(cp.x) {
 			rhs -= float64(r.val[cp.q][cp.x])
 		} else {
 			p.a.Set(row, p.vars[lpVar{cp.x, cp.q}], 1)
+			ir.cols, ir.coef = append(ir.cols, p.vars[lpVar{cp.x, cp.q}]), append(ir.coef, 1)
 			rhs -= r.lowOf(cp.q, cp.x)
 		}
 		if r.known[0][cp.x] {
 			rhs += f * float64(r.val[0][cp.x])
 		} else {
 			p.a.Set(row, p.vars[lpVar{cp.x, 0}], -f*p.scale[0]/ss)
+			ir.cols, ir.coef = append(ir.cols, p.vars[lpVar{cp.x, 0}]), append(ir.coef, -r.floor[cp.q])
 			rhs += f * r.lowOf(0, cp.x)
 		}
 		p.a.Set(row, len(p.vars)+i, -1)
+		ir.cols, ir.coef = append(ir.cols, len(p.vars)+i), append(ir.coef, -1)
+		p.colScale[len(p.vars)+i] = ss
 		p.b[row] = rhs / ss
+		var ok bool
+		ir.rhs, ok = integral(rhs)
+		p.exactOK = p.exactOK && ok
+		p.exact = append(p.exact, ir)
 	}
 	return p
+}
+
+// intRow is one equation of a program in integer form, unscaled: the
+// variables are the excesses over their lower bounds, in fixed point.
+type intRow struct {
+	cols []int
+	coef []int64
+	rhs  int64
+}
+
+// exactValue rounds a solution y of the scaled program to integers and
+// checks, in integer arithmetic, that it satisfies every equation and
+// bound: then it is a table the reader cannot exclude, and the value of
+// variable j there (lower bound added back) is exact. It reports false
+// when rounding does not give a feasible point.
+func (p *attackLP) exactValue(y []float64, j int) (int64, bool) {
+	if !p.exactOK || y == nil {
+		return 0, false
+	}
+	v := make([]int64, len(y))
+	for i, yi := range y {
+		f := math.Round(yi * p.colScale[i])
+		if f < 0 || f >= 1<<53 {
+			return 0, false
+		}
+		v[i] = int64(f)
+	}
+	for _, ir := range p.exact {
+		sum := int64(0)
+		for k, c := range ir.cols {
+			t, ok := mul(ir.coef[k], v[c])
+			if !ok {
+				return 0, false
+			}
+			if sum, ok = sub(sum, -t); !ok {
+				return 0, false
+			}
+		}
+		if sum != ir.rhs {
+			return 0, false
+		}
+	}
+	return v[j] + int64(p.lows[j]), true
 }
 
 // feasiblePoints returns feasible points of the program (values of every
@@ -416,12 +490,13 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	_, cols := p.a.Dims()
 	c := make([]float64, cols)
 	c[j] = 1
-	fmin, _, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	fmin, ymin, err := glp.Simplex(c, p.a, p.b, 0, nil)
 	if err != nil {
 		return 0, 0, solverError(err)
 	}
 	c[j] = -1
-	fmax, _, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	fmax, ymax, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	p.argMin, p.argMax, p.argCol = ymin, ymax, j
 	switch {
 	case errors.Is(err, glp.ErrUnbounded):
 		hi = math.Inf(1)
@@ -500,5 +575,15 @@ func (r *attacker) neighbourhood(x int32, g, n int) []int32 {
 func (p *attackLP) covers(lv level, q int, lo, hi float64) bool {
 	m := lpMargin * p.scale[q]
 	okLo := lo <= float64(lv.lo)-m || (lv.lo <= lv.least && lo <= float64(lv.least)+m)
-	return okLo && hi >= float64(lv.hi)+m
+	okHi := hi >= float64(lv.hi)+m
+	// Within the margin of a target, the rounded optimum decides exactly.
+	if !okLo && lo <= float64(lv.lo)+m {
+		v, ok := p.exactValue(p.argMin, p.argCol)
+		okLo = ok && v <= lv.lo
+	}
+	if !okHi && hi >= float64(lv.hi)-m {
+		v, ok := p.exactValue(p.argMax, p.argCol)
+		okHi = ok && v >= lv.hi
+	}
+	return okLo && okHi
 }

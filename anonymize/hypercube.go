@@ -176,10 +176,13 @@ type witness struct {
 	// (prune, which lifts some, checks afresh).
 	done   []bool
 	proved map[int]bool
+	// cost is what suppressing each cell loses: its rows (improve makes
+	// some dearer to steer the search).
+	cost []int64
 }
 
 func newWitness(keys [][]string, kn *knowledge) *witness {
-	w := &witness{g: newGrid(keys), kn: kn}
+	w := &witness{g: newGrid(keys), kn: kn, cost: kn.rows}
 	for j, f := range kn.floors {
 		if f == 0 {
 			w.zero = append(w.zero, kn.sums[j])
@@ -306,7 +309,7 @@ func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
 		cost := int64(0)
 		for _, x := range c {
 			if reasons[x] == NotSuppressed {
-				cost = satAdd(cost, w.kn.rows[x])
+				cost = satAdd(cost, w.cost[x])
 			}
 		}
 		if gain < 1 || cost == 0 || !w.sumsMove(c, sg) {
@@ -327,7 +330,7 @@ func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
 // cover gives every suppressed cell a witness, suppressing the published
 // corners of the cheapest one where it lacks one. It reports whether it
 // suppressed anything.
-func (w *witness) cover(reasons []Reason) (bool, error) {
+func (w *witness) cover(reasons []Reason, proves func(int32) bool) (bool, error) {
 	added := false
 	if w.done == nil {
 		w.done = make([]bool, len(reasons))
@@ -337,8 +340,8 @@ func (w *witness) cover(reasons []Reason) (bool, error) {
 			continue
 		}
 		lack := w.deficit(int32(s), reasons)
-		if lack == 0 {
-			w.done[s] = true // more suppressions only add hypercubes
+		if lack == 0 || proves(int32(s)) {
+			w.done[s] = true // more suppressions only add hypercubes, widen bounds
 			continue
 		}
 		best := w.cheapest(int32(s), reasons, lack)
@@ -356,9 +359,9 @@ func (w *witness) cover(reasons []Reason) (bool, error) {
 }
 
 // allCovered reports whether every suppressed cell has a witness.
-func (w *witness) allCovered(reasons []Reason) bool {
+func (w *witness) allCovered(reasons []Reason, proves func(int32) bool) bool {
 	for s, r := range reasons {
-		if r != NotSuppressed && !w.covered(int32(s), reasons) {
+		if r != NotSuppressed && !w.covered(int32(s), reasons) && !proves(int32(s)) {
 			return false
 		}
 	}
@@ -434,7 +437,7 @@ func (w *witness) cheapestLift(s int32, q quantity, dir int8, lack int64, reason
 				gain = min(gain, w.slack(q, x))
 			}
 			if reasons[x] == NotSuppressed {
-				cost = satAdd(cost, w.kn.rows[x])
+				cost = satAdd(cost, w.cost[x])
 			}
 		}
 		if gain < 1 || cost == 0 {

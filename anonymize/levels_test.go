@@ -142,3 +142,120 @@ func TestLevelsHoldAgainstAnIndependentReader(t *testing.T) {
 	t.Logf("%d sensitive cells; narrowest upper reach over its level: %.2f", checked, narrowest)
 	assert.GreaterOrEqual(t, narrowest, 1.0)
 }
+
+// TestSecondaryNearTheOptimum compares, on tables small enough to search
+// exhaustively, the rows Release hides as complements with the fewest
+// any pattern needs that keeps the same promises (every level, and no
+// suppressed cell pinned or below K), judged by the exact rational reader
+// of presence_test.go. Patterns are tried cheapest first; the first that
+// holds is the optimum.
+func TestSecondaryNearTheOptimum(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exhaustive search")
+	}
+	worst := 0.0
+	for trial := range 48 {
+		rng := rand.New(rand.NewPCG(uint64(trial), 2718))
+		card := [][]int{{3, 3}, {2, 4}, {2, 3}, {2, 5}}[trial%4]
+		k := 3 + rng.IntN(3)
+		tab, a := randomSmallRelease(t, rng, card, k)
+		raw := a.raw()
+		slices.SortFunc(raw.cells, func(x, y rawCell) int { return compareKeys(x.key, y.key) })
+		reasons := raw.primary()
+		lvs := raw.levels(reasons)
+		got := int64(0)
+		var free []int
+		for i := range raw.cells {
+			if tab.Reason(raw.cells[i].key) == Secondary {
+				got += raw.cells[i].rows
+			}
+			if reasons[i] == NotSuppressed {
+				free = append(free, i)
+			}
+		}
+		if len(free) > 16 {
+			t.Fatalf("trial %d: %d candidates, too many to search", trial, len(free))
+		}
+		masks := make([]int, 1<<len(free))
+		cost := make([]int64, len(masks))
+		for m := range masks {
+			masks[m] = m
+			for b, i := range free {
+				if m&(1<<b) != 0 {
+					cost[m] += raw.cells[i].rows
+				}
+			}
+		}
+		slices.SortStableFunc(masks, func(x, y int) int { return int(cost[x] - cost[y]) })
+		best := int64(-1)
+		for _, m := range masks {
+			if holds(t, raw, reasons, lvs, free, m, k) {
+				best = cost[m]
+				break
+			}
+		}
+		require.GreaterOrEqual(t, best, int64(0), "trial %d: Release's own pattern holds, so some pattern does", trial)
+		if best == 0 {
+			assert.Zero(t, got, "trial %d: nothing to hide, nothing hidden", trial)
+			continue
+		}
+		ratio := float64(got) / float64(best)
+		worst = max(worst, ratio)
+		assert.LessOrEqual(t, ratio, 1.5, "trial %d %v k=%d: Release hides %d rows as complements, the optimum %d", trial, card, k, got, best)
+	}
+	t.Logf("worst complement total over the optimum: %.2f", worst)
+}
+
+// holds reports whether suppressing the primaries and the free cells in
+// mask keeps every promise, by the exact rational reader.
+func holds(t *testing.T, raw *rawTable, reasons []Reason, lvs []level, free []int, mask, k int) bool {
+	tab := &Table{K: k, Margins: true, Dimensions: raw.dims}
+	sup := make([]bool, len(raw.cells))
+	for i, r := range reasons {
+		sup[i] = r != NotSuppressed
+	}
+	for b, i := range free {
+		sup[i] = sup[i] || mask&(1<<b) != 0
+	}
+	for i := range raw.cells {
+		c := Cell{Key: raw.cells[i].key, Suppressed: sup[i]}
+		if !sup[i] {
+			c.Rows = int(raw.cells[i].rows)
+		}
+		tab.Cells = append(tab.Cells, c)
+	}
+	keys := make([][]string, len(tab.Cells))
+	for i, c := range tab.Cells {
+		keys[i] = c.Key
+	}
+	s, err := newSystem(keys, true)
+	require.NoError(t, err)
+	for _, con := range s.cons { // a constraint with one hidden cell gives it away
+		n := 0
+		for _, x := range con {
+			if sup[x] {
+				n++
+			}
+		}
+		if n == 1 {
+			return false
+		}
+	}
+	bounds := readerBounds(t, tab)
+	for i := range tab.Cells {
+		if !sup[i] {
+			continue
+		}
+		b := bounds[i]
+		if b[1] != nil && (b[0].Cmp(b[1]) >= 0 || b[1].Cmp(big.NewRat(int64(k), 1)) < 0) {
+			return false
+		}
+	}
+	for _, lv := range lvs {
+		b := bounds[int(lv.cell)]
+		if b[0].Cmp(big.NewRat(lv.lo, 1)) > 0 || (b[1] != nil && b[1].Cmp(big.NewRat(lv.hi, 1)) < 0) {
+			return false
+		}
+	}
+	return true
+}

@@ -114,8 +114,8 @@ func joinKey(k []string) string {
 // are ordered by rows, smallest first.
 func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
 	for {
-		s.settle(reasons, kn.rows)
-		added, err := w.cover(reasons)
+		s.settle(reasons, w.cost)
+		added, err := w.cover(reasons, s.lpWitness(reasons, kn))
 		if err != nil {
 			return err
 		}
@@ -133,9 +133,18 @@ func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 				}
 				continue
 			}
-			return s.prune(reasons, lvs, kn, w)
+			if err := s.prune(reasons, lvs, kn, w); err != nil {
+				return err
+			}
+			for range improveRounds {
+				better, err := s.improve(reasons, lvs, kn, w)
+				if err != nil || !better {
+					return err
+				}
+			}
+			return nil
 		}
-		if err := s.hideNeighbours(det, reasons, kn.rows); err != nil {
+		if err := s.hideNeighbours(det, reasons, w.cost); err != nil {
 			return err
 		}
 	}
@@ -224,6 +233,41 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 		}
 	}
 	return added, nil
+}
+
+// lpWitness returns a check that the reader's program, restricted to a
+// neighbourhood of a suppressed cell (protectsLocally), shows what a
+// hypercube witness shows: its rows reach K (or, from K rows or more,
+// move at all) and its sums with a zero floor move. Hypercubes pair two
+// values per dimension; the program combines any moves, so it proves
+// cells that no single family of hypercubes does.
+func (s *system) lpWitness(reasons []Reason, kn *knowledge) func(int32) bool {
+	var att *attacker
+	return func(x int32) bool {
+		if att == nil {
+			att = attackerOf(s, reasons, kn)
+		}
+		moves := func(q quantity, v, up int64) bool {
+			if att.protectsLocally(level{cell: x, q: q, lo: v, hi: v + up, least: v}) {
+				return true
+			}
+			return v > 0 && att.protectsLocally(level{cell: x, q: q, lo: v - up, hi: v - up, least: -1})
+		}
+		r := kn.rows[x]
+		if r < kn.k {
+			if !att.protectsLocally(level{cell: x, q: rowsQ, lo: r, hi: kn.k, least: r}) {
+				return false
+			}
+		} else if !moves(rowsQ, r, 1) {
+			return false
+		}
+		for j, f := range kn.floors {
+			if f == 0 && !moves(quantity(j+1), kn.sums[j][x], 1) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // smaller orders cells by size, then index.
@@ -339,7 +383,7 @@ func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness)
 	})
 	for _, c := range sec {
 		reasons[c] = NotSuppressed
-		if !w.allCovered(reasons) {
+		if !w.allCovered(reasons, s.lpWitness(reasons, kn)) {
 			reasons[c] = Secondary
 			continue
 		}
@@ -380,6 +424,93 @@ func (s *system) auditSmall(reasons []Reason) ([]int32, error) {
 		return nil, nil
 	}
 	return s.audit(reasons)
+}
+
+// improve searches for a cheaper pattern than the one found, on tables
+// with at most pruneLimit complements: for each complement, largest first,
+// it protects the primaries again from scratch with that cell made too
+// dear to pick, and keeps the result when its complements' rows total
+// less. The greedy choices are made one cell at a time and cascade (a
+// small cell hidden in one margin forces its neighbours); starting again
+// without the costly one undoes a whole cascade.
+func (s *system) improve(reasons []Reason, lvs []level, kn *knowledge, w *witness) (bool, error) {
+	total := func(r []Reason) int64 {
+		var n int64
+		for i, x := range r {
+			if x == Secondary {
+				n += kn.rows[i]
+			}
+		}
+		return n
+	}
+	var sec []int32
+	for i, r := range reasons {
+		if r == Secondary {
+			sec = append(sec, int32(i))
+		}
+	}
+	if len(sec) > pruneLimit {
+		return false, nil
+	}
+	slices.SortFunc(sec, func(a, b int32) int { return cmp.Compare(kn.rows[b], kn.rows[a]) })
+	best, better := total(reasons), false
+	dear := slices.Clone(kn.rows)
+	for _, c := range sec {
+		if reasons[c] != Secondary {
+			continue
+		}
+		trial := slices.Clone(reasons)
+		for i, r := range trial {
+			if r == Secondary {
+				trial[i] = NotSuppressed
+			}
+		}
+		cost := slices.Clone(dear)
+		cost[c] = inf / 4
+		tw := &witness{g: w.g, kn: kn, zero: w.zero, cost: cost}
+		if err := s.repair(trial, lvs, kn, tw); err != nil {
+			return false, err
+		}
+		if err := s.prune(trial, lvs, kn, tw); err != nil {
+			return false, err
+		}
+		if t := total(trial); t < best {
+			copy(reasons, trial)
+			best, dear, better = t, cost, true
+		}
+	}
+	return better, nil
+}
+
+// improveRounds bounds the rounds of improve.
+const improveRounds = 4
+
+// repair is protect without prune and improve.
+func (s *system) repair(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
+	for {
+		s.settle(reasons, w.cost)
+		added, err := w.cover(reasons, s.lpWitness(reasons, kn))
+		if err != nil {
+			return err
+		}
+		if added {
+			continue
+		}
+		det, err := s.auditSmall(reasons)
+		if err != nil {
+			return err
+		}
+		if len(det) > 0 {
+			if err := s.hideNeighbours(det, reasons, w.cost); err != nil {
+				return err
+			}
+			continue
+		}
+		added, err = s.protectLevels(reasons, lvs, kn, w, true)
+		if err != nil || !added {
+			return err
+		}
+	}
 }
 
 // audit returns the suppressed cells whose value the published cells
