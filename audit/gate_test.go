@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func newTestGate(t *testing.T, dir Directory) (*Gate, *decisionRecorder) {
 	if dir == nil {
 		dir = NewMemoryDirectory(testStaff()...)
 	}
-	return newGate(dir, testPolicy, r.record, GateOptions{Now: func() time.Time { return gateNow }}), r
+	return newGate(dir, testPolicy, r.record, GateOptions{Now: func() time.Time { return gateNow }, Logger: slog.New(slog.DiscardHandler)}), r
 }
 
 type failingDirectory struct{ err error }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -72,6 +73,9 @@ func openLogFixture(t testing.TB, opts Options) *logFixture {
 	s, v := testKeys(t)
 	dir := t.TempDir()
 	opts.Signer, opts.Verifier = s, v
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler) // tests that read the log pass their own
+	}
 	l, err := Open(context.Background(), Dir(dir), opts)
 	require.NoError(t, err)
 	return &logFixture{Log: l, dir: dir, s: s, v: v}
@@ -80,6 +84,9 @@ func openLogFixture(t testing.TB, opts Options) *logFixture {
 func (tl *logFixture) reopen(t testing.TB, opts Options) {
 	t.Helper()
 	opts.Signer, opts.Verifier = tl.s, tl.v
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	l, err := Open(context.Background(), Dir(tl.dir), opts)
 	require.NoError(t, err)
 	tl.Log = l
