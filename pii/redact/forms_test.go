@@ -63,6 +63,7 @@ var (
 	formDomains = []string{"inbox.kz", "post.example.org", "halykbank.kz", "mail.ru"}
 	idnDomains  = []string{"xn--80ak6aa92e.xn--80ao21a", "xn--e1afmkfd.xn--p1ai", "мысал.қаз", "почта.рф", "банк.қаз"}
 	idnLocals   = []string{"данияр", "aida.b", "әлия.н", "info"}
+	encNames    = []string{"Жаксылыкова Динара Ермековна", "Омаров Ерлан Болатович", "Нурпеисова Айгерим", "Petrov Ivan Sergeevich"}
 )
 
 type formCase struct {
@@ -98,6 +99,7 @@ func formCorpus(rng *rand.Rand, n int) []formCase {
 			formCase{"phone dots slashes", fmt.Sprintf("тел. 8.%s.%s.%s.%s", phone[1:4], phone[4:7], phone[7:9], phone[9:]), phone[4:7] + "." + phone[7:9]},
 			formCase{"phone dots slashes", fmt.Sprintf("contact +7 %s/%s-%s-%s", phone[1:4], phone[4:7], phone[7:9], phone[9:]), phone[4:7] + "-" + phone[7:9]},
 			formCase{"phone dots slashes", fmt.Sprintf("ұялы: 8(%s)%s.%s.%s", phone[1:4], phone[4:7], phone[7:9], phone[9:]), phone[4:7] + "." + phone[7:9]},
+			formCase{"encoded name", fmt.Sprintf("GET /kyc?fio=%s&step=2", url.QueryEscape(pick(encNames))), ""},
 			formCase{"percent card", fmt.Sprintf("cb?pan=%s%%20%s%%20%s%%20%s&r=1", pan[:4], pan[4:8], pan[8:12], pan[12:]), pan[8:12]},
 		)
 	}

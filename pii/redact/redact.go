@@ -36,13 +36,18 @@ func appendRedacted(dst []byte, text string, ms []Match) []byte {
 // in the decoded form of the text (see decodeForms) is masked decoded, and
 // the mask written back encoded as s was, so that a URL stays a URL.
 func appendMaskSpan(dst []byte, k Kind, s string) []byte {
-	if !encoded(s) {
+	free := k == KindName || k == KindAddress
+	if !encodedForm(s, free) {
 		return appendMaskKind(dst, k, s)
 	}
 	var buf [128]byte
 	dec, _ := decodeForms(buf[:0], nil, s)
+	text := string(dec)
+	if free {
+		text = strings.ReplaceAll(text, "+", " ") // as Scan read it
+	}
 	var mbuf [128]byte
-	mask := appendMaskKind(mbuf[:0], k, string(dec))
+	mask := appendMaskKind(mbuf[:0], k, text)
 	plusSpaces := strings.Contains(s, "+") && !strings.Contains(s, "%20")
 	for _, c := range mask {
 		switch {

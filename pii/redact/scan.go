@@ -179,6 +179,11 @@ func Scan(text string) []Match {
 	if ft := findFreeText(text); len(ft) > 0 {
 		out = mergeMatches(out, ft)
 	}
+	if encodedForm(text, true) {
+		if ft := findDecodedFreeText(text); len(ft) > 0 {
+			out = mergeMatches(out, ft)
+		}
+	}
 	return out
 }
 
@@ -206,25 +211,43 @@ func findFreeText(text string) []Match {
 		}
 		if j > i {
 			spans = freetext.Find(spans[:0], text[i:j])
-			for _, sp := range spans {
-				if !hasLetter(text[i+sp.Start : i+sp.End]) {
-					continue // digits alone are no name or address
-				}
-				k := KindName
-				if sp.Kind == freetext.Address {
-					k = KindAddress
-				}
-				out = append(out, Match{Kind: k, Start: i + sp.Start, End: i + sp.End})
-			}
+			out = appendSpans(out, spans, text[i:j], i)
 		}
 		i = j + 1
 	}
 	return out
 }
 
+// freeTextMatches appends the names and addresses of text (one stretch
+// between delimiters) to dst, offset by off.
+func freeTextMatches(dst []Match, text string, off int) []Match {
+	return appendSpans(dst, freetext.Find(nil, text), text, off)
+}
+
+// appendSpans appends the spans of text as matches offset by off, but for
+// those without a letter: digits alone are no name or address.
+func appendSpans(dst []Match, spans []freetext.Span, text string, off int) []Match {
+	for _, sp := range spans {
+		if !hasLetter(text[sp.Start:sp.End]) {
+			continue
+		}
+		k := KindName
+		if sp.Kind == freetext.Address {
+			k = KindAddress
+		}
+		dst = append(dst, Match{Kind: k, Start: off + sp.Start, End: off + sp.End})
+	}
+	return dst
+}
+
 // encoded reports whether text holds a percent escape ("%40") or a '+'
-// between two digits (a form-encoded space: "+7+701+123+45+67").
-func encoded(t string) bool {
+// between two digits (a form-encoded space: "+7+701+123+45+67"): forms
+// that decodeForms changes.
+func encoded(t string) bool { return encodedForm(t, false) }
+
+// encodedForm is encoded, with words true also counting a '+' between two
+// letters or digits ("Ivan+Petrov"), a space to whoever reads words.
+func encodedForm(t string, words bool) bool {
 	for i := 0; ; {
 		k := strings.IndexByte(t[i:], '%')
 		if k < 0 {
@@ -235,6 +258,10 @@ func encoded(t string) bool {
 			return true
 		}
 	}
+	joins := isDigit
+	if words {
+		joins = isWord
+	}
 	for i := 0; i < len(t); {
 		k := strings.IndexByte(t[i:], '+')
 		if k < 0 {
@@ -242,7 +269,7 @@ func encoded(t string) bool {
 		}
 		p := i + k
 		i = p + 1
-		if p > 0 && p+1 < len(t) && isDigit(t[p-1]) && isDigit(t[p+1]) {
+		if p > 0 && p+1 < len(t) && joins(t[p-1]) && joins(t[p+1]) {
 			return true
 		}
 	}
@@ -280,18 +307,45 @@ func unhex(c byte) byte {
 	return c | 0x20 - 'a' + 10
 }
 
-// scanDecoded scans the decoded form (see decodeForms) of each chunk of t
-// that holds an escape, and returns the matches in offsets of t. A chunk
-// ends at a space or a delimiter: URLs, query strings and form bodies hold
-// neither, and text without escapes is not decoded at all.
+// scanDecoded finds what Scan finds but names and addresses in the decoded
+// form (see decodeForms) of each chunk of t that holds an escape, and
+// returns the matches in offsets of t, in order.
 func scanDecoded(t string) []Match {
 	var out []Match
+	eachDecoded(t, false, func(i int, dec string, ends []int32) {
+		var s scanner
+		s.text = dec
+		s.run()
+		out = appendMapped(out, s.out, i, ends)
+	})
+	return out
+}
+
+// findDecodedFreeText finds names and addresses in the decoded form of each
+// chunk of t that holds an escape, with every '+' read as the space a form
+// encodes ("fio=%D0%A1...+%D0%90..."): one byte for one, so the offsets
+// hold.
+func findDecodedFreeText(t string) []Match {
+	var out []Match
+	eachDecoded(t, true, func(i int, dec string, ends []int32) {
+		ms := freeTextMatches(nil, strings.ReplaceAll(dec, "+", " "), 0)
+		out = appendMapped(out, ms, i, ends)
+	})
+	return out
+}
+
+// eachDecoded calls f with the decoded form of each chunk of t that holds
+// an escape (see encodedForm), the chunk's offset in t and the offsets of the decoded bytes
+// in the chunk (see decodeForms). A chunk ends at a space or a delimiter:
+// URLs, query strings and form bodies hold neither, and text without
+// escapes is not decoded at all.
+func eachDecoded(t string, words bool, f func(i int, dec string, ends []int32)) {
 	var dec []byte
 	var ends []int32
 	for from := 0; from < len(t); {
 		k := strings.IndexAny(t[from:], "%+")
 		if k < 0 {
-			break
+			return
 		}
 		p := from + k
 		i, j := p, p+1
@@ -303,22 +357,25 @@ func scanDecoded(t string) []Match {
 		}
 		from = j + 1
 		chunk := t[i:j]
-		if !encoded(chunk) {
+		if !encodedForm(chunk, words) {
 			continue
 		}
 		dec, ends = decodeForms(dec[:0], ends[:0], chunk)
-		var s scanner
-		s.text = string(dec)
-		s.run()
-		for _, m := range s.out {
-			start := 0
-			if m.Start > 0 {
-				start = int(ends[m.Start-1])
-			}
-			out = append(out, Match{Kind: m.Kind, Start: i + start, End: i + int(ends[m.End-1])})
-		}
+		f(i, string(dec), ends)
 	}
-	return out
+}
+
+// appendMapped appends ms, matches in a decoded chunk at offset i of the
+// text, mapped back to offsets of the text.
+func appendMapped(dst, ms []Match, i int, ends []int32) []Match {
+	for _, m := range ms {
+		start := 0
+		if m.Start > 0 {
+			start = int(ends[m.Start-1])
+		}
+		dst = append(dst, Match{Kind: m.Kind, Start: i + start, End: i + int(ends[m.End-1])})
+	}
+	return dst
 }
 
 // hasLetter reports whether s holds a letter of any script.
