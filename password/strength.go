@@ -360,6 +360,10 @@ func (a *analyzer) add(rs, base []rune, extra float64, p pattern, reversed bool)
 		return false
 	}
 	v := &variant{runes: rs, base: base, extra: extra, pattern: p, reversed: reversed}
+	// A rune spells as at most two bytes but for x, я and ю: room for all
+	// but the rarest passwords in one allocation.
+	room := 2*len(rs) + 8
+	v.sk = skeleton{b: make([]byte, 0, room), from: make([]int32, 0, room), to: make([]int32, 0, room)}
 	a.m.spell(rs, &v.sk)
 	for _, w := range a.variants {
 		if w.reversed == reversed && string(w.sk.b) == string(v.sk.b) {
