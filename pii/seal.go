@@ -270,6 +270,9 @@ var errShadowed = errors.New("the field is not promoted (an outer field of the s
 // nested walks the struct type inner of field f (a struct or pointers to
 // one).
 func (w *planWalk) nested(lv planLevel, f reflect.StructField, inner reflect.Type, fpath []int, name, tag string, tagged bool) error {
+	if stdType(inner) {
+		return nil // time.Time, sync.Mutex, *sql.DB...: no pii tags inside
+	}
 	if tagged {
 		ft, err := parseTag(tag)
 		if err != nil {
@@ -413,7 +416,7 @@ func hasSealTags(t reflect.Type) bool {
 }
 
 func scanSealTags(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if seen[t] {
+	if seen[t] || stdType(t) {
 		return false
 	}
 	seen[t] = true
@@ -899,6 +902,13 @@ func (w *valueWalk) at(step string, err error) error {
 	return err
 }
 
+// stdType reports whether t is a named type of the standard library, which
+// holds no pii tags and whose interface fields (a context's values, a
+// logger's handler) Seal does not follow.
+func stdType(t reflect.Type) bool {
+	return t.PkgPath() != "" && standardPackage(t.PkgPath())
+}
+
 // holdsIface caches holdsInterface per type.
 var holdsIface sync.Map // reflect.Type → bool
 
@@ -923,7 +933,7 @@ func scanInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
 	case reflect.Map:
 		return scanInterface(t.Key(), seen) || scanInterface(t.Elem(), seen)
 	case reflect.Struct:
-		if seen[t] {
+		if seen[t] || stdType(t) {
 			return false
 		}
 		seen[t] = true

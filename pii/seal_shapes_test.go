@@ -1,9 +1,16 @@
 package pii
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -184,4 +191,42 @@ func TestSealRandomShapes(t *testing.T) {
 		require.ErrorAs(t, err, &fe, "tree %d", i)
 		assert.True(t, strings.HasPrefix(fe.Field, "Meta"), fe.Field)
 	}
+}
+
+// Fields of standard library types are not walked: their interface fields
+// (a logger's handler, a database's driver) hold no records to seal.
+type withStdFields struct {
+	ID      string
+	Email   string `pii:"email,encrypt"`
+	Created time.Time
+	DB      *sql.DB
+	Log     *slog.Logger
+	Ctx     context.Context
+	W       io.Writer
+	//lint:ignore U1000 only its type is inspected
+	mu sync.Mutex
+}
+
+type ctxKey struct{}
+
+func TestSealStandardLibraryFields(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	var buf bytes.Buffer
+	ctx := context.WithValue(context.Background(), ctxKey{}, Contact{Email: "x@y.kz"})
+	u := withStdFields{ID: "1", Email: "a@b.kz", Created: time.Now(), Log: slog.New(slog.NewJSONHandler(&buf, nil)), Ctx: ctx, W: &buf}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	assert.True(t, IsToken(u.Email))
+	require.NoError(t, enc.Open(&u, u.ID))
+	assert.Equal(t, "a@b.kz", u.Email)
+	// A tagged struct held directly in an interface field is still refused.
+	u.W = nil
+	u.Ctx = nil
+	var fe *FieldError
+	bad := struct {
+		_ struct{} `pii:"table=std"`
+		X io.Writer
+		V any
+	}{V: Contact{Email: "a@b.kz"}}
+	require.ErrorAs(t, enc.Seal(&bad, "1"), &fe)
+	assert.Equal(t, "V.(pii.Contact)", fe.Field)
 }
