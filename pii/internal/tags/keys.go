@@ -119,7 +119,7 @@ var (
 		{"номеркарты", Payment}, {"картанөмірі", Payment},
 		{"датарождения", BirthDate}, {"туғанкүні", BirthDate}, {"datarozhdeniya", BirthDate},
 		{"жекекуәлік", Document}, {"удличности", Document}, {"udlichnosti", Document}, {"номердокумента", Document},
-		{"мекенжай", Address}, {"mekenzhai", Address},
+		{"мекенжай", Address}, {"mekenzhai", Address}, {"почтовыйиндекс", Address}, {"поштаиндексі", Address},
 		{"атыжөні", Name}, {"әкесініңаты", Name}, {"atyzhoni", Name}, {"akesininaty", Name},
 	}
 	// vetoes: words beside a category word that make the key name something

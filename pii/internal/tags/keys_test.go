@@ -31,7 +31,7 @@ func TestKeyCategory(t *testing.T) {
 		"Отчество": Name, "Аты-жөні": Name, "аты_жөні": Name, "Тегі": Name, "Есімі": Name, "ӘкесініңАты": Name,
 		"имяПокупателя": Name, "ЖСН": IIN, "ИИН": IIN, "иин_клиента": IIN, "БИН": IIN, "БСН": IIN,
 		"Телефон": Phone, "номер_телефона": Phone, "НомерТелефона": Phone, "моб": Phone, "ұялы_телефон": Phone,
-		"Мекенжай": Address, "мекен-жай": Address, "адрес": Address, "АдресПроживания": Address, "улица": Address,
+		"Мекенжай": Address, "мекен-жай": Address, "адрес": Address, "АдресПроживания": Address, "улица": Address, "почтовый_индекс": Address, "адресат": "",
 		"Почта": Email, "эл.почта": Email, "электронная_почта": Email, "адрес_почты": Email, "Электрондық пошта": Email,
 		"Карта": Payment, "номер_карты": Payment, "Картасы": Payment,
 		"Паспорт": Document, "паспортные_данные": Document, "удостоверение_личности": Document, "жеке_куәлік": Document,
@@ -60,4 +60,21 @@ func TestKeyCategory(t *testing.T) {
 		_, ok := KeyCategory(key)
 		assert.False(t, ok, key)
 	}
+}
+
+// FuzzKeyCategory: any key, valid UTF-8 or not, gives a known category or
+// none, the same every time, without panicking.
+func FuzzKeyCategory(f *testing.F) {
+	for _, s := range []string{"", "email", "ФИО", "Аты-жөні", "Tелефон", "\xff\xfe", "ИИНNumber", "a_b-c.d e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		c, ok := KeyCategory(key)
+		if ok != (c != "") || ok && !c.Valid() {
+			t.Fatalf("%q: %q, %v", key, c, ok)
+		}
+		if c2, _ := KeyCategory(key); c2 != c {
+			t.Fatalf("%q: not deterministic", key)
+		}
+	})
 }
