@@ -131,11 +131,11 @@ func (p *platform) consentDay(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	history, err := l.History(ctx, c.ID)
+	export, err := l.Export(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	used := slices.ContainsFunc(history, func(r consent.Record) bool {
+	used := slices.ContainsFunc(export.History, func(r consent.Record) bool {
 		return r.ID == d.UseID && r.Kind == consent.KindLegalBasisUsed
 	})
 	if err := p.expect(used, "the use of the legal basis is not in %s's history", c.ID); err != nil {

@@ -155,9 +155,9 @@ func (p *platform) verifyLog(ctx context.Context) error {
 		return err
 	}
 	if p.logDir != "" {
-		err = audit.Verify(ctx, p.logDir, p.verifier)
+		err = audit.Verify(ctx, audit.Dir(p.logDir), audit.Options{Verifier: p.verifier})
 	} else {
-		err = audit.VerifyDB(ctx, p.db, p.verifier)
+		err = audit.Verify(ctx, audit.DB(p.db), audit.Options{Verifier: p.verifier})
 	}
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (p *platform) verifyLog(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	err = audit.Verify(ctx, tampered, p.verifier)
+	err = audit.Verify(ctx, audit.Dir(tampered), audit.Options{Verifier: p.verifier})
 	var te *audit.TamperError
 	if err := p.expect(errors.As(err, &te), "an edited copy of the log verifies (err %v)", err); err != nil {
 		return err

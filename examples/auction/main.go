@@ -259,17 +259,32 @@ func (p *platform) open(ctx context.Context) error {
 	p.appLogFile = f
 	p.appLog = slog.New(pii.NewRedactingHandler(slog.NewJSONHandler(f, nil)))
 
-	p.ledger = consent.NewLedger(store,
-		consent.WithController(consent.Controller{
+	// Clause 6.1: consent records are sealed under a key kept outside the
+	// database, so a row written behind the ledger's back makes Check deny.
+	consentKey := make([]byte, consent.KeySize) // in production: from the host's key store
+	if _, err := cryptorand.Read(consentKey); err != nil {
+		return err
+	}
+	consentKeys, err := consent.NewKeyring("2026-12", consentKey)
+	if err != nil {
+		return err
+	}
+	p.ledger, err = consent.NewLedger(store, consent.Options{
+		Keys: consentKeys,
+		Controller: consent.Controller{
 			Name: `"First Credit Bureau" LLP`, Contact: "info@1cb.kz", Jurisdiction: "KZ", StorageLocation: "KZ",
 			WithdrawalMethod: "account settings, or a request to info@1cb.kz",
-		}),
-		consent.WithDeadlines(consent.Deadlines{
+		},
+		Deadlines: consent.Deadlines{
 			// Configuration, not law: set these from the deadlines in force.
 			consent.RequestAccess:     3 * 24 * time.Hour,
 			consent.RequestCorrection: 3 * 24 * time.Hour,
 			consent.RequestDeletion:   3 * 24 * time.Hour,
-		}))
+		},
+	})
+	if err != nil {
+		return err
+	}
 
 	// Clauses 5.1, 5.2: the audit log, signed with a key kept away from it.
 	skey, vkey, err := note.GenerateKey(cryptorand.Reader, "dmas.kz/access")
@@ -284,12 +299,12 @@ func (p *platform) open(ctx context.Context) error {
 		return err
 	}
 	p.verifyKey = vkey
-	opts := audit.Options{Signer: signer}
+	opts := audit.Options{Signer: signer, Logger: p.appLog} // a failed log is reported to the operators
 	if p.db != nil {
-		p.log, err = audit.OpenDB(ctx, p.db, opts)
+		p.log, err = audit.Open(ctx, audit.DB(p.db), opts)
 	} else {
 		p.logDir = filepath.Join(p.dir, "audit")
-		p.log, err = audit.Open(p.logDir, opts)
+		p.log, err = audit.Open(ctx, audit.Dir(p.logDir), opts)
 	}
 	if err != nil {
 		return err
@@ -303,7 +318,7 @@ func (p *platform) open(ctx context.Context) error {
 	}
 	p.staff = audit.NewMemoryDirectory()
 	p.hireStaff(time.Now())
-	p.gate = audit.NewGate(p.staff, accessPolicy, p.log)
+	p.gate = audit.NewGate(p.staff, accessPolicy, p.log, audit.GateOptions{Logger: p.appLog})
 	return nil
 }
 

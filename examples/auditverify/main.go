@@ -9,8 +9,8 @@
 //	auditverify -key 'audit.example.com/access+1234abcd+AbC...' [-checkpoint FILE]... DIR
 //	auditverify -key KEY -db 'host=db.example.com dbname=app user=auditor' [-checkpoint FILE]...
 //
-// DIR is a log directory (audit.Open); -db instead takes the connection
-// string of a PostgreSQL database holding a log (audit.OpenDB), for the pgx
+// DIR is a log directory (audit.Dir); -db instead takes the connection
+// string of a PostgreSQL database holding a log (audit.DB), for the pgx
 // driver. -key takes the verifier key (note.NewVerifier format); -key and
 // -db also take @FILE to read the value from a file, which keeps a
 // password out of the process list. It exits 0 if the log verifies, 1 if
@@ -63,7 +63,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name, verify := "database", func(v note.Verifier, cps [][]byte) error { return verifyDB(ctx, *dsn, v, cps) }
 	if *dsn == "" {
 		name = fs.Arg(0)
-		verify = func(v note.Verifier, cps [][]byte) error { return audit.VerifyWithCheckpoints(ctx, name, v, cps) }
+		verify = func(v note.Verifier, cps [][]byte) error {
+			return audit.Verify(ctx, audit.Dir(name), audit.Options{Verifier: v, Checkpoints: cps})
+		}
 	}
 	v, cps, err := load(*key, known)
 	if err != nil {
@@ -134,5 +136,5 @@ func verifyDB(ctx context.Context, dsn string, v note.Verifier, cps [][]byte) er
 	}
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	return audit.VerifyDBWithCheckpoints(ctx, db, v, cps)
+	return audit.Verify(ctx, audit.DB(db), audit.Options{Verifier: v, Checkpoints: cps})
 }

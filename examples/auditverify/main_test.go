@@ -25,7 +25,7 @@ func writeLog(t *testing.T) (dir, vkey string, checkpoint []byte) {
 	t.Helper()
 	dir = t.TempDir()
 	vkey, checkpoint = fillLog(t, func(signer note.Signer) (*audit.Log, error) {
-		return audit.Open(dir, audit.Options{Signer: signer})
+		return audit.Open(context.Background(), audit.Dir(dir), audit.Options{Signer: signer})
 	})
 	return dir, vkey, checkpoint
 }
@@ -130,7 +130,7 @@ func TestAuditVerifyDB(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	ctx := context.Background()
 	vkey, cp := fillLog(t, func(signer note.Signer) (*audit.Log, error) {
-		return audit.OpenDB(ctx, db, audit.Options{Signer: signer})
+		return audit.Open(ctx, audit.DB(db), audit.Options{Signer: signer})
 	})
 	tmp := t.TempDir()
 	cpFile, dsnFile := filepath.Join(tmp, "cp"), filepath.Join(tmp, "dsn")

@@ -117,9 +117,21 @@ func anonymizeSnippet(bids []Bid) error {
 	return err
 }
 
-func consentSnippet() error {
+func consentSnippet(secret []byte, receiptKey string, receiptVerifier note.Verifier) error {
 	// --- consent
-	l := consent.NewLedger(consent.NewMemoryStore()) // or consent.NewSQLStore(db) after consent.Migrate(ctx, db)
+	keys, err := consent.NewKeyring("2026-12", secret) // 32 bytes kept outside the database
+	if err != nil {
+		return err
+	}
+	signer, err := note.NewSigner(receiptKey) // from note.GenerateKey; publish the verifier key
+	if err != nil {
+		return err
+	}
+	store := consent.NewMemoryStore() // or consent.NewSQLStore(db) after consent.Migrate(ctx, db)
+	l, err := consent.NewLedger(store, consent.Options{Keys: keys, ReceiptSigner: signer})
+	if err != nil {
+		return err
+	}
 	_ = l.DefinePurpose(ctx, consent.Purpose{ID: "marketing", ConsentRequired: true, DataCategories: []string{"email"}})
 	_ = l.DefineRecipient(ctx, consent.Recipient{ID: "bank", Name: "Partner Bank JSC", Country: "KZ"})
 	_ = l.PublishNotice(ctx, consent.Notice{Version: "2026-01", Language: "ru", Material: true, Text: "Правила…"})
@@ -130,12 +142,23 @@ func consentSnippet() error {
 	}
 	d, err := l.Check(ctx, consent.Query{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
 	if err != nil {
-		return err // d is a denial
+		return err // d is a denial; consent.ErrTampered if a row was forged, altered or removed
 	}
 	fmt.Println(d.Allowed, d.RecordID == rec.ID, d.Reason) // deny by default; Reason is for a support agent
-	_, _ = l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
-	head, _ := l.Head(ctx, "user-42")        // keep it outside the database, e.g. in the audit log
-	err = l.VerifyFrom(ctx, "user-42", head) // consent.ErrTampered if newer records were deleted
+	receipt, err := l.Receipt(ctx, "user-42", rec.ID)      // a signed note the user keeps
+	if err != nil {
+		return err
+	}
+	_, err = consent.VerifyReceipt(receipt, note.VerifierList(receiptVerifier)) // what a third party runs
+	if err != nil {
+		return err
+	}
+	w, err := l.Withdraw(ctx, consent.Withdrawal{Subject: "user-42", Purpose: "marketing", Recipient: "bank"})
+	if err != nil {
+		return err
+	}
+	head := consent.Head{Seq: w.Seq, Hash: w.Hash} // keep it outside the database, e.g. in the audit log
+	_, err = l.Verify(ctx, "user-42", head)        // consent.ErrTampered if newer records were deleted
 	// --- end
 	return err
 }
@@ -148,7 +171,7 @@ func auditSnippet(dir string) error {
 	rand.Read(key)
 	trainedAt := time.Now().AddDate(0, -1, 0)
 	// --- audit
-	accessLog, err := audit.Open(dir, audit.Options{Signer: signer}) // Ed25519 note signer; keep the key elsewhere
+	accessLog, err := audit.Open(ctx, audit.Dir(dir), audit.Options{Signer: signer}) // Ed25519 note signer; keep the key elsewhere
 	if err != nil {
 		return err
 	}
@@ -157,15 +180,16 @@ func auditSnippet(dir string) error {
 		Active: true, TrainedAt: trainedAt, TrainingValidFor: 365 * 24 * time.Hour})
 	policy := audit.AccessPolicy{Grants: []audit.Grant{{Role: "support",
 		Actions: []audit.Action{audit.ActionRead}, Purposes: []string{"support.ticket"}}}}
-	gate := audit.NewGate(staff, policy, accessLog)
+	gate := audit.NewGate(staff, policy, accessLog, audit.GateOptions{})
 	pseudonyms, _ := audit.NewPseudonymizer(key) // 32 secret bytes held by the host
 	err = gate.Authorize(ctx, audit.Access{Employee: "emp-17", Action: audit.ActionRead,
 		Subject: pseudonyms.Subject("user-42"), Resource: "users/profile", Purpose: "support.ticket"})
 	if errors.Is(err, audit.ErrDenied) {
 		return err // e.g. "audit: access denied: training_expired"; the denial is already logged
 	}
-	checkpoint, _ := accessLog.Checkpoint(ctx) // signed C2SP checkpoint for the auditor
-	err = audit.Verify(ctx, dir, verifier)     // *audit.TamperError names the first bad entry
+	checkpoint, _ := accessLog.Checkpoint(ctx) // signed C2SP checkpoint; the auditor keeps it
+	kept := audit.Options{Verifier: verifier, Checkpoints: [][]byte{checkpoint}}
+	err = audit.Verify(ctx, audit.Dir(dir), kept) // *audit.TamperError names the first bad entry
 	// --- end
 	fmt.Printf("%s", checkpoint)
 	return err
@@ -194,7 +218,19 @@ func run() error {
 	if err := anonymizeSnippet(bids); err != nil {
 		return fmt.Errorf("anonymize: %w", err)
 	}
-	if err := consentSnippet(); err != nil {
+	skey, vkey, err := note.GenerateKey(rand.Reader, "receipts.dmas.kz")
+	if err != nil {
+		return err
+	}
+	receiptVerifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return err
+	}
+	secret := make([]byte, consent.KeySize)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	if err := consentSnippet(secret, skey, receiptVerifier); err != nil {
 		return fmt.Errorf("consent: %w", err)
 	}
 	d, err := os.MkdirTemp("", "readme-audit-")
