@@ -30,7 +30,7 @@ type IndexConfig struct {
 	//	other categories trimmed, NFC, lower-cased, inner runs of space collapsed
 	//	""               the exact bytes
 	Category Category
-	// Bits is the index width, 8 to 256 (DefaultIndexBits when 0). Fewer
+	// Bits is the index width, 8 to 256 (32 when 0). Fewer
 	// bits mean more rows share a value: more false positives to filter
 	// after decryption, less for an attacker to learn. Size it with
 	// RecommendIndexBits.
@@ -55,10 +55,10 @@ type Argon2Params struct {
 // passes), used when IndexConfig.Argon2 is zero.
 var defaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
 
-// DefaultIndexBits is the width of a blind index configured without Bits.
+// defaultIndexBits is the width of a blind index configured without Bits.
 // At 2^32 a table of a million rows has about 1/4000 false positives per
 // lookup; use RecommendIndexBits to trade this against leakage.
-const DefaultIndexBits = 32
+const defaultIndexBits = 32
 
 // checkIndexConfig validates the configuration of blind index name and
 // fills its defaults.
@@ -67,12 +67,12 @@ func checkIndexConfig(name string, cfg IndexConfig) (IndexConfig, error) {
 		return cfg, errors.New("pii: empty blind index name")
 	}
 	if cfg.Bits == 0 {
-		cfg.Bits = DefaultIndexBits
+		cfg.Bits = defaultIndexBits
 	}
 	if cfg.Bits < 8 || cfg.Bits > 256 {
 		return cfg, fmt.Errorf("pii: blind index %q: bits must be 8 to 256", name)
 	}
-	if cfg.Category != "" && !cfg.Category.Valid() {
+	if cfg.Category != "" && !cfg.Category.valid() {
 		return cfg, fmt.Errorf("pii: blind index %q: unknown category", name)
 	}
 	if cfg.Slow && cfg.Argon2 == (Argon2Params{}) {
@@ -180,7 +180,7 @@ func (e *Encryptor) indexState(index string) *indexState {
 	return e.indexStates.add(index, func() *indexState {
 		cfg, ok := e.indexes[index]
 		if !ok {
-			cfg = IndexConfig{Category: categoryOfIndex(index), Bits: DefaultIndexBits}
+			cfg = IndexConfig{Category: categoryOfIndex(index), Bits: defaultIndexBits}
 		}
 		return &indexState{cfg: cfg, purpose: indexPurpose + index}
 	})
@@ -268,7 +268,7 @@ func categoryOfIndex(name string) Category {
 			break
 		}
 	}
-	if c := Category(b); c.Valid() {
+	if c := Category(b); c.valid() {
 		return c
 	}
 	return ""

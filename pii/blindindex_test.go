@@ -55,7 +55,7 @@ func TestBlindIndex(t *testing.T) {
 	b, err := enc.BlindIndex("users.email", "a@b.kz")
 	require.NoError(t, err)
 	assert.Equal(t, a, b, "normalised before hashing")
-	assert.Len(t, a, DefaultIndexBits/4)
+	assert.Len(t, a, defaultIndexBits/4)
 
 	c, err := enc.BlindIndex("admins.email", "a@b.kz")
 	require.NoError(t, err)

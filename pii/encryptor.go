@@ -39,7 +39,7 @@ type Options struct {
 	SubjectKeys SubjectKeyStore
 	// Indexes configures blind indexes by name ("User.EmailIndex", or
 	// "<table>.<field>" for a declared table). Indexes not listed take
-	// DefaultIndexBits and the category that their name spells.
+	// 32 bits and the category that their name spells.
 	Indexes map[string]IndexConfig
 	// LegacyPlaintext turns on migration mode: DecryptString, Open and
 	// Reencrypt accept a value without the token prefix as legacy

@@ -131,7 +131,7 @@ func CheckMinimal(v any, allowed ...Category) error {
 		allowed = DefaultAllowed()
 	}
 	for _, c := range allowed {
-		if !c.Valid() {
+		if !c.valid() {
 			return &TagError{Tag: string(c), Reason: "unknown category in allowed set"}
 		}
 	}

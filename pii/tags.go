@@ -26,8 +26,8 @@ const (
 	CategoryIP        Category = "ip"        // IP address
 )
 
-// Valid reports whether c is one of the categories this package knows.
-func (c Category) Valid() bool { return tags.Category(c).Valid() }
+// valid reports whether c is one of the categories this package knows.
+func (c Category) valid() bool { return tags.Category(c).Valid() }
 
 // fieldTag is a parsed `pii:"<category>[,encrypt][,index=<Field>]"` tag.
 type fieldTag struct {

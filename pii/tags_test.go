@@ -82,7 +82,7 @@ func FuzzParseTag(f *testing.F) {
 		if tag == "-" {
 			return
 		}
-		if !ft.Category.Valid() {
+		if !ft.Category.valid() {
 			t.Fatalf("invalid category accepted: %q", ft.Category)
 		}
 		if ft.Index != "" && !token.IsIdentifier(ft.Index) && !token.IsKeyword(ft.Index) {
