@@ -204,6 +204,9 @@ func (w *walker) walk(t reflect.Type, prefix string) error {
 	defer delete(w.visiting, t)
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Name == "_" {
+			continue // blank: holds nothing (its tag may declare the table)
+		}
 		name := prefix + f.Name
 		tag, tagged := f.Tag.Lookup("pii")
 		if tagged {

@@ -259,3 +259,19 @@ func TestUndeclaredRussianKazakh(t *testing.T) {
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, []string{"Телефон", "ЖСН", "Мекенжай"}, fieldNames(me.Fields))
 }
+
+// A declared table is no field: Inventory, Undeclared and CheckMinimal
+// pass over it.
+func TestMinimiseDeclaredTable(t *testing.T) {
+	type row struct {
+		_     struct{} `pii:"table=users"`
+		Email string   `pii:"email,encrypt"`
+	}
+	fields, err := Inventory(row{})
+	require.NoError(t, err)
+	assert.Equal(t, []Field{{Name: "Email", Category: CategoryEmail, Encrypted: true}}, fields)
+	require.NoError(t, CheckMinimal(row{}))
+	und, err := Undeclared(row{})
+	require.NoError(t, err)
+	assert.Empty(t, und)
+}

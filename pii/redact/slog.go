@@ -520,6 +520,9 @@ func logFieldsOf(t reflect.Type) []logField {
 	var fs []logField
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Name == "_" {
+			continue // blank: holds nothing (its tag may declare a table)
+		}
 		lf := logField{index: i, name: f.Name, exported: f.IsExported(), category: fieldCategory(f)}
 		if lf.exported || lf.category != "" {
 			fs = append(fs, lf)

@@ -325,3 +325,17 @@ func TestRedactingHandlerURLs(t *testing.T) {
 	assert.Equal(t, "svc:xxxxx", m["user"])
 	assert.Equal(t, map[string]any{"page": map[string]any{"0": "2"}, "q": map[string]any{"0": "**********25"}, "ФИО": map[string]any{"0": "С*** А***"}}, m["form"])
 }
+
+// A blank field that declares a table is not logged.
+func TestRedactingHandlerDeclaredTable(t *testing.T) {
+	type row struct {
+		_     struct{} `pii:"table=users"`
+		Email string   `pii:"email,encrypt"`
+		Lot   int
+	}
+	var buf bytes.Buffer
+	slog.New(NewHandler(slog.NewJSONHandler(&buf, nil))).Info("x", "row", row{Email: "alice@example.kz", Lot: 7})
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
+	assert.Equal(t, map[string]any{"Email": "a***@example.kz", "Lot": float64(7)}, m["row"])
+}
