@@ -60,7 +60,7 @@ func BenchmarkRedact(b *testing.B) {
 			}
 		})
 		// Names and addresses alone, as Scan looks for them.
-		b.Run(bc.name+"/names", func(b *testing.B) {
+		b.Run(bc.name+"-names", func(b *testing.B) {
 			b.SetBytes(int64(len(bc.text)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -68,7 +68,7 @@ func BenchmarkRedact(b *testing.B) {
 			}
 		})
 		// The same without names and addresses: the identifiers alone.
-		b.Run(bc.name+"/identifiers", func(b *testing.B) {
+		b.Run(bc.name+"-identifiers", func(b *testing.B) {
 			b.SetBytes(int64(len(bc.text)))
 			b.ReportAllocs()
 			var out []byte
