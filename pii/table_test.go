@@ -195,3 +195,23 @@ func TestDeclaredTableTags(t *testing.T) {
 	require.NoError(t, enc.Seal(&anon, "1"), "an unnamed struct type with a declared table")
 	assert.True(t, IsToken(anon.A))
 }
+
+// Every single-bit change of a token that Seal wrote, the kind byte that
+// carries the context version included, fails to open.
+func TestSealedTokenBitFlips(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	u := User{ID: "7", Email: "a@b.kz"}
+	require.NoError(t, enc.Seal(&u, u.ID))
+	raw := mustRaw(t, u.Email)
+	for i := range len(raw) * 8 {
+		b := append([]byte(nil), raw...)
+		b[i/8] ^= 1 << (i % 8)
+		v := User{ID: "7", Email: tokenPrefix + tokenEncoding.EncodeToString(b)}
+		require.Error(t, enc.Open(&v, v.ID), "bit %d", i)
+	}
+	// Version 1 in the kind byte with the rest untouched: refused too.
+	b := append([]byte(nil), raw...)
+	b[0] = kindKeyring
+	v := User{ID: "7", Email: tokenPrefix + tokenEncoding.EncodeToString(b)}
+	require.ErrorIs(t, enc.Open(&v, v.ID), ErrDecrypt)
+}
