@@ -83,7 +83,7 @@ func (p *platform) register(ctx context.Context) error {
 			p.say("2.1", "%s (%s) weak password refused [%s]: %s",
 				who.ID, who.Lang, strings.Join(codes, ","), strings.Join(pe.Messages(who.Lang), "; "))
 		}
-		pw, err := compliantPassword(policy, local, who.Email, who.Name)
+		pw, err := compliantPassword(ctx, policy, local, who.Email, who.Name)
 		if err != nil {
 			return err
 		}
@@ -131,13 +131,13 @@ func (p *platform) register(ctx context.Context) error {
 
 // compliantPassword draws a random password that the policy accepts for
 // this user; Generate ignores the user's inputs, so Check has the last word.
-func compliantPassword(policy password.Policy, inputs ...string) (string, error) {
+func compliantPassword(ctx context.Context, policy password.Policy, inputs ...string) (string, error) {
 	for range 5 {
 		pw, err := password.Generate(policy, 16)
 		if err != nil {
 			return "", err
 		}
-		if policy.Check(pw, inputs...) == nil {
+		if policy.Check(ctx, pw, inputs...) == nil {
 			return pw, nil
 		}
 	}
@@ -164,7 +164,7 @@ func (p *platform) store(ctx context.Context, who person, hash string) error {
 func (p *platform) legacyLogin(ctx context.Context) error {
 	who := p.newPerson(p.cfg.Users)
 	local, _, _ := strings.Cut(who.Email, "@")
-	pw, err := compliantPassword(password.DefaultPolicy(), local, who.Email, who.Name)
+	pw, err := compliantPassword(ctx, password.DefaultPolicy(), local, who.Email, who.Name)
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (p *platform) changePassword(ctx context.Context, who person, current strin
 	if err := p.expect(errors.As(err, &pe) && pe.Has(password.Reused), "re-using the current password was not refused (err %v)", err); err != nil {
 		return err
 	}
-	next, err := compliantPassword(policy, inputs...)
+	next, err := compliantPassword(ctx, policy, inputs...)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (a *Accounts) Register(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	local, _, _ := strings.Cut(req.Email, "@")
-	err := a.Policy.CheckContext(r.Context(), req.Password.Reveal(), local, req.Email, req.Name)
+	err := a.Policy.Check(r.Context(), req.Password.Reveal(), local, req.Email, req.Name)
 	var pe *password.PolicyError
 	switch {
 	case errors.As(err, &pe):

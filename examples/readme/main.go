@@ -28,7 +28,7 @@ func passwordSnippet(pw, login, email, name string) error {
 	// --- password
 	p := password.DefaultPolicy()         // clause 2.1 as written; password.NISTPolicy() for SP 800-63B-4
 	p.Breach = password.CommonPasswords() // or password.OpenPwnedFile(...), or &password.HIBPClient{}
-	if err := p.CheckContext(ctx, pw, login, email, name); err != nil {
+	if err := p.Check(ctx, pw, login, email, name); err != nil { // consults p.Breach when set
 		var pe *password.PolicyError
 		if errors.As(err, &pe) {
 			fmt.Println(pe.Messages("kk")) // one sentence per violation; also "ru", "en"
