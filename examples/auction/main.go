@@ -20,6 +20,7 @@ import (
 	"github.com/1cb-kz/compliance/audit"
 	"github.com/1cb-kz/compliance/consent"
 	"github.com/1cb-kz/compliance/pii"
+	"github.com/1cb-kz/compliance/pii/redact"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -92,7 +93,7 @@ type platform struct {
 	pseudonyms *audit.Pseudonymizer
 	decisions  int64 // gate decisions made, each of which must be in the log
 
-	appLog     *slog.Logger // the service's own log, through pii.NewRedactingHandler
+	appLog     *slog.Logger // the service's own log, through redact.NewHandler
 	appLogFile *os.File
 
 	checks int // outcomes checked
@@ -242,9 +243,10 @@ func (p *platform) open(ctx context.Context) error {
 		return err
 	}
 	p.keyring = kr
-	p.enc, err = pii.NewEncryptor(kr,
-		pii.WithSubjectKeys(subjectKeys),
-		pii.WithBlindIndex(emailIndex, pii.IndexConfig{Category: pii.CategoryEmail, Bits: emailIndexBits}))
+	p.enc, err = pii.NewEncryptor(kr, pii.Options{
+		SubjectKeys: subjectKeys,
+		Indexes:     map[string]pii.IndexConfig{emailIndex: {Category: pii.CategoryEmail, Bits: emailIndexBits}},
+	})
 	if err != nil {
 		return err
 	}
@@ -257,7 +259,7 @@ func (p *platform) open(ctx context.Context) error {
 		return err
 	}
 	p.appLogFile = f
-	p.appLog = slog.New(pii.NewRedactingHandler(slog.NewJSONHandler(f, nil)))
+	p.appLog = slog.New(redact.NewHandler(slog.NewJSONHandler(f, nil)))
 
 	// Clause 6.1: consent records are sealed under a key kept outside the
 	// database, so a row written behind the ledger's back makes Check deny.

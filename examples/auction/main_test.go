@@ -14,7 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/1cb-kz/compliance/internal/pgtest"
-	"github.com/1cb-kz/compliance/pii"
+	"github.com/1cb-kz/compliance/pii/redact"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -37,7 +37,7 @@ var keyLines = []string{
 	"password is 13 months old: Policy.Expired prompts a change at login (no lock-out); the same password is refused [reused:",
 	"login as an unregistered e-mail: no row, password.VerifyAbsent spends a Verify's argon2id work",
 	"[4.2] users.jsonl holds 9 rows × 3 sealed fields, no name, e-mail or IBAN in clear",
-	"[5.2] app.log (pii.NewRedactingHandler): 9 registrations logged with e-mail, name and IBAN, none in clear",
+	"[5.2] app.log (redact.NewHandler): 9 registrations logged with e-mail, name and IBAN, none in clear",
 	"blind index → 1 candidate row → decrypted and compared → u0002",
 	"key 1 rotated to key 2: 9 subject keys re-wrapped, 9 rows re-encrypted",
 	"keyring [{1 destroyed} {2 primary}]",
@@ -97,7 +97,7 @@ func TestDeterministic(t *testing.T) {
 	people3, _ := draw(8)
 	assert.NotEqual(t, people1, people3)
 	for _, who := range people1 {
-		assert.True(t, pii.ValidKZIBAN(who.IBAN), who.IBAN)
+		assert.True(t, redact.Valid(redact.KindIBAN, who.IBAN), who.IBAN)
 	}
 }
 

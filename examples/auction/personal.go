@@ -11,11 +11,12 @@ import (
 
 	"github.com/1cb-kz/compliance/audit"
 	"github.com/1cb-kz/compliance/pii"
+	"github.com/1cb-kz/compliance/pii/redact"
 )
 
 const (
 	// emailIndex is the blind index Seal fills for User.Email.
-	emailIndex = "User.EmailIndex"
+	emailIndex = "users.EmailIndex"
 	// emailIndexBits sizes it for the million users the platform plans
 	// for: pii.RecommendIndexBits(1e6) is 10 to 19 bits.
 	emailIndexBits = 16
@@ -74,7 +75,7 @@ func (p *platform) personalData(ctx context.Context) error {
 	if i := bytes.Index(example, []byte(`"msg"`)); i > 0 {
 		example = append([]byte("{…,"), example[i:]...)
 	}
-	p.say("5.2", "app.log (pii.NewRedactingHandler): %d registrations logged with e-mail, name and IBAN, none in clear; e.g. %s",
+	p.say("5.2", "app.log (redact.NewHandler): %d registrations logged with e-mail, name and IBAN, none in clear; e.g. %s",
 		len(lines), example)
 
 	// Support finds a user from the address typed in a ticket.
@@ -88,7 +89,7 @@ func (p *platform) personalData(ctx context.Context) error {
 		return err
 	}
 	p.say("5.2", "support looks up %s (typed in capitals, with spaces): blind index → %s → decrypted and compared → %s, %s",
-		pii.MaskEmail(strings.TrimSpace(typed)), plural(candidates, "candidate row"), found.ID, pii.MaskName(found.Name))
+		redact.Mask(redact.KindEmail, strings.TrimSpace(typed)), plural(candidates, "candidate row"), found.ID, redact.Mask(redact.KindName, found.Name))
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/1cb-kz/compliance/audit"
-	"github.com/1cb-kz/compliance/pii"
+	"github.com/1cb-kz/compliance/pii/redact"
 )
 
 // accessPolicy is who may touch personal data, for what: everything else
@@ -69,7 +69,7 @@ func (p *platform) staffAccess(ctx context.Context) error {
 			if err := p.enc.OpenFor(ctx, &row, row.ID, row.ID); err != nil {
 				return err
 			}
-			p.say("5.1", "%s (%s) %s %s for %s: allowed, reads %s", c.employee, c.about, c.action, u.ID, c.purpose, pii.MaskName(row.Name))
+			p.say("5.1", "%s (%s) %s %s for %s: allowed, reads %s", c.employee, c.about, c.action, u.ID, c.purpose, redact.Mask(redact.KindName, row.Name))
 		case errors.As(err, &denied) && denied.Code == c.want:
 			p.say("5.1", "%s (%s) %s %s for %s: denied, %s", c.employee, c.about, c.action, u.ID, c.purpose, denied.Code)
 		default:

@@ -16,7 +16,8 @@ import (
 // details; the pii tags declare exactly those, and Seal turns them into
 // tokens before the row is stored.
 type User struct {
-	ID         string    `json:"id"` // pseudonymous account id, also the data subject id
+	_          struct{}  `pii:"table=users"` // tokens are bound to this table, whatever the Go type is called
+	ID         string    `json:"id"`         // pseudonymous account id, also the data subject id
 	Lang       string    `json:"lang"`
 	Name       string    `json:"name" pii:"name,encrypt"`
 	Email      string    `json:"email" pii:"email,encrypt,index=EmailIndex"`

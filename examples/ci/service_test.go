@@ -29,7 +29,7 @@ func newAccounts(tb testing.TB) *Accounts {
 	tb.Helper()
 	kr, err := pii.NewKeyring()
 	require.NoError(tb, err)
-	enc, err := pii.NewEncryptor(kr)
+	enc, err := pii.NewEncryptor(kr, pii.Options{})
 	require.NoError(tb, err)
 	policy := password.DefaultPolicy()
 	policy.Breach = password.CommonPasswords() // in production: password.OpenPwnedFile or the HIBP client

@@ -20,6 +20,7 @@ import (
 	"github.com/1cb-kz/compliance/consent"
 	"github.com/1cb-kz/compliance/password"
 	"github.com/1cb-kz/compliance/pii"
+	"github.com/1cb-kz/compliance/pii/redact"
 )
 
 var ctx = context.Background()
@@ -28,7 +29,7 @@ func passwordSnippet(pw, login, email, name string) error {
 	// --- password
 	p := password.DefaultPolicy()         // clause 2.1 as written; password.NISTPolicy() for SP 800-63B-4
 	p.Breach = password.CommonPasswords() // or password.OpenPwnedFile(...), or &password.HIBPClient{}
-	if err := p.Check(ctx, pw, login, email, name); err != nil { // consults p.Breach when set
+	if err := p.Check(ctx, pw, login, email, name); err != nil {
 		var pe *password.PolicyError
 		if errors.As(err, &pe) {
 			fmt.Println(pe.Messages("kk")) // one sentence per violation; also "ru", "en"
@@ -55,28 +56,29 @@ func piiSnippet() error {
 	if err != nil {
 		return err
 	}
-	enc, err := pii.NewEncryptor(kr, pii.WithSubjectKeys(pii.NewMemorySubjectKeyStore()))
+	enc, err := pii.NewEncryptor(kr, pii.Options{SubjectKeys: pii.NewMemorySubjectKeyStore()})
 	if err != nil {
 		return err
 	}
 	type User struct {
+		_          struct{} `pii:"table=users"` // tokens bound to this table, whatever the Go type is called
 		ID         string
 		Email      string `pii:"email,encrypt,index=EmailIndex"`
 		EmailIndex string
 	}
 	u := User{ID: "42", Email: "Aliya@Example.kz"}
-	if err := enc.Seal(&u, u.ID); err != nil { // Email becomes a "pii1." token bound to row 42
+	if err := enc.Seal(&u, u.ID); err != nil { // Email becomes a "pii1." token bound to table users, row 42
 		return err
 	}
-	idx, _ := enc.BlindIndex("User.EmailIndex", " aliya@example.KZ") // == u.EmailIndex: look-ups by e-mail
-	_ = enc.Open(&u, u.ID)                                           // Email is plaintext again
+	idx, _ := enc.BlindIndex("users.EmailIndex", " aliya@example.KZ") // == u.EmailIndex: look-ups by e-mail
+	_ = enc.Open(&u, u.ID)                                            // Email is plaintext again
 
 	tok, _ := enc.EncryptFor(ctx, "user-42", "Aliya Serikova", "users", "name", "42")
 	_ = enc.Forget(ctx, "user-42") // clause 7.1: DecryptFor(tok) now fails with pii.ErrErased, backups too
 
-	logger := slog.New(pii.NewRedactingHandler(slog.NewJSONHandler(os.Stdout, nil)))
-	logger.Info("bid by alice@example.kz", "card", "4111 1111 1111 1111") // masked on the way out
-	fmt.Println(pii.Redact("IIN 860110300125, IBAN KZ86125KZT5004100100"))
+	logger := slog.New(redact.NewHandler(slog.NewJSONHandler(os.Stdout, nil)))
+	logger.Info("bid by alice@example.kz", "ФИО", "Серикова Алия", "card", "4111 1111 1111 1111") // masked on the way out
+	fmt.Println(redact.Text("IIN 860110300125, IBAN KZ86125KZT5004100100"))
 	err = pii.CheckMinimal(User{}) // clause 3.1: nil, e-mail is an allowed category
 	// --- end
 	_, _ = idx, tok

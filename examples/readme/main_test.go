@@ -25,7 +25,7 @@ func TestREADMESnippetsAreThisProgram(t *testing.T) {
 	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
 	require.NotEmpty(t, blocks)
 	for _, b := range blocks {
-		body := regexp.MustCompile(`(?m)^import "[^"]+"\n\n`).ReplaceAllString(b[1], "")
+		body := regexp.MustCompile(`(?ms)^import (?:"[^"]+"|\(\n.*?\n\))\n\n`).ReplaceAllString(b[1], "")
 		var indented strings.Builder
 		for _, line := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
 			if line != "" {
