@@ -217,10 +217,18 @@ func seal(keys *Keyring, history, recs []Record) []Record {
 // when the record before it is present (or it is the first); one whose
 // predecessor is absent is only a link for the next, whose MAC covers its
 // Hash.
-func verifyRecords(keys *Keyring, recs []Record, whole bool, from int) error {
+//
+// seen, when not nil, holds MACs this Ledger computed before for the
+// subject: a record whose inputs and tag equal an entry is accepted
+// without recomputing, and the MACs computed here are added to it.
+func verifyRecords(keys *Keyring, seen *verifiedCache, subject string, recs []Record, whole bool, from int) error {
+	known := seen.get(subject)
+	var fresh []macInput
+	defer func() { seen.add(subject, fresh) }()
 	var dec Head
 	keyed := false
-	for j, r := range recs {
+	for j := range recs {
+		r := &recs[j] // by pointer: a Record is about 300 bytes
 		switch {
 		case r.Seq < 1 || (j > 0 && r.Seq <= recs[j-1].Seq):
 			return tampered(r.Seq, "records out of order")
@@ -230,7 +238,7 @@ func verifyRecords(keys *Keyring, recs []Record, whole bool, from int) error {
 			return tampered(r.Seq, "unkeyed record after a keyed one")
 		}
 		if j >= from {
-			if err := verifyRecord(keys, recs, j, dec); err != nil {
+			if err := verifyRecord(keys, known, &fresh, recs, j, dec); err != nil {
 				return err
 			}
 		}
@@ -243,9 +251,10 @@ func verifyRecords(keys *Keyring, recs []Record, whole bool, from int) error {
 }
 
 // verifyRecord checks recs[j] against the record before it and dec, the
-// previous decision.
-func verifyRecord(keys *Keyring, recs []Record, j int, dec Head) error {
-	r := recs[j]
+// previous decision: by comparison with known, or by its MAC, which it
+// then appends to fresh.
+func verifyRecord(keys *Keyring, known verifiedMACs, fresh *[]macInput, recs []Record, j int, dec Head) error {
+	r := &recs[j]
 	var prev Digest
 	hasPrev := r.Seq == 1
 	if j > 0 && recs[j-1].Seq == r.Seq-1 {
@@ -257,18 +266,22 @@ func verifyRecord(keys *Keyring, recs []Record, j int, dec Head) error {
 	case !hasPrev:
 		return nil
 	case r.KeyID == "":
-		if recordHash(prev, r) != r.Hash {
+		if recordHash(prev, *r) != r.Hash {
 			return tampered(r.Seq, "hash does not match")
 		}
 		return nil
 	}
-	mac, ok := recordMAC(keys, prev, dec, r)
+	if known.has(r, prev, dec) {
+		return nil
+	}
+	mac, ok := recordMAC(keys, prev, dec, *r)
 	if !ok {
 		return tampered(r.Seq, fmt.Sprintf("unknown key id %q", r.KeyID))
 	}
 	if !hmac.Equal(mac[:], r.Hash[:]) {
 		return tampered(r.Seq, "mac does not match")
 	}
+	*fresh = append(*fresh, macInput{r: *r, prev: prev, dec: dec})
 	return nil
 }
 
@@ -283,7 +296,8 @@ func verifyRecord(keys *Keyring, recs []Record, j int, dec Head) error {
 // agree with it.
 func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Record, purpose, recipient string, at time.Time) error {
 	from := 0
-	for i, r := range snap {
+	for i := range snap {
+		r := &snap[i]
 		if r.At.After(at) {
 			break
 		}
@@ -291,12 +305,12 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 			from = i
 		}
 	}
-	if err := verifyRecords(l.keys, snap, false, from); err != nil {
+	if err := verifyRecords(l.keys, l.verified, subject, snap, false, from); err != nil {
 		return err
 	}
 	legacy := false
-	for _, r := range snap[from:] {
-		legacy = legacy || r.KeyID == ""
+	for i := from; i < len(snap); i++ {
+		legacy = legacy || snap[i].KeyID == ""
 	}
 	if !legacy {
 		return nil
@@ -305,7 +319,7 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 	if err != nil {
 		return err
 	}
-	if err := verifyRecords(l.keys, whole, true, 0); err != nil {
+	if err := verifyRecords(l.keys, l.verified, subject, whole, true, 0); err != nil {
 		return err
 	}
 	for _, r := range snap {
@@ -321,7 +335,7 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 // no new record vouches for a forged one.
 func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	return l.store.appendTo(ctx, subject, purpose, recipient, func(s snapshot) ([]Record, error) {
-		if err := verifyRecords(l.keys, s.History, false, 0); err != nil {
+		if err := verifyRecords(l.keys, l.verified, subject, s.History, false, 0); err != nil {
 			return nil, err
 		}
 		recs, err := decide(s)
@@ -351,7 +365,7 @@ func (l *Ledger) Verify(ctx context.Context, subject string, known Head) (Head, 
 	if err != nil {
 		return Head{}, err
 	}
-	if err := verifyRecords(l.keys, h, true, 0); err != nil {
+	if err := verifyRecords(l.keys, nil, subject, h, true, 0); err != nil { // an audit recomputes every MAC
 		return Head{}, err
 	}
 	if err := extends(h, known); err != nil {

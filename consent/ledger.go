@@ -20,6 +20,7 @@ import (
 type Ledger struct {
 	store      Store
 	keys       *Keyring
+	verified   *verifiedCache // MACs computed under keys and found to match
 	deadlines  DeadlinePolicy
 	signer     note.Signer
 	controller Controller
@@ -80,7 +81,7 @@ func NewLedger(store Store, opts Options) (*Ledger, error) {
 	if opts.Keys == nil || opts.Keys.signer == "" {
 		return nil, invalid("Options.Keys", "no keyring")
 	}
-	l := &Ledger{store: store, keys: opts.Keys.clone(), deadlines: opts.Deadlines,
+	l := &Ledger{store: store, keys: opts.Keys.clone(), verified: newVerifiedCache(), deadlines: opts.Deadlines,
 		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
 	if l.clock == nil {
 		l.clock = time.Now

@@ -525,10 +525,10 @@ var ledgerBehaviour = []struct {
 			bad := append([]Record(nil), h...)
 			bad[i].Evidence += "x"
 			var te *TamperError
-			require.ErrorAs(t, verifyRecords(f.l.keys, bad, true, 0), &te)
+			require.ErrorAs(t, verifyRecords(f.l.keys, nil, "", bad, true, 0), &te)
 			assert.Equal(t, int64(i+1), te.Seq)
 		}
-		assert.ErrorIs(t, verifyRecords(f.l.keys, h[1:], true, 0), ErrTampered, "a removed record breaks the chain")
+		assert.ErrorIs(t, verifyRecords(f.l.keys, nil, "", h[1:], true, 0), ErrTampered, "a removed record breaks the chain")
 	}},
 	{"export of a subject's history", func(t *testing.T, f *fixture) {
 		testExport(t, f)
@@ -677,7 +677,7 @@ var ledgerBehaviour = []struct {
 		require.NoError(t, verify(f.l, f.ctx, "u1", Head{}))
 		bad := slices.Clone(h)
 		bad[len(bad)-1].StatedAt = clicked.Add(time.Millisecond)
-		assert.ErrorIs(t, verifyRecords(f.l.keys, bad, true, 0), ErrTampered, "the stated time is under the hash")
+		assert.ErrorIs(t, verifyRecords(f.l.keys, nil, "", bad, true, 0), ErrTampered, "the stated time is under the hash")
 		// nothing in force to withdraw is still refused; a grant so dated too
 		_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
 		assert.ErrorIs(t, err, ErrNotGranted)

@@ -142,8 +142,27 @@ func testTampering(t *testing.T, sc storeCase) {
 			require.Equal(t, Head{Seq: w.Seq, Hash: w.Hash}, known)
 			h := f.history(t, "u1")
 			require.Len(t, h, 6)
+			// Every record verified once, so that the ledger remembers
+			// their MACs (verifiedCache): a changed row must still fail.
+			for _, p := range [][2]string{{"marketing", "ads"}, {"delivery", "ads"}} {
+				assert.False(t, f.check(t, "u1", p[0], p[1]).Allowed)
+			}
+			require.Len(t, f.l.verified.get("u1"), 6, "every record's MAC is remembered")
 
 			setHistory(t, f.store, "u1", c.tamper(f, h))
+			// The warm ledger, and a fresh one (a restarted process) that
+			// recomputes every MAC, answer alike.
+			cold := newTestLedger(t, f.store, Options{Clock: f.clock.Now})
+			for _, l := range []*Ledger{f.l, cold} {
+				d, err := l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+				if c.check != nil {
+					require.ErrorIs(t, err, c.check)
+					assert.False(t, d.Allowed)
+				} else {
+					require.NoError(t, err)
+					assert.Equal(t, c.allow, d.Allowed)
+				}
+			}
 			d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 			if c.check != nil {
 				require.ErrorIs(t, err, c.check)
