@@ -222,9 +222,19 @@ func seal(keys *Keyring, history, recs []Record) []Record {
 // subject: a record whose inputs and tag equal an entry is accepted
 // without recomputing, and the MACs computed here are added to it.
 func verifyRecords(keys *Keyring, seen *verifiedCache, subject string, recs []Record, whole bool, from int) error {
-	known := seen.get(subject)
 	var fresh []macInput
-	defer func() { seen.add(subject, fresh) }()
+	err := checkRecords(keys, seen.get(subject), seen != nil, &fresh, recs, whole, from)
+	seen.add(subject, fresh)
+	return err
+}
+
+// checkRecords is verifyRecords with the subject's remembered inputs,
+// known; with remember, it appends the inputs of the MACs it computes to
+// fresh.
+func checkRecords(keys *Keyring, known verifiedMACs, remember bool, fresh *[]macInput, recs []Record, whole bool, from int) error {
+	if !remember {
+		fresh = nil
+	}
 	var dec Head
 	keyed := false
 	for j := range recs {
@@ -238,7 +248,7 @@ func verifyRecords(keys *Keyring, seen *verifiedCache, subject string, recs []Re
 			return tampered(r.Seq, "unkeyed record after a keyed one")
 		}
 		if j >= from {
-			if err := verifyRecord(keys, known, &fresh, recs, j, dec); err != nil {
+			if err := verifyRecord(keys, known, fresh, recs, j, dec); err != nil {
 				return err
 			}
 		}
@@ -252,7 +262,7 @@ func verifyRecords(keys *Keyring, seen *verifiedCache, subject string, recs []Re
 
 // verifyRecord checks recs[j] against the record before it and dec, the
 // previous decision: by comparison with known, or by its MAC, which it
-// then appends to fresh.
+// then appends to fresh (unless fresh is nil).
 func verifyRecord(keys *Keyring, known verifiedMACs, fresh *[]macInput, recs []Record, j int, dec Head) error {
 	r := &recs[j]
 	var prev Digest
@@ -281,7 +291,9 @@ func verifyRecord(keys *Keyring, known verifiedMACs, fresh *[]macInput, recs []R
 	if !hmac.Equal(mac[:], r.Hash[:]) {
 		return tampered(r.Seq, "mac does not match")
 	}
-	*fresh = append(*fresh, macInput{r: *r, prev: prev, dec: dec})
+	if fresh != nil {
+		*fresh = append(*fresh, macInput{r: *r, prev: prev, dec: dec})
+	}
 	return nil
 }
 

@@ -10,15 +10,10 @@ import (
 // below wrap them and carry detail for [errors.As]. No error message of this
 // package contains a subject identifier, evidence or notice text.
 var (
-	// ErrInvalidInput reports a malformed argument; see [InputError].
+	// ErrInvalidInput reports a malformed argument; see [InputError]. A
+	// time outside the years 1 to 9999, which not every store can hold
+	// (JSON, PostgreSQL), is one too; see [TimeError].
 	ErrInvalidInput = errors.New("consent: invalid input")
-	// ErrUnknownPurpose reports a purpose id that was never defined.
-	ErrUnknownPurpose = errors.New("consent: unknown purpose")
-	// ErrUnknownRecipient reports a recipient id that was never defined.
-	ErrUnknownRecipient = errors.New("consent: unknown recipient")
-	// ErrUnknownNotice reports a notice version (or language) never published,
-	// or not yet in effect at the time of the event.
-	ErrUnknownNotice = errors.New("consent: unknown notice")
 	// ErrConflict reports a purpose, recipient or legal basis id defined
 	// again with other content, or a notice version published again with
 	// another text, effective time or materiality. Definitions are
@@ -33,10 +28,6 @@ var (
 	// granted the same consent after the withdrawal's date (see
 	// [Withdrawal]).
 	ErrOutOfOrder = errors.New("consent: event is older than the subject's latest event")
-	// ErrTimeRange reports a time outside the years 1 to 9999, which not
-	// every store can hold (JSON, PostgreSQL); see [TimeError]. The ledger
-	// refuses it before any store sees it, so both stores behave alike.
-	ErrTimeRange = errors.New("consent: time outside the years 1 to 9999")
 	// ErrSchemaOutdated reports a PostgreSQL database that Migrate has not
 	// brought to this version of the package: run Migrate (as the tables'
 	// owner) before starting the new version.
@@ -47,7 +38,10 @@ var (
 	// ErrStaleNotice reports a grant under a notice that a newer material
 	// notice had already superseded at the time of the grant.
 	ErrStaleNotice = errors.New("consent: notice superseded by a newer material notice")
-	// ErrNotFound reports a record or request id that does not exist.
+	// ErrNotFound reports an id that does not exist: a purpose or
+	// recipient never defined, a notice version (or language) never
+	// published or not yet in effect at the time of the event, a record or
+	// a request. The message names which.
 	ErrNotFound = errors.New("consent: not found")
 	// ErrInvalidTransition reports a forbidden data-subject request status
 	// change.
@@ -86,7 +80,9 @@ type TimeError struct {
 	Field string    // the argument, e.g. "Grant.At"; empty for ErrOutOfOrder
 	At    time.Time // the time given
 	Limit time.Time // latest allowed (future, range) or earliest allowed (order, range)
-	Err   error     // ErrFutureEvent, ErrOutOfOrder or ErrTimeRange
+	// Err is ErrFutureEvent, ErrOutOfOrder, or ErrInvalidInput for a time
+	// outside the years 1 to 9999.
+	Err error
 }
 
 func (e *TimeError) Error() string {
@@ -94,13 +90,13 @@ func (e *TimeError) Error() string {
 	switch e.Err {
 	case ErrFutureEvent:
 		return fmt.Sprintf("consent: time %s is after %s", at, limit)
-	case ErrTimeRange:
+	case ErrInvalidInput:
 		return fmt.Sprintf("consent: %s %s is outside the years 1 to 9999", e.Field, at)
 	}
 	return fmt.Sprintf("consent: time %s is before the latest recorded event at %s", at, limit)
 }
 
-// Unwrap returns ErrFutureEvent, ErrOutOfOrder or ErrTimeRange.
+// Unwrap returns ErrFutureEvent, ErrOutOfOrder or ErrInvalidInput.
 func (e *TimeError) Unwrap() error { return e.Err }
 
 // Time bounds every store can hold: JSON encodes only four-digit years, and
@@ -111,13 +107,14 @@ var (
 )
 
 // validTime refuses a time outside the years 1 to 9999 (UTC) with a
-// *TimeError wrapping ErrTimeRange. The zero time is in range.
+// *TimeError wrapping ErrInvalidInput. The ledger refuses it before any
+// store sees it, so both stores behave alike. The zero time is in range.
 func validTime(field string, t time.Time) error {
 	switch y := t.UTC().Year(); {
 	case y < 1:
-		return &TimeError{Field: field, At: t, Limit: minTime, Err: ErrTimeRange}
+		return &TimeError{Field: field, At: t, Limit: minTime, Err: ErrInvalidInput}
 	case y > 9999:
-		return &TimeError{Field: field, At: t, Limit: maxTime, Err: ErrTimeRange}
+		return &TimeError{Field: field, At: t, Limit: maxTime, Err: ErrInvalidInput}
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func (k *Keyring) sum(id string, msg func([]byte) []byte) (Digest, bool) {
 	st.buf = msg(st.buf[:0])
 	st.h.Write(st.buf)
 	var d Digest
-	st.h.Sum(d[:0])
+	copy(d[:], st.h.Sum(st.buf[:0])) // into the pooled buffer: d stays on the stack
 	mk.pool.Put(st)
 	return d, true
 }

@@ -279,10 +279,10 @@ func (l *Ledger) checkKnown(ctx context.Context, purpose, recipient string) erro
 
 func known(s snapshot, purpose, recipient string) error {
 	if s.Purpose == nil {
-		return fmt.Errorf("%w: %q", ErrUnknownPurpose, purpose)
+		return fmt.Errorf("%w: purpose %q", ErrNotFound, purpose)
 	}
 	if recipient != "" && s.Recipient == nil {
-		return fmt.Errorf("%w: %q", ErrUnknownRecipient, recipient)
+		return fmt.Errorf("%w: recipient %q", ErrNotFound, recipient)
 	}
 	return nil
 }
@@ -380,7 +380,7 @@ func grantNotice(notices []Notice, g Grant, at time.Time) (Notice, error) {
 		ok = ok && !n.EffectiveAt.After(at)
 	}
 	if !ok {
-		return Notice{}, fmt.Errorf("%w: no such notice in effect at the event time", ErrUnknownNotice)
+		return Notice{}, fmt.Errorf("%w: no such notice in effect at the event time", ErrNotFound)
 	}
 	if m, stale := superseded(notices, n.Version, at); stale {
 		return Notice{}, fmt.Errorf("%w: notice %q was superseded by %q", ErrStaleNotice, n.Version, m.Version)

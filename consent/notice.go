@@ -40,7 +40,7 @@ func (l *Ledger) RecordNotification(ctx context.Context, n Notification) (Record
 	}
 	recs, err := l.append(ctx, n.Subject, "", "", func(s snapshot) ([]Record, error) {
 		if _, ok := noticeVersion(s.Notices, n.Version, n.Language); !ok {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownNotice, n.Version)
+			return nil, fmt.Errorf("%w: notice %q", ErrNotFound, n.Version)
 		}
 		at, err := orderedAt(s, at, explicit)
 		if err != nil {
@@ -77,7 +77,7 @@ func (l *Ledger) PendingNotifications(ctx context.Context, version string) ([]st
 	}
 	target, ok := noticeVersion(notices, version, "")
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownNotice, version)
+		return nil, fmt.Errorf("%w: notice %q", ErrNotFound, version)
 	}
 	// covers reports whether a record under notice v shows target to the
 	// subject: v is target or a newer version.

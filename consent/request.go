@@ -65,18 +65,19 @@ type StatusChange struct {
 // final reports whether the request is closed.
 func (r Request) final() bool { return r.Status == StatusCompleted || r.Status == StatusRejected }
 
-// DeadlinePolicy computes when a request is due. Deadlines change with the
-// law, so they are configuration: see [Deadlines], [WorkingDays] and [Options].Deadlines.
+// DeadlinePolicy says when a data-subject request is due: [Deadlines]
+// (calendar durations) or [WorkingDays] (a production calendar). Deadlines
+// change with the law, so they are configuration ([Options].Deadlines).
+// Its method is unexported: these two are the policies.
 type DeadlinePolicy interface {
-	Due(kind RequestKind, opened time.Time) (time.Time, error)
+	due(kind RequestKind, opened time.Time) (time.Time, error)
 }
 
 // Deadlines is a DeadlinePolicy of calendar durations per request kind. A
 // kind without an entry fails with ErrNotConfigured.
 type Deadlines map[RequestKind]time.Duration
 
-// Due implements DeadlinePolicy.
-func (d Deadlines) Due(kind RequestKind, opened time.Time) (time.Time, error) {
+func (d Deadlines) due(kind RequestKind, opened time.Time) (time.Time, error) {
 	v, ok := d[kind]
 	if !ok || v <= 0 {
 		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)
@@ -105,7 +106,7 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 		return Request{}, fmt.Errorf("%w: Options.Deadlines", ErrNotConfigured)
 	}
 	now := l.now()
-	due, err := l.deadlines.Due(kind, now)
+	due, err := l.deadlines.due(kind, now)
 	if err != nil {
 		return Request{}, err
 	}
@@ -180,8 +181,7 @@ type WorkingDays struct {
 	Location *time.Location // nil means UTC; e.g. Asia/Almaty
 }
 
-// Due implements DeadlinePolicy.
-func (w WorkingDays) Due(kind RequestKind, opened time.Time) (time.Time, error) {
+func (w WorkingDays) due(kind RequestKind, opened time.Time) (time.Time, error) {
 	n, ok := w.Days[kind]
 	if !ok || n <= 0 {
 		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)

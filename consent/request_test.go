@@ -28,21 +28,21 @@ func TestWorkingDays(t *testing.T) {
 		{RequestDeletion, time.Date(2026, 3, 9, 22, 0, 0, 0, time.UTC), time.Date(2026, 3, 12, 0, 0, 0, 0, almaty)},
 	}
 	for _, tc := range tests {
-		got, err := w.Due(tc.kind, tc.opened)
+		got, err := w.due(tc.kind, tc.opened)
 		require.NoError(t, err)
 		assert.True(t, tc.want.Equal(got), "%s from %s: got %s want %s", tc.kind, tc.opened, got, tc.want)
 	}
-	_, err := w.Due(RequestCorrection, fri)
+	_, err := w.due(RequestCorrection, fri)
 	assert.ErrorIs(t, err, ErrNotConfigured)
 
 	var all []time.Time
 	for d := range 1200 {
 		all = append(all, fri.AddDate(0, 0, d))
 	}
-	_, err = WorkingDays{Days: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.Due(RequestAccess, fri)
+	_, err = WorkingDays{Days: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.due(RequestAccess, fri)
 	assert.ErrorIs(t, err, ErrNotConfigured, "a calendar without working days ends")
 
-	_, err = Deadlines{}.Due(RequestAccess, fri)
+	_, err = Deadlines{}.due(RequestAccess, fri)
 	assert.ErrorIs(t, err, ErrNotConfigured)
 	l := newTestLedger(t, NewMemoryStore(), Options{})
 	_, err = l.OpenRequest(t.Context(), "u1", RequestAccess)
