@@ -1,9 +1,12 @@
 package password
 
 import (
-	"bytes"
+	"compress/flate"
+	_ "embed" // the index
+	"encoding/binary"
+	"errors"
+	"io"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -13,8 +16,8 @@ import (
 
 // The matcher holds everything the estimator looks words up in: every list
 // of internal/wordlist spelled in the matching alphabet (layout.go), in one
-// byte trie, and the keyboard graphs. It is built on the first estimate
-// (loadMatcher), never at start-up.
+// byte trie prebuilt by go generate and embedded, and the keyboard graphs.
+// It is loaded on the first estimate (loadMatcher), never at start-up.
 type matcher struct {
 	trie   trie
 	graphs []*keyGraph
@@ -30,41 +33,48 @@ const (
 	minKey     = 3       // shorter keys are noise ("ab", "12")
 )
 
-var loadMatcher = sync.OnceValue(buildMatcher)
+// The index is built by `go generate` (TestEmbeddedIndex with -update-index
+// spells every list of internal/wordlist and the generated keyboard walks,
+// merges and sorts the keys, and writes the trie), so that loading it costs
+// one inflate and one pass over the nodes, and the raw lists are linked into
+// no program.
+//
+//go:generate go test -run ^TestEmbeddedIndex$ -update-index .
 
-func buildMatcher() *matcher {
+// indexFile is the trie: indexMagic, the number of nodes and the length of
+// the payload as uvarints, then the payload as raw DEFLATE (RFC 1951). The
+// payload is, per node in breadth-first order, its number of children as a
+// uvarint; then the label byte of every edge; then, per node, its entry as
+// a uvarint (rank<<2 | common<<1 | word, 0 if no key ends there).
+//
+//go:embed index.bin
+var indexFile string
+
+const indexMagic = "pwidx1\n"
+
+// The matcher is a zero value with no initialiser, so that importing the
+// package runs no code, and loadMatcher is reachable only from the strength
+// estimate: a program that only hashes links no index.
+var theMatcher struct {
+	sync.Once
+	m *matcher
+}
+
+// loadMatcher returns the matcher, loading the index on the first call.
+func loadMatcher() *matcher {
+	theMatcher.Do(func() { theMatcher.m = newMatcher() })
+	return theMatcher.m
+}
+
+func newMatcher() *matcher {
 	m := &matcher{expand: newExpandTable(), tables: newLayoutTables()}
-	var b keyBuilder
-	var s skeleton
-	put := func(w string, rank int, common, word bool, minLen int) {
-		m.spell([]rune(w), &s)
-		if len(s.b) < minLen || len(s.b) > maxKey || rank <= 0 {
-			return
-		}
-		e := uint32(min(rank, rankMask))
-		if common {
-			e |= flagCommon
-		}
-		if word {
-			e |= flagWord
-		}
-		b.add(s.b, e)
+	t, err := decodeIndex(indexFile)
+	if err != nil {
+		// The file is written by go generate and checked by the tests: a
+		// failure here is a build defect, not bad input.
+		panic(err)
 	}
-	for _, d := range wordlist.Dictionaries() {
-		common := strings.HasSuffix(d.Name, "passwords") || strings.HasPrefix(d.Name, "leaked")
-		minLen := minKey
-		if d.Name == "affixes" {
-			minLen = 2
-		}
-		word := !common && d.Name != "affixes"
-		for i, w := range d.Words {
-			put(w, i+1, common, word, minLen)
-		}
-	}
-	for i, w := range walks() {
-		put(w, walkRank+i, false, false, minKey)
-	}
-	m.trie = b.build()
+	m.trie = t
 	for _, g := range wordlist.Graphs() {
 		if g.Name == "qwerty" || g.Name == "keypad" {
 			m.graphs = append(m.graphs, newKeyGraph(g))
@@ -73,104 +83,61 @@ func buildMatcher() *matcher {
 	return m
 }
 
-// keyBuilder collects keys in one arena, to be sorted and merged: a key
-// found in several lists keeps its best rank and is common if any list
-// says so.
-type keyBuilder struct {
-	arena []byte
-	keys  []builderKey
-}
+var errIndex = errors.New("password: embedded index corrupt")
 
-type builderKey struct {
-	off, n uint32
-	val    uint32
-}
-
-func (b *keyBuilder) add(key []byte, val uint32) {
-	b.keys = append(b.keys, builderKey{uint32(len(b.arena)), uint32(len(key)), val})
-	b.arena = append(b.arena, key...)
-}
-
-func (b *keyBuilder) key(k builderKey) []byte { return b.arena[k.off : k.off+k.n] }
-
-func (b *keyBuilder) build() trie {
-	slices.SortFunc(b.keys, func(x, y builderKey) int { return bytes.Compare(b.key(x), b.key(y)) })
-	merged := b.keys[:0]
-	for _, k := range b.keys {
-		if n := len(merged); n > 0 && bytes.Equal(b.key(merged[n-1]), b.key(k)) {
-			last := &merged[n-1]
-			last.val = min(last.val&rankMask, k.val&rankMask) | (last.val|k.val)&(flagCommon|flagWord)
-			continue
-		}
-		merged = append(merged, k)
+// decodeIndex reads the trie of indexFile (see there for the format).
+func decodeIndex(f string) (trie, error) {
+	r := strings.NewReader(strings.TrimPrefix(f, indexMagic))
+	nodes, err1 := binary.ReadUvarint(r)
+	size, err2 := binary.ReadUvarint(r)
+	if !strings.HasPrefix(f, indexMagic) || err1 != nil || err2 != nil || nodes == 0 || nodes > 1<<28 || size > 1<<30 {
+		return trie{}, errIndex
 	}
-	keys := make([][]byte, len(merged))
-	vals := make([]uint32, len(merged))
-	for i, k := range merged {
-		keys[i], vals[i] = b.key(k), k.val
+	p := make([]byte, size)
+	z := flate.NewReader(r)
+	if _, err := io.ReadFull(z, p); err != nil {
+		return trie{}, errIndex
 	}
-	return buildTrie(keys, vals)
-}
-
-// walkRank is the rank given to the first generated keyboard walk.
-const walkRank = 50
-
-// walks returns the keyboard shapes people type that are not walks from key
-// to adjacent key: columns one after the other (1qaz2wsx, zaq12wsx), blocks
-// of rows (qweasdzxc, 123qweasd), and the phone keypad's letters (adgjmptw).
-// On the Russian layout and the Kazakh digit row they are matched through
-// the layout readings of the password.
-func walks() []string {
-	rows := []string{"1234567890-=", "qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./"}
-	col := func(c, r0, r1 int, up bool) string {
-		var b []byte
-		for r := r0; r <= r1; r++ {
-			b = append(b, rows[r][c])
-		}
-		if up {
-			slices.Reverse(b)
-		}
-		return string(b)
+	if _, err := z.Read(make([]byte, 1)); err != io.EOF {
+		return trie{}, errIndex // data past the payload, or a stream cut short
 	}
-	var out []string
-	for c := range 10 {
-		for k := 2; k <= 4 && c+k <= 10; k++ {
-			for _, span := range [][2]int{{0, 3}, {0, 2}, {1, 3}} {
-				for _, dirs := range [][2]bool{{false, false}, {true, true}, {true, false}, {false, true}} {
-					var b strings.Builder
-					for j := range k {
-						b.WriteString(col(c+j, span[0], span[1], dirs[j%2]))
-					}
-					out = append(out, b.String())
-				}
-			}
+	n := int(nodes)
+	t := trie{first: make([]uint32, n+1), lab: make([]byte, n-1), val: make([]uint32, n)}
+	edges := uint64(0)
+	for k := range n {
+		c, w := binary.Uvarint(p)
+		if w <= 0 {
+			return trie{}, errIndex
 		}
+		p = p[w:]
+		t.first[k] = uint32(edges)
+		edges += c
 	}
-	// Blocks of rows, the lower rows cut where the keyboard ends
-	// (yuiop[ hjkl;' nm,./).
-	for w := 3; w <= 8; w++ {
-		for c := 0; c+w <= len(rows[0]); c++ {
-			for r0 := range 3 {
-				for h := 2; r0+h <= 4; h++ {
-					var down, up strings.Builder
-					for r := r0; r < r0+h; r++ {
-						seg := func(r int) string { return rows[r][min(c, len(rows[r])):min(c+w, len(rows[r]))] }
-						down.WriteString(seg(r))
-						up.WriteString(seg(r0 + h - 1 - (r - r0)))
-					}
-					out = append(out, down.String(), up.String())
-				}
-			}
+	t.first[n] = uint32(edges)
+	if edges != uint64(n-1) || len(p) < n-1 {
+		return trie{}, errIndex
+	}
+	copy(t.lab, p)
+	p = p[n-1:]
+	for k := range n {
+		v, w := binary.Uvarint(p)
+		if w <= 0 || v>>2 > rankMask {
+			return trie{}, errIndex
 		}
-	}
-	// The phone keypad: the first, second and third letter of each key.
-	for _, k := range []string{"adgjmptw", "behknqux", "cfilorvy", "wtpmjgda"} {
-		for n := 4; n <= len(k); n++ {
-			out = append(out, k[:n])
+		p = p[w:]
+		e := uint32(v >> 2)
+		if v&2 != 0 {
+			e |= flagCommon
 		}
+		if v&1 != 0 {
+			e |= flagWord
+		}
+		t.val[k] = e
 	}
-	out = append(out, "2580", "0852", "147258369", "963852741", "159357", "753951", "147963", "741236987")
-	return out
+	if len(p) != 0 {
+		return trie{}, errIndex
+	}
+	return t, nil
 }
 
 // A trie of byte strings in flat arrays: node k's children are the edges
@@ -181,43 +148,6 @@ type trie struct {
 	first []uint32
 	lab   []byte
 	val   []uint32
-}
-
-// buildTrie builds the trie of sorted, distinct keys with their entries.
-func buildTrie(sorted [][]byte, vals []uint32) trie {
-	// Nodes are at most the bytes of all keys, plus the root.
-	nodes := 1
-	for _, k := range sorted {
-		nodes += len(k)
-	}
-	type item struct{ lo, hi, depth int32 }
-	t := trie{first: make([]uint32, 0, nodes+1), lab: make([]byte, 0, nodes), val: make([]uint32, 1, nodes)}
-	queue := make([]item, 1, nodes)
-	queue[0] = item{0, int32(len(sorted)), 0}
-	for q := 0; q < len(queue); q++ {
-		it := queue[q]
-		t.first = append(t.first, uint32(len(t.lab)))
-		lo := it.lo
-		if lo < it.hi && len(sorted[lo]) == int(it.depth) {
-			t.val[q] = vals[lo]
-			lo++
-		}
-		for lo < it.hi {
-			c := sorted[lo][it.depth]
-			hi := lo + 1
-			for hi < it.hi && sorted[hi][it.depth] == c {
-				hi++
-			}
-			t.lab = append(t.lab, c)
-			t.val = append(t.val, 0)
-			queue = append(queue, item{lo, hi, it.depth + 1})
-			lo = hi
-		}
-	}
-	t.first = append(t.first, uint32(len(t.lab)))
-	// The arrays were sized for the worst case; keep only what is used.
-	t.first, t.lab, t.val = slices.Clone(t.first), slices.Clone(t.lab), slices.Clone(t.val)
-	return t
 }
 
 // child returns the node reached from node k by byte c, or 0.

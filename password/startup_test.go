@@ -70,3 +70,37 @@ func runtimeGOROOT(t *testing.T) string {
 	require.NoError(t, err)
 	return strings.TrimSpace(string(out))
 }
+
+// A program that only hashes links no dictionary data, and one that
+// estimates strength links the prebuilt index but not the raw lists it was
+// built from. The test builds both programs of testdata and reads their
+// symbol tables.
+func TestLinkedData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds programs")
+	}
+	gobin := filepath.Join(runtimeGOROOT(t), "bin", "go")
+	const (
+		index = "github.com/1cb-kz/compliance/password.indexFile"
+		lists = "github.com/1cb-kz/compliance/password/internal/wordlist.files"
+	)
+	for _, tc := range []struct {
+		prog        string
+		index, list bool
+	}{
+		{"hashonly", false, false},
+		{"firstcall", true, false},
+	} {
+		bin := filepath.Join(t.TempDir(), tc.prog)
+		out, err := exec.Command(gobin, "build", "-o", bin, "./testdata/"+tc.prog).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		syms, err := exec.Command(gobin, "tool", "nm", bin).Output()
+		require.NoError(t, err)
+		has := func(sym string) bool { return regexp.MustCompile(`\s` + regexp.QuoteMeta(sym) + `\n`).Match(syms) }
+		assert.Equal(t, tc.index, has(index), "%s links the index", tc.prog)
+		assert.Equal(t, tc.list, has(lists), "%s links the raw lists", tc.prog)
+		if fi, err := os.Stat(bin); err == nil {
+			t.Logf("%s: %d bytes", tc.prog, fi.Size())
+		}
+	}
+}

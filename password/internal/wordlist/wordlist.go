@@ -40,8 +40,15 @@ type Graph struct {
 	AverageDegree float64
 }
 
-//go:embed data/*.gz
-var files embed.FS
+// The lists and the graphs are embedded apart, so that a program that needs
+// only the graphs (the password package, whose word index is prebuilt) does
+// not link the lists.
+var (
+	//go:embed data/*.txt.gz
+	files embed.FS
+	//go:embed data/graph_*.tsv.gz
+	graphFiles embed.FS
+)
 
 // Dictionaries returns every embedded list, in a fixed order (that of
 // names_gen.go; the zxcvbn-go lists first). The lists are decoded on the
@@ -78,7 +85,7 @@ func decodeDictionaries() []Dictionary {
 	var wg sync.WaitGroup
 	for i, name := range listNames {
 		wg.Go(func() {
-			out[i] = Dictionary{Name: name, Words: lines(read("data/" + name + ".txt.gz"))}
+			out[i] = Dictionary{Name: name, Words: lines(read(files, "data/"+name+".txt.gz"))}
 		})
 	}
 	wg.Wait()
@@ -88,7 +95,7 @@ func decodeDictionaries() []Dictionary {
 func decodeGraphs() []Graph {
 	out := make([]Graph, len(graphNames))
 	for i, name := range graphNames {
-		out[i] = parseGraph(name, read("data/graph_"+name+".tsv.gz"))
+		out[i] = parseGraph(name, read(graphFiles, "data/graph_"+name+".tsv.gz"))
 	}
 	return out
 }
@@ -97,8 +104,8 @@ func decodeGraphs() []Graph {
 // allocation of the size the gzip trailer records. The files are written by
 // the generator and checked by the tests, so a failure here is a build
 // defect, not bad input.
-func read(name string) string {
-	f, err := files.Open(name)
+func read(fsys embed.FS, name string) string {
+	f, err := fsys.Open(name)
 	if err != nil {
 		panic("wordlist: embedded file missing: " + name)
 	}
