@@ -44,13 +44,16 @@ const (
 // indexFile is the trie: indexMagic, the number of nodes and the length of
 // the payload as uvarints, then the payload as raw DEFLATE (RFC 1951). The
 // payload is, per node in breadth-first order, its number of children as a
-// uvarint; then the label byte of every edge; then, per node, its entry as
+// byte (a node has at most 255: the matching alphabet is smaller); then the label byte of every edge; then, per node, its entry as
 // a uvarint (rank<<2 | common<<1 | word, 0 if no key ends there).
 //
 //go:embed index.bin
 var indexFile string
 
-const indexMagic = "pwidx1\n"
+const (
+	indexMagic      = "pwidx1\n"
+	maxIndexPayload = 64 << 20 // bytes; the index's payload is about 6 MB
+)
 
 // The matcher is a zero value with no initialiser, so that importing the
 // package runs no code, and loadMatcher is reachable only from the strength
@@ -90,7 +93,7 @@ func decodeIndex(f string) (trie, error) {
 	r := strings.NewReader(strings.TrimPrefix(f, indexMagic))
 	nodes, err1 := binary.ReadUvarint(r)
 	size, err2 := binary.ReadUvarint(r)
-	if !strings.HasPrefix(f, indexMagic) || err1 != nil || err2 != nil || nodes == 0 || nodes > 1<<28 || size > 1<<30 {
+	if !strings.HasPrefix(f, indexMagic) || err1 != nil || err2 != nil || nodes == 0 || size > maxIndexPayload || 2*nodes-1 > size {
 		return trie{}, errIndex
 	}
 	p := make([]byte, size)
@@ -103,18 +106,17 @@ func decodeIndex(f string) (trie, error) {
 	}
 	n := int(nodes)
 	t := trie{first: make([]uint32, n+1), lab: make([]byte, n-1), val: make([]uint32, n)}
-	edges := uint64(0)
-	for k := range n {
-		c, w := binary.Uvarint(p)
-		if w <= 0 {
-			return trie{}, errIndex
-		}
-		p = p[w:]
-		t.first[k] = uint32(edges)
-		edges += c
+	if len(p) < 2*n-1 {
+		return trie{}, errIndex
 	}
-	t.first[n] = uint32(edges)
-	if edges != uint64(n-1) || len(p) < n-1 {
+	edges := uint32(0)
+	for k, c := range p[:n] {
+		t.first[k] = edges
+		edges += uint32(c)
+	}
+	t.first[n] = edges
+	p = p[n:]
+	if edges != uint32(n-1) {
 		return trie{}, errIndex
 	}
 	copy(t.lab, p)

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"flag"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -59,7 +60,11 @@ func encodeIndex(t trie) []byte {
 	n := len(t.val)
 	var p []byte
 	for k := range n {
-		p = binary.AppendUvarint(p, uint64(t.first[k+1]-t.first[k]))
+		c := t.first[k+1] - t.first[k]
+		if c > 255 {
+			panic("a trie node with more than 255 children")
+		}
+		p = append(p, byte(c))
 	}
 	p = append(p, t.lab...)
 	for _, e := range t.val {
@@ -289,4 +294,34 @@ func buildTrie(sorted [][]byte, vals []uint32) trie {
 	// The arrays were sized for the worst case; keep only what is used.
 	t.first, t.lab, t.val = slices.Clone(t.first), slices.Clone(t.lab), slices.Clone(t.val)
 	return t
+}
+
+// The first estimate's cost: loading the matcher (newMatcher), against its
+// floor, inflating the embedded index with the output discarded.
+func BenchmarkLoadMatcher(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		newMatcher()
+	}
+}
+
+func BenchmarkLoadIndexDecode(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeIndex(indexFile); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadIndexInflateOnly(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		r := strings.NewReader(strings.TrimPrefix(indexFile, indexMagic))
+		binary.ReadUvarint(r)
+		binary.ReadUvarint(r)
+		if _, err := io.Copy(io.Discard, flate.NewReader(r)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

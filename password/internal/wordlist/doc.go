@@ -1,6 +1,11 @@
 // Package wordlist holds the password package's embedded, frequency-ranked
 // lists and keyboard graphs.
 //
+// The password package links only the graphs: it matches against an index
+// built from these lists by go generate (password/index.bin), so the lists
+// reach programs only through that index, and [Dictionaries] is called by
+// the index's generator and by tests.
+//
 // [Dictionaries] and [Graphs] decode the embedded, gzip-compressed data on
 // their first call and cache it; importing the package does no work at
 // start-up (no init, no package-level variable that decodes). Both are safe
