@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// Bounds of the records a Ledger remembers as verified: about 300 bytes
-// each (the Record and its two links), so at most about 5 MiB, plus the
+// Bounds of the records a Ledger remembers as verified: 360 bytes each
+// (the Record and its two links), so at most about 6 MiB, plus the
 // strings the records share with their store.
 const (
 	verifiedCap        = 1 << 14 // records, over all subjects

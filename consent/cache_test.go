@@ -86,3 +86,20 @@ func TestVerifiedCacheBounds(t *testing.T) {
 		assert.Less(t, v[i-1].r.Seq, v[i].r.Seq, "in Seq order")
 	}
 }
+
+// A Ledger remembers the MACs of the records it writes, and what it
+// remembers is dropped by nothing but the bound: a restarted process
+// (a new Ledger) starts empty and recomputes.
+func TestLedgerRemembersWhatItWrites(t *testing.T) {
+	f := newFixture(t, NewMemoryStore())
+	g := f.grant(t, "u1", "marketing", "ads")
+	v := f.l.verified.get("u1")
+	require.Len(t, v, 1)
+	assert.Equal(t, g, v[0].r)
+	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed)
+
+	restarted := newTestLedger(t, f.store, Options{Clock: f.clock.Now})
+	assert.Empty(t, restarted.verified.get("u1"))
+	assert.True(t, mustCheck(t, restarted, "u1", "marketing", "ads").Allowed)
+	assert.Len(t, restarted.verified.get("u1"), 1, "verified by its MAC, then remembered")
+}

@@ -195,19 +195,27 @@ func appendField(b []byte, s string) []byte {
 // seal numbers recs after a snapshot history and chains them under the
 // keyring's signing key.
 func seal(keys *Keyring, history, recs []Record) []Record {
+	out, _ := sealInputs(keys, history, recs)
+	return out
+}
+
+// sealInputs is seal that also returns each sealed record's MAC inputs,
+// for the Ledger to remember once the store has the records.
+func sealInputs(keys *Keyring, history, recs []Record) ([]Record, []macInput) {
 	prev, dec := headOf(history), lastDecisionHead(history)
 	out := make([]Record, len(recs))
+	ins := make([]macInput, len(recs))
 	for i, r := range recs {
 		r.Seq = prev.Seq + 1
 		r.KeyID = keys.signer
 		r.Hash, _ = recordMAC(keys, prev.Hash, dec, r) // the signer is in the ring
+		out[i], ins[i] = r, macInput{r: r, prev: prev.Hash, dec: dec}
 		prev = Head{Seq: r.Seq, Hash: r.Hash}
 		if r.Kind.decision() {
 			dec = prev
 		}
-		out[i] = r
 	}
-	return out
+	return out, ins
 }
 
 // verifyRecords checks records in Seq order: a whole history (whole
@@ -344,9 +352,12 @@ func (l *Ledger) verifySnapshot(ctx context.Context, subject string, snap []Reco
 
 // append runs decide under the store's subject lock and seals its
 // records. It refuses to extend a snapshot that does not verify, so that
-// no new record vouches for a forged one.
+// no new record vouches for a forged one. The Ledger remembers the MACs
+// of the records it stored (it computed them), so that reading them back
+// costs no HMAC.
 func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
-	return l.store.appendTo(ctx, subject, purpose, recipient, func(s snapshot) ([]Record, error) {
+	var sealed []macInput
+	out, err := l.store.appendTo(ctx, subject, purpose, recipient, func(s snapshot) ([]Record, error) {
 		if err := verifyRecords(l.keys, l.verified, subject, s.History, false, 0); err != nil {
 			return nil, err
 		}
@@ -354,8 +365,14 @@ func (l *Ledger) append(ctx context.Context, subject, purpose, recipient string,
 		if err != nil {
 			return nil, err
 		}
-		return seal(l.keys, s.History, recs), nil
+		var out []Record
+		out, sealed = sealInputs(l.keys, s.History, recs)
+		return out, nil
 	})
+	if err == nil {
+		l.verified.add(subject, sealed)
+	}
+	return out, err
 }
 
 // Verify reads the subject's whole history, verifies its chain (MACs

@@ -51,7 +51,11 @@
 // middle, makes it deny with [ErrTampered]. Deleting the newest records
 // leaves a valid chain: record each subject's [Head] outside the database
 // (the audit log) after withdrawals, and check it with [Ledger.Verify].
-// Keep the keys where the database's administrators cannot read them.
+// Keep the keys where the database's administrators cannot read them. A
+// Ledger remembers, in memory and bounded, the MACs it computed, and
+// accepts a record read again without an HMAC only when the record, its
+// links and its MAC are exactly those it verified: this never accepts
+// what the MAC would refuse, and a restart simply recomputes.
 //
 // Receipts ([Ledger.Receipt]) are C2SP signed notes (Ed25519, via
 // golang.org/x/mod/sumdb/note) whose text is an ISO/IEC TS 27560 receipt
