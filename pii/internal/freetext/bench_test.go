@@ -126,3 +126,56 @@ func BenchmarkBaselineShortFields(b *testing.B) {
 		_ = strings.Fields(s)
 	}
 }
+
+// logLines are log lines in Russian, Kazakh and English as the platform
+// writes them (the lines of the redact package's benchmark), one in
+// thirteen with a name and an address.
+var logLines = []string{
+	"2026-12-07T10:15:02Z INFO заявка на участие в торгах принята, лот 4521, шаг аукциона 50000 тенге",
+	"2026-12-07T10:15:03Z INFO сауда-саттыққа қатысуға өтінім қабылданды, лот 4521",
+	"2026-12-07T10:15:04Z WARN bid rejected: deposit not confirmed by the bank, retry in 30s",
+	"2026-12-07T10:15:05Z INFO пользователь вошёл в личный кабинет, сессия 7f3a9c2e истекает через 15 мин",
+	"2026-12-07T10:15:06Z INFO пайдаланушы жеке кабинетке кірді, сессия мерзімі 15 минут",
+	"2026-12-07T10:15:07Z DEBUG GET /api/v2/lots?page=3&size=50&sort=price 200 in 12ms",
+	"2026-12-07T10:15:08Z INFO протокол торгов сформирован и подписан ЭЦП организатора",
+	"2026-12-07T10:15:09Z INFO уведомление отправлено на alice@example.kz, тел. +7 701 123 45 67",
+	"2026-12-07T10:15:10Z INFO ИИН 860110300125 проверен в ГБД ФЛ, статус: активен",
+	"2026-12-07T10:15:11Z DEBUG GET /api/v2/users?email=d.omarov%40inbox.kz 200 in 8ms",
+	"2026-12-07T10:15:12Z INFO auction 4521 closed, winner notified, 17 participants",
+	"2026-12-07T10:15:13Z INFO кепілдік жарна банкке аударылды, сомасы 250000 теңге",
+	"2026-12-07T10:15:14Z INFO заявку подала Серикова Алия Нурлановна, адрес: г. Алматы, ул. Абая, д. 10",
+}
+
+// BenchmarkFindLogs is Find on each log line in turn, as Redact calls it
+// (one call per line), beside a plain byte scan of the same lines for
+// newlines and capitals: the floor of any detector that reads every byte.
+func BenchmarkFindLogs(b *testing.B) {
+	dicts()
+	n := 0
+	for _, l := range logLines {
+		n += len(l) + 1
+	}
+	b.Run("Find", func(b *testing.B) {
+		defer cpuRate(b, n)()
+		var dst []Span
+		for b.Loop() {
+			for _, l := range logLines {
+				dst = Find(dst[:0], l)
+			}
+		}
+	})
+	b.Run("BaselineByteScan", func(b *testing.B) {
+		defer cpuRate(b, n)()
+		k := 0
+		for b.Loop() {
+			for _, l := range logLines {
+				for i := 0; i < len(l); i++ {
+					if c := l[i]; c >= 'A' && c <= 'Z' || c == 0xD0 {
+						k++
+					}
+				}
+			}
+		}
+		_ = k
+	})
+}

@@ -53,9 +53,18 @@ func Find(dst []Span, s string) []Span {
 	for floor := 0; p >= 0; {
 		if c := s[p]; c >= '0' && c <= '9' {
 			if end, ok := w.numberMatters(p); !ok {
-				p = nextHot(s, end) // no address marker or postcode shape near this number
+				// No address marker or postcode shape near this number; a
+				// time ("10:15:02Z") is passed over whole.
+				for end+1 < len(s) && s[end] == ':' && s[end+1] >= '0' && s[end+1] <= '9' {
+					z := tokenizer{s: s, i: end + 1}
+					end = z.numEnd(end + 1)
+				}
+				p = nextHot(s, end)
 				continue
 			}
+		} else if end, ok := w.alone(p); ok {
+			p = nextHot(s, end) // a capitalised word that no span can hold
+			continue
 		}
 		dst, floor = w.region(dst, regionStart(s, p, floor), p)
 		p = nextHot(s, floor)
@@ -175,6 +184,129 @@ func (w *win) numberMatters(p int) (int, bool) {
 	return end, m > k && w.isMarker(s[k:m])
 }
 
+// alone reports whether the capitalised word at p can be passed over
+// without reading a region around it, and returns its end. Most capitalised
+// words of logs and prose (log levels, identifiers, sentence starts) are
+// such words: every span holds a capitalised word or a number next to
+// another capitalised word, a number, a marker, a context word or a
+// comma, and a region read for one of those reads the words around it.
+// What is left is a word between lower-case words that are neither
+// markers nor context words, or a line's ends, or ":;!?)": it is a span
+// only as a well-known given name alone, which needs a non-ASCII letter
+// and a given-name prefix. Anything unusual reads the region.
+func (w *win) alone(p int) (int, bool) {
+	s := w.s
+	z := tokenizer{s: s, i: p}
+	t, _ := z.next()
+	end := int(t.end)
+	if t.kind != tWord || int(t.start) != p || t.flags&fLong != 0 {
+		return end, false
+	}
+	if !w.quietAfter(end) || !w.quietBefore(p) {
+		return end, false
+	}
+	if s[p] < utf8.RuneSelf {
+		return end, true // a Latin word alone is never a name
+	}
+	sk, ok := skeleton(&w.buf, s[p:end])
+	if !ok {
+		return end, false
+	}
+	return end, t.flags&fUpper != 0 && len(sk) <= 3 || !w.d.givenPrefix.may(sk)
+}
+
+// quietAfter reports whether what follows the word that ends at e cannot
+// join it in a span: the end of the text or line, a lower-case word that
+// is not a marker or a context word, or one of ":;!?)".
+func (w *win) quietAfter(e int) bool {
+	s := w.s
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
+		e++
+	}
+	if e >= len(s) {
+		return true
+	}
+	if c := s[e]; c < utf8.RuneSelf && !asciiLetter(c) && (c < '0' || c > '9') {
+		// Punctuation but the dot, the comma and the quote ends every
+		// span ("GET /api", "WARN: ...").
+		return c != '.' && c != ',' && c != '"'
+	}
+	z := tokenizer{s: s, i: e}
+	t, _ := z.next()
+	if t.kind != tWord || int(t.start) != e || t.flags&(fCap|fUpper|fLong) != 0 {
+		return false
+	}
+	return !w.markerOrContext(s[t.start:t.end])
+}
+
+// markerOrContext reports whether word is an address marker or a context
+// word (any case), or may be one: a word it cannot read.
+func (w *win) markerOrContext(word string) bool {
+	if len(word) > 4 && !w.d.maybeMarker(word) && lowerTail(word) {
+		return false // the filter answers for words whose last four bytes are lower-case
+	}
+	lw, ok := lowerWord(&w.buf, word)
+	return !ok || w.d.marker[string(lw)] != 0 || w.d.context[string(lw)] != 0
+}
+
+// quietBefore reports whether what precedes p (over spaces and up to two
+// ASCII punctuation marks) cannot make the word at p part of a span: the
+// start of the text or a line, a number, or a word that is not a marker
+// or a context word.
+func (w *win) quietBefore(p int) bool {
+	s := w.s
+	j := p
+	for punct := 0; ; {
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		if j == 0 {
+			return true
+		}
+		c := s[j-1]
+		if c == '\n' || c == '\r' || c >= '0' && c <= '9' {
+			return true
+		}
+		if c >= utf8.RuneSelf || asciiLetter(c) {
+			break
+		}
+		if punct++; punct > 2 {
+			return true
+		}
+		j--
+	}
+	m := j
+	for m > 0 && j-m < maxSkeleton && (s[m-1] >= utf8.RuneSelf || asciiLetter(s[m-1]) || s[m-1] == '-') {
+		m--
+	}
+	if m > 0 && (s[m-1] >= utf8.RuneSelf || asciiLetter(s[m-1])) {
+		return false // a word too long to read here
+	}
+	for m < j && !utf8.RuneStart(s[m]) {
+		m++
+	}
+	word := s[m:j]
+	if word == "" || !utf8.ValidString(word) {
+		return false
+	}
+	return !w.markerOrContext(word)
+}
+
+// lowerTail reports whether the runes in the last four bytes of word are
+// all lower-case, so that its filterKey is the lower-case word's.
+func lowerTail(word string) bool {
+	i := len(word) - 4
+	for i > 0 && !utf8.RuneStart(word[i]) {
+		i--
+	}
+	for _, r := range word[max(i, 0):] {
+		if isUpper(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
 // isMarker reports whether word (maybe starting mid-rune, then it is not)
 // is an address marker.
 func (w *win) isMarker(word string) bool {
@@ -236,9 +368,12 @@ func nextHotBytes(s string, from, to int) int {
 				i++ // a lower-case letter (or a stray byte)
 				continue
 			}
-		case 3:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if size != 2 || !isLetter(r) || !isUpper(r) {
+		case 3: // a two-byte letter: decoded here, DecodeRune is slower
+			if i+1 >= len(s) || s[i+1]&0xC0 != 0x80 {
+				continue
+			}
+			if r := rune(s[i]&0x1F)<<6 | rune(s[i+1]&0x3F); !isLetter(r) || !isUpper(r) {
+				i++
 				continue
 			}
 		}
