@@ -4,7 +4,6 @@ import (
 	"compress/flate"
 	_ "embed" // the index
 	"encoding/binary"
-	"errors"
 	"io"
 	"math"
 	"strings"
@@ -85,8 +84,6 @@ func newMatcher() *matcher {
 	}
 	return m
 }
-
-var errIndex = errors.New("password: embedded index corrupt")
 
 // decodeIndex reads the trie of indexFile (see there for the format).
 func decodeIndex(f string) (trie, error) {

@@ -66,3 +66,8 @@ var ErrHIBPResponse = errors.New("password: bad response from pwned passwords ap
 // accept, that cannot hold one character of each required class, or at
 // which no draw reached the policy's MinScore.
 var ErrGenerateLength = errors.New("password: length not allowed by the policy")
+
+// errIndex means the embedded word index does not decode: a build defect
+// (go generate and TestEmbeddedIndex keep it from shipping), never bad
+// input, so the first estimate panics with it.
+var errIndex = errors.New("password: embedded index corrupt")
