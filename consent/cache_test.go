@@ -103,3 +103,27 @@ func TestLedgerRemembersWhatItWrites(t *testing.T) {
 	assert.True(t, mustCheck(t, restarted, "u1", "marketing", "ads").Allowed)
 	assert.Len(t, restarted.verified.get("u1"), 1, "verified by its MAC, then remembered")
 }
+
+// The fast path, pinned without timing: once a history is remembered, a
+// Check of it computes no MAC. The test empties the Ledger's keyring
+// (which no caller can do), so any MAC computed would fail with "unknown
+// key id": the remembered history still verifies, and a changed record
+// still fails, since it falls back to the MAC.
+func TestWarmCheckComputesNoMAC(t *testing.T) {
+	f := newFixture(t, NewMemoryStore())
+	f.grant(t, "u1", "marketing", "ads")
+	f.grant(t, "u1", "delivery", "ads")
+	_, err := f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "delivery", Recipient: "ads"})
+	require.NoError(t, err)
+	h := f.history(t, "u1")
+
+	f.l.keys = &Keyring{signer: "k1", keys: map[string]*macKey{}}
+	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "verified by comparison alone")
+
+	h[1].Evidence = "forged"
+	setHistory(t, f.store, "u1", h)
+	_, err = f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
+	var te *TamperError
+	require.ErrorAs(t, err, &te)
+	assert.Contains(t, te.Problem, "unknown key id", "the changed record went to the MAC")
+}
