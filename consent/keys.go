@@ -28,7 +28,7 @@ type Keyring struct {
 }
 
 // macKey holds clones of one key's HMAC, keyed once, in a pool: a MAC
-// costs no key schedule and no allocation beyond its result.
+// costs no key schedule and no allocation.
 type macKey struct {
 	pool sync.Pool // of *macState
 }
