@@ -5,6 +5,8 @@ import (
 	"embed"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed data/*.txt
@@ -71,30 +73,54 @@ type tables struct {
 	street  map[string]struct{}
 	marker  map[string]uint32 // lower-case word → m* roles
 	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
-	// lowFilter has a bit for the filterKey of every
-	// marker and context word, so that most lower-case words skip the maps.
-	lowFilter     [4096]bool
+	// lowFilter has a bit for the filterKey of every marker and context
+	// word, so that most words skip the maps.
+	lowFilter     wordFilter
 	end           endings
 	givenPrefix   prefixSet
 	placePrefix   prefixSet
 	surnamePrefix prefixSet
 }
 
-// filterKey keys a word by its length and last four bytes, which are the
-// same in lower and title case (Ул, ул) unless the word is shorter; words
-// of four bytes or fewer all pass.
-func filterKey(w string) int {
+// wordFilter is a set of filterKeys: a one-hash Bloom filter of 2¹⁶ bits
+// (8 KiB), whose false positives cost a map look-up, never a miss.
+type wordFilter [1 << 16 / 64]uint64
+
+func (f *wordFilter) add(w string) { k := filterKey(w); f[k>>6] |= 1 << (k & 63) }
+
+func (f *wordFilter) has(w string) bool { k := filterKey(w); return f[k>>6]&(1<<(k&63)) != 0 }
+
+// filterKey hashes a word's length and its bytes after the first two,
+// which are the same in lower and title case (Ул, ул; Street, street).
+// A word of four bytes or fewer is hashed whole: the filter holds it in
+// lower, title and upper case.
+func filterKey(w string) uint32 {
+	from := 2
 	if len(w) <= 4 {
-		return 0
+		from = 0
 	}
-	n := len(w)
-	return (int(w[n-4])*131 + int(w[n-3])*67 + int(w[n-2])*31 + int(w[n-1])*7 + n) & 4095
+	h := uint32(len(w)) * 0x9E3779B1
+	for i := from; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 0x01000193 // FNV-1a
+	}
+	return h>>16 ^ h&0xFFFF
 }
 
-// maybeMarker reports whether the word w, in lower or title case, may be
-// a marker or a context word.
+// maybeMarker reports whether the word w, in lower or title case (or any
+// case if it has four bytes or fewer), may be a marker or a context word.
 func (t *tables) maybeMarker(w string) bool {
-	return len(w) <= maxSkeleton && t.lowFilter[filterKey(w)]
+	return len(w) <= maxSkeleton && t.lowFilter.has(w)
+}
+
+// addFilter adds the lower-case marker or context word w to lowFilter,
+// in every case the filter is asked in.
+func (t *tables) addFilter(w string) {
+	t.lowFilter.add(w)
+	if len(w) <= 4 {
+		r, n := utf8.DecodeRuneInString(w)
+		t.lowFilter.add(string(unicode.ToUpper(r)) + w[n:])
+		t.lowFilter.add(strings.ToUpper(w))
+	}
 }
 
 // dicts builds the tables on first use.
@@ -184,12 +210,11 @@ func load() *tables {
 	for k := range t.surname {
 		t.surnamePrefix.add(k)
 	}
-	t.lowFilter[0] = true
 	for w := range t.marker {
-		t.lowFilter[filterKey(w)] = true
+		t.addFilter(w)
 	}
 	for w := range t.context {
-		t.lowFilter[filterKey(w)] = true
+		t.addFilter(w)
 	}
 	return t
 }

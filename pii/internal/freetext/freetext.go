@@ -202,17 +202,34 @@ func (w *win) alone(p int) (int, bool) {
 	if t.kind != tWord || int(t.start) != p || t.flags&fLong != 0 {
 		return end, false
 	}
-	if !w.quietAfter(end) || !w.quietBefore(p) {
+	if !w.quietBefore(p) {
 		return end, false
+	}
+	if !w.quietAfter(end) {
+		// An acronym that no list knows (INFO, GET, ГБД) is never part of
+		// a name, nor a place or a marker; a span after it is read from
+		// the next word's region, which looks back over it.
+		return end, t.flags&fUpper != 0 && w.acronym(t)
 	}
 	if s[p] < utf8.RuneSelf {
 		return end, true // a Latin word alone is never a name
 	}
-	sk, ok := skeleton(&w.buf, s[p:end])
-	if !ok {
-		return end, false
+	if t.flags&fUpper != 0 && w.acronym(t) {
+		return end, true
 	}
-	return end, t.flags&fUpper != 0 && len(sk) <= 3 || !w.d.givenPrefix.may(sk)
+	sk, ok := skeleton(&w.buf, s[p:end])
+	return end, ok && !w.d.givenPrefix.may(sk)
+}
+
+// acronym reports whether the all-capitals word t is an acronym: no name,
+// place, marker or context word.
+func (w *win) acronym(t token) bool {
+	w.toks[0] = t
+	w.t = w.toks[:1]
+	c := w.nameClass(0, lvlFull)
+	w.t = nil
+	return c.class&clNotName != 0 && c.mark == 0 &&
+		c.class&(clCity|clRegion|clCountry|clCtxPre|clCtxPost|clCtxRole|clCtxLink|clUly) == 0
 }
 
 // quietAfter reports whether what follows the word that ends at e cannot
@@ -242,8 +259,8 @@ func (w *win) quietAfter(e int) bool {
 // markerOrContext reports whether word is an address marker or a context
 // word (any case), or may be one: a word it cannot read.
 func (w *win) markerOrContext(word string) bool {
-	if len(word) > 4 && !w.d.maybeMarker(word) && lowerTail(word) {
-		return false // the filter answers for words whose last four bytes are lower-case
+	if !w.d.maybeMarker(word) && (len(word) <= 4 || lowerTail(word)) {
+		return false // the filter answers for short words and words in lower or title case
 	}
 	lw, ok := lowerWord(&w.buf, word)
 	return !ok || w.d.marker[string(lw)] != 0 || w.d.context[string(lw)] != 0
@@ -292,14 +309,11 @@ func (w *win) quietBefore(p int) bool {
 	return !w.markerOrContext(word)
 }
 
-// lowerTail reports whether the runes in the last four bytes of word are
-// all lower-case, so that its filterKey is the lower-case word's.
+// lowerTail reports whether the runes of word after its first are all
+// lower-case, so that its filterKey is the lower-case word's.
 func lowerTail(word string) bool {
-	i := len(word) - 4
-	for i > 0 && !utf8.RuneStart(word[i]) {
-		i--
-	}
-	for _, r := range word[max(i, 0):] {
+	_, n := utf8.DecodeRuneInString(word)
+	for _, r := range word[n:] {
 		if isUpper(r) || r == utf8.RuneError {
 			return false
 		}
@@ -310,7 +324,7 @@ func lowerTail(word string) bool {
 // isMarker reports whether word (maybe starting mid-rune, then it is not)
 // is an address marker.
 func (w *win) isMarker(word string) bool {
-	if !utf8.RuneStart(word[0]) || !utf8.ValidString(word) || !w.d.maybeMarker(word) {
+	if !w.d.maybeMarker(word) || !utf8.RuneStart(word[0]) || !utf8.ValidString(word) {
 		return false
 	}
 	lw, ok := lowerWord(&w.buf, word)
