@@ -254,9 +254,9 @@ func appendMaskKind(dst []byte, k Kind, s string) []byte {
 	case KindIBAN:
 		return appendMaskIBAN(dst, s)
 	case KindName:
-		return append(dst, freetext.Mask(freetext.Name, s)...)
+		return freetext.AppendMask(dst, freetext.Name, s)
 	case KindAddress:
-		return append(dst, freetext.Mask(freetext.Address, s)...)
+		return freetext.AppendMask(dst, freetext.Address, s)
 	}
 	return append(dst, masked...)
 }

@@ -342,12 +342,21 @@ func findDecodedFreeText(t string) []Match {
 func eachDecoded(t string, words bool, f func(i int, dec string, ends []int32)) {
 	var dec []byte
 	var ends []int32
+	// The next '%' and '+' at or after from (len(t) if none), each found
+	// by IndexByte, which is much faster than IndexAny, and sought again
+	// only once passed.
+	pct, plus := -1, -1
 	for from := 0; from < len(t); {
-		k := strings.IndexAny(t[from:], "%+")
-		if k < 0 {
+		if pct < from {
+			pct = indexFrom(t, from, '%')
+		}
+		if plus < from {
+			plus = indexFrom(t, from, '+')
+		}
+		p := min(pct, plus)
+		if p == len(t) {
 			return
 		}
-		p := from + k
 		i, j := p, p+1
 		for i > from && !chunkEnd(t[i-1]) {
 			i--
@@ -363,6 +372,15 @@ func eachDecoded(t string, words bool, f func(i int, dec string, ends []int32)) 
 		dec, ends = decodeForms(dec[:0], ends[:0], chunk)
 		f(i, string(dec), ends)
 	}
+}
+
+// indexFrom returns the index of the first c in t at or after from, or
+// len(t).
+func indexFrom(t string, from int, c byte) int {
+	if k := strings.IndexByte(t[from:], c); k >= 0 {
+		return from + k
+	}
+	return len(t)
 }
 
 // appendMapped appends ms, matches in a decoded chunk at offset i of the

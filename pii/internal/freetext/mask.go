@@ -1,9 +1,6 @@
 package freetext
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // hidden replaces a hidden word, number or text.
 const hidden = "***"
@@ -15,18 +12,27 @@ func Mask(k Kind, s string) string {
 	if s == "" {
 		return ""
 	}
-	switch k {
-	case Name:
-		return maskName(s)
-	case Address:
-		return maskAddress(s)
-	}
-	return hidden
+	return string(AppendMask(nil, k, s))
 }
 
-// maskName keeps the first letter of each word and the dots of initials.
-func maskName(s string) string {
-	var b strings.Builder
+// AppendMask appends the mask of s (see [Mask]) to dst; it allocates
+// nothing when dst has room.
+func AppendMask(dst []byte, k Kind, s string) []byte {
+	if s == "" {
+		return dst
+	}
+	switch k {
+	case Name:
+		return appendName(dst, s)
+	case Address:
+		return appendAddress(dst, s)
+	}
+	return append(dst, hidden...)
+}
+
+// appendName keeps the first letter of each word and the dots of initials.
+func appendName(dst []byte, s string) []byte {
+	base := len(dst)
 	z := tokenizer{s: s}
 	for {
 		t, ok := z.next()
@@ -36,59 +42,64 @@ func maskName(s string) string {
 		text := s[t.start:t.end]
 		switch t.kind {
 		case tWord:
-			sep(&b, t)
+			dst = sep(dst, base, t)
 			r, size := utf8.DecodeRuneInString(text)
 			if !isLetter(r) {
-				b.WriteString(hidden)
+				dst = append(dst, hidden...)
 				continue
 			}
-			b.WriteString(text[:size])
+			dst = append(dst, text[:size]...)
 			if size < len(text) {
-				b.WriteString(hidden)
+				dst = append(dst, hidden...)
 			}
 		case tDot:
-			if b.Len() > 0 {
-				sep(&b, t)
-				b.WriteByte('.')
+			if len(dst) > base {
+				dst = sep(dst, base, t)
+				dst = append(dst, '.')
 			}
 		case tNum:
-			sep(&b, t)
-			b.WriteString(hidden)
+			dst = sep(dst, base, t)
+			dst = append(dst, hidden...)
 		}
 	}
-	if b.Len() == 0 {
-		return hidden
+	if len(dst) == base {
+		return append(dst, hidden...)
 	}
-	return b.String()
+	return dst
 }
 
-// sep writes the space before token t when the text had one.
-func sep(b *strings.Builder, t token) {
-	if b.Len() > 0 && t.flags&fGlued == 0 {
-		b.WriteByte(' ')
+// sep appends the space before token t when the text had one and the mask
+// (dst after base) has begun.
+func sep(dst []byte, base int, t token) []byte {
+	if len(dst) > base && t.flags&fGlued == 0 {
+		return append(dst, ' ')
 	}
+	return dst
 }
 
-// maskAddress keeps the markers ("г.", "ул.", "үй", "кв."), the names of
+// appendAddress keeps the markers ("г.", "ул.", "үй", "кв."), the names of
 // the city, region, district and country, and the punctuation between
 // parts; it hides the street's name, house and flat numbers, postcodes and
 // anything it cannot read as an address part.
-func maskAddress(s string) string {
-	w := win{s: s, d: dicts()}
-	var toks []token
+func appendAddress(dst []byte, s string) []byte {
+	w := wins.Get().(*win)
+	defer func() { w.s, w.t = "", nil; wins.Put(w) }()
+	w.s, w.d = s, dicts()
+	toks := w.toks[:0]
 	z := tokenizer{s: s}
 	for {
 		t, ok := z.next()
 		if !ok {
 			break
 		}
-		toks = append(toks, t)
+		toks = append(toks, t) // on the heap past the window's 256 tokens
 	}
 	w.t = toks
 	// hide[x]: token x is a street's name, a number, or outside any part.
-	hide := make([]bool, len(toks))
-	for x, t := range toks {
-		hide[x] = t.kind == tWord || t.kind == tNum || t.kind == tOther
+	var hideBuf [window]bool
+	hide := hideBuf[:0]
+	for _, t := range toks {
+		hide = append(hide, t.kind == tWord || t.kind == tNum || t.kind == tOther)
 	}
 	for i := 0; i < len(toks); {
 		var cs [maxComps]comp
@@ -109,22 +120,20 @@ func maskAddress(s string) string {
 		}
 		i = cs[n-1].end
 	}
-	var b strings.Builder
+	base := len(dst)
 	for x, t := range toks {
 		if hide[x] && x > 0 && hide[x-1] {
 			continue // one "***" for a hidden run
 		}
-		if b.Len() > 0 && t.flags&fGlued == 0 {
-			b.WriteByte(' ')
-		}
+		dst = sep(dst, base, t)
 		if hide[x] {
-			b.WriteString(hidden)
+			dst = append(dst, hidden...)
 		} else {
-			b.WriteString(s[t.start:t.end])
+			dst = append(dst, s[t.start:t.end]...)
 		}
 	}
-	if b.Len() == 0 {
-		return hidden
+	if len(dst) == base {
+		return append(dst, hidden...)
 	}
-	return b.String()
+	return dst
 }
