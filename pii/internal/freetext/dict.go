@@ -2,6 +2,7 @@ package freetext
 
 import (
 	"bufio"
+	"encoding/binary"
 	"embed"
 	"strings"
 	"sync"
@@ -90,20 +91,26 @@ func (f *wordFilter) add(w string) { k := filterKey(w); f[k>>6] |= 1 << (k & 63)
 
 func (f *wordFilter) has(w string) bool { k := filterKey(w); return f[k>>6]&(1<<(k&63)) != 0 }
 
-// filterKey hashes a word's length and its bytes after the first two,
-// which are the same in lower and title case (Ул, ул; Street, street).
-// A word of four bytes or fewer is hashed whole: the filter holds it in
-// lower, title and upper case.
+// filterKey hashes a word's length and its last eight bytes after the
+// first two, which are the same in lower and title case (Ул, ул; Street,
+// street). A word of four bytes or fewer is hashed whole: the filter holds
+// it in lower, title and upper case.
 func filterKey(w string) uint32 {
-	from := 2
-	if len(w) <= 4 {
-		from = 0
+	n := len(w)
+	tail := w
+	if n > 4 {
+		tail = w[max(2, n-8):]
 	}
-	h := uint32(len(w)) * 0x9E3779B1
-	for i := from; i < len(w); i++ {
-		h = (h ^ uint32(w[i])) * 0x01000193 // FNV-1a
+	var x uint64
+	if len(tail) == 8 {
+		x = binary.LittleEndian.Uint64([]byte(tail))
+	} else {
+		for i := 0; i < len(tail); i++ {
+			x = x<<8 | uint64(tail[i])
+		}
 	}
-	return h>>16 ^ h&0xFFFF
+	h := (x ^ uint64(n)<<59) * 0x9E3779B97F4A7C15
+	return uint32(h >> 48)
 }
 
 // maybeMarker reports whether the word w, in lower or title case (or any

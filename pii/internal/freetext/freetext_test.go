@@ -252,3 +252,22 @@ func TestNextHot(t *testing.T) {
 		}
 	}
 }
+
+// Find and AppendMask allocate nothing once dst has room: the window of
+// tokens is pooled and every look-up works on its buffers.
+func TestZeroAllocations(t *testing.T) {
+	if slowdown > 1 {
+		t.Skip("the race detector empties sync.Pool at random")
+	}
+	text := strings.Join(logLines, "\n") + "\n" + benchText()[:4096]
+	dst := Find(nil, text)
+	require.NotEmpty(t, dst)
+	buf := make([]byte, 0, 4096)
+	allocs := testing.AllocsPerRun(20, func() {
+		dst = Find(dst[:0], text)
+		for _, sp := range dst {
+			buf = AppendMask(buf[:0], sp.Kind, text[sp.Start:sp.End])
+		}
+	})
+	assert.Zero(t, allocs)
+}
