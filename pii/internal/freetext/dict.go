@@ -2,8 +2,8 @@ package freetext
 
 import (
 	"bufio"
-	"encoding/binary"
 	"embed"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode"
