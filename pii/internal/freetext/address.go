@@ -143,6 +143,11 @@ func (w *win) comp(j, prev int) (comp, bool) {
 		return comp{kind: aCountry, start: j, end: j + 1, vs: j, ve: j + 1}, true
 	case c&clCity != 0:
 		return comp{kind: aCity, start: j, end: j + 1, vs: j, ve: j + 1}, true
+	case (prev == aStreet || prev == aHouse || prev == aApt || prev == aCorp) && c&(clStop|clNotName|clGiven) == 0 && w.placeFollows(j+1):
+		// A town no list knows, after the street and house and before a
+		// postcode or the country: "…, office 62, Tekeli, Kazakhstan",
+		// "…, 227, Zhitikara 056121".
+		return comp{kind: aCity, start: j, end: j + 1, vs: j, ve: j + 1}, true
 	case prev == aCity && c&(clStop|clNotName|clCountry|clRegion) == 0:
 		// "Алматы, Розыбакиева 247": a name and a house number after a city.
 		k := j + 1
@@ -355,6 +360,25 @@ func (w *win) valueWord(e int, first bool) bool {
 			!first && t.mark&mTitle != 0 // "Жибек Жолы", "Kabanbay Batyr", "Tole Bi"
 	}
 	return !first && t.mark&mTitle != 0
+}
+
+// placeFollows reports whether token k (after an optional comma) is a
+// postcode or the country.
+func (w *win) placeFollows(k int) bool {
+	if k < len(w.t) && w.t[k].kind == tComma {
+		k++
+	}
+	if k >= len(w.t) || w.t[k].flags&fLine != 0 {
+		return false
+	}
+	t := w.classify(k)
+	switch t.kind {
+	case tNum:
+		return t.class&clPostcode != 0
+	case tWord:
+		return t.flags&fCap != 0 && w.nameClass(k, lvlGiven).class&clCountry != 0
+	}
+	return false
 }
 
 // knownStreet reports whether tokens [k, e) are one known street name.

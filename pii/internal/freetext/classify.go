@@ -96,16 +96,61 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
+	if text[0] < 0x80 && w.commonEn(text) {
+		t.class |= clCommonEn
+	}
+	// A given name that is as often a surname (clGivenSur) but not a
+	// common word: Spencer, Morgan, Preston; not Grant or Ford.
+	sur := t.class&(clAmb|clStop) == 0
 	if t.class&(clGiven|clCore) == clGiven && t.class&(clSurMorS|clSurEn) != 0 {
 		t.class &^= clGiven | clAmb // "Pavlov", "Thornton" in the Moby list are surnames here
+		if sur {
+			t.class |= clGivenSur
+		}
 	}
 	if t.class&(clGiven|clCore|clSurList) == clGiven|clSurList {
 		t.class |= clAmb // "Morgan", "Jackson", "Howard": as often a surname, or a firm's or a place's name
+		if sur {
+			t.class |= clGivenSur
+		}
 	}
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN
 	}
 	return t
+}
+
+// commonEn reports whether the Latin word text, in lower case, is a common
+// English word (Focus, Office, Policy) or has a suffix of one.
+func (w *win) commonEn(text string) bool {
+	if commonEnSuffix(text) {
+		return true
+	}
+	lw, ok := lowerWord(&w.buf, text)
+	return ok && len(lw) >= 4 && len(lw) <= 10 && w.d.commonEn.has(string(lw))
+}
+
+// commonEnSuffixes end English nouns and adjectives, never surnames.
+var commonEnSuffixes = [...]string{"tion", "sion", "ment", "ness", "ity", "ance", "ence", "ogy", "ics", "ship", "ism", "ist", "ful", "ive", "ous", "able"}
+
+// commonEnSuffix reports whether the ASCII word w ends in one of
+// commonEnSuffixes, in any case.
+func commonEnSuffix(w string) bool {
+	for _, suf := range commonEnSuffixes {
+		if len(w) > len(suf)+1 && asciiEqualFold(w[len(w)-len(suf):], suf) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiEqualFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		if a[i]|0x20 != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(s string) bool {

@@ -2,6 +2,7 @@ package freetext
 
 import (
 	"bufio"
+	"compress/gzip"
 	"embed"
 	"encoding/binary"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed data/*.txt
+//go:embed data/*.txt data/*.txt.gz
 var dataFS embed.FS
 
 // Word classes (token.class).
@@ -35,6 +36,8 @@ const (
 	clGivenLike                    // ends as Russian given names do: -ий, -ия, -ья, -а (Савелий, Серафима)
 	clCtxRole                      // a role before a name (клиент, участник, customer): weaker than an honorific
 	clSurEn                        // an English surname ending: -ton, -ley, -well …
+	clGivenSur                     // a given name as often a surname: Spencer, Morgan, Preston
+	clCommonEn                     // an English word with a suffix of common nouns: -tion, -ment, -ness …
 )
 
 // Address marker roles (token.mark).
@@ -77,6 +80,7 @@ type tables struct {
 	// lowFilter has a bit for the filterKey of every marker and context
 	// word, so that most words skip the maps.
 	lowFilter     wordFilter
+	commonEn      *wordSet // lower-case English words (common_en.txt.gz)
 	end           endings
 	givenPrefix   prefixSet
 	placePrefix   prefixSet
@@ -130,6 +134,55 @@ func (t *tables) addFilter(w string) {
 	}
 }
 
+// wordSet is a Bloom filter of 2¹⁹ bits (64 KiB) with two hashes: for the
+// 24,401 words of common_en.txt.gz, about one unknown word in 120 is
+// wrongly taken for one of them.
+type wordSet [1 << 19 / 64]uint64
+
+func wordHash(w string) (uint32, uint32) {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211 // FNV-1a
+	}
+	h ^= h >> 29
+	return uint32(h) & (1<<19 - 1), uint32(h>>32) & (1<<19 - 1)
+}
+
+func (s *wordSet) add(w string) {
+	a, b := wordHash(w)
+	s[a>>6] |= 1 << (a & 63)
+	s[b>>6] |= 1 << (b & 63)
+}
+
+func (s *wordSet) has(w string) bool {
+	a, b := wordHash(w)
+	return s[a>>6]&(1<<(a&63)) != 0 && s[b>>6]&(1<<(b&63)) != 0
+}
+
+// loadCommonEn fills commonEn from the gzipped list of English words.
+func (t *tables) loadCommonEn() {
+	const file = "data/common_en.txt.gz"
+	f, err := dataFS.Open(file)
+	if err != nil {
+		panic("freetext: embedded " + file + ": " + err.Error()) // a build defect, not input
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		panic("freetext: embedded " + file + ": " + err.Error())
+	}
+	t.commonEn = new(wordSet)
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		if w := sc.Text(); w != "" && w[0] != '#' {
+			t.commonEn.add(w)
+		}
+	}
+	if sc.Err() != nil {
+		panic("freetext: embedded " + file + ": " + sc.Err().Error())
+	}
+}
+
 // dicts builds the tables on first use.
 var dicts = sync.OnceValue(load)
 
@@ -178,6 +231,7 @@ func load() *tables {
 		}
 	})
 	words("surnames.txt", func(k, _ string) { t.surname[k] = struct{}{} })
+	t.loadCommonEn()
 	words("stop.txt", func(k, _ string) { t.place[k] |= clStop })
 	words("places.txt", func(k, section string) {
 		if section == "region" {
@@ -238,16 +292,16 @@ var markerWords = []struct {
 	{mDistrictPost, "р-н район ауданы ауд audany raion rayon district"},
 	{mStreetPre, "ул улица пр пр-т пр-кт просп проспект пер переулок б-р бульвар бул наб набережная " +
 		"шоссе пл площадь тупик проезд трасса мкр мкрн мкр-н микрорайон квартал жм " +
-		"ul ulitsa pr prospekt mkr mkrn microdistrict"},
+		"ul ulitsa pr prospekt prosp mkr mkrn microdistrict str"},
 	{mStreetPost, "к-сі көшесі көш даңғылы даң даңғ str st street ave av avenue blvd boulevard road rd lane " +
-		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн"},
-	{mHousePre, "д дом үй зд здание h house bldg building d dom"},
+		"köşesı köşesi k-sı dañğyly mkr microdistrict мкр мкрн prospekt prospect"},
+	{mHousePre, "д дом үй зд здание h house bldg bld building d dom"},
 	{mHousePost, "үй üi дом"},
-	{mAptPre, "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater"},
+	{mAptPre, "кв квартира пәтер оф офис пом помещение apt apartment flat office kv pater unit suite"},
 	{mAptPost, "пәтер päter кв квартира"},
 	{mCorpPre, "корп корпус к блок бл стр строение block korp"},
 	{mIndexPre, "индекс index zip postcode"},
-	{mWeak, "пр пл п с s st d h к бл стр ауд g"},
+	{mWeak, "пр пл п с s st str d h к бл стр ауд g"},
 	{mShagyn, "шағын shağyn"},
 	{mAudan, "аудан ауданы audan audany"},
 	{mNamed, "им имени"},

@@ -140,7 +140,7 @@ func report(t *testing.T, res map[evalKey]*score) {
 // languages, and five points less in each; precision ≥ 95 %; at most 1
 // false positive per 10,000 words of ordinary text.
 func TestHeldOutGoals(t *testing.T) {
-	for _, split := range []int{1, 2, 3} {
+	for _, split := range []int{1, 2, 3, 4} {
 		t.Run(fmt.Sprint("split", split), func(t *testing.T) { goals(t, split) })
 	}
 }
@@ -188,6 +188,19 @@ func goals(t *testing.T, split int) {
 			t.Log("ordinary:", f)
 		}
 	}
+}
+
+// TestLastSplit reports the figures of split 5, written with split 4 and
+// run once at the end of the work that split 4 drove (DESIGN.md): the
+// measure of text nobody tuned on. Its goals are not asserted, because it
+// falls short of them (English names whose given name is a common word,
+// "Grant Lockwood"; a lone initial before an unknown surname at a
+// sentence start; a firm named after a person, "Spencer Stuart").
+func TestLastSplit(t *testing.T) {
+	res, _ := evaluate(corpus(5))
+	report(t, res)
+	words, fps := ordinaryFalsePositives(5)
+	t.Logf("ordinary text: %d words, %d false positives, %.2f per 10,000 words", words, len(fps), float64(len(fps))/float64(words)*10000)
 }
 
 // TestTuneSplit reports the same figures on the tuning split (no goals:

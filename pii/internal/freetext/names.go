@@ -8,6 +8,8 @@ type part struct {
 	initial    bool
 	afterLower bool // the token before the part is a lower-case word
 	latin      bool // the part starts with an ASCII letter
+	afterCap   bool // the token before the part is a capitalised word
+	runEnd     bool // the part ends the run of capitalised words it is in
 	end        int  // token index after the part
 }
 
@@ -33,6 +35,8 @@ func kindOf(p part) int {
 		return pP
 	case c&clGiven != 0 && c&clAmb == 0:
 		return pG
+	case c&(clGiven|clCore|clSurList) == clGiven|clCore:
+		return pA // a listed given name that is also a common word, whatever its ending: Любовь (-овь), Лев
 	case c&(clSurList|clSurMorS) != 0:
 		return pS
 	case c&clGiven != 0:
@@ -81,6 +85,8 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	if n == 0 {
 		return 0, 0, false
 	}
+	parts[0].afterCap = i > 0 && w.t[i-1].kind == tWord && w.t[i-1].flags&fCap != 0 && w.t[i].flags&fLine == 0
+	parts[n-1].runEnd = w.runEnd(parts[n-1].end)
 	if w.orgName(i) {
 		return 0, 0, false
 	}
@@ -137,6 +143,26 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 	return part{class: c, latin: text[0] < utf8.RuneSelf}, j + 1, true
 }
 
+// runEnd reports whether token e ends a run of capitalised words in
+// running text: the end, a lower-case word, or a dot, comma or other
+// punctuation but a colon ("Grant Application:" is a heading) or a
+// number ("Chery Tiggo 7" is a product).
+func (w *win) runEnd(e int) bool {
+	if e >= len(w.t) {
+		return true
+	}
+	t := &w.t[e]
+	switch t.kind {
+	case tWord:
+		return t.flags&fCap == 0
+	case tDot, tComma:
+		return true
+	case tOther:
+		return w.s[t.start] != ':'
+	}
+	return false
+}
+
 // isInitial reports whether text is one letter, or a romanised digraph
 // that stands for one (Zh., Sh., Ch., Kh., Ts., Yu., Ya.).
 func isInitial(text string) bool {
@@ -170,6 +196,16 @@ func valid(ps []part, ctx, start bool) bool {
 		}
 	}
 	n := len(ps)
+	// An English given name that is as often a surname (Spencer, Morgan,
+	// Wallace), then an unknown Latin word or a middle initial and one:
+	// "Spencer Crowther", "Wallace M. Abernathy"; only when those words
+	// are the whole run of capitalised words, since headings and firms
+	// run longer ("Jackson Hole Trip", "Morgan Street Warehouse").
+	if ps[0].latin && ps[0].class&clGivenSur != 0 && !ps[0].afterCap && ps[n-1].runEnd && ps[n-1].latin &&
+		ps[n-1].class&(clCommonEn|clGivenSur) == 0 && // "Morgan Stanley": two such names, more often a firm's
+		(n == 2 && (k[1] == pU || k[1] == pS || k[1] == pW) || n == 3 && k[1] == pI && (k[2] == pU || k[2] == pS || k[2] == pW)) {
+		return true
+	}
 	if inits > 0 {
 		// One initial before an unknown Latin word after a lower-case
 		// word: a name in running text ("write to D. Merriweather"); not
