@@ -96,9 +96,6 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if hasSuffix(sk, "i") || hasSuffix(sk, "ia") || hasSuffix(sk, "a") {
 		t.class |= clGivenLike
 	}
-	if text[0] < 0x80 && w.commonEn(text) {
-		t.class |= clCommonEn
-	}
 	// A given name that is as often a surname (clGivenSur) but not a
 	// common word: Spencer, Morgan, Preston; not Grant or Ford.
 	sur := t.class&(clAmb|clStop) == 0

@@ -37,7 +37,7 @@ const (
 	clCtxRole                      // a role before a name (клиент, участник, customer): weaker than an honorific
 	clSurEn                        // an English surname ending: -ton, -ley, -well …
 	clGivenSur                     // a given name as often a surname: Spencer, Morgan, Preston
-	clCommonEn                     // an English word with a suffix of common nouns: -tion, -ment, -ness …
+	clCommonEn                     // a common English word (common_en.txt.gz) or one with its suffixes: set only where asked
 )
 
 // Address marker roles (token.mark).
@@ -106,10 +106,13 @@ func filterKey(w string) uint32 {
 		tail = w[max(2, n-8):]
 	}
 	var x uint64
-	if len(tail) == 8 {
+	switch l := len(tail); {
+	case l == 8:
 		x = binary.LittleEndian.Uint64([]byte(tail))
-	} else {
-		for i := 0; i < len(tail); i++ {
+	case l >= 4: // two overlapping loads
+		x = uint64(binary.LittleEndian.Uint32([]byte(tail))) | uint64(binary.LittleEndian.Uint32([]byte(tail[l-4:])))<<32
+	default:
+		for i := 0; i < l; i++ {
 			x = x<<8 | uint64(tail[i])
 		}
 	}

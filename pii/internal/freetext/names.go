@@ -87,6 +87,12 @@ func (w *win) name(i int) (b, e int, ok bool) {
 	}
 	parts[0].afterCap = i > 0 && w.t[i-1].kind == tWord && w.t[i-1].flags&fCap != 0 && w.t[i].flags&fLine == 0
 	parts[n-1].runEnd = w.runEnd(parts[n-1].end)
+	if parts[0].class&clGivenSur != 0 && n >= 2 && parts[n-1].latin {
+		// Only this pattern asks whether a word is a common English one.
+		if k := parts[n-1].end - 1; w.commonEn(w.text(k)) {
+			parts[n-1].class |= clCommonEn
+		}
+	}
 	if w.orgName(i) {
 		return 0, 0, false
 	}
