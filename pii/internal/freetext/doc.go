@@ -52,11 +52,11 @@
 //
 // # Masks
 //
-// [Mask] keeps the initial of each word of a name ("С*** А*** Н***",
-// "A. S***") and, of an address, the markers and the locality (city,
-// region, district, country), hiding the street's name, the numbers and
-// the postcode ("Алматы қ., *** к-сі, *** үй"). Text that does not read as
-// an address is hidden whole.
+// [Mask] (and [AppendMask], which allocates nothing) keeps the initial of
+// each word of a name ("С*** А*** Н***", "A. S***") and, of an address,
+// the markers and the locality (city, region, district, country), hiding
+// the street's name, the numbers and the postcode ("Алматы қ., *** к-сі,
+// *** үй"). Text that does not read as an address is hidden whole.
 //
 // # Guarantees
 //
@@ -73,10 +73,14 @@
 // This is a rule-based detector, not a language model. It misses a lone
 // name it does not know (an unlisted given name without a surname, a
 // patronymic or a context word), an unlisted given name written before an
-// unlisted surname at the very start of a sentence, and English names whose
-// first name is as often a surname ("Howard Lockhart": Howard, Morgan and
-// Jackson are read as ambiguous, so that "Morgan Stanley" is not a name).
-// It finds a firm or a place named after a person ("Jackson Hole") when
+// unlisted surname at the very start of a sentence, an English given name
+// that is a common word before an unknown surname ("Grant Lockwood",
+// which looks like the firm "Grant Thornton"), and a lone initial before
+// an unknown surname at a sentence start. A given name that is as often
+// a surname is a name before an unknown word only when the two are the
+// whole run of capitalised words and the second is no common English
+// word ("Spencer Crowther", not "Ford Focus" or "Morgan Stanley").
+// It finds a firm or a place named after a person ("Spencer Stuart") when
 // the words look like a name, and a Latin given name alone is never a
 // name ("Regina" is a city). Addresses outside Kazakhstan's forms, and
 // street names without a marker (except after a known city), are not
