@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -410,10 +409,25 @@ func hasLetter(s string) bool {
 func chunkEnd(c byte) bool { return c == ' ' || class[c]&clDelim != 0 }
 
 // mergeMatches returns the union of two ordered lists of matches, with
-// overlapping matches joined into one of the longer one's kind.
+// overlapping matches joined into one of the longer one's kind. It merges
+// in place from the back of a, grown to hold both (a before b at equal
+// starts, as a stable sort would order them), then joins in one pass.
 func mergeMatches(a, b []Match) []Match {
-	all := append(a, b...)
-	slices.SortFunc(all, func(x, y Match) int { return x.Start - y.Start })
+	if len(b) == 0 {
+		return a
+	}
+	na := len(a)
+	all := append(a, b...) // b's copy at the end is overwritten below
+	i, j := na-1, len(b)-1
+	for k := len(all) - 1; j >= 0; k-- {
+		if i >= 0 && all[i].Start > b[j].Start {
+			all[k] = all[i]
+			i--
+		} else {
+			all[k] = b[j]
+			j--
+		}
+	}
 	out := all[:0]
 	for _, m := range all {
 		if n := len(out); n > 0 && m.Start < out[n-1].End {

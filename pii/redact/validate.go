@@ -255,7 +255,8 @@ func phoneGap(gap string) bool {
 func gapChars(gap, seps string) (n, hyphens int, ok bool) {
 	for i := 0; i < len(gap); n++ {
 		c := gap[i]
-		if c < 0x80 && strings.IndexByte(seps, c) >= 0 {
+		// ' ' and '-' are in every set; the rest are looked up.
+		if c == ' ' || c == '-' || c < 0x80 && strings.IndexByte(seps, c) >= 0 {
 			if c == '-' {
 				hyphens++
 			}
