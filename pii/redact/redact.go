@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Text returns text with every match of Scan replaced by its mask (see
@@ -19,7 +20,10 @@ func Text(text string) string {
 	if len(ms) == 0 {
 		return text
 	}
-	return string(appendRedacted(make([]byte, 0, len(text)), text, ms))
+	b := appendRedacted(make([]byte, 0, len(text)), text, ms)
+	// b is not used again: the string takes its bytes without a copy, as
+	// strings.Builder does.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func appendRedacted(dst []byte, text string, ms []Match) []byte {

@@ -617,7 +617,7 @@ func (s *scanner) run() {
 	i := 0
 	for i < len(t) {
 		if class[t[i]]&clTrigger == 0 {
-			i++
+			i = skipQuiet(t, i+1)
 			continue
 		}
 		limit := len(t)
@@ -661,6 +661,40 @@ func (s *scanner) run() {
 			i = s.number(i, limit)
 		}
 	}
+}
+
+// skipQuiet returns the first index at or after i that may hold a byte
+// that starts a match (see clTrigger), or len(t). It skips eight bytes at a
+// time while none of them is a digit, '+', '@', 'K' or 'k', then steps a
+// byte at a time; its pre-test may stop early but never passes a trigger.
+func skipQuiet(t string, i int) int {
+	const ones = 0x0101010101010101
+	for ; i+8 <= len(t); i += 8 {
+		x := uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
+			uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
+		if hasBetween(x, '0'-1, '9'+1) ||
+			zeroBytes(x^ones*'+')|zeroBytes(x^ones*'@')|zeroBytes(x|ones*0x20^ones*'k') != 0 {
+			break
+		}
+	}
+	for i < len(t) && class[t[i]]&clTrigger == 0 {
+		i++
+	}
+	return i
+}
+
+// zeroBytes sets the high bit of every zero byte of x (and possibly of a
+// byte after one): a pre-test that never misses.
+func zeroBytes(x uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	return (x - ones) &^ x & high
+}
+
+// hasBetween reports whether a byte of x is strictly between m and n
+// (m, n ≤ 128; bytes of 128 or more never are).
+func hasBetween(x uint64, m, n uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
 }
 
 // iban matches a Kazakh IBAN starting at i, in electronic form or in groups

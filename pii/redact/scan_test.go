@@ -320,3 +320,26 @@ func FuzzDecodeForms(f *testing.F) {
 		}
 	})
 }
+
+// skipQuiet stops at the first trigger byte, as the byte loop it replaces
+// does, on random text dense in bytes next to the triggers.
+func TestSkipQuiet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("*+,/09:?@AJKLjklz \x00\x01\x80\xc0\xcb\xeb\xff")
+	for range 20000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			want := i
+			for want < len(s) && class[s[want]]&clTrigger == 0 {
+				want++
+			}
+			if got := skipQuiet(s, i); got != want {
+				t.Fatalf("skipQuiet(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
