@@ -6,9 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-
-	"gonum.org/v1/gonum/mat"
-	glp "gonum.org/v1/gonum/optimize/convex/lp"
 )
 
 // This file holds the reader's linear program: the bounds an attacker
@@ -24,12 +21,13 @@ import (
 // suppressed cells matter, so the program is solved per connected group,
 // which keeps it small on a well-protected table.
 //
-// The solver is gonum's optimize/convex/lp Simplex, kept by the gonum
-// project and tested there; it works in float64 with a dense basis. Its
-// answers are used with a margin in the safe direction only: a bound
-// counts as protecting a level when it passes it by lpMargin of the
-// group's scale, so a rounding error can make the audit ask for more
-// protection, never accept less. Release also proves most levels
+// The solver is the dense two-phase simplex of simplex.go (float64,
+// Bland's rule, an iteration cap). Its answers are used with a margin in
+// the safe direction only: a bound counts as protecting a level when it
+// passes it by lpMargin of the group's scale; within that margin of an
+// integer target, the optimum rounded to integers and checked exactly
+// decides (exactValue). So a rounding error can make the audit ask for
+// more protection, never accept less. Release also proves most levels
 // exactly with integer hypercube moves (hypercube.go) before asking the
 // solver, and a solver failure other than infeasible or unbounded counts
 // as an unprotected cell.
@@ -203,12 +201,15 @@ func (r *attacker) program(x int32, q int) (*attackLP, error) {
 // (minimise c·y subject to A·y = b, y >= 0), with y the scaled excess of
 // each unknown value over its lower bound.
 type attackLP struct {
-	a     *mat.Dense
-	b     []float64
-	vars  map[lpVar]int
-	scale []float64 // per quantity
-	low   []float64 // per quantity: the least value of a cell without history
-	lows  []float64 // per variable: its lower bound, added back
+	a      [][]float64
+	n      int      // columns
+	tab    *tableau // the feasible basis, once found
+	tabErr error
+	b      []float64
+	vars   map[lpVar]int
+	scale  []float64 // per quantity
+	low    []float64 // per quantity: the least value of a cell without history
+	lows   []float64 // per variable: its lower bound, added back
 	// points are feasible points (see feasiblePoints); nil until computed.
 	points [][]float64
 	// exact is the program in integer form (exactOK when every right-hand
@@ -219,7 +220,7 @@ type attackLP struct {
 	colScale       []float64
 	argMin, argMax []float64
 	argCol         int
-	err    error // a program that could not be built (an inconsistent table)
+	err            error // a program that could not be built (an inconsistent table)
 }
 
 type lpVar struct {
@@ -324,7 +325,11 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 		}
 	}
 	n := len(p.vars) + len(couples)
-	p.a = mat.NewDense(max(len(eqs)+len(couples), 1), max(n, 1), nil)
+	p.a = make([][]float64, len(eqs)+len(couples))
+	for i := range p.a {
+		p.a[i] = make([]float64, n)
+	}
+	p.n = n
 	p.b = make([]float64, len(eqs)+len(couples))
 	p.colScale = make([]float64, n)
 	for v, j := range p.vars {
@@ -338,7 +343,7 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 		s := p.scale[e.cols[0].q]
 		var ir intRow
 		for j, v := range e.cols {
-			p.a.Set(i, p.vars[v], e.coef[j])
+			p.a[i][p.vars[v]] = e.coef[j]
 			ir.cols, ir.coef = append(ir.cols, p.vars[v]), append(ir.coef, int64(e.coef[j]))
 		}
 		p.b[i] = e.rhs / s
@@ -356,18 +361,18 @@ func (r *attacker) build(g int, cells []int32, in func(int32) bool) *attackLP {
 		if r.known[cp.q][cp.x] || !in(cp.x) {
 			rhs -= float64(r.val[cp.q][cp.x])
 		} else {
-			p.a.Set(row, p.vars[lpVar{cp.x, cp.q}], 1)
+			p.a[row][p.vars[lpVar{cp.x, cp.q}]] = 1
 			ir.cols, ir.coef = append(ir.cols, p.vars[lpVar{cp.x, cp.q}]), append(ir.coef, 1)
 			rhs -= r.lowOf(cp.q, cp.x)
 		}
 		if r.known[0][cp.x] {
 			rhs += f * float64(r.val[0][cp.x])
 		} else {
-			p.a.Set(row, p.vars[lpVar{cp.x, 0}], -f*p.scale[0]/ss)
+			p.a[row][p.vars[lpVar{cp.x, 0}]] = -f * p.scale[0] / ss
 			ir.cols, ir.coef = append(ir.cols, p.vars[lpVar{cp.x, 0}]), append(ir.coef, -r.floor[cp.q])
 			rhs += f * r.lowOf(0, cp.x)
 		}
-		p.a.Set(row, len(p.vars)+i, -1)
+		p.a[row][len(p.vars)+i] = -1
 		ir.cols, ir.coef = append(ir.cols, len(p.vars)+i), append(ir.coef, -1)
 		p.colScale[len(p.vars)+i] = ss
 		p.b[row] = rhs / ss
@@ -432,7 +437,7 @@ func (p *attackLP) feasiblePoints() [][]float64 {
 	if p.points != nil || p.err != nil {
 		return p.points
 	}
-	_, cols := p.a.Dims()
+	cols := p.n
 	rng := rand.New(rand.NewPCG(1, 2)) // directions only; any would do
 	for q := range p.scale {
 		for range 4 {
@@ -446,7 +451,7 @@ func (p *attackLP) feasiblePoints() [][]float64 {
 			if !any {
 				continue
 			}
-			_, y, err := glp.Simplex(c, p.a, p.b, 0, nil)
+			_, y, err := p.solve(c)
 			if err != nil {
 				continue
 			}
@@ -487,18 +492,18 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	if !ok { // in no equation (a table without margins): only its lower bound
 		return p.low[q], math.Inf(1), nil // no history reaches a cell in no equation
 	}
-	_, cols := p.a.Dims()
+	cols := p.n
 	c := make([]float64, cols)
 	c[j] = 1
-	fmin, ymin, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	fmin, ymin, err := p.solve(c)
 	if err != nil {
 		return 0, 0, solverError(err)
 	}
 	c[j] = -1
-	fmax, ymax, err := glp.Simplex(c, p.a, p.b, 0, nil)
+	fmax, ymax, err := p.solve(c)
 	p.argMin, p.argMax, p.argCol = ymin, ymax, j
 	switch {
-	case errors.Is(err, glp.ErrUnbounded):
+	case errors.Is(err, errUnbounded):
 		hi = math.Inf(1)
 	case err != nil:
 		return 0, 0, solverError(err)
@@ -508,11 +513,23 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	return fmin*p.scale[q] + p.lows[j], hi, nil
 }
 
+// solve minimises c·y over the program (simplex.go), running phase one
+// once per program.
+func (p *attackLP) solve(c []float64) (float64, []float64, error) {
+	if p.tab == nil && p.tabErr == nil {
+		p.tab, p.tabErr = newTableau(p.a, p.b, p.n)
+	}
+	if p.tabErr != nil {
+		return 0, nil, p.tabErr
+	}
+	return p.tab.minimize(c)
+}
+
 // solverError wraps a failure of the solver: an infeasible program is an
 // inconsistent table; anything else is a numerical failure, which the
 // audit never takes for protection.
 func solverError(err error) error {
-	if errors.Is(err, glp.ErrInfeasible) {
+	if errors.Is(err, errInfeasible) {
 		return fmt.Errorf("%w: the published values are inconsistent", ErrDisclosive)
 	}
 	return fmt.Errorf("%w: %w: %w", ErrUnaudited, errSolver, err)

@@ -52,8 +52,9 @@
 // by hypercube moves among the suppressed cells (tables the reader cannot
 // tell from the true one, checked in integer arithmetic), or by the
 // reader's linear program restricted to the cells near the sensitive one
-// (gonum's simplex; a restriction's bounds lie inside the reader's, and a
-// float bound must clear its target by a relative 1e-6). Complements are
+// (a two-phase simplex with Bland's rule; a restriction's bounds lie
+// inside the reader's, and a float bound must clear its target by a
+// relative 1e-6 or be confirmed by an integer point checked exactly). Complements are
 // chosen cheapest first (fewest published rows). Every suppressed cell
 // also keeps a witness that it is neither derivable nor pinned nor below K
 // rows. Why a cell is suppressed is for the host's log only

@@ -249,6 +249,9 @@ func decimalRound(s string, decimals int) int64 {
 // taken to 15 significant digits, as PostgreSQL converts a float8 to
 // numeric, so that 0.1+0.2 counts as 0.3 on both paths.
 func exactFixed(v float64, decimals int) (int64, bool) {
+	if r := math.Round(v * pow10[decimals]); fromFixed(int64(r), decimals) == v {
+		return int64(r), true // the common case: v prints with at most decimals digits
+	}
 	v15, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
 	if err != nil {
 		return 0, false

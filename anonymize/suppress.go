@@ -133,16 +133,19 @@ func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 				}
 				continue
 			}
-			if err := s.prune(reasons, lvs, kn, w); err != nil {
+			if err := s.prune(reasons, lvs, kn, w, false); err != nil {
 				return err
 			}
 			for range improveRounds {
 				better, err := s.improve(reasons, lvs, kn, w)
-				if err != nil || !better {
+				if err != nil {
 					return err
 				}
+				if !better {
+					break
+				}
 			}
-			return nil
+			return s.prune(reasons, lvs, kn, w, true)
 		}
 		if err := s.hideNeighbours(det, reasons, w.cost); err != nil {
 			return err
@@ -364,7 +367,7 @@ const pruneLimit = 32
 // witness and the audit still passes. The greedy loop of protect adds
 // cells a few at a time and often hides more than needed; pruning recovers
 // many of them.
-func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
+func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness, useLP bool) error {
 	var sec []int32
 	for i, r := range reasons {
 		if r == Secondary {
@@ -383,7 +386,11 @@ func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness)
 	})
 	for _, c := range sec {
 		reasons[c] = NotSuppressed
-		if !w.allCovered(reasons, s.lpWitness(reasons, kn)) {
+		proves := func(int32) bool { return false }
+		if useLP {
+			proves = s.lpWitness(reasons, kn)
+		}
+		if !w.allCovered(reasons, proves) {
 			reasons[c] = Secondary
 			continue
 		}
@@ -471,7 +478,7 @@ func (s *system) improve(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 		if err := s.repair(trial, lvs, kn, tw); err != nil {
 			return false, err
 		}
-		if err := s.prune(trial, lvs, kn, tw); err != nil {
+		if err := s.prune(trial, lvs, kn, tw, false); err != nil {
 			return false, err
 		}
 		if t := total(trial); t < best {

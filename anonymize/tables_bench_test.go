@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // This file holds the partner tables of the benchmarks: skewed synthetic
@@ -140,4 +145,109 @@ func BenchmarkReleasePartner4D(b *testing.B) {
 // BenchmarkReleaseCube30 is a 30 × 30 × 30 table of 200,000 bids.
 func BenchmarkReleaseCube30(b *testing.B) {
 	benchmarkPartner(b, 200_000, [4]int{30, 30, 30, 0})
+}
+
+// censusTable is a UCI-Adult-like extract: 32,561 people, one row each,
+// native country (41 values, 90% one country, a long tail), race (5
+// values, 85% one), sex, and age band; a table over the named dimensions
+// with margins at threshold k.
+func censusTable(tb testing.TB, dims []int, k int) *Aggregator[cell4] {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(32561, 1994))
+	names := []string{"country", "race", "sex", "age"}
+	spec := Spec[cell4]{K: k, Subject: func(r cell4) string { return r.User }, Margins: true}
+	for _, d := range dims {
+		spec.Dimensions = append(spec.Dimensions, Dimension[cell4]{Name: names[d], Key: func(r cell4) string { return r.D[d] }})
+	}
+	a := mustAgg(tb, spec)
+	for i := range 32_561 {
+		r := cell4{User: fmt.Sprint("p", i)}
+		country := 0
+		if rng.Float64() > 0.90 {
+			country = 1 + zipf(rng, 40)
+		}
+		race := 0
+		if x := rng.Float64(); x > 0.85 {
+			race = 1 + zipf(rng, 4)
+		}
+		r.D = [4]string{fmt.Sprint("c", country), fmt.Sprint("r", race), fmt.Sprint("s", rng.IntN(2)), fmt.Sprint("a", min(6, rng.IntN(4)+rng.IntN(4)))}
+		a.Add(r)
+	}
+	return a
+}
+
+func benchmarkCensus(b *testing.B, dims []int, k int) {
+	a := censusTable(b, dims, k)
+	var t *Table
+	for b.Loop() {
+		var err error
+		if t, err = a.Release(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cells, lost, prim := lossOf(a.raw(), t)
+	b.ReportMetric(100*prim, "%interior-primary")
+	b.ReportMetric(float64(len(t.Cells)), "cells")
+	b.ReportMetric(100*cells, "%interior-suppressed")
+	b.ReportMetric(100*lost, "%rows-suppressed")
+}
+
+// BenchmarkReleaseCensusCountryRace is country × race at K=10.
+func BenchmarkReleaseCensusCountryRace(b *testing.B) { benchmarkCensus(b, []int{0, 1}, 10) }
+
+// BenchmarkReleaseCensusCountryRaceSex is country × race × sex at K=5.
+func BenchmarkReleaseCensusCountryRaceSex(b *testing.B) { benchmarkCensus(b, []int{0, 1, 2}, 5) }
+
+// TestLongNarrowestInterval releases the benchmark tables and bounds up to
+// 150 sensitive cells of each with the reader's full program (not the
+// neighbourhoods Release proves levels with): the reach of the narrowest
+// interval over its protection level must be at least 1. Run with
+// COMPLIANCE_LONG=1 -v.
+func TestLongNarrowestInterval(t *testing.T) {
+	if os.Getenv("COMPLIANCE_LONG") == "" {
+		t.Skip("set COMPLIANCE_LONG=1 to run")
+	}
+	tables := map[string]func() *rawTable{
+		"5516-cell": func() *rawTable { return releaseInput(t, 400_000, true).raw() },
+		"census":    func() *rawTable { return censusTable(t, []int{0, 1, 2}, 5).raw() },
+	}
+	for name, mk := range tables {
+		rt := mk()
+		tab, err := release(rt, time.Now()) // sorts rt.cells
+		require.NoError(t, err)
+		reasons := make([]Reason, len(rt.cells))
+		keys := make([][]string, len(rt.cells))
+		for i := range rt.cells {
+			keys[i] = rt.cells[i].key
+			if tab.Cells[i].Suppressed {
+				reasons[i] = tab.reason(keys[i])
+			}
+		}
+		primary := rt.primary()
+		lvs := rt.levels(primary)
+		s, err := newSystem(keys, true)
+		require.NoError(t, err)
+		att := attackerOf(s, reasons, rt.known())
+		narrowest, n := math.Inf(1), 0
+		for i, lv := range lvs {
+			if i%max(1, len(lvs)/150) != 0 {
+				continue
+			}
+			lo, hi, err := att.bounds(lv.cell, int(lv.q))
+			require.NoError(t, err)
+			v := float64(rt.known().rows[lv.cell])
+			if lv.q != rowsQ {
+				v = float64(rt.known().sums[lv.q-1][lv.cell])
+			}
+			if up := float64(lv.hi) - v; up > 0 {
+				narrowest = min(narrowest, (hi-v)/up)
+			}
+			if down := v - float64(lv.lo); down > 0 {
+				narrowest = min(narrowest, (v-lo)/down)
+			}
+			n++
+		}
+		t.Logf("%s: %d levels, %d bounded by the full program; narrowest reach over its level %.3f", name, len(lvs), n, narrowest)
+		assert.GreaterOrEqual(t, narrowest, 1-1e-6)
+	}
 }
