@@ -126,6 +126,7 @@ func init() {
 			v |= clTrigger
 		}
 		class[c] = v
+		delims[c] = v&clDelim != 0
 	}
 }
 
@@ -201,21 +202,13 @@ func scanIdentifiers(text string) []Match {
 // freetext.Find), found in each stretch between delimiters on its own, so
 // that a Writer, which cuts only after a delimiter, finds the same.
 func findFreeText(text string) []Match {
-	var spans []freetext.Span
-	var out []Match
-	for i := 0; i < len(text); {
-		j := i
-		for j < len(text) && class[text[j]]&clDelim == 0 {
-			j++
-		}
-		if j > i {
-			spans = freetext.Find(spans[:0], text[i:j])
-			out = appendSpans(out, spans, text[i:j], i)
-		}
-		i = j + 1
-	}
-	return out
+	var buf [64]freetext.Span
+	spans := freetext.FindSplit(buf[:0], text, &delims)
+	return appendSpans(nil, spans, text, 0)
 }
+
+// delims marks the bytes of class clDelim, for freetext.FindSplit.
+var delims [256]bool
 
 // freeTextMatches appends the names and addresses of text (one stretch
 // between delimiters) to dst, offset by off.

@@ -48,7 +48,48 @@ func Find(dst []Span, s string) []Span {
 		return dst
 	}
 	w := wins.Get().(*win)
-	w.s, w.d = s, dicts()
+	w.d = dicts()
+	dst = w.find(dst, s, p)
+	w.s, w.t = "", nil
+	wins.Put(w)
+	return dst
+}
+
+// FindSplit appends to dst what Find finds in each stretch of s between
+// bytes c for which split[c] is set, each stretch on its own, with the
+// spans in offsets of s. It is Find called on each stretch, with one
+// window for all of them.
+func FindSplit(dst []Span, s string, split *[256]bool) []Span {
+	var w *win
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !split[s[j]] {
+			j++
+		}
+		if p := nextHot(s[i:j], 0); p >= 0 {
+			if w == nil {
+				w = wins.Get().(*win)
+				w.d = dicts()
+			}
+			n := len(dst)
+			dst = w.find(dst, s[i:j], p)
+			for k := n; k < len(dst); k++ {
+				dst[k].Start += i
+				dst[k].End += i
+			}
+		}
+		i = j + 1
+	}
+	if w != nil {
+		w.s, w.t = "", nil
+		wins.Put(w)
+	}
+	return dst
+}
+
+// find appends the spans of s, whose first hot byte is at p.
+func (w *win) find(dst []Span, s string, p int) []Span {
+	w.s = s
 	// floor: where the last region ended; regions never start before it.
 	for floor := 0; p >= 0; {
 		if c := s[p]; c >= '0' && c <= '9' {
@@ -69,8 +110,6 @@ func Find(dst []Span, s string) []Span {
 		dst, floor = w.region(dst, regionStart(s, p, floor), p)
 		p = nextHot(s, floor)
 	}
-	w.s, w.t = "", nil
-	wins.Put(w)
 	return dst
 }
 
@@ -151,8 +190,7 @@ func (w *win) region(dst []Span, q, p int) ([]Span, int) {
 func (w *win) numberMatters(p int) (int, bool) {
 	s := w.s
 	z := tokenizer{s: s, i: p}
-	t, _ := z.next()
-	end := int(t.end)
+	end := z.numEnd(p) // the token at p, a digit: what z.next would read
 	num := s[p:end]
 	if len(num) == 6 && allDigits(num) && (num[0] == '0' || num[0] == '1') || hasNonASCII(num) {
 		return end, true // a postcode, or "10-үй", "5-пәтер"

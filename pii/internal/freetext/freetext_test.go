@@ -271,3 +271,30 @@ func TestZeroAllocations(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// FindSplit finds what Find finds in each stretch on its own, at the same
+// places, with nothing allocated once dst has room.
+func TestFindSplit(t *testing.T) {
+	var split [256]bool
+	split['\n'], split['"'], split['<'] = true, true, true
+	text := strings.Join(logLines, "\n") + "\n" + benchText()[:16384] + "\n\n<" + strings.Join(logLines, `"`)
+	var want []Span
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && !split[text[j]] {
+			j++
+		}
+		for _, sp := range Find(nil, text[i:j]) {
+			want = append(want, Span{Start: sp.Start + i, End: sp.End + i, Kind: sp.Kind})
+		}
+		i = j + 1
+	}
+	require.NotEmpty(t, want)
+	got := FindSplit(nil, text, &split)
+	require.Equal(t, want, got)
+	require.Empty(t, FindSplit(nil, "", &split))
+	require.Empty(t, FindSplit(nil, "\n\n\"", &split))
+	if slowdown == 1 {
+		assert.Zero(t, testing.AllocsPerRun(10, func() { got = FindSplit(got[:0], text, &split) }))
+	}
+}
