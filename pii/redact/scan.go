@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/1cb-kz/compliance/pii/internal/freetext"
 	"github.com/1cb-kz/compliance/pii/internal/tags"
@@ -175,16 +176,20 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 }
 // control character or one of `"<>[\]`, which is what lets Writer cut a
 // stream after them.
 func Scan(text string) []Match {
-	out := scanIdentifiers(text)
+	var s scanner
+	s.text = text
+	s.run()
+	out := s.out
+	var ftDec []Match
+	if encodedForm(text, true) {
+		var ids []Match
+		ids, ftDec = decodedMatches(text, true)
+		out = mergeMatches(out, ids)
+	}
 	if ft := findFreeText(text); len(ft) > 0 {
 		out = mergeMatches(out, ft)
 	}
-	if encodedForm(text, true) {
-		if ft := findDecodedFreeText(text); len(ft) > 0 {
-			out = mergeMatches(out, ft)
-		}
-	}
-	return out
+	return mergeMatches(out, ftDec)
 }
 
 // scanIdentifiers finds what Scan finds but names and addresses.
@@ -193,7 +198,8 @@ func scanIdentifiers(text string) []Match {
 	s.text = text
 	s.run()
 	if encoded(text) {
-		return mergeMatches(s.out, scanDecoded(text))
+		ids, _ := decodedMatches(text, false)
+		return mergeMatches(s.out, ids)
 	}
 	return s.out
 }
@@ -209,12 +215,6 @@ func findFreeText(text string) []Match {
 
 // delims marks the bytes of class clDelim, for freetext.FindSplit.
 var delims [256]bool
-
-// freeTextMatches appends the names and addresses of text (one stretch
-// between delimiters) to dst, offset by off.
-func freeTextMatches(dst []Match, text string, off int) []Match {
-	return appendSpans(dst, freetext.Find(nil, text), text, off)
-}
 
 // appendSpans appends the spans of text as matches offset by off, but for
 // those without a letter: digits alone are no name or address.
@@ -299,39 +299,49 @@ func unhex(c byte) byte {
 	return c | 0x20 - 'a' + 10
 }
 
-// scanDecoded finds what Scan finds but names and addresses in the decoded
-// form (see decodeForms) of each chunk of t that holds an escape, and
-// returns the matches in offsets of t, in order.
-func scanDecoded(t string) []Match {
-	var out []Match
-	eachDecoded(t, false, func(i int, dec string, ends []int32) {
-		var s scanner
-		s.text = dec
-		s.run()
-		out = appendMapped(out, s.out, i, ends)
+// decodedMatches finds, in the decoded form (see decodeForms) of each
+// chunk of t that holds an escape, what Scan finds but names and addresses
+// (ids), and with free true also the names and addresses (ft), reading
+// every '+' as the space a form encodes ("fio=%D0%A1...+%D0%90..."): one
+// byte for one, so the offsets hold. Both are in offsets of t, in order.
+// One decoding of a chunk serves both.
+func decodedMatches(t string, free bool) (ids, ft []Match) {
+	var s scanner
+	var spans []freetext.Span
+	var ms []Match
+	eachDecoded(t, free, func(i int, chunk string, dec []byte, ends []int32) {
+		if !free || encoded(chunk) {
+			s = scanner{text: transient(dec), out: s.out[:0]}
+			s.run()
+			ids = appendMapped(ids, s.out, i, ends)
+		}
+		if free {
+			for k, c := range dec {
+				if c == '+' {
+					dec[k] = ' '
+				}
+			}
+			text := transient(dec)
+			spans = freetext.Find(spans[:0], text)
+			ms = appendSpans(ms[:0], spans, text, 0)
+			ft = appendMapped(ft, ms, i, ends)
+		}
 	})
-	return out
+	return ids, ft
 }
 
-// findDecodedFreeText finds names and addresses in the decoded form of each
-// chunk of t that holds an escape, with every '+' read as the space a form
-// encodes ("fio=%D0%A1...+%D0%90..."): one byte for one, so the offsets
-// hold.
-func findDecodedFreeText(t string) []Match {
-	var out []Match
-	eachDecoded(t, true, func(i int, dec string, ends []int32) {
-		ms := freeTextMatches(nil, strings.ReplaceAll(dec, "+", " "), 0)
-		out = appendMapped(out, ms, i, ends)
-	})
-	return out
-}
+// transient returns the bytes of b as a string without a copy, for a
+// reader that keeps neither the string nor a part of it beyond the next
+// change of b (the scanner and freetext.Find keep offsets only).
+func transient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// eachDecoded calls f with the decoded form of each chunk of t that holds
-// an escape (see encodedForm), the chunk's offset in t and the offsets of the decoded bytes
-// in the chunk (see decodeForms). A chunk ends at a space or a delimiter:
+// eachDecoded calls f with the offset in t of each chunk of t that holds
+// an escape (see encodedForm), the chunk, its decoded form and the offsets
+// of the decoded bytes in the chunk (see decodeForms). dec is reused for
+// the next chunk; f may change it in place. A chunk ends at a space or a delimiter:
 // URLs, query strings and form bodies hold neither, and text without
 // escapes is not decoded at all.
-func eachDecoded(t string, words bool, f func(i int, dec string, ends []int32)) {
+func eachDecoded(t string, words bool, f func(i int, chunk string, dec []byte, ends []int32)) {
 	var dec []byte
 	var ends []int32
 	// The next '%' and '+' at or after from (len(t) if none), each found
@@ -362,7 +372,7 @@ func eachDecoded(t string, words bool, f func(i int, dec string, ends []int32)) 
 			continue
 		}
 		dec, ends = decodeForms(dec[:0], ends[:0], chunk)
-		f(i, string(dec), ends)
+		f(i, chunk, dec, ends)
 	}
 }
 
