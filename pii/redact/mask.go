@@ -235,18 +235,25 @@ func appendMaskKind(dst []byte, k Kind, s string) []byte {
 	case KindEmail:
 		return appendMaskEmail(dst, s)
 	case KindPAN:
-		if !validPAN(s) {
-			// Numbers overlapping a card number (see scanner.panOverlap):
-			// keep the last four digits only.
-			n := 0
-			for i := 0; i < len(s); i++ {
-				if isDigit(s[i]) {
-					n++
-				}
+		// validPAN and appendMaskPAN, reading the digits once.
+		var buf [64]byte
+		d, grouped, ok := digitsOf(buf[:0], s, panGap)
+		if ok && len(d) >= minPANDigits && len(d) <= maxPANDigits && panPlausible(string(d), grouped) {
+			keepHead := 0
+			if len(d) >= 16 {
+				keepHead = 6
 			}
-			return appendMaskDigits(dst, s, 0, 4, n)
+			return appendMaskDigits(dst, s, keepHead, 4, len(d))
 		}
-		return appendMaskPAN(dst, s)
+		// Numbers overlapping a card number (see scanner.panOverlap):
+		// keep the last four digits only.
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if isDigit(s[i]) {
+				n++
+			}
+		}
+		return appendMaskDigits(dst, s, 0, 4, n)
 	case KindPhone:
 		return appendMaskPhone(dst, s)
 	case KindIIN, KindBIN:
