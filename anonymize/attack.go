@@ -32,12 +32,12 @@ import (
 // solver, and a solver failure other than infeasible or unbounded counts
 // as an unprotected cell.
 
-// MaxAuditCells bounds the number of suppressed cells that the reader's
+// maxAuditCells (4,000) bounds the number of suppressed cells that the reader's
 // linear program may couple together (one connected group of suppressed
 // cells sharing constraints). A larger group is not audited: Release and
 // Verify fail with ErrTooLarge rather than publish a table whose bounds
 // were not computed.
-const MaxAuditCells = 4000
+const maxAuditCells = 4000
 
 // errSolver marks a numerical failure of the solver: Release suppresses
 // more rather than trust it, Verify reports it.
@@ -180,8 +180,8 @@ func (r *attacker) program(x int32, q int) (*attackLP, error) {
 		r.comp[g], r.size[g] = r.components(g)
 	}
 	c := int(r.comp[g][x])
-	if r.size[g][c] > MaxAuditCells {
-		return nil, fmt.Errorf("%w: %d suppressed cells are coupled, at most %d", ErrUnaudited, r.size[g][c], MaxAuditCells)
+	if r.size[g][c] > maxAuditCells {
+		return nil, fmt.Errorf("%w: %d suppressed cells are coupled, at most %d", ErrUnaudited, r.size[g][c], maxAuditCells)
 	}
 	p := r.cache[lpKey{g, c}]
 	if p == nil {

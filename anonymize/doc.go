@@ -90,7 +90,7 @@
 //
 //   - Not differential privacy: no noise is added, and a reader with
 //     outside knowledge of most of a cell learns the rest.
-//   - The reader's program couples at most MaxAuditCells suppressed cells;
+//   - The reader's program couples at most 4,000 suppressed cells;
 //     a larger group fails Verify with ErrUnaudited rather than pass
 //     unaudited. Release's proofs are local and have no such limit.
 //   - The reader is granted presence (one row per listed cell) and floors,

@@ -27,7 +27,7 @@ var (
 	// show. Verify the table over all their dimensions instead.
 	ErrNotDecomposable = errors.New("anonymize: tables' dimension sets are not decomposable")
 	// ErrUnaudited reports a table that could not be audited: the reader's
-	// linear program couples more than MaxAuditCells suppressed cells, the
+	// linear program couples more than 4,000 suppressed cells, the
 	// solver failed, or exact arithmetic would overflow. Nothing is
 	// released unaudited.
 	ErrUnaudited = errors.New("anonymize: table could not be audited")

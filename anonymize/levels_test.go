@@ -259,3 +259,24 @@ func holds(t *testing.T, raw *rawTable, reasons []Reason, lvs []level, free []in
 	}
 	return true
 }
+
+// A table whose suppressed cells couple more than the reader's program
+// takes is refused with ErrUnaudited, never passed unaudited.
+func TestVerifyRefusesTablesTooLargeToAudit(t *testing.T) {
+	tab := &Table{K: 5, Margins: true, Dimensions: []string{"a", "b"}}
+	for i := range 71 {
+		for j := range 71 {
+			a, b := fmt.Sprint("a", i), fmt.Sprint("b", j)
+			if i == 70 {
+				a = Total
+			}
+			if j == 70 {
+				b = Total
+			}
+			tab.Cells = append(tab.Cells, Cell{Key: []string{a, b}, Suppressed: true})
+		}
+	}
+	err := Verify(tab)
+	require.ErrorIs(t, err, ErrUnaudited)
+	assert.Contains(t, err.Error(), "at most 4000")
+}

@@ -238,6 +238,11 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 	return added, nil
 }
 
+// lpWitnessLimit bounds the suppressed cells of a table on which cover
+// and prune look for local-LP witnesses: they save complements on small
+// tables and cost a program per cell on large ones, where hypercubes do.
+const lpWitnessLimit = 400
+
 // lpWitness returns a check that the reader's program, restricted to a
 // neighbourhood of a suppressed cell (protectsLocally), shows what a
 // hypercube witness shows: its rows reach K (or, from K rows or more,
@@ -246,6 +251,15 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 // cells that no single family of hypercubes does.
 func (s *system) lpWitness(reasons []Reason, kn *knowledge) func(int32) bool {
 	var att *attacker
+	hidden := 0
+	for _, r := range reasons {
+		if r != NotSuppressed {
+			hidden++
+		}
+	}
+	if hidden > lpWitnessLimit {
+		return func(int32) bool { return false }
+	}
 	return func(x int32) bool {
 		if att == nil {
 			att = attackerOf(s, reasons, kn)
