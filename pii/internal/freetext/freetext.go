@@ -374,7 +374,10 @@ func (w *win) isMarker(word string) bool {
 // at a time while none of them can be part of one: an ASCII byte in
 // '0'..'Z', a continuation byte in 0x90..0xAF (second byte of Cyrillic
 // А..Я), a lead byte 0xC3..0xC5 (Latin-1 and Latin Extended-A letters) or
-// 0xD2..0xD3 (Kazakh letters), or 0xD0 before 0x80..0x8F (Ё, І, Ў …).
+// 0xD2..0xD3 (Kazakh letters), or 0xD0 before 0x80..0x8F (Ё, І, Ў …),
+// within the eight bytes or across their start (a 0xD0 before 0x90..0xAF
+// there is found by the second test, and the bytes are then read from the
+// 0xD0).
 func nextHot(s string, pos int) int {
 	const ones = 0x0101010101010101
 	i := pos
@@ -385,7 +388,7 @@ func nextHot(s string, pos int) int {
 		d0 := zeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
 		c8 := zeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)
 		if hasBetween(x, '0'-1, 'Z'+1) || hasBetween(h, 0x0F, 0x30) || hasBetween(h, 0x42, 0x46) ||
-			hasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 {
+			hasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 && s[i]&0xF0 == 0x80 {
 			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
 				return j
 			}

@@ -1,6 +1,7 @@
 package freetext
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -241,6 +242,21 @@ func TestNextHot(t *testing.T) {
 		}
 	}
 	caps = append(caps, '0', '7')
+	// Random text of letters and spaces, capitals at every alignment.
+	alphabet := []rune("жаяпрЁёІіЎАЯЖӘәҚқÄäÜ aZ1.\u00a0")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		rs := make([]rune, rng.IntN(24))
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		for pos := 0; pos < len(s); pos++ {
+			if got, want := nextHot(s, pos), plain(s, pos); got != want {
+				t.Fatalf("nextHot(%q, %d) = %d, want %d", s, pos, got, want)
+			}
+		}
+	}
 	for _, c := range caps {
 		for pad := range 9 {
 			s := strings.Repeat("ж", pad) + " " + string(c) + "ырау ақын и ещё"
