@@ -34,6 +34,7 @@ type win struct {
 	d    *tables
 	buf  [maxSkeleton]byte
 	toks [window]token
+	acr  [1 << acrBits]acrEntry // see acronym
 }
 
 // wins recycles windows: a window is 6 KiB, too big to clear on every
@@ -260,8 +261,38 @@ func (w *win) alone(p int) (int, bool) {
 }
 
 // acronym reports whether the all-capitals word t is an acronym: no name,
-// place, marker or context word.
+// place, marker or context word. The answer depends on the word's bytes
+// alone, so that for a word of up to eight bytes it is remembered in the
+// window (log levels and acronyms recur on every line).
 func (w *win) acronym(t token) bool {
+	word := w.s[t.start:t.end]
+	if len(word) > 8 {
+		return w.acronymClass(t)
+	}
+	var k uint64
+	for i := 0; i < len(word); i++ {
+		k |= uint64(word[i]) << (8 * i)
+	}
+	e := &w.acr[(k*0x9E3779B97F4A7C15)>>(64-acrBits)]
+	if e.n != uint8(len(word)) || e.key != k {
+		*e = acrEntry{key: k, n: uint8(len(word)), yes: w.acronymClass(t)}
+	}
+	return e.yes
+}
+
+// acrBits sets the size of the window's memory of acronyms: 1<<acrBits.
+const acrBits = 5
+
+// acrEntry remembers acronym's answer for a word of n bytes packed into
+// key; n is 0 in an empty entry.
+type acrEntry struct {
+	key uint64
+	n   uint8
+	yes bool
+}
+
+// acronymClass is acronym without the memory.
+func (w *win) acronymClass(t token) bool {
 	w.toks[0] = t
 	w.t = w.toks[:1]
 	c := w.nameClass(0, lvlFull)

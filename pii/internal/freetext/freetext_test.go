@@ -314,3 +314,28 @@ func TestFindSplit(t *testing.T) {
 		assert.Zero(t, testing.AllocsPerRun(10, func() { got = FindSplit(got[:0], text, &split) }))
 	}
 }
+
+// acronym remembers its answers: the same as acronymClass for every word,
+// asked twice in a row and after the memory has turned over.
+func TestAcronymMemory(t *testing.T) {
+	words := []string{"INFO", "WARN", "DEBUG", "GET", "ИИН", "ГБД", "ФЛ", "ЭЦП", "ТОО", "IBAN", "ALIA", "АЛИЯ", "ANNA", "АЛМАТЫ", "USA", "OK", "ИВАНОВ", "ABCDEFGHIJ", "ҚАЗ", "ӘЛИЯ"}
+	w := new(win)
+	w.d = dicts()
+	yes := 0
+	for round := range 3 {
+		for _, word := range words {
+			w.s = word
+			z := tokenizer{s: word}
+			tok, ok := z.next()
+			require.True(t, ok)
+			require.NotZero(t, tok.flags&fUpper, word)
+			want := w.acronymClass(tok)
+			if round == 0 && want {
+				yes++
+			}
+			assert.Equal(t, want, w.acronym(tok), word)
+			assert.Equal(t, want, w.acronym(tok), word)
+		}
+	}
+	assert.True(t, yes > 0 && yes < len(words), "both answers are asked")
+}
