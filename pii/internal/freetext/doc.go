@@ -19,6 +19,9 @@
 //	// "Клиент Серикова Алия Нурлановна, г. Алматы, ул. Абая, д. 10, кв. 5"
 //	// → Name "С*** А*** Н***", Address "г. Алматы, ул. ***, д. ***, кв. ***"
 //
+// [FindSplit] is Find on each stretch between delimiter bytes (a log
+// line), with one pooled window for all of them.
+//
 // # What is found
 //
 // Names ([Name]): surname, given name and patronymic in any order that
