@@ -20,7 +20,7 @@ var (
 	ErrPartial = errors.New("anonymize: malformed partial state")
 	// ErrDisclosive reports a released table that fails verification.
 	ErrDisclosive = errors.New("anonymize: table is disclosive")
-	// ErrNotDecomposable reports tables that VerifyRelease cannot audit
+	// ErrNotDecomposable reports tables that Verify cannot audit
 	// together: their dimension sets form a cycle (region×month,
 	// month×age and age×region, say), so the full-dimensional table they
 	// are margins of bounds their cells in ways their union does not

@@ -26,37 +26,32 @@ func (e *VerifyError) Error() string {
 
 func (e *VerifyError) Unwrap() error { return ErrDisclosive }
 
-// Verify checks a released table on its own, as a CI gate before anything
-// is sent to a partner: K is at least 2; no key is listed twice; every
-// published cell shows exactly K subjects (at least K, capped); suppressed
-// cells carry no value; with margins, every margin is present, published
-// margins add up (rows and every sum), no suppressed cell's value can be
-// derived exactly from the published cells (the audit of Release, run
-// again from the keys alone), and no suppressed cell is pinned or shown to
-// hold fewer than K rows by the margins and the facts that every listed
-// cell holds a row and a sum at least its floor (Table.Floors) per row.
-// That last check is interval propagation: sound, weaker than the
-// witnesses of Release (see the package documentation). Dominance needs
-// the contributions and is checked by Aggregator.Verify.
-// VerifyRelease checks tables released together from the same data (bids
-// by region and month, and by region and age band, say): each as Verify
-// does, and all of them together, since a reader holds them all. Keys are
-// matched by dimension name: a cell of one table is the margin, over the
-// dimensions it lacks, of the cells of another, so a total that one table
-// publishes and another suppresses counts as published, and the audit and
-// the presence rule run on the union. The tables must have the same K, and
-// a cell published by two tables must show the same values. Publish
-// several tables at once only if VerifyRelease passes on all of them.
+// Verify checks released tables as a CI gate before anything is sent to
+// a partner: K is at least 2; no key is listed twice; every published cell
+// shows at least K subjects; suppressed cells carry no value; with
+// margins, every margin is present and published margins add up (rows and
+// every sum). It then solves the reader's linear program over every
+// connected group of suppressed cells (all margins, non-negativity, every
+// listed cell holding at least one row and its floor per row, see
+// Table.Floors) and refuses a table in which any suppressed cell is pinned
+// or shown to hold fewer than K rows. A group of more than 4,000 coupled
+// suppressed cells fails with ErrUnaudited rather than pass unaudited.
+// Dominance needs the contributions and is checked by Aggregator.Verify.
 //
-// A margin that no table lists (tables released without margins share
-// their region totals, say) is still a value the tables agree on, so it
+// Several tables released together from the same data (bids by region and
+// month, and by region and age band, say) are checked each on its own and
+// all together, since a reader holds them all. Keys are matched by
+// dimension name: a cell of one table is the margin, over the dimensions
+// it lacks, of the cells of another, so a total that one table publishes
+// and another suppresses counts as published. The tables must have the
+// same K, and a cell published by two tables must show the same values.
+// A margin that no table lists is still a value the tables agree on, so it
 // joins the audit as a cell nobody publishes. The dimension sets of the
-// tables must be decomposable (an acyclic hypergraph, see decomposable):
-// then any tables that agree on their shared margins are the margins of
-// some full table, and the union's equations and presence bounds are all a
-// reader has. Cyclic sets (three tables over pairs of three dimensions,
-// say) are refused with ErrNotDecomposable: the full table's cells, each
-// at least zero, bound the listed ones in ways no margin equation shows.
+// tables must be decomposable (an acyclic hypergraph): then any tables
+// that agree on their shared margins are the margins of some full table.
+// Cyclic sets (three tables over pairs of three dimensions, say) are
+// refused with ErrNotDecomposable: the full table's cells, each at least
+// zero, bound the listed ones in ways no margin equation shows.
 func Verify(tables ...*Table) error {
 	v := &verifier{joint: len(tables) > 1}
 	if len(tables) == 0 {

@@ -70,7 +70,7 @@ func (p *platform) deletion(ctx context.Context) error {
 	if err := p.enc.OpenFor(ctx, &User{ID: old.ID, Name: old.Name, Email: old.Email, IBAN: old.IBAN}, x.ID, x.ID); err != nil {
 		return fmt.Errorf("the backup row of %s does not open before erasure: %w", x.ID, err)
 	}
-	if _, err := p.enc.DecryptFor(ctx, x.ID, old.Email, "User", "Email", x.ID); err != nil {
+	if err := p.enc.OpenFor(ctx, &User{ID: old.ID, Email: old.Email}, x.ID, x.ID); err != nil {
 		return fmt.Errorf("the backup e-mail of %s does not decrypt before erasure: %w", x.ID, err)
 	}
 	req, err = l.OpenRequest(ctx, x.ID, consent.RequestDeletion)
@@ -104,7 +104,7 @@ func (p *platform) deletion(ctx context.Context) error {
 	if err := p.expect(errors.Is(err, pii.ErrErased), "the backup row opens after erasure (err %v)", err); err != nil {
 		return err
 	}
-	_, err = p.enc.DecryptFor(ctx, x.ID, old.Email, "User", "Email", x.ID)
+	err = p.enc.OpenFor(ctx, &User{ID: old.ID, Email: old.Email}, x.ID, x.ID)
 	if err := p.expect(errors.Is(err, pii.ErrErased), "the backup e-mail decrypts after erasure (err %v)", err); err != nil {
 		return err
 	}

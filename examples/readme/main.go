@@ -101,7 +101,9 @@ func anonymizeSnippet(bids []Bid) error {
 			{Name: "month", Key: func(b Bid) string { return anonymize.TruncateDate(b.At, anonymize.Month) }},
 		},
 		Measures: []anonymize.Measure[Bid]{{Name: "amount", Value: func(b Bid) float64 { return b.Amount },
-			Dominance: []anonymize.NK{{N: 1, K: 75}}}}, // no bidder may make 75 % of a sum
+			Decimals:  2,                             // tenge with tiyn; a value with more decimals is refused, never rounded
+			Dominance: []anonymize.NK{{N: 1, K: 75}}, // no bidder may make 75 % of a sum
+			P:         10}},                          // nor be estimated within 10 % by the second largest
 		Margins: true, // totals per region, per month and overall
 	})
 	if err != nil {
@@ -110,7 +112,7 @@ func anonymizeSnippet(bids []Bid) error {
 	for _, b := range bids {
 		agg.Add(b)
 	}
-	table, err := agg.Release() // primary and secondary suppression, audited; suppressed cells hold no values
+	table, err := agg.Release() // every suppressed cell keeps its protection interval against the reader's LP
 	if err != nil {
 		return err
 	}
