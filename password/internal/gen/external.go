@@ -96,31 +96,18 @@ func wordLike(w string) bool {
 // heuristic of SOURCES.md: stems before derived forms, each in the order of
 // tiered. Abbreviations (all upper case) are dropped.
 func ruWords(raw string) func() ([]string, error) {
-	return func() ([]string, error) {
-		if raw == "" {
-			return nil, nil
+	return hunspellWords(raw, "ru_RU", func(h *hunspell.Dict, s hunspell.Stem) []string {
+		if !strings.HasSuffix(s.Word, "ый") && !strings.HasSuffix(s.Word, "ий") && !strings.HasSuffix(s.Word, "ой") {
+			return nil
 		}
-		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
-		h, err := hunspell.Read(filepath.Join(dir, "ru_RU.dic"), filepath.Join(dir, "ru_RU.aff"))
-		if err != nil {
-			return nil, err
-		}
-		var stems, forms []string
-		for _, s := range h.Stems {
-			if isAbbreviation(s.Word) || !isCyrillicWord(s.Word) {
-				continue
-			}
-			stems = append(stems, s.Word)
-			if strings.HasSuffix(s.Word, "ый") || strings.HasSuffix(s.Word, "ий") || strings.HasSuffix(s.Word, "ой") {
-				for _, f := range h.Forms(s) {
-					if strings.HasSuffix(f, "ая") || strings.HasSuffix(f, "яя") {
-						forms = append(forms, f)
-					}
-				}
+		var forms []string
+		for _, f := range h.Forms(s) {
+			if strings.HasSuffix(f, "ая") || strings.HasSuffix(f, "яя") {
+				forms = append(forms, f)
 			}
 		}
-		return append(tiered(stems), tiered(forms)...), nil
-	}
+		return forms
+	})
 }
 
 // kkWords returns the stems of the Kazakh hunspell dictionary and, after
@@ -129,12 +116,31 @@ func ruWords(raw string) func() ([]string, error) {
 // of endearment), the plural ("достар") and the possessive plural
 // ("балаларым": my children); ranked like ruWords.
 func kkWords(raw string) func() ([]string, error) {
+	return hunspellWords(raw, "kk_KZ", func(h *hunspell.Dict, s hunspell.Stem) []string {
+		if utf8.RuneCountInString(s.Word) > 8 {
+			return nil // long stems are mostly inflected forms already
+		}
+		var forms []string
+		for _, f := range h.Forms(s) {
+			if kkEndearing(s.Word, f) {
+				forms = append(forms, f)
+			}
+		}
+		return forms
+	})
+}
+
+// hunspellWords reads the hunspell dictionary lang (as "ru_RU") unpacked
+// under raw and returns its Cyrillic stems that are not abbreviations, then
+// the forms that formsOf picks from each of them, each list ranked by
+// tiered. An empty raw gives no words.
+func hunspellWords(raw, lang string, formsOf func(*hunspell.Dict, hunspell.Stem) []string) func() ([]string, error) {
 	return func() ([]string, error) {
 		if raw == "" {
 			return nil, nil
 		}
 		dir := filepath.Join(raw, "deb", "usr", "share", "hunspell")
-		h, err := hunspell.Read(filepath.Join(dir, "kk_KZ.dic"), filepath.Join(dir, "kk_KZ.aff"))
+		h, err := hunspell.Read(filepath.Join(dir, lang+".dic"), filepath.Join(dir, lang+".aff"))
 		if err != nil {
 			return nil, err
 		}
@@ -144,14 +150,7 @@ func kkWords(raw string) func() ([]string, error) {
 				continue
 			}
 			stems = append(stems, s.Word)
-			if utf8.RuneCountInString(s.Word) > 8 {
-				continue // long stems are mostly inflected forms already
-			}
-			for _, f := range h.Forms(s) {
-				if kkEndearing(s.Word, f) {
-					forms = append(forms, f)
-				}
-			}
+			forms = append(forms, formsOf(h, s)...)
 		}
 		return append(tiered(stems), tiered(forms)...), nil
 	}
