@@ -113,44 +113,22 @@ func joinKey(k []string) string {
 // cell has a witness (see hypercube.go) and the audit passes. Candidates
 // are ordered by rows, smallest first.
 func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
-	for {
-		s.settle(reasons, w.cost)
-		added, err := w.cover(reasons, s.lpWitness(reasons, kn))
+	if err := s.repair(reasons, lvs, kn, w); err != nil {
+		return err
+	}
+	if err := s.prune(reasons, lvs, kn, w, false); err != nil {
+		return err
+	}
+	for range improveRounds {
+		better, err := s.improve(reasons, lvs, kn, w)
 		if err != nil {
 			return err
 		}
-		if added {
-			continue
-		}
-		det, err := s.auditSmall(reasons)
-		if err != nil {
-			return err
-		}
-		if len(det) == 0 {
-			if added, err := s.protectLevels(reasons, lvs, kn, w, true); err != nil || added {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			if err := s.prune(reasons, lvs, kn, w, false); err != nil {
-				return err
-			}
-			for range improveRounds {
-				better, err := s.improve(reasons, lvs, kn, w)
-				if err != nil {
-					return err
-				}
-				if !better {
-					break
-				}
-			}
-			return s.prune(reasons, lvs, kn, w, true)
-		}
-		if err := s.hideNeighbours(det, reasons, w.cost); err != nil {
-			return err
+		if !better {
+			break
 		}
 	}
+	return s.prune(reasons, lvs, kn, w, true)
 }
 
 // attackerOf returns the reader of a table whose suppressed cells are
@@ -506,7 +484,9 @@ func (s *system) improve(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 // improveRounds bounds the rounds of improve.
 const improveRounds = 4
 
-// repair is protect without prune and improve.
+// repair adds secondary suppressions to reasons until every suppressed
+// cell has a witness and the audit passes, without prune and improve: the
+// loop protect starts with.
 func (s *system) repair(reasons []Reason, lvs []level, kn *knowledge, w *witness) error {
 	for {
 		s.settle(reasons, w.cost)
