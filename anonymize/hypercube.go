@@ -299,32 +299,65 @@ func (w *witness) take(corners []int32, signs []int8, used map[int32]int64, want
 // row of room. The hypercube pairing every value with Total has only +
 // corners, unlimited room, so there is always one.
 func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
-	var best []int32
-	bestFull, bestScore := false, math.Inf(1)
+	p := cubePick{score: math.Inf(1)}
 	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
 		gain := min(w.rowRoom(c, sg, -1), lack)
 		if w.down(s, c, sg) {
 			gain = lack
 		}
-		cost := int64(0)
-		for _, x := range c {
-			if reasons[x] == NotSuppressed {
-				cost = satAdd(cost, w.cost[x])
-			}
-		}
+		cost := w.hideCost(c, reasons)
 		if gain < 1 || cost == 0 || !w.sumsMove(c, sg) {
 			return true
 		}
-		full, score := gain >= lack, float64(cost)/float64(gain)
-		if full {
-			score = float64(cost)
-		}
-		if (full && !bestFull) || (full == bestFull && score < bestScore) {
-			best, bestFull, bestScore = append(best[:0], c...), full, score
-		}
+		p.offer(c, gain, cost, lack)
 		return true
 	})
-	return best
+	return p.best
+}
+
+// cubePick keeps the cheapest of the hypercubes offered to it: one that
+// gains all that is lacking, at the least cost, before any that gains
+// less; among those, the least cost per unit gained.
+type cubePick struct {
+	best  []int32
+	full  bool
+	score float64
+}
+
+// offer considers the hypercube with corners c, which gains gain of lack
+// at cost (both at least 1).
+func (p *cubePick) offer(c []int32, gain, cost, lack int64) {
+	full, score := gain >= lack, float64(cost)/float64(gain)
+	if full {
+		score = float64(cost)
+	}
+	if (full && !p.full) || (full == p.full && score < p.score) {
+		p.best, p.full, p.score = append(p.best[:0], c...), full, score
+	}
+}
+
+// hideCost returns the cost of suppressing the published cells of c.
+func (w *witness) hideCost(c []int32, reasons []Reason) int64 {
+	cost := int64(0)
+	for _, x := range c {
+		if reasons[x] == NotSuppressed {
+			cost = satAdd(cost, w.cost[x])
+		}
+	}
+	return cost
+}
+
+// hideAll suppresses (as Secondary) the published cells of c and reports
+// whether there were any.
+func hideAll(c []int32, reasons []Reason) bool {
+	added := false
+	for _, x := range c {
+		if reasons[x] == NotSuppressed {
+			reasons[x] = Secondary
+			added = true
+		}
+	}
+	return added
 }
 
 // cover gives every suppressed cell a witness, suppressing the published
@@ -348,11 +381,8 @@ func (w *witness) cover(reasons []Reason, proves func(int32) bool) (bool, error)
 		if best == nil { // cannot happen: the all-Total hypercube qualifies
 			return false, fmt.Errorf("%w: a suppressed cell has no witness", ErrDisclosive)
 		}
-		for _, x := range best {
-			if reasons[x] == NotSuppressed {
-				reasons[x] = Secondary
-				added = true
-			}
+		if hideAll(best, reasons) {
+			added = true
 		}
 	}
 	return added, nil
@@ -428,29 +458,20 @@ func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reas
 // by lack for the fewest published rows; failing that, the one with the
 // fewest published rows per unit of move.
 func (w *witness) cheapestLift(s int32, q quantity, dir int8, lack int64, reasons []Reason) []int32 {
-	var best []int32
-	bestFull, bestScore := false, math.Inf(1)
+	p := cubePick{score: math.Inf(1)}
 	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
-		gain, cost := lack, int64(0)
+		gain := lack
 		for i, x := range c {
 			if sg[i]*dir < 0 {
 				gain = min(gain, w.slack(q, x))
 			}
-			if reasons[x] == NotSuppressed {
-				cost = satAdd(cost, w.cost[x])
-			}
 		}
+		cost := w.hideCost(c, reasons)
 		if gain < 1 || cost == 0 {
 			return true
 		}
-		full, score := gain >= lack, float64(cost)/float64(gain)
-		if full {
-			score = float64(cost)
-		}
-		if (full && !bestFull) || (full == bestFull && score < bestScore) {
-			best, bestFull, bestScore = append(best[:0], c...), full, score
-		}
+		p.offer(c, gain, cost, lack)
 		return true
 	})
-	return best
+	return p.best
 }

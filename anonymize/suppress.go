@@ -202,11 +202,8 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 			if c == nil { // cannot happen: the all-Total hypercube qualifies
 				return false, fmt.Errorf("%w: a protection level cannot be met", ErrDisclosive)
 			}
-			for _, x := range c {
-				if reasons[x] == NotSuppressed {
-					reasons[x] = Secondary
-					added = true
-				}
+			if hideAll(c, reasons) {
+				added = true
 			}
 		}
 		if add && proved {
