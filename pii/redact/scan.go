@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/1cb-kz/compliance/pii/internal/freetext"
+	"github.com/1cb-kz/compliance/pii/internal/swar"
 	"github.com/1cb-kz/compliance/pii/internal/tags"
 )
 
@@ -675,8 +676,8 @@ func skipQuiet(t string, i int) int {
 	for ; i+8 <= len(t); i += 8 {
 		x := uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
 			uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
-		if hasBetween(x, '0'-1, '9'+1) ||
-			zeroBytes(x^ones*'+')|zeroBytes(x^ones*'@')|zeroBytes(x|ones*0x20^ones*'k') != 0 {
+		if swar.HasBetween(x, '0'-1, '9'+1) ||
+			swar.ZeroBytes(x^ones*'+')|swar.ZeroBytes(x^ones*'@')|swar.ZeroBytes(x|ones*0x20^ones*'k') != 0 {
 			break
 		}
 	}
@@ -684,20 +685,6 @@ func skipQuiet(t string, i int) int {
 		i++
 	}
 	return i
-}
-
-// zeroBytes sets the high bit of every zero byte of x (and possibly of a
-// byte after one): a pre-test that never misses.
-func zeroBytes(x uint64) uint64 {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	return (x - ones) &^ x & high
-}
-
-// hasBetween reports whether a byte of x is strictly between m and n
-// (m, n ≤ 128; bytes of 128 or more never are).
-func hasBetween(x uint64, m, n uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
 }
 
 // iban matches a Kazakh IBAN starting at i, in electronic form or in groups

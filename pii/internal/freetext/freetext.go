@@ -3,6 +3,8 @@ package freetext
 import (
 	"sync"
 	"unicode/utf8"
+
+	"github.com/1cb-kz/compliance/pii/internal/swar"
 )
 
 // Kind is the kind of a span found by [Find].
@@ -416,30 +418,16 @@ func nextHot(s string, pos int) int {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		h := x ^ 0x8080808080808080
-		d0 := zeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
-		c8 := zeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)
-		if hasBetween(x, '0'-1, 'Z'+1) || hasBetween(h, 0x0F, 0x30) || hasBetween(h, 0x42, 0x46) ||
-			hasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 && s[i]&0xF0 == 0x80 {
+		d0 := swar.ZeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
+		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)
+		if swar.HasBetween(x, '0'-1, 'Z'+1) || swar.HasBetween(h, 0x0F, 0x30) || swar.HasBetween(h, 0x42, 0x46) ||
+			swar.HasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 && s[i]&0xF0 == 0x80 {
 			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
 				return j
 			}
 		}
 	}
 	return nextHotBytes(s, max(pos, i-1), len(s))
-}
-
-// zeroBytes sets the high bit of every zero byte of x (and possibly of a
-// byte after one): a pre-test that never misses.
-func zeroBytes(x uint64) uint64 {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	return (x - ones) &^ x & high
-}
-
-// hasBetween reports whether a byte of x is strictly between m and n
-// (m, n ≤ 128; bytes of 128 or more never are).
-func hasBetween(x uint64, m, n uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
 }
 
 // nextHotBytes is nextHot byte by byte over s[from:to] (it may look at

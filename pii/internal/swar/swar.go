@@ -1,0 +1,19 @@
+// Package swar holds the byte tests on eight bytes at a time (SIMD within
+// a register) that the scans of pii/internal/freetext and pii/redact use
+// to skip text before reading it byte by byte. The eight bytes are those
+// of a uint64; the tests are pre-tests where they say so.
+package swar
+
+const ones, high = 0x0101010101010101, 0x8080808080808080
+
+// ZeroBytes sets the high bit of every zero byte of x (and possibly of a
+// byte after one): a pre-test that never misses.
+func ZeroBytes(x uint64) uint64 {
+	return (x - ones) &^ x & high
+}
+
+// HasBetween reports whether a byte of x is strictly between m and n
+// (m < 128, n ≤ 128; bytes of 128 or more never are).
+func HasBetween(x uint64, m, n uint64) bool {
+	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
+}
