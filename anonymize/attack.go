@@ -210,8 +210,11 @@ type attackLP struct {
 	scale  []float64 // per quantity
 	low    []float64 // per quantity: the least value of a cell without history
 	lows   []float64 // per variable: its lower bound, added back
-	// points are feasible points (see feasiblePoints); nil until computed.
-	points [][]float64
+	// seenLo and seenHi are, per variable, the least and greatest value
+	// (unscaled) at the feasible points found so far (see record);
+	// pointsDone is set once feasiblePoints ran.
+	seenLo, seenHi []float64
+	pointsDone     bool
 	// exact is the program in integer form (exactOK when every right-hand
 	// side is an integer float64 holds), colScale each column's scale;
 	// argMin and argMax the solutions of the last bounds.
@@ -427,60 +430,85 @@ func (p *attackLP) exactValue(y []float64, j int) (int64, bool) {
 	return v[j] + int64(p.lows[j]), true
 }
 
-// feasiblePoints returns feasible points of the program (values of every
-// variable, unscaled, lower bounds added back): the vertices that four
-// random objectives per quantity reach. Each is a table a reader
-// cannot tell from the true one, so a value a point takes is one the
-// reader cannot exclude; Verify checks most cells with them and solves
-// for the others. Computed once per program.
-func (p *attackLP) feasiblePoints() [][]float64 {
-	if p.points != nil || p.err != nil {
-		return p.points
+// feasiblePoints computes feasible points of the program, once: the
+// vertices that four random objectives per quantity reach. Each is a
+// table a reader cannot tell from the true one, so a value a point takes
+// is one the reader cannot exclude; Verify settles most cells with them
+// and with the vertices its own solves pass through (see record).
+func (p *attackLP) feasiblePoints() {
+	if p.pointsDone || p.err != nil {
+		return
 	}
-	cols := p.n
+	p.pointsDone = true
 	rng := rand.New(rand.NewPCG(1, 2)) // directions only; any would do
 	for q := range p.scale {
 		for range 4 {
-			c := make([]float64, cols)
+			c := make([]float64, p.n)
 			any := false
 			for v, j := range p.vars {
 				if v.q == q {
 					c[j], any = rng.Float64()-0.5, true
 				}
 			}
-			if !any {
-				continue
+			if any {
+				_, _, _ = p.solve(c, nil) // a failure only leaves fewer points
 			}
-			_, y, err := p.solve(c)
-			if err != nil {
-				continue
-			}
-			pt := make([]float64, len(p.vars))
-			for v, j := range p.vars {
-				pt[j] = y[j]*p.scale[v.q] + p.lows[j]
-			}
-			p.points = append(p.points, pt)
 		}
 	}
-	if p.points == nil {
-		p.points = [][]float64{}
+}
+
+// record widens the range of values seen at feasible points by the
+// point y of the scaled program.
+func (p *attackLP) record(y []float64) {
+	if p.seenLo == nil {
+		p.seenLo, p.seenHi = make([]float64, len(p.vars)), make([]float64, len(p.vars))
+		for j := range p.seenLo {
+			p.seenLo[j], p.seenHi[j] = math.Inf(1), math.Inf(-1)
+		}
 	}
-	return p.points
+	for j := range p.seenLo {
+		v := y[j]*p.colScale[j] + p.lows[j]
+		p.seenLo[j], p.seenHi[j] = min(p.seenLo[j], v), max(p.seenHi[j], v)
+	}
 }
 
 // reach returns the least and greatest value of (x, q) over the feasible
-// points, and false when the program has none or lacks the variable.
+// points found so far, and false when there are none or the program lacks
+// the variable.
 func (p *attackLP) reach(x int32, q int) (lo, hi float64, ok bool) {
 	j, in := p.vars[lpVar{x, q}]
-	pts := p.feasiblePoints()
-	if !in || len(pts) == 0 {
+	p.feasiblePoints()
+	if !in || p.seenLo == nil {
 		return 0, 0, false
 	}
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, pt := range pts {
-		lo, hi = min(lo, pt[j]), max(hi, pt[j])
+	return p.seenLo[j], p.seenHi[j], true
+}
+
+// push moves variable (x, q) up (or down) from the current vertex until
+// its value reaches until or cannot go further, and returns the value it
+// ended at (unscaled; ±Inf when unbounded) and whether that is the
+// optimum. The vertex is recorded.
+func (p *attackLP) push(j int, up bool, until float64) (float64, bool, error) {
+	c := make([]float64, p.n)
+	c[j] = 1
+	if up {
+		c[j] = -1
 	}
-	return lo, hi, true
+	s, low := p.colScale[j], p.lows[j]
+	stopped := false
+	stop := func(tb *tableau) bool {
+		v := tb.value(j)*s + low
+		stopped = (up && v >= until) || (!up && v <= until)
+		return stopped
+	}
+	_, y, err := p.solve(c, stop)
+	switch {
+	case errors.Is(err, errUnbounded) && up:
+		return math.Inf(1), true, nil
+	case err != nil:
+		return 0, false, solverError(err)
+	}
+	return y[j]*s + low, !stopped, nil
 }
 
 // bounds solves the program twice for variable (x, q).
@@ -495,12 +523,12 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	cols := p.n
 	c := make([]float64, cols)
 	c[j] = 1
-	fmin, ymin, err := p.solve(c)
+	fmin, ymin, err := p.solve(c, nil)
 	if err != nil {
 		return 0, 0, solverError(err)
 	}
 	c[j] = -1
-	fmax, ymax, err := p.solve(c)
+	fmax, ymax, err := p.solve(c, nil)
 	p.argMin, p.argMax, p.argCol = ymin, ymax, j
 	switch {
 	case errors.Is(err, errUnbounded):
@@ -513,16 +541,55 @@ func (p *attackLP) bounds(x int32, q int) (lo, hi float64, err error) {
 	return fmin*p.scale[q] + p.lows[j], hi, nil
 }
 
-// solve minimises c·y over the program (simplex.go), running phase one
-// once per program.
-func (p *attackLP) solve(c []float64) (float64, []float64, error) {
-	if p.tab == nil && p.tabErr == nil {
-		p.tab, p.tabErr = newTableau(p.a, p.b, p.n)
+// solve minimises c·y over the program (simplex.go) from the vertex the
+// last solve ended at, running phase one once per program, and records
+// the vertex it ends at. The vertex is checked against the program's
+// equations: should rounding have drifted the tableau away from them,
+// phase one runs again from the program and the objective is solved
+// afresh, and a second drift is a solver failure.
+func (p *attackLP) solve(c []float64, stop func(*tableau) bool) (float64, []float64, error) {
+	for try := range 2 {
+		if p.tab == nil && p.tabErr == nil {
+			p.tab, p.tabErr = newTableau(p.a, p.b, p.n)
+		}
+		if p.tabErr != nil {
+			return 0, nil, p.tabErr
+		}
+		f, y, err := p.tab.optimize(c, stop)
+		if y == nil {
+			return f, y, err
+		}
+		if p.satisfies(y) {
+			p.record(y)
+			return f, y, err
+		}
+		p.tab = nil
+		if try == 1 {
+			break
+		}
 	}
-	if p.tabErr != nil {
-		return 0, nil, p.tabErr
+	return 0, nil, errSolver
+}
+
+// residualTol is the largest residual of an equation, on the scaled
+// program, at a point that counts as feasible: far inside lpMargin.
+const residualTol = 1e-9
+
+// satisfies reports whether y (scaled, non-negative) satisfies every
+// equation of the program to within residualTol.
+func (p *attackLP) satisfies(y []float64) bool {
+	for i, row := range p.a {
+		s := -p.b[i]
+		for j, v := range row {
+			if v != 0 {
+				s += v * y[j]
+			}
+		}
+		if math.Abs(s) > residualTol*(1+math.Abs(p.b[i])) {
+			return false
+		}
 	}
-	return p.tab.minimize(c)
+	return true
 }
 
 // solverError wraps a failure of the solver: an infeasible program is an

@@ -51,6 +51,11 @@ func satAdd(a, b int64) int64 {
 // within lpMargin of the boundary count as reaching it: rows are whole
 // numbers, and a bound of the program over integer data that falls short
 // of an integer does so by at least the inverse of a basis determinant.
+//
+// Most cells are settled by feasible points alone: two points at which
+// the cell differs, one of them at K rows or more, prove it exposed by
+// neither test. Only the others are solved, each from the vertex the
+// last solve ended at, and only as far as a point that settles them.
 func (s *system) exposed(reasons []Reason, kn *knowledge, listed int) ([]int32, error) {
 	att := attackerOf(s, reasons, kn)
 	var out []int32
@@ -66,24 +71,60 @@ func (s *system) exposed(reasons []Reason, kn *knowledge, listed int) ([]int32, 
 			if err != nil {
 				return nil, err
 			}
-			m := lpMargin * p.scale[q]
-			unit := float64(att.floor[q])
-			if q == 0 {
-				unit = 1
-			}
-			need := float64(kn.k)*unit + m
-			if lo, hi, ok := p.reach(int32(i), q); ok && hi-lo > m && (unit == 0 || hi >= need) {
-				continue // two feasible points differ, one reaching K: no LP needed
-			}
-			lo, hi, err := att.bounds(int32(i), q)
+			bad, err := p.exposes(int32(i), q, att.floor[q], kn.k)
 			if err != nil {
 				return nil, err
 			}
-			if hi-lo <= m || (unit > 0 && hi < float64(kn.k)*unit-m) {
+			if bad {
 				out = append(out, int32(i))
 				break
 			}
 		}
 	}
 	return out, nil
+}
+
+// exposes reports whether the reader's program pins quantity q of cell x
+// or bounds it below K units (rows, or the floor per row times K when
+// floor is positive); see exposed.
+func (p *attackLP) exposes(x int32, q int, floor, k int64) (bool, error) {
+	if p.err != nil {
+		return false, p.err
+	}
+	j, in := p.vars[lpVar{x, q}]
+	if !in { // in no equation: unbounded above
+		return false, nil
+	}
+	m := lpMargin * p.scale[q]
+	unit := float64(floor)
+	if q == 0 {
+		unit = 1
+	}
+	need := float64(k) * unit
+	lo, hi, _ := p.reach(x, q)
+	if unit > 0 && hi < need+m {
+		v, opt, err := p.push(j, true, need+m)
+		if err != nil {
+			return false, err
+		}
+		if opt && v < need-m {
+			return true, nil
+		}
+		lo, hi = p.seenLo[j], p.seenHi[j]
+	}
+	if hi-lo > m {
+		return false, nil
+	}
+	v, opt, err := p.push(j, false, hi-2*m)
+	if err != nil {
+		return false, err
+	}
+	if !opt {
+		return false, nil
+	}
+	lo = v
+	if hi, opt, err = p.push(j, true, math.Inf(1)); err != nil || !opt {
+		return false, err
+	}
+	return hi-lo <= m, nil
 }
