@@ -115,7 +115,7 @@ func benchCheck(b *testing.B, l *Ledger, subjects int) {
 	b.ReportMetric(float64(total[0])/float64(total[1]), "verified/unverified")
 }
 
-func benchLedger(b *testing.B, s Store) *Ledger {
+func benchLedger(b *testing.B, s *Store) *Ledger {
 	f := newFixture(b, s)
 	f.clock.Advance(time.Hour)
 	return f.l

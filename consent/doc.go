@@ -80,7 +80,7 @@
 //
 // # Stores
 //
-// [MemoryStore] suits tests and single-process tools. [SQLStore] uses
+// [memStore] suits tests and single-process tools. [sqlStore] uses
 // PostgreSQL 14 or later through database/sql: run [Migrate] at
 // deployment as the role that owns the tables, and the application as a
 // role holding only SELECT and INSERT on consent_*, UPDATE on

@@ -11,27 +11,19 @@ import (
 // package contains a subject identifier, evidence or notice text.
 var (
 	// ErrInvalidInput reports a malformed argument; see [InputError]. A
-	// time outside the years 1 to 9999, which not every store can hold
-	// (JSON, PostgreSQL), is one too; see [TimeError].
+	// time beyond the ledger clock plus a minute of skew, or outside the
+	// years 1 to 9999 (which not every store can hold: JSON, PostgreSQL),
+	// is one too; see [TimeError].
 	ErrInvalidInput = errors.New("consent: invalid input")
-	// ErrConflict reports a purpose, recipient or legal basis id defined
-	// again with other content, or a notice version published again with
-	// another text, effective time or materiality. Definitions are
-	// immutable: give the changed one a new id or version.
-	ErrConflict = errors.New("consent: already defined with different content")
-	// ErrFutureEvent reports an event or query time beyond the ledger clock
-	// plus the allowed skew; see [TimeError].
-	ErrFutureEvent = errors.New("consent: time is in the future")
-	// ErrOutOfOrder reports a grant, refusal or notification dated before
-	// the latest event already recorded for the same subject; see
-	// [TimeError]. A withdrawal is refused for it only when the subject
-	// granted the same consent after the withdrawal's date (see
-	// [Withdrawal]).
-	ErrOutOfOrder = errors.New("consent: event is older than the subject's latest event")
-	// ErrSchemaOutdated reports a PostgreSQL database that Migrate has not
-	// brought to this version of the package: run Migrate (as the tables'
-	// owner) before starting the new version.
-	ErrSchemaOutdated = errors.New("consent: store: database schema is older than this package: run Migrate")
+	// ErrConflict reports a change that what the ledger already holds
+	// forbids. Each call has one such change: a purpose, recipient or
+	// legal basis id defined again with other content, or a notice version
+	// published again with another text, effective time or materiality
+	// (definitions are immutable: give the changed one a new id or
+	// version); a grant, refusal, notification or withdrawal dated before
+	// the subject's latest event (see [TimeError] and [Withdrawal]); a
+	// request status change the workflow forbids ([Ledger.SetRequestStatus]).
+	ErrConflict = errors.New("consent: conflict")
 	// ErrNotGranted reports a withdrawal of a consent that is not in force
 	// (never granted, refused, already withdrawn or expired).
 	ErrNotGranted = errors.New("consent: no consent in force to withdraw")
@@ -43,13 +35,13 @@ var (
 	// published or not yet in effect at the time of the event, a record or
 	// a request. The message names which.
 	ErrNotFound = errors.New("consent: not found")
-	// ErrInvalidTransition reports a forbidden data-subject request status
-	// change.
-	ErrInvalidTransition = errors.New("consent: invalid request status transition")
-	// ErrNotConfigured reports a call that needs an [Options] field left
-	// empty (Deadlines for data-subject requests, ReceiptSigner for
-	// receipts), or a request kind the deadline policy has no deadline for.
-	ErrNotConfigured = errors.New("consent: ledger option not configured")
+	// ErrNotConfigured reports a deployment that is not set up for the
+	// call: an [Options] field left empty (ReceiptSigner for receipts), a
+	// request kind [Deadlines] has no deadline for, or a PostgreSQL
+	// database that [Migrate] has not brought to this version of the
+	// package (run Migrate, as the tables' owner, before starting the new
+	// version).
+	ErrNotConfigured = errors.New("consent: not configured")
 	// ErrBadSignature reports a receipt that no known key signed, or that
 	// was altered after signing.
 	ErrBadSignature = errors.New("consent: receipt signature does not verify")
@@ -74,29 +66,37 @@ func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
 
 func invalid(field, problem string) error { return &InputError{Field: field, Problem: problem} }
 
-// TimeError reports a time that is in the future, out of order or out of
-// range.
+// TimeError reports a time that is in the future or out of range (it
+// matches [ErrInvalidInput]), or dated before the subject's latest event
+// (it matches [ErrConflict]).
 type TimeError struct {
-	Field string    // the argument, e.g. "Grant.At"; empty for ErrOutOfOrder
+	Field string    // the argument, e.g. "Grant.At"; empty for an event out of order
 	At    time.Time // the time given
-	Limit time.Time // latest allowed (future, range) or earliest allowed (order, range)
-	// Err is ErrFutureEvent, ErrOutOfOrder, or ErrInvalidInput for a time
-	// outside the years 1 to 9999.
-	Err error
+	// Limit is the latest time allowed (future, range) or the earliest
+	// (out of order: the subject's latest event; range).
+	Limit time.Time
+	// Err is ErrInvalidInput or ErrConflict.
+	Err     error
+	problem string
+}
+
+func futureTime(field string, at, limit time.Time) error {
+	return &TimeError{Field: field, At: at, Limit: limit, Err: ErrInvalidInput, problem: "is after"}
+}
+
+func outOfOrder(at, latest time.Time) error {
+	return &TimeError{At: at, Limit: latest, Err: ErrConflict, problem: "is before the latest recorded event at"}
 }
 
 func (e *TimeError) Error() string {
 	at, limit := e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339)
-	switch e.Err {
-	case ErrFutureEvent:
-		return fmt.Sprintf("consent: time %s is after %s", at, limit)
-	case ErrInvalidInput:
+	if e.problem == "" {
 		return fmt.Sprintf("consent: %s %s is outside the years 1 to 9999", e.Field, at)
 	}
-	return fmt.Sprintf("consent: time %s is before the latest recorded event at %s", at, limit)
+	return fmt.Sprintf("consent: time %s %s %s", at, e.problem, limit)
 }
 
-// Unwrap returns ErrFutureEvent, ErrOutOfOrder or ErrInvalidInput.
+// Unwrap returns ErrInvalidInput or ErrConflict.
 func (e *TimeError) Unwrap() error { return e.Err }
 
 // Time bounds every store can hold: JSON encodes only four-digit years, and

@@ -28,11 +28,11 @@ func newLedger() (*consent.Ledger, context.Context) {
 	l, err := consent.NewLedger(store, consent.Options{
 		Keys:          exampleKeys(),
 		ReceiptSigner: exampleSigner,
-		Deadlines: consent.Deadlines{
+		Deadlines: consent.Deadlines{Calendar: map[consent.RequestKind]time.Duration{
 			consent.RequestAccess:     3 * 24 * time.Hour,
 			consent.RequestCorrection: 24 * time.Hour,
 			consent.RequestDeletion:   24 * time.Hour,
-		},
+		}},
 		Controller: consent.Controller{Name: "1CB LLP", BIN: "123456789012", Jurisdiction: "KZ",
 			StorageLocation: "KZ", Contact: "info@1cb.kz", WithdrawalMethod: "profile settings"},
 		Clock: func() time.Time { return now },
@@ -158,7 +158,7 @@ func ExampleLedger_PublishNotice() {
 	// Output:
 	// [user-42]
 	// false stale_notice
-	// consent: already defined with different content: notice "2026-02" (ru) has another text
+	// consent: conflict: notice "2026-02" (ru) has another text
 }
 
 func ExampleLedger_OpenRequest() {
@@ -173,7 +173,7 @@ func ExampleLedger_OpenRequest() {
 	// Output:
 	// open 72h0m0s
 	// 1
-	// completed consent: invalid request status transition: from "completed" to "open"
+	// completed consent: conflict: request status cannot change from "completed" to "open"
 }
 
 func ExampleLedger_Receipt() {

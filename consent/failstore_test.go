@@ -11,9 +11,9 @@ import (
 
 var errDisk = errors.New("disk on fire")
 
-// failStore wraps a Store and fails the named operations.
+// failStore wraps a store's storage and fails the named operations.
 type failStore struct {
-	Store
+	storage
 	snapshot, append bool
 }
 
@@ -21,19 +21,19 @@ func (s *failStore) read(ctx context.Context, subject, purpose, recipient string
 	if s.snapshot {
 		return snapshot{}, errDisk
 	}
-	return s.Store.read(ctx, subject, purpose, recipient)
+	return s.storage.read(ctx, subject, purpose, recipient)
 }
 
 func (s *failStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if s.append {
 		return nil, errDisk
 	}
-	return s.Store.appendTo(ctx, subject, purpose, recipient, decide)
+	return s.storage.appendTo(ctx, subject, purpose, recipient, decide)
 }
 
 func TestStoreErrorNeverAllows(t *testing.T) {
-	fs := &failStore{Store: NewMemoryStore()}
-	f := newFixture(t, fs)
+	fs := &failStore{storage: NewMemoryStore().storage}
+	f := newFixture(t, &Store{fs})
 	f.grant(t, "u1", "marketing", "ads")
 	require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "L", Article: "A", Purpose: "marketing", Recipient: "courier"}))
 	require.True(t, f.check(t, "u1", "marketing", "ads").Allowed)

@@ -47,7 +47,7 @@ func testVerifiers(t testing.TB) note.Verifiers {
 }
 
 // newTestLedger is NewLedger with the test keys when opts has none.
-func newTestLedger(t testing.TB, store Store, opts Options) *Ledger {
+func newTestLedger(t testing.TB, store *Store, opts Options) *Ledger {
 	t.Helper()
 	if opts.Keys == nil {
 		opts.Keys = testKeys(t)

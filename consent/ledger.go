@@ -18,10 +18,10 @@ import (
 // so several Ledgers (processes) may share one PostgreSQL store. A Ledger is
 // safe for concurrent use.
 type Ledger struct {
-	store      Store
+	store      storage
 	keys       *Keyring
 	verified   *verifiedCache // MACs computed under keys and found to match
-	deadlines  DeadlinePolicy
+	deadlines  Deadlines
 	signer     note.Signer
 	controller Controller
 	clock      func() time.Time
@@ -36,10 +36,10 @@ type Options struct {
 	// e.g. note.NewSigner on a key from note.GenerateKey (Ed25519). Nil:
 	// Receipt fails with ErrNotConfigured.
 	ReceiptSigner note.Signer
-	// Deadlines says when data-subject requests (clause 7.1) are due
-	// ([Deadlines], [WorkingDays]); the store keeps them. Without it,
-	// OpenRequest fails with ErrNotConfigured.
-	Deadlines DeadlinePolicy
+	// Deadlines says when data-subject requests (clause 7.1) are due; the
+	// store keeps each request's due time. OpenRequest of a kind it has
+	// no deadline for fails with ErrNotConfigured.
+	Deadlines Deadlines
 	// Controller describes the operator in receipts.
 	Controller Controller
 	// Clock is the time source; nil means time.Now.
@@ -65,23 +65,17 @@ type Controller struct {
 // NewLedger returns a Ledger over store. A nil store or a missing keyring
 // fails with ErrInvalidInput. The Ledger keeps a copy of the keyring: keys
 // added to it later do not reach this Ledger.
-func NewLedger(store Store, opts Options) (*Ledger, error) {
-	switch s := store.(type) {
-	case nil:
+func NewLedger(store *Store, opts Options) (*Ledger, error) {
+	if store == nil || store.storage == nil {
 		return nil, invalid("store", "nil")
-	case *MemoryStore:
-		if s == nil {
-			return nil, invalid("store", "nil")
-		}
-	case *SQLStore:
-		if s == nil || s.db == nil {
-			return nil, invalid("store", "nil")
-		}
 	}
 	if opts.Keys == nil || opts.Keys.signer == "" {
 		return nil, invalid("Options.Keys", "no keyring")
 	}
-	l := &Ledger{store: store, keys: opts.Keys.clone(), verified: newVerifiedCache(), deadlines: opts.Deadlines,
+	if err := opts.Deadlines.validate(); err != nil {
+		return nil, err
+	}
+	l := &Ledger{store: store.storage, keys: opts.Keys.clone(), verified: newVerifiedCache(), deadlines: opts.Deadlines,
 		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
 	if l.clock == nil {
 		l.clock = time.Now
@@ -109,13 +103,13 @@ func (l *Ledger) eventTime(field string, at, now time.Time) (time.Time, error) {
 	}
 	at = norm(at)
 	if limit := now.Add(clockSkew); at.After(limit) {
-		return time.Time{}, &TimeError{Field: field, At: at, Limit: limit, Err: ErrFutureEvent}
+		return time.Time{}, futureTime(field, at, limit)
 	}
 	return earlier(at, now), nil
 }
 
 // orderedAt places an event in the subject's history: a time the caller
-// gave must not precede the latest event (ErrOutOfOrder), so that the state
+// gave must not precede the latest event (ErrConflict, a *TimeError), so that the state
 // at any time is a prefix of the history; "now" follows it even if the
 // clock stepped back.
 func orderedAt(s snapshot, at time.Time, explicit bool) (time.Time, error) {
@@ -123,7 +117,7 @@ func orderedAt(s snapshot, at time.Time, explicit bool) (time.Time, error) {
 		return later(at, lastAt(s.History)), nil
 	}
 	if last := lastAt(s.History); at.Before(last) {
-		return time.Time{}, &TimeError{At: at, Limit: last, Err: ErrOutOfOrder}
+		return time.Time{}, outOfOrder(at, last)
 	}
 	return at, nil
 }
@@ -392,7 +386,7 @@ func grantNotice(notices []Notice, g Grant, at time.Time) (Notice, error) {
 // once: the next Check denies. Withdrawing what is not in force fails with
 // ErrNotGranted and records nothing. A withdrawal dated before the
 // subject's latest event is recorded at that event's time; it is refused
-// with ErrOutOfOrder only if the subject granted the same consent after its
+// with ErrConflict only if the subject granted the same consent after its
 // date (see [Withdrawal]).
 func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 	if err := validEvent(w.Subject, w.Method, w.Evidence); err != nil {
@@ -413,7 +407,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 			if d, later := grantedAfter(s.History, w.Purpose, w.Recipient, at); later {
 				// The subject granted this consent after the stated time:
 				// that later will stands.
-				return nil, &TimeError{At: at, Limit: d.At, Err: ErrOutOfOrder}
+				return nil, outOfOrder(at, d.At)
 			}
 		}
 		at, stated := withdrawalAt(s, at, !w.At.IsZero())

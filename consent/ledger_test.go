@@ -37,17 +37,17 @@ func (c *fakeClock) Advance(d time.Duration) {
 // fixture is a ledger with two purposes, two recipients and notice v1.
 type fixture struct {
 	l     *Ledger
-	store Store
+	store *Store
 	clock *fakeClock
 	ctx   context.Context
 }
 
-func newFixture(t testing.TB, store Store) *fixture {
+func newFixture(t testing.TB, store *Store) *fixture {
 	t.Helper()
 	f := &fixture{store: store, clock: &fakeClock{t: t0}, ctx: context.Background()}
-	f.l = newTestLedger(t, store, Options{Clock: f.clock.Now, Deadlines: Deadlines{
+	f.l = newTestLedger(t, store, Options{Clock: f.clock.Now, Deadlines: Deadlines{Calendar: map[RequestKind]time.Duration{
 		RequestAccess: 3 * 24 * time.Hour, RequestCorrection: 24 * time.Hour, RequestDeletion: 24 * time.Hour,
-	}, Controller: testController})
+	}}, Controller: testController})
 	require.NoError(t, f.l.DefinePurpose(f.ctx, purposeMarketing))
 	require.NoError(t, f.l.DefinePurpose(f.ctx, purposeDelivery))
 	require.NoError(t, f.l.DefineRecipient(f.ctx, recipientAds))
@@ -103,11 +103,11 @@ func (f *fixture) history(t *testing.T, subject string) []Record {
 // storeCase names a Store constructor for the shared behaviour table.
 type storeCase struct {
 	name string
-	new  func(t *testing.T) Store
+	new  func(t *testing.T) *Store
 }
 
 func memoryCase() storeCase {
-	return storeCase{"memory", func(*testing.T) Store { return NewMemoryStore() }}
+	return storeCase{"memory", func(*testing.T) *Store { return NewMemoryStore() }}
 }
 
 // ledgerBehaviour is the behaviour table every Store must pass.
@@ -199,7 +199,7 @@ var ledgerBehaviour = []struct {
 		require.NoError(t, err)
 		assert.False(t, d.Allowed)
 		_, err = f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads", At: t0.Add(48 * time.Hour)})
-		assert.ErrorIs(t, err, ErrFutureEvent)
+		assert.ErrorIs(t, err, ErrInvalidInput)
 	}},
 	{"legal basis allows and each use is recorded", func(t *testing.T, f *fixture) {
 		require.NoError(t, f.l.AllowByLaw(f.ctx, LegalBasis{
@@ -322,8 +322,8 @@ var ledgerBehaviour = []struct {
 			{Grant{Subject: "u1\x00", Purpose: "marketing", Method: MethodWebForm}, ErrInvalidInput},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: "pigeon"}, ErrInvalidInput},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: methodSystem}, ErrInvalidInput},
-			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(time.Hour)}, ErrFutureEvent},
-			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(-time.Minute)}, ErrOutOfOrder},
+			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(time.Hour)}, ErrInvalidInput},
+			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(-time.Minute)}, ErrConflict},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, Term: -time.Second}, ErrInvalidInput},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, NoticeVersion: "v9"}, ErrNotFound},
 			{Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, Language: "en"}, ErrNotFound},
@@ -339,7 +339,7 @@ var ledgerBehaviour = []struct {
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, t0.Add(time.Minute), te.Limit)
 		_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads", Method: MethodWebForm, At: t0.Add(time.Hour)})
-		assert.ErrorIs(t, err, ErrFutureEvent)
+		assert.ErrorIs(t, err, ErrInvalidInput)
 		_, err = f.l.Check(f.ctx, Query{Subject: "", Purpose: "marketing"})
 		assert.ErrorIs(t, err, ErrInvalidInput)
 		d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "nope"})
@@ -438,10 +438,10 @@ var ledgerBehaviour = []struct {
 		assert.Equal(t, t0.Add(time.Hour), r.ClosedAt)
 		require.Len(t, r.History, 3)
 		_, err = f.l.SetRequestStatus(f.ctx, r.ID, StatusOpen, "")
-		require.ErrorIs(t, err, ErrInvalidTransition)
+		require.ErrorIs(t, err, ErrConflict)
 		assert.Contains(t, err.Error(), `from "completed"`)
 		_, err = f.l.SetRequestStatus(f.ctx, d.ID, StatusOpen, "")
-		assert.ErrorIs(t, err, ErrInvalidTransition)
+		assert.ErrorIs(t, err, ErrConflict)
 		_, err = f.l.SetRequestStatus(f.ctx, "dsr_missing", StatusCompleted, "")
 		assert.ErrorIs(t, err, ErrNotFound)
 		got, err := f.store.listRequests(f.ctx, "u1")
@@ -682,12 +682,12 @@ var ledgerBehaviour = []struct {
 		_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
 		assert.ErrorIs(t, err, ErrNotGranted)
 		_, err = f.l.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Recipient: "courier", At: clicked})
-		assert.ErrorIs(t, err, ErrOutOfOrder)
+		assert.ErrorIs(t, err, ErrConflict)
 	}},
 	{"times outside the years 1 to 9999 are refused before the store", func(t *testing.T, f *fixture) {
 		far, early := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC)
 		late := newTestLedger(t, f.store, Options{Keys: f.l.keys, Clock: func() time.Time { return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) },
-			Deadlines: Deadlines{RequestAccess: 48 * time.Hour}})
+			Deadlines: Deadlines{Calendar: map[RequestKind]time.Duration{RequestAccess: 48 * time.Hour}}})
 		cases := map[string]struct {
 			field string
 			call  func() error

@@ -7,11 +7,9 @@ import (
 	"sync"
 )
 
-// MemoryStore is the in-memory [Store]: one RWMutex serialises writers,
-// so appends for a subject are trivially ordered. Nothing survives the
-// process: it suits tests and single-process tools; production uses
-// [SQLStore].
-type MemoryStore struct {
+// memStore is the in-memory storage: one RWMutex serialises writers, so
+// appends for a subject are trivially ordered.
+type memStore struct {
 	mu         sync.RWMutex
 	purposes   map[string]Purpose
 	recipients map[string]Recipient
@@ -24,19 +22,21 @@ type MemoryStore struct {
 	reqOrder   []string
 }
 
-// NewMemoryStore returns an empty MemoryStore, safe for concurrent use.
-func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
+// NewMemoryStore returns an empty Store in memory, safe for concurrent
+// use. Nothing survives the process: it suits tests and single-process
+// tools; production uses [NewSQLStore].
+func NewMemoryStore() *Store {
+	return &Store{&memStore{
 		purposes:   map[string]Purpose{},
 		recipients: map[string]Recipient{},
 		bases:      map[string]LegalBasis{},
 		history:    map[string][]Record{},
 		decisions:  map[string][]int{},
 		requests:   map[string]Request{},
-	}
+	}}
 }
 
-func (m *MemoryStore) definePurpose(ctx context.Context, p Purpose) error {
+func (m *memStore) definePurpose(ctx context.Context, p Purpose) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (m *MemoryStore) definePurpose(ctx context.Context, p Purpose) error {
 	return nil
 }
 
-func (m *MemoryStore) defineRecipient(ctx context.Context, r Recipient) error {
+func (m *memStore) defineRecipient(ctx context.Context, r Recipient) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (m *MemoryStore) defineRecipient(ctx context.Context, r Recipient) error {
 	return nil
 }
 
-func (m *MemoryStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
+func (m *memStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (m *MemoryStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	return nil
 }
 
-func (m *MemoryStore) publishNotice(ctx context.Context, n Notice) error {
+func (m *memStore) publishNotice(ctx context.Context, n Notice) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func noticeConflict(old, n Notice) error {
 	return nil
 }
 
-func (m *MemoryStore) listNotices(ctx context.Context) ([]Notice, error) {
+func (m *memStore) listNotices(ctx context.Context) ([]Notice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (m *MemoryStore) listNotices(ctx context.Context) ([]Notice, error) {
 	return slices.Clone(m.notices), nil
 }
 
-func (m *MemoryStore) snapshotLocked(subject, purpose, recipient string) snapshot {
+func (m *memStore) snapshotLocked(subject, purpose, recipient string) snapshot {
 	s := snapshot{Notices: slices.Clone(m.notices)}
 	s.History = m.sparse(subject)
 	if p, ok := m.purposes[purpose]; ok {
@@ -149,7 +149,7 @@ func (m *MemoryStore) snapshotLocked(subject, purpose, recipient string) snapsho
 
 // sparse returns the records of a snapshot history: every decision, the
 // latest record, and the record before each of these, in Seq order.
-func (m *MemoryStore) sparse(subject string) []Record {
+func (m *memStore) sparse(subject string) []Record {
 	h, dec := m.history[subject], m.decisions[subject]
 	if len(h) == 0 {
 		return nil
@@ -185,7 +185,7 @@ func (m *MemoryStore) sparse(subject string) []Record {
 	return out
 }
 
-func (m *MemoryStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
+func (m *memStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return snapshot{}, err
 	}
@@ -194,7 +194,7 @@ func (m *MemoryStore) read(ctx context.Context, subject, purpose, recipient stri
 	return m.snapshotLocked(subject, purpose, recipient), nil
 }
 
-func (m *MemoryStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
+func (m *memStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (m *MemoryStore) appendTo(ctx context.Context, subject, purpose, recipient 
 	return out, nil
 }
 
-func (m *MemoryStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
+func (m *memStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (m *MemoryStore) subjectHistory(ctx context.Context, subject string) ([]Rec
 	return slices.Clone(m.history[subject]), nil
 }
 
-func (m *MemoryStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (m *memStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	m.mu.RLock()
 	subjects := make([]string, 0, len(m.history))
 	for s := range m.history {
@@ -252,7 +252,7 @@ func (m *MemoryStore) scan(ctx context.Context, fn func(subject string, history 
 	return nil
 }
 
-func (m *MemoryStore) createRequest(ctx context.Context, r Request) error {
+func (m *memStore) createRequest(ctx context.Context, r Request) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (m *MemoryStore) createRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (m *MemoryStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (m *memStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	if err := ctx.Err(); err != nil {
 		return Request{}, err
 	}
@@ -288,7 +288,7 @@ func (m *MemoryStore) updateRequest(ctx context.Context, id string, change func(
 	return n, nil
 }
 
-func (m *MemoryStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
+func (m *memStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ const (
 	noticeTextMax = 1 << 20 // 1 MiB
 	// clockSkew is how far ahead of the ledger clock an event time may be
 	// (it is then recorded as now) before it is refused with
-	// ErrFutureEvent.
+	// ErrInvalidInput (a *TimeError).
 	clockSkew = time.Minute
 )
 
@@ -212,7 +212,7 @@ type Withdrawal struct {
 	// legal-basis use on another purpose must not keep a consent in force):
 	// it is recorded at that event's time, with At kept as
 	// Record.StatedAt, and withdraws what is in force then. It is refused
-	// (ErrOutOfOrder) only when the subject granted the same consent after
+	// (ErrConflict) only when the subject granted the same consent after
 	// At: that later decision stands.
 	At time.Time
 }

@@ -48,41 +48,59 @@ type Receipt struct {
 	PIIPrincipalID string    `json:"pii_principal_id"`
 	IssuedAt       time.Time `json:"issued_at"`
 	// processing
-	PrivacyNotice    ReceiptNotice    `json:"privacy_notice"`
-	Language         string           `json:"language"`
-	Purposes         []ReceiptPurpose `json:"purposes"`
-	PIIInformation   []string         `json:"pii_information"`
-	CollectionMethod Method           `json:"collection_method"`
-	StorageLocations []string         `json:"storage_locations"`
-	RetentionPeriod  string           `json:"retention_period"`
-	Jurisdiction     string           `json:"jurisdiction"`
-	WithdrawalMethod string           `json:"withdrawal_method"`
-	// parties
+	PrivacyNotice struct { // the notice shown; zero if none was in effect
+		Version     string    `json:"version"`
+		Language    string    `json:"language"`
+		SHA256      string    `json:"sha256"` // hex digest of the exact text shown
+		EffectiveAt time.Time `json:"effective_at"`
+		Material    bool      `json:"material"`
+	} `json:"privacy_notice"`
+	Language string `json:"language"`
+	Purposes []struct {
+		Purpose     string `json:"purpose"`
+		Description Texts  `json:"description"`
+		LawfulBasis string `json:"lawful_basis"` // "consent"
+	} `json:"purposes"`
+	PIIInformation   []string `json:"pii_information"`
+	CollectionMethod Method   `json:"collection_method"`
+	StorageLocations []string `json:"storage_locations"`
+	RetentionPeriod  string   `json:"retention_period"`
+	Jurisdiction     string   `json:"jurisdiction"`
+	WithdrawalMethod string   `json:"withdrawal_method"`
+	// parties: the operator, and the recipient unless it is the operator
 	PIIControllers        []ReceiptParty `json:"pii_controllers"`
 	RecipientThirdParties []ReceiptParty `json:"recipient_third_parties"`
-	// events, oldest first
-	Events []ReceiptEvent `json:"events"`
-	// KZ holds the Law 94-V Art. 8 contents.
-	KZ Art8 `json:"kz_94v_art8"`
+	// events: every decision on the pair, oldest first
+	Events []struct {
+		EventID          string    `json:"event_id"`
+		EventTime        time.Time `json:"event_time"`
+		EventType        string    `json:"event_type"`                  // "explicit consent"
+		EventState       Kind      `json:"event_state"`                 // granted, refused, withdrawn, expired
+		ValidityDuration string    `json:"validity_duration,omitempty"` // ISO 8601, e.g. "PT3600S"
+		ValidUntil       time.Time `json:"valid_until,omitzero"`
+		EntityID         string    `json:"entity_id"` // who acted: the subject
+		CollectionMethod Method    `json:"collection_method"`
+		Evidence         string    `json:"evidence,omitempty"`
+		NoticeVersion    string    `json:"notice_version,omitempty"`
+		EventHash        Digest    `json:"event_hash"` // the record's Hash: its MAC in the chain
+	} `json:"events"`
+	// KZ holds what Law 94-V Art. 8 requires a consent to state.
+	KZ struct {
+		Operator             string    `json:"operator"`
+		OperatorBIN          string    `json:"operator_bin"`
+		Subject              string    `json:"subject"`
+		Term                 string    `json:"term"` // "until withdrawn" or the end, RFC 3339
+		ValidUntil           time.Time `json:"valid_until,omitzero"`
+		ThirdPartyTransfer   bool      `json:"third_party_transfer"`
+		ThirdParties         []string  `json:"third_parties"`
+		CrossBorderTransfer  bool      `json:"cross_border_transfer"`
+		CrossBorderCountries []string  `json:"cross_border_countries"`
+		PublicDissemination  bool      `json:"public_dissemination"`
+		DataList             []string  `json:"data_list"`
+	} `json:"kz_94v_art8"`
 }
 
-// ReceiptNotice identifies the notice shown.
-type ReceiptNotice struct {
-	Version     string    `json:"version"`
-	Language    string    `json:"language"`
-	SHA256      string    `json:"sha256"` // hex digest of the exact text shown
-	EffectiveAt time.Time `json:"effective_at"`
-	Material    bool      `json:"material"`
-}
-
-// ReceiptPurpose is one purpose of processing.
-type ReceiptPurpose struct {
-	Purpose     string `json:"purpose"`
-	Description Texts  `json:"description"`
-	LawfulBasis string `json:"lawful_basis"` // "consent"
-}
-
-// ReceiptParty is a controller or a recipient.
+// ReceiptParty is a controller or a recipient in a [Receipt].
 type ReceiptParty struct {
 	PartyID      string `json:"party_id"`
 	PartyName    string `json:"party_name"`
@@ -96,34 +114,11 @@ type ReceiptParty struct {
 	Country   string `json:"country,omitempty"`
 }
 
-// ReceiptEvent is one consent event.
-type ReceiptEvent struct {
-	EventID          string    `json:"event_id"`
-	EventTime        time.Time `json:"event_time"`
-	EventType        string    `json:"event_type"`                  // "explicit consent"
-	EventState       Kind      `json:"event_state"`                 // granted, refused, withdrawn, expired
-	ValidityDuration string    `json:"validity_duration,omitempty"` // ISO 8601, e.g. "PT3600S"
-	ValidUntil       time.Time `json:"valid_until,omitzero"`
-	EntityID         string    `json:"entity_id"` // who acted: the subject
-	CollectionMethod Method    `json:"collection_method"`
-	Evidence         string    `json:"evidence,omitempty"`
-	NoticeVersion    string    `json:"notice_version,omitempty"`
-	EventHash        Digest    `json:"event_hash"` // the record's Hash: its MAC in the chain
-}
-
-// Art8 lists what Law 94-V Art. 8 requires a consent to state.
-type Art8 struct {
-	Operator             string    `json:"operator"`
-	OperatorBIN          string    `json:"operator_bin"`
-	Subject              string    `json:"subject"`
-	Term                 string    `json:"term"` // "until withdrawn" or the end, RFC 3339
-	ValidUntil           time.Time `json:"valid_until,omitzero"`
-	ThirdPartyTransfer   bool      `json:"third_party_transfer"`
-	ThirdParties         []string  `json:"third_parties"`
-	CrossBorderTransfer  bool      `json:"cross_border_transfer"`
-	CrossBorderCountries []string  `json:"cross_border_countries"`
-	PublicDissemination  bool      `json:"public_dissemination"`
-	DataList             []string  `json:"data_list"`
+// grow appends a zero element to *s and returns it, so that the receipt's
+// unnamed element types are filled in place.
+func grow[S ~[]E, E any](s *S) *E {
+	*s = append(*s, *new(E))
+	return &(*s)[len(*s)-1]
 }
 
 // Receipt returns the signed receipt of the consent decision recordID of
@@ -220,7 +215,19 @@ func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, e
 	if s.Purpose == nil || (recipient != "" && s.Recipient == nil) {
 		return Receipt{}, fmt.Errorf("%w: definition of a recorded pair is missing", ErrNotFound)
 	}
-	var events []ReceiptEvent
+	c := l.controller
+	rc := Receipt{
+		SchemaVersion: schemaVersion, ReceiptID: newID("rc_"), IssuedAt: l.now(),
+		PIIInformation:   slices.Clone(s.Purpose.DataCategories),
+		StorageLocations: nonEmpty(c.StorageLocation), Jurisdiction: c.Jurisdiction,
+		RetentionPeriod:  c.RetentionPeriod,
+		WithdrawalMethod: c.WithdrawalMethod,
+		PIIControllers: []ReceiptParty{{
+			PartyID: c.BIN, PartyName: c.Name, PartyBIN: c.BIN, PartyAddress: c.Address, PartyContact: c.Contact,
+			PartyRole: "controller", PartyType: "recipient", Country: c.Jurisdiction,
+		}},
+		RecipientThirdParties: []ReceiptParty{},
+	}
 	var last, given Record // the latest decision; the latest grant or refusal
 	for _, r := range s.History {
 		if !r.Kind.decision() || r.Purpose != purpose || r.Recipient != recipient {
@@ -230,15 +237,13 @@ func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, e
 		if r.Kind == KindGranted || r.Kind == KindRefused {
 			given = r
 		}
-		e := ReceiptEvent{
-			EventID: r.ID, EventTime: r.At, EventType: "explicit consent", EventState: r.Kind,
-			ValidUntil: r.ExpiresAt, EntityID: r.Subject, CollectionMethod: r.Method, Evidence: r.Evidence,
-			NoticeVersion: r.NoticeVersion, EventHash: r.Hash,
-		}
+		e := grow(&rc.Events)
+		e.EventID, e.EventTime, e.EventType, e.EventState = r.ID, r.At, "explicit consent", r.Kind
+		e.ValidUntil, e.EntityID, e.CollectionMethod, e.Evidence = r.ExpiresAt, r.Subject, r.Method, r.Evidence
+		e.NoticeVersion, e.EventHash = r.NoticeVersion, r.Hash
 		if !r.ExpiresAt.IsZero() {
 			e.ValidityDuration = fmt.Sprintf("PT%dS", int64(r.ExpiresAt.Sub(r.At)/time.Second))
 		}
-		events = append(events, e)
 	}
 	if last.ID == "" {
 		return Receipt{}, fmt.Errorf("%w: consent record", ErrNotFound)
@@ -246,29 +251,16 @@ func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, e
 	if given.ID == "" {
 		given = last // only withdrawals or expiries fed in by another system
 	}
-	c := l.controller
-	rc := Receipt{
-		SchemaVersion: schemaVersion, ReceiptID: newID("rc_"), RecordID: last.ID, PIIPrincipalID: last.Subject,
-		IssuedAt: l.now(), Language: given.Language,
-		Purposes:         []ReceiptPurpose{{Purpose: s.Purpose.ID, Description: s.Purpose.Description, LawfulBasis: "consent"}},
-		PIIInformation:   slices.Clone(s.Purpose.DataCategories),
-		CollectionMethod: given.Method, StorageLocations: nonEmpty(c.StorageLocation), Jurisdiction: c.Jurisdiction,
-		RetentionPeriod:  c.RetentionPeriod,
-		WithdrawalMethod: c.WithdrawalMethod,
-		PIIControllers: []ReceiptParty{{
-			PartyID: c.BIN, PartyName: c.Name, PartyBIN: c.BIN, PartyAddress: c.Address, PartyContact: c.Contact,
-			PartyRole: "controller", PartyType: "recipient", Country: c.Jurisdiction,
-		}},
-		RecipientThirdParties: []ReceiptParty{},
-		Events:                events,
-		KZ: Art8{
-			Operator: c.Name, OperatorBIN: c.BIN, Subject: last.Subject, Term: "until withdrawn",
-			ThirdParties: []string{}, CrossBorderCountries: []string{}, DataList: slices.Clone(s.Purpose.DataCategories),
-		},
-	}
+	rc.RecordID, rc.PIIPrincipalID, rc.Language, rc.CollectionMethod = last.ID, last.Subject, given.Language, given.Method
+	p := grow(&rc.Purposes)
+	p.Purpose, p.Description, p.LawfulBasis = s.Purpose.ID, s.Purpose.Description, "consent"
+	rc.KZ.Operator, rc.KZ.OperatorBIN, rc.KZ.Subject, rc.KZ.Term = c.Name, c.BIN, last.Subject, "until withdrawn"
+	rc.KZ.ThirdParties, rc.KZ.CrossBorderCountries = []string{}, []string{}
+	rc.KZ.DataList = slices.Clone(s.Purpose.DataCategories)
 	if n, ok := noticeVersion(s.Notices, given.NoticeVersion, given.Language); ok {
-		rc.PrivacyNotice = ReceiptNotice{Version: n.Version, Language: n.Language, SHA256: n.SHA256.String(),
-			EffectiveAt: n.EffectiveAt, Material: n.Material}
+		pn := &rc.PrivacyNotice
+		pn.Version, pn.Language, pn.SHA256 = n.Version, n.Language, n.SHA256.String()
+		pn.EffectiveAt, pn.Material = n.EffectiveAt, n.Material
 	}
 	if given.Kind == KindGranted && !given.ExpiresAt.IsZero() {
 		rc.KZ.Term = given.ExpiresAt.Format(time.RFC3339)
@@ -385,7 +377,7 @@ func parseReceipt(data []byte) (Receipt, error) {
 			return Receipt{}, invalid("receipt.events.event_state", "unknown state")
 		}
 	}
-	if err := validReceiptNotice(r.PrivacyNotice); err != nil {
+	if err := validReceiptNotice(r.PrivacyNotice.Version, r.PrivacyNotice.SHA256); err != nil {
 		return Receipt{}, err
 	}
 	return r, nil
@@ -393,14 +385,14 @@ func parseReceipt(data []byte) (Receipt, error) {
 
 // validReceiptNotice requires a digest exactly when a notice version is
 // named: a consent given while no notice was in effect has neither.
-func validReceiptNotice(n ReceiptNotice) error {
-	if n.Version == "" {
-		if n.SHA256 != "" {
+func validReceiptNotice(version, sha string) error {
+	if version == "" {
+		if sha != "" {
 			return invalid("receipt.privacy_notice.sha256", "digest without a notice version")
 		}
 		return nil
 	}
-	if b, err := hex.DecodeString(n.SHA256); err != nil || len(b) != 32 {
+	if b, err := hex.DecodeString(sha); err != nil || len(b) != 32 {
 		return invalid("receipt.privacy_notice.sha256", "not a sha-256 hex digest")
 	}
 	return nil

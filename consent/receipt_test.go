@@ -146,7 +146,7 @@ func TestReceiptWithoutNoticeRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	rc, err := receipt(t, l, ctx, "u1", g.ID)
 	require.NoError(t, err)
-	assert.Equal(t, ReceiptNotice{}, rc.PrivacyNotice)
+	assert.Zero(t, rc.PrivacyNotice)
 	b, err := json.Marshal(rc)
 	require.NoError(t, err)
 	back, err := parseReceipt(b)

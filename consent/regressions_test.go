@@ -26,12 +26,12 @@ func TestWithdrawalOlderThanALaterGrantIsRefused(t *testing.T) {
 	f.clock.Advance(time.Hour)
 
 	_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads", At: letter})
-	assert.ErrorIs(t, err, ErrOutOfOrder, "the replayed letter")
+	assert.ErrorIs(t, err, ErrConflict, "the replayed letter")
 	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "the new grant is in force")
 
 	// Dated before the very grant it would withdraw: refused too.
 	_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads", At: letter.Add(30 * time.Minute)})
-	assert.ErrorIs(t, err, ErrOutOfOrder)
+	assert.ErrorIs(t, err, ErrConflict)
 }
 
 // A withdrawal older than an event on another consent is still recorded.
@@ -77,10 +77,10 @@ func TestSQLStoreRefusesOutdatedSchema(t *testing.T) {
 	require.NoError(t, err)
 	f := newFixture(t, s)
 	d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
-	assert.True(t, errors.Is(err, ErrSchemaOutdated), "%v", err)
+	assert.True(t, errors.Is(err, ErrNotConfigured), "%v", err)
 	assert.False(t, d.Allowed)
 	_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
-	assert.ErrorIs(t, err, ErrSchemaOutdated)
+	assert.ErrorIs(t, err, ErrNotConfigured)
 
 	require.NoError(t, Migrate(f.ctx, db))
 	f.grant(t, "u1", "marketing", "ads")

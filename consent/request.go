@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -52,37 +53,97 @@ type Request struct {
 	Due      time.Time     `json:"due"`
 	ClosedAt time.Time     `json:"closed_at,omitzero"`
 	// History lists every status change, oldest first.
-	History []StatusChange `json:"history"`
+	History []struct {
+		Status RequestStatus `json:"status"`
+		At     time.Time     `json:"at"`
+		Note   string        `json:"note,omitempty"` // no personal data
+	} `json:"history"`
 }
 
-// StatusChange is one entry of a request's status history.
-type StatusChange struct {
-	Status RequestStatus `json:"status"`
-	At     time.Time     `json:"at"`
-	Note   string        `json:"note,omitempty"` // no personal data
+// addStatus appends a status change to r's history, in a copy of it: the
+// caller's Request keeps its own.
+func (r *Request) addStatus(status RequestStatus, at time.Time, note string) {
+	r.History = slices.Clip(r.History)
+	h := grow(&r.History)
+	h.Status, h.At, h.Note = status, at, note
+	r.Status = status
 }
 
 // final reports whether the request is closed.
 func (r Request) final() bool { return r.Status == StatusCompleted || r.Status == StatusRejected }
 
-// DeadlinePolicy says when a data-subject request is due: [Deadlines]
-// (calendar durations) or [WorkingDays] (a production calendar). Deadlines
-// change with the law, so they are configuration ([Options].Deadlines).
-// Its method is unexported: these two are the policies.
-type DeadlinePolicy interface {
-	due(kind RequestKind, opened time.Time) (time.Time, error)
+// Deadlines says when data-subject requests (clause 7.1) are due, per
+// request kind: in calendar time (Calendar) or in working days
+// (WorkingDays: Monday to Friday in Location, minus Holidays; due at the
+// end of the last working day, the day the request was opened not
+// counted). The law and the production calendar change, so these are
+// configuration ([Options].Deadlines). A kind with no entry in either map
+// cannot be opened ([ErrNotConfigured]); a kind in both, or a deadline
+// that is not positive, is refused by [NewLedger].
+type Deadlines struct {
+	Calendar    map[RequestKind]time.Duration // due this long after opening
+	WorkingDays map[RequestKind]int           // due after this many working days
+	Holidays    []time.Time                   // only the date in Location matters
+	Location    *time.Location                // nil means UTC; e.g. Asia/Almaty
 }
 
-// Deadlines is a DeadlinePolicy of calendar durations per request kind. A
-// kind without an entry fails with ErrNotConfigured.
-type Deadlines map[RequestKind]time.Duration
-
-func (d Deadlines) due(kind RequestKind, opened time.Time) (time.Time, error) {
-	v, ok := d[kind]
-	if !ok || v <= 0 {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)
+// validate refuses a kind given twice or a deadline that is not positive.
+func (d Deadlines) validate() error {
+	for k, v := range d.Calendar {
+		if err := validKind(k); err != nil {
+			return err
+		}
+		if v <= 0 {
+			return invalid("Options.Deadlines.Calendar", "not positive")
+		}
+		if _, ok := d.WorkingDays[k]; ok {
+			return invalid("Options.Deadlines", "a request kind in both Calendar and WorkingDays")
+		}
 	}
-	return opened.Add(v), nil
+	for k, n := range d.WorkingDays {
+		if err := validKind(k); err != nil {
+			return err
+		}
+		if n <= 0 {
+			return invalid("Options.Deadlines.WorkingDays", "not positive")
+		}
+	}
+	return nil
+}
+
+// due returns when a request of kind opened at opened is due.
+func (d Deadlines) due(kind RequestKind, opened time.Time) (time.Time, error) {
+	if v, ok := d.Calendar[kind]; ok && v > 0 {
+		return opened.Add(v), nil
+	}
+	n, ok := d.WorkingDays[kind]
+	if !ok || n <= 0 {
+		return time.Time{}, fmt.Errorf("%w: no deadline for %q requests", ErrNotConfigured, kind)
+	}
+	loc := d.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	date := func(t time.Time) [3]int {
+		y, m, dd := t.Date()
+		return [3]int{y, int(m), dd}
+	}
+	off := map[[3]int]bool{}
+	for _, h := range d.Holidays {
+		off[date(h.In(loc))] = true
+	}
+	o := date(opened.In(loc))
+	day := time.Date(o[0], time.Month(o[1]), o[2], 0, 0, 0, 0, loc)
+	for n > 0 {
+		day = day.AddDate(0, 0, 1)
+		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday && !off[date(day)] {
+			n--
+		}
+		if day.Year() > opened.Year()+2 {
+			return time.Time{}, fmt.Errorf("%w: calendar has no working days", ErrNotConfigured)
+		}
+	}
+	return day.AddDate(0, 0, 1), nil
 }
 
 func validKind(k RequestKind) error {
@@ -102,9 +163,6 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 	if err := validKind(kind); err != nil {
 		return Request{}, err
 	}
-	if l.deadlines == nil {
-		return Request{}, fmt.Errorf("%w: Options.Deadlines", ErrNotConfigured)
-	}
 	now := l.now()
 	due, err := l.deadlines.due(kind, now)
 	if err != nil {
@@ -116,8 +174,8 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 	r := Request{
 		ID: newID("dsr_"), Subject: subject, Kind: kind, Status: StatusOpen,
 		OpenedAt: now, Due: norm(due),
-		History: []StatusChange{{Status: StatusOpen, At: now}},
 	}
+	r.addStatus(StatusOpen, now, "")
 	if err := l.store.createRequest(ctx, r); err != nil {
 		return Request{}, err
 	}
@@ -126,7 +184,7 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 
 // SetRequestStatus moves request id to status. Changes not allowed by the
 // workflow (open → in_progress → completed or rejected; final states are
-// final) fail with ErrInvalidTransition and change nothing.
+// final) fail with [ErrConflict] and change nothing.
 func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status RequestStatus, note string) (Request, error) {
 	if err := validID("ID", id, false); err != nil {
 		return Request{}, err
@@ -137,13 +195,12 @@ func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status Request
 	now := l.now()
 	return l.store.updateRequest(ctx, id, func(r Request) (Request, error) {
 		if !canTransition(r.Status, status) {
-			return Request{}, fmt.Errorf("%w: from %q to %q", ErrInvalidTransition, r.Status, status)
+			return Request{}, fmt.Errorf("%w: request status cannot change from %q to %q", ErrConflict, r.Status, status)
 		}
 		if len(r.History) > 0 {
 			now = later(now, r.History[len(r.History)-1].At)
 		}
-		r.History = append(append([]StatusChange(nil), r.History...), StatusChange{Status: status, At: now, Note: note})
-		r.Status = status
+		r.addStatus(status, now, note)
 		if r.final() {
 			r.ClosedAt = now
 		}
@@ -169,43 +226,4 @@ func (l *Ledger) Overdue(ctx context.Context, now time.Time) ([]Request, error) 
 	}
 	sortRequestsByDue(out)
 	return out, nil
-}
-
-// WorkingDays is a DeadlinePolicy that counts working days: Monday to
-// Friday in Location, minus Holidays. A request is due at the end of its
-// last working day, the day it was opened not counted. Days and Holidays
-// are configuration (the production calendar changes every year).
-type WorkingDays struct {
-	Days     map[RequestKind]int
-	Holidays []time.Time    // only the date in Location matters
-	Location *time.Location // nil means UTC; e.g. Asia/Almaty
-}
-
-func (w WorkingDays) due(kind RequestKind, opened time.Time) (time.Time, error) {
-	n, ok := w.Days[kind]
-	if !ok || n <= 0 {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrNotConfigured, kind)
-	}
-	loc := w.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	off := map[[3]int]bool{}
-	for _, h := range w.Holidays {
-		y, m, d := h.In(loc).Date()
-		off[[3]int{y, int(m), d}] = true
-	}
-	y, m, d := opened.In(loc).Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	for n > 0 {
-		day = day.AddDate(0, 0, 1)
-		y, m, d := day.Date()
-		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday && !off[[3]int{y, int(m), d}] {
-			n--
-		}
-		if day.Year() > opened.Year()+2 {
-			return time.Time{}, fmt.Errorf("%w: calendar has no working days", ErrNotConfigured)
-		}
-	}
-	return day.AddDate(0, 0, 1), nil
 }

@@ -10,10 +10,11 @@ import (
 
 func TestWorkingDays(t *testing.T) {
 	almaty := time.FixedZone("Asia/Almaty", 5*3600)
-	w := WorkingDays{
-		Days:     map[RequestKind]int{RequestAccess: 3, RequestDeletion: 1},
-		Holidays: []time.Time{time.Date(2026, 3, 9, 0, 0, 0, 0, almaty)},
-		Location: almaty,
+	w := Deadlines{
+		WorkingDays: map[RequestKind]int{RequestAccess: 3, RequestDeletion: 1},
+		Calendar:    map[RequestKind]time.Duration{RequestCorrection: 36 * time.Hour},
+		Holidays:    []time.Time{time.Date(2026, 3, 9, 0, 0, 0, 0, almaty)},
+		Location:    almaty,
 	}
 	fri := time.Date(2026, 3, 6, 10, 0, 0, 0, almaty)
 	tests := []struct {
@@ -32,14 +33,17 @@ func TestWorkingDays(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, tc.want.Equal(got), "%s from %s: got %s want %s", tc.kind, tc.opened, got, tc.want)
 	}
-	_, err := w.due(RequestCorrection, fri)
+	got, err := w.due(RequestCorrection, fri)
+	require.NoError(t, err)
+	assert.Equal(t, fri.Add(36*time.Hour), got, "calendar time counts every hour")
+	_, err = Deadlines{WorkingDays: w.WorkingDays}.due(RequestCorrection, fri)
 	assert.ErrorIs(t, err, ErrNotConfigured)
 
 	var all []time.Time
 	for d := range 1200 {
 		all = append(all, fri.AddDate(0, 0, d))
 	}
-	_, err = WorkingDays{Days: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.due(RequestAccess, fri)
+	_, err = Deadlines{WorkingDays: map[RequestKind]int{RequestAccess: 1}, Holidays: all}.due(RequestAccess, fri)
 	assert.ErrorIs(t, err, ErrNotConfigured, "a calendar without working days ends")
 
 	_, err = Deadlines{}.due(RequestAccess, fri)
@@ -47,4 +51,22 @@ func TestWorkingDays(t *testing.T) {
 	l := newTestLedger(t, NewMemoryStore(), Options{})
 	_, err = l.OpenRequest(t.Context(), "u1", RequestAccess)
 	assert.ErrorIs(t, err, ErrNotConfigured, "no policy, no request")
+}
+
+// NewLedger refuses deadlines that could never be met or that contradict
+// each other, instead of failing at the first request.
+func TestNewLedgerRefusesBadDeadlines(t *testing.T) {
+	bad := map[string]Deadlines{
+		"kind in both":         {Calendar: map[RequestKind]time.Duration{RequestAccess: time.Hour}, WorkingDays: map[RequestKind]int{RequestAccess: 1}},
+		"zero duration":        {Calendar: map[RequestKind]time.Duration{RequestAccess: 0}},
+		"negative days":        {WorkingDays: map[RequestKind]int{RequestDeletion: -1}},
+		"unknown kind":         {Calendar: map[RequestKind]time.Duration{"erasure": time.Hour}},
+		"unknown working kind": {WorkingDays: map[RequestKind]int{"erasure": 1}},
+	}
+	for name, d := range bad {
+		_, err := NewLedger(NewMemoryStore(), Options{Keys: testKeys(t), Deadlines: d})
+		var ie *InputError
+		assert.ErrorAs(t, err, &ie, name)
+		assert.ErrorIs(t, err, ErrInvalidInput, name)
+	}
 }

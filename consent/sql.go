@@ -151,8 +151,8 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 // the wait, and miss the previous holder's commit.
 var lockThenRead = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 
-// SQLStore is the PostgreSQL [Store], through database/sql.
-type SQLStore struct {
+// sqlStore is the PostgreSQL storage, through database/sql.
+type sqlStore struct {
 	db       *sql.DB
 	schemaOK atomic.Bool // the event table has every column this version reads
 }
@@ -161,7 +161,7 @@ type SQLStore struct {
 // Migrate has not brought to this version: reads and writes of events
 // would otherwise fail on a missing column with a driver error, and every
 // Check would deny without saying why.
-func (s *SQLStore) checkSchema(ctx context.Context) error {
+func (s *sqlStore) checkSchema(ctx context.Context) error {
 	if s.schemaOK.Load() {
 		return nil
 	}
@@ -173,23 +173,23 @@ func (s *SQLStore) checkSchema(ctx context.Context) error {
 		return fmt.Errorf("consent: store: %w", err)
 	}
 	if n != 3 {
-		return ErrSchemaOutdated
+		return fmt.Errorf("%w: database schema is older than this package: run Migrate", ErrNotConfigured)
 	}
 	s.schemaOK.Store(true)
 	return nil
 }
 
-// NewSQLStore returns a SQLStore on db (any PostgreSQL driver, e.g. pgx's
-// stdlib). Run [Migrate] once before use. It is safe for
+// NewSQLStore returns a Store in the PostgreSQL database db (any driver,
+// e.g. pgx's stdlib). Run [Migrate] once before use. It is safe for
 // concurrent use by any number of goroutines and processes: appends for one
 // subject are serialised by a transaction-scoped advisory lock on the
 // subject, and (subject, seq) is the primary key, so two writers can never
 // fork a history.
-func NewSQLStore(db *sql.DB) (*SQLStore, error) {
+func NewSQLStore(db *sql.DB) (*Store, error) {
 	if db == nil {
 		return nil, invalid("db", "nil")
 	}
-	return &SQLStore{db: db}, nil
+	return &Store{&sqlStore{db: db}}, nil
 }
 
 // defineJSON inserts v as the body of row id of table, with extra columns
@@ -229,20 +229,20 @@ func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, e
 	return nil
 }
 
-func (s *SQLStore) definePurpose(ctx context.Context, p Purpose) error {
+func (s *sqlStore) definePurpose(ctx context.Context, p Purpose) error {
 	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal)
 }
 
-func (s *SQLStore) defineRecipient(ctx context.Context, r Recipient) error {
+func (s *sqlStore) defineRecipient(ctx context.Context, r Recipient) error {
 	return defineJSON(ctx, s.db, "consent_recipients", r.ID, r, func(old Recipient) bool { return old == r })
 }
 
-func (s *SQLStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
+func (s *sqlStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
 	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient,
 		"key_id", b.keyID, "mac", b.mac.String())
 }
 
-func (s *SQLStore) publishNotice(ctx context.Context, n Notice) error {
+func (s *sqlStore) publishNotice(ctx context.Context, n Notice) error {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
@@ -441,7 +441,7 @@ func decodeEvents(subject string, b []byte) ([]Record, error) {
 	return out, nil
 }
 
-func (s *SQLStore) listNotices(ctx context.Context) ([]Notice, error) {
+func (s *sqlStore) listNotices(ctx context.Context) ([]Notice, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT version, language, effective_at, material, sha256, body FROM consent_notices ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("consent: store: %w", err)
@@ -464,14 +464,14 @@ func (s *SQLStore) listNotices(ctx context.Context) ([]Notice, error) {
 	return out, nil
 }
 
-func (s *SQLStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
+func (s *sqlStore) read(ctx context.Context, subject, purpose, recipient string) (snapshot, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return snapshot{}, err
 	}
 	return readSnapshot(ctx, s.db, subject, purpose, recipient)
 }
 
-func (s *SQLStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
+func (s *sqlStore) appendTo(ctx context.Context, subject, purpose, recipient string, decide func(snapshot) ([]Record, error)) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -523,7 +523,7 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-func (s *SQLStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
+func (s *sqlStore) subjectHistory(ctx context.Context, subject string) ([]Record, error) {
 	if err := s.checkSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -535,7 +535,7 @@ func (s *SQLStore) subjectHistory(ctx context.Context, subject string) ([]Record
 	return decodeEvents(subject, b)
 }
 
-func (s *SQLStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
+func (s *sqlStore) scan(ctx context.Context, fn func(subject string, history []Record) error) error {
 	if err := s.checkSchema(ctx); err != nil {
 		return err
 	}
@@ -564,7 +564,7 @@ func (s *SQLStore) scan(ctx context.Context, fn func(subject string, history []R
 	return nil
 }
 
-func (s *SQLStore) createRequest(ctx context.Context, r Request) error {
+func (s *sqlStore) createRequest(ctx context.Context, r Request) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -582,7 +582,7 @@ func (s *SQLStore) createRequest(ctx context.Context, r Request) error {
 	return nil
 }
 
-func (s *SQLStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
+func (s *sqlStore) updateRequest(ctx context.Context, id string, change func(Request) (Request, error)) (Request, error) {
 	tx, err := s.db.BeginTx(ctx, lockThenRead)
 	if err != nil {
 		return Request{}, fmt.Errorf("consent: store: %w", err)
@@ -618,6 +618,6 @@ func (s *SQLStore) updateRequest(ctx context.Context, id string, change func(Req
 	return n, nil
 }
 
-func (s *SQLStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
+func (s *sqlStore) listRequests(ctx context.Context, subject string) ([]Request, error) {
 	return listJSON[Request](ctx, s.db, `SELECT body FROM consent_requests WHERE $1 = '' OR subject = $1 ORDER BY seq`, subject)
 }

@@ -27,7 +27,7 @@ func openMigrated(t testing.TB) *sql.DB {
 func postgresCase(t *testing.T) storeCase {
 	dsn := pgtest.DSN(t)
 	n := 0
-	return storeCase{"postgres", func(t *testing.T) Store {
+	return storeCase{"postgres", func(t *testing.T) *Store {
 		n++
 		schema := fmt.Sprintf("case_%d", n)
 		admin, err := sql.Open("pgx", dsn)

@@ -15,7 +15,7 @@ func lastDecision(history []Record, purpose, recipient string, at time.Time) (Re
 	found := false
 	for _, r := range history {
 		if r.At.After(at) {
-			break // histories are ordered by At too (see ErrOutOfOrder)
+			break // histories are ordered by At too (see outOfOrder)
 		}
 		if r.Kind.decision() && r.Purpose == purpose && r.Recipient == recipient {
 			last, found = r, true

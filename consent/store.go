@@ -2,11 +2,15 @@ package consent
 
 import "context"
 
-// Store is where a [Ledger] keeps its records: a [MemoryStore] or an
-// [SQLStore]. Its methods are unexported, so no other type implements it:
-// the ledger's guarantees rest on what a store does (see the two
-// interfaces below), and this package ships and tests the two that do.
-type Store interface {
+// Store is where a [Ledger] keeps its records: in memory
+// ([NewMemoryStore]) or in PostgreSQL ([NewSQLStore]). Both are safe for
+// concurrent use. The ledger's guarantees rest on what a store does (see
+// the storage interface below), so no other implementation can be
+// plugged in: this package ships and tests the two that do.
+type Store struct{ storage }
+
+// storage is what a Store does, implemented by memStore and sqlStore.
+type storage interface {
 	ledgerStore
 	requestStore
 }

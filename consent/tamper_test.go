@@ -13,10 +13,10 @@ import (
 // setHistory replaces a subject's history behind the ledger's back, as a
 // DBA could: in memory directly, in PostgreSQL as the superuser with the
 // append-only trigger switched off.
-func setHistory(t *testing.T, s Store, subject string, h []Record) {
+func setHistory(t *testing.T, s *Store, subject string, h []Record) {
 	t.Helper()
-	switch s := s.(type) {
-	case *MemoryStore:
+	switch s := s.storage.(type) {
+	case *memStore:
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.history[subject] = h
@@ -26,7 +26,7 @@ func setHistory(t *testing.T, s Store, subject string, h []Record) {
 				s.decisions[subject] = append(s.decisions[subject], i)
 			}
 		}
-	case *SQLStore:
+	case *sqlStore:
 		tx, err := s.db.Begin()
 		require.NoError(t, err)
 		defer func() { _ = tx.Rollback() }()
@@ -319,15 +319,15 @@ func mustCheck(t *testing.T, l *Ledger, subject, purpose, recipient string) Deci
 
 // addBasisBehindTheLedger inserts a legal basis as the application role
 // could (it holds INSERT): without a seal, or with a made-up one.
-func addBasisBehindTheLedger(t *testing.T, s Store, b LegalBasis) {
+func addBasisBehindTheLedger(t *testing.T, s *Store, b LegalBasis) {
 	t.Helper()
-	switch s := s.(type) {
-	case *MemoryStore:
+	switch s := s.storage.(type) {
+	case *memStore:
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.bases[b.ID] = b
 		s.baseOrder = append(s.baseOrder, b.ID)
-	case *SQLStore:
+	case *sqlStore:
 		body, err := json.Marshal(b)
 		require.NoError(t, err)
 		_, err = s.db.Exec(`INSERT INTO consent_legal_bases (id, purpose, recipient, body, key_id, mac)
