@@ -295,7 +295,7 @@ func BenchmarkRatio(b *testing.B) {
 					}
 				})
 			})
-			tokBuf := make([]byte, 0, BinaryTokenLen(n))
+			tokBuf := make([]byte, 0, binaryTokenLen(n))
 			ptBuf := make([]byte, 0, n+tagSize)
 			b.Run("AppendEncrypt-binary/"+strconv.Itoa(n)+"/vs-"+base, func(b *testing.B) {
 				benchRatio(b, func() {

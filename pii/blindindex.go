@@ -1,10 +1,10 @@
 package pii
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"math"
@@ -38,22 +38,23 @@ type IndexConfig struct {
 	// Slow hashes with argon2id before the HMAC, for low-entropy values (an
 	// IIN has about 2^30 plausible values, a birth date far fewer): an
 	// attacker who also holds the index key pays Argon2 per guess. Costs
-	// about Argon2.Memory of RAM and milliseconds per value.
+	// about Argon2Memory of RAM and milliseconds per value.
 	Slow bool
-	// Argon2 sets the argon2id cost when Slow is set (19 MiB, 2 passes, OWASP's minimum, when zero).
-	Argon2 Argon2Params
+	// The argon2id costs (RFC 9106) when Slow is set; each zero field takes
+	// OWASP's minimum: 2 passes, 19 MiB, 1 thread. Setting them without
+	// Slow is an error.
+	Argon2Time    uint32 // passes
+	Argon2Memory  uint32 // KiB
+	Argon2Threads uint8
 }
 
-// Argon2Params are argon2id costs (RFC 9106).
-type Argon2Params struct {
-	Time    uint32 // passes
-	Memory  uint32 // KiB
-	Threads uint8
-}
-
-// defaultArgon2 is OWASP's minimum argon2id configuration (19 MiB, 2
-// passes), used when IndexConfig.Argon2 is zero.
-var defaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+// OWASP's minimum argon2id configuration (19 MiB, 2 passes, 1 thread),
+// for the zero fields of a Slow IndexConfig.
+const (
+	defaultArgon2Time    = 2
+	defaultArgon2Memory  = 19 * 1024
+	defaultArgon2Threads = 1
+)
 
 // defaultIndexBits is the width of a blind index configured without Bits.
 // At 2^32 a table of a million rows has about 1/4000 false positives per
@@ -61,28 +62,34 @@ var defaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
 const defaultIndexBits = 32
 
 // checkIndexConfig validates the configuration of blind index name and
-// fills its defaults.
+// fills its defaults. Its errors wrap ErrInvalid.
 func checkIndexConfig(name string, cfg IndexConfig) (IndexConfig, error) {
 	if name == "" {
-		return cfg, errors.New("pii: empty blind index name")
+		return cfg, errEmptyIndexName
 	}
 	if cfg.Bits == 0 {
 		cfg.Bits = defaultIndexBits
 	}
-	if cfg.Bits < 8 || cfg.Bits > 256 {
-		return cfg, fmt.Errorf("pii: blind index %q: bits must be 8 to 256", name)
+	switch {
+	case cfg.Bits < 8 || cfg.Bits > 256:
+		return cfg, invalidf("pii: blind index %q: bits must be 8 to 256", name)
+	case cfg.Category != "" && !cfg.Category.valid():
+		return cfg, invalidf("pii: blind index %q: unknown category", name)
+	case !cfg.Slow && (cfg.Argon2Time != 0 || cfg.Argon2Memory != 0 || cfg.Argon2Threads != 0):
+		return cfg, invalidf("pii: blind index %q: argon2 costs without Slow", name)
+	case !cfg.Slow:
+		return cfg, nil
 	}
-	if cfg.Category != "" && !cfg.Category.valid() {
-		return cfg, fmt.Errorf("pii: blind index %q: unknown category", name)
-	}
-	if cfg.Slow && cfg.Argon2 == (Argon2Params{}) {
-		cfg.Argon2 = defaultArgon2
-	}
-	if cfg.Slow && (cfg.Argon2.Time == 0 || cfg.Argon2.Memory < 8*uint32(max(cfg.Argon2.Threads, 1)) || cfg.Argon2.Threads == 0) {
-		return cfg, fmt.Errorf("pii: blind index %q: invalid argon2 parameters", name)
+	cfg.Argon2Time = cmp.Or(cfg.Argon2Time, defaultArgon2Time)
+	cfg.Argon2Memory = cmp.Or(cfg.Argon2Memory, defaultArgon2Memory)
+	cfg.Argon2Threads = cmp.Or(cfg.Argon2Threads, defaultArgon2Threads)
+	if cfg.Argon2Memory < 8*uint32(cfg.Argon2Threads) {
+		return cfg, invalidf("pii: blind index %q: argon2 needs at least 8 KiB of memory per thread", name)
 	}
 	return cfg, nil
 }
+
+const errEmptyIndexName = invalidError("pii: empty blind index name")
 
 // RecommendIndexBits returns the range of safe blind-index widths for a
 // table expected to hold rows rows, after CipherSweet's planning rule: at
@@ -153,7 +160,7 @@ func (e *Encryptor) BlindIndex(index, value string) (string, error) {
 // buffer and allocate nothing per value.
 func (e *Encryptor) appendBlindIndexNamed(dst []byte, index, value string) ([]byte, error) {
 	if index == "" {
-		return dst, errors.New("pii: empty blind index name")
+		return dst, errEmptyIndexName
 	}
 	return e.appendBlindIndex(dst, e.indexState(index), value)
 }
@@ -230,8 +237,7 @@ func (e *Encryptor) appendBlindIndex(dst []byte, st *indexState, value string) (
 	m.msg = normalize(m.msg[:0], cfg.Category, value)
 	msg := m.msg
 	if cfg.Slow {
-		a := cfg.Argon2
-		msg = argon2.IDKey(m.msg, ik.key, a.Time, a.Memory, a.Threads, sha256.Size)
+		msg = argon2.IDKey(m.msg, ik.key, cfg.Argon2Time, cfg.Argon2Memory, cfg.Argon2Threads, sha256.Size)
 		defer clear(msg)
 	}
 	m.h.Write(msg) // reset when pooled

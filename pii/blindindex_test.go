@@ -102,12 +102,11 @@ func TestBlindIndex(t *testing.T) {
 	assert.NotEqual(t, old, u.EmailIndex)
 
 	_, err = enc.BlindIndex("", "x")
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalid)
 }
 
 func TestBlindIndexSlow(t *testing.T) {
-	cheap := Argon2Params{Time: 1, Memory: 64, Threads: 1}
-	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"iin": {Category: CategoryIIN, Slow: true, Argon2: cheap}}})
+	_, enc := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"iin": {Category: CategoryIIN, Slow: true, Argon2Time: 1, Argon2Memory: 64, Argon2Threads: 1}}})
 	a, err := enc.BlindIndex("iin", "900101 300123")
 	require.NoError(t, err)
 	b, err := enc.BlindIndex("iin", "900101300123")
@@ -122,15 +121,20 @@ func TestIndexOptionsValidation(t *testing.T) {
 	kr, err := NewKeyring()
 	require.NoError(t, err)
 	for name, opt := range map[string]Options{
-		"empty name":   {Indexes: map[string]IndexConfig{"": {}}},
-		"too few bits": {Indexes: map[string]IndexConfig{"x": {Bits: 4}}},
-		"too many":     {Indexes: map[string]IndexConfig{"x": {Bits: 257}}},
-		"category":     {Indexes: map[string]IndexConfig{"x": {Category: "shoe size"}}},
-		"argon2":       {Indexes: map[string]IndexConfig{"x": {Slow: true, Argon2: Argon2Params{Time: 1}}}},
+		"empty name":          {Indexes: map[string]IndexConfig{"": {}}},
+		"too few bits":        {Indexes: map[string]IndexConfig{"x": {Bits: 4}}},
+		"too many":            {Indexes: map[string]IndexConfig{"x": {Bits: 257}}},
+		"category":            {Indexes: map[string]IndexConfig{"x": {Category: "shoe size"}}},
+		"argon2 memory":       {Indexes: map[string]IndexConfig{"x": {Slow: true, Argon2Memory: 15, Argon2Threads: 2}}},
+		"argon2 without Slow": {Indexes: map[string]IndexConfig{"x": {Argon2Time: 3}}},
 	} {
 		_, err := NewEncryptor(kr, opt)
-		assert.Error(t, err, name)
+		assert.ErrorIs(t, err, ErrInvalid, name)
 	}
+	// Each zero argon2 cost takes its default on its own.
+	cfg, err := checkIndexConfig("x", IndexConfig{Slow: true, Argon2Time: 5})
+	require.NoError(t, err)
+	assert.Equal(t, IndexConfig{Bits: defaultIndexBits, Slow: true, Argon2Time: 5, Argon2Memory: 19 * 1024, Argon2Threads: 1}, cfg)
 }
 
 func TestRecommendIndexBits(t *testing.T) {
@@ -160,7 +164,7 @@ func TestBlindIndexPinned(t *testing.T) {
 		"w12":  {Category: CategoryEmail, Bits: 12},
 		"w33":  {Category: CategoryEmail, Bits: 33},
 		"w256": {Category: CategoryEmail, Bits: 256},
-		"slow": {Category: CategoryIIN, Slow: true, Argon2: Argon2Params{Time: 1, Memory: 64, Threads: 1}},
+		"slow": {Category: CategoryIIN, Slow: true, Argon2Time: 1, Argon2Memory: 64, Argon2Threads: 1},
 	}})
 	require.NoError(t, err)
 	for _, tc := range []struct{ index, value, want string }{

@@ -254,7 +254,7 @@ func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id ui
 // for appendTextToken.
 func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, aad []string, nonce []byte) ([]byte, error) {
 	if len(plaintext) > MaxPlaintext {
-		return nil, fmt.Errorf("pii: plaintext longer than %d bytes", MaxPlaintext)
+		return nil, invalidf("pii: plaintext longer than %d bytes", MaxPlaintext)
 	}
 	start := len(dst)
 	body := start + headerSize + nonceSize
@@ -285,17 +285,17 @@ func (s *scratch) drawNonces(n int) []byte {
 	return s.nonces
 }
 
-// AppendEncrypt is EncryptString in binary form, for BYTEA (VARBINARY, BLOB)
-// columns: it appends to dst the token "pii1" || kind || key-id || nonce ||
-// ciphertext, the same token as EncryptString's without the text encoding,
-// BinaryTokenLen(n) bytes long. It skips base64, which for values of a
-// kilobyte costs about as much as the encryption itself (see DESIGN.md).
-// dst may be nil, or overlap plaintext; reuse one buffer across calls to
-// allocate nothing. AppendDecrypt reverses it; Seal and Open work on text
-// tokens only.
+// AppendEncrypt is [Encryptor.EncryptString] in binary form, for BYTEA
+// (VARBINARY, BLOB) columns: it appends to dst the token "pii1" || kind ||
+// key-id || nonce || ciphertext, the same token as EncryptString's without
+// the text encoding: n + 49 bytes for a plaintext of n bytes. It skips
+// base64, which for values of a kilobyte costs about as much as the
+// encryption itself. dst may be nil, or overlap plaintext; reuse one buffer
+// across calls to allocate nothing. [Encryptor.AppendDecrypt] reverses it;
+// Seal and Open work on text tokens only.
 func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte, error) {
 	if dst == nil && len(plaintext) <= MaxPlaintext {
-		dst = make([]byte, 0, BinaryTokenLen(len(plaintext))) // one exact allocation
+		dst = make([]byte, 0, binaryTokenLen(len(plaintext))) // one exact allocation
 	}
 	s := getScratch()
 	defer putScratch(s)

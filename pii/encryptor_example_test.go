@@ -83,7 +83,7 @@ func ExampleEncryptor_AppendEncrypt() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(tok) == pii.BinaryTokenLen(20))
+	fmt.Println(len(tok) == 20+49) // a binary token is n + 49 bytes
 	iban, err := enc.AppendDecrypt(nil, tok, "payouts", "iban", "7")
 	if err != nil {
 		log.Fatal(err)

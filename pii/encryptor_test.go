@@ -327,7 +327,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 	for _, pt := range []string{"", "a", "Әлия Нұрланқызы", strings.Repeat("x", 4096)} {
 		tok, err := enc.AppendEncrypt(nil, []byte(pt), "users", "email", "42")
 		require.NoError(t, err)
-		assert.Len(t, tok, BinaryTokenLen(len(pt)))
+		assert.Len(t, tok, len(pt)+49, "n + 49 bytes, as AppendEncrypt says")
 		assert.Equal(t, len(tok), cap(tok), "one exact allocation")
 		assert.True(t, bytes.HasPrefix(tok, []byte(binaryMagic)))
 		if len(pt) > 8 {
@@ -403,7 +403,7 @@ func TestBinaryStrictAndLegacy(t *testing.T) {
 	_, err = enc.AppendDecrypt(nil, []byte("plain"), "t", "c", "1")
 	assert.ErrorIs(t, err, ErrPlaintext)
 	_, err = enc.AppendEncrypt(nil, make([]byte, MaxPlaintext+1))
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalid)
 
 	_, legacy := newTestEncryptor(t, Options{LegacyPlaintext: true})
 	got, err := legacy.AppendDecrypt(nil, []byte("plain"), "t", "c", "1")

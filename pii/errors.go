@@ -2,34 +2,56 @@ package pii
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Sentinel errors. Test for them with errors.Is; the typed errors below wrap
-// them and carry detail that is safe to log (key ids and states, never key
-// material, plaintext or context values).
+// them and carry detail that is safe to log (key ids and states, type and
+// field names, never key material, plaintext, subject ids or context values).
 var (
 	// ErrDecrypt reports a token that is malformed, was tampered with, was
 	// moved to another row or column, or belongs to another keyring.
 	ErrDecrypt = errors.New("pii: decryption failed")
 	// ErrUnknownKey reports a key id that the keyring does not hold, or holds
 	// in a state that refuses the operation (disabled, destroyed, below the
-	// minimum decryption version).
+	// minimum decryption version). The error is a *KeyError, or for a
+	// subject without a data key a plain wrap.
 	ErrUnknownKey = errors.New("pii: unknown or unusable key")
 	// ErrErased reports a subject whose data key was destroyed by Forget.
 	ErrErased = errors.New("pii: subject erased")
 	// ErrPlaintext reports a value that is not a token, met in strict mode.
 	ErrPlaintext = errors.New("pii: value is not an encrypted token")
-	// ErrKeyring reports a keyring that cannot be parsed or a state change
-	// that the keyring refuses.
+	// ErrKeyring reports a keyring that cannot be read (malformed JSON, a
+	// keyring file that group or others may access, a missing environment
+	// variable) or a state change that the keyring refuses.
 	ErrKeyring = errors.New("pii: invalid keyring")
-	// ErrNoSubjectStore reports a per-subject operation on an Encryptor built
-	// without Options.SubjectKeys.
-	ErrNoSubjectStore = errors.New("pii: no subject key store configured")
-	// ErrInvalidTarget reports a Seal or Open argument that is not a
-	// non-nil pointer to a struct.
-	ErrInvalidTarget = errors.New("pii: target must be a non-nil pointer to a struct")
+	// ErrNotMinimal reports a struct holding personal data outside the
+	// allowed categories; the error is a *MinimisationError.
+	ErrNotMinimal = errors.New("pii: personal data outside the allowed categories")
+	// ErrInvalid reports a programming or configuration error: a Seal,
+	// Open, Inventory or CheckMinimal argument that is not a struct (or,
+	// for Seal and Open, a non-nil pointer to one), an empty record id or
+	// bad subject id, a malformed `pii` tag or a type Seal cannot seal
+	// (wrapped in a *FieldError naming the field), a bad Options.Indexes
+	// entry, a per-subject call without Options.SubjectKeys, a plaintext
+	// over MaxPlaintext.
+	ErrInvalid = errors.New("pii: invalid argument or configuration")
 )
+
+// invalidError is an ErrInvalid with its own message.
+type invalidError string
+
+func (e invalidError) Error() string { return string(e) }
+
+func (e invalidError) Unwrap() error { return ErrInvalid }
+
+// invalidf returns an ErrInvalid with a formatted message. Callers pass
+// names from the program (types, fields, tags, options), never values.
+func invalidf(format string, args ...any) error {
+	return invalidError(fmt.Sprintf(format, args...))
+}
 
 // KeyError reports a key that exists or is referenced by a token but cannot
 // be used. It unwraps to ErrUnknownKey.
@@ -59,8 +81,10 @@ func (e *tokenError) Error() string { return "pii: decryption failed: " + e.Reas
 
 func (e *tokenError) Unwrap() error { return ErrDecrypt }
 
-// FieldError reports which struct field Seal or Open failed on. It names the
-// Go field, never its value, and unwraps to the underlying error.
+// FieldError reports which struct field Seal, Open or Inventory failed on.
+// It names the Go type and field, never the field's value, and unwraps to
+// the underlying error (ErrInvalid for a malformed tag or a field that Seal
+// cannot seal; ErrDecrypt, ErrUnknownKey or ErrErased for a token).
 type FieldError struct {
 	Type  string // Go type name of the struct
 	Field string // Go field name
@@ -72,3 +96,40 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) Unwrap() error { return e.Err }
+
+// MinimisationError lists the fields of a struct type that hold personal
+// data outside the allowed categories. It names types, fields and
+// categories, never values. It matches ErrNotMinimal with errors.Is.
+type MinimisationError struct {
+	Type    string     // Go type of the struct
+	Allowed []Category // the allowed set checked against
+	Fields  []Field    // offending fields, in declaration order
+}
+
+func (e *MinimisationError) Error() string {
+	var b strings.Builder
+	b.WriteString("pii: ")
+	b.WriteString(e.Type)
+	b.WriteString(" holds personal data outside the allowed categories (")
+	for i, c := range e.Allowed {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(c))
+	}
+	b.WriteString("):")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(" ")
+		b.WriteString(f.Name)
+		b.WriteString(" (")
+		b.WriteString(string(f.Category))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrNotMinimal) true.
+func (e *MinimisationError) Unwrap() error { return ErrNotMinimal }

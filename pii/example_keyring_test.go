@@ -33,7 +33,7 @@ func ExampleLoadKeyringFile() {
 	}
 
 	_, err = pii.LoadKeyringFile(path)
-	fmt.Println("refused:", errors.Is(err, pii.ErrKeyringFileMode))
+	fmt.Println("refused:", errors.Is(err, pii.ErrKeyring))
 
 	if err := os.Chmod(path, 0o600); err != nil {
 		panic(err)

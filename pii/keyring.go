@@ -2,6 +2,7 @@ package pii
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/rand"
@@ -115,8 +116,9 @@ type subkeyRef struct {
 // SetMinDecryptVersion may run while other goroutines encrypt and decrypt
 // through Encryptors that share it.
 //
-// Its key material is secret. String, GoString, LogValue and MarshalJSON never
-// reveal it; Export is the only way out.
+// Its key material is secret. String, LogValue and MarshalJSON never reveal
+// it, nor does fmt's %#v (the material is behind pointers that fmt does not
+// follow); Export is the only way out.
 type Keyring struct {
 	mu         sync.RWMutex
 	keys       map[uint32]*keyEntry
@@ -131,15 +133,19 @@ type Keyring struct {
 
 // NewKeyring returns a keyring with one fresh random primary key, id 1.
 func NewKeyring() (*Keyring, error) {
-	secret := make([]byte, keySize)
-	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
-		return nil, fmt.Errorf("pii: reading random key: %w", err)
-	}
 	k := &Keyring{keys: map[uint32]*keyEntry{}, primary: 1, minDecrypt: 1, indexKey: 1}
-	if err := k.add(1, KeyPrimary, secret); err != nil {
+	if err := k.add(1, KeyPrimary, newSecret()); err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+// newSecret returns a fresh random key. crypto/rand.Read never fails
+// (Go 1.24+: it crashes the program rather than return short).
+func newSecret() []byte {
+	secret := make([]byte, keySize)
+	rand.Read(secret)
+	return secret
 }
 
 func (k *Keyring) add(id uint32, state KeyState, secret []byte) error {
@@ -164,10 +170,6 @@ const hkdfSalt = "github.com/1cb-kz/compliance/pii keyring v1"
 // keep decrypting; move them with Reencrypt, then disable and finally destroy
 // the old key (see the package documentation for the procedure).
 func (k *Keyring) Rotate() (uint32, error) {
-	secret := make([]byte, keySize)
-	if _, err := io.ReadFull(rand.Reader, secret); err != nil {
-		return 0, fmt.Errorf("pii: reading random key: %w", err)
-	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	defer k.gen.Add(1)
@@ -179,7 +181,7 @@ func (k *Keyring) Rotate() (uint32, error) {
 		return 0, fmt.Errorf("%w: key ids exhausted", ErrKeyring)
 	}
 	id := maxID + 1
-	if err := k.add(id, KeyPrimary, secret); err != nil {
+	if err := k.add(id, KeyPrimary, newSecret()); err != nil {
 		return 0, err
 	}
 	if old := k.keys[k.primary]; old != nil {
@@ -204,18 +206,8 @@ func (k *Keyring) Keys() []KeyInfo {
 	for _, e := range k.keys {
 		out = append(out, KeyInfo{ID: e.id, State: e.state})
 	}
-	slices.SortFunc(out, func(a, b KeyInfo) int { return cmpUint32(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return out
-}
-
-func cmpUint32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MinDecryptVersion returns the lowest key id accepted for decryption.
@@ -324,9 +316,6 @@ func (k *Keyring) String() string {
 	return fmt.Sprintf("pii.Keyring{primary: %d, keys: %d, min decrypt: %d}", k.primary, len(k.keys), k.minDecrypt)
 }
 
-// GoString is String, so that %#v cannot print key material.
-func (k *Keyring) GoString() string { return k.String() }
-
 // LogValue implements slog.LogValuer without key material.
 func (k *Keyring) LogValue() slog.Value {
 	k.mu.RLock()
@@ -379,7 +368,7 @@ func (k *Keyring) Export() ([]byte, error) {
 	for _, e := range k.keys {
 		out.Keys = append(out.Keys, keyJSONItem{ID: e.id, State: jsonKeyState(e.state), Key: e.secret})
 	}
-	slices.SortFunc(out.Keys, func(a, b keyJSONItem) int { return cmpUint32(a.ID, b.ID) })
+	slices.SortFunc(out.Keys, func(a, b keyJSONItem) int { return cmp.Compare(a.ID, b.ID) })
 	return json.MarshalIndent(out, "", "  ")
 }
 
@@ -553,10 +542,6 @@ func (f *jsonFrame) name(tok json.Token) error {
 	return nil
 }
 
-// ErrKeyringFileMode reports a keyring file that users other than its owner
-// may read or write; the error names the file and its mode.
-var ErrKeyringFileMode = errors.New("pii: keyring file is accessible to group or others")
-
 // checkKeyringFileMode refuses a file that group or others may read or
 // write: whoever reads it holds every key, and whoever writes it chooses
 // them. Windows reports no such permissions, so it is not checked there.
@@ -569,17 +554,17 @@ func checkKeyringFileMode(f *os.File, path string) error {
 		return fmt.Errorf("pii: reading keyring file: %w", err)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("%w: %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", ErrKeyringFileMode, path, uint32(perm))
+		return fmt.Errorf("%w: %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", ErrKeyring, path, uint32(perm))
 	}
 	return nil
 }
 
-// LoadKeyringFile reads and parses a keyring file written from Export. It
-// refuses, with ErrKeyringFileMode, a
-// file that group or others may read or write, other than on Windows: keep
-// it readable by the service account alone (mode 0600 or 0400; in
-// Kubernetes, defaultMode 0400 on the secret volume). The mode is checked
-// on the opened file, after symbolic links are followed.
+// LoadKeyringFile reads and parses a keyring file written from
+// [Keyring.Export]. It refuses, with an [ErrKeyring] that names the file and
+// its mode, a file that group or others may read or write, other than on
+// Windows: keep it readable by the service account alone (mode 0600 or
+// 0400; in Kubernetes, defaultMode 0400 on the secret volume). The mode is
+// checked on the opened file, after symbolic links are followed.
 func LoadKeyringFile(path string) (*Keyring, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -151,7 +151,7 @@ func TestLoadKeyring(t *testing.T) {
 	for _, mode := range []fs.FileMode{0o644, 0o640, 0o604, 0o620, 0o602} {
 		require.NoError(t, os.Chmod(path, mode))
 		_, err = LoadKeyringFile(path)
-		require.ErrorIs(t, err, ErrKeyringFileMode, "mode %04o", mode)
+		require.ErrorIs(t, err, ErrKeyring, "mode %04o", mode)
 		assert.Contains(t, err.Error(), fmt.Sprintf("%04o", mode))
 		assert.NotContains(t, err.Error(), string(data[:40]))
 	}
@@ -165,7 +165,7 @@ func TestLoadKeyring(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(path, 0o644))
 	_, err = LoadKeyringFile(link)
-	require.ErrorIs(t, err, ErrKeyringFileMode)
+	require.ErrorIs(t, err, ErrKeyring)
 
 	t.Setenv("PII_TEST_KEYRING", string(data))
 	fromEnv, err := KeyringFromEnv("PII_TEST_KEYRING")

@@ -1,7 +1,6 @@
 package pii
 
 import (
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,57 +24,11 @@ type Field struct {
 	Index string
 }
 
-// ErrNotStruct reports a value given to Inventory, CheckMinimal or
-// Undeclared that is neither a struct nor a pointer to one.
-var ErrNotStruct = errors.New("pii: value is not a struct or a pointer to a struct")
-
-// ErrNotMinimal reports a struct holding personal data outside the allowed
-// categories; the error is a *MinimisationError.
-var ErrNotMinimal = errors.New("pii: personal data outside the allowed categories")
-
-// DefaultAllowed returns the categories clause 3.1 of the Rules lets the
-// platform collect: full name, e-mail address and payment details. Each call
-// returns a new slice.
-func DefaultAllowed() []Category {
+// defaultAllowed is the allowed set of CheckMinimal without arguments:
+// the categories clause 3.1 of the Rules lets the platform collect.
+func defaultAllowed() []Category {
 	return []Category{CategoryName, CategoryEmail, CategoryPayment}
 }
-
-// MinimisationError lists the fields of a struct type that hold personal
-// data outside the allowed categories. It names types, fields and
-// categories, never values. It matches ErrNotMinimal with errors.Is.
-type MinimisationError struct {
-	Type    string     // Go type of the struct
-	Allowed []Category // the allowed set checked against
-	Fields  []Field    // offending fields, in declaration order
-}
-
-func (e *MinimisationError) Error() string {
-	var b strings.Builder
-	b.WriteString("pii: ")
-	b.WriteString(e.Type)
-	b.WriteString(" holds personal data outside the allowed categories (")
-	for i, c := range e.Allowed {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(string(c))
-	}
-	b.WriteString("):")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(" ")
-		b.WriteString(f.Name)
-		b.WriteString(" (")
-		b.WriteString(string(f.Category))
-		b.WriteString(")")
-	}
-	return b.String()
-}
-
-// Is makes errors.Is(err, ErrNotMinimal) true.
-func (e *MinimisationError) Is(target error) bool { return target == ErrNotMinimal }
 
 // inventory is the cached result of walking one struct type.
 type inventory struct {
@@ -93,9 +46,9 @@ var inventories sync.Map // reflect.Type → *inventory
 // same, and unexported struct fields are followed except inside
 // standard-library types. Only types are inspected, so fields of interface
 // type are not followed, and a nil pointer or zero value will do:
-// Inventory((*User)(nil)). The result is
-// computed once per type and safe for concurrent use. A malformed tag is a
-// *FieldError wrapping a *TagError.
+// Inventory((*User)(nil)). The result is computed once per type and safe
+// for concurrent use. A malformed tag is a *FieldError wrapping ErrInvalid;
+// a value that is not a struct or a pointer to one is an ErrInvalid.
 func Inventory(v any) ([]Field, error) {
 	inv, err := inventoryOf(v)
 	if err != nil {
@@ -124,15 +77,17 @@ func Undeclared(v any) ([]Field, error) {
 // whose category is not in allowed: the declared ones (see Inventory), then
 // the undeclared ones whose names suggest personal data (see Undeclared, in
 // English, Russian or Kazakh: "Phone", "Телефон", "ЖСН"). With no allowed
-// categories it checks against DefaultAllowed() (clause 3.1: name, e-mail,
-// payment). Tag a field `pii:"-"` to declare that it holds none.
+// categories it checks against those clause 3.1 of the Rules allows:
+// CategoryName, CategoryEmail and CategoryPayment. Tag a field `pii:"-"` to
+// declare that it holds none. An unknown category in allowed is an
+// ErrInvalid.
 func CheckMinimal(v any, allowed ...Category) error {
 	if len(allowed) == 0 {
-		allowed = DefaultAllowed()
+		allowed = defaultAllowed()
 	}
 	for _, c := range allowed {
 		if !c.valid() {
-			return &TagError{Tag: string(c), Reason: "unknown category in allowed set"}
+			return invalidf("pii: CheckMinimal: unknown category %s in the allowed set", quoteTag(string(c)))
 		}
 	}
 	inv, err := inventoryOf(v)
@@ -151,6 +106,10 @@ func CheckMinimal(v any, allowed ...Category) error {
 	return &MinimisationError{Type: structType(v).String(), Allowed: slices.Clone(allowed), Fields: bad}
 }
 
+// errNotStruct reports a value given to Inventory, CheckMinimal or
+// Undeclared that is neither a struct nor a pointer to one.
+const errNotStruct = invalidError("pii: value is not a struct or a pointer to a struct")
+
 func structType(v any) reflect.Type {
 	t := reflect.TypeOf(v)
 	for t != nil && t.Kind() == reflect.Pointer {
@@ -165,7 +124,7 @@ func inventoryOf(v any) (*inventory, error) {
 
 func inventoryOfType(t reflect.Type) (*inventory, error) {
 	if t == nil || t.Kind() != reflect.Struct {
-		return nil, ErrNotStruct
+		return nil, errNotStruct
 	}
 	if inv, ok := inventories.Load(t); ok {
 		return inv.(*inventory), inv.(*inventory).err

@@ -94,12 +94,12 @@ func TestCheckMinimal(t *testing.T) {
 	var me *MinimisationError
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, []string{"Phone", "IIN", "Home.Street", "secret", "Contacts[].Mobile", "BirthDate"}, fieldNames(me.Fields))
-	assert.Equal(t, DefaultAllowed(), me.Allowed)
+	assert.Equal(t, defaultAllowed(), me.Allowed)
 	assert.Equal(t, "pii: pii.minUser holds personal data outside the allowed categories (name, email, payment): Phone (phone), IIN (iin), Home.Street (address), secret (iin), Contacts[].Mobile (phone), BirthDate (birthdate)", err.Error())
 
 	err = CheckMinimal(minUser{}, CategoryName, "phne")
-	var te *TagError
-	require.ErrorAs(t, err, &te)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.False(t, errors.Is(err, ErrNotMinimal))
 }
 
 func fieldNames(fs []Field) []string {
@@ -125,10 +125,10 @@ type badTag struct {
 func TestInventoryErrors(t *testing.T) {
 	for _, v := range []any{nil, 42, "s", []minUser{}, (*int)(nil)} {
 		_, err := Inventory(v)
-		assert.ErrorIs(t, err, ErrNotStruct)
-		assert.ErrorIs(t, CheckMinimal(v), ErrNotStruct)
+		assert.ErrorIs(t, err, ErrInvalid)
+		assert.ErrorIs(t, CheckMinimal(v), ErrInvalid)
 		_, err = Undeclared(v)
-		assert.ErrorIs(t, err, ErrNotStruct)
+		assert.ErrorIs(t, err, ErrInvalid)
 	}
 
 	fields, err := Inventory(recursive{})
@@ -136,7 +136,8 @@ func TestInventoryErrors(t *testing.T) {
 	assert.Equal(t, []string{"Email"}, fieldNames(fields), "a recursive type is walked once")
 
 	_, err = Inventory(badTag{})
-	var te *TagError
+	require.ErrorIs(t, err, ErrInvalid)
+	var te *tagError
 	require.ErrorAs(t, err, &te)
 	var fe *FieldError
 	require.ErrorAs(t, err, &fe)

@@ -84,11 +84,11 @@ func (e *Encryptor) buildPlan(t reflect.Type) (*sealPlan, error) {
 		return nil, err
 	}
 	if p.table == "" && len(p.fields) > 0 {
-		return nil, &FieldError{Type: p.name, Field: "_", Err: errors.New(`an unnamed struct type has no table identity: declare one with a field _ struct{} ` + "`" + `pii:"table=NAME"` + "`")}
+		return nil, &FieldError{Type: p.name, Field: "_", Err: invalidError(`an unnamed struct type has no table identity: declare one with a field _ struct{} ` + "`" + `pii:"table=NAME"` + "`")}
 	}
 	if declared {
 		if prev, loaded := e.tables.LoadOrStore(table, t); loaded && prev != t {
-			return nil, &FieldError{Type: p.name, Field: "_", Err: fmt.Errorf("table %q is declared by another type too (%s)", table, prev.(reflect.Type))}
+			return nil, &FieldError{Type: p.name, Field: "_", Err: invalidf("table %q is declared by another type too (%s)", table, prev.(reflect.Type))}
 		}
 	}
 	return p, nil
@@ -113,11 +113,11 @@ func declaredTable(t reflect.Type) (string, bool, error) {
 		v, ok := strings.CutPrefix(tag, tableTag)
 		switch {
 		case !ok:
-			return "", false, fmt.Errorf("a blank field's pii tag must be %sNAME", tableTag)
+			return "", false, invalidf("a blank field's pii tag must be %sNAME", tableTag)
 		case found:
-			return "", false, errors.New("two table names declared")
+			return "", false, invalidError("two table names declared")
 		case !validTableName(v):
-			return "", false, errors.New("a table name is 1 to 128 ASCII letters, digits, '_', '.' or '-'")
+			return "", false, invalidError("a table name is 1 to 128 ASCII letters, digits, '_', '.' or '-'")
 		}
 		name, found = v, true
 	}
@@ -146,7 +146,7 @@ func (p *sealPlan) checkIndexTargets() error {
 		}
 		for j, g := range p.fields {
 			if j != i && (slices.Equal(f.indexTo, g.path) || j < i && slices.Equal(f.indexTo, g.indexTo)) {
-				return &FieldError{Type: p.name, Field: f.name, Err: fmt.Errorf("its index field is also written for %s", g.name)}
+				return &FieldError{Type: p.name, Field: f.name, Err: invalidf("its index field is also written for %s", g.name)}
 			}
 		}
 	}
@@ -220,7 +220,7 @@ func (w *planWalk) walk(lv planLevel) error {
 			w.p.dynamic = append(w.p.dynamic, planIface{path: fpath, name: name})
 		}
 		if elem := containerElem(f.Type); elem != nil && hasSealTags(elem) {
-			return fail(errors.New(`slices, arrays and maps are not followed: tag the field pii:"-" and seal each element in its own call, with its own record id`))
+			return fail(invalidError(`slices, arrays and maps are not followed: tag the field pii:"-" and seal each element in its own call, with its own record id`))
 		}
 		if !tagged {
 			continue
@@ -256,16 +256,16 @@ func unexportedSealable(f reflect.StructField, tag string, tagged bool) error {
 			return err
 		}
 		if ft.Encrypt || ft.Index != "" {
-			return errors.New(`an unexported field cannot be sealed: export it, or tag it pii:"-" if it must stay as it is`)
+			return invalidError(`an unexported field cannot be sealed: export it, or tag it pii:"-" if it must stay as it is`)
 		}
 	}
 	if inner := containerElem(f.Type); inner != nil && hasSealTags(inner) {
-		return errors.New(`an unexported field holds a struct with fields to seal: export it, or tag it pii:"-" and seal the struct in its own call`)
+		return invalidError(`an unexported field holds a struct with fields to seal: export it, or tag it pii:"-" and seal the struct in its own call`)
 	}
 	return nil
 }
 
-var errShadowed = errors.New("the field is not promoted (an outer field of the same name shadows it, or two embedded structs at one depth have it): rename one, or tag pii:\"-\" the embedded field that holds this one")
+const errShadowed = invalidError("the field is not promoted (an outer field of the same name shadows it, or two embedded structs at one depth have it): rename one, or tag pii:\"-\" the embedded field that holds this one")
 
 // nested walks the struct type inner of field f (a struct or pointers to
 // one).
@@ -279,12 +279,12 @@ func (w *planWalk) nested(lv planLevel, f reflect.StructField, inner reflect.Typ
 			return err
 		}
 		if ft.Encrypt || ft.Index != "" {
-			return errors.New("only string fields can be encrypted or indexed")
+			return invalidError("only string fields can be encrypted or indexed")
 		}
 	}
 	if w.onPath[inner] {
 		if hasSealTags(inner) {
-			return errors.New(`a recursive type holds another record: tag the field pii:"-" and seal it in its own call`)
+			return invalidError(`a recursive type holds another record: tag the field pii:"-" and seal it in its own call`)
 		}
 		return nil
 	}
@@ -321,7 +321,7 @@ func (lv planLevel) promotes(name string, fpath []int) bool {
 // field plans the tagged, exported string field f of lv.
 func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath []int, name string) (sealField, error) {
 	if f.Type.Kind() != reflect.String {
-		return sealField{}, errors.New("only string fields can be encrypted or indexed")
+		return sealField{}, invalidError("only string fields can be encrypted or indexed")
 	}
 	p := w.p
 	sf := sealField{path: fpath, name: name, encrypt: ft.Encrypt, viaPointer: lv.viaPointer}
@@ -345,15 +345,15 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	target, ok := lv.t.FieldByName(ft.Index)
 	switch {
 	case !ok || len(target.Index) != 1 || !target.IsExported():
-		return sealField{}, fmt.Errorf("index field %s is not an exported field of %s", ft.Index, owner)
+		return sealField{}, invalidf("index field %s is not an exported field of %s", ft.Index, owner)
 	case target.Type.Kind() != reflect.String:
-		return sealField{}, fmt.Errorf("index field %s is not a string", ft.Index)
+		return sealField{}, invalidf("index field %s is not a string", ft.Index)
 	case target.Index[0] == fpath[len(fpath)-1]:
-		return sealField{}, errors.New("a field cannot be its own index")
+		return sealField{}, invalidError("a field cannot be its own index")
 	}
 	if tt, ok := target.Tag.Lookup("pii"); ok {
 		if tft, err := parseTag(tt); err == nil && tft.Encrypt {
-			return sealField{}, fmt.Errorf("index field %s is itself encrypted", ft.Index)
+			return sealField{}, invalidf("index field %s is itself encrypted", ft.Index)
 		}
 	}
 	sf.indexTo = append(slices.Clip(lv.path), target.Index[0])
@@ -364,9 +364,9 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 	cfg, registered := w.e.indexes[sf.indexName]
 	switch {
 	case !registered && categoryOfIndex(sf.indexName) != ft.Category:
-		return sealField{}, fmt.Errorf("index %s: its name does not spell category %s; configure it in Options.Indexes so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
+		return sealField{}, invalidf("index %s: its name does not spell category %s; configure it in Options.Indexes so that BlindIndex normalises as Seal does", sf.indexName, ft.Category)
 	case registered && cfg.Category != ft.Category:
-		return sealField{}, fmt.Errorf("index %s is configured for category %q, the field is %s", sf.indexName, cfg.Category, ft.Category)
+		return sealField{}, invalidf("index %s is configured for category %q, the field is %s", sf.indexName, cfg.Category, ft.Category)
 	}
 	// Unregistered, the index normalises by the category its name spells,
 	// which is the field's (checked above).
@@ -504,21 +504,25 @@ func (p *sealPlan) check(v reflect.Value) error {
 				continue
 			}
 			if vb, ok := p.fieldAddr(v, b); ok && va.UnsafePointer() == vb.UnsafePointer() {
-				return &FieldError{Type: p.table, Field: p.fields[b/2].name, Err: errors.New("shares its value with another field through pointers")}
+				return &FieldError{Type: p.name, Field: p.fields[b/2].name, Err: invalidError("shares its value with another field through pointers")}
 			}
 		}
 	}
 	return nil
 }
 
+// errInvalidTarget reports a Seal or Open argument that is not a non-nil
+// pointer to a struct.
+const errInvalidTarget = invalidError("pii: target must be a non-nil pointer to a struct")
+
 // target checks ptr and returns the struct value and its plan.
 func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, error) {
 	v := reflect.ValueOf(ptr)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return reflect.Value{}, nil, ErrInvalidTarget
+		return reflect.Value{}, nil, errInvalidTarget
 	}
 	if recordID == "" {
-		return reflect.Value{}, nil, errors.New("pii: empty record id")
+		return reflect.Value{}, nil, invalidError("pii: empty record id")
 	}
 	v = v.Elem()
 	p, err := e.plan(v.Type())
@@ -836,9 +840,9 @@ type valueWalk struct {
 	where  string
 }
 
-var (
-	errHeldInInterface = errors.New(`holds a struct with fields to seal in an interface value, which Seal cannot plan: seal it in its own call and tag the field pii:"-"`)
-	errTooDeep         = errors.New(`holds interface values nested too deeply (or in a cycle) to check: tag the field pii:"-" if it holds no struct to seal`)
+const (
+	errHeldInInterface = invalidError(`holds a struct with fields to seal in an interface value, which Seal cannot plan: seal it in its own call and tag the field pii:"-"`)
+	errTooDeep         = invalidError(`holds interface values nested too deeply (or in a cycle) to check: tag the field pii:"-" if it holds no struct to seal`)
 )
 
 func (w *valueWalk) find(v reflect.Value, depth int) error {

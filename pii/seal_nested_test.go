@@ -126,6 +126,7 @@ func TestSealNestedRefusals(t *testing.T) {
 			err := enc.Seal(tc.ptr, "1")
 			var fe *FieldError
 			require.True(t, errors.As(err, &fe), "%v", err)
+			assert.ErrorIs(t, err, ErrInvalid)
 			assert.Equal(t, tc.field, fe.Field)
 		})
 	}

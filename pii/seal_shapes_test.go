@@ -131,6 +131,7 @@ func TestSealRefusesHostileShapes(t *testing.T) {
 				var fe *FieldError
 				err := f(tc.ptr, "1")
 				require.ErrorAs(t, err, &fe, op)
+				assert.ErrorIs(t, err, ErrInvalid, op)
 				assert.Equal(t, tc.field, fe.Field, op)
 				assert.NotContains(t, err.Error(), "a@b.kz", op)
 			}

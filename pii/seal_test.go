@@ -86,11 +86,11 @@ func TestSealBadTargets(t *testing.T) {
 		"pointer pointer": new(*sealUser),
 	} {
 		t.Run(name, func(t *testing.T) {
-			assert.ErrorIs(t, enc.Seal(target, "1"), ErrInvalidTarget)
-			assert.ErrorIs(t, enc.Open(target, "1"), ErrInvalidTarget)
+			assert.ErrorIs(t, enc.Seal(target, "1"), ErrInvalid)
+			assert.ErrorIs(t, enc.Open(target, "1"), ErrInvalid)
 		})
 	}
-	assert.Error(t, enc.Seal(&sealUser{}, ""), "empty record id")
+	assert.ErrorIs(t, enc.Seal(&sealUser{}, ""), ErrInvalid, "empty record id")
 }
 
 func TestSealBadPlans(t *testing.T) {
@@ -144,7 +144,7 @@ func TestSealConfiguredIndex(t *testing.T) {
 	assert.Equal(t, want, a.Hash)
 
 	_, wrong := newTestEncryptor(t, Options{Indexes: map[string]IndexConfig{"account.Hash": {Category: CategoryPhone}}})
-	assert.Error(t, wrong.Seal(&account{Mail: "x"}, "7"), "category mismatch")
+	assert.ErrorIs(t, wrong.Seal(&account{Mail: "x"}, "7"), ErrInvalid, "category mismatch")
 }
 
 func TestSealForForget(t *testing.T) {

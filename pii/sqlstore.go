@@ -34,18 +34,19 @@ const defaultSubjectKeyTable = "pii_subject_keys"
 
 var sqlIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$`)
 
-// NewSQLSubjectKeyStore returns a store in table ("schema.table" allowed;
-// lower-case letters, digits and underscores; defaultSubjectKeyTable when
-// empty).
+// NewSQLSubjectKeyStore returns a store in table: "schema.table" or
+// "table" in lower-case letters, digits and underscores, or
+// "pii_subject_keys" when empty. Another name, or a nil db, is an
+// ErrInvalid.
 func NewSQLSubjectKeyStore(db *sql.DB, table string) (*SQLSubjectKeyStore, error) {
 	if db == nil {
-		return nil, errors.New("pii: nil *sql.DB")
+		return nil, invalidError("pii: nil *sql.DB")
 	}
 	if table == "" {
 		table = defaultSubjectKeyTable
 	}
 	if !sqlIdentifier.MatchString(table) {
-		return nil, errors.New("pii: subject key table name must be [schema.]table in lower-case letters, digits and underscores")
+		return nil, invalidError("pii: subject key table name must be [schema.]table in lower-case letters, digits and underscores")
 	}
 	return &SQLSubjectKeyStore{db: db, table: table}, nil
 }
@@ -80,14 +81,22 @@ func (s *SQLSubjectKeyStore) Get(ctx context.Context, subject string) (string, e
 	return wrapped.String, nil
 }
 
-// Create implements SubjectKeyStore.
-func (s *SQLSubjectKeyStore) Create(ctx context.Context, subject, wrapped string) (string, error) {
+// CompareAndSwap implements SubjectKeyStore: an INSERT for the first key,
+// an UPDATE conditioned on the old key otherwise; the primary key settles
+// races between processes.
+func (s *SQLSubjectKeyStore) CompareAndSwap(ctx context.Context, subject, old, new string) (string, error) {
 	if err := checkSubject(subject); err != nil {
 		return "", err
 	}
 	var stored string
-	err := s.db.QueryRowContext(ctx, `INSERT INTO `+s.table+` (subject, wrapped) VALUES ($1, $2)
-ON CONFLICT (subject) DO NOTHING RETURNING wrapped`, subject, wrapped).Scan(&stored)
+	var err error
+	if old == "" {
+		err = s.db.QueryRowContext(ctx, `INSERT INTO `+s.table+` (subject, wrapped) VALUES ($1, $2)
+ON CONFLICT (subject) DO NOTHING RETURNING wrapped`, subject, new).Scan(&stored)
+	} else {
+		err = s.db.QueryRowContext(ctx, `UPDATE `+s.table+` SET wrapped = $3
+WHERE subject = $1 AND wrapped = $2 AND erased_at IS NULL RETURNING wrapped`, subject, old, new).Scan(&stored)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows): // another writer won, or the subject is erased
 		return s.Get(ctx, subject)
@@ -95,26 +104,6 @@ ON CONFLICT (subject) DO NOTHING RETURNING wrapped`, subject, wrapped).Scan(&sto
 		return "", fmt.Errorf("pii: storing subject key: %w", err)
 	}
 	return stored, nil
-}
-
-// Replace implements SubjectKeyStore.
-func (s *SQLSubjectKeyStore) Replace(ctx context.Context, subject, old, new string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE `+s.table+` SET wrapped = $3
-WHERE subject = $1 AND wrapped = $2 AND erased_at IS NULL`, subject, old, new)
-	if err != nil {
-		return fmt.Errorf("pii: replacing subject key: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("pii: replacing subject key: %w", err)
-	}
-	if n == 1 {
-		return nil
-	}
-	if _, err := s.Get(ctx, subject); err != nil {
-		return err
-	}
-	return errReplaced
 }
 
 // Forget implements SubjectKeyStore.

@@ -56,12 +56,12 @@ func TestSQLSubjectKeyStore(t *testing.T) {
 func TestSQLSubjectKeyStoreTableName(t *testing.T) {
 	for _, bad := range []string{"Keys", "keys; DROP TABLE x", "a.b.c", `"q"`, "1abc"} {
 		_, err := NewSQLSubjectKeyStore(nil, bad)
-		assert.Error(t, err, bad)
+		assert.ErrorIs(t, err, ErrInvalid, bad)
 	}
 	db := pgtest.Open(t)
 	for _, bad := range []string{"Keys", "keys; DROP TABLE x", "a.b.c", `"q"`, "1abc"} {
 		_, err := NewSQLSubjectKeyStore(db, bad)
-		assert.Error(t, err, bad)
+		assert.ErrorIs(t, err, ErrInvalid, bad)
 	}
 	ctx := context.Background()
 	_, err := db.ExecContext(ctx, `CREATE SCHEMA pii`)
@@ -69,10 +69,10 @@ func TestSQLSubjectKeyStoreTableName(t *testing.T) {
 	store, err := NewSQLSubjectKeyStore(db, "pii.subject_keys")
 	require.NoError(t, err)
 	require.NoError(t, store.CreateTable(ctx))
-	got, err := store.Create(ctx, "s", "w")
+	got, err := store.CompareAndSwap(ctx, "s", "", "w")
 	require.NoError(t, err)
 	assert.Equal(t, "w", got)
-	got, err = store.Create(ctx, "s", "other")
+	got, err = store.CompareAndSwap(ctx, "s", "", "other")
 	require.NoError(t, err)
 	assert.Equal(t, "w", got, "the first key wins")
 }

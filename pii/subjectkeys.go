@@ -16,21 +16,19 @@ import (
 // SubjectKeyStore keeps one wrapped data key per data subject (a user id).
 // The wrapped key is a keyring token: the store never sees a usable key, and
 // a copy of the store is useless without the keyring. Implementations must
-// be safe for concurrent use. MemorySubjectKeyStore and SQLSubjectKeyStore
-// are provided.
+// be safe for concurrent use, and never put a subject id or a key in an
+// error. [MemorySubjectKeyStore] and [SQLSubjectKeyStore] are provided.
 type SubjectKeyStore interface {
 	// Get returns subject's wrapped key. It returns ErrErased after Forget
 	// and an error wrapping ErrUnknownKey when subject has no key yet.
 	Get(ctx context.Context, subject string) (wrapped string, err error)
-	// Create stores wrapped as subject's key unless the subject already has
-	// one, and returns the key stored after the call (the earlier one if
-	// another writer won the race). It returns ErrErased after Forget: an
-	// erased subject id is never given a new key.
-	Create(ctx context.Context, subject, wrapped string) (string, error)
-	// Replace swaps subject's wrapped key from old to new (a re-wrap under a
-	// newer keyring key); it fails with ErrErased after Forget and with
-	// ErrDecrypt when the stored key is no longer old.
-	Replace(ctx context.Context, subject, old, new string) error
+	// CompareAndSwap stores new as subject's wrapped key if the key stored
+	// is old ("" for a subject without a key: the first key), and returns
+	// the key stored after the call: new, or the one another writer stored
+	// first. It returns ErrErased after Forget, so that an erased subject
+	// id is never given a key again, and an error wrapping ErrUnknownKey
+	// when old is not "" and subject has no key.
+	CompareAndSwap(ctx context.Context, subject, old, new string) (stored string, err error)
 	// Forget destroys subject's key and keeps a tombstone, so that later
 	// calls return ErrErased. It is idempotent, and succeeds for a subject
 	// that never had a key.
@@ -42,7 +40,7 @@ const maxSubjectLen = 256
 
 func checkSubject(subject string) error {
 	if subject == "" || len(subject) > maxSubjectLen {
-		return fmt.Errorf("pii: subject id must be 1 to %d bytes", maxSubjectLen)
+		return invalidf("pii: subject id must be 1 to %d bytes", maxSubjectLen)
 	}
 	return nil
 }
@@ -68,6 +66,11 @@ func (m *MemorySubjectKeyStore) Get(ctx context.Context, subject string) (string
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.get(subject)
+}
+
+// get is Get with m.mu held.
+func (m *MemorySubjectKeyStore) get(subject string) (string, error) {
 	if m.erased[subject] {
 		return "", ErrErased
 	}
@@ -80,41 +83,24 @@ func (m *MemorySubjectKeyStore) Get(ctx context.Context, subject string) (string
 
 var errNoSubjectKey = fmt.Errorf("%w: subject has no data key", ErrUnknownKey)
 
-// Create implements SubjectKeyStore.
-func (m *MemorySubjectKeyStore) Create(ctx context.Context, subject, wrapped string) (string, error) {
+// CompareAndSwap implements SubjectKeyStore.
+func (m *MemorySubjectKeyStore) CompareAndSwap(ctx context.Context, subject, old, new string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.erased[subject] {
-		return "", ErrErased
-	}
-	if w, ok := m.keys[subject]; ok {
-		return w, nil
-	}
-	m.keys[subject] = wrapped
-	return wrapped, nil
-}
-
-// Replace implements SubjectKeyStore.
-func (m *MemorySubjectKeyStore) Replace(ctx context.Context, subject, old, new string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.erased[subject] {
-		return ErrErased
-	}
-	if m.keys[subject] != old {
-		return errReplaced
+	stored, err := m.get(subject)
+	switch {
+	case err == errNoSubjectKey && old == "":
+	case err != nil:
+		return "", err
+	case stored != old:
+		return stored, nil
 	}
 	m.keys[subject] = new
-	return nil
+	return new, nil
 }
-
-var errReplaced = &tokenError{Reason: "subject key changed concurrently"}
 
 // Forget implements SubjectKeyStore.
 func (m *MemorySubjectKeyStore) Forget(ctx context.Context, subject string) error {
@@ -135,10 +121,7 @@ const subjectKeyContext = "pii subject data key"
 // subjectKey returns subject's data key as an HKDF pseudorandom key,
 // creating the data key on first use when create is set.
 func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool) ([]byte, error) {
-	if e.subjects == nil {
-		return nil, ErrNoSubjectStore
-	}
-	if err := checkSubject(subject); err != nil {
+	if err := e.checkSubject(subject); err != nil {
 		return nil, err
 	}
 	wrapped, err := e.subjects.Get(ctx, subject)
@@ -154,7 +137,7 @@ func (e *Encryptor) subjectKey(ctx context.Context, subject string, create bool)
 		if werr != nil {
 			return nil, werr
 		}
-		wrapped, err = e.subjects.Create(ctx, subject, w)
+		wrapped, err = e.subjects.CompareAndSwap(ctx, subject, "", w)
 	}
 	if err != nil {
 		return nil, err
@@ -191,23 +174,12 @@ func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, a
 		return "", err
 	}
 	defer clear(prk)
-	return e.encryptSubject(prk, subject, plaintext, aad)
-}
-
-func (e *Encryptor) encryptSubject(prk []byte, subject, plaintext string, aad []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
-	var err error
-	if s.text, err = e.appendEncryptSubject(s, s.text[:0], prk, subject, plaintext, aad, nil); err != nil {
+	if s.text, err = appendSubjectToken(s, s.text[:0], kindSubject, prk, subject, plaintext, aad, nil); err != nil {
 		return "", err
 	}
 	return string(s.text), nil
-}
-
-// appendEncryptSubject appends the subject token of plaintext to dst; nonce
-// is as for appendTextToken.
-func (e *Encryptor) appendEncryptSubject(s *scratch, dst, prk []byte, subject, plaintext string, aad []string, nonce []byte) ([]byte, error) {
-	return appendSubjectToken(s, dst, kindSubject, prk, subject, plaintext, aad, nonce)
 }
 
 // appendSubjectToken appends a subject token of the given kind (kindSubject
@@ -231,10 +203,6 @@ func (e *Encryptor) DecryptFor(ctx context.Context, subject, token string, aad .
 		return "", err
 	}
 	defer clear(prk)
-	return e.decryptSubject(prk, subject, token, aad)
-}
-
-func (e *Encryptor) decryptSubject(prk []byte, subject, token string, aad []string) (string, error) {
 	if !IsToken(token) {
 		return e.legacyValue(token)
 	}
@@ -283,38 +251,56 @@ func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, aad []
 // with ErrErased. The host must also delete the subject's blind-index values
 // and any plaintext it keeps elsewhere; see the package documentation.
 func (e *Encryptor) Forget(ctx context.Context, subject string) error {
-	if e.subjects == nil {
-		return ErrNoSubjectStore
-	}
-	if err := checkSubject(subject); err != nil {
+	if err := e.checkSubject(subject); err != nil {
 		return err
 	}
 	return e.subjects.Forget(ctx, subject)
 }
 
+// errNoSubjectStore reports a per-subject call on an Encryptor built
+// without Options.SubjectKeys.
+const errNoSubjectStore = invalidError("pii: no subject key store (Options.SubjectKeys)")
+
+// checkSubject refuses a per-subject call without a store or with a bad
+// subject id.
+func (e *Encryptor) checkSubject(subject string) error {
+	if e.subjects == nil {
+		return errNoSubjectStore
+	}
+	return checkSubject(subject)
+}
+
+// maxRewrapAttempts bounds RewrapSubjectKey's retries when another writer
+// replaces the wrapped key between its read and its write.
+const maxRewrapAttempts = 3
+
 // RewrapSubjectKey re-wraps subject's data key under the keyring's primary
 // key, so that the older keyring key can later be destroyed. The data key
 // itself, and so every token of the subject, is unchanged.
 func (e *Encryptor) RewrapSubjectKey(ctx context.Context, subject string) error {
-	if e.subjects == nil {
-		return ErrNoSubjectStore
-	}
-	if err := checkSubject(subject); err != nil {
+	if err := e.checkSubject(subject); err != nil {
 		return err
 	}
-	wrapped, err := e.subjects.Get(ctx, subject)
-	if err != nil {
-		return err
+	for range maxRewrapAttempts {
+		wrapped, err := e.subjects.Get(ctx, subject)
+		if err != nil {
+			return err
+		}
+		if !IsToken(wrapped) {
+			return &tokenError{Reason: "stored subject key is not a token"}
+		}
+		rewrapped, err := e.reencrypt(kindWrap, wrapped, []string{subjectKeyContext, subject})
+		if err != nil {
+			return fmt.Errorf("pii: re-wrapping subject data key: %w", err)
+		}
+		if rewrapped == wrapped {
+			return nil
+		}
+		stored, err := e.subjects.CompareAndSwap(ctx, subject, wrapped, rewrapped)
+		if err != nil || stored == rewrapped {
+			return err
+		}
+		// Another writer re-wrapped it first: check what it stored.
 	}
-	if !IsToken(wrapped) {
-		return &tokenError{Reason: "stored subject key is not a token"}
-	}
-	rewrapped, err := e.reencrypt(kindWrap, wrapped, []string{subjectKeyContext, subject})
-	if err != nil {
-		return fmt.Errorf("pii: re-wrapping subject data key: %w", err)
-	}
-	if rewrapped == wrapped {
-		return nil
-	}
-	return e.subjects.Replace(ctx, subject, wrapped, rewrapped)
+	return &tokenError{Reason: "subject key changed concurrently"}
 }

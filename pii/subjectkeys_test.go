@@ -114,8 +114,57 @@ func testSubjectKeyStore(t *testing.T, store SubjectKeyStore) {
 
 	t.Run("bad subject ids", func(t *testing.T) {
 		_, err := enc.EncryptFor(ctx, "", "x")
-		assert.Error(t, err)
-		assert.Error(t, enc.Forget(ctx, string(make([]byte, maxSubjectLen+1))))
+		assert.ErrorIs(t, err, ErrInvalid)
+		assert.ErrorIs(t, enc.Forget(ctx, string(make([]byte, maxSubjectLen+1))), ErrInvalid)
+	})
+
+	t.Run("compare and swap", func(t *testing.T) {
+		// Each step runs on the state the previous ones left.
+		steps := []struct {
+			name, subject, old, new string
+			want                    string
+			wantErr                 error
+		}{
+			{"first key", "cas-1", "", "w1", "w1", nil},
+			{"first key, lost race", "cas-1", "", "w2", "w1", nil},
+			{"swap", "cas-1", "w1", "w3", "w3", nil},
+			{"stale old", "cas-1", "w1", "w4", "w3", nil},
+			{"swap without a key", "cas-2", "w1", "w2", "", ErrUnknownKey},
+		}
+		for _, st := range steps {
+			got, err := store.CompareAndSwap(ctx, st.subject, st.old, st.new)
+			if st.wantErr != nil {
+				assert.ErrorIs(t, err, st.wantErr, st.name)
+				continue
+			}
+			require.NoError(t, err, st.name)
+			assert.Equal(t, st.want, got, st.name)
+		}
+		require.NoError(t, store.Forget(ctx, "cas-1"))
+		for _, old := range []string{"", "w3"} {
+			_, err := store.CompareAndSwap(ctx, "cas-1", old, "w5")
+			assert.ErrorIs(t, err, ErrErased, "old %q after Forget", old)
+		}
+	})
+
+	t.Run("concurrent rewrap", func(t *testing.T) {
+		tok, err := enc.EncryptFor(ctx, "user-9", "Erlan")
+		require.NoError(t, err)
+		_, err = kr.Rotate()
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() { assert.NoError(t, enc.RewrapSubjectKey(ctx, "user-9")) })
+		}
+		wg.Wait()
+		wrapped, err := store.Get(ctx, "user-9")
+		require.NoError(t, err)
+		tk, err := parseToken(wrapped, new([]byte))
+		require.NoError(t, err)
+		assert.Equal(t, kr.Primary(), tk.keyID, "wrapped under the new primary")
+		got, err := enc.DecryptFor(ctx, "user-9", tok)
+		require.NoError(t, err)
+		assert.Equal(t, "Erlan", got)
 	})
 
 	t.Run("cancelled context", func(t *testing.T) {
@@ -134,8 +183,8 @@ func TestNoSubjectStore(t *testing.T) {
 	_, enc := newTestEncryptor(t)
 	ctx := context.Background()
 	_, err := enc.EncryptFor(ctx, "u", "x")
-	assert.ErrorIs(t, err, ErrNoSubjectStore)
-	assert.ErrorIs(t, enc.Forget(ctx, "u"), ErrNoSubjectStore)
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, enc.Forget(ctx, "u"), ErrInvalid)
 }
 
 // A field token cannot pose as a wrapped subject key: the token kind is
@@ -146,7 +195,7 @@ func TestWrappedKeyDomainSeparation(t *testing.T) {
 	_, enc := newTestEncryptor(t, Options{SubjectKeys: store})
 	forged, err := enc.EncryptString(string(make([]byte, keySize)), subjectKeyContext, "victim")
 	require.NoError(t, err)
-	_, err = store.Create(ctx, "victim", forged)
+	_, err = store.CompareAndSwap(ctx, "victim", "", forged)
 	require.NoError(t, err)
 	_, err = enc.EncryptFor(ctx, "victim", "x")
 	assert.ErrorIs(t, err, ErrDecrypt)
@@ -162,7 +211,7 @@ func TestWrappedKeySwapFails(t *testing.T) {
 	require.NoError(t, err)
 	alices, err := store.Get(ctx, "alice")
 	require.NoError(t, err)
-	_, err = store.Create(ctx, "mallory", alices)
+	_, err = store.CompareAndSwap(ctx, "mallory", "", alices)
 	require.NoError(t, err)
 	_, err = enc.EncryptFor(ctx, "mallory", "y")
 	assert.ErrorIs(t, err, ErrDecrypt)

@@ -184,7 +184,9 @@ func TestDeclaredTableTags(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var fe *FieldError
-			require.ErrorAs(t, enc.Seal(ptr, "1"), &fe)
+			err := enc.Seal(ptr, "1")
+			require.ErrorAs(t, err, &fe)
+			assert.ErrorIs(t, err, ErrInvalid)
 			assert.Equal(t, "_", fe.Field)
 		})
 	}

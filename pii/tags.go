@@ -36,16 +36,18 @@ type fieldTag struct {
 	Index    string // name of the sibling field that receives the blind index, or ""
 }
 
-// TagError reports a malformed `pii` struct tag. It holds the tag text and
-// never a field value.
-type TagError struct {
+// tagError reports a malformed `pii` struct tag. It holds the tag text
+// (bounded) and never a field value, and unwraps to ErrInvalid.
+type tagError struct {
 	Tag    string // the tag as written
 	Reason string
 }
 
-func (e *TagError) Error() string {
+func (e *tagError) Error() string {
 	return "pii: invalid struct tag " + quoteTag(e.Tag) + ": " + e.Reason
 }
+
+func (e *tagError) Unwrap() error { return ErrInvalid }
 
 // maxTagLen bounds the tag text copied into errors.
 const maxTagLen = 64
@@ -65,7 +67,7 @@ func quoteTag(s string) string {
 func parseTag(tag string) (fieldTag, error) {
 	t, reason := tags.Parse(tag)
 	if reason != "" {
-		return fieldTag{}, &TagError{Tag: tag, Reason: reason}
+		return fieldTag{}, &tagError{Tag: tag, Reason: reason}
 	}
 	return fieldTag{Category: Category(t.Category), Encrypt: t.Encrypt, Index: t.Index}, nil
 }

@@ -47,7 +47,7 @@ func TestParseTag(t *testing.T) {
 		t.Run(tt.tag, func(t *testing.T) {
 			got, err := parseTag(tt.tag)
 			if tt.wantErr {
-				var te *TagError
+				var te *tagError
 				require.ErrorAs(t, err, &te)
 				assert.Equal(t, tt.tag, te.Tag)
 				assert.Equal(t, fieldTag{}, got)
@@ -59,10 +59,10 @@ func TestParseTag(t *testing.T) {
 	}
 }
 
-func TestTagErrorBounded(t *testing.T) {
+func TestTagErrorIsBounded(t *testing.T) {
 	long := "email,index=" + string(make([]byte, 1000))
 	_, err := parseTag(long)
-	var te *TagError
+	var te *tagError
 	require.True(t, errors.As(err, &te))
 	assert.Less(t, len(err.Error()), 200)
 }

@@ -104,14 +104,13 @@ func parseToken(s string, bufp *[]byte) (rawToken, error) {
 	return splitToken((*bufp)[:n])
 }
 
-// binaryMagic starts every binary token (see Encryptor.Encrypt). Its fifth
+// binaryMagic starts every binary token (see Encryptor.AppendEncrypt). Its fifth
 // byte, the kind, is never '.', so a text token passed as bytes is refused.
 const binaryMagic = "pii1"
 
-// BinaryTokenLen returns the length in bytes of the binary token (see
-// Encryptor.Encrypt) for a plaintext of n bytes: n + 49. Size BYTEA or
-// VARBINARY columns with it.
-func BinaryTokenLen(n int) int {
+// binaryTokenLen returns the length in bytes of the binary token (see
+// Encryptor.AppendEncrypt) for a plaintext of n bytes: n + 49.
+func binaryTokenLen(n int) int {
 	return len(binaryMagic) + headerSize + nonceSize + n + tagSize
 }
 
@@ -126,7 +125,7 @@ func parseBinaryToken(b []byte) (rawToken, error) {
 	if !isBinaryToken(b) {
 		return rawToken{}, &tokenError{Reason: "missing token prefix"}
 	}
-	if len(b) > BinaryTokenLen(MaxPlaintext) {
+	if len(b) > binaryTokenLen(MaxPlaintext) {
 		return rawToken{}, &tokenError{Reason: "token too long"}
 	}
 	return splitToken(b[len(binaryMagic):])
