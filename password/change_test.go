@@ -25,7 +25,7 @@ func TestCheckChangeReused(t *testing.T) {
 	assert.ElementsMatch(t, []Code{Reused}, codes(t, err))
 	var pe *PolicyError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, ClauseStorage, pe.Violations[0].Clause)
+	assert.Equal(t, clauseStorage, pe.Violations[0].Clause)
 	assert.Equal(t, "password matches one of the last 2 passwords: choose a new one", pe.Violations[0].Message("en"))
 
 	// Older than p.History: allowed again.
@@ -46,7 +46,7 @@ func TestCheckChangeHasher(t *testing.T) {
 	ctx := context.Background()
 	p := DefaultPolicy()
 	const pw = "xK9#mQ2$pL7!"
-	h, err := NewHasher(HasherOptions{Params: DefaultParams(), Peppers: []Pepper{{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")}}})
+	h, err := NewHasher(HasherOptions{Params: defaultParams(), Peppers: []Pepper{{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")}}})
 	require.NoError(t, err)
 	peppered, err := h.Hash(context.Background(), pw)
 	require.NoError(t, err)
@@ -59,8 +59,13 @@ func TestCheckChangeHasher(t *testing.T) {
 	// The default Hasher holds no pepper: an unverifiable history is an
 	// error, never a pass.
 	p.Hasher = nil
-	assert.ErrorIs(t, p.CheckChange(ctx, pw, []string{peppered}), ErrHistoryCheck)
-	assert.ErrorIs(t, p.CheckChange(ctx, pw, []string{"h1", "h2"}), ErrHistoryCheck)
+	for history, want := range map[string]error{peppered: ErrUnsupportedHash, "h1": ErrUnsupportedHash, "$argon2id$v=19$m=1": ErrMalformedHash} {
+		err := p.CheckChange(ctx, pw, []string{history})
+		assert.ErrorIs(t, err, want)
+		assert.NotErrorIs(t, err, ErrPolicy)
+		assert.NotErrorIs(t, err, ErrBreachCheck)
+		assert.Contains(t, err.Error(), "password: history check: ")
+	}
 
 	// Malformed passwords are never compared.
 	assert.ElementsMatch(t, []Code{InvalidCharacter}, codes(t, p.CheckChange(ctx, "\xff", []string{"h1"})))

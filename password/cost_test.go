@@ -13,7 +13,7 @@ import (
 )
 
 // costBound is the documented ceiling on one Check of at most
-// DefaultMaxLength characters.
+// maxChars characters.
 const costBound = 2 * time.Millisecond
 
 // costAlphabet has characters of every class and script the matchers treat
@@ -24,7 +24,7 @@ const costBound = 2 * time.Millisecond
 // other scripts.
 const costAlphabet = "aeqzAQ0169@!\"$;.- йцжщЩәұүһ№ω中😀"
 
-// costFamilies returns inputs of DefaultMaxLength runes built to drive each
+// costFamilies returns inputs of maxChars runes built to drive each
 // matcher to its worst: every alternation of two characters of
 // costAlphabet, keyboard walks full of turns, repeats with a twist, and
 // each list's longest entries run together.
@@ -88,7 +88,7 @@ func checkCost(pw string, inputs []string, runs int) time.Duration {
 }
 
 // TestWorstCaseCost asserts the documented bound: no input of at most
-// DefaultMaxLength characters costs Check more than 2 ms. Each family is
+// maxChars characters costs Check more than 2 ms. Each family is
 // measured in CPU time of the calling thread (so the load of a shared
 // machine does not count) as the best of several runs (so a garbage
 // collection or a preemption does not either); the worst family must stay

@@ -2,11 +2,14 @@ package password_test
 
 import (
 	"context"
+	"crypto/sha1"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/1cb-kz/compliance/password"
@@ -43,13 +46,33 @@ func ExamplePolicy_Check() {
 	// password must be at least 15 characters long; password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns
 }
 
+// A breach corpus behind a Policy: a leaked password is a violation, and a
+// corpus that cannot be read is an error, never a pass.
 func ExamplePolicy_Check_breach() {
+	// A stand-in for the offline Have I Been Pwned file (see OpenPwnedFile).
+	path := filepath.Join(os.TempDir(), "pwned-policy-example.txt")
+	line := fmt.Sprintf("%X:3\r\n", sha1.Sum([]byte("Kv9#rT2!mQ8&")))
+	if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(path)
+	pwned, err := password.OpenPwnedFile(path, password.PwnedFileOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+
 	p := password.DefaultPolicy()
-	p.Breach = password.CommonPasswords() // or OpenPwnedFile, or the HIBP client
-	err := p.Check(context.Background(), "P@ssw0rd")
-	fmt.Println(err)
+	p.Breach = pwned // or &password.HIBPClient{}, or MultiBreachChecker of both
+	ctx := context.Background()
+	fmt.Println(p.Check(ctx, "Kv9#rT2!mQ8&"))
+	fmt.Println(p.Check(ctx, "Zq7!vR2#pLm9"))
+	pwned.Close()
+	err = p.Check(ctx, "Zq7!vR2#pLm9")
+	fmt.Println(errors.Is(err, password.ErrBreachCheck), errors.Is(err, password.ErrPolicy))
 	// Output:
-	// password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns; password appears in a known data breach
+	// password appears in a known data breach
+	// <nil>
+	// true false
 }
 
 func ExamplePolicy_CheckChange() {
@@ -120,17 +143,4 @@ func ExampleSecret() {
 	// {aigerim [REDACTED]}
 	// level=INFO msg=login password=[REDACTED]
 	// <nil>
-}
-
-func ExampleCommonPasswords() {
-	common := password.CommonPasswords()
-	for _, pw := range []string{"qwerty", "йцукен", "gfhjkm", "Kv9#rT2!mQ8&"} {
-		found, _ := common.Breached(context.Background(), pw)
-		fmt.Println(found)
-	}
-	// Output:
-	// true
-	// true
-	// true
-	// false
 }

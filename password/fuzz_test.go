@@ -41,7 +41,7 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("not a *PolicyError: %T", err)
 		}
 		for _, v := range pe.Violations {
-			if v.Clause != ClauseComplexity && v.Clause != ClauseStorage {
+			if v.Clause != clauseComplexity && v.Clause != clauseStorage {
 				t.Fatalf("clause %q", v.Clause)
 			}
 			for _, lang := range []string{"kk", "ru", "en"} {

@@ -31,7 +31,8 @@ const maxGenerateAttempts = 1000
 // character of each class into place instead would favour passwords with
 // exactly one digit or special. ASCII can be typed on every keyboard layout
 // of the platform. length must be within p's limits; 16 or more is
-// recommended (about 104 bits).
+// recommended (about 104 bits). A length the policy cannot accept is an
+// error matching ErrInvalidConfig.
 func Generate(p Policy, length int) (string, error) {
 	required := 0
 	for _, req := range []bool{p.RequireLetter && !p.RequireUpper && !p.RequireLower, p.RequireDigit, p.RequireSpecial, p.RequireUpper, p.RequireLower} {
@@ -40,7 +41,7 @@ func Generate(p Policy, length int) (string, error) {
 		}
 	}
 	if length <= 0 || length < p.MinLength || length > p.maxLength() || length < required {
-		return "", fmt.Errorf("%w: %d", ErrGenerateLength, length)
+		return "", fmt.Errorf("%w: Generate length %d outside the policy's limits or too short for its classes", ErrInvalidConfig, length)
 	}
 	buf := make([]byte, length)
 	for range maxGenerateAttempts {
@@ -57,7 +58,7 @@ func Generate(p Policy, length int) (string, error) {
 			return string(buf), nil
 		}
 	}
-	return "", fmt.Errorf("%w: %d is too short to reach a score of %d", ErrGenerateLength, length, p.MinScore)
+	return "", fmt.Errorf("%w: Generate length %d too short to reach a score of %d", ErrInvalidConfig, length, p.MinScore)
 }
 
 // pick returns a uniformly random byte of set: rand.Int draws without

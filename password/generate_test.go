@@ -45,13 +45,13 @@ func TestGenerateRejectsBadLength(t *testing.T) {
 	p := DefaultPolicy()
 	for _, n := range []int{-1, 0, 7, 129} {
 		_, err := Generate(p, n)
-		assert.ErrorIs(t, err, ErrGenerateLength, n)
+		assert.ErrorIs(t, err, ErrInvalidConfig, n)
 	}
 	_, err := Generate(Policy{RequireDigit: true, RequireSpecial: true, RequireUpper: true}, 2)
-	assert.ErrorIs(t, err, ErrGenerateLength, "too short for one of each class")
+	assert.ErrorIs(t, err, ErrInvalidConfig, "too short for one of each class")
 	// Four random characters never reach score 4: an error, not a weak password.
 	pw, err := Generate(Policy{MinScore: 4}, 4)
-	assert.ErrorIs(t, err, ErrGenerateLength)
+	assert.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Empty(t, pw)
 }
 

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -22,20 +23,20 @@ import (
 // errSyntax is the internal cause of parse failures; it never escapes.
 var errSyntax = errors.New("syntax error")
 
-// hashFormatError reports why an encoded hash was refused. Reason is a fixed
+// hashFormatError reports why an encoded hash was refused. reason is a fixed
 // phrase such as "memory out of range"; it never quotes the input. It matches
-// ErrMalformedHash with errors.Is (and ErrUnsupportedHash when the string is
-// well-formed but names a scheme or version this package does not verify).
+// ErrMalformedHash with errors.Is, or ErrUnsupportedHash when the string is
+// well-formed but this Hasher does not verify it (scheme, cost, pepper).
 type hashFormatError struct {
-	Reason      string
+	reason      string
 	unsupported bool
 }
 
 func (e *hashFormatError) Error() string {
 	if e.unsupported {
-		return "password: unsupported hash: " + e.Reason
+		return ErrUnsupportedHash.Error() + ": " + e.reason
 	}
-	return "password: malformed hash: " + e.Reason
+	return ErrMalformedHash.Error() + ": " + e.reason
 }
 
 // Is makes errors.Is(err, ErrMalformedHash) and, for unsupported schemes,
@@ -47,22 +48,38 @@ func (e *hashFormatError) Is(target error) bool {
 	return target == ErrMalformedHash
 }
 
-func formatError(reason string) error { return &hashFormatError{Reason: reason} }
+func formatError(reason string) error { return &hashFormatError{reason: reason} }
 
-// Params are argon2id cost parameters. Memory is in KiB, lengths in bytes.
-type Params struct {
-	Memory     uint32 // m: memory cost in KiB
-	Time       uint32 // t: number of passes
-	Threads    uint8  // p: degree of parallelism (lanes)
-	SaltLength uint32 // random salt length in bytes
-	KeyLength  uint32 // hash output length in bytes
+func unsupportedError(reason string) error {
+	return &hashFormatError{reason: reason, unsupported: true}
 }
 
-// DefaultParams returns the parameters Hash uses: m=19 MiB, t=2, p=1, the
-// OWASP Password Storage Cheat Sheet's recommended argon2id configuration,
-// with a 16-byte salt and a 32-byte hash (RFC 9106 section 4).
-func DefaultParams() Params {
+// Params are argon2id cost parameters for new hashes. A zero field takes its
+// default, which is what Hash uses: m=19 MiB, t=2, p=1, the OWASP Password
+// Storage Cheat Sheet's recommended argon2id configuration, with a 16-byte
+// salt and a 32-byte hash (RFC 9106 section 4).
+type Params struct {
+	Memory     uint32 // m: memory cost in KiB; 0 means 19456 (19 MiB)
+	Time       uint32 // t: number of passes; 0 means 2
+	Threads    uint8  // p: degree of parallelism (lanes); 0 means 1
+	SaltLength uint32 // random salt length in bytes; 0 means 16
+	KeyLength  uint32 // hash output length in bytes; 0 means 32
+}
+
+// defaultParams returns the parameters of Hash.
+func defaultParams() Params {
 	return Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLength: 16, KeyLength: 32}
+}
+
+// withDefaults returns p with each zero field set to its default.
+func (p Params) withDefaults() Params {
+	d := defaultParams()
+	p.Memory = cmp.Or(p.Memory, d.Memory)
+	p.Time = cmp.Or(p.Time, d.Time)
+	p.Threads = cmp.Or(p.Threads, d.Threads)
+	p.SaltLength = cmp.Or(p.SaltLength, d.SaltLength)
+	p.KeyLength = cmp.Or(p.KeyLength, d.KeyLength)
+	return p
 }
 
 // maxPasswordLength bounds, in bytes, the passwords Hash and Verify accept,
@@ -162,7 +179,7 @@ func (p Pepper) MarshalJSON() ([]byte, error) {
 // HasherOptions configure NewHasher. The zero value gives the defaults of
 // Hash and Verify.
 type HasherOptions struct {
-	// Params for new hashes; the zero value means DefaultParams(). Values
+	// Params for new hashes; zero fields take the defaults of Hash. Values
 	// below OWASP's weakest argon2id configuration (m=7 MiB with t=5: at
 	// least 7 MiB and 35 MiB·passes) or with a salt or output shorter than
 	// 16 bytes are refused, as is anything outside the parsing bounds
@@ -174,7 +191,7 @@ type HasherOptions struct {
 	Peppers []Pepper
 	// AllowUnpeppered lets a Hasher with peppers verify hashes made without
 	// one (argon2id without keyid, legacy bcrypt) during a migration.
-	// Without it such hashes fail with ErrPepperRequired, which keeps a
+	// Without it such hashes fail with ErrUnsupportedHash, which keeps a
 	// database writer from planting a hash of a password they know.
 	AllowUnpeppered bool
 	// MaxConcurrent bounds how many hashes compute at once; further callers
@@ -202,18 +219,27 @@ type HasherOptions struct {
 
 // Hasher hashes and verifies passwords with fixed parameters, an optional
 // pepper key ring and a bound on concurrent computations. A Hasher is safe
-// for concurrent use; share one per process. It never prints its keys.
+// for concurrent use; share one per process. Printing one (fmt, log/slog,
+// encoding/json) never shows its keys.
 type Hasher struct {
-	params          Params
-	current         string            // id of the pepper for new hashes, "" for none
-	peppers         map[string][]byte // id → key
-	allowUnpeppered bool
-	sem             chan struct{}
-	verifyMemory    uint32 // largest m of a hash Verify runs, KiB
-	verifyWork      uint64 // largest m×t of a hash Verify runs, KiB·passes
+	params Params
+	// ring is behind a pointer so that printing a Hasher, or a copy of one,
+	// shows its address and never the keys: fmt prints a nested pointer as
+	// an address, and encoding/json sees no exported field.
+	ring         *keyRing
+	sem          chan struct{}
+	verifyMemory uint32 // largest m of a hash Verify runs, KiB
+	verifyWork   uint64 // largest m×t of a hash Verify runs, KiB·passes
 	// absent is the dummy hash VerifyAbsent verifies against, made on first
-	// use (a func, not a sync.Once field, so that Format may copy a Hasher).
+	// use.
 	absent func() (string, error)
+}
+
+// keyRing holds a Hasher's peppers.
+type keyRing struct {
+	current         string            // id of the pepper for new hashes, "" for none
+	peppers         map[string][]byte // id → key; nil without peppers
+	allowUnpeppered bool
 }
 
 // NewHasher validates opts and returns a Hasher.
@@ -224,19 +250,16 @@ func NewHasher(opts HasherOptions) (*Hasher, error) {
 // newHasher builds a Hasher; enforceFloor=false lets this package's tests use
 // cheap parameters.
 func newHasher(opts HasherOptions, enforceFloor bool) (*Hasher, error) {
-	p := opts.Params
-	if p == (Params{}) {
-		p = DefaultParams()
-	}
+	p := opts.Params.withDefaults()
 	if reason := p.check(); reason != "" {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidParams, reason)
+		return nil, fmt.Errorf("%w: %s", ErrInvalidConfig, reason)
 	}
 	if enforceFloor && (p.Memory < minCreateMemory || uint64(p.Memory)*uint64(p.Time) < minCreateWork || p.SaltLength < 16 || p.KeyLength < 16) {
-		return nil, fmt.Errorf("%w: parameters below the OWASP minimum", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: parameters below the OWASP minimum", ErrInvalidConfig)
 	}
 	n := opts.MaxConcurrent
 	if n < 0 {
-		return nil, fmt.Errorf("%w: negative MaxConcurrent", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: negative MaxConcurrent", ErrInvalidConfig)
 	}
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -246,48 +269,36 @@ func newHasher(opts HasherOptions, enforceFloor bool) (*Hasher, error) {
 	case vm == 0:
 		vm = max(defaultMaxVerifyMemory, p.Memory)
 	case vm > maxMemory:
-		return nil, fmt.Errorf("%w: MaxVerifyMemory above 2 GiB", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: MaxVerifyMemory above 2 GiB", ErrInvalidConfig)
 	case vm < p.Memory:
-		return nil, fmt.Errorf("%w: MaxVerifyMemory below Params.Memory", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: MaxVerifyMemory below Params.Memory", ErrInvalidConfig)
 	}
 	h := &Hasher{
-		params:          p,
-		allowUnpeppered: opts.AllowUnpeppered,
-		sem:             make(chan struct{}, n),
-		verifyMemory:    vm,
-		verifyWork:      max(verifyWorkFactor*uint64(vm), uint64(p.Memory)*uint64(p.Time)),
+		params:       p,
+		ring:         &keyRing{allowUnpeppered: opts.AllowUnpeppered},
+		sem:          make(chan struct{}, n),
+		verifyMemory: vm,
+		verifyWork:   max(verifyWorkFactor*uint64(vm), uint64(p.Memory)*uint64(p.Time)),
 	}
 	h.absent = sync.OnceValues(h.dummyHash)
+	ring := h.ring
 	for i, pep := range opts.Peppers {
 		if !validKeyID(pep.ID) {
-			return nil, fmt.Errorf("%w: pepper %d: id must be 1 to %d ASCII letters, digits, '-' or '_'", ErrInvalidParams, i, maxKeyIDLength)
+			return nil, fmt.Errorf("%w: pepper %d: id must be 1 to %d ASCII letters, digits, '-' or '_'", ErrInvalidConfig, i, maxKeyIDLength)
 		}
 		if len(pep.Key) < minPepperKeyLength {
-			return nil, fmt.Errorf("%w: pepper %q: key shorter than %d bytes", ErrInvalidParams, pep.ID, minPepperKeyLength)
+			return nil, fmt.Errorf("%w: pepper %q: key shorter than %d bytes", ErrInvalidConfig, pep.ID, minPepperKeyLength)
 		}
-		if h.peppers == nil {
-			h.peppers = make(map[string][]byte, len(opts.Peppers))
-			h.current = pep.ID
+		if ring.peppers == nil {
+			ring.peppers = make(map[string][]byte, len(opts.Peppers))
+			ring.current = pep.ID
 		}
-		if _, dup := h.peppers[pep.ID]; dup {
-			return nil, fmt.Errorf("%w: pepper %q: duplicate id", ErrInvalidParams, pep.ID)
+		if _, dup := ring.peppers[pep.ID]; dup {
+			return nil, fmt.Errorf("%w: pepper %q: duplicate id", ErrInvalidConfig, pep.ID)
 		}
-		h.peppers[pep.ID] = append([]byte(nil), pep.Key...)
+		ring.peppers[pep.ID] = append([]byte(nil), pep.Key...)
 	}
 	return h, nil
-}
-
-// LogValue keeps the keys out of slog output.
-func (h *Hasher) LogValue() slog.Value { return slog.StringValue(fmt.Sprint(h)) }
-
-// Params returns the parameters the Hasher uses for new hashes.
-func (h *Hasher) Params() Params { return h.params }
-
-// Format prints the Hasher's parameters and pepper count, never its keys
-// (also for a copied Hasher value, hence the value receiver).
-func (h Hasher) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "password.Hasher{m=%d,t=%d,p=%d, pepper=%q, keys=%d, max=%d}",
-		h.params.Memory, h.params.Time, h.params.Threads, h.current, len(h.peppers), cap(h.sem))
 }
 
 // Hash returns the argon2id PHC string of password. It waits for a
@@ -312,7 +323,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer h.release()
-	return h.hashWithSalt(password, salt, h.current), nil
+	return h.hashWithSalt(password, salt, h.ring.current), nil
 }
 
 // hashWithSalt computes the PHC string of password with the given salt and
@@ -332,7 +343,7 @@ func (h *Hasher) derive(password string, ph *phcHash) []byte {
 	input := norm.NFKC.AppendString(nil, password)
 	defer clear(input)
 	if ph.keyID != "" {
-		mac := hmac.New(sha256.New, h.peppers[ph.keyID])
+		mac := hmac.New(sha256.New, h.ring.peppers[ph.keyID])
 		mac.Write(input)
 		peppered := mac.Sum(nil)
 		defer clear(peppered)
@@ -346,8 +357,9 @@ func (h *Hasher) derive(password string, ph *phcHash) []byte {
 // or a legacy bcrypt hash, waiting for a computation slot unless ctx ends
 // first. A mismatch is
 // (false, nil); an encoded string that cannot be verified is (false, err)
-// with err matching ErrMalformedHash, ErrUnsupportedHash, ErrUnknownPepper or
-// ErrPepperRequired, or ctx.Err() if ctx ends while waiting for a slot. A
+// with err matching ErrMalformedHash or ErrUnsupportedHash (other scheme,
+// cost above the ceiling, pepper mismatch), or ctx.Err() if ctx ends while
+// waiting for a slot. A
 // password over 4,096 bytes is (false, ErrUnhashablePassword). It never
 // returns true with an error.
 //
@@ -380,7 +392,7 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 	ph, err := parsePHC(encoded)
 	if err != nil {
 		if strings.HasPrefix(encoded, "$argon2i$") || strings.HasPrefix(encoded, "$argon2d$") {
-			return false, &hashFormatError{Reason: "argon2 variant other than argon2id", unsupported: true}
+			return false, unsupportedError("argon2 variant other than argon2id")
 		}
 		if !strings.HasPrefix(encoded, argon2idPrefix) {
 			return false, ErrUnsupportedHash
@@ -403,17 +415,26 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 
 // checkKey reports whether the Hasher can verify a hash with pepper id keyID.
 func (h *Hasher) checkKey(keyID string) error {
+	r := h.ring
 	if keyID == "" {
-		if h.peppers != nil && !h.allowUnpeppered {
-			return ErrPepperRequired
+		if r.peppers != nil && !r.allowUnpeppered {
+			return errPepperRequired
 		}
 		return nil
 	}
-	if _, ok := h.peppers[keyID]; !ok {
-		return ErrUnknownPepper
+	if _, ok := r.peppers[keyID]; !ok {
+		return errUnknownPepper
 	}
 	return nil
 }
+
+// The pepper errors of Verify. A hash without a pepper that a Hasher with
+// peppers refuses may have been planted by a database writer who knows its
+// password.
+var (
+	errUnknownPepper  = unsupportedError("pepper key id not held by this hasher")
+	errPepperRequired = unsupportedError("hash made without a pepper, which this hasher requires")
+)
 
 // VerifyAbsent spends what a Verify of password against a hash of this
 // Hasher's parameters and current pepper spends (the wait for a computation
@@ -428,7 +449,7 @@ func (h *Hasher) checkKey(keyID string) error {
 // made once per Hasher on first use, so no password matches it, the empty
 // one included. It returns nil, or the error Verify would: ctx.Err()
 // if ctx ends while waiting for a slot, ErrUnhashablePassword for a
-// password over 4,096 bytes, ErrInvalidParams for a nil Hasher or one not
+// password over 4,096 bytes, ErrInvalidConfig for a nil Hasher or one not
 // made by NewHasher.
 func (h *Hasher) VerifyAbsent(ctx context.Context, password string) error {
 	if err := h.usable(); err != nil {
@@ -448,7 +469,7 @@ func (h *Hasher) VerifyAbsent(ctx context.Context, password string) error {
 // run for nothing, and nothing matches it but by chance (2⁻¹²⁸ with the
 // 16-byte output NewHasher requires at least).
 func (h *Hasher) dummyHash() (string, error) {
-	ph := &phcHash{params: h.params, keyID: h.current}
+	ph := &phcHash{params: h.params, keyID: h.ring.current}
 	ph.salt = make([]byte, h.params.SaltLength)
 	ph.key = make([]byte, h.params.KeyLength)
 	for _, b := range [][]byte{ph.salt, ph.key} {
@@ -470,13 +491,13 @@ func (h *Hasher) NeedsRehash(encoded string) bool {
 	if err != nil {
 		return true
 	}
-	return ph.keyID != h.current || ph.params.weakerThan(h.params)
+	return ph.keyID != h.ring.current || ph.params.weakerThan(h.params)
 }
 
 // checkCost refuses a parsed hash that costs more than the Hasher's ceiling.
 func (h *Hasher) checkCost(p Params) error {
 	if p.Memory > h.verifyMemory || uint64(p.Memory)*uint64(p.Time) > h.verifyWork {
-		return &hashFormatError{Reason: "cost above the hasher's limit", unsupported: true}
+		return unsupportedError("cost above the hasher's limit")
 	}
 	return nil
 }
@@ -485,10 +506,10 @@ func (h *Hasher) checkCost(p Params) error {
 // made by NewHasher (whose zero parameters would make argon2.IDKey panic).
 func (h *Hasher) usable() error {
 	if h == nil {
-		return fmt.Errorf("%w: nil Hasher", ErrInvalidParams)
+		return fmt.Errorf("%w: nil Hasher", ErrInvalidConfig)
 	}
-	if h.sem == nil {
-		return fmt.Errorf("%w: Hasher not created with NewHasher", ErrInvalidParams)
+	if h.sem == nil || h.ring == nil {
+		return fmt.Errorf("%w: Hasher not created with NewHasher", ErrInvalidConfig)
 	}
 	return nil
 }
@@ -517,7 +538,7 @@ var defaultHasher = sync.OnceValue(func() *Hasher {
 	return h
 })
 
-// Hash returns the argon2id PHC string of password with DefaultParams, a
+// Hash returns the argon2id PHC string of password with the default Params, a
 // fresh 16-byte salt from crypto/rand and no pepper, for example
 //
 //	$argon2id$v=19$m=19456,t=2,p=1$<22 chars of salt>$<43 chars of hash>
@@ -543,7 +564,7 @@ func Verify(password, encoded string) (bool, error) {
 	return defaultHasher().Verify(context.Background(), password, encoded)
 }
 
-// VerifyAbsent spends the time and memory of a Verify at DefaultParams and
+// VerifyAbsent spends the time and memory of a Verify at the default Params and
 // matches nothing: call it when a login names no existing account, then
 // refuse the login as for a wrong password. See Hasher.VerifyAbsent.
 func VerifyAbsent(password string) error {
@@ -551,7 +572,7 @@ func VerifyAbsent(password string) error {
 }
 
 // NeedsRehash reports whether encoded is legacy (bcrypt), malformed, peppered
-// or weaker than DefaultParams, so the host should store a fresh Hash after
+// or weaker than the default Params, so the host should store a fresh Hash after
 // the next successful Verify. See Hasher.NeedsRehash.
 func NeedsRehash(encoded string) bool {
 	return defaultHasher().NeedsRehash(encoded)

@@ -89,7 +89,7 @@ func BenchmarkVerifyDefaultPeppered(b *testing.B) {
 func BenchmarkArgon2IDKeyBaseline(b *testing.B) {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	p := DefaultParams()
+	p := defaultParams()
 	start := processCPU()
 	for b.Loop() {
 		argon2.IDKey([]byte(benchPassword), salt, p.Time, p.Memory, p.Threads, p.KeyLength)

@@ -141,7 +141,7 @@ func ExampleNewHasher() {
 	// Output:
 	// true
 	// true <nil> true
-	// password: hash needs an unknown pepper key
+	// password: unsupported hash: pepper key id not held by this hasher
 	// password.Pepper{ID:"k1", Key:[REDACTED]}
 }
 

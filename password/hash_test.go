@@ -98,8 +98,9 @@ func TestNewHasherValidation(t *testing.T) {
 		{"below OWASP memory", HasherOptions{Params: Params{Memory: 4096, Time: 10, Threads: 1, SaltLength: 16, KeyLength: 32}}},
 		{"below OWASP work", HasherOptions{Params: Params{Memory: 19456, Time: 1, Threads: 1, SaltLength: 16, KeyLength: 32}}},
 		{"short salt", HasherOptions{Params: Params{Memory: 19456, Time: 2, Threads: 1, SaltLength: 8, KeyLength: 32}}},
-		{"zero threads", HasherOptions{Params: Params{Memory: 19456, Time: 2, Threads: 0, SaltLength: 16, KeyLength: 32}}},
-		{"partial params", HasherOptions{Params: Params{Memory: 19456}}},
+		{"defaulted time below OWASP work", HasherOptions{Params: Params{Memory: 16 * 1024}}},
+		{"threads over max", HasherOptions{Params: Params{Threads: maxThreads + 1, Memory: 19456 * 16}}},
+		{"short key", HasherOptions{Params: Params{KeyLength: 12}}},
 		{"memory over max", HasherOptions{Params: Params{Memory: maxMemory + 1, Time: 1, Threads: 1, SaltLength: 16, KeyLength: 32}}},
 		{"empty pepper id", HasherOptions{Peppers: []Pepper{{ID: "", Key: make([]byte, 32)}}}},
 		{"long pepper id", HasherOptions{Peppers: []Pepper{{ID: "123456789", Key: make([]byte, 32)}}}},
@@ -111,25 +112,38 @@ func TestNewHasherValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h, err := NewHasher(tt.opts)
 			assert.Nil(t, h)
-			assert.ErrorIs(t, err, ErrInvalidParams)
+			assert.ErrorIs(t, err, ErrInvalidConfig)
 			assert.NotContains(t, fmt.Sprint(err), "test pepper")
 		})
 	}
 	h, err := NewHasher(HasherOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, DefaultParams(), h.Params())
+	assert.Equal(t, defaultParams(), h.params)
 	h, err = NewHasher(HasherOptions{Params: Params{Memory: 7168, Time: 5, Threads: 1, SaltLength: 16, KeyLength: 16}})
 	require.NoError(t, err, "OWASP's weakest listed configuration is accepted")
-	assert.Equal(t, uint32(7168), h.Params().Memory)
+	assert.Equal(t, uint32(7168), h.params.Memory)
+	// Each zero field of Params takes its default.
+	h, err = NewHasher(HasherOptions{Params: Params{Memory: 64 * 1024, Time: 3}})
+	require.NoError(t, err)
+	assert.Equal(t, Params{Memory: 64 * 1024, Time: 3, Threads: 1, SaltLength: 16, KeyLength: 32}, h.params)
+}
+
+// The pepper errors are ErrUnsupportedHash with their reason in the message.
+func TestPepperErrorsMatchUnsupported(t *testing.T) {
+	for _, err := range []error{errUnknownPepper, errPepperRequired} {
+		assert.ErrorIs(t, err, ErrUnsupportedHash)
+		assert.NotErrorIs(t, err, ErrMalformedHash)
+		assert.Contains(t, err.Error(), "password: unsupported hash: ")
+	}
 }
 
 func TestZeroHasherRefuses(t *testing.T) {
 	var h Hasher
 	_, err := h.Hash(context.Background(), "pw")
-	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.ErrorIs(t, err, ErrInvalidConfig)
 	ok, err := h.Verify(context.Background(), "pw", phcGood)
 	assert.False(t, ok)
-	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.ErrorIs(t, err, ErrInvalidConfig)
 }
 
 // TestNilHasherRefuses: a nil *Hasher is an error, as the zero Hasher is,
@@ -149,7 +163,7 @@ func TestNilHasherRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.ErrorIs(t, tt.call(), ErrInvalidParams)
+			assert.ErrorIs(t, tt.call(), ErrInvalidConfig)
 		})
 	}
 }
@@ -174,8 +188,8 @@ func TestVerifyAbsent(t *testing.T) {
 			require.NoError(t, err)
 			ph, err := parsePHC(dummy)
 			require.NoError(t, err)
-			assert.Equal(t, h.Params(), ph.params)
-			assert.Equal(t, h.current, ph.keyID)
+			assert.Equal(t, h.params, ph.params)
+			assert.Equal(t, h.ring.current, ph.keyID)
 			assert.False(t, h.NeedsRehash(dummy), "a hash as current as any")
 			again, err := h.absent()
 			require.NoError(t, err)
@@ -199,7 +213,7 @@ func TestVerifyAbsentDefaultParams(t *testing.T) {
 	require.NoError(t, err)
 	ph, err := parsePHC(dummy)
 	require.NoError(t, err)
-	assert.Equal(t, DefaultParams(), ph.params)
+	assert.Equal(t, defaultParams(), ph.params)
 	assert.Empty(t, ph.keyID)
 }
 
@@ -252,10 +266,10 @@ func TestPepper(t *testing.T) {
 	// Without the key: refused, not false.
 	ok, err = cheapHasher(t, HasherOptions{}).Verify(context.Background(), pw, encoded)
 	assert.False(t, ok)
-	assert.ErrorIs(t, err, ErrUnknownPepper)
+	assert.ErrorIs(t, err, errUnknownPepper)
 	ok, err = cheapHasher(t, HasherOptions{Peppers: []Pepper{k2}}).Verify(context.Background(), pw, encoded)
 	assert.False(t, ok)
-	assert.ErrorIs(t, err, ErrUnknownPepper)
+	assert.ErrorIs(t, err, errUnknownPepper)
 
 	// Same id, another key: a mismatch.
 	forged := Pepper{ID: "k1", Key: k2.Key}
@@ -279,7 +293,7 @@ func TestPepper(t *testing.T) {
 	require.NoError(t, err)
 	ok, err = h2.Verify(context.Background(), pw, plain)
 	assert.False(t, ok)
-	assert.ErrorIs(t, err, ErrPepperRequired)
+	assert.ErrorIs(t, err, errPepperRequired)
 	migrating := cheapHasher(t, HasherOptions{Peppers: []Pepper{k2}, AllowUnpeppered: true})
 	ok, err = migrating.Verify(context.Background(), pw, plain)
 	require.NoError(t, err)
@@ -288,7 +302,7 @@ func TestPepper(t *testing.T) {
 
 	const bcryptHash = "$2y$04$YoAdUV31.Ie7OTgegs.I1uF02hykbRMxtWHCowQGonQVe/LXvgMTK" // "password"
 	_, err = h2.Verify(context.Background(), "password", bcryptHash)
-	assert.ErrorIs(t, err, ErrPepperRequired)
+	assert.ErrorIs(t, err, errPepperRequired)
 	ok, err = migrating.Verify(context.Background(), "password", bcryptHash)
 	require.NoError(t, err)
 	assert.True(t, ok)
@@ -417,7 +431,7 @@ func TestVerifyCostCeiling(t *testing.T) {
 	}
 	for _, opts := range []HasherOptions{{MaxVerifyMemory: maxMemory + 1}, {Params: p(64*mib, 3), MaxVerifyMemory: 32 * mib}} {
 		_, err := NewHasher(opts)
-		assert.ErrorIs(t, err, ErrInvalidParams)
+		assert.ErrorIs(t, err, ErrInvalidConfig)
 	}
 }
 
@@ -494,13 +508,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	p := testPepper("k1")
 	h := cheapHasher(t, HasherOptions{Peppers: []Pepper{p}})
 	var buf bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&buf, nil))
-	logger.Info("config", "pepper", p, "hasher", h)
+	for _, handler := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
+		slog.New(handler).Info("config", "pepper", p, "hasher", h, "copy", *h)
+	}
 	js, err := json.Marshal(struct{ P Pepper }{p})
 	require.NoError(t, err)
 	outputs := []string{
 		fmt.Sprint(p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p), fmt.Sprintf("%x", p), fmt.Sprintf("%s", p),
-		fmt.Sprint(h), fmt.Sprintf("%+v", h), fmt.Sprintf("%#v", h), fmt.Sprintf("%v", *h),
+		fmt.Sprint(h), fmt.Sprintf("%+v", h), fmt.Sprintf("%#v", h), fmt.Sprintf("%v", *h), fmt.Sprintf("%#v", *h),
 		fmt.Sprintf("%v", []Pepper{p}), string(js), buf.String(),
 	}
 	hexKey := fmt.Sprintf("%x", p.Key)

@@ -28,22 +28,22 @@ const (
 	hibpSuffix  = 2*sha1.Size - 5
 )
 
-// HIBPError describes a failed range-API call. It never contains the hash
-// prefix or the password.
-type HIBPError struct {
-	StatusCode int    // HTTP status, 0 if the body was at fault
-	Reason     string // fixed phrase
+// hibpError describes a failed range-API call: an HTTP status other than
+// 200, or a fixed phrase. It never contains the hash prefix or the password.
+type hibpError struct {
+	status int    // HTTP status, 0 if the body or a redirect was at fault
+	reason string // fixed phrase
 }
 
-func (e *HIBPError) Error() string {
-	if e.StatusCode != 0 {
-		return "password: pwned passwords api: http status " + strconv.Itoa(e.StatusCode)
+func (e *hibpError) Error() string {
+	if e.status != 0 {
+		return ErrBreachCheck.Error() + ": pwned passwords api: http status " + strconv.Itoa(e.status)
 	}
-	return "password: pwned passwords api: " + e.Reason
+	return ErrBreachCheck.Error() + ": pwned passwords api: " + e.reason
 }
 
-// Is makes errors.Is(err, ErrHIBPResponse) true.
-func (e *HIBPError) Is(target error) bool { return target == ErrHIBPResponse }
+// Is makes errors.Is(err, ErrBreachCheck) true.
+func (e *hibpError) Is(target error) bool { return target == ErrBreachCheck }
 
 // HIBPClient is a BreachChecker over the Have I Been Pwned range API with
 // k-anonymity: only the first 5 hex digits of the password's SHA-1 leave the
@@ -87,7 +87,7 @@ type HIBPClient struct {
 var _ BreachChecker = (*HIBPClient)(nil)
 
 // Breached reports whether password has been seen in breaches at least
-// MinCount times (see Count).
+// MinCount times (see Count). Every error matches ErrBreachCheck.
 func (c *HIBPClient) Breached(ctx context.Context, password string) (bool, error) {
 	if c == nil {
 		c = &HIBPClient{}
@@ -101,7 +101,8 @@ func (c *HIBPClient) Breached(ctx context.Context, password string) (bool, error
 
 // Count returns how many times password has been seen in breaches, 0 if
 // never. Like PwnedFile.Count it looks up the NFKC form and, when that
-// differs, the password as given, and returns the larger count.
+// differs, the password as given, and returns the larger count. Every error
+// matches ErrBreachCheck.
 func (c *HIBPClient) Count(ctx context.Context, password string) (int64, error) {
 	if c == nil {
 		c = &HIBPClient{}
@@ -112,15 +113,9 @@ func (c *HIBPClient) Count(ctx context.Context, password string) (int64, error) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var most int64
-	for _, form := range breachForms(password) {
-		n, err := c.rangeCount(ctx, sha1.Sum([]byte(form)), timeout)
-		if err != nil {
-			return 0, err
-		}
-		most = max(most, n)
-	}
-	return most, nil
+	return mostSeen(password, func(sum [sha1.Size]byte) (int64, error) {
+		return c.rangeCount(ctx, sum, timeout)
+	})
 }
 
 // rangeCount asks the range API for the prefix of sum and finds its suffix.
@@ -155,11 +150,11 @@ func (c *HIBPClient) newRequest(ctx context.Context, prefix string) (*http.Reque
 	}
 	u, err := url.Parse(base)
 	if err != nil || !u.IsAbs() {
-		return nil, errors.New("password: hibp base url is not an absolute url")
+		return nil, fmt.Errorf("%w: HIBPClient.BaseURL is not an absolute URL", ErrInvalidConfig)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/"+prefix, nil)
 	if err != nil {
-		return nil, errors.New("password: hibp base url is not usable")
+		return nil, fmt.Errorf("%w: HIBPClient.BaseURL is not usable", ErrInvalidConfig)
 	}
 	req.Header.Set("Add-Padding", "true")
 	ua := c.UserAgent
@@ -177,25 +172,25 @@ func requestError(err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	var he *HIBPError
+	var he *hibpError
 	if errors.As(err, &he) {
 		return he // refused by sameOriginRedirect
 	}
-	return fmt.Errorf("password: pwned passwords api request: %w", err)
+	return fmt.Errorf("%w: pwned passwords api request: %w", ErrBreachCheck, err)
 }
 
 // readRangeBody returns the body of a 200 response, at most hibpMaxBody.
 func readRangeBody(resp *http.Response) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, &HIBPError{StatusCode: resp.StatusCode}
+		return nil, &hibpError{status: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, hibpMaxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("password: pwned passwords api response: %w", err)
+		return nil, fmt.Errorf("%w: pwned passwords api response: %w", ErrBreachCheck, err)
 	}
 	if len(body) > hibpMaxBody {
-		return nil, &HIBPError{Reason: "response too large"}
+		return nil, &hibpError{reason: "response too large"}
 	}
 	return body, nil
 }
@@ -216,10 +211,10 @@ const hibpMaxRedirects = 10
 func sameOriginRedirect(req *http.Request, via []*http.Request) error {
 	first := via[0].URL
 	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
-		return &HIBPError{Reason: "redirect to another host refused"}
+		return &hibpError{reason: "redirect to another host refused"}
 	}
 	if len(via) >= hibpMaxRedirects {
-		return &HIBPError{Reason: "too many redirects"}
+		return &hibpError{reason: "too many redirects"}
 	}
 	return nil
 }
@@ -240,21 +235,21 @@ func parseRangeResponse(body []byte, suffix string) (int64, error) {
 		lines++
 		s, n, ok := bytes.Cut(line, []byte(":"))
 		if !ok || len(s) != hibpSuffix || !isUpperHex(s) {
-			return 0, &HIBPError{Reason: "malformed line"}
+			return 0, &hibpError{reason: "malformed line"}
 		}
 		count, ok := parseCount(n)
 		if !ok {
-			return 0, &HIBPError{Reason: "malformed count"}
+			return 0, &hibpError{reason: "malformed count"}
 		}
 		if count > 0 && string(s) == suffix {
 			found = count
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, &HIBPError{Reason: "malformed body"}
+		return 0, &hibpError{reason: "malformed body"}
 	}
 	if lines == 0 {
-		return 0, &HIBPError{Reason: "empty body"}
+		return 0, &hibpError{reason: "empty body"}
 	}
 	return found, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,11 +142,12 @@ func TestHIBPErrors(t *testing.T) {
 			c := &HIBPClient{BaseURL: srv.URL, HTTPClient: srv.Client()}
 			breached, err := c.Breached(context.Background(), "password")
 			assert.False(t, breached)
-			require.ErrorIs(t, err, ErrHIBPResponse)
-			var he *HIBPError
+			require.ErrorIs(t, err, ErrBreachCheck)
+			var he *hibpError
 			require.ErrorAs(t, err, &he)
 			if tt.status != http.StatusOK {
-				assert.Equal(t, tt.status, he.StatusCode)
+				assert.Equal(t, tt.status, he.status)
+				assert.Equal(t, "password: breach check failed: pwned passwords api: http status "+strconv.Itoa(tt.status), err.Error())
 			}
 		})
 	}
@@ -309,7 +311,7 @@ func TestHIBPDefaultClientRedirects(t *testing.T) {
 		wantErr error
 	}{
 		{"same server", "/moved/", 5, nil},
-		{"another server", "/away/", 0, ErrHIBPResponse},
+		{"another server", "/away/", 0, ErrBreachCheck},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -354,7 +356,7 @@ func TestSameOriginRedirect(t *testing.T) {
 			if tt.allow {
 				assert.NoError(t, err)
 			} else {
-				assert.ErrorIs(t, err, ErrHIBPResponse)
+				assert.ErrorIs(t, err, ErrBreachCheck)
 			}
 		})
 	}

@@ -134,7 +134,7 @@ func TestArgon2ReferenceToolLive(t *testing.T) {
 		password string
 		params   Params
 	}{
-		{"Correct-Horse-7-Battery", DefaultParams()},
+		{"Correct-Horse-7-Battery", defaultParams()},
 		{"Қазақстан2026!", Params{Memory: 4096, Time: 3, Threads: 2, SaltLength: 16, KeyLength: 32}},
 		{"пароль", Params{Memory: 256, Time: 1, Threads: 4, SaltLength: 24, KeyLength: 64}},
 	}

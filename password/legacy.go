@@ -51,7 +51,7 @@ func parseBcrypt(encoded string) error {
 	switch encoded[2] {
 	case 'a', 'b', 'y':
 	default:
-		return &hashFormatError{Reason: "bcrypt variant other than 2a, 2b or 2y", unsupported: true}
+		return unsupportedError("bcrypt variant other than 2a, 2b or 2y")
 	}
 	c1, c2 := encoded[4], encoded[5]
 	if c1 < '0' || c1 > '9' || c2 < '0' || c2 > '9' {
@@ -62,7 +62,7 @@ func parseBcrypt(encoded string) error {
 		return formatError("bcrypt cost out of range")
 	}
 	if cost > maxBcryptCost {
-		return &hashFormatError{Reason: "cost above the hasher's limit", unsupported: true}
+		return unsupportedError("cost above the hasher's limit")
 	}
 	for i := bcryptPrefixLen; i < len(encoded); i++ {
 		if strings.IndexByte(bcryptAlphabet, encoded[i]) < 0 {

@@ -94,7 +94,7 @@ func parsePHC(encoded string) (*phcHash, error) {
 		return nil, formatError("bad version")
 	}
 	if v != argon2Version {
-		return nil, &hashFormatError{Reason: "unsupported argon2 version", unsupported: true}
+		return nil, unsupportedError("argon2 version other than 19")
 	}
 	h := &phcHash{}
 	if err := h.parseParams(fields[1]); err != nil {

@@ -9,25 +9,26 @@ import (
 	"unicode/utf8"
 )
 
-// Clauses of the platform's Rules served by this package.
+// Clauses of the platform's Rules served by this package, as
+// Violation.Clause names them.
 const (
-	ClauseComplexity = "2.1" // complex passwords of at least 8 characters: letters, digits, specials
-	ClauseStorage    = "2.2" // change regularly; never in the clear; never handed to others
+	clauseComplexity = "2.1" // complex passwords of at least 8 characters: letters, digits, specials
+	clauseStorage    = "2.2" // change regularly; never in the clear; never handed to others
 )
 
-// DefaultMaxLength is the longest password DefaultPolicy and NISTPolicy
-// accept, in characters (runes after NFKC normalisation). It is also the
-// hard ceiling of every Policy: longer input is refused before any analysis.
-const DefaultMaxLength = 128
+// maxChars is the longest password DefaultPolicy and NISTPolicy accept, in
+// characters (runes after NFKC normalisation). It is also the hard ceiling
+// of every Policy: longer input is refused before any analysis.
+const maxChars = 128
 
 // Policy is a password policy in the style of Keycloak's: each field is one
 // rule, and the zero value of a field switches its rule off (except
-// MaxLength, whose zero means DefaultMaxLength). A Policy is a plain value,
+// MaxLength, whose zero means 128). A Policy is a plain value,
 // safe to copy and to share between goroutines; Breach must itself be safe
 // for concurrent use.
 type Policy struct {
 	MinLength int // characters (runes after NFKC); 0: no minimum
-	MaxLength int // characters; 0 or more than DefaultMaxLength: DefaultMaxLength
+	MaxLength int // characters, at most 128 (the ceiling of every policy); 0: 128
 
 	RequireLetter  bool // any Unicode letter: Latin, Russian, Kazakh (ә ғ қ ң ө ұ ү һ і)
 	RequireDigit   bool // a decimal digit after NFKC
@@ -38,8 +39,13 @@ type Policy struct {
 	// MinScore is the least Strength score accepted (0 to 4); 0 skips the
 	// estimate.
 	MinScore int
-	// RejectCommon refuses passwords found, as typed or on another keyboard
-	// layout, in the embedded list of common passwords (CommonPasswords).
+	// RejectCommon refuses passwords found in the embedded lists of common
+	// passwords: zxcvbn's 7,141 most common passwords, those of Russian and
+	// Kazakh speakers, and a multilingual list of leaked passwords. A
+	// password is found when, spelled as the estimator spells every reading
+	// (lower case, in any script or romanisation), it equals an entry as
+	// typed, with l33t undone, or as typed on another keyboard layout
+	// ("йцукен" is "qwerty").
 	RejectCommon bool
 	// RejectUserInputs refuses passwords that contain, in any spelling the
 	// estimator knows, a word of four or more characters from the user
@@ -60,7 +66,7 @@ type Policy struct {
 
 	// Breach, when set, is asked by Check and CheckChange whether the
 	// password is known to attackers (OpenPwnedFile, HIBPClient,
-	// CommonPasswords).
+	// MultiBreachChecker).
 	Breach BreachChecker
 }
 
@@ -78,7 +84,7 @@ type Policy struct {
 func DefaultPolicy() Policy {
 	return Policy{
 		MinLength:        8,
-		MaxLength:        DefaultMaxLength,
+		MaxLength:        maxChars,
 		RequireLetter:    true,
 		RequireDigit:     true,
 		RequireSpecial:   true,
@@ -102,7 +108,7 @@ func DefaultPolicy() Policy {
 func NISTPolicy() Policy {
 	return Policy{
 		MinLength:        15,
-		MaxLength:        DefaultMaxLength,
+		MaxLength:        maxChars,
 		MinScore:         3,
 		RejectCommon:     true,
 		RejectUserInputs: true,
@@ -141,8 +147,9 @@ func (p Policy) Check(ctx context.Context, password string, userInputs ...string
 //
 // When the password is malformed (InvalidCharacter, TooLong) no hash is
 // computed. An entry that cannot be verified (malformed, unknown pepper)
-// makes CheckChange return an error wrapping ErrHistoryCheck unless another
-// entry matched: an unverifiable history is never a silent pass.
+// makes CheckChange return its error (matching ErrMalformedHash or
+// ErrUnsupportedHash) unless another entry matched: an unverifiable history
+// is never a silent pass.
 func (p Policy) CheckChange(ctx context.Context, password string, history []string, userInputs ...string) error {
 	vs := p.check(password, userInputs)
 	if err := p.checkBreach(ctx, password, &vs); err != nil {
@@ -158,9 +165,9 @@ func (p Policy) CheckChange(ctx context.Context, password string, history []stri
 		}
 		reused, err := h.inHistory(ctx, password, history[:min(len(history), p.History)])
 		if reused {
-			vs.add(Violation{Code: Reused, Clause: ClauseStorage, Limit: p.History})
+			vs.add(Violation{Code: Reused, Clause: clauseStorage, Limit: p.History})
 		} else if err != nil {
-			return fmt.Errorf("%w: %w", ErrHistoryCheck, err)
+			return fmt.Errorf("password: history check: %w", err)
 		}
 	}
 	return vs.err()
@@ -172,12 +179,12 @@ func (p Policy) checkBreach(ctx context.Context, password string, vs *violations
 	}
 	breached, err := p.Breach.Breached(ctx, password)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBreachCheck, err)
+		return breachFailure(err)
 	}
 	if breached {
 		// A password in a breach corpus has been handed to third parties,
 		// which clause 2.2 forbids.
-		vs.add(Violation{Code: Breached, Clause: ClauseStorage})
+		vs.add(Violation{Code: Breached, Clause: clauseStorage})
 	}
 	return nil
 }
@@ -199,20 +206,20 @@ func (p Policy) Expired(changedAt, now time.Time) bool {
 func (p Policy) Validate() error {
 	switch {
 	case p.MinLength < 0 || p.MaxLength < 0 || p.MinScore < 0 || p.History < 0 || p.MaxAge < 0:
-		return fmt.Errorf("%w: negative value", ErrInvalidPolicy)
-	case p.MaxLength > DefaultMaxLength:
-		return fmt.Errorf("%w: MaxLength above %d", ErrInvalidPolicy, DefaultMaxLength)
+		return fmt.Errorf("%w: negative value", ErrInvalidConfig)
+	case p.MaxLength > maxChars:
+		return fmt.Errorf("%w: MaxLength above %d", ErrInvalidConfig, maxChars)
 	case p.MinLength > p.maxLength():
-		return fmt.Errorf("%w: MinLength above MaxLength", ErrInvalidPolicy)
+		return fmt.Errorf("%w: MinLength above MaxLength", ErrInvalidConfig)
 	case p.MinScore > 4:
-		return fmt.Errorf("%w: MinScore above 4", ErrInvalidPolicy)
+		return fmt.Errorf("%w: MinScore above 4", ErrInvalidConfig)
 	}
 	return nil
 }
 
 func (p Policy) maxLength() int {
-	if p.MaxLength <= 0 || p.MaxLength > DefaultMaxLength {
-		return DefaultMaxLength
+	if p.MaxLength <= 0 || p.MaxLength > maxChars {
+		return maxChars
 	}
 	return p.MaxLength
 }
@@ -252,28 +259,28 @@ func (p Policy) check(password string, userInputs []string) violations {
 	// expand a rune to many (U+FDFA is 18), so the byte bound is generous and
 	// the exact bound is applied after normalisation.
 	if len(password) > maxLen*utf8.UTFMax*2 {
-		vs.add(Violation{Code: TooLong, Clause: ClauseComplexity, Limit: maxLen})
+		vs.add(Violation{Code: TooLong, Clause: clauseComplexity, Limit: maxLen})
 		return vs
 	}
 	if !utf8.ValidString(password) {
-		vs.add(Violation{Code: InvalidCharacter, Clause: ClauseComplexity})
+		vs.add(Violation{Code: InvalidCharacter, Clause: clauseComplexity})
 		return vs
 	}
 	rs := nfkcRunes(password)
 	if len(rs) > maxLen {
-		vs.add(Violation{Code: TooLong, Clause: ClauseComplexity, Limit: maxLen})
+		vs.add(Violation{Code: TooLong, Clause: clauseComplexity, Limit: maxLen})
 		return vs
 	}
 	cs := classify(rs)
 	if cs.invalid {
-		vs.add(Violation{Code: InvalidCharacter, Clause: ClauseComplexity})
+		vs.add(Violation{Code: InvalidCharacter, Clause: clauseComplexity})
 		return vs
 	}
 	if len(rs) < p.MinLength {
-		vs.add(Violation{Code: TooShort, Clause: ClauseComplexity, Limit: p.MinLength})
+		vs.add(Violation{Code: TooShort, Clause: clauseComplexity, Limit: p.MinLength})
 	}
 	for _, c := range p.missingClasses(cs) {
-		vs.add(Violation{Code: c, Clause: ClauseComplexity})
+		vs.add(Violation{Code: c, Clause: clauseComplexity})
 	}
 	if p.MinScore <= 0 && !p.RejectCommon && !p.RejectUserInputs {
 		return vs
@@ -284,14 +291,14 @@ func (p Policy) check(password string, userInputs []string) violations {
 	}
 	res := analyse(rs, inputs, true)
 	if p.RejectCommon && res.common {
-		vs.add(Violation{Code: Common, Clause: ClauseComplexity})
+		vs.add(Violation{Code: Common, Clause: clauseComplexity})
 	}
 	if p.RejectUserInputs && res.containsUserInput {
-		vs.add(Violation{Code: ContainsUserInput, Clause: ClauseComplexity})
+		vs.add(Violation{Code: ContainsUserInput, Clause: clauseComplexity})
 	}
 	if p.MinScore > 0 {
 		if e := res.estimate(); e.Score < p.MinScore {
-			vs.add(Violation{Code: TooWeak, Clause: ClauseComplexity, Limit: p.MinScore})
+			vs.add(Violation{Code: TooWeak, Clause: clauseComplexity, Limit: p.MinScore})
 		}
 	}
 	return vs
@@ -477,13 +484,7 @@ type PolicyError struct {
 func (e *PolicyError) Is(target error) bool { return target == ErrPolicy }
 
 // Error returns the English messages, joined by "; ".
-func (e *PolicyError) Error() string {
-	msgs := make([]string, len(e.Violations))
-	for i, v := range e.Violations {
-		msgs[i] = v.Message("en")
-	}
-	return strings.Join(msgs, "; ")
-}
+func (e *PolicyError) Error() string { return strings.Join(e.Messages("en"), "; ") }
 
 // Has reports whether the error lists a violation with code c.
 func (e *PolicyError) Has(c Code) bool { return violations(e.Violations).has(c) }

@@ -101,7 +101,7 @@ func TestCheckCountsRunesAfterNFKC(t *testing.T) {
 	assert.NoError(t, p.Check(context.Background(), "\ufb01\ufb01\ufb01\ufb01"))
 	assert.ElementsMatch(t, []Code{TooLong}, codes(t, p.Check(context.Background(), strings.Repeat("\ufb01", 6))))
 	// MaxLength above the ceiling is the ceiling.
-	assert.ElementsMatch(t, []Code{TooLong}, codes(t, Policy{MaxLength: 1000}.Check(context.Background(), strings.Repeat("a", DefaultMaxLength+1))))
+	assert.ElementsMatch(t, []Code{TooLong}, codes(t, Policy{MaxLength: 1000}.Check(context.Background(), strings.Repeat("a", maxChars+1))))
 }
 
 func TestCheckUserInputs(t *testing.T) {
@@ -130,7 +130,7 @@ func TestViolationMessages(t *testing.T) {
 	all := []Code{TooShort, TooLong, NoLetter, NoDigit, NoSpecial, NoUpper, NoLower, InvalidCharacter, TooWeak, Common, ContainsUserInput, Reused, Breached}
 	seen := map[string]bool{}
 	for _, c := range all {
-		v := Violation{Code: c, Clause: ClauseComplexity, Limit: 8}
+		v := Violation{Code: c, Clause: clauseComplexity, Limit: 8}
 		kk, ru, en := v.Message("kk"), v.Message("ru"), v.Message("en")
 		for _, m := range []string{kk, ru, en} {
 			assert.NotEmpty(t, m)
@@ -176,7 +176,7 @@ func TestPolicyErrorNeverHoldsThePassword(t *testing.T) {
 	assert.True(t, pe.Has(TooWeak))
 	assert.False(t, pe.Has(Breached))
 	for _, v := range pe.Violations {
-		assert.Equal(t, ClauseComplexity, v.Clause)
+		assert.Equal(t, clauseComplexity, v.Clause)
 	}
 }
 
@@ -201,7 +201,7 @@ func TestCheckBreach(t *testing.T) {
 	assert.ElementsMatch(t, []Code{Breached}, codes(t, err))
 	var pe *PolicyError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, ClauseStorage, pe.Violations[0].Clause)
+	assert.Equal(t, clauseStorage, pe.Violations[0].Clause)
 
 	p.Breach = &fakeBreach{}
 	assert.NoError(t, p.Check(ctx, strong))
@@ -247,7 +247,7 @@ func TestZeroPolicyAcceptsAnythingWellFormed(t *testing.T) {
 	assert.NoError(t, p.Check(context.Background(), ""))
 	assert.NoError(t, p.Check(context.Background(), "a"))
 	assert.ElementsMatch(t, []Code{InvalidCharacter}, codes(t, p.Check(context.Background(), "a\x00")))
-	assert.ElementsMatch(t, []Code{TooLong}, codes(t, p.Check(context.Background(), strings.Repeat("a", DefaultMaxLength+1))))
+	assert.ElementsMatch(t, []Code{TooLong}, codes(t, p.Check(context.Background(), strings.Repeat("a", maxChars+1))))
 }
 
 func TestDefaultPolicyIsClause21(t *testing.T) {
@@ -272,12 +272,12 @@ func TestValidate(t *testing.T) {
 		{History: -1},
 		{MaxAge: -time.Hour},
 	} {
-		assert.ErrorIs(t, p.Validate(), ErrInvalidPolicy, "%+v", p)
+		assert.ErrorIs(t, p.Validate(), ErrInvalidConfig, "%+v", p)
 	}
 }
 
 func TestViolationJSON(t *testing.T) {
-	b, err := json.Marshal(Violation{Code: TooShort, Clause: ClauseComplexity, Limit: 8})
+	b, err := json.Marshal(Violation{Code: TooShort, Clause: clauseComplexity, Limit: 8})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"code":"too_short","clause":"2.1","limit":8}`, string(b))
 }

@@ -24,22 +24,29 @@ import (
 // 2·log2(size/1 KiB) reads of at most 128 bytes (about 50 for a 40 GB file)
 // and then one read of about 1 KiB over the remaining lines.
 
-// PwnedFileError locates a format problem in a pwned-passwords file. It
-// never quotes file content.
-type PwnedFileError struct {
-	Offset int64  // byte offset of the offending line, -1 if not applicable
-	Reason string // fixed phrase
+// pwnedFileError locates a format problem in a pwned-passwords file: an
+// empty or truncated file, a line that does not parse, lines out of hash
+// order. It never quotes file content.
+type pwnedFileError struct {
+	offset int64  // byte offset of the offending line, -1 if not applicable
+	reason string // fixed phrase
 }
 
-func (e *PwnedFileError) Error() string {
-	if e.Offset < 0 {
-		return "password: corrupt pwned-passwords file: " + e.Reason
+func (e *pwnedFileError) Error() string {
+	msg := ErrBreachCheck.Error() + ": corrupt pwned-passwords file"
+	if e.offset >= 0 {
+		msg += " at offset " + strconv.FormatInt(e.offset, 10)
 	}
-	return "password: corrupt pwned-passwords file at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Reason
+	return msg + ": " + e.reason
 }
 
-// Is makes errors.Is(err, ErrPwnedFileCorrupt) true.
-func (e *PwnedFileError) Is(target error) bool { return target == ErrPwnedFileCorrupt }
+// Is makes errors.Is(err, ErrBreachCheck) true.
+func (e *pwnedFileError) Is(target error) bool { return target == ErrBreachCheck }
+
+// errNotOpen is the error of a nil *PwnedFile, such as the one a failed
+// OpenPwnedFile leaves: a missing corpus fails every check instead of
+// passing every password.
+var errNotOpen = fmt.Errorf("%w: pwned-passwords file not open", ErrBreachCheck)
 
 const (
 	pwnedHashLen = 2 * sha1.Size
@@ -83,18 +90,18 @@ var _ BreachChecker = (*PwnedFile)(nil)
 // OpenPwnedFile opens the offline Have I Been Pwned SHA-1 file (ordered by
 // hash) at path. It checks the first and last lines and 64 lines evenly
 // spaced between them, which must be in hash order, so an empty, truncated
-// or foreign file, or the HIBP file ordered by prevalence, fails here with
-// ErrPwnedFileCorrupt rather than at the first lookup or, worse, by finding
-// nothing.
+// or foreign file, or the HIBP file ordered by prevalence, fails here rather
+// than at the first lookup or, worse, by finding nothing. Every error
+// matches ErrBreachCheck (and, for a missing file, fs.ErrNotExist).
 func OpenPwnedFile(path string, opts PwnedFileOptions) (*PwnedFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
+		return nil, fmt.Errorf("%w: opening pwned-passwords file: %w", ErrBreachCheck, err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("password: opening pwned-passwords file: %w", err)
+		return nil, fmt.Errorf("%w: opening pwned-passwords file: %w", ErrBreachCheck, err)
 	}
 	pf, err := newPwnedReader(f, st.Size(), opts)
 	if err != nil {
@@ -109,7 +116,7 @@ func OpenPwnedFile(path string, opts PwnedFileOptions) (*PwnedFile, error) {
 // format of the offline file. Close does not close r.
 func newPwnedReader(r io.ReaderAt, size int64, opts PwnedFileOptions) (*PwnedFile, error) {
 	if size <= 0 {
-		return nil, &PwnedFileError{Offset: -1, Reason: "empty file"}
+		return nil, &pwnedFileError{offset: -1, reason: "empty file"}
 	}
 	pf := &PwnedFile{r: r, size: size, minCount: max(opts.MinCount, 1)}
 	if err := pf.checkOrder(); err != nil {
@@ -148,13 +155,13 @@ func (p *PwnedFile) checkOrder() error {
 	return nil
 }
 
-func errNotSorted(off int64) error { return &PwnedFileError{Offset: off, Reason: "not sorted by hash"} }
+func errNotSorted(off int64) error { return &pwnedFileError{offset: off, reason: "not sorted by hash"} }
 
-// Close closes the underlying file. Lookups after Close fail with
-// os.ErrClosed.
+// Close closes the underlying file. Lookups after Close fail with an error
+// matching ErrBreachCheck and os.ErrClosed.
 func (p *PwnedFile) Close() error {
 	if p == nil {
-		return ErrPwnedFileNotOpen
+		return errNotOpen
 	}
 	if p.closed.Swap(true) {
 		return os.ErrClosed
@@ -166,7 +173,8 @@ func (p *PwnedFile) Close() error {
 }
 
 // Breached reports whether password appears in the file at least MinCount
-// times (see Count). On a nil *PwnedFile it fails with ErrPwnedFileNotOpen.
+// times (see Count). Every error matches ErrBreachCheck, on a nil
+// *PwnedFile too.
 func (p *PwnedFile) Breached(ctx context.Context, password string) (bool, error) {
 	n, err := p.Count(ctx, password) // fails first on a nil p
 	if err != nil {
@@ -179,21 +187,15 @@ func (p *PwnedFile) Breached(ctx context.Context, password string) (bool, error)
 // looks up the SHA-1 of the password's NFKC form, the form Hash stores, and,
 // when that differs, of the password as given, and returns the larger count:
 // a leaked password typed in another Unicode form (full-width letters, a
-// decomposed й) is still found. On a nil *PwnedFile it fails with
-// ErrPwnedFileNotOpen.
+// decomposed й) is still found. Every error matches ErrBreachCheck, on a
+// nil *PwnedFile too.
 func (p *PwnedFile) Count(ctx context.Context, password string) (int64, error) {
 	if p == nil {
-		return 0, ErrPwnedFileNotOpen
+		return 0, errNotOpen
 	}
-	var most int64
-	for _, form := range breachForms(password) {
-		n, err := p.lookup(ctx, sha1.Sum([]byte(form)))
-		if err != nil {
-			return 0, err
-		}
-		most = max(most, n)
-	}
-	return most, nil
+	return mostSeen(password, func(sum [sha1.Size]byte) (int64, error) {
+		return p.lookup(ctx, sum)
+	})
 }
 
 // pwnedLine is a parsed line.
@@ -281,7 +283,7 @@ func (p *PwnedFile) scan(r *pwnedRange, hash [sha1.Size]byte) (int64, error) {
 	for off := int64(0); lo+off < r.hi; {
 		line, length, err := parsePwnedLine(buf[off:], atEOF)
 		if err != nil {
-			return 0, &PwnedFileError{Offset: lo + off, Reason: err.Error()}
+			return 0, &pwnedFileError{offset: lo + off, reason: err.Error()}
 		}
 		if !r.admits(line.hash) {
 			return 0, errNotSorted(lo + off)
@@ -318,7 +320,7 @@ func (p *PwnedFile) nextLineStart(off int64) (int64, error) {
 		if off-1+int64(len(b)) == p.size {
 			return p.size, nil
 		}
-		return 0, &PwnedFileError{Offset: off, Reason: "line too long"}
+		return 0, &pwnedFileError{offset: off, reason: "line too long"}
 	}
 	return off + int64(i), nil
 }
@@ -337,7 +339,7 @@ func (p *PwnedFile) lastLineStart() (int64, error) {
 		if from == 0 {
 			return 0, nil
 		}
-		return 0, &PwnedFileError{Offset: from, Reason: "line too long"}
+		return 0, &pwnedFileError{offset: from, reason: "line too long"}
 	}
 	return from + int64(i) + 1, nil
 }
@@ -352,7 +354,7 @@ func (p *PwnedFile) lineAt(off int64) (pwnedLine, int64, error) {
 	}
 	line, n, err := parsePwnedLine(b, off+int64(len(b)) == p.size)
 	if err != nil {
-		return pwnedLine{}, 0, &PwnedFileError{Offset: off, Reason: err.Error()}
+		return pwnedLine{}, 0, &pwnedFileError{offset: off, reason: err.Error()}
 	}
 	return line, off + n, nil
 }
@@ -374,9 +376,9 @@ func (p *PwnedFile) readError(err error) error {
 		return os.ErrClosed
 	}
 	if err == nil || errors.Is(err, io.EOF) {
-		return &PwnedFileError{Offset: -1, Reason: "file shorter than its size"}
+		return &pwnedFileError{offset: -1, reason: "file shorter than its size"}
 	}
-	return fmt.Errorf("password: reading pwned-passwords file: %w", err)
+	return fmt.Errorf("%w: reading pwned-passwords file: %w", ErrBreachCheck, err)
 }
 
 // parsePwnedLine parses "HASH:COUNT" ending in "\n" or "\r\n" at the start

@@ -33,10 +33,8 @@ func (s Secret) Reveal() string { return string(s) }
 // String returns [REDACTED].
 func (Secret) String() string { return redacted }
 
-// GoString returns [REDACTED], for %#v.
-func (Secret) GoString() string { return redacted }
-
-// Format writes [REDACTED] for every verb and flag.
+// Format writes [REDACTED] for every verb and flag, %#v included (fmt asks
+// a Formatter before a GoStringer).
 func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 
 // LogValue returns [REDACTED] for log/slog.

@@ -17,7 +17,7 @@ import (
 // cost of an estimate is bounded whatever the caller passes; the estimate of
 // a longer password is that of its first maxAnalysed characters, which can
 // only understate its strength.
-const maxAnalysed = DefaultMaxLength
+const maxAnalysed = maxChars
 
 // maxUserInputs and maxUserInputLen bound the user inputs Strength considers.
 const (
@@ -92,7 +92,7 @@ type Estimate struct {
 // built from them is cheap to guess.
 //
 // Characters are counted as runes after NFKC normalisation; only the first
-// 128 (DefaultMaxLength) of them are analysed. Strength is pure, safe for
+// 128 of them are analysed. Strength is pure, safe for
 // concurrent use, and costs at most about 2 ms of CPU. The first call in a
 // process loads the embedded index of the word lists (about 60 ms of CPU).
 func Strength(password string, userInputs ...string) Estimate {
