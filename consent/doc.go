@@ -24,8 +24,9 @@
 //     registered with [Ledger.AllowByLaw]; each use of a legal basis is
 //     recorded, so only a check of now may rely on one.
 //   - 7.1 Access, correction and deletion: [Ledger.OpenRequest],
-//     [Ledger.SetRequestStatus], [Ledger.Overdue] with the deadlines of
-//     [Options].Deadlines, and [Ledger.Export] of a subject's whole history.
+//     [Ledger.SetRequestStatus], [Ledger.Overdue] with the [Deadlines] of
+//     [Options] (calendar time or working days), and [Ledger.Export] of a
+//     subject's whole history with a [Receipt] per consent.
 //   - 8.1 Users are notified of changes: [Ledger.PublishNotice],
 //     [Ledger.PendingNotifications], [Ledger.RecordNotification]. A consent
 //     given under a notice older than the newest material notice permits
@@ -70,24 +71,27 @@
 // allowed for the operator only. Grants may carry a term and expire by
 // themselves. Events of a subject are ordered: a grant, refusal or
 // notification dated before the subject's latest event is refused
-// ([ErrOutOfOrder]); a withdrawal so dated is placed at that event's time,
-// its stated time kept in [Record].StatedAt. Times more than a minute ahead
-// of the ledger clock are refused ([ErrFutureEvent]). Notice versions are
-// ordered by effective time, then first publication; a material version
-// supersedes every version before it. A grant without Language records the
-// language of its notice version published last, whether it names the
-// version or takes the newest. Definitions are immutable ([ErrConflict]).
+// ([ErrConflict], a [TimeError]); a withdrawal so dated is placed at that
+// event's time, its stated time kept in [Record].StatedAt. Times more than
+// a minute ahead of the ledger clock are refused ([ErrInvalidInput]).
+// Notice versions are ordered by effective time, then first publication; a
+// material version supersedes every version before it. A grant without
+// Language records the language of its notice version published last,
+// whether it names the version or takes the newest. Definitions are
+// immutable ([ErrConflict]).
 //
 // # Stores
 //
-// [memStore] suits tests and single-process tools. [sqlStore] uses
-// PostgreSQL 14 or later through database/sql: run [Migrate] at
+// A [Store] is chosen once, as a value: [NewMemoryStore] suits tests and
+// single-process tools; [NewSQLStore] uses PostgreSQL 14 or later through
+// database/sql: run [Migrate] at
 // deployment as the role that owns the tables, and the application as a
 // role holding only SELECT and INSERT on consent_*, UPDATE on
 // consent_requests and USAGE on their sequences. A Check is one statement,
 // one snapshot, one round trip, and costs the same however often the law
-// was invoked for the subject. Both stores, and [Ledger], are safe for
-// concurrent use.
+// was invoked for the subject. A database [Migrate] has not brought to
+// this version fails with [ErrNotConfigured]. Both stores, and [Ledger],
+// are safe for concurrent use.
 //
 // # Limits
 //

@@ -176,6 +176,34 @@ func ExampleLedger_OpenRequest() {
 	// completed consent: conflict: request status cannot change from "completed" to "open"
 }
 
+func ExampleDeadlines() {
+	// Law 94-V counts working days; the production calendar is configuration.
+	almaty := time.FixedZone("Asia/Almaty", 5*3600)
+	friday := time.Date(2026, 3, 6, 10, 0, 0, 0, almaty)
+	l, err := consent.NewLedger(consent.NewMemoryStore(), consent.Options{
+		Keys: exampleKeys(),
+		Deadlines: consent.Deadlines{
+			WorkingDays: map[consent.RequestKind]int{consent.RequestAccess: 3},
+			Calendar:    map[consent.RequestKind]time.Duration{consent.RequestDeletion: 30 * 24 * time.Hour},
+			Holidays:    []time.Time{time.Date(2026, 3, 9, 0, 0, 0, 0, almaty)}, // 8 March moved to Monday
+			Location:    almaty,
+		},
+		Clock: func() time.Time { return friday },
+	})
+	must(err)
+	ctx := context.Background()
+	r, _ := l.OpenRequest(ctx, "user-42", consent.RequestAccess)
+	fmt.Println(r.Due.In(almaty).Format("Mon 2 Jan 15:04"))
+	r, _ = l.OpenRequest(ctx, "user-42", consent.RequestDeletion)
+	fmt.Println(r.Due.Sub(r.OpenedAt))
+	_, err = l.OpenRequest(ctx, "user-42", consent.RequestCorrection)
+	fmt.Println(errors.Is(err, consent.ErrNotConfigured))
+	// Output:
+	// Fri 13 Mar 00:00
+	// 720h0m0s
+	// true
+}
+
 func ExampleLedger_Receipt() {
 	l, ctx := newLedger()
 	rec, _ := l.Grant(ctx, consent.Grant{Subject: "user-42", Purpose: "marketing", Recipient: "ads",

@@ -62,9 +62,10 @@ type Controller struct {
 	RetentionPeriod string `json:"retention_period"`
 }
 
-// NewLedger returns a Ledger over store. A nil store or a missing keyring
-// fails with ErrInvalidInput. The Ledger keeps a copy of the keyring: keys
-// added to it later do not reach this Ledger.
+// NewLedger returns a Ledger over store, made by [NewMemoryStore] or
+// [NewSQLStore]. A nil store, a missing keyring or invalid
+// [Options].Deadlines fail with [ErrInvalidInput]. The Ledger keeps a copy
+// of the keyring: keys added to it later do not reach this Ledger.
 func NewLedger(store *Store, opts Options) (*Ledger, error) {
 	if store == nil || store.storage == nil {
 		return nil, invalid("store", "nil")

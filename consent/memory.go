@@ -113,7 +113,7 @@ func noticeConflict(old, n Notice) error {
 	case !old.EffectiveAt.Equal(n.EffectiveAt):
 		return fmt.Errorf("%w: notice %q (%s) has another effective time", ErrConflict, n.Version, n.Language)
 	case old.Material != n.Material:
-		return fmt.Errorf("%w: notice %q (%s) has another material", ErrConflict, n.Version, n.Language)
+		return fmt.Errorf("%w: notice %q (%s) has another materiality", ErrConflict, n.Version, n.Language)
 	case old.Language == n.Language && old.SHA256 != n.SHA256:
 		return fmt.Errorf("%w: notice %q (%s) has another text", ErrConflict, n.Version, n.Language)
 	}

@@ -184,10 +184,16 @@ func (l *Ledger) OpenRequest(ctx context.Context, subject string, kind RequestKi
 
 // SetRequestStatus moves request id to status. Changes not allowed by the
 // workflow (open → in_progress → completed or rejected; final states are
-// final) fail with [ErrConflict] and change nothing.
+// final) fail with [ErrConflict] and change nothing; a status that is
+// none of the four fails with [ErrInvalidInput].
 func (l *Ledger) SetRequestStatus(ctx context.Context, id string, status RequestStatus, note string) (Request, error) {
 	if err := validID("ID", id, false); err != nil {
 		return Request{}, err
+	}
+	switch status {
+	case StatusOpen, StatusInProgress, StatusCompleted, StatusRejected:
+	default:
+		return Request{}, invalid("Status", "unknown request status")
 	}
 	if err := validText("Note", note, textMaxLen, true); err != nil {
 		return Request{}, err
