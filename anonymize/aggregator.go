@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash"
+	"slices"
 )
 
 // Aggregator accumulates the rows of one table. It is not safe for
@@ -39,13 +40,19 @@ type Aggregator[T any] struct {
 	mask  uint64    // (1<<bits)-1
 	maxID uint32    // largest id of a dimension value
 	keep  []cellKey // per margin mask: the bits of the dimensions kept
-	index map[cellKey]int32
-	up    []int32 // with margins, per interior cell: its 2^dimensions cells (marginCells); -1 unknown
-	cells []cellKey
-	rows  []int64
-	nsub  []uint8  // distinct fingerprints kept, at most k
-	fps   []uint64 // k per cell
-	sums  []int64  // len(shapes) per cell, fixed point
+	// With a hierarchy: per dimension, the choices of level of a margin
+	// (2 for a flat dimension: the value or Total; depth+1 for a
+	// hierarchical one), their product, and the dimensions' parents.
+	choices []int
+	combos  int
+	hier    hier
+	index   map[cellKey]int32
+	up      []int32 // with margins, per interior cell: its 2^dimensions cells (marginCells); -1 unknown
+	cells   []cellKey
+	rows    []int64
+	nsub    []uint8  // distinct fingerprints kept, at most k
+	fps     []uint64 // k per cell
+	sums    []int64  // len(shapes) per cell, fixed point
 
 	// With a dominance rule: every subject's contribution to every cell.
 	dominance bool
@@ -109,6 +116,9 @@ func NewAggregator[T any](spec Spec[T]) (*Aggregator[T], error) {
 		if d.Key == nil {
 			return nil, specError("dimension %d has a nil key function", i)
 		}
+		if d.Hierarchy != nil && !spec.Margins {
+			return nil, specError("dimension %q: a hierarchy needs Margins", d.Name)
+		}
 		names[i] = d.Name
 	}
 	shapes := make([]measureShape, len(spec.Measures))
@@ -170,6 +180,24 @@ func newAggregator[T any](spec Spec[T], k int, shapes []measureShape, keys *keyS
 			a.dominance = true
 		}
 	}
+	a.combos = len(a.keep)
+	for i, d := range spec.Dimensions {
+		if d.Hierarchy == nil {
+			continue
+		}
+		if a.hier == nil {
+			a.hier = make(hier, nd)
+			a.choices = slices.Repeat([]int{2}, nd)
+		}
+		a.hier[i] = d.Hierarchy.parents()
+		a.choices[i] = d.Hierarchy.depth() + 1
+	}
+	if a.hier != nil {
+		a.combos = 1
+		for _, c := range a.choices {
+			a.combos *= c
+		}
+	}
 	if a.dominance {
 		a.contrib = map[contribKey]int32{}
 	}
@@ -204,6 +232,10 @@ func (a *Aggregator[T]) Add(row T) {
 		v := a.spec.Dimensions[i].Key(row)
 		if v == Total {
 			a.fail("dimension %q has the reserved value %q", a.spec.Dimensions[i].Name, Total)
+			return
+		}
+		if h := a.spec.Dimensions[i].Hierarchy; h != nil && !h.leaf(v) {
+			a.err = fmt.Errorf("%w: row %d: dimension %q: %w: the value is not a leaf of the hierarchy", ErrRow, a.nrows+1, a.spec.Dimensions[i].Name, ErrGeneralizer)
 			return
 		}
 		id := a.intern(i, v)
@@ -247,6 +279,9 @@ func (a *Aggregator[T]) Add(row T) {
 		return
 	}
 	for _, mc := range a.marginCells(c, key) {
+		if mc < 0 {
+			continue // a level the row's leaf does not have (hierarchies)
+		}
 		a.update(mc)
 		if a.err != nil {
 			return
@@ -258,17 +293,64 @@ func (a *Aggregator[T]) Add(row T) {
 // and its 2^dimensions-1 margins, looked up once per interior cell and then
 // kept in a.up, so that a row costs one map lookup with or without margins.
 func (a *Aggregator[T]) marginCells(c int32, key cellKey) []int32 {
-	n := len(a.keep)
+	n := a.combos
 	for len(a.up) < (int(c)+1)*n {
 		a.up = append(a.up, -1)
 	}
 	ups := a.up[int(c)*n : (int(c)+1)*n]
-	if ups[0] < 0 {
+	if ups[0] >= 0 {
+		return ups
+	}
+	if a.hier == nil {
 		for i, keep := range a.keep {
 			ups[i] = a.cell(key & keep) // does not touch a.up
 		}
+		return ups
 	}
+	a.linkedCells(ups, key)
 	return ups
+}
+
+// linkedCells fills ups with the cells that an interior cell (key) adds to
+// when some dimensions are hierarchical: every combination of, per
+// dimension, its leaf, an ancestor or Total; -1 where a leaf has fewer
+// levels than the deepest one. It may fail (a.err) when a dimension runs
+// out of ids.
+func (a *Aggregator[T]) linkedCells(ups []int32, key cellKey) {
+	nd := len(a.choices)
+	chains := make([][]uint32, nd) // per dimension: leaf, ancestors..., Total
+	for d := range nd {
+		id := a.id(key, d)
+		chains[d] = []uint32{id}
+		if a.hier[d] != nil {
+			for _, v := range a.hier.path(d, a.values[d][id-1])[1:] {
+				aid := a.intern(d, v)
+				if aid == 0 {
+					a.fail("dimension %q has more than %d distinct values", a.spec.Dimensions[d].Name, a.maxID)
+					aid = id // the row fails anyway; keep the cells well formed
+				}
+				chains[d] = append(chains[d], aid)
+			}
+		}
+		chains[d] = append(chains[d], 0)
+	}
+	for i := range ups {
+		k, x := key, i
+		ups[i] = -1
+		ok := true
+		for d := range nd {
+			j := x % a.choices[d]
+			x /= a.choices[d]
+			if j >= len(chains[d]) {
+				ok = false
+				break
+			}
+			k = a.with(k, d, chains[d][j])
+		}
+		if ok {
+			ups[i] = a.cell(k)
+		}
+	}
 }
 
 // rowFingerprint returns the fingerprint of the current row's subject,

@@ -135,6 +135,7 @@ func TruncateDate(t time.Time, p Period) string {
 type Hierarchy struct {
 	parent map[string]string
 	root   string
+	inner  map[string]bool // values with a child
 }
 
 // NewHierarchy builds a hierarchy from a table whose every row is a path
@@ -170,11 +171,18 @@ func NewHierarchy(rows [][]string) (*Hierarchy, error) {
 	if h.root == "" {
 		return nil, fmt.Errorf("%w: no rows", ErrGeneralizer)
 	}
-	// Refuse cycles: every walk up must reach the root.
-	for v := range h.parent {
+	// Refuse cycles (every walk up must reach the root) and depth.
+	h.inner = map[string]bool{}
+	for v, p := range h.parent {
+		if p != "" {
+			h.inner[p] = true
+		}
 		for n, x := 0, v; x != h.root; n++ {
 			if n > len(h.parent) || x == "" {
 				return nil, fmt.Errorf("%w: cycle", ErrGeneralizer)
+			}
+			if n >= maxHierarchyDepth {
+				return nil, fmt.Errorf("%w: deeper than %d levels below the root", ErrGeneralizer, maxHierarchyDepth)
 			}
 			x = h.parent[x]
 		}
@@ -219,4 +227,35 @@ func (h *Hierarchy) Path(v string) ([]string, error) {
 		p = append(p, v)
 	}
 	return p, nil
+}
+
+// leaf reports whether v is a value of h without children.
+func (h *Hierarchy) leaf(v string) bool {
+	_, ok := h.parent[v]
+	return ok && !h.inner[v] && v != h.root
+}
+
+// parents returns the parent of every value below the top level (the
+// root's children), as Table.Parents holds them: the root is Total.
+func (h *Hierarchy) parents() map[string]string {
+	m := map[string]string{}
+	for v, p := range h.parent {
+		if p != "" && p != h.root {
+			m[v] = p
+		}
+	}
+	return m
+}
+
+// depth returns the number of levels below the root.
+func (h *Hierarchy) depth() int {
+	n := 0
+	for v := range h.parent {
+		d := 0
+		for x := v; x != h.root; x = h.parent[x] {
+			d++
+		}
+		n = max(n, d)
+	}
+	return n
 }

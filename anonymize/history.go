@@ -174,7 +174,7 @@ func previous(tables []*Table, rt *rawTable) *Table {
 // releaseAfter is release with the added rows' groups as further
 // sensitive cells (see ReleaseAfter).
 func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, error) {
-	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	rt.sort()
 	addedAt := make(map[string]*rawCell, len(added.cells))
 	for i := range added.cells {
 		addedAt[joinKey(added.cells[i].key)] = &added.cells[i]

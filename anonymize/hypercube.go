@@ -46,6 +46,8 @@ type grid struct {
 	// corner instead of a map lookup.
 	dense  []int32
 	stride [MaxDimensions]int
+	// tree holds, per dimension, its hierarchy (hierarchy.go), nil when flat.
+	tree []*gridTree
 }
 
 // denseLimit bounds the size of the dense index.
@@ -133,6 +135,9 @@ func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[M
 	corners, signs := bufC[d], bufS[d]
 	if d == g.dims {
 		return visit(corners, signs)
+	}
+	if g.tree != nil && g.tree[d] != nil {
+		return g.extendTree(s, d, bufC, bufS, ok, visit)
 	}
 	own := g.coords[s][d]
 	for alt := uint32(0); alt <= g.n[d]; alt++ {

@@ -130,6 +130,9 @@ func (ms measureShape) protection(sum int64, top []int64) int64 {
 // key) it sums, itself included: with one row at least in each, the least
 // number of rows a reader grants the cell.
 func (rt *rawTable) leaves() []int64 {
+	if rt.hier != nil {
+		return rt.linkedLeaves()
+	}
 	out := make([]int64, len(rt.cells))
 	if !rt.margins {
 		for i := range out {

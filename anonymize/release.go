@@ -61,6 +61,12 @@ type Table struct {
 	// Rules describes the dominance rules per measure, e.g.
 	// "amount: (1,75) p=10".
 	Rules []string
+	// Parents maps the name of a hierarchical dimension to the parent of
+	// each of its values below the top level, e.g. {"month":
+	// {"2026-01": "2026-Q1", "2026-Q1": "2026"}}; a top-level value's
+	// parent is Total. Every parent is the sum of its children, and
+	// Verify audits the table against those equations too.
+	Parents map[string]map[string]string
 	// Floors maps a measure's name to the least value one row can add to
 	// it, for the measures where that is known and not negative: the
 	// measure's Bounds.Min when it is >= 0, or 0 under a dominance rule
@@ -143,6 +149,8 @@ type rawTable struct {
 	shapes  []measureShape
 	margins bool
 	cells   []rawCell
+	// hier holds the dimensions' hierarchies, nil when every one is flat.
+	hier hier
 }
 
 type rawCell struct {
@@ -168,7 +176,7 @@ func (a *Aggregator[T]) Release() (*Table, error) {
 // raw exports the aggregator's cells.
 func (a *Aggregator[T]) raw() *rawTable {
 	nm := len(a.shapes)
-	rt := &rawTable{k: a.k, shapes: a.shapes, margins: a.spec.Margins, cells: make([]rawCell, len(a.cells))}
+	rt := &rawTable{k: a.k, shapes: a.shapes, margins: a.spec.Margins, cells: make([]rawCell, len(a.cells)), hier: a.hier}
 	for _, d := range a.spec.Dimensions {
 		rt.dims = append(rt.dims, d.Name)
 	}
@@ -215,7 +223,11 @@ func insertTop(top []int64, v int64, n int) []int64 {
 
 // compareKeys orders cells by their keys, component by component, with
 // Total after every value: a margin follows the cells it sums.
-func compareKeys(a, b []string) int {
+func compareKeys(a, b []string) int { return hier(nil).compareKeys(a, b) }
+
+// compareKeys is compareKeys with hierarchies: values compare by their
+// paths from the top level, and a subtotal follows the values it sums.
+func (h hier) compareKeys(a, b []string) int {
 	for i := range a {
 		if a[i] == b[i] {
 			continue
@@ -226,7 +238,16 @@ func compareKeys(a, b []string) int {
 		case b[i] == Total:
 			return -1
 		}
-		return strings.Compare(a[i], b[i])
+		if h == nil || h[i] == nil {
+			return strings.Compare(a[i], b[i])
+		}
+		pa, pb := h.path(i, a[i]), h.path(i, b[i])
+		for j := 1; j <= min(len(pa), len(pb)); j++ {
+			if c := strings.Compare(pa[len(pa)-j], pb[len(pb)-j]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(len(pb), len(pa)) // the ancestor, shorter, last
 	}
 	return 0
 }
@@ -269,9 +290,14 @@ func dominated(sum int64, top []int64, sh measureShape) bool {
 
 // release applies primary and secondary suppression to rt.
 func release(rt *rawTable, now time.Time) (*Table, error) {
-	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	rt.sort()
 	reasons := rt.primary()
 	return rt.protectAndBuild(reasons, rt.levels(reasons), rt.known(), now)
+}
+
+// sort orders the cells by key (see compareKeys).
+func (rt *rawTable) sort() {
+	slices.SortFunc(rt.cells, func(a, b rawCell) int { return rt.hier.compareKeys(a.key, b.key) })
 }
 
 // protectAndBuild adds the secondary suppressions that protect every level
@@ -282,11 +308,11 @@ func (rt *rawTable) protectAndBuild(reasons []Reason, lvs []level, kn *knowledge
 		for i := range rt.cells {
 			keys[i] = rt.cells[i].key
 		}
-		sys, err := newSystem(keys, true)
+		sys, err := newLinkedSystem(keys, true, rt.hier)
 		if err != nil {
 			return nil, err
 		}
-		if err := sys.protect(reasons, lvs, kn, newWitness(keys, kn)); err != nil {
+		if err := sys.protect(reasons, lvs, kn, newLinkedWitness(keys, kn, rt.hier)); err != nil {
 			return nil, err
 		}
 	}
@@ -301,6 +327,7 @@ func (rt *rawTable) protectAndBuild(reasons []Reason, lvs []level, kn *knowledge
 			t.Floors[sh.name] = f
 		}
 	}
+	t.Parents = rt.parents()
 	t.Cells = make([]Cell, len(rt.cells))
 	for i := range rt.cells {
 		c := &rt.cells[i]

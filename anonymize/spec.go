@@ -64,6 +64,14 @@ type Dimension[T any] struct {
 	// Key returns the (already generalised) value of the row. It must not
 	// return Total.
 	Key func(T) string
+	// Hierarchy, if set, makes the dimension hierarchical (district →
+	// region → country, month → quarter → year): Key returns a leaf of
+	// the hierarchy, and the table publishes, beside the leaves, the
+	// subtotal of every inner value (a region, a quarter), its root being
+	// Total. A reader knows that every subtotal is the sum of its
+	// children, and Release and Verify protect and audit the cells
+	// against all those equations together. It needs Spec.Margins.
+	Hierarchy *Hierarchy
 	// Column names the text column holding the generalised value, for the
 	// PostgreSQL push-down; unused in process.
 	Column string

@@ -61,43 +61,7 @@ type system struct {
 // audited together) a missing margin is a value nobody publishes, and its
 // constraint is left out as it would bind nothing.
 func newSystem(keys [][]string, strict bool) (*system, error) {
-	index := make(map[string]int32, len(keys))
-	for i, k := range keys {
-		index[joinKey(k)] = int32(i)
-	}
-	if len(index) != len(keys) {
-		return nil, fmt.Errorf("%w: duplicate cell keys", ErrDisclosive)
-	}
-	s := &system{numCell: len(keys), ofCell: make([][]int32, len(keys))}
-	type pd struct{ parent, dim int32 }
-	conOf := map[pd]int32{}
-	var parentKey []string
-	for i, k := range keys {
-		for d := range k {
-			if k[d] == Total {
-				continue
-			}
-			parentKey = append(parentKey[:0], k...)
-			parentKey[d] = Total
-			p, ok := index[joinKey(parentKey)]
-			if !ok {
-				if strict {
-					return nil, fmt.Errorf("%w: a margin cell is missing", ErrDisclosive)
-				}
-				continue
-			}
-			ci, ok := conOf[pd{p, int32(d)}]
-			if !ok {
-				ci = int32(len(s.cons))
-				conOf[pd{p, int32(d)}] = ci
-				s.cons = append(s.cons, []int32{p})
-				s.ofCell[p] = append(s.ofCell[p], ci)
-			}
-			s.cons[ci] = append(s.cons[ci], int32(i))
-			s.ofCell[i] = append(s.ofCell[i], ci)
-		}
-	}
-	return s, nil
+	return newLinkedSystem(keys, strict, nil)
 }
 
 // joinKey encodes a key unambiguously (length-prefixed components).

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -103,12 +104,21 @@ func (v *verifier) check(t *Table) {
 	if t.K < 2 {
 		v.bad("k is %d", t.K)
 	}
+	h, err := hierOf(t.Dimensions, t.Parents)
+	if err != nil {
+		v.bad("%v", err)
+		return
+	}
+	if h != nil && !t.Margins {
+		v.bad("a table with hierarchies has no margins")
+		return
+	}
 	n := len(v.p)
 	for i := range t.Cells {
 		v.checkCell(t, i)
 	}
 	if len(v.p) == n {
-		v.checkKeys(t)
+		v.checkKeys(t, h)
 	}
 }
 
@@ -136,8 +146,8 @@ func (v *verifier) checkCell(t *Table, i int) {
 }
 
 // checkKeys refuses a key listed twice (two releases concatenated, say)
-// and, with margins, a missing margin.
-func (v *verifier) checkKeys(t *Table) {
+// and, with margins, a missing margin or subtotal.
+func (v *verifier) checkKeys(t *Table, h hier) {
 	index := make(map[string]bool, len(t.Cells))
 	for _, c := range t.Cells {
 		k := joinKey(c.Key)
@@ -155,7 +165,7 @@ func (v *verifier) checkKeys(t *Table) {
 				continue
 			}
 			pk := slices.Clone(c.Key)
-			pk[d] = Total
+			pk[d] = h.up(d, c.Key[d])
 			if !index[joinKey(pk)] {
 				v.bad("a margin cell is missing (of cell %v)", c.Key)
 				return
@@ -179,16 +189,30 @@ type joined struct {
 	published []bool
 	rows      []int64
 	sums      [][]float64
+	// parents and hier are the tables' hierarchies by dimension name and
+	// by index into dims.
+	parents map[string]map[string]string
+	hier    hier
 }
 
 // join merges the tables; it reports tables with different K and cells
 // that two tables publish with different values.
 func (v *verifier) join(tables []*Table) *joined {
-	j := &joined{k: tables[0].K, floors: map[string]float64{}}
+	j := &joined{k: tables[0].K, floors: map[string]float64{}, parents: map[string]map[string]string{}}
 	for _, t := range tables {
 		if t.K != j.k {
 			v.bad("tables have different k")
 			return j
+		}
+		for name, m := range t.Parents {
+			if len(m) == 0 {
+				continue
+			}
+			if old, ok := j.parents[name]; ok && !maps.Equal(old, m) {
+				v.bad("tables disagree on the hierarchy of %q", name)
+				return j
+			}
+			j.parents[name] = m
 		}
 		j.dims = union(j.dims, t.Dimensions)
 		j.measures = union(j.measures, t.Measures)
@@ -198,6 +222,7 @@ func (v *verifier) join(tables []*Table) *joined {
 			}
 		}
 	}
+	j.hier, _ = hierOf(j.dims, j.parents) // each table's was checked
 	index := map[string]int{}
 	for _, t := range tables {
 		for i := range t.Cells {
@@ -223,7 +248,7 @@ func (j *joined) addMargins(index map[string]int) {
 				continue
 			}
 			pk := slices.Clone(j.keys[x])
-			pk[d] = Total
+			pk[d] = j.hier.up(d, pk[d])
 			if _, ok := index[joinKey(pk)]; !ok {
 				j.cell(pk, index)
 			}
@@ -286,7 +311,7 @@ func (j *joined) add(v *verifier, t *Table, c *Cell, index map[string]int) {
 
 // checkJoined runs the checks of the margin equations on the union.
 func (v *verifier) checkJoined(j *joined) error {
-	s, err := newSystem(j.keys, false)
+	s, err := newLinkedSystem(j.keys, false, j.hier)
 	if err != nil {
 		return err
 	}
@@ -495,7 +520,7 @@ func (a *Aggregator[T]) Verify(t *Table) error {
 // of t is suppressed and that the reader's bounds on it contain its
 // protection levels, exactly as Release checks before it returns.
 func (rt *rawTable) verifyLevels(t *Table, bad func(string, ...any)) error {
-	slices.SortFunc(rt.cells, func(a, b rawCell) int { return compareKeys(a.key, b.key) })
+	rt.sort()
 	suppressed := map[string]bool{}
 	for _, c := range t.Cells {
 		suppressed[joinKey(c.Key)] = c.Suppressed
@@ -511,7 +536,7 @@ func (rt *rawTable) verifyLevels(t *Table, bad func(string, ...any)) error {
 			reasons[i] = NotSuppressed
 		}
 	}
-	s, err := newSystem(keys, true)
+	s, err := newLinkedSystem(keys, true, rt.hier)
 	if err != nil {
 		return err
 	}
@@ -522,7 +547,7 @@ func (rt *rawTable) verifyLevels(t *Table, bad func(string, ...any)) error {
 			return nil
 		}
 	}
-	narrow, err := s.protectLevels(reasons, lvs, kn, newWitness(keys, kn), false)
+	narrow, err := s.protectLevels(reasons, lvs, kn, newLinkedWitness(keys, kn, rt.hier), false)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,459 @@
+package anonymize
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// halfYears is months → half-years → year, the year being Total.
+func halfYears(t testing.TB) *Hierarchy {
+	t.Helper()
+	var rows [][]string
+	for m := 1; m <= 6; m++ {
+		rows = append(rows, []string{fmt.Sprintf("2026-%02d", m), "2026-H1", "2026"})
+	}
+	for m := 7; m <= 12; m++ {
+		rows = append(rows, []string{fmt.Sprintf("2026-%02d", m), "2026-H2", "2026"})
+	}
+	h, err := NewHierarchy(rows)
+	require.NoError(t, err)
+	return h
+}
+
+// quarters is months → quarters → year.
+func quarters(t testing.TB) *Hierarchy {
+	t.Helper()
+	var rows [][]string
+	for m := 1; m <= 12; m++ {
+		at := time.Date(2026, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		rows = append(rows, []string{TruncateDate(at, Month), TruncateDate(at, Quarter), TruncateDate(at, Year)})
+	}
+	h, err := NewHierarchy(rows)
+	require.NoError(t, err)
+	return h
+}
+
+type hrow struct {
+	user, region, month string
+}
+
+func hierSpec(k int, months *Hierarchy) Spec[hrow] {
+	return Spec[hrow]{K: k, Subject: func(r hrow) string { return r.user }, Margins: true,
+		Dimensions: []Dimension[hrow]{
+			{Name: "region", Key: func(r hrow) string { return r.region }},
+			{Name: "month", Key: func(r hrow) string { return r.month }, Hierarchy: months},
+		}}
+}
+
+// linkedReaderBounds returns, for every suppressed cell of tab, the least
+// and greatest number of rows a reader can infer from the published cells,
+// every margin and subtotal equation (built here from Table.Parents,
+// independently of the package's system) and one row in every listed
+// cell, exactly over the rationals (hi nil: unbounded).
+func linkedReaderBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
+	t.Helper()
+	index := map[string]int{}
+	for i, c := range tab.Cells {
+		index[fmt.Sprint(c.Key)] = i
+	}
+	parent := func(d int, v string) string {
+		if p, ok := tab.Parents[tab.Dimensions[d]][v]; ok {
+			return p
+		}
+		return Total
+	}
+	type eqKey struct {
+		parent, dim int
+	}
+	eqs := map[eqKey][]int{}
+	var order []eqKey
+	for i, c := range tab.Cells {
+		for d, v := range c.Key {
+			if v == Total {
+				continue
+			}
+			pk := slices.Clone(c.Key)
+			pk[d] = parent(d, v)
+			p, ok := index[fmt.Sprint(pk)]
+			require.True(t, ok, "subtotal of %v missing", c.Key)
+			ek := eqKey{p, d}
+			if _, seen := eqs[ek]; !seen {
+				order = append(order, ek)
+			}
+			eqs[ek] = append(eqs[ek], i)
+		}
+	}
+	var cols []int
+	colOf := map[int]int{}
+	for i, c := range tab.Cells {
+		if c.Suppressed {
+			colOf[i] = len(cols)
+			cols = append(cols, i)
+		}
+	}
+	out := map[int][2]*big.Rat{}
+	if len(cols) == 0 {
+		return out
+	}
+	var a [][]*big.Rat
+	var b []*big.Rat
+	for _, ek := range order {
+		r := make([]*big.Rat, len(cols))
+		for i := range r {
+			r[i] = new(big.Rat)
+		}
+		rhs, nz := new(big.Rat), false
+		term := func(x int, v int64) {
+			if c, ok := colOf[x]; ok {
+				r[c].SetInt64(v)
+				rhs.Sub(rhs, big.NewRat(v, 1)) // x = y + 1
+				nz = true
+			} else {
+				rhs.Sub(rhs, big.NewRat(v*int64(tab.Cells[x].Rows), 1))
+			}
+		}
+		term(ek.parent, 1)
+		for _, x := range eqs[ek] {
+			term(x, -1)
+		}
+		if nz {
+			a, b = append(a, r), append(b, rhs)
+		}
+	}
+	lp := newLP(a, b, len(cols))
+	for c, cell := range cols {
+		obj := make([]*big.Rat, len(cols))
+		for i := range obj {
+			obj[i] = new(big.Rat)
+		}
+		obj[c].SetInt64(1)
+		hi, bounded := lp.max(obj)
+		obj[c].SetInt64(-1)
+		lo, _ := lp.max(obj)
+		lo.Neg(lo).Add(lo, big.NewRat(1, 1))
+		if bounded {
+			hi.Add(hi, big.NewRat(1, 1))
+		} else {
+			hi = nil
+		}
+		out[cell] = [2]*big.Rat{lo, hi}
+	}
+	return out
+}
+
+// leafCount returns, per cell of tab, the listed cells under it that are a
+// leaf in every dimension: a reader knows each holds a row.
+func leafCount(tab *Table) []int64 {
+	inner := map[string]bool{}
+	for d, name := range tab.Dimensions {
+		for _, p := range tab.Parents[name] {
+			inner[fmt.Sprint(d, p)] = true
+		}
+	}
+	under := func(d int, v, anc string) bool {
+		for x := v; ; {
+			if x == anc {
+				return true
+			}
+			if x == Total {
+				return false
+			}
+			p, ok := tab.Parents[tab.Dimensions[d]][x]
+			if !ok {
+				p = Total
+			}
+			x = p
+		}
+	}
+	out := make([]int64, len(tab.Cells))
+	for _, c := range tab.Cells {
+		leaf := true
+		for d, v := range c.Key {
+			leaf = leaf && v != Total && !inner[fmt.Sprint(d, v)]
+		}
+		if !leaf {
+			continue
+		}
+		for i, m := range tab.Cells {
+			all := true
+			for d := range c.Key {
+				all = all && under(d, c.Key[d], m.Key[d])
+			}
+			if all {
+				out[i]++
+			}
+		}
+	}
+	return out
+}
+
+// TestHierarchyLevelsHoldAgainstAnExactReader releases random tables with
+// a hierarchical month (→ half-year → year, or → quarter → year) and a flat
+// region, and checks every threshold cell against the exact reader of the
+// whole linked table: the interval reaches down to what the reader knows
+// anyway and up to K rows (or one more row).
+func TestHierarchyLevelsHoldAgainstAnExactReader(t *testing.T) {
+	checked := 0
+	for seed := range uint64(16) {
+		rng := rand.New(rand.NewPCG(seed, 77))
+		k := 3 + int(seed%3)
+		months, nMonths := halfYears(t), 6
+		if seed%2 == 1 {
+			months, nMonths = quarters(t), 12
+		}
+		regions := 2 + int(seed%3)
+		a := mustAgg(t, hierSpec(k, months))
+		for r := range regions {
+			for m := 1; m <= nMonths; m++ {
+				n := rng.IntN(3 * k)
+				if rng.IntN(3) == 0 {
+					n = rng.IntN(k)
+				}
+				for i := range n {
+					a.Add(hrow{fmt.Sprint(seed, r, m, i), fmt.Sprint("R", r), fmt.Sprintf("2026-%02d", m)})
+				}
+			}
+		}
+		tab, err := a.Release()
+		require.NoError(t, err)
+		require.NoError(t, Verify(tab))
+		require.NoError(t, a.Verify(tab))
+		raw := a.raw()
+		rows := map[string]int64{}
+		for _, c := range raw.cells {
+			rows[fmt.Sprint(c.key)] = c.rows
+		}
+		least := leafCount(tab)
+		bounds := linkedReaderBounds(t, tab)
+		for i, c := range tab.Cells {
+			if tab.Reason(c.Key) != Threshold {
+				continue
+			}
+			r := rows[fmt.Sprint(c.Key)]
+			lo, hi := bounds[i][0], bounds[i][1]
+			wantLo := max(r-min(r-1, int64(k-1)), least[i])
+			wantHi := r + max(int64(k)-r, 1)
+			assert.LessOrEqual(t, lo.Cmp(big.NewRat(wantLo, 1)), 0, "seed %d cell %v: lower bound %v above %d", seed, c.Key, lo, wantLo)
+			if hi != nil {
+				assert.GreaterOrEqual(t, hi.Cmp(big.NewRat(wantHi, 1)), 0, "seed %d cell %v: upper bound %v below %d", seed, c.Key, hi, wantHi)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d threshold cells checked", checked)
+	assert.Greater(t, checked, 50)
+}
+
+// monthTable hand-builds months Jan–Jun (→ Q1, Q2 → year) × regions A, B
+// with margins and subtotals; the cells listed in hidden are suppressed.
+func monthTable(withQuarters bool, hidden ...string) *Table {
+	rows := map[string][2]int{ // region A, region B
+		"01": {10, 12}, "02": {11, 9}, "03": {8, 10},
+		"04": {9, 13}, "05": {12, 10}, "06": {10, 11},
+	}
+	tab := &Table{K: 5, Dimensions: []string{"month", "region"}, Margins: true}
+	add := func(key []string, n int) {
+		c := Cell{Key: key, Rows: n, Subjects: 5, Sums: []float64{}}
+		if slices.Contains(hidden, key[0]+"/"+key[1]) {
+			c = Cell{Key: key, Suppressed: true}
+		}
+		tab.Cells = append(tab.Cells, c)
+	}
+	quarter := func(m string) string {
+		if m <= "03" {
+			return "Q1"
+		}
+		return "Q2"
+	}
+	totals := map[string]int{}
+	for _, m := range []string{"01", "02", "03", "04", "05", "06"} {
+		for r, reg := range []string{"A", "B"} {
+			n := rows[m][r]
+			add([]string{m, reg}, n)
+			totals[m+"/*"] += n
+			totals["*/"+reg] += n
+			totals["*/*"] += n
+			totals[quarter(m)+"/"+reg] += n
+			totals[quarter(m)+"/*"] += n
+		}
+		add([]string{m, Total}, totals[m+"/*"])
+	}
+	if withQuarters {
+		tab.Parents = map[string]map[string]string{"month": {}}
+		for _, m := range []string{"01", "02", "03", "04", "05", "06"} {
+			tab.Parents["month"][m] = quarter(m)
+		}
+		for _, q := range []string{"Q1", "Q2"} {
+			add([]string{q, "A"}, totals[q+"/A"])
+			add([]string{q, "B"}, totals[q+"/B"])
+			add([]string{q, Total}, totals[q+"/*"])
+		}
+	}
+	add([]string{Total, "A"}, totals["*/A"])
+	add([]string{Total, "B"}, totals["*/B"])
+	add([]string{Total, Total}, totals["*/*"])
+	return tab
+}
+
+// TestVerifyCatchesALeakThroughASubtotal: March and April, in A and B,
+// hidden as a 2×2 hypercube are safe in the month table; once the quarter
+// subtotals are published, Q1 minus January and February gives March.
+func TestVerifyCatchesALeakThroughASubtotal(t *testing.T) {
+	hidden := []string{"03/A", "03/B", "04/A", "04/B"}
+	require.NoError(t, Verify(monthTable(false, hidden...)), "the month table alone is safe")
+	err := Verify(monthTable(true, hidden...))
+	require.ErrorIs(t, err, ErrDisclosive)
+	var ve *VerifyError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, ve.Problems[0], "[03 A]")
+
+	// Hiding the quarters too protects March and April again.
+	safe := monthTable(true, append(hidden, "Q1/A", "Q1/B", "Q2/A", "Q2/B", "Q1/*", "Q2/*")...)
+	err = Verify(safe)
+	// Q1/* and Q2/* hidden with 03/* and 04/* published would pin Q1/*:
+	// whatever the verdict, it must agree with the exact reader.
+	bounds := linkedReaderBounds(t, safe)
+	pinned := false
+	for _, b := range bounds {
+		pinned = pinned || (b[1] != nil && b[0].Cmp(b[1]) == 0)
+	}
+	assert.Equal(t, pinned, err != nil, "Verify %v, exact reader pinned %v", err, pinned)
+}
+
+func TestHierarchyBadInput(t *testing.T) {
+	months := quarters(t)
+	t.Run("hierarchy without margins", func(t *testing.T) {
+		spec := hierSpec(3, months)
+		spec.Margins = false
+		_, err := NewAggregator(spec)
+		assert.ErrorIs(t, err, ErrSpec)
+	})
+	for _, tc := range []struct{ name, month string }{
+		{"value the hierarchy does not know", "2027-01"},
+		{"inner value", "2026-Q1"},
+		{"root", "2026"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := mustAgg(t, hierSpec(3, months))
+			a.Add(hrow{"u", "R", "2026-01"})
+			a.Add(hrow{"v", "R", tc.month})
+			_, err := a.Release()
+			assert.ErrorIs(t, err, ErrRow)
+			assert.ErrorIs(t, err, ErrGeneralizer)
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		rows [][]string
+	}{
+		{"two parents", [][]string{{"a", "x", "r"}, {"a", "y", "r"}}},
+		{"cycle", [][]string{{"a", "b", "a"}}},
+		{"too deep", [][]string{{"1", "2", "3", "4", "5", "6", "7", "8"}}},
+		{"two roots", [][]string{{"a", "r"}, {"b", "s"}}},
+		{"reserved value", [][]string{{Total, "r"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewHierarchy(tc.rows)
+			assert.ErrorIs(t, err, ErrGeneralizer)
+		})
+	}
+	_, err := NewHierarchy([][]string{{"1", "2", "3", "4", "5", "6", "7"}})
+	assert.NoError(t, err, "six levels below the root are allowed")
+
+	for _, tc := range []struct {
+		name    string
+		parents map[string]string
+	}{
+		{"cycle", map[string]string{"01": "Q1", "Q1": "01"}},
+		{"too deep", map[string]string{"01": "a", "a": "b", "b": "c", "c": "d", "d": "e", "e": "f"}},
+		{"reserved", map[string]string{"01": Total}},
+	} {
+		t.Run("table "+tc.name, func(t *testing.T) {
+			tab := monthTable(true)
+			tab.Parents["month"] = tc.parents
+			err := Verify(tab)
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, ErrDisclosive) || errors.Is(err, ErrGeneralizer), "%v", err)
+		})
+	}
+	t.Run("table naming no dimension", func(t *testing.T) {
+		tab := monthTable(true)
+		tab.Parents["day"] = map[string]string{"1": "01"}
+		assert.Error(t, Verify(tab))
+	})
+	t.Run("subtotal missing", func(t *testing.T) {
+		tab := monthTable(true)
+		tab.Cells = slices.DeleteFunc(tab.Cells, func(c Cell) bool { return c.Key[0] == "Q2" && c.Key[1] == "A" })
+		assert.ErrorIs(t, Verify(tab), ErrDisclosive)
+	})
+}
+
+// TestHierarchyCellsAndOrder: the released table lists every level, a
+// subtotal after the values it sums, and the subtotals add up.
+func TestHierarchyCellsAndOrder(t *testing.T) {
+	a := mustAgg(t, hierSpec(2, quarters(t)))
+	for m := 1; m <= 12; m++ {
+		for i := range 3 {
+			a.Add(hrow{fmt.Sprint(m, i), "R", fmt.Sprintf("2026-%02d", m)})
+		}
+	}
+	tab, err := a.Release()
+	require.NoError(t, err)
+	var months []string
+	for _, c := range tab.Cells {
+		if c.Key[0] == "R" {
+			months = append(months, c.Key[1])
+		}
+	}
+	assert.Equal(t, []string{"2026-01", "2026-02", "2026-03", "2026-Q1", "2026-04", "2026-05", "2026-06", "2026-Q2",
+		"2026-07", "2026-08", "2026-09", "2026-Q3", "2026-10", "2026-11", "2026-12", "2026-Q4", Total}, months)
+	for _, c := range tab.Cells {
+		require.False(t, c.Suppressed)
+		if c.Key[1] == "2026-Q2" {
+			assert.Equal(t, 9, c.Rows)
+		}
+	}
+	assert.Equal(t, "2026-Q3", tab.Parents["month"]["2026-08"])
+	assert.NotContains(t, tab.Parents["month"], "2026-Q3", "a top-level value's parent is Total")
+}
+
+// TestHierarchyKazakhstan: city → region → country, with a city of
+// republican significance (a leaf at the top level) beside regions.
+func TestHierarchyKazakhstan(t *testing.T) {
+	geo, err := KazakhstanHierarchy("en")
+	require.NoError(t, err)
+	type row struct{ user, city string }
+	spec := Spec[row]{K: 3, Subject: func(r row) string { return r.user }, Margins: true,
+		Dimensions: []Dimension[row]{
+			{Name: "city", Key: func(r row) string { return r.city }, Hierarchy: geo},
+			{Name: "sex", Key: func(r row) string { return map[bool]string{true: "f", false: "m"}[len(r.user)%2 == 0] }},
+		}}
+	a := mustAgg(t, spec)
+	rng := rand.New(rand.NewPCG(3, 4))
+	cities := []string{"Almaty", "Semey", "Kurchatov", "Ayagoz", "Karaganda", "Temirtau", "Balkhash"}
+	for i := range 120 {
+		a.Add(row{fmt.Sprint("user", i, "-", rng.IntN(1000)), cities[rng.IntN(len(cities))]})
+	}
+	tab, err := a.Release()
+	require.NoError(t, err)
+	require.NoError(t, Verify(tab))
+	require.NoError(t, a.Verify(tab))
+	assert.Equal(t, "Abai Region", tab.Parents["city"]["Semey"])
+	assert.NotContains(t, tab.Parents["city"], "Almaty")
+	least := leafCount(tab)
+	for i, b := range linkedReaderBounds(t, tab) {
+		if tab.Reason(tab.Cells[i].Key) == Threshold {
+			require.NotNil(t, b[1], "%v", tab.Cells[i].Key)
+			assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(3, 1)), 0, "%v", tab.Cells[i].Key)
+			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(max(1, least[i]), 1)), 0, "%v", tab.Cells[i].Key)
+		}
+	}
+}
