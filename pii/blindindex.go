@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/1cb-kz/compliance/pii/internal/swar"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/text/unicode/norm"
 )
@@ -338,20 +339,11 @@ func appendFolded(dst []byte, v string) []byte {
 // tests eight bytes at a time (SWAR): this check runs on every blind index,
 // and a byte loop cost as much as the rest of the normalisation.
 func isFoldedASCII(v string) bool {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
+	const high = 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(v); i += 8 {
 		w := load64(v[i : i+8])
-		if w&high != 0 {
-			return false
-		}
-		// With every byte below 0x80 the additions cannot carry between
-		// bytes: a byte's high bit is then set by b+(0x80-'A') when b >= 'A'
-		// and by b+(0x80-'Z'-1) when b > 'Z'.
-		if (w+(0x80-'A')*ones)&^(w+(0x80-'Z'-1)*ones)&high != 0 {
+		if w&high != 0 || swar.HasBetween(w, 'A'-1, 'Z'+1) {
 			return false
 		}
 	}

@@ -173,7 +173,7 @@ func (e *Encryptor) reencrypt(kind byte, token string, aad []string) (string, er
 	if err != nil {
 		return "", err
 	}
-	if t.keyID == e.kr.Primary() {
+	if t.keyID == e.kr.primaryID() {
 		return token, nil
 	}
 	return encryptText(e, kind, pt, aad)

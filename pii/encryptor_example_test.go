@@ -135,7 +135,7 @@ func ExampleKeyring_Rotate() {
 	name, _ := enc.DecryptString(fresh, "users", "name", "42")
 	fmt.Println(name)
 	_ = kr.SetState(1, pii.KeyDestroyed) // irreversible
-	fmt.Println(kr.Keys())
+	fmt.Println(kr.Status().Keys)
 	// Output:
 	// primary: 2
 	// true

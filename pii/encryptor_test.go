@@ -195,7 +195,7 @@ func TestRotationAndReencrypt(t *testing.T) {
 	id, err := kr.Rotate()
 	require.NoError(t, err)
 	assert.Equal(t, uint32(2), id)
-	assert.Equal(t, []KeyInfo{{1, KeyDecryptOnly}, {2, KeyPrimary}}, kr.Keys())
+	assert.Equal(t, []KeyInfo{{1, KeyDecryptOnly}, {2, KeyPrimary}}, kr.Status().Keys)
 
 	got, err := enc.DecryptString(old, "t", "c", "1")
 	require.NoError(t, err)

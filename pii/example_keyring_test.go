@@ -39,7 +39,7 @@ func ExampleLoadKeyringFile() {
 		panic(err)
 	}
 	loaded, err := pii.LoadKeyringFile(path)
-	fmt.Println(loaded.Primary(), err)
+	fmt.Println(loaded.Status().Primary, err)
 	// Output:
 	// refused: true
 	// 1 <nil>

@@ -191,37 +191,40 @@ func (k *Keyring) Rotate() (uint32, error) {
 	return id, nil
 }
 
-// Primary returns the id of the primary key.
-func (k *Keyring) Primary() uint32 {
+// KeyringStatus is a consistent snapshot of a keyring's key ids and
+// states, without key material.
+type KeyringStatus struct {
+	Primary           uint32    // the key new tokens are encrypted under
+	IndexKey          uint32    // the key blind indexes derive from (see Keyring.SetIndexKey)
+	MinDecryptVersion uint32    // tokens under lower key ids are refused (see Keyring.SetMinDecryptVersion)
+	Keys              []KeyInfo // every key, destroyed ones included, in id order
+}
+
+// Status returns the keyring's key ids and states, read at one instant: a
+// rotation running at the same time is seen whole or not at all.
+func (k *Keyring) Status() KeyringStatus {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	st := KeyringStatus{Primary: k.primary, IndexKey: k.indexKey, MinDecryptVersion: k.minDecrypt, Keys: make([]KeyInfo, 0, len(k.keys))}
+	for _, e := range k.keys {
+		st.Keys = append(st.Keys, KeyInfo{ID: e.id, State: e.state})
+	}
+	slices.SortFunc(st.Keys, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
+	return st
+}
+
+// primaryID returns the id of the primary key.
+func (k *Keyring) primaryID() uint32 {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	return k.primary
 }
 
-// Keys lists the keys in id order, without their material.
-func (k *Keyring) Keys() []KeyInfo {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	out := make([]KeyInfo, 0, len(k.keys))
-	for _, e := range k.keys {
-		out = append(out, KeyInfo{ID: e.id, State: e.state})
-	}
-	slices.SortFunc(out, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
-	return out
-}
-
-// MinDecryptVersion returns the lowest key id accepted for decryption.
-func (k *Keyring) MinDecryptVersion() uint32 {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	return k.minDecrypt
-}
-
 // SetMinDecryptVersion refuses, from now on, every token (and wrapped
 // subject key) under a key id below v, whatever that key's state. It cannot
 // exceed the primary id. It does not affect blind indexes, which derive from
-// the index key (see IndexKey) whatever its id; disable that key to stop
-// them.
+// the index key (see KeyringStatus.IndexKey) whatever its id; disable that
+// key to stop them.
 func (k *Keyring) SetMinDecryptVersion(v uint32) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -233,15 +236,8 @@ func (k *Keyring) SetMinDecryptVersion(v uint32) error {
 	return nil
 }
 
-// IndexKey returns the id of the key that blind indexes are derived from.
-// It does not change on Rotate, so that index values stay comparable.
-func (k *Keyring) IndexKey() uint32 {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	return k.indexKey
-}
-
-// SetIndexKey makes blind indexes derive from key id from now on. Every
+// SetIndexKey makes blind indexes derive from key id from now on; Rotate
+// never changes the index key, so that index values stay comparable. Every
 // stored index value must then be recomputed (Open then Seal each row;
 // Seal alone skips fields that already hold tokens): values
 // computed under the previous index key no longer match.

@@ -41,10 +41,10 @@ func TestKeyringExportParse(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ParseKeyring(append(slices.Clone(data), " \r\n\t"...))
 	require.NoError(t, err, "trailing white space, as a file's last newline, is allowed")
-	assert.Equal(t, kr.Keys(), kr2.Keys())
-	assert.Equal(t, uint32(3), kr2.Primary())
-	assert.Equal(t, uint32(2), kr2.IndexKey())
-	assert.Equal(t, uint32(2), kr2.MinDecryptVersion())
+	assert.Equal(t, kr.Status().Keys, kr2.Status().Keys)
+	assert.Equal(t, uint32(3), kr2.Status().Primary)
+	assert.Equal(t, uint32(2), kr2.Status().IndexKey)
+	assert.Equal(t, uint32(2), kr2.Status().MinDecryptVersion)
 
 	enc2, err := NewEncryptor(kr2, Options{})
 	require.NoError(t, err)
@@ -71,12 +71,48 @@ func TestKeyringNeverPrintsSecrets(t *testing.T) {
 
 	var log strings.Builder
 	slog.New(slog.NewJSONHandler(&log, nil)).Info("loaded", "keyring", kr)
+	raw := parsed.Keys[0].Key
+	goSyntax := fmt.Sprintf("%#v", raw) // []byte{0x.., ...}
 	for _, s := range []string{fmt.Sprint(kr), fmt.Sprintf("%v %+v %#v %s", kr, kr, kr, kr), log.String()} {
 		assert.NotContains(t, s, secret)
 		assert.NotContains(t, s, secret[:16])
+		assert.NotContains(t, s, fmt.Sprintf("%x", raw[:8]))
+		assert.NotContains(t, s, goSyntax[7:40])
+		assert.NotContains(t, s, fmt.Sprint(raw[:6])[1:])
 	}
 	_, err = json.Marshal(struct{ K *Keyring }{kr})
 	assert.Error(t, err, "implicit JSON marshalling is refused")
+}
+
+// Status is read at one instant: during rotations, every snapshot has
+// exactly one primary key, the one it names.
+func TestKeyringStatusIsConsistent(t *testing.T) {
+	kr, err := NewKeyring()
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			_, err := kr.Rotate()
+			assert.NoError(t, err)
+		}
+	}()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		st := kr.Status()
+		var primaries []uint32
+		for _, k := range st.Keys {
+			if k.State == KeyPrimary {
+				primaries = append(primaries, k.ID)
+			}
+		}
+		require.Equal(t, []uint32{st.Primary}, primaries)
+		require.Len(t, st.Keys, int(st.Primary), "ids are 1..primary")
+	}
 }
 
 func TestParseKeyringRejects(t *testing.T) {
@@ -144,7 +180,7 @@ func TestLoadKeyring(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	fromFile, err := LoadKeyringFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, kr.Keys(), fromFile.Keys())
+	assert.Equal(t, kr.Status().Keys, fromFile.Status().Keys)
 	_, err = LoadKeyringFile(filepath.Join(t.TempDir(), "missing"))
 	assert.Error(t, err)
 
@@ -170,7 +206,7 @@ func TestLoadKeyring(t *testing.T) {
 	t.Setenv("PII_TEST_KEYRING", string(data))
 	fromEnv, err := KeyringFromEnv("PII_TEST_KEYRING")
 	require.NoError(t, err)
-	assert.Equal(t, kr.Keys(), fromEnv.Keys())
+	assert.Equal(t, kr.Status().Keys, fromEnv.Status().Keys)
 	_, err = KeyringFromEnv("PII_TEST_KEYRING_UNSET")
 	assert.ErrorIs(t, err, ErrKeyring)
 }
@@ -190,8 +226,8 @@ func TestKeyringStateRules(t *testing.T) {
 
 	// Promoting an older key is a rollback.
 	require.NoError(t, kr.SetState(1, KeyPrimary))
-	assert.Equal(t, uint32(1), kr.Primary())
-	assert.Equal(t, []KeyInfo{{1, KeyPrimary}, {2, KeyDecryptOnly}}, kr.Keys())
+	assert.Equal(t, uint32(1), kr.Status().Primary)
+	assert.Equal(t, []KeyInfo{{1, KeyPrimary}, {2, KeyDecryptOnly}}, kr.Status().Keys)
 
 	var js jsonKeyState
 	assert.Error(t, js.UnmarshalText([]byte("active")))
@@ -230,7 +266,7 @@ func FuzzParseKeyring(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-parse of exported keyring: %v", err)
 		}
-		if fmt.Sprint(k.Keys()) != fmt.Sprint(k2.Keys()) {
+		if fmt.Sprint(k.Status().Keys) != fmt.Sprint(k2.Status().Keys) {
 			t.Fatal("round trip changed the keys")
 		}
 		enc, err := NewEncryptor(k, Options{})

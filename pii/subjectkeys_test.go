@@ -81,8 +81,8 @@ func testSubjectKeyStore(t *testing.T, store SubjectKeyStore) {
 		_, err = kr.Rotate()
 		require.NoError(t, err)
 		require.NoError(t, enc.RewrapSubjectKey(ctx, "user-5"))
-		old := kr.Primary() - 1
-		require.NoError(t, kr.SetIndexKey(kr.Primary()))
+		old := kr.Status().Primary - 1
+		require.NoError(t, kr.SetIndexKey(kr.Status().Primary))
 		require.NoError(t, kr.SetState(old, KeyDisabled))
 		got, err := enc.DecryptFor(ctx, "user-5", tok, "users", "name", "5")
 		require.NoError(t, err, "the data key is unwrapped with the new keyring key")
@@ -161,7 +161,7 @@ func testSubjectKeyStore(t *testing.T, store SubjectKeyStore) {
 		require.NoError(t, err)
 		tk, err := parseToken(wrapped, new([]byte))
 		require.NoError(t, err)
-		assert.Equal(t, kr.Primary(), tk.keyID, "wrapped under the new primary")
+		assert.Equal(t, kr.Status().Primary, tk.keyID, "wrapped under the new primary")
 		got, err := enc.DecryptFor(ctx, "user-9", tok)
 		require.NoError(t, err)
 		assert.Equal(t, "Erlan", got)
