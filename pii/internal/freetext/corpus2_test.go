@@ -141,7 +141,7 @@ func address(r *rand.Rand, split int, lang string) string {
 
 // Templates: {N} a name (nominative), {Nd} dative, {Na} accusative, {Ni}
 // instrumental (Russian), {Nk} Kazakh dative; {A} an address.
-var templates = map[string][6][]string{
+var templates = map[string][8][]string{
 	"ru": {
 		{
 			"Клиент {N} просит перезвонить.",
@@ -345,7 +345,7 @@ func genSamples(seed uint64, split int, lang string, n int) []sample {
 
 // Ordinary text: capitalised words that are not names or addresses.
 var (
-	ordinaryTemplates = [6][]string{
+	ordinaryTemplates = [8][]string{
 		{
 			"Аукцион в {CITY} начнётся {DAY} {MONTH} в 10:00.",
 			"{COMPANY} выставило на торги {PRODUCT} {YEAR} года выпуска.",
@@ -454,7 +454,7 @@ func genOrdinary(seed uint64, split int, words int) []string {
 // Single-word names: a surname or given name made a name by a context word
 // ("Mr Smith", "г-н Иванов", "Нұрлан мырза") or a well-known given name
 // alone ("Нұрланға хабарласыңыз").
-var singleTemplates = [6][]string{
+var singleTemplates = [8][]string{
 	{"Клиент {S} ждёт звонка.", "Уважаемый г-н {S}, ваша ставка принята.", "Dear Mr {E}, your bid was accepted.", "{K} мырза, өтініміңіз қабылданды.", "{G} хабарласыңыз.", "Ms {E} asked for a refund."},
 	{"Гражданин {S} не явился на осмотр.", "Участник торгов {S} отозвал заявку.", "{K} ханым, құжаттарыңызды жүктеңіз.", "Mrs {E} called twice.", "Передайте {G}, что всё готово.", "Customer {E} disputes the charge."},
 	{"Заявитель {S} приложил скан паспорта.", "Г-жа {S} просит перезвонить.", "Қатысушы {K} төлем жасады.", "Hello Mr. {E}, thanks for waiting.", "{G} өтінішін қайта жіберді.", "Bidder {E} won lot 7."},

@@ -26,9 +26,10 @@ type sample struct {
 }
 
 // pool holds the parts of a list: [0] tune, [1] held out, [2] final and
-// [3] fresh, [4] new and [5] last (see DESIGN.md for how often each was
-// looked at; splits 4 and 5 are filled in corpus3_test.go).
-type pool [6][]string
+// [3] fresh, [4] new, [5] last, [6] dev and [7] sealed (see DESIGN.md for
+// how often each was looked at; splits 4 and 5 are filled in
+// corpus3_test.go, 6 and 7 in corpus4_test.go).
+type pool [8][]string
 
 var (
 	ruMale = pool{
@@ -180,7 +181,9 @@ func newPerson(r *rand.Rand, split int, lang string) person {
 		switch {
 		case strings.HasSuffix(root, "ев") || strings.HasSuffix(root, "ов"):
 			p.sur = root
-		case strings.HasSuffix(root, "ай") || strings.HasSuffix(root, "ра"):
+		case strings.HasSuffix(root, "ай"):
+			p.sur = strings.TrimSuffix(root, "й") + "ев" // Сәрсенбай → Сәрсенбаев
+		case strings.HasSuffix(root, "ра"):
 			p.sur = root + "ев"
 		default:
 			p.sur = root + "ов"

@@ -75,6 +75,7 @@ type tables struct {
 	surname map[string]struct{}
 	place   map[string]uint32 // skeleton → clStop|clCity|clRegion|clCountry
 	street  map[string]struct{}
+	firms   map[string]struct{} // "grant thornton": the first two words of firms named after people
 	marker  map[string]uint32 // lower-case word → m* roles
 	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
 	// lowFilter has a bit for the filterKey of every marker and context
@@ -248,6 +249,7 @@ func load() *tables {
 		t.place[string(k)] |= clCountry
 	}
 	words("streets.txt", func(k, _ string) { t.street[k] = struct{}{} })
+	t.firms = loadFirms(&b)
 	// A given name that is also a place or a stop word is ambiguous.
 	for k, v := range t.place {
 		if g := t.given[k]; g != 0 {
@@ -328,4 +330,31 @@ var contextWords = []struct {
 	{clCtxPost, "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym"},
 	{clUly, "ұлы қызы улы кызы uly ūly qyzy kyzy"},
 	{clCtxLink, "торгов аукциона торгах аукционе лота саудаға"},
+}
+
+// loadFirms reads firms.txt, one firm a line, into keys of the skeletons
+// of its first two words ("Marks & Spencer" has none: a name never
+// spans the ampersand).
+func loadFirms(b *[maxSkeleton]byte) map[string]struct{} {
+	data, err := dataFS.ReadFile("data/firms.txt")
+	if err != nil {
+		panic("freetext: embedded firms.txt: " + err.Error()) // a build defect, not input
+	}
+	m := make(map[string]struct{}, 256)
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		k1, ok1 := skeleton(b, f[0])
+		s1 := string(k1)
+		k2, ok2 := skeleton(b, f[1])
+		if ok1 && ok2 {
+			m[s1+" "+string(k2)] = struct{}{}
+		}
+	}
+	return m
 }

@@ -203,13 +203,20 @@ func TestLastSplit(t *testing.T) {
 	t.Logf("ordinary text: %d words, %d false positives, %.2f per 10,000 words", words, len(fps), float64(len(fps))/float64(words)*10000)
 }
 
+// TestDevSplit reports the figures of split 6, written before the rules
+// were changed for it and developed on since (DESIGN.md), with its misses
+// when verbose.
+func TestDevSplit(t *testing.T) { reportSplit(t, 6) }
+
 // TestTuneSplit reports the same figures on the tuning split (no goals:
 // the held-out split is the measurement).
-func TestTuneSplit(t *testing.T) {
-	res, misses := evaluate(corpus(0))
+func TestTuneSplit(t *testing.T) { reportSplit(t, 0) }
+
+func reportSplit(t *testing.T, split int) {
+	res, misses := evaluate(corpus(split))
 	report(t, res)
-	words, fps := ordinaryFalsePositives(0)
-	t.Logf("ordinary text: %d words, %d false positives", words, len(fps))
+	words, fps := ordinaryFalsePositives(split)
+	t.Logf("ordinary text: %d words, %d false positives, %.2f per 10,000 words", words, len(fps), float64(len(fps))/float64(words)*10000)
 	if testing.Verbose() {
 		for i, m := range misses {
 			if i == 60 {

@@ -10,6 +10,11 @@ type part struct {
 	latin      bool // the part starts with an ASCII letter
 	afterCap   bool // the token before the part is a capitalised word
 	runEnd     bool // the part ends the run of capitalised words it is in
+	shape      uint8 // of an unknown first word: sh* bits (set where asked)
+	nominative bool  // a surname in the nominative: -ов, -ева, -ұлы … (set where asked)
+	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
+	next       bool  // a lower-case word follows the part
+	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int  // token index after the part
 }
 
@@ -86,18 +91,16 @@ func (w *win) name(i int) (b, e int, ok bool) {
 		return 0, 0, false
 	}
 	parts[0].afterCap = i > 0 && w.t[i-1].kind == tWord && w.t[i-1].flags&fCap != 0 && w.t[i].flags&fLine == 0
-	parts[n-1].runEnd = w.runEnd(parts[n-1].end)
-	if parts[0].class&clGivenSur != 0 && n >= 2 && parts[n-1].latin {
-		// Only this pattern asks whether a word is a common English one.
-		if k := parts[n-1].end - 1; w.commonEn(w.text(k)) {
-			parts[n-1].class |= clCommonEn
-		}
-	}
+	afterLower := i > 0 && w.t[i-1].kind == tWord && w.t[i-1].flags&fCap == 0
+	parts[n-1].runEnd = w.runEnd(parts[n-1].end, afterLower)
 	if w.orgName(i) {
 		return 0, 0, false
 	}
 	ctx, role := w.contextBefore(i)
 	start := w.sentenceStart(i)
+	if n >= 2 {
+		w.nameShapes(parts[:n], start)
+	}
 	best := func(ps []part, ctx, start bool) int {
 		for m := len(ps); m > 0; m-- {
 			c := ctx || w.contextAfter(ps[m-1].end)
@@ -121,9 +124,185 @@ func (w *win) name(i int) (b, e int, ok bool) {
 		}
 	}
 	if m := best(parts[:n], ctx, start); m > 0 {
+		if m >= 2 && !ctx && w.firmLike(parts[:m]) {
+			return 0, 0, false
+		}
 		return i, parts[m-1].end, true
 	}
 	return 0, 0, false
+}
+
+// nameShapes fills the flags that only some patterns ask for, and only for
+// a run of two parts or more, so that single capitalised words cost
+// nothing: whether the last Latin word is a common English word ("Ford
+// Focus", "Lincoln Navigator", "A. Overview"), and at a sentence start
+// whether an unknown first word is shaped like a given name and the
+// surname after it is in the nominative ("Толқын Әлжанова", "Данияр
+// Мұсабеков", not "Передайте Иванову").
+func (w *win) nameShapes(ps []part, start bool) {
+	n := len(ps)
+	if last := &ps[n-1]; last.latin && !last.initial && last.class&(clSurList|clGiven|clPatr) == 0 {
+		text := w.text(last.end - 1)
+		if w.commonEn(text) {
+			last.class |= clCommonEn
+		}
+		last.product = w.productLike(text)
+	}
+	first := &ps[0]
+	if first.initial || kindOf(*first) != pU && kindOf(*first) != pW {
+		return
+	}
+	text := w.text(first.end - 1)
+	if first.latin && w.commonEn(text) {
+		first.class |= clCommonEn
+	}
+	first.shape = wordShape(text)
+	if start && n >= 2 && !ps[1].initial {
+		ps[1].nominative, ps[1].masculine = nominativeSurname(w.text(ps[1].end - 1))
+		if e := ps[1].end; e < len(w.t) {
+			ps[1].next = w.t[e].kind == tWord && w.t[e].flags&(fCap|fLine) == 0
+		}
+	}
+}
+
+// productLike reports whether the Latin word text is shaped as English
+// surnames are not, but products' and firms' names are: a capital inside
+// it ("CenterCredit"; not McKenzie, O'Neill, DeWitt), a last letter a, o
+// or i ("Niva", "Tiggo"), or a common English word and -er ("Ranger",
+// "Duster"; this also turns away "Archer" and "Barker", so it is asked
+// only after a given name that is also a common word or a surname).
+func (w *win) productLike(text string) bool {
+	for i := 1; i < len(text); i++ {
+		if c := text[i]; c >= 'A' && c <= 'Z' && text[i-1] != '\'' {
+			if p := text[:i]; p != "Mc" && p != "Mac" && p != "De" && p != "Di" && p != "La" && p != "Le" && p != "Van" && p != "Von" {
+				return true
+			}
+		}
+	}
+	switch text[len(text)-1] {
+	case 'a', 'o', 'i':
+		return true
+	}
+	if n := len(text); n >= 6 && text[n-2:] == "er" {
+		return w.commonWord(text[:n-2]) || w.commonWord(text[:n-1])
+	}
+	return false
+}
+
+// commonWord reports whether the Latin word text is in common_en.txt.gz
+// itself (commonEn also takes the endings of nouns: "Tollive" would be one).
+func (w *win) commonWord(text string) bool {
+	lw, ok := lowerWord(&w.buf, text)
+	return ok && len(lw) >= 4 && len(lw) <= 10 && w.d.commonEn.has(string(lw))
+}
+
+// firmLike reports whether the Latin name ps is a firm's, product's or
+// place's name rather than a person's: a well-known firm named after
+// people (firms.txt: "Grant Thornton", "Ralph Lauren"), or a run of
+// capitalised Latin words that goes on after it ("Holly Lane Yard",
+// "Philip Morris Kazakhstan"), which people's names in running text do
+// not.
+func (w *win) firmLike(ps []part) bool {
+	for _, p := range ps {
+		if !p.latin {
+			return false
+		}
+	}
+	e := ps[len(ps)-1].end
+	if e < len(w.t) {
+		if t := &w.t[e]; t.kind == tWord && t.flags&(fCap|fLine) == fCap && w.s[t.start] < utf8.RuneSelf {
+			return true
+		}
+	}
+	if ps[0].initial || ps[1].initial {
+		return false
+	}
+	return w.isFirm(ps[0].end-1, ps[1].end-1)
+}
+
+// isFirm reports whether words a and b begin a firm's name in firms.txt.
+func (w *win) isFirm(a, b int) bool {
+	if len(w.d.firms) == 0 {
+		return false
+	}
+	var buf [2*maxSkeleton + 1]byte
+	ka, ok := skeleton(&w.buf, w.text(a))
+	if !ok {
+		return false
+	}
+	k := copy(buf[:], ka)
+	buf[k] = ' '
+	k++
+	kb, ok := skeleton(&w.buf, w.text(b))
+	if !ok {
+		return false
+	}
+	k += copy(buf[k:], kb)
+	_, ok = w.d.firms[string(buf[:k])]
+	return ok
+}
+
+// Shapes of an unknown word that may be a given name no list holds.
+const (
+	shFem     uint8 = 1 << iota // ends as Russian women's names do: -а, -я
+	shMasc                      // ends in a consonant or -й, as men's names do
+	shOblique                   // ends in a case ending of a given name: -е, -и, -у, -ю
+	shKazakh                    // has a Kazakh letter: ә ғ қ ң ө ұ ү һ і, or the 2021 Latin ä ğ ı ñ ö ş ū ü q
+	shCommon                    // ends as a Russian verb, adjective or -ие noun does: -ть, -те, -ла, -ли, -ый, -ие
+)
+
+// wordShape returns the sh* bits of an unknown word.
+func wordShape(text string) uint8 {
+	var sh uint8
+	for _, suf := range [...]string{"ть", "те", "ла", "ло", "ли", "лся", "сь", "ие", "ое", "ые", "ая", "ый", "ой"} {
+		if len(text) > len(suf)+2 && text[len(text)-len(suf):] == suf {
+			sh |= shCommon
+			break
+		}
+	}
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		switch r {
+		case 'ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і', 'Ә', 'Ғ', 'Қ', 'Ң', 'Ө', 'Ұ', 'Ү', 'Һ', 'І',
+			'ä', 'ğ', 'ı', 'ñ', 'ö', 'ş', 'ū', 'ü', 'q':
+			sh |= shKazakh
+		}
+	}
+	r, _ := utf8.DecodeLastRuneInString(text)
+	switch r {
+	case 'а', 'я', 'a':
+		sh |= shFem
+	case 'е', 'и', 'у', 'ю', 'ь':
+		sh |= shOblique
+	case 'о', 'ы', 'э', 'ё', 'o', 'e', 'i', 'u', 'y':
+	default:
+		sh |= shMasc
+	}
+	return sh
+}
+
+// nominativeSurname reports whether text ends as a surname in the
+// nominative does: -ов, -ев, -ова, -ева (also romanised), -ұлы, -қызы,
+// -енко, -ин, -ина; not -ову, -овой, -овым, which a verb before them
+// governs. masculine is for the endings no woman's surname has.
+func nominativeSurname(text string) (nominative, masculine bool) {
+	var b [maxSkeleton]byte
+	sk, ok := skeleton(&b, text)
+	if !ok {
+		return false, false
+	}
+	for _, suf := range [...]string{"ov", "ev", "uly", "in", "enko"} {
+		if len(sk) > len(suf)+2 && hasSuffix(sk, suf) {
+			return true, suf != "enko"
+		}
+	}
+	for _, suf := range [...]string{"ova", "eva", "kyzy", "ina"} {
+		if len(sk) > len(suf)+2 && hasSuffix(sk, suf) {
+			return true, false
+		}
+	}
+	return false, false
 }
 
 // part reads one name part at token j: a capitalised word that can be part
@@ -151,9 +330,10 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 
 // runEnd reports whether token e ends a run of capitalised words in
 // running text: the end, a lower-case word, or a dot, comma or other
-// punctuation but a colon ("Grant Application:" is a heading) or a
-// number ("Chery Tiggo 7" is a product).
-func (w *win) runEnd(e int) bool {
+// punctuation but a number ("Chery Tiggo 7" is a product) or a colon,
+// unless a lower-case word comes before the run ("Grant Application:" is
+// a heading, "New address for Graham Gaskell:" is not).
+func (w *win) runEnd(e int, afterLower bool) bool {
 	if e >= len(w.t) {
 		return true
 	}
@@ -164,7 +344,7 @@ func (w *win) runEnd(e int) bool {
 	case tDot, tComma:
 		return true
 	case tOther:
-		return w.s[t.start] != ':'
+		return w.s[t.start] != ':' || afterLower
 	}
 	return false
 }
@@ -202,21 +382,30 @@ func valid(ps []part, ctx, start bool) bool {
 		}
 	}
 	n := len(ps)
-	// An English given name that is as often a surname (Spencer, Morgan,
-	// Wallace), then an unknown Latin word or a middle initial and one:
-	// "Spencer Crowther", "Wallace M. Abernathy"; only when those words
-	// are the whole run of capitalised words, since headings and firms
-	// run longer ("Jackson Hole Trip", "Morgan Street Warehouse").
-	if ps[0].latin && ps[0].class&clGivenSur != 0 && !ps[0].afterCap && ps[n-1].runEnd && ps[n-1].latin &&
-		ps[n-1].class&(clCommonEn|clGivenSur) == 0 && // "Morgan Stanley": two such names, more often a firm's
+	last := ps[n-1]
+	if n >= 2 && k[n-1] == pU && last.class&clCommonEn != 0 && !ctx {
+		return false // "Lincoln Navigator", "Ford Focus", "A. Overview"
+	}
+	// An English given name, whether or not it is also a surname or a
+	// common word (Spencer, Warren, Grant, Dawn, Miles), then an unknown
+	// Latin word or a surname, or a middle initial and one: "Spencer
+	// Crowther", "Grant Lockwood", "Wallace M. Abernathy"; only when those
+	// words are the whole run of capitalised words in running text, since
+	// headings and firms run longer ("Jackson Hole Trip", "Morgan Street
+	// Warehouse"), and the last is no common English word.
+	if ps[0].latin && !ps[0].initial && ps[0].class&(clGiven|clGivenSur) != 0 && !ps[0].afterCap && last.runEnd && last.latin &&
+		last.class&(clCommonEn|clGivenSur) == 0 && !last.product && // "Morgan Stanley", "Ford Ranger", "Lada Niva"
 		(n == 2 && (k[1] == pU || k[1] == pS || k[1] == pW) || n == 3 && k[1] == pI && (k[2] == pU || k[2] == pS || k[2] == pW)) {
 		return true
 	}
 	if inits > 0 {
 		// One initial before an unknown Latin word after a lower-case
-		// word: a name in running text ("write to D. Merriweather"); not
-		// an enumeration ("Приложение А. Раздел", "A. Overview").
-		if n == 2 && k[0] == pI && k[1] == pU && ps[0].afterLower && ps[1].latin {
+		// word ("write to D. Merriweather"), or ending a run of
+		// capitalised words anywhere but after another capitalised word
+		// ("S. Ormsby moved", "bidder, W. Etheridge, paid"); not an
+		// enumeration ("Приложение А. Раздел", "A. Overview", "B. Terms
+		// And Conditions").
+		if n == 2 && k[0] == pI && k[1] == pU && ps[1].latin && (ps[0].afterLower || !ps[0].afterCap && last.runEnd) {
 			return true
 		}
 		return initialsValid(k[:n], inits, words)
@@ -258,6 +447,14 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)):
 			return true
+		case b == pS && strongU(a, 1) && ps[1].nominative && startGiven(ps[0], ps[1]):
+			// At a sentence start, an unlisted given name before a
+			// surname in the nominative: "Толқын Әлжанова", "Данияр
+			// Мұсабеков өтінімін …"; not "Передайте Иванову", "Заявление
+			// Петрова", "Правила Торгов", "Порядок Расчётов".
+			return true
+		case a == pW && b == pS && ps[1].class&clSurMorS != 0 && ps[0].shape&shOblique != 0 && !ps[0].latin && !start:
+			return true // "Альбине Рожковой": a given name's case form that ends like a surname
 		}
 	case 3:
 		a, b, c := k[0], k[1], k[2]
@@ -273,6 +470,27 @@ func valid(ps []part, ctx, start bool) bool {
 		}
 	}
 	return false
+}
+
+// startGiven reports whether the unknown word g, at a sentence start, is a
+// given name before the nominative surname s: a Latin word that is no
+// common English word; a Cyrillic word that is no verb or adjective, whose
+// gender agrees with the surname's (a woman's -а before -ова, a man's
+// consonant before -ов), and, for a man's surname, that has a Kazakh letter
+// or is followed by the sentence's lower-case words (not a heading:
+// "Порядок Расчётов").
+func startGiven(g, s part) bool {
+	if g.latin {
+		return g.class&clCommonEn == 0
+	}
+	sh := g.shape
+	switch {
+	case sh&shCommon != 0:
+		return false
+	case s.masculine:
+		return sh&shMasc != 0 && (sh&shKazakh != 0 || s.next)
+	}
+	return sh&(shFem|shKazakh) != 0
 }
 
 // givenLike reports whether an unknown word ends as Russian and Kazakh
