@@ -34,10 +34,10 @@ var emptyTreeHash = tlog.Hash(sha256.Sum256(nil))
 // with no extension lines.
 func formatCheckpoint(c TreeHead) ([]byte, error) {
 	if err := checkOrigin(c.Origin); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidCheckpoint, err)
 	}
 	if c.Size < 0 {
-		return nil, fmt.Errorf("%w: negative size", ErrMalformedCheckpoint)
+		return nil, fmt.Errorf("%w: negative size", ErrInvalidCheckpoint)
 	}
 	return fmt.Appendf(nil, "%s\n%d\n%s\n", c.Origin, c.Size, base64.StdEncoding.EncodeToString(c.Hash[:])), nil
 }
@@ -50,7 +50,7 @@ func formatCheckpoint(c TreeHead) ([]byte, error) {
 // [OpenCheckpoint] for a signed checkpoint.
 func parseCheckpoint(text []byte) (TreeHead, error) {
 	bad := func(why string) (TreeHead, error) {
-		return TreeHead{}, fmt.Errorf("%w: %s", ErrMalformedCheckpoint, why)
+		return TreeHead{}, fmt.Errorf("%w: %s", ErrInvalidCheckpoint, why)
 	}
 	if len(text) > maxCheckpointText {
 		return bad("too long")
@@ -72,7 +72,7 @@ func parseCheckpoint(text []byte) (TreeHead, error) {
 	}
 	origin := string(lines[0])
 	if err := checkOrigin(origin); err != nil {
-		return TreeHead{}, err
+		return bad(err.Error())
 	}
 	size, err := strconv.ParseInt(string(lines[1]), 10, 64)
 	if err != nil || size < 0 || strconv.FormatInt(size, 10) != string(lines[1]) {
@@ -86,30 +86,37 @@ func parseCheckpoint(text []byte) (TreeHead, error) {
 }
 
 // OpenCheckpoint verifies the signature of a signed checkpoint note with v
-// and parses its text. It fails unless v's signature is present and valid.
+// and parses its text. It fails, with an error wrapping
+// [ErrInvalidCheckpoint], unless v's signature is present and valid and
+// the text is a checkpoint.
 func OpenCheckpoint(msg []byte, v note.Verifier) (TreeHead, error) {
 	if v == nil {
-		return TreeHead{}, errors.New("audit: nil checkpoint verifier")
+		return TreeHead{}, fmt.Errorf("%w: nil checkpoint verifier", ErrInvalidOptions)
 	}
 	n, err := note.Open(msg, note.VerifierList(v))
 	if err != nil {
-		return TreeHead{}, fmt.Errorf("audit: checkpoint signature: %w", err)
+		return TreeHead{}, fmt.Errorf("%w: signature: %w", ErrInvalidCheckpoint, err)
 	}
 	return parseCheckpoint([]byte(n.Text))
 }
+
+var (
+	errEmptyOrigin = errors.New("empty origin")
+	errBadOrigin   = errors.New("invalid origin")
+)
 
 // checkOrigin accepts what can safely be a line of a checkpoint and a note
 // key name: non-empty, valid UTF-8, no spaces, control characters or '+'.
 func checkOrigin(origin string) error {
 	if origin == "" {
-		return fmt.Errorf("%w: empty origin", ErrMalformedCheckpoint)
+		return errEmptyOrigin
 	}
 	if len(origin) > 256 || !utf8.ValidString(origin) {
-		return fmt.Errorf("%w: invalid origin", ErrMalformedCheckpoint)
+		return errBadOrigin
 	}
 	for _, r := range origin {
 		if r == '+' || unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return fmt.Errorf("%w: invalid origin", ErrMalformedCheckpoint)
+			return errBadOrigin
 		}
 	}
 	return nil

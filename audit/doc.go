@@ -70,7 +70,7 @@
 // a leaf of the tree (golang.org/x/mod/sumdb/tlog). [Log.Append] returns
 // once the entry is durable; concurrent appends share one commit.
 // [Log.Checkpoint] signs the tree head as a C2SP tlog-checkpoint note, only
-// after proving it extends the last one ([ErrInconsistent]);
+// after proving it extends the last one (a [*TamperError] otherwise);
 // [Log.InclusionProof] and [Log.ConsistencyProof] give proofs that
 // tlog.CheckRecord and tlog.CheckTree verify. One Log at a time writes a
 // backend ([ErrLocked]).
@@ -85,8 +85,8 @@
 // explain. [Verify] recomputes every hash, checks every checkpoint and
 // names the first bad entry.
 //
-// [MarshalOCSF] and [NewOCSFHandler] export events to a SIEM as OCSF
-// Datastore Activity; an Event is also a [log/slog.LogValuer]. Every text
+// [MarshalOCSF] exports an event to a SIEM as one line of OCSF Datastore
+// Activity JSON; an Event is also a [log/slog.LogValuer]. Every text
 // rendering escapes control characters (C0, DEL, C1 such as NEL), U+2028,
 // U+2029 and bidirectional controls.
 //

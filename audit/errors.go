@@ -8,9 +8,12 @@ import (
 // Sentinel errors, for errors.Is. No error of this package contains event
 // data or personal data.
 var (
-	// ErrInvalidOptions is returned (wrapped, naming the field) by Open,
-	// Verify and NewGate... for a configuration they cannot use: a missing
-	// Signer or Verifier, a bad Origin, a zero Backend.
+	// ErrInvalidOptions is returned (wrapped, naming what is wrong) for a
+	// configuration that cannot be used: by Open and Verify for a missing
+	// Signer or Verifier, a bad Origin or a zero Backend; by
+	// NewPseudonymizer for a short key; by OpenCheckpoint for a nil
+	// verifier; by the Lookup of a SQLDirectory without a database or a
+	// query.
 	ErrInvalidOptions = errors.New("audit: invalid options")
 
 	// ErrClosed is returned by methods of a closed Log.
@@ -26,20 +29,18 @@ var (
 	// which truncates whatever was not acknowledged.
 	ErrLogFailed = errors.New("audit: log failed; close and reopen it")
 
-	// ErrInconsistent is returned by Checkpoint when the tree is not an
-	// extension of the tree in the last checkpoint the log signed: it will
-	// not sign a fork or a rollback.
-	ErrInconsistent = errors.New("audit: tree inconsistent with an earlier checkpoint")
-
 	// ErrRange is returned for a proof request outside the current tree.
 	ErrRange = errors.New("audit: index or tree size out of range")
 
 	// ErrTampered matches every *TamperError.
 	ErrTampered = errors.New("audit: log tampered or damaged")
 
-	// ErrMalformedCheckpoint is returned (wrapped) for a checkpoint whose
-	// text does not follow c2sp.org/tlog-checkpoint.
-	ErrMalformedCheckpoint = errors.New("audit: malformed checkpoint")
+	// ErrInvalidCheckpoint is returned (wrapped) for a checkpoint handed
+	// to OpenCheckpoint, or kept in Options.Checkpoints, that is not a
+	// checkpoint of this log: its signature by the verifier is missing or
+	// bad, its text does not follow c2sp.org/tlog-checkpoint, or it names
+	// another origin. (A stored checkpoint at fault is a [*TamperError].)
+	ErrInvalidCheckpoint = errors.New("audit: invalid checkpoint")
 
 	// ErrInvalidEvent is returned (wrapped, with the name of the offending
 	// field but never its value) when an [Event] cannot be encoded because

@@ -26,21 +26,19 @@ const MaxFieldLen = 4096
 // maxActionLen bounds an [Action] token.
 const maxActionLen = 64
 
-// Action names what an actor did. Actions are short lower-case tokens
-// (letters, digits, '.', '_', '-'); the constants below cover the common
-// cases and a host may define its own.
+// Action names what an actor did. Actions are short lower-case tokens of
+// 1 to 64 bytes (letters, digits, '.', '_', '-'). The constants are the
+// four that [MarshalOCSF] maps to an OCSF activity; any other token is as
+// valid, e.g. Action("export") or Action("transfer"), and is exported to
+// OCSF as Other with the token as its name.
 type Action string
 
-// Common actions.
+// The actions with an OCSF activity of their own.
 const (
-	ActionRead     Action = "read"
-	ActionCreate   Action = "create"
-	ActionUpdate   Action = "update"
-	ActionDelete   Action = "delete"
-	ActionExport   Action = "export"
-	ActionTransfer Action = "transfer"
-	ActionLogin    Action = "login"
-	ActionLogout   Action = "logout"
+	ActionRead   Action = "read"
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+	ActionDelete Action = "delete"
 )
 
 // valid reports whether a is a non-empty token of at most maxActionLen
@@ -318,7 +316,9 @@ func (e Event) String() string {
 // made by [Pseudonymizer.Subject]: "ps1:" followed by 64 lower-case hex
 // digits. Whoever holds the key can recompute the pseudonym of a known
 // identifier and so find that person's records; nobody else can link it to
-// a person.
+// a person. One read back from elsewhere (a SIEM) is converted with
+// Pseudonym(s): [Gate.Authorize] denies, and [Event.MarshalBinary] refuses,
+// a subject of any other form, since it may be raw personal data.
 type Pseudonym string
 
 const (
@@ -340,16 +340,6 @@ func (p Pseudonym) valid() bool {
 	return true
 }
 
-// ParsePseudonym checks that s has the form of a [Pseudonym] (for example
-// one read back from a SIEM) and returns it.
-func ParsePseudonym(s string) (Pseudonym, error) {
-	p := Pseudonym(s)
-	if !p.valid() {
-		return "", invalid("subject", "is not a pseudonym")
-	}
-	return p, nil
-}
-
 // MinPseudonymKeyLen is the shortest key [NewPseudonymizer] accepts.
 const MinPseudonymKeyLen = 32
 
@@ -368,10 +358,11 @@ type Pseudonymizer struct {
 }
 
 // NewPseudonymizer returns a Pseudonymizer keyed with a copy of key, which
-// must be at least [MinPseudonymKeyLen] random bytes.
+// must be at least [MinPseudonymKeyLen] random bytes; a shorter key is an
+// error wrapping [ErrInvalidOptions].
 func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 	if len(key) < MinPseudonymKeyLen {
-		return nil, fmt.Errorf("audit: pseudonym key must be at least %d bytes", MinPseudonymKeyLen)
+		return nil, fmt.Errorf("%w: pseudonym key must be at least %d bytes", ErrInvalidOptions, MinPseudonymKeyLen)
 	}
 	return &Pseudonymizer{key: append([]byte(nil), key...)}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -145,21 +144,9 @@ func ExampleMarshalOCSF() {
 	}
 	line, err := audit.MarshalOCSF(e, audit.OCSFProduct{Name: "backoffice", VendorName: "example"})
 	if err != nil {
-		log.Fatal(err)
+		log.Fatal(err) // an invalid Event: never dropped silently
 	}
-	fmt.Println(string(line))
+	fmt.Println(string(line)) // one line per event, e.g. to the SIEM collector's stream
 	// Output:
 	// {"activity_id":7,"activity_name":"Delete","category_uid":6,"category_name":"Application Activity","class_uid":6005,"class_name":"Datastore Activity","type_uid":600507,"type_name":"Datastore Activity: Delete","time":1795694400000,"severity_id":2,"severity":"Low","status_id":2,"status":"Failure","status_detail":"not_authorized","action_id":2,"action":"Denied","disposition_id":2,"disposition":"Blocked","message":"delete denied","metadata":{"version":"1.3.0","product":{"name":"backoffice","vendor_name":"example"}},"actor":{"user":{"uid":"emp-17","groups":[{"name":"support"}]}},"type_id":0,"type":"Unknown","unmapped":{"action":"delete"}}
-}
-
-func ExampleNewOCSFHandler() {
-	siem := slog.New(audit.NewOCSFHandler(os.Stdout, audit.OCSFProduct{Name: "backoffice"}))
-	siem.Info("access", "event", audit.Event{
-		Time:    time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
-		Actor:   audit.Actor{ID: "emp-17"},
-		Action:  audit.ActionExport,
-		Outcome: audit.OutcomeAllowed,
-	})
-	// Output:
-	// {"activity_id":99,"activity_name":"export","category_uid":6,"category_name":"Application Activity","class_uid":6005,"class_name":"Datastore Activity","type_uid":600599,"type_name":"Datastore Activity: export","time":1795694400000,"severity_id":1,"severity":"Informational","status_id":1,"status":"Success","action_id":1,"action":"Allowed","disposition_id":1,"disposition":"Allowed","message":"export allowed","metadata":{"version":"1.3.0","product":{"name":"backoffice"}},"actor":{"user":{"uid":"emp-17"}},"type_id":0,"type":"Unknown","unmapped":{"action":"export"}}
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,6 +51,9 @@ func FuzzOpenCheckpoint(f *testing.F) {
 		h, err := OpenCheckpoint(msg, v)
 		if err == nil && h != want {
 			t.Fatalf("forged checkpoint accepted: %q", msg)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidCheckpoint) {
+			t.Fatalf("refusal not matchable with ErrInvalidCheckpoint: %v", err)
 		}
 	})
 }

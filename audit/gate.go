@@ -89,7 +89,9 @@ type Directory interface {
 }
 
 // MemoryDirectory is a [Directory] held in memory, for tests and small
-// deployments. It is safe for concurrent use.
+// deployments. It is safe for concurrent use. An employee who leaves is
+// Put again with Active false, so their attempts are denied as inactive
+// rather than unknown.
 type MemoryDirectory struct {
 	mu    sync.RWMutex
 	staff map[string]Staff
@@ -112,17 +114,13 @@ func (d *MemoryDirectory) Put(s Staff) {
 	d.staff[s.ID] = s
 }
 
-// Remove deletes the staff member with the given id, if any.
-func (d *MemoryDirectory) Remove(id string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	delete(d.staff, id)
-}
-
 // Lookup implements [Directory].
 func (d *MemoryDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
 	if err := ctx.Err(); err != nil {
 		return Staff{}, err
+	}
+	if d == nil {
+		return Staff{}, errNoDirectory
 	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
@@ -205,8 +203,8 @@ type GateOptions struct {
 }
 
 // NewGate returns a Gate that checks staff against policy and records
-// every decision in log. A nil log or Directory makes every access fail
-// closed.
+// every decision in log. A nil log or Directory (a nil *MemoryDirectory or
+// *SQLDirectory included) makes every access fail closed.
 func NewGate(staff Directory, policy AccessPolicy, log *Log, opts GateOptions) *Gate {
 	var record func(context.Context, Event) error
 	if log != nil {

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,9 @@ import (
 var gateNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 const trainingYear = 365 * 24 * time.Hour
+
+// actionExport is a host's own action: any lower-case token is one.
+const actionExport Action = "export"
 
 func testStaff() []Staff {
 	trained := gateNow.Add(-30 * 24 * time.Hour)
@@ -37,7 +41,7 @@ func testStaff() []Staff {
 var testPolicy = AccessPolicy{
 	Grants: []Grant{
 		{Role: "support", Actions: []Action{ActionRead}, Purposes: []string{"support.ticket"}},
-		{Role: "dpo", Actions: []Action{ActionRead, ActionExport, ActionDelete}, Purposes: []string{"data.subject.request"}},
+		{Role: "dpo", Actions: []Action{ActionRead, actionExport, ActionDelete}, Purposes: []string{"data.subject.request"}},
 		{Role: "empty"},
 	},
 	BreakGlassRoles: []string{"oncall"},
@@ -101,7 +105,7 @@ func TestGateAuthorize(t *testing.T) {
 	}{
 		{name: "trained support reads for a ticket", access: read("emp-1"), role: "support"},
 		{name: "second role also works", access: with(read("emp-2"), func(a *Access) {
-			a.Action, a.Purpose = ActionExport, "data.subject.request"
+			a.Action, a.Purpose = actionExport, "data.subject.request"
 		}), role: "dpo"},
 		{name: "explicit role held and granted", access: with(read("emp-2"), func(a *Access) { a.Role = "support" }), role: "support"},
 		{name: "unknown staff", access: read("emp-404"), code: DenyUnknownStaff},
@@ -113,11 +117,11 @@ func TestGateAuthorize(t *testing.T) {
 		{name: "training without validity period", access: read("emp-noperiod"), code: DenyTrainingExpired},
 		{name: "wrong purpose", access: with(read("emp-1"), func(a *Access) { a.Purpose = "marketing" }), code: DenyNotAuthorized},
 		{name: "no purpose", access: with(read("emp-1"), func(a *Access) { a.Purpose = "" }), code: DenyNotAuthorized},
-		{name: "wrong action", access: with(read("emp-1"), func(a *Access) { a.Action = ActionExport }), code: DenyNotAuthorized},
+		{name: "wrong action", access: with(read("emp-1"), func(a *Access) { a.Action = actionExport }), code: DenyNotAuthorized},
 		{name: "role not held", access: with(read("emp-1"), func(a *Access) { a.Role = "dpo" }), code: DenyNotAuthorized},
 		{name: "role held but not granted", access: with(read("emp-2"), func(a *Access) {
 			a.Role = "support"
-			a.Action, a.Purpose = ActionExport, "data.subject.request"
+			a.Action, a.Purpose = actionExport, "data.subject.request"
 		}), code: DenyNotAuthorized},
 		{name: "engineer has no grant", access: read("emp-oncall"), code: DenyNotAuthorized},
 		{name: "break glass with reason", access: with(read("emp-oncall"), func(a *Access) {
@@ -254,14 +258,29 @@ func TestGateFailsClosed(t *testing.T) {
 		require.ErrorAs(t, g.Authorize(ctx, ok), &de)
 		assert.Equal(t, DenyLogError, de.Code)
 	})
-	t.Run("no directory", func(t *testing.T) {
-		rec := &decisionRecorder{}
-		g := newGate(nil, testPolicy, rec.record, GateOptions{})
-		var de *DeniedError
-		require.ErrorAs(t, g.Authorize(ctx, ok), &de)
-		assert.Equal(t, DenyDirectoryError, de.Code)
-		assert.Len(t, rec.events, 1)
-	})
+	for _, tt := range []struct {
+		name string
+		dir  Directory
+	}{
+		{"no directory", nil},
+		{"nil *MemoryDirectory", (*MemoryDirectory)(nil)},
+		{"nil *SQLDirectory", (*SQLDirectory)(nil)},
+		{"SQLDirectory without a database", NewSQLDirectory(nil, "SELECT 1")},
+		{"SQLDirectory without a query", NewSQLDirectory(&sql.DB{}, "")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &decisionRecorder{}
+			g := newGate(tt.dir, testPolicy, rec.record, GateOptions{Logger: slog.New(slog.DiscardHandler)})
+			err := g.Authorize(ctx, ok)
+			var de *DeniedError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, DenyDirectoryError, de.Code)
+			assert.Len(t, rec.events, 1)
+			if _, isSQL := tt.dir.(*SQLDirectory); isSQL && tt.dir.(*SQLDirectory) != nil {
+				assert.ErrorIs(t, err, ErrInvalidOptions)
+			}
+		})
+	}
 	t.Run("empty policy denies everything", func(t *testing.T) {
 		rec := &decisionRecorder{}
 		g := newGate(NewMemoryDirectory(testStaff()...), AccessPolicy{}, rec.record, GateOptions{Now: func() time.Time { return gateNow }})
@@ -326,9 +345,13 @@ func TestMemoryDirectory(t *testing.T) {
 	got.Roles[0] = "admin"
 	again, _ := d.Lookup(ctx, s.ID)
 	assert.Equal(t, "support", again.Roles[0], "callers cannot change the directory through a returned value")
-	d.Remove(s.ID)
-	_, err = d.Lookup(ctx, s.ID)
+	_, err = d.Lookup(ctx, "emp-nobody")
 	require.ErrorIs(t, err, ErrUnknownStaff)
+	s.Active = false // leaves: put again, inactive
+	d.Put(s)
+	got, err = d.Lookup(ctx, s.ID)
+	require.NoError(t, err)
+	assert.False(t, got.Active)
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err = d.Lookup(cctx, s.ID)

@@ -115,6 +115,7 @@ type Log struct {
 type signedHead struct {
 	head   TreeHead
 	signed []byte
+	pos    int // its position among the stored checkpoints, 0 = oldest
 }
 
 type appendReq struct {
@@ -213,22 +214,26 @@ func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
 			return nil, checkpointTampered(last, err.Error())
 		}
 		if head.Origin != l.origin {
-			return nil, fmt.Errorf("audit: log origin is %q, not %q", head.Origin, l.origin)
+			return nil, fmt.Errorf("%w: the log's origin is %q, not %q (Options.Origin or the Signer's name)", ErrInvalidOptions, head.Origin, l.origin)
 		}
-		if head.Size > n {
-			return nil, &TamperError{Index: n, Checkpoint: last, Reason: "entries missing below the last checkpoint"}
-		}
-		root, err := l.treeHash(ctx, head.Size)
-		if err != nil {
+		if err := l.checkContains(ctx, head, last, "the newest stored checkpoint"); err != nil {
 			return nil, err
 		}
-		if root != head.Hash {
-			return nil, &TamperError{Index: 0, Checkpoint: last, Reason: "entries do not match the last checkpoint"}
-		}
-		l.last = &signedHead{head: head, signed: cps[last]}
+		l.last = &signedHead{head: head, signed: cps[last], pos: last}
 	}
-	if err := l.checkKept(ctx, opts.Checkpoints, opts.Verifier, len(cps)); err != nil {
-		return nil, err
+	// Kept checkpoints: a *TamperError about kept[j] has Checkpoint
+	// len(cps)+j, as Verify's.
+	for j, cp := range opts.Checkpoints {
+		head, err := OpenCheckpoint(cp, opts.Verifier)
+		if err != nil {
+			return nil, fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
+		}
+		if head.Origin != l.origin {
+			return nil, fmt.Errorf("%w: kept checkpoint %d is for another log", ErrInvalidCheckpoint, j)
+		}
+		if err := l.checkContains(ctx, head, len(cps)+j, "a kept checkpoint"); err != nil {
+			return nil, err
+		}
 	}
 	if rec := s.recovery(); rec.repaired() {
 		l.logger.LogAttrs(ctx, slog.LevelWarn, "audit: log repaired after a crash",
@@ -241,27 +246,18 @@ func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
 	return l, nil
 }
 
-// checkKept requires the log to contain the tree of every checkpoint in
-// kept. A *TamperError about kept[j] has Checkpoint stored+j, as Verify's.
-func (l *Log) checkKept(ctx context.Context, kept [][]byte, v note.Verifier, stored int) error {
-	for j, cp := range kept {
-		head, err := OpenCheckpoint(cp, v)
-		if err != nil {
-			return fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
-		}
-		if head.Origin != l.origin {
-			return fmt.Errorf("audit: kept checkpoint %d is for another log", j)
-		}
-		if head.Size > l.tree.n {
-			return &TamperError{Index: l.tree.n, Checkpoint: stored + j, Reason: "log truncated below a kept checkpoint"}
-		}
-		root, err := l.treeHash(ctx, head.Size)
-		if err != nil {
-			return err
-		}
-		if root != head.Hash {
-			return &TamperError{Index: 0, Checkpoint: stored + j, Reason: "entries do not match a kept checkpoint: the log forked"}
-		}
+// checkContains returns a *TamperError, with Checkpoint pos, unless the
+// log's tree contains the tree of head, the checkpoint described by what.
+func (l *Log) checkContains(ctx context.Context, head TreeHead, pos int, what string) error {
+	if head.Size > l.tree.n {
+		return &TamperError{Index: l.tree.n, Checkpoint: pos, Reason: "entries missing below " + what}
+	}
+	root, err := l.treeHash(ctx, head.Size)
+	if err != nil {
+		return err
+	}
+	if root != head.Hash {
+		return &TamperError{Index: 0, Checkpoint: pos, Reason: "entries do not match " + what + ": the log was rewritten or forked"}
 	}
 	return nil
 }
@@ -275,7 +271,7 @@ func readCheckpoint(signed []byte, v note.Verifier) (TreeHead, error) {
 	_, err := note.Open(signed, note.VerifierList())
 	var unverified *note.UnverifiedNoteError
 	if !errors.As(err, &unverified) {
-		return TreeHead{}, fmt.Errorf("%w: not a signed note", ErrMalformedCheckpoint)
+		return TreeHead{}, fmt.Errorf("%w: not a signed note", ErrInvalidCheckpoint)
 	}
 	return parseCheckpoint([]byte(unverified.Note.Text))
 }
@@ -431,7 +427,9 @@ const maxGather = time.Millisecond
 // tlog-checkpoint note (origin, size, base64 root hash) signed by
 // Options.Signer. It first checks, with a consistency proof computed from
 // the stored hashes, that the tree extends the tree of the last checkpoint
-// the log signed, and returns ErrInconsistent otherwise. If the tree has not
+// the log signed; otherwise the storage changed under the open log, and it
+// signs nothing and returns a [*TamperError] whose Checkpoint is that last
+// checkpoint. It never signs a fork or a rollback. If the tree has not
 // grown, it returns the last checkpoint again. Every new checkpoint is
 // stored durably before it is returned.
 func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
@@ -449,7 +447,7 @@ func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
 
 func (l *Log) checkpoint(ctx context.Context, head TreeHead) ([]byte, error) {
 	if l.last != nil {
-		if err := l.checkExtends(ctx, l.last.head, head); err != nil {
+		if err := l.checkExtends(ctx, head); err != nil {
 			return nil, err
 		}
 		if head.Size == l.last.head.Size {
@@ -470,24 +468,35 @@ func (l *Log) checkpoint(ctx context.Context, head TreeHead) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.last = &signedHead{head: head, signed: signed}
+	pos := 0
+	if l.last != nil {
+		pos = l.last.pos + 1
+	}
+	l.last = &signedHead{head: head, signed: signed, pos: pos}
 	return append([]byte(nil), signed...), nil
 }
 
-// checkExtends returns ErrInconsistent unless the tree cur contains the
-// tree old as a prefix, proven from the stored hashes.
-func (l *Log) checkExtends(ctx context.Context, old, cur TreeHead) error {
+// checkExtends returns a *TamperError unless the tree cur contains the
+// tree of the last signed checkpoint as a prefix, proven from the stored
+// hashes. The fault lies somewhere in the first cur.Size entries, their
+// stored hashes or the log's memory of them, so Index is 0, as for Open's
+// check of the newest checkpoint.
+func (l *Log) checkExtends(ctx context.Context, cur TreeHead) error {
+	old := l.last.head
+	inconsistent := func(why string) error {
+		return &TamperError{Index: 0, Checkpoint: l.last.pos, Reason: why}
+	}
 	switch {
 	case cur.Size < old.Size:
-		return fmt.Errorf("%w: size %d is below the signed %d", ErrInconsistent, cur.Size, old.Size)
+		return &TamperError{Index: cur.Size, Checkpoint: l.last.pos, Reason: "tree smaller than the last signed checkpoint"}
 	case cur.Size == old.Size:
 		if cur.Hash != old.Hash {
-			return fmt.Errorf("%w: root differs at size %d", ErrInconsistent, cur.Size)
+			return inconsistent("tree differs from the last signed checkpoint")
 		}
 		return nil
 	case old.Size == 0:
 		if old.Hash != emptyTreeHash {
-			return fmt.Errorf("%w: bad empty tree hash", ErrInconsistent)
+			return inconsistent("last signed checkpoint has a bad empty tree hash")
 		}
 		return nil
 	}
@@ -496,7 +505,7 @@ func (l *Log) checkExtends(ctx context.Context, old, cur TreeHead) error {
 		return err
 	}
 	if err := tlog.CheckTree(proof, cur.Size, cur.Hash, old.Size, old.Hash); err != nil {
-		return fmt.Errorf("%w: %w", ErrInconsistent, err)
+		return inconsistent("tree does not extend the last signed checkpoint")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -195,9 +196,10 @@ func TestLogRangeErrors(t *testing.T) {
 func TestLogRejects(t *testing.T) {
 	s, _ := testKeys(t)
 	_, err := Open(context.Background(), Dir(t.TempDir()), Options{})
-	assert.Error(t, err, "no signer")
+	assert.ErrorIs(t, err, ErrInvalidOptions, "no signer")
 	_, err = Open(context.Background(), Dir(t.TempDir()), Options{Signer: s, Origin: "two\nlines"})
-	assert.ErrorIs(t, err, ErrMalformedCheckpoint)
+	assert.ErrorIs(t, err, ErrInvalidOptions)
+	assert.NotErrorIs(t, err, ErrInvalidCheckpoint, "an option, not a checkpoint")
 
 	tl := openLogFixture(t, Options{})
 	_, err = tl.Append(context.Background(), Event{})
@@ -218,10 +220,59 @@ func TestLogRejects(t *testing.T) {
 	appendN(t, tl.Log, 0, 1)
 	require.NoError(t, tl.Close())
 	_, err = Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s, Origin: "other.example/log"})
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidOptions)
 	_, otherV := testKeys(t)
 	_, err = Open(context.Background(), Dir(tl.dir), Options{Signer: tl.s, Verifier: otherV})
 	assert.ErrorIs(t, err, ErrTampered)
+}
+
+// TestKeptCheckpointRefused: a checkpoint handed in by the caller that is
+// not one of this log's is ErrInvalidCheckpoint, from Open, Verify and
+// OpenCheckpoint alike, and never a *TamperError (the log is not at fault).
+func TestKeptCheckpointRefused(t *testing.T) {
+	ctx := context.Background()
+	tl := openLogFixture(t, Options{})
+	appendN(t, tl.Log, 0, 3)
+	good, err := tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	require.NoError(t, tl.Close())
+
+	head, err := OpenCheckpoint(good, tl.v)
+	require.NoError(t, err)
+	text, err := formatCheckpoint(head)
+	require.NoError(t, err)
+	otherS, _ := testKeys(t) // same name, another key
+	byOther, err := note.Sign(&note.Note{Text: string(text)}, otherS)
+	require.NoError(t, err)
+	head.Origin = "other.example/log" // signed by this log's key, for another log
+	text, err = formatCheckpoint(head)
+	require.NoError(t, err)
+	otherOrigin, err := note.Sign(&note.Note{Text: string(text)}, tl.s)
+	require.NoError(t, err)
+	unsigned := good[:bytes.Index(good, []byte("\n\n"))+2]
+	for name, cp := range map[string][]byte{
+		"signed by another key": byOther,
+		"another origin":        otherOrigin,
+		"no signature":          unsigned,
+		"not a note":            []byte("audit.example.com/access\n3\n"),
+		"truncated":             good[:len(good)-10],
+	} {
+		t.Run(name, func(t *testing.T) {
+			if name != "another origin" {
+				_, err := OpenCheckpoint(cp, tl.v)
+				assert.ErrorIs(t, err, ErrInvalidCheckpoint)
+			}
+			_, err := Open(ctx, Dir(tl.dir), Options{Signer: tl.s, Verifier: tl.v, Checkpoints: [][]byte{cp}})
+			assert.ErrorIs(t, err, ErrInvalidCheckpoint)
+			assert.NotErrorIs(t, err, ErrTampered)
+			err = Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v, Checkpoints: [][]byte{cp}})
+			assert.ErrorIs(t, err, ErrInvalidCheckpoint)
+			assert.NotErrorIs(t, err, ErrTampered)
+		})
+	}
+	// OpenCheckpoint checks the signature and form, not the origin.
+	_, err = OpenCheckpoint(otherOrigin, tl.v)
+	require.NoError(t, err)
 }
 
 func TestLogConcurrentAppends(t *testing.T) {
@@ -268,12 +319,18 @@ func TestLogConcurrentAppends(t *testing.T) {
 
 // TestCheckpointRefusesInconsistentTree rewrites a stored hash under an
 // open log's feet, then its in-memory tree: the log must not sign a tree
-// that does not extend the one it signed before.
+// that does not extend the one it signed before, and must name that
+// checkpoint, counted across a reopen.
 func TestCheckpointRefusesInconsistentTree(t *testing.T) {
 	ctx := context.Background()
 	tl := openLogFixture(t, Options{})
-	appendN(t, tl.Log, 0, 8)
-	_, err := tl.Checkpoint(ctx)
+	appendN(t, tl.Log, 0, 4)
+	_, err := tl.Checkpoint(ctx) // checkpoint 0
+	require.NoError(t, err)
+	require.NoError(t, tl.Close()) // checkpoint 0 again: the tree has not grown
+	tl.reopen(t, Options{})
+	appendN(t, tl.Log, 4, 4)
+	_, err = tl.Checkpoint(ctx) // checkpoint 1, of 8 entries
 	require.NoError(t, err)
 	appendN(t, tl.Log, 8, 3)
 
@@ -283,7 +340,7 @@ func TestCheckpointRefusesInconsistentTree(t *testing.T) {
 	off := int64(hashHeaderSize) + tlog.StoredHashIndex(1, 4)*tlog.HashSize
 	flip(t, hashes, off)
 	_, err = tl.Checkpoint(ctx)
-	assert.ErrorIs(t, err, ErrInconsistent)
+	requireTamper(t, err, 0, 1)
 	flip(t, hashes, off)
 
 	// Forge in memory: the tree no longer matches what was signed.
@@ -291,13 +348,22 @@ func TestCheckpointRefusesInconsistentTree(t *testing.T) {
 	tl.tree.nodes[0].hash[0] ^= 1
 	tl.mu.Unlock()
 	_, err = tl.Checkpoint(ctx)
-	assert.ErrorIs(t, err, ErrInconsistent)
+	requireTamper(t, err, 0, 1)
+	tl.mu.Lock()
+	tl.tree.nodes[0].hash[0] ^= 1
+	tl.mu.Unlock()
 
-	// A smaller tree is refused outright.
-	err = tl.checkExtends(ctx, tl.last.head, TreeHead{Origin: testOrigin, Size: 7})
-	assert.ErrorIs(t, err, ErrInconsistent)
-	err = tl.checkExtends(ctx, tl.last.head, TreeHead{Origin: testOrigin, Size: 8})
-	assert.ErrorIs(t, err, ErrInconsistent)
+	// A smaller tree, or another tree of the same size, is refused outright.
+	requireTamper(t, tl.checkExtends(ctx, TreeHead{Origin: testOrigin, Size: 7}), 7, 1)
+	requireTamper(t, tl.checkExtends(ctx, TreeHead{Origin: testOrigin, Size: 8}), 0, 1)
+
+	// Undamaged, it signs checkpoint 2, and names it after that.
+	_, err = tl.Checkpoint(ctx)
+	require.NoError(t, err)
+	requireTamper(t, tl.checkExtends(ctx, TreeHead{Origin: testOrigin, Size: 8}), 8, 2)
+	require.NoError(t, tl.Close())
+	require.NoError(t, Verify(ctx, Dir(tl.dir), Options{Verifier: tl.v}))
+	assert.Len(t, readCheckpointFrames(t, tl.dir), 3)
 }
 
 func TestOpenRefusesLogBehindItsCheckpoint(t *testing.T) {

@@ -2,13 +2,10 @@ package audit
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,7 +47,7 @@ func TestMarshalOCSFMapping(t *testing.T) {
 		{"update", func(e *Event) { e.Action = ActionUpdate }, 2, 600502, 1, 1, 1, "Update"},
 		{"create", func(e *Event) { e.Action = ActionCreate }, 6, 600506, 1, 1, 1, "Create"},
 		{"delete", func(e *Event) { e.Action = ActionDelete }, 7, 600507, 1, 1, 1, "Delete"},
-		{"export is Other", func(e *Event) { e.Action = ActionExport }, 99, 600599, 1, 1, 1, "export"},
+		{"export is Other", func(e *Event) { e.Action = actionExport }, 99, 600599, 1, 1, 1, "export"},
 		{"denied", func(e *Event) { e.Outcome = OutcomeDenied }, 1, 600501, 2, 2, 2, "Read"},
 		{"error", func(e *Event) { e.Outcome = OutcomeError }, 1, 600501, 2, 2, 0, "Read"},
 		{"break glass", func(e *Event) { e.BreakGlass = true }, 1, 600501, 3, 1, 1, "Read"},
@@ -100,51 +97,6 @@ func mustOCSF(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
-}
-
-func TestOCSFHandler(t *testing.T) {
-	var buf bytes.Buffer
-	h := NewOCSFHandler(&buf, testProduct)
-	logger := slog.New(h).With("ignored", 1).WithGroup("g")
-	e := sampleEvent(t)
-	logger.Info("access", "event", e)
-	e.Outcome = OutcomeDenied
-	logger.Warn("access", "event", &e)
-	logger.Info("no event here", "k", "v")
-
-	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	require.Len(t, lines, 2)
-	assert.Equal(t, string(mustOCSF(MarshalOCSF(sampleEvent(t), testProduct))), lines[0])
-	assert.EqualValues(t, 2, decodeOCSF(t, []byte(lines[1]))["status_id"])
-
-	ctx := context.Background()
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "x", 0)
-	assert.ErrorIs(t, h.Handle(ctx, r), errNoEvent)
-	bad := sampleEvent(t)
-	bad.Outcome = 0
-	r.AddAttrs(slog.Any("event", bad))
-	assert.ErrorIs(t, h.Handle(ctx, r), ErrInvalidEvent)
-	assert.True(t, h.Enabled(ctx, slog.LevelDebug))
-}
-
-func TestOCSFHandlerConcurrent(t *testing.T) {
-	var buf bytes.Buffer
-	logger := slog.New(NewOCSFHandler(&buf, testProduct))
-	e := sampleEvent(t)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 20 {
-				logger.Info("access", "event", e)
-			}
-		})
-	}
-	wg.Wait()
-	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	require.Len(t, lines, 160)
-	for _, l := range lines {
-		assert.True(t, json.Valid([]byte(l)))
-	}
 }
 
 func TestEventLogValue(t *testing.T) {

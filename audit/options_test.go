@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestOptionsRefused lists every configuration Open and Verify refuse:
-// each is an ErrInvalidOptions, never a panic or a half-opened log.
+// TestOptionsRefused lists every configuration Open, Verify,
+// OpenCheckpoint and NewPseudonymizer refuse: each is an
+// ErrInvalidOptions, never a panic or a half-opened log.
 func TestOptionsRefused(t *testing.T) {
 	ctx := context.Background()
 	s, v := testKeys(t)
@@ -38,6 +39,8 @@ func TestOptionsRefused(t *testing.T) {
 		{"Verify: zero backend", func() error { return Verify(ctx, Backend{}, Options{Verifier: v}) }},
 		{"Verify: no verifier", func() error { return Verify(ctx, Dir(dir), Options{Signer: s}) }},
 		{"Verify: empty directory name", func() error { return Verify(ctx, Dir(""), Options{Verifier: v}) }},
+		{"OpenCheckpoint: no verifier", func() error { _, err := OpenCheckpoint([]byte("x"), nil); return err }},
+		{"NewPseudonymizer: short key", func() error { _, err := NewPseudonymizer(make([]byte, 16)); return err }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			require.ErrorIs(t, tt.err(), ErrInvalidOptions)

@@ -1,12 +1,6 @@
 package audit
 
-import (
-	"context"
-	"errors"
-	"io"
-	"log/slog"
-	"sync"
-)
+import "log/slog"
 
 // LogValue implements [slog.LogValuer]: an Event passed to a slog logger
 // is rendered as a group of its fields. Every text field is escaped before
@@ -34,71 +28,3 @@ func (e Event) LogValue() slog.Value {
 	}
 	return slog.GroupValue(attrs...)
 }
-
-// errNoEvent is returned by the OCSF handler for a record without an Event.
-var errNoEvent = errors.New("audit: slog record carries no audit.Event")
-
-// ocsfHandler is the slog.Handler returned by NewOCSFHandler.
-type ocsfHandler struct {
-	mu      *sync.Mutex
-	w       io.Writer
-	product OCSFProduct
-}
-
-// NewOCSFHandler returns a [slog.Handler] that writes each record carrying
-// an [Event] (as the value of any top-level attribute) to w as one line of
-// OCSF JSON (see [MarshalOCSF]), for shipping access events to a SIEM
-// through slog:
-//
-//	siem := slog.New(audit.NewOCSFHandler(w, product))
-//	siem.Info("access", "event", e)
-//
-// Only the Event is exported: the message, level, other attributes and
-// groups are not part of the OCSF record. Handle returns an error for a
-// record without an Event or with an invalid one (slog.Logger discards
-// it; call Handle directly to see it). Writes are serialised, so the
-// handler is safe for concurrent use.
-func NewOCSFHandler(w io.Writer, product OCSFProduct) slog.Handler {
-	return &ocsfHandler{mu: new(sync.Mutex), w: w, product: product}
-}
-
-// Enabled reports true for every level: access events are never filtered
-// by level.
-func (h *ocsfHandler) Enabled(context.Context, slog.Level) bool { return true }
-
-// Handle writes the record's Event as one OCSF JSON line.
-func (h *ocsfHandler) Handle(_ context.Context, r slog.Record) error {
-	var (
-		ev    Event
-		found bool
-	)
-	r.Attrs(func(a slog.Attr) bool {
-		switch v := a.Value.Any().(type) {
-		case Event:
-			ev, found = v, true
-		case *Event:
-			if v != nil {
-				ev, found = *v, true
-			}
-		}
-		return !found
-	})
-	if !found {
-		return errNoEvent
-	}
-	line, err := MarshalOCSF(ev, h.product)
-	if err != nil {
-		return err
-	}
-	line = append(line, '\n')
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	_, err = h.w.Write(line)
-	return err
-}
-
-// WithAttrs returns h: attributes are not part of the OCSF record.
-func (h *ocsfHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-
-// WithGroup returns h: groups are not part of the OCSF record.
-func (h *ocsfHandler) WithGroup(string) slog.Handler { return h }

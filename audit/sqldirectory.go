@@ -39,7 +39,8 @@ type SQLDirectory struct {
 //	WHERE s.id = $1
 //
 // Rows that disagree on active, trained_at or training_valid_for make
-// Lookup fail, and so the gate deny.
+// Lookup fail, and so the gate deny; so does a nil db or an empty query
+// (an error wrapping [ErrInvalidOptions]).
 func NewSQLDirectory(db *sql.DB, query string) *SQLDirectory {
 	return &SQLDirectory{db: db, query: query}
 }
@@ -63,6 +64,9 @@ func trainingValidity(seconds int64) time.Duration {
 
 // Lookup implements [Directory].
 func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
+	if d == nil || d.db == nil || d.query == "" {
+		return Staff{}, fmt.Errorf("%w: SQLDirectory needs a database and a query", ErrInvalidOptions)
+	}
 	rows, err := d.db.QueryContext(ctx, d.query, id)
 	if err != nil {
 		return Staff{}, fmt.Errorf("audit: directory query: %w", err)

@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -192,8 +193,11 @@ func errMalformed(ok bool) error {
 	if ok {
 		return nil
 	}
-	return ErrMalformedCheckpoint
+	return ErrInvalidCheckpoint
 }
+
+// errInconsistent is what checkConsistency returns for a proof that fails.
+var errInconsistent = errors.New("inconsistent")
 
 // checkConsistency, a test helper, verifies that p proves the tree of size
 // newSize and hash newRoot extends the tree of size oldSize and hash
@@ -203,15 +207,15 @@ func errMalformed(ok bool) error {
 func checkConsistency(p tlog.TreeProof, oldSize int64, oldRoot tlog.Hash, newSize int64, newRoot tlog.Hash) error {
 	switch {
 	case oldSize < 1 || oldSize > newSize:
-		return fmt.Errorf("%w: sizes %d and %d", ErrInconsistent, oldSize, newSize)
+		return fmt.Errorf("%w: sizes %d and %d", errInconsistent, oldSize, newSize)
 	case oldSize == newSize:
 		if len(p) != 0 || oldRoot != newRoot {
-			return fmt.Errorf("%w: roots differ at size %d", ErrInconsistent, oldSize)
+			return fmt.Errorf("%w: roots differ at size %d", errInconsistent, oldSize)
 		}
 		return nil
 	}
 	if err := tlog.CheckTree(p, newSize, newRoot, oldSize, oldRoot); err != nil {
-		return fmt.Errorf("%w: %w", ErrInconsistent, err)
+		return fmt.Errorf("%w: %w", errInconsistent, err)
 	}
 	return nil
 }

@@ -205,14 +205,14 @@ func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [
 	for j, cp := range known {
 		h, err := OpenCheckpoint(cp, v)
 		if err != nil {
-			return nil, 0, fmt.Errorf("audit: known checkpoint %d: %w", j, err)
+			return nil, 0, fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
 		}
 		if stored > 0 && h.Origin != heads[0].Origin {
-			return nil, 0, fmt.Errorf("audit: known checkpoint %d is for another log", j)
+			return nil, 0, fmt.Errorf("%w: kept checkpoint %d is for another log", ErrInvalidCheckpoint, j)
 		}
 		k, found := slices.BinarySearchFunc(heads[:stored], h.Size, func(p positioned, size int64) int { return cmp.Compare(p.Size, size) })
 		if found && heads[k].Hash != h.Hash {
-			return nil, 0, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "known checkpoint contradicts a stored one: the log forked"}
+			return nil, 0, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "kept checkpoint contradicts a stored one: the log forked"}
 		}
 		heads = append(heads, positioned{h, stored + j})
 	}
