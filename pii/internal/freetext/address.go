@@ -143,10 +143,13 @@ func (w *win) comp(j, prev int) (comp, bool) {
 		return comp{kind: aCountry, start: j, end: j + 1, vs: j, ve: j + 1}, true
 	case c&clCity != 0:
 		return comp{kind: aCity, start: j, end: j + 1, vs: j, ve: j + 1}, true
-	case (prev == aStreet || prev == aHouse || prev == aApt || prev == aCorp) && c&(clStop|clNotName|clGiven) == 0 && w.placeFollows(j+1):
+	case (prev == aStreet || prev == aHouse || prev == aApt || prev == aCorp) && c&(clStop|clNotName|clGiven) == 0 &&
+		(w.placeFollows(j+1) || j > 0 && w.t[j-1].kind == tComma && !isInitial(w.text(j)) && w.chainEnds(j+1) && w.nameClass(j, lvlFull).class&(clSurList|clSurMorS|clSurMorW|clPatr) == 0):
 		// A town no list knows, after the street and house and before a
-		// postcode or the country: "…, office 62, Tekeli, Kazakhstan",
-		// "…, 227, Zhitikara 056121".
+		// postcode or the country, or last after a comma where the
+		// sentence goes on or ends: "…, office 62, Tekeli, Kazakhstan",
+		// "…, 227, Zhitikara 056121", "…, block 62, Sarkand." (not a
+		// surname or an initial: "…, кв. 5, Иванов", "…, үй 66, S. Akhmetov").
 		return comp{kind: aCity, start: j, end: j + 1, vs: j, ve: j + 1}, true
 	case prev == aCity && c&(clStop|clNotName|clCountry|clRegion) == 0:
 		// "Алматы, Розыбакиева 247": a name and a house number after a city.
@@ -377,6 +380,26 @@ func (w *win) placeFollows(k int) bool {
 		return t.class&clPostcode != 0
 	case tWord:
 		return t.flags&fCap != 0 && w.nameClass(k, lvlGiven).class&clCountry != 0
+	}
+	return false
+}
+
+// chainEnds reports whether token k ends an address chain: the end of the
+// text or line, a full stop, a semicolon or a closing bracket, or a
+// lower-case word that is no marker.
+func (w *win) chainEnds(k int) bool {
+	if k >= len(w.t) || w.t[k].flags&fLine != 0 {
+		return true
+	}
+	t := w.classify(k)
+	switch t.kind {
+	case tDot:
+		return true
+	case tOther:
+		c := w.s[t.start]
+		return c == ';' || c == ')'
+	case tWord:
+		return t.flags&fCap == 0 && t.mark == 0
 	}
 	return false
 }

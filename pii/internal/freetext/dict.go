@@ -76,8 +76,8 @@ type tables struct {
 	place   map[string]uint32 // skeleton → clStop|clCity|clRegion|clCountry
 	street  map[string]struct{}
 	firms   map[string]struct{} // "grant thornton": the first two words of firms named after people
-	marker  map[string]uint32 // lower-case word → m* roles
-	context map[string]uint32 // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
+	marker  map[string]uint32   // lower-case word → m* roles
+	context map[string]uint32   // lower-case word → clCtxPre|clCtxPost|clUly|clCtxLink
 	// lowFilter has a bit for the filterKey of every marker and context
 	// word, so that most words skip the maps.
 	lowFilter     wordFilter

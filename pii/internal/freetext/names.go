@@ -6,16 +6,16 @@ import "unicode/utf8"
 type part struct {
 	class      uint32
 	initial    bool
-	afterLower bool // the token before the part is a lower-case word
-	latin      bool // the part starts with an ASCII letter
-	afterCap   bool // the token before the part is a capitalised word
-	runEnd     bool // the part ends the run of capitalised words it is in
+	afterLower bool  // the token before the part is a lower-case word
+	latin      bool  // the part starts with an ASCII letter
+	afterCap   bool  // the token before the part is a capitalised word
+	runEnd     bool  // the part ends the run of capitalised words it is in
 	shape      uint8 // of an unknown first word: sh* bits (set where asked)
 	nominative bool  // a surname in the nominative: -ов, -ева, -ұлы … (set where asked)
 	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
 	next       bool  // a lower-case word follows the part
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
-	end        int  // token index after the part
+	end        int   // token index after the part
 }
 
 const maxParts = 5
