@@ -71,7 +71,7 @@
 // allowed for the operator only. Grants may carry a term and expire by
 // themselves. Events of a subject are ordered: a grant, refusal or
 // notification dated before the subject's latest event is refused
-// ([ErrConflict], a [TimeError]); a withdrawal so dated is placed at that
+// ([ErrConflict], an [InputError]); a withdrawal so dated is placed at that
 // event's time, its stated time kept in [Record].StatedAt. Times more than
 // a minute ahead of the ledger clock are refused ([ErrInvalidInput]).
 // Notice versions are ordered by effective time, then first publication; a

@@ -13,7 +13,7 @@ var (
 	// ErrInvalidInput reports a malformed argument; see [InputError]. A
 	// time beyond the ledger clock plus a minute of skew, or outside the
 	// years 1 to 9999 (which not every store can hold: JSON, PostgreSQL),
-	// is one too; see [TimeError].
+	// is one too.
 	ErrInvalidInput = errors.New("consent: invalid input")
 	// ErrConflict reports a change that what the ledger already holds
 	// forbids. Each call has one such change: a purpose, recipient or
@@ -21,7 +21,7 @@ var (
 	// published again with another text, effective time or materiality
 	// (definitions are immutable: give the changed one a new id or
 	// version); a grant, refusal, notification or withdrawal dated before
-	// the subject's latest event (see [TimeError] and [Withdrawal]); a
+	// the subject's latest event (an [InputError]; see [Withdrawal]); a
 	// request status change the workflow forbids ([Ledger.SetRequestStatus]).
 	ErrConflict = errors.New("consent: conflict")
 	// ErrNotGranted reports a withdrawal of a consent that is not in force
@@ -51,53 +51,51 @@ var (
 	ErrTampered = errors.New("consent: history tampered with")
 )
 
-// InputError describes which field of an argument is malformed and why.
+// InputError says which argument the ledger refused and why. It matches
+// [ErrInvalidInput], except for an event dated before the subject's latest
+// event, which matches [ErrConflict]. For a time, At is the time given and
+// Limit the latest allowed (in the future: the ledger clock plus a minute;
+// after the year 9999) or the earliest (before the subject's latest event:
+// that event's time; before the year 1).
 type InputError struct {
-	Field   string // Go field name, e.g. "Subject"
-	Problem string // lower-case, no personal data
+	Field   string    // Go field name, e.g. "Subject" or "Grant.At"
+	Problem string    // lower-case, no personal data
+	At      time.Time // for a time: the time given
+	Limit   time.Time // for a time: the latest or earliest allowed
+
+	conflict bool // an event out of order: matches ErrConflict
 }
 
 func (e *InputError) Error() string {
-	return fmt.Sprintf("consent: invalid %s: %s", e.Field, e.Problem)
+	if e.At.IsZero() && e.Limit.IsZero() {
+		return fmt.Sprintf("consent: invalid %s: %s", e.Field, e.Problem)
+	}
+	what := "invalid " + e.Field
+	if e.conflict {
+		what = "conflict: " + e.Field
+	}
+	return fmt.Sprintf("consent: %s: %s (%s, limit %s)", what, e.Problem,
+		e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339))
 }
 
-// Is makes errors.Is(err, ErrInvalidInput) true.
-func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+// Is makes errors.Is(err, ErrInvalidInput) true, or errors.Is(err,
+// ErrConflict) for an event out of order.
+func (e *InputError) Is(target error) bool {
+	if e.conflict {
+		return target == ErrConflict
+	}
+	return target == ErrInvalidInput
+}
 
 func invalid(field, problem string) error { return &InputError{Field: field, Problem: problem} }
 
-// TimeError reports a time that is in the future or out of range (it
-// matches [ErrInvalidInput]), or dated before the subject's latest event
-// (it matches [ErrConflict]).
-type TimeError struct {
-	Field string    // the argument, e.g. "Grant.At"; empty for an event out of order
-	At    time.Time // the time given
-	// Limit is the latest time allowed (future, range) or the earliest
-	// (out of order: the subject's latest event; range).
-	Limit time.Time
-	// Err is ErrInvalidInput or ErrConflict.
-	Err     error
-	problem string
-}
-
 func futureTime(field string, at, limit time.Time) error {
-	return &TimeError{Field: field, At: at, Limit: limit, Err: ErrInvalidInput, problem: "is after"}
+	return &InputError{Field: field, Problem: "in the future", At: at, Limit: limit}
 }
 
-func outOfOrder(at, latest time.Time) error {
-	return &TimeError{At: at, Limit: latest, Err: ErrConflict, problem: "is before the latest recorded event at"}
+func outOfOrder(field string, at, latest time.Time) error {
+	return &InputError{Field: field, Problem: "before the subject's latest event", At: at, Limit: latest, conflict: true}
 }
-
-func (e *TimeError) Error() string {
-	at, limit := e.At.UTC().Format(time.RFC3339), e.Limit.UTC().Format(time.RFC3339)
-	if e.problem == "" {
-		return fmt.Sprintf("consent: %s %s is outside the years 1 to 9999", e.Field, at)
-	}
-	return fmt.Sprintf("consent: time %s %s %s", at, e.problem, limit)
-}
-
-// Unwrap returns ErrInvalidInput or ErrConflict.
-func (e *TimeError) Unwrap() error { return e.Err }
 
 // Time bounds every store can hold: JSON encodes only four-digit years, and
 // the PostgreSQL timestamptz range contains these.
@@ -106,15 +104,15 @@ var (
 	maxTime = time.Date(9999, time.December, 31, 23, 59, 59, 999999000, time.UTC)
 )
 
-// validTime refuses a time outside the years 1 to 9999 (UTC) with a
-// *TimeError wrapping ErrInvalidInput. The ledger refuses it before any
+// validTime refuses a time outside the years 1 to 9999 (UTC) with an
+// *InputError. The ledger refuses it before any
 // store sees it, so both stores behave alike. The zero time is in range.
 func validTime(field string, t time.Time) error {
 	switch y := t.UTC().Year(); {
 	case y < 1:
-		return &TimeError{Field: field, At: t, Limit: minTime, Err: ErrInvalidInput}
+		return &InputError{Field: field, Problem: "outside the years 1 to 9999", At: t, Limit: minTime}
 	case y > 9999:
-		return &TimeError{Field: field, At: t, Limit: maxTime, Err: ErrInvalidInput}
+		return &InputError{Field: field, Problem: "outside the years 1 to 9999", At: t, Limit: maxTime}
 	}
 	return nil
 }

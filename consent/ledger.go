@@ -110,15 +110,15 @@ func (l *Ledger) eventTime(field string, at, now time.Time) (time.Time, error) {
 }
 
 // orderedAt places an event in the subject's history: a time the caller
-// gave must not precede the latest event (ErrConflict, a *TimeError), so that the state
+// gave must not precede the latest event (ErrConflict, an *InputError), so that the state
 // at any time is a prefix of the history; "now" follows it even if the
 // clock stepped back.
-func orderedAt(s snapshot, at time.Time, explicit bool) (time.Time, error) {
+func orderedAt(s snapshot, field string, at time.Time, explicit bool) (time.Time, error) {
 	if !explicit {
 		return later(at, lastAt(s.History)), nil
 	}
 	if last := lastAt(s.History); at.Before(last) {
-		return time.Time{}, outOfOrder(at, last)
+		return time.Time{}, outOfOrder(field, at, last)
 	}
 	return at, nil
 }
@@ -334,7 +334,7 @@ func (l *Ledger) decideGrant(ctx context.Context, g Grant, kind Kind) (Record, e
 		if err := known(s, g.Purpose, g.Recipient); err != nil {
 			return nil, err
 		}
-		at, err := orderedAt(s, at, explicit)
+		at, err := orderedAt(s, "Grant.At", at, explicit)
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +408,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 			if d, later := grantedAfter(s.History, w.Purpose, w.Recipient, at); later {
 				// The subject granted this consent after the stated time:
 				// that later will stands.
-				return nil, outOfOrder(at, d.At)
+				return nil, outOfOrder("Withdrawal.At", at, d.At)
 			}
 		}
 		at, stated := withdrawalAt(s, at, !w.At.IsZero())

@@ -334,10 +334,22 @@ var ledgerBehaviour = []struct {
 			_, err := f.l.Grant(f.ctx, c.g)
 			assert.ErrorIs(t, err, c.want, "%+v", c.g)
 		}
-		var te *TimeError
+		var te *InputError
 		_, err := f.l.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(time.Hour)})
 		require.ErrorAs(t, err, &te)
+		assert.Equal(t, "Grant.At", te.Field)
+		assert.Equal(t, t0.Add(time.Hour), te.At)
 		assert.Equal(t, t0.Add(time.Minute), te.Limit)
+		assert.NotErrorIs(t, err, ErrConflict, "a time in the future is a bad argument, not a conflict")
+		// an event dated before the subject's latest: a conflict, with the latest event's time
+		_, err = f.l.Grant(f.ctx, Grant{Subject: "u1", Purpose: "marketing", Method: MethodWebForm, At: t0.Add(-time.Minute)})
+		require.ErrorAs(t, err, &te)
+		assert.ErrorIs(t, err, ErrConflict)
+		assert.NotErrorIs(t, err, ErrInvalidInput)
+		assert.Equal(t, "Grant.At", te.Field)
+		assert.Equal(t, t0.Add(-time.Minute), te.At)
+		assert.Equal(t, f.history(t, "u1")[len(f.history(t, "u1"))-1].At, te.Limit)
+		assert.Contains(t, err.Error(), "conflict: Grant.At: before the subject's latest event")
 		_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads", Method: MethodWebForm, At: t0.Add(time.Hour)})
 		assert.ErrorIs(t, err, ErrInvalidInput)
 		_, err = f.l.Check(f.ctx, Query{Subject: "", Purpose: "marketing"})
@@ -732,7 +744,7 @@ var ledgerBehaviour = []struct {
 		}
 		for name, c := range cases {
 			err := c.call()
-			var te *TimeError
+			var te *InputError
 			require.ErrorAs(t, err, &te, name)
 			assert.ErrorIs(t, err, ErrInvalidInput, name)
 			assert.Equal(t, c.field, te.Field, name)

@@ -111,7 +111,7 @@ const (
 	noticeTextMax = 1 << 20 // 1 MiB
 	// clockSkew is how far ahead of the ledger clock an event time may be
 	// (it is then recorded as now) before it is refused with
-	// ErrInvalidInput (a *TimeError).
+	// ErrInvalidInput.
 	clockSkew = time.Minute
 )
 

@@ -42,7 +42,7 @@ func (l *Ledger) RecordNotification(ctx context.Context, n Notification) (Record
 		if _, ok := noticeVersion(s.Notices, n.Version, n.Language); !ok {
 			return nil, fmt.Errorf("%w: notice %q", ErrNotFound, n.Version)
 		}
-		at, err := orderedAt(s, at, explicit)
+		at, err := orderedAt(s, "Notification.At", at, explicit)
 		if err != nil {
 			return nil, err
 		}
