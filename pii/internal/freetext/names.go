@@ -14,6 +14,7 @@ type part struct {
 	nominative bool  // a surname in the nominative: -ов, -ева, -ұлы … (set where asked)
 	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
 	next       bool  // a lower-case word follows the part
+	single     bool  // one letter without a dot ("Both V and T")
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
 }
@@ -325,7 +326,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf}, j + 1, true
+	return part{class: c, latin: text[0] < utf8.RuneSelf, single: isInitial(text)}, j + 1, true
 }
 
 // runEnd reports whether token e ends a run of capitalised words in
@@ -383,8 +384,8 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	n := len(ps)
 	last := ps[n-1]
-	if n >= 2 && k[n-1] == pU && last.class&clCommonEn != 0 && !ctx {
-		return false // "Lincoln Navigator", "Ford Focus", "A. Overview"
+	if n >= 2 && (k[n-1] == pU && last.class&clCommonEn != 0 && !ctx || last.single) {
+		return false // "Lincoln Navigator", "Ford Focus", "A. Overview", "Both V and T"
 	}
 	// An English given name, whether or not it is also a surname or a
 	// common word (Spencer, Warren, Grant, Dawn, Miles), then an unknown
