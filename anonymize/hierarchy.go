@@ -364,3 +364,15 @@ func (rt *rawTable) parents() map[string]map[string]string {
 	}
 	return out
 }
+
+// innerValues returns the values of dimension d that are the parent of
+// another.
+func (h hier) innerValues(d int) map[string]bool {
+	out := map[string]bool{}
+	if h != nil && h[d] != nil {
+		for _, p := range h[d] {
+			out[p] = true
+		}
+	}
+	return out
+}
