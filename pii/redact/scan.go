@@ -121,14 +121,13 @@ func init() {
 		// Delimiters: no match spans them, so a stream may be cut after
 		// one. Not ',', ':', ';' nor non-ASCII bytes, which addresses and
 		// internationalised e-mail addresses hold.
-		if b < 0x20 || b == 0x7f || strings.IndexByte("\"<>[\\]", b) >= 0 {
+		if freetext.Delim(b) { // below 0x20, 0x7f, `"<>[\]`
 			v |= clDelim
 		}
 		if b == '+' || b == '@' || b == 'K' || b == 'k' {
 			v |= clTrigger
 		}
 		class[c] = v
-		delims[c] = v&clDelim != 0
 	}
 }
 
@@ -210,12 +209,9 @@ func scanIdentifiers(text string) []Match {
 // that a Writer, which cuts only after a delimiter, finds the same.
 func findFreeText(text string) []Match {
 	var buf [64]freetext.Span
-	spans := freetext.FindSplit(buf[:0], text, &delims)
+	spans := freetext.FindSplit(buf[:0], text)
 	return appendSpans(nil, spans, text, 0)
 }
-
-// delims marks the bytes of class clDelim, for freetext.FindSplit.
-var delims [256]bool
 
 // appendSpans appends the spans of text as matches offset by off, but for
 // those without a letter: digits alone are no name or address.
@@ -674,8 +670,7 @@ func (s *scanner) run() {
 func skipQuiet(t string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(t); i += 8 {
-		x := uint64(t[i]) | uint64(t[i+1])<<8 | uint64(t[i+2])<<16 | uint64(t[i+3])<<24 |
-			uint64(t[i+4])<<32 | uint64(t[i+5])<<40 | uint64(t[i+6])<<48 | uint64(t[i+7])<<56
+		x := swar.Load(t, i)
 		if swar.HasBetween(x, '0'-1, '9'+1) ||
 			swar.ZeroBytes(x^ones*'+')|swar.ZeroBytes(x^ones*'@')|swar.ZeroBytes(x|ones*0x20^ones*'k') != 0 {
 			break

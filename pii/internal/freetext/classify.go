@@ -1,6 +1,9 @@
 package freetext
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // text returns the text of token k.
 func (w *win) text(k int) string { t := &w.t[k]; return w.s[t.start:t.end] }
@@ -13,16 +16,29 @@ const (
 )
 
 // classify fills the marker roles and context class of token k once.
+// A word read before (see memEntry) takes the classes found then.
 func (w *win) classify(k int) *token {
 	t := &w.t[k]
 	if t.lvl >= lvlLite {
 		return t
 	}
+	e := w.memory(t)
+	if e != nil && e.lvl[lvlLite] != 0 {
+		e.recall(t, lvlLite)
+		return t
+	}
+	w.classifyLite(t)
+	e.store(t, lvlLite)
+	return t
+}
+
+// classifyLite is classify without the memory.
+func (w *win) classifyLite(t *token) {
 	t.lvl = lvlLite
 	if t.flags&fLong != 0 {
 		t.class = clNotName
 		t.lvl = lvlFull
-		return t
+		return
 	}
 	text := w.s[t.start:t.end]
 	switch t.kind {
@@ -41,24 +57,23 @@ func (w *win) classify(k int) *token {
 				t.mark = mAptPre
 			}
 		}
-		return t
+		return
 	case tWord:
 	default:
 		t.lvl = lvlFull
-		return t
+		return
 	}
 	d := w.d
 	if t.flags&fCap == 0 {
 		t.lvl = lvlFull // lower-case words are never names
 	}
 	if t.flags&fUpper == 0 && !d.maybeMarker(text) {
-		return t
+		return
 	}
 	if lw, ok := lowerWord(&w.buf, text); ok {
 		t.mark = d.marker[string(lw)]
 		t.class = d.context[string(lw)]
 	}
-	return t
 }
 
 // nameClass fills the name classes of token k up to level lvl.
@@ -67,12 +82,25 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if t.lvl >= lvl {
 		return t
 	}
+	e := w.memory(t)
+	if e != nil && e.lvl[lvl] != 0 {
+		e.recall(t, lvl)
+		return t
+	}
+	w.nameClassUp(t, lvl)
+	e.store(t, lvl)
+	return t
+}
+
+// nameClassUp is nameClass without the memory, for a token classified
+// below lvl.
+func (w *win) nameClassUp(t *token, lvl uint8) {
 	text := w.s[t.start:t.end]
 	sk, ok := skeleton(&w.buf, text)
 	if !ok || t.flags&fUpper != 0 && len(sk) <= 3 || hasDigit(text) {
 		t.class |= clNotName
 		t.lvl = lvlFull
-		return t
+		return
 	}
 	if t.lvl < lvlGiven {
 		var pc uint32
@@ -86,7 +114,7 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 		t.lvl = lvlGiven
 	}
 	if lvl < lvlFull {
-		return t
+		return
 	}
 	t.lvl = lvlFull
 	if w.d.surnamePrefix.may(sk) && w.isSurname(sk) {
@@ -114,7 +142,6 @@ func (w *win) nameClass(k int, lvl uint8) *token {
 	if t.flags&fUpper != 0 && t.class&(clGiven|clSurList|clSurMorS|clSurMorW|clPatr) == 0 {
 		t.class |= clNotName // an acronym: ТОО, IBAN
 	}
-	return t
 }
 
 // commonEn reports whether the Latin word text, in lower case, is a common
@@ -449,3 +476,73 @@ func prefixKey(sk []byte) int {
 func (p *prefixSet) add(sk string) { p[prefixKey([]byte(sk))] = true }
 
 func (p *prefixSet) may(sk []byte) bool { return len(sk) <= 5 || p[prefixKey(sk)] }
+
+// The window's memory of classes. What a token's classes (lvl, class,
+// mark) are once classify, or nameClass up to a level, has been asked
+// of a fresh token is a function of its kind, its bytes and that level
+// alone: the flags they read are the tokenizer's, from the same bytes,
+// the tables never change, and nameClass from lvlGiven to lvlFull gives
+// what it gives from lvlLite. So a word classified once in a window takes
+// the same classes the next time it is asked for at that level, in this
+// call or a later one, without a look-up. Words recur: markers, context
+// words, the cities and given names of a ticket, the fixed words of log
+// lines. The memory holds the last word of up to memWord bytes in each
+// of its 1<<memBits slots, compared byte for byte (a collision of slots
+// only costs a miss). Nothing but classify and nameClass may set a
+// token's lvl, class or mark.
+const (
+	memBits = 8
+	memWord = 32
+)
+
+type memEntry struct {
+	word  [memWord]byte
+	n     uint8 // len of the word; 0 in an empty slot
+	kind  uint8
+	lvl   [lvlFull + 1]uint8 // lvl[l]: the token's level once asked for l; 0 if not known
+	class [lvlFull + 1]uint32
+	mark  uint32 // set by classify, the same at every level
+}
+
+// memSlot returns the slot of the word w (1 ≤ len(w) ≤ memWord).
+func memSlot(w string) int {
+	n := len(w)
+	var x uint64
+	if n >= 8 {
+		x = binary.LittleEndian.Uint64([]byte(w[:8]))*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64([]byte(w[n-8:]))
+	} else {
+		for i := 0; i < n; i++ {
+			x = x<<8 | uint64(w[i])
+		}
+	}
+	h := (x ^ uint64(n)<<56) * 0xBF58476D1CE4E5B9
+	return int(h >> (64 - memBits))
+}
+
+// memory returns the memory's slot for token t, emptied of any other
+// word, or nil for a token it does not hold.
+func (w *win) memory(t *token) *memEntry {
+	n := t.end - t.start
+	if n > memWord || t.kind != tWord && t.kind != tNum {
+		return nil
+	}
+	word := w.s[t.start:t.end]
+	e := &w.mem[memSlot(word)]
+	if int32(e.n) != n || e.kind != t.kind || string(e.word[:n]) != word {
+		*e = memEntry{n: uint8(n), kind: t.kind}
+		copy(e.word[:], word)
+	}
+	return e
+}
+
+// recall sets t to what the memory holds for level lvl.
+func (e *memEntry) recall(t *token, lvl uint8) {
+	t.lvl, t.class, t.mark = e.lvl[lvl], e.class[lvl], e.mark
+}
+
+// store remembers t as classified for level lvl; e may be nil.
+func (e *memEntry) store(t *token, lvl uint8) {
+	if e != nil {
+		e.lvl[lvl], e.class[lvl], e.mark = t.lvl, t.class, t.mark
+	}
+}

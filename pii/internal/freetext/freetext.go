@@ -37,6 +37,7 @@ type win struct {
 	buf  [maxSkeleton]byte
 	toks [window]token
 	acr  [1 << acrBits]acrEntry // see acronym
+	mem  [1 << memBits]memEntry // see memEntry
 }
 
 // wins recycles windows: a window is 6 KiB, too big to clear on every
@@ -58,17 +59,18 @@ func Find(dst []Span, s string) []Span {
 	return dst
 }
 
+// Delim reports whether [FindSplit] splits its text at byte c: a control
+// character (a line break, a tab) or one of `"<>[\]`.
+func Delim(c byte) bool { return delimBytes[c] != 0 }
+
 // FindSplit appends to dst what Find finds in each stretch of s between
-// bytes c for which split[c] is set, each stretch on its own, with the
-// spans in offsets of s. It is Find called on each stretch, with one
-// window for all of them.
-func FindSplit(dst []Span, s string, split *[256]bool) []Span {
+// delimiter bytes (see [Delim]), each stretch on its own, with the spans
+// in offsets of s. It is Find called on each stretch, with one window for
+// all of them.
+func FindSplit(dst []Span, s string) []Span {
 	var w *win
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && !split[s[j]] {
-			j++
-		}
+		j := nextDelim(s, i)
 		if p := nextHot(s[i:j], 0); p >= 0 {
 			if w == nil {
 				w = wins.Get().(*win)
@@ -89,6 +91,41 @@ func FindSplit(dst []Span, s string, split *[256]bool) []Span {
 	}
 	return dst
 }
+
+// nextDelim returns the index of the first delimiter byte (see [Delim])
+// at or after i, or len(s). It skips eight bytes at a time while none of
+// them is below 0x20, 0x7F, '"', in '<'..'>' or in '['..']'.
+func nextDelim(s string, i int) int {
+	const ones = 0x0101010101010101
+	for ; i+8 <= len(s); i += 8 {
+		x := swar.Load(s, i)
+		if swar.HasLess(x, 0x20) || swar.ZeroBytes(x^ones*0x7F)|swar.ZeroBytes(x^ones*'"') != 0 ||
+			swar.HasBetween(x, '<'-1, '>'+1) || swar.HasBetween(x, '['-1, ']'+1) {
+			for k := i; k < i+8; k++ {
+				if delimBytes[s[k]] != 0 {
+					return k
+				}
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if delimBytes[s[i]] != 0 {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// delimBytes marks the delimiter bytes (see [Delim]).
+const delimBytes = "" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x01\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
 // find appends the spans of s, whose first hot byte is at p.
 func (w *win) find(dst []Span, s string, p int) []Span {
@@ -321,10 +358,14 @@ func (w *win) quietAfter(e int) bool {
 	}
 	z := tokenizer{s: s, i: e}
 	t, _ := z.next()
-	if t.kind != tWord || int(t.start) != e || t.flags&(fCap|fUpper|fLong) != 0 {
+	if t.kind != tWord || int(t.start) != e || t.flags&(fCap|fUpper|fLong|fInnerCap) != 0 {
 		return false
 	}
-	return !w.markerOrContext(s[t.start:t.end])
+	word := s[t.start:t.end]
+	if !w.d.maybeMarker(word) {
+		return true // a word in lower case: the filter answers
+	}
+	return !w.markerOrContext(word)
 }
 
 // markerOrContext reports whether word is an address marker or a context
@@ -384,10 +425,25 @@ func (w *win) quietBefore(p int) bool {
 // lower-case, so that its filterKey is the lower-case word's.
 func lowerTail(word string) bool {
 	_, n := utf8.DecodeRuneInString(word)
-	for _, r := range word[n:] {
+	for i := n; i < len(word); {
+		c := word[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if c >= 'A' && c <= 'Z' {
+				return false
+			}
+			i++
+			continue
+		case c == 0xD0 && i+1 < len(word) && word[i+1] >= 0xB0 && word[i+1] <= 0xBF,
+			c == 0xD1 && i+1 < len(word) && word[i+1] >= 0x80 && word[i+1] <= 0x9F:
+			i += 2 // Cyrillic а..я, ѐ..џ
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(word[i:])
 		if isUpper(r) || r == utf8.RuneError {
 			return false
 		}
+		i += size
 	}
 	return true
 }
@@ -415,8 +471,7 @@ func nextHot(s string, pos int) int {
 	const ones = 0x0101010101010101
 	i := pos
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := swar.Load(s, i)
 		h := x ^ 0x8080808080808080
 		d0 := swar.ZeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
 		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)

@@ -291,13 +291,12 @@ func TestZeroAllocations(t *testing.T) {
 // FindSplit finds what Find finds in each stretch on its own, at the same
 // places, with nothing allocated once dst has room.
 func TestFindSplit(t *testing.T) {
-	var split [256]bool
-	split['\n'], split['"'], split['<'] = true, true, true
-	text := strings.Join(logLines, "\n") + "\n" + benchText()[:16384] + "\n\n<" + strings.Join(logLines, `"`)
+	text := strings.Join(logLines, "\n") + "\n" + benchText()[:16384] + "\n\n<" + strings.Join(logLines, `"`) +
+		"\tИванов Иван Иванович]Петров Пётр[Сидоров\x7fг. Алматы, ул. Абая\x00Ақтөбе қ.\\Серикова Алия>"
 	var want []Span
 	for i := 0; i < len(text); {
 		j := i
-		for j < len(text) && !split[text[j]] {
+		for j < len(text) && !Delim(text[j]) {
 			j++
 		}
 		for _, sp := range Find(nil, text[i:j]) {
@@ -306,12 +305,38 @@ func TestFindSplit(t *testing.T) {
 		i = j + 1
 	}
 	require.NotEmpty(t, want)
-	got := FindSplit(nil, text, &split)
+	got := FindSplit(nil, text)
 	require.Equal(t, want, got)
-	require.Empty(t, FindSplit(nil, "", &split))
-	require.Empty(t, FindSplit(nil, "\n\n\"", &split))
+	require.Empty(t, FindSplit(nil, ""))
+	require.Empty(t, FindSplit(nil, "\n\n\""))
 	if slowdown == 1 {
-		assert.Zero(t, testing.AllocsPerRun(10, func() { got = FindSplit(got[:0], text, &split) }))
+		assert.Zero(t, testing.AllocsPerRun(10, func() { got = FindSplit(got[:0], text) }))
+	}
+}
+
+// Delim is the set its doc names, and nextDelim finds the first of them
+// from every start, in text with every byte at every alignment.
+func TestDelim(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		want := b < 0x20 || b == 0x7F || strings.IndexByte(`"<>[\]`, b) >= 0
+		require.Equal(t, want, Delim(b), "byte %#x", b)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 4096)
+	for i := range buf {
+		buf[i] = byte(rng.IntN(256))
+		if rng.IntN(4) > 0 {
+			buf[i] = "abc Жя=?;:;{|}~"[rng.IntN(17)] // mostly bytes that are not delimiters, and their neighbours
+		}
+	}
+	s := string(buf)
+	for i := 0; i <= len(s); i++ {
+		want := i
+		for want < len(s) && !Delim(s[want]) {
+			want++
+		}
+		require.Equal(t, want, nextDelim(s, i), "from %d", i)
 	}
 }
 
@@ -338,4 +363,89 @@ func TestAcronymMemory(t *testing.T) {
 		}
 	}
 	assert.True(t, yes > 0 && yes < len(words), "both answers are asked")
+}
+
+// lowerTail, with its fast paths for ASCII and Cyrillic, answers as a
+// decode of every rune does, on random words of letters of every script
+// this package reads, and invalid bytes.
+func TestLowerTail(t *testing.T) {
+	ref := func(word string) bool {
+		_, n := utf8.DecodeRuneInString(word)
+		for _, r := range word[n:] {
+			if isUpper(r) || r == utf8.RuneError {
+				return false
+			}
+		}
+		return true
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "Z", "q", "-", "'", "ж", "Ж", "я", "Я", "ё", "Ё", "і", "І", "ѐ", "Ѐ", "џ", "Џ", "ѡ", "Ѡ", "ә", "Ә",
+		"ү", "Ү", "ұ", "Ұ", "қ", "Қ", "ө", "Ө", "ş", "Ş", "é", "É", "ı", "İ", "\xd0", "\xd1", "\xd1\xc0", "\x80", "\xff"}
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		word := b.String()
+		require.Equal(t, ref(word), lowerTail(word), "%q", word)
+	}
+}
+
+// fInnerCap is set when an upper-case letter follows the first letter.
+func TestInnerCap(t *testing.T) {
+	for word, want := range map[string]bool{
+		"ivan": false, "Ivan": false, "iVan": true, "IVAN": true, "McDonald": true, "иван": false, "Иван": false,
+		"иВан": true, "ИВАН": true, "алматы-Арена": true, "Нұрлан": false, "нҰрлан": true, "10А": false,
+	} {
+		z := tokenizer{s: word}
+		tok, ok := z.next()
+		require.True(t, ok)
+		if tok.kind != tWord {
+			require.False(t, want, word)
+			continue
+		}
+		assert.Equal(t, want, tok.flags&fInnerCap != 0, word)
+	}
+}
+
+// The window's memory gives every word the classes a fresh window finds,
+// at each level asked in either order, for every word of the corpora, of
+// the log lines and of words that collide in the memory.
+func TestClassMemory(t *testing.T) {
+	var texts []string
+	for _, sm := range corpus(0) {
+		texts = append(texts, sm.text)
+	}
+	texts = append(texts, genOrdinary(4, 3, 3000)...)
+	texts = append(texts, logLines...)
+	shared := new(win)
+	shared.d = dicts()
+	words := 0
+	for _, text := range texts {
+		z := tokenizer{s: text}
+		for {
+			tok, ok := z.next()
+			if !ok {
+				break
+			}
+			words++
+			for _, lvls := range [][]uint8{{lvlLite, lvlGiven, lvlFull}, {lvlFull}, {lvlGiven, lvlLite}} {
+				shared.s = text
+				shared.toks[0] = tok
+				shared.t = shared.toks[:1]
+				want := tok // classified without the memory, as classify and nameClass do
+				for _, lvl := range lvls {
+					shared.s = text
+					if want.lvl < lvlLite {
+						shared.classifyLite(&want)
+					}
+					if want.lvl < lvl {
+						shared.nameClassUp(&want, lvl)
+					}
+					require.Equal(t, want, *shared.nameClass(0, lvl), "%q at level %d", text[tok.start:tok.end], lvl)
+				}
+			}
+		}
+	}
+	require.Greater(t, words, 20000)
 }

@@ -14,11 +14,12 @@ const (
 
 // Token flags.
 const (
-	fCap   uint8 = 1 << iota // word starts with an upper-case letter
-	fUpper                   // word has two or more letters, all upper-case
-	fGlued                   // no space between the previous token and this one
-	fLine                    // a line break between the previous token and this one
-	fLong                    // word or number longer than maxWordBytes
+	fCap      uint8 = 1 << iota // word starts with an upper-case letter
+	fUpper                      // word has two or more letters, all upper-case
+	fGlued                      // no space between the previous token and this one
+	fLine                       // a line break between the previous token and this one
+	fLong                       // word or number longer than maxWordBytes
+	fInnerCap                   // word has an upper-case letter after its first letter
 )
 
 // maxWordBytes bounds the words looked up in the dictionaries; a longer
@@ -175,6 +176,9 @@ func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 	}
 	if letters >= 2 && uppers == letters {
 		*fl |= fUpper
+	}
+	if first := *fl&fCap != 0; uppers > 1 || uppers == 1 && !first {
+		*fl |= fInnerCap
 	}
 	return i
 }

@@ -17,3 +17,15 @@ func ZeroBytes(x uint64) uint64 {
 func HasBetween(x uint64, m, n uint64) bool {
 	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
 }
+
+// HasLess reports whether a byte of x is below n (n ≤ 128).
+func HasLess(x uint64, n uint64) bool {
+	return (x-ones*n)&^x&high != 0
+}
+
+// Load returns the eight bytes s[i:i+8] as a uint64, s[i] lowest.
+func Load(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}

@@ -59,3 +59,28 @@ func TestHasBetween(t *testing.T) {
 		}
 	}
 }
+
+func TestHasLess(t *testing.T) {
+	xs := words(2000)
+	for n := uint64(0); n <= 128; n++ {
+		for _, x := range xs {
+			want := false
+			for b := range 8 {
+				want = want || x>>(8*b)&0xFF < n
+			}
+			if got := HasLess(x, n); got != want {
+				t.Fatalf("HasLess(%#x, %d) = %v, want %v", x, n, got, want)
+			}
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	s := "\x01\x02\x03\x04\x05\x06\x07\x08\xF9"
+	if got := Load(s, 0); got != 0x0807060504030201 {
+		t.Fatalf("Load(s, 0) = %#x", got)
+	}
+	if got := Load(s, 1); got != 0xF908070605040302 {
+		t.Fatalf("Load(s, 1) = %#x", got)
+	}
+}
