@@ -3,13 +3,26 @@
 // Kazakh and Russian speakers choose passwords, argon2id storage, reuse
 // history, expiry, and breached-password checks.
 //
-//	if err := password.Check(pw, user.Login, user.Email, user.Name); err != nil {
-//		var pe *password.PolicyError
-//		if errors.As(err, &pe) {
-//			return pe.Messages(user.Lang) // "kk", "ru" or "en"; one per violation
-//		}
+//	// Sign-up or change: refuse weak, reused and breached passwords.
+//	p := password.DefaultPolicy() // clause 2.1 as written
+//	p.Breach = pwned              // optional: a *PwnedFile or an *HIBPClient
+//	err := p.CheckChange(ctx, pw, user.History, user.Login, user.Email, user.Name)
+//	if pe, ok := errors.AsType[*password.PolicyError](err); ok {
+//		return pe.Messages(user.Lang), nil // "kk", "ru" or "en"; one per violation
+//	} else if err != nil {
+//		return nil, err // a breach or history check that failed: never a pass
 //	}
-//	encoded, err := password.Hash(pw) // store encoded, never pw
+//	stored, err := password.Hash(pw) // argon2id PHC string: store it, never pw
+//
+//	// Login. For an unknown account call password.VerifyAbsent(pw) instead:
+//	// it costs what Verify costs, so timing does not reveal accounts.
+//	ok, err := password.Verify(pw, stored) // argon2id or legacy bcrypt
+//	if ok && password.NeedsRehash(stored) {
+//		stored, err = password.Hash(pw) // upgrade legacy or weaker hashes
+//	}
+//
+// [Check] is [DefaultPolicy] without history or breach corpus, for the
+// common case: password.Check(pw, user.Login, user.Email).
 //
 // # Clauses
 //
@@ -33,48 +46,47 @@
 // Attackers guess: online, the most common passwords against many accounts,
 // or a victim's name, birthday and city against one; offline, after a leak,
 // dictionaries through mangling rules. Qwerty123!, P@ssw0rd1, Almaty2024!,
-// йцукен123! (qwerty on the Russian layout), З"ыыц0кв1 (P@ssw0rd1 on it),
-// Нұрлан2024!, Vfhecz2024! (Маруся on the Latin layout) and an IIN all
-// satisfy the composition rule and all fall early to such an attack.
-// [Check] refuses them.
+// йцукен123! (qwerty on the Russian layout), Нұрлан2024!, Vfhecz2024!
+// (Маруся on the Latin layout) and an IIN all satisfy the composition rule
+// and all fall early to such an attack. [Check] refuses them.
 //
 // [Strength] follows zxcvbn (Wheeler, USENIX Security 2016): it finds the
-// patterns in a password and the decomposition with the fewest guesses.
-// Its lists (internal/wordlist, with their sources and licences) hold about
-// 900,000 words: Russian and Kazakh word forms, names with diminutives,
-// surnames, patronymics, places, organisations, phrases, ten European
-// languages and a multilingual leaked-password list. Every list and every
-// reading of the password is spelled in one alphabet, so a word is found in
-// Cyrillic, with Kazakh letters as their Russian look-alikes, in the usual
-// romanisations (passport, GOST, chat, the 2021 Kazakh Latin alphabet),
-// typed on the other keyboard layout (symbols and the Kazakh digit row
-// included), with l33t undone in either script, reversed, and run
-// together with another word. Keyboard walks and blocks (qweasdzxc,
-// 1qaz2wsx), the phone keypad (adgjmptw), sequences, repeats, years, dates,
-// IINs and the user's own inputs are patterns too. An [Estimate] never holds
-// the password or a part of it.
+// patterns in a password and the decomposition with the fewest guesses, over
+// about 900,000 words (internal/wordlist, with sources and licences): Russian
+// and Kazakh word forms, names, surnames, places, phrases, ten European
+// languages and leaked passwords. A word is found in Cyrillic, in the usual
+// romanisations, typed on the other keyboard layout, with l33t undone,
+// reversed, and run together with another; keyboard walks, sequences,
+// repeats, years, dates, IINs and the user's own inputs are patterns too.
+// An [Estimate] never holds the password or a part of it.
 //
 // # Breaches and storage
 //
 // [OpenPwnedFile] binary-searches the offline Have I Been Pwned file;
 // [HIBPClient] sends a 5-character SHA-1 prefix with padding;
-// [CommonPasswords] needs nothing. Each looks up the NFKC form that Hash
-// stores. [Policy.Check] consults [Policy.Breach] when it is set, so a
-// failed look-up is an error wrapping [ErrBreachCheck], never a silent pass.
+// [MultiBreachChecker] consults several; [Policy.RejectCommon] refuses the
+// embedded common passwords without a corpus. Each looks up the NFKC form
+// that Hash stores.
 //
 // [Verify] refuses planted hashes before computing (memory, passes, lanes,
-// lengths), verifies legacy bcrypt, and compares in constant time;
-// [NeedsRehash] tells when to upgrade at login. For an unknown login,
-// [VerifyAbsent] spends a Verify's work so timing does not reveal accounts.
-// A [Hasher] adds a pepper (HMAC-SHA256 before argon2id, key id stored,
-// rotation at login) and bounds concurrent hashes; a [Secret] prints as
-// "[REDACTED]".
+// lengths), verifies legacy bcrypt, and compares in constant time. A
+// [Hasher] from [NewHasher] adds a pepper (HMAC-SHA256 before argon2id, key
+// id stored, rotation at login), other [Params] and a bound on concurrent
+// hashes, and takes a context; the package-level functions are a Hasher
+// over the defaults. A [Secret] prints as "[REDACTED]".
 //
 // Everything that may block takes a context first: [Policy.Check] (only
-// [Policy.Breach] blocks), [Policy.CheckChange], [Hasher.Hash],
-// [Hasher.Verify], [Hasher.VerifyAbsent], and the breach checkers.
-// [Check], [Hash] and [Verify] are the same over the defaults, without
-// cancellation. Errors match the sentinels of errors.go with [errors.Is].
+// [Policy.Breach] blocks), [Policy.CheckChange], the methods of [Hasher] and
+// the breach checkers.
+//
+// # Errors
+//
+// A refused password is a [*PolicyError] matching [ErrPolicy]; a breach
+// corpus that could not be consulted matches [ErrBreachCheck], whoever
+// reports it; a stored hash that cannot be verified matches
+// [ErrMalformedHash] or [ErrUnsupportedHash]; a configuration that cannot
+// work matches [ErrInvalidConfig]. No error carries a password, a hash, a
+// key or personal data.
 //
 // # Limits
 //
@@ -82,19 +94,16 @@
 //     no list counts as random letters; on words absent from every list,
 //     four in five mangled ones are still refused, through their structure.
 //     DESIGN.md gives the measured rates and how they were tuned.
-//   - Costs are bounded: input over 128 characters is refused before any
-//     analysis, user inputs count up to 16 of 64 characters, and no Check
-//     takes more than 2 ms of CPU. The first estimate loads the index of
-//     the word lists, prebuilt and embedded (2.9 MB of the binary): about
-//     60 ms of CPU, 22 MB allocated and 14 MiB held for the life of the
-//     process. Call [Strength] once at start-up to pay it there. Importing
-//     the package costs nothing until then, and a program that calls only
+//   - Input over 128 characters is refused before any analysis, user inputs
+//     count up to 16 of 64 characters, and no Check takes more than 2 ms of
+//     CPU. The first estimate loads the embedded index of the word lists,
+//     a one-time cost held for the life of the process (DESIGN.md); call
+//     [Strength] once at start-up to pay it there. A program that calls only
 //     [Hash] and [Verify] does not link the index.
 //   - Characters are runes after NFKC (№ is kept as typed), not grapheme
 //     clusters.
 //   - History compares exact passwords: Almaty2024! → Almaty2025! is not
 //     reuse, and is refused only if weak on its own.
-//   - A breach corpus is searched for the NFKC form and the form typed.
 //   - Secret keeps a password out of fmt, JSON, text, gob and slog output,
 //     not out of reflection-based dumpers or unexported struct fields.
 package password

@@ -242,20 +242,23 @@ type keyRing struct {
 	allowUnpeppered bool
 }
 
-// NewHasher validates opts and returns a Hasher.
+// NewHasher validates opts and returns a Hasher. Every error matches
+// ErrInvalidConfig and names the field at fault, never a key.
 func NewHasher(opts HasherOptions) (*Hasher, error) {
-	return newHasher(opts, true)
+	p := opts.Params.withDefaults()
+	if p.Memory < minCreateMemory || uint64(p.Memory)*uint64(p.Time) < minCreateWork || p.SaltLength < 16 || p.KeyLength < 16 {
+		return nil, fmt.Errorf("%w: parameters below the OWASP minimum", ErrInvalidConfig)
+	}
+	return buildHasher(opts)
 }
 
-// newHasher builds a Hasher; enforceFloor=false lets this package's tests use
-// cheap parameters.
-func newHasher(opts HasherOptions, enforceFloor bool) (*Hasher, error) {
+// buildHasher checks opts against everything but NewHasher's floor for
+// creating hashes (the format's bounds, the concurrency, the verification
+// ceiling, the key ring) and builds the Hasher.
+func buildHasher(opts HasherOptions) (*Hasher, error) {
 	p := opts.Params.withDefaults()
 	if reason := p.check(); reason != "" {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidConfig, reason)
-	}
-	if enforceFloor && (p.Memory < minCreateMemory || uint64(p.Memory)*uint64(p.Time) < minCreateWork || p.SaltLength < 16 || p.KeyLength < 16) {
-		return nil, fmt.Errorf("%w: parameters below the OWASP minimum", ErrInvalidConfig)
 	}
 	n := opts.MaxConcurrent
 	if n < 0 {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,8 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// cheapParams keep unit tests fast; only newHasher(…, false) accepts them.
+// cheapParams keep unit tests fast; NewHasher refuses them, buildHasher,
+// which skips only its OWASP floor, does not.
 var cheapParams = Params{Memory: 64, Time: 1, Threads: 1, SaltLength: 16, KeyLength: 32}
 
 func testPepper(id string) Pepper {
@@ -31,7 +33,7 @@ func cheapHasher(t testing.TB, opts HasherOptions) *Hasher {
 	if opts.Params == (Params{}) {
 		opts.Params = cheapParams
 	}
-	h, err := newHasher(opts, false)
+	h, err := buildHasher(opts)
 	require.NoError(t, err)
 	return h
 }
@@ -122,6 +124,7 @@ func TestNewHasherValidation(t *testing.T) {
 	h, err = NewHasher(HasherOptions{Params: Params{Memory: 7168, Time: 5, Threads: 1, SaltLength: 16, KeyLength: 16}})
 	require.NoError(t, err, "OWASP's weakest listed configuration is accepted")
 	assert.Equal(t, uint32(7168), h.params.Memory)
+	assert.Equal(t, runtime.GOMAXPROCS(0), cap(h.sem), "MaxConcurrent 0 is GOMAXPROCS")
 	// Each zero field of Params takes its default.
 	h, err = NewHasher(HasherOptions{Params: Params{Memory: 64 * 1024, Time: 3}})
 	require.NoError(t, err)

@@ -146,7 +146,7 @@ func FuzzVerifyEncoded(f *testing.F) {
 	f.Add("$2x$04$YoAdUV31.Ie7OTgegs.I1uF02hykbRMxtWHCowQGonQVe/LXvgMTK")
 	f.Add("$2$04$YoAdUV31.Ie7OTgegs.I1uF02hykbRMxtWHCowQGonQVe/LXvgMTK")
 	f.Add("plaintext")
-	h, err := newHasher(HasherOptions{Params: cheapParams, AllowUnpeppered: true, Peppers: []Pepper{testPepper("k1")}}, false)
+	h, err := buildHasher(HasherOptions{Params: cheapParams, AllowUnpeppered: true, Peppers: []Pepper{testPepper("k1")}})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package password
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 )
@@ -14,8 +13,10 @@ const redacted = "[REDACTED]"
 // text and gob encoding, and log/slog all show [REDACTED]. Reveal returns the
 // value for the one place that needs it (Check, Hash).
 //
-// Secret decodes from JSON, so a request struct can declare
-// `Password password.Secret` and be logged safely afterwards. It guards
+// Secret decodes from JSON as the string it is (encoding/json's error for
+// any other JSON value names its kind, never its digits), so a request
+// struct can declare `Password password.Secret` and be logged safely
+// afterwards. It guards
 // against accidents, not against code that calls Reveal or converts it with
 // string(s), nor against printers that bypass these interfaces because a
 // Secret is a string underneath:
@@ -49,13 +50,3 @@ func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 // GobEncode returns [REDACTED]: encoding/gob ignores MarshalText and would
 // otherwise send the value.
 func (Secret) GobEncode() ([]byte, error) { return []byte(redacted), nil }
-
-// UnmarshalJSON decodes a JSON string into the secret.
-func (s *Secret) UnmarshalJSON(b []byte) error {
-	var v string
-	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("password: secret must be a JSON string")
-	}
-	*s = Secret(v)
-	return nil
-}

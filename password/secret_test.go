@@ -59,7 +59,11 @@ func TestSecretUnmarshal(t *testing.T) {
 	var f struct{ Password Secret }
 	require.NoError(t, json.Unmarshal([]byte(`{"Password":"hunter2-Пароль"}`), &f))
 	assert.Equal(t, "hunter2-Пароль", f.Password.Reveal())
-	err := json.Unmarshal([]byte(`{"Password":12345}`), &f)
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "12345")
+	// A password sent as another JSON value fails without quoting it.
+	for _, body := range []string{`{"Password":12345678}`, `{"Password":["hunter2"]}`, `{"Password":{"hunter2":1}}`, `{"Password":true}`} {
+		err := json.Unmarshal([]byte(body), &f)
+		require.Error(t, err, body)
+		assert.NotContains(t, err.Error(), "12345678", body)
+		assert.NotContains(t, err.Error(), "hunter2", body)
+	}
 }
