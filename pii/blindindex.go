@@ -136,7 +136,7 @@ func newIndexKey(key []byte) (*derivedKey, error) {
 
 // BlindIndex returns the blind index of value for the named index: the hex
 // form of HMAC-SHA256 under the index's own subkey (derived from the
-// keyring's index key, see Keyring.IndexKey) of the normalised value,
+// keyring's index key, see [Keyring.SetIndexKey]) of the normalised value,
 // truncated to the index's bits (unused low bits of the last byte zero).
 // Equal values after normalisation give equal indexes, so a host can look
 // rows up by equality (WHERE email_idx = $1) without decrypting, then must

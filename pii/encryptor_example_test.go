@@ -21,6 +21,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	type User struct {
+		_          struct{} `pii:"table=users"` // tokens bound to table users, whatever the type is called
 		ID         string
 		Name       string `pii:"name,encrypt"`
 		Email      string `pii:"email,encrypt,index=EmailIndex"`
@@ -32,7 +33,7 @@ func Example() {
 	}
 	fmt.Println(pii.IsToken(u.Name), pii.IsToken(u.Email), len(u.EmailIndex))
 
-	lookup, _ := enc.BlindIndex("User.EmailIndex", " aliya@example.KZ")
+	lookup, _ := enc.BlindIndex("users.EmailIndex", " aliya@example.KZ")
 	fmt.Println(lookup == u.EmailIndex)
 
 	if err := enc.Open(&u, u.ID); err != nil { // after SELECT
@@ -141,7 +142,7 @@ func ExampleKeyring_Rotate() {
 	// true
 	// true
 	// Aliya
-	// [{1 destroyed} {2 primary}]
+	// map[1:destroyed 2:primary]
 }
 
 func ExampleEncryptor_Forget() {

@@ -195,7 +195,7 @@ func TestRotationAndReencrypt(t *testing.T) {
 	id, err := kr.Rotate()
 	require.NoError(t, err)
 	assert.Equal(t, uint32(2), id)
-	assert.Equal(t, []KeyInfo{{1, KeyDecryptOnly}, {2, KeyPrimary}}, kr.Status().Keys)
+	assert.Equal(t, map[uint32]KeyState{1: KeyDecryptOnly, 2: KeyPrimary}, kr.Status().Keys)
 
 	got, err := enc.DecryptString(old, "t", "c", "1")
 	require.NoError(t, err)
@@ -446,8 +446,25 @@ func TestBinaryAppendForms(t *testing.T) {
 	_, err = enc.AppendDecrypt(nil, want, "t", "c", "2")
 	assert.ErrorIs(t, err, ErrDecrypt)
 
-	// Allocations (one per Encrypt or Decrypt, none for the Append forms
-	// with room in dst) are reported by BenchmarkEncryptBinary and
-	// BenchmarkDecryptBinary (-benchmem): under -race,
-	// sync.Pool drops items at random and AllocsPerRun would be flaky.
+	// On error dst keeps its length.
+	dst := []byte("keep")
+	got, err := enc.AppendDecrypt(dst, want, "t", "c", "2")
+	assert.ErrorIs(t, err, ErrDecrypt)
+	assert.Equal(t, "keep", string(got))
+	got, err = enc.AppendEncrypt(dst, make([]byte, MaxPlaintext+1), "t", "c", "2")
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.Equal(t, "keep", string(got))
+
+	// One buffer reused across calls: nothing allocated (under -race
+	// sync.Pool drops items at random, so the count is not asserted).
+	if !raceEnabled {
+		buf := make([]byte, 0, 256)
+		out := make([]byte, 0, 256)
+		allocs := testing.AllocsPerRun(100, func() {
+			buf, _ = enc.AppendEncrypt(buf[:0], []byte("Aliya"), "t", "c", "3")
+			out, _ = enc.AppendDecrypt(out[:0], buf, "t", "c", "3")
+		})
+		assert.Zero(t, allocs, "AppendEncrypt and AppendDecrypt with room in dst")
+		assert.Equal(t, "Aliya", string(out))
+	}
 }

@@ -44,3 +44,21 @@ func ExampleLoadKeyringFile() {
 	// refused: true
 	// 1 <nil>
 }
+
+// The deployment injects the keyring's Export form into the environment
+// from a secret manager; the service reads it at start.
+func ExampleKeyringFromEnv() {
+	kr, _ := pii.NewKeyring()
+	js, _ := kr.Export()
+	os.Setenv("PII_KEYRING_EXAMPLE", string(js)) // done by the deployment, not the service
+	defer os.Unsetenv("PII_KEYRING_EXAMPLE")
+
+	loaded, err := pii.KeyringFromEnv("PII_KEYRING_EXAMPLE")
+	fmt.Println(loaded.Status().Primary, err)
+
+	_, err = pii.KeyringFromEnv("PII_KEYRING_UNSET")
+	fmt.Println(errors.Is(err, pii.ErrKeyring))
+	// Output:
+	// 1 <nil>
+	// true
+}

@@ -69,12 +69,6 @@ func (s *jsonKeyState) UnmarshalText(b []byte) error {
 	return fmt.Errorf("%w: unknown key state", ErrKeyring)
 }
 
-// KeyInfo describes one keyring key without its material.
-type KeyInfo struct {
-	ID    uint32
-	State KeyState
-}
-
 // maxCachedSubkeys bounds the per-key cache of derived subkeys, so that a
 // caller passing unbounded context (a record id where a column was expected)
 // cannot grow memory without limit; past it subkeys are derived per call.
@@ -197,7 +191,7 @@ type KeyringStatus struct {
 	Primary           uint32    // the key new tokens are encrypted under
 	IndexKey          uint32    // the key blind indexes derive from (see Keyring.SetIndexKey)
 	MinDecryptVersion uint32    // tokens under lower key ids are refused (see Keyring.SetMinDecryptVersion)
-	Keys              []KeyInfo // every key, destroyed ones included, in id order
+	Keys              map[uint32]KeyState // every key's state, destroyed ones included
 }
 
 // Status returns the keyring's key ids and states, read at one instant: a
@@ -205,11 +199,10 @@ type KeyringStatus struct {
 func (k *Keyring) Status() KeyringStatus {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	st := KeyringStatus{Primary: k.primary, IndexKey: k.indexKey, MinDecryptVersion: k.minDecrypt, Keys: make([]KeyInfo, 0, len(k.keys))}
-	for _, e := range k.keys {
-		st.Keys = append(st.Keys, KeyInfo{ID: e.id, State: e.state})
+	st := KeyringStatus{Primary: k.primary, IndexKey: k.indexKey, MinDecryptVersion: k.minDecrypt, Keys: make(map[uint32]KeyState, len(k.keys))}
+	for id, e := range k.keys {
+		st.Keys[id] = e.state
 	}
-	slices.SortFunc(st.Keys, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return st
 }
 

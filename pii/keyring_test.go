@@ -105,9 +105,9 @@ func TestKeyringStatusIsConsistent(t *testing.T) {
 		}
 		st := kr.Status()
 		var primaries []uint32
-		for _, k := range st.Keys {
-			if k.State == KeyPrimary {
-				primaries = append(primaries, k.ID)
+		for id, state := range st.Keys {
+			if state == KeyPrimary {
+				primaries = append(primaries, id)
 			}
 		}
 		require.Equal(t, []uint32{st.Primary}, primaries)
@@ -227,7 +227,7 @@ func TestKeyringStateRules(t *testing.T) {
 	// Promoting an older key is a rollback.
 	require.NoError(t, kr.SetState(1, KeyPrimary))
 	assert.Equal(t, uint32(1), kr.Status().Primary)
-	assert.Equal(t, []KeyInfo{{1, KeyPrimary}, {2, KeyDecryptOnly}}, kr.Status().Keys)
+	assert.Equal(t, map[uint32]KeyState{1: KeyPrimary, 2: KeyDecryptOnly}, kr.Status().Keys)
 
 	var js jsonKeyState
 	assert.Error(t, js.UnmarshalText([]byte("active")))
