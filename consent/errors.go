@@ -55,8 +55,9 @@ var (
 // [ErrInvalidInput], except for an event dated before the subject's latest
 // event, which matches [ErrConflict]. For a time, At is the time given and
 // Limit the latest allowed (in the future: the ledger clock plus a minute;
-// after the year 9999) or the earliest (before the subject's latest event:
-// that event's time; before the year 1).
+// after the year 9999) or the earliest (out of order: the time of the
+// subject's latest event, or for a withdrawal of a later grant of the same
+// consent; before the year 1).
 type InputError struct {
 	Field   string    // Go field name, e.g. "Subject" or "Grant.At"
 	Problem string    // lower-case, no personal data
@@ -93,8 +94,10 @@ func futureTime(field string, at, limit time.Time) error {
 	return &InputError{Field: field, Problem: "in the future", At: at, Limit: limit}
 }
 
-func outOfOrder(field string, at, latest time.Time) error {
-	return &InputError{Field: field, Problem: "before the subject's latest event", At: at, Limit: latest, conflict: true}
+// outOfOrder refuses an event dated before a later event it must follow
+// (problem names which), with ErrConflict.
+func outOfOrder(field, problem string, at, later time.Time) error {
+	return &InputError{Field: field, Problem: problem, At: at, Limit: later, conflict: true}
 }
 
 // Time bounds every store can hold: JSON encodes only four-digit years, and

@@ -118,7 +118,7 @@ func orderedAt(s snapshot, field string, at time.Time, explicit bool) (time.Time
 		return later(at, lastAt(s.History)), nil
 	}
 	if last := lastAt(s.History); at.Before(last) {
-		return time.Time{}, outOfOrder(field, at, last)
+		return time.Time{}, outOfOrder(field, "before the subject's latest event", at, last)
 	}
 	return at, nil
 }
@@ -408,7 +408,7 @@ func (l *Ledger) Withdraw(ctx context.Context, w Withdrawal) (Record, error) {
 			if d, later := grantedAfter(s.History, w.Purpose, w.Recipient, at); later {
 				// The subject granted this consent after the stated time:
 				// that later will stands.
-				return nil, outOfOrder("Withdrawal.At", at, d.At)
+				return nil, outOfOrder("Withdrawal.At", "before a later grant of the same consent", at, d.At)
 			}
 		}
 		at, stated := withdrawalAt(s, at, !w.At.IsZero())

@@ -27,6 +27,11 @@ func TestWithdrawalOlderThanALaterGrantIsRefused(t *testing.T) {
 
 	_, err = f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads", At: letter})
 	assert.ErrorIs(t, err, ErrConflict, "the replayed letter")
+	var ie *InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "Withdrawal.At", ie.Field)
+	assert.Equal(t, letter, ie.At)
+	assert.Equal(t, f.history(t, "u1")[2].At, ie.Limit, "the later grant's time")
 	assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "the new grant is in force")
 
 	// Dated before the very grant it would withdraw: refused too.

@@ -4,9 +4,11 @@ import "context"
 
 // Store is where a [Ledger] keeps its records: in memory
 // ([NewMemoryStore]) or in PostgreSQL ([NewSQLStore]). Both are safe for
-// concurrent use. The ledger's guarantees rest on what a store does (see
-// the storage interface below), so no other implementation can be
-// plugged in: this package ships and tests the two that do.
+// concurrent use. The ledger's guarantees rest on what a store does
+// (records never changed, the appends of one subject serialised and
+// atomic, a consistent snapshot for each decision), so no other
+// implementation can be plugged in: this package ships and tests the two
+// that do.
 type Store struct{ storage }
 
 // storage is what a Store does, implemented by memStore and sqlStore.
