@@ -188,9 +188,9 @@ func (k *Keyring) Rotate() (uint32, error) {
 // KeyringStatus is a consistent snapshot of a keyring's key ids and
 // states, without key material.
 type KeyringStatus struct {
-	Primary           uint32    // the key new tokens are encrypted under
-	IndexKey          uint32    // the key blind indexes derive from (see Keyring.SetIndexKey)
-	MinDecryptVersion uint32    // tokens under lower key ids are refused (see Keyring.SetMinDecryptVersion)
+	Primary           uint32              // the key new tokens are encrypted under
+	IndexKey          uint32              // the key blind indexes derive from (see Keyring.SetIndexKey)
+	MinDecryptVersion uint32              // tokens under lower key ids are refused (see Keyring.SetMinDecryptVersion)
 	Keys              map[uint32]KeyState // every key's state, destroyed ones included
 }
 
