@@ -396,7 +396,7 @@ func valid(ps []part, ctx, start bool) bool {
 	// Warehouse"), and the last is no common English word.
 	if ps[0].latin && !ps[0].initial && ps[0].class&(clGiven|clGivenSur) != 0 && !ps[0].afterCap && last.runEnd && last.latin &&
 		last.class&(clCommonEn|clGivenSur) == 0 && !last.product && // "Morgan Stanley", "Ford Ranger", "Lada Niva"
-		(n == 2 && (k[1] == pU || k[1] == pS || k[1] == pW) || n == 3 && k[1] == pI && (k[2] == pU || k[2] == pS || k[2] == pW)) {
+		(n == 2 || n == 3 && k[1] == pI) && surnameAfterGiven(k[n-1], last) {
 		return true
 	}
 	if inits > 0 {
@@ -448,7 +448,7 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)):
 			return true
-		case b == pS && strongU(a, 1) && ps[1].nominative && startGiven(ps[0], ps[1]):
+		case b == pS && (strongU(a, 1) || a == pW && (ps[0].shape&shKazakh != 0 || ps[0].latin) && ps[1].class&clSurList == 0) && ps[1].nominative && startGiven(ps[0], ps[1]):
 			// At a sentence start, an unlisted given name before a
 			// surname in the nominative: "Толқын Әлжанова", "Данияр
 			// Мұсабеков өтінімін …"; not "Передайте Иванову", "Заявление
@@ -471,6 +471,13 @@ func valid(ps []part, ctx, start bool) bool {
 		}
 	}
 	return false
+}
+
+// surnameAfterGiven reports whether a part of kind k can be the surname
+// after an English given name: an unknown word, a surname by list or
+// ending, or a name only the long Moby list holds (Harcourt, Ingram).
+func surnameAfterGiven(k int, p part) bool {
+	return k == pU || k == pS || k == pW || k == pG && p.class&clCore == 0
 }
 
 // startGiven reports whether the unknown word g, at a sentence start, is a
