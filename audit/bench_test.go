@@ -101,7 +101,7 @@ func benchGroupCommit(b *testing.B, writers int) {
 	s, _ := testKeys(b)
 	dir := b.TempDir()
 	fsys := newFaultFS() // no faults: it counts syncs
-	l, err := Open(ctx, Dir(filepath.Join(dir, "log")), Options{Signer: s, fs: fsys})
+	l, err := open(ctx, Dir(filepath.Join(dir, "log")), Options{Signer: s}, fsys)
 	require.NoError(b, err)
 	defer l.Close()
 	raw, err := os.Create(filepath.Join(dir, "raw"))

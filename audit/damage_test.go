@@ -176,7 +176,7 @@ func TestCreateLeavesNoShortFile(t *testing.T) {
 	fsys := newFaultFS()
 	fsys.syncOnly.Store(hashFileName)
 	fsys.failSync.Store(true)
-	_, err := Open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v, fs: fsys})
+	_, err := open(context.Background(), Dir(dir), Options{Signer: s, Verifier: v}, fsys)
 	require.Error(t, err)
 	for _, name := range []string{hashFileName, hashFileName + tmpSuffix} {
 		_, err := os.Stat(filepath.Join(dir, name))

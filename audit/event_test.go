@@ -309,3 +309,20 @@ func FuzzEventRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestLargestRecord: MaxFieldLen bounds a record under 25 KiB (its doc),
+// far inside the 1 MiB a store accepts per entry.
+func TestLargestRecord(t *testing.T) {
+	full := strings.Repeat("x", MaxFieldLen)
+	e := sampleEvent(t)
+	e.Actor = Actor{ID: full, Role: full}
+	e.Action = Action(strings.Repeat("a", maxActionLen))
+	e.Resource, e.Purpose, e.Reason, e.CorrelationID = full, full, full, full
+	data, err := e.MarshalBinary()
+	require.NoError(t, err)
+	assert.Less(t, len(data), 25<<10)
+	assert.Less(t, len(data), maxEntrySize)
+	e.Action += "a"
+	_, err = e.MarshalBinary()
+	require.ErrorIs(t, err, ErrInvalidEvent, "an action longer than 64 bytes")
+}

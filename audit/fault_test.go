@@ -121,7 +121,7 @@ func waitFor(cond func() bool) {
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
 	fsys := newFaultFS()
-	tl := openLogFixture(t, Options{fs: fsys})
+	tl := openLogFixtureFS(t, Options{}, fsys)
 	hold := make(chan struct{})
 	fsys.hold.Store(&hold)
 
@@ -183,7 +183,7 @@ func TestFaultFullDisk(t *testing.T) {
 	ctx := context.Background()
 	for _, budget := range []int64{0, 5, 60, 200, 400} {
 		fsys := newFaultFS()
-		tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 4})
+		tl := openLogFixtureFS(t, Options{SegmentEntries: 4}, fsys)
 		appendN(t, tl.Log, 0, 6)
 		_, err := tl.Checkpoint(ctx)
 		require.NoError(t, err)
@@ -237,7 +237,7 @@ func TestFaultFsync(t *testing.T) {
 		file := tc.file
 		t.Run(fmt.Sprintf("file=%s/ok=%d/checkpoint=%v", file, tc.ok, tc.cp), func(t *testing.T) {
 			fsys := newFaultFS()
-			tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 4})
+			tl := openLogFixtureFS(t, Options{SegmentEntries: 4}, fsys)
 			appendN(t, tl.Log, 0, 5)
 			_, err := tl.Checkpoint(ctx)
 			require.NoError(t, err)
@@ -280,7 +280,7 @@ func TestFaultFsync(t *testing.T) {
 func TestFaultCheckpointWrite(t *testing.T) {
 	ctx := context.Background()
 	fsys := newFaultFS()
-	tl := openLogFixture(t, Options{fs: fsys})
+	tl := openLogFixtureFS(t, Options{}, fsys)
 	appendN(t, tl.Log, 0, 3)
 	_, err := tl.Checkpoint(ctx)
 	require.NoError(t, err)

@@ -198,7 +198,9 @@ type GateOptions struct {
 	// host's, not the employee's: the log could not record the decision
 	// (DenyLogError) or the directory failed (DenyDirectoryError). Nil
 	// means [slog.Default]. Messages carry the denial code and the error,
-	// never the request's fields.
+	// never the request's fields; the error is the Directory's or the
+	// log's own, so a Directory should not quote personal data in its
+	// errors (a database driver may quote the employee id it was given).
 	Logger *slog.Logger
 }
 

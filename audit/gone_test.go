@@ -80,7 +80,7 @@ func TestNoDurableRecordNoAccess(t *testing.T) {
 				fsys := newFaultFS()
 				var logs bytes.Buffer
 				logger := slog.New(slog.NewTextHandler(&logs, nil))
-				tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 4, Logger: logger})
+				tl := openLogFixtureFS(t, Options{SegmentEntries: 4, Logger: logger}, fsys)
 				g := NewGate(NewMemoryDirectory(testStaff()...), testPolicy, tl.Log, GateOptions{Now: func() time.Time { return gateNow }, Logger: logger})
 				ok := Access{Employee: "emp-1", Action: ActionRead, Purpose: "support.ticket"}
 				for range 10 {

@@ -52,8 +52,6 @@ type Options struct {
 
 	// MaxBatch bounds the entries one group commit writes; zero means 1024.
 	MaxBatch int
-
-	fs fileSystem // tests inject faults here
 }
 
 // Backend is where a log is kept: a directory ([Dir]) or a PostgreSQL
@@ -141,6 +139,12 @@ type appendReq struct {
 // application's role needs only INSERT and SELECT on them, and should be
 // given nothing that could update or delete a row.
 func Open(ctx context.Context, b Backend, opts Options) (*Log, error) {
+	return open(ctx, b, opts, osFS{})
+}
+
+// open is Open with the file system a directory log is kept through (tests
+// pass one that injects faults).
+func open(ctx context.Context, b Backend, opts Options, fsys fileSystem) (*Log, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
@@ -152,7 +156,7 @@ func Open(ctx context.Context, b Backend, opts Options) (*Log, error) {
 	if b.db != nil {
 		s, err = openPGStore(ctx, b.db)
 	} else {
-		s, err = openFileStore(b.dir, opts.fs, opts.SegmentEntries)
+		s, err = openFileStore(b.dir, fsys, opts.SegmentEntries)
 	}
 	if err != nil {
 		return nil, err

@@ -71,13 +71,19 @@ type logFixture struct {
 
 func openLogFixture(t testing.TB, opts Options) *logFixture {
 	t.Helper()
+	return openLogFixtureFS(t, opts, osFS{})
+}
+
+// openLogFixtureFS is openLogFixture with the log's files kept through fsys.
+func openLogFixtureFS(t testing.TB, opts Options, fsys fileSystem) *logFixture {
+	t.Helper()
 	s, v := testKeys(t)
 	dir := t.TempDir()
 	opts.Signer, opts.Verifier = s, v
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler) // tests that read the log pass their own
 	}
-	l, err := Open(context.Background(), Dir(dir), opts)
+	l, err := open(context.Background(), Dir(dir), opts, fsys)
 	require.NoError(t, err)
 	return &logFixture{Log: l, dir: dir, s: s, v: v}
 }
@@ -425,6 +431,11 @@ func TestErrorsCarryNoEventData(t *testing.T) {
 	assert.True(t, errors.Is(e, ErrTampered))
 	e = &TamperError{Index: -1, Checkpoint: 2, Reason: "x"}
 	assert.Equal(t, "audit: log tampered at checkpoint 2: x", e.Error())
+
+	// A denial's message is its code alone, whatever failure is behind it.
+	d := &DeniedError{Code: DenyDirectoryError, cause: errors.New("hr: no row for alice@example.com")}
+	assert.Equal(t, "audit: access denied: directory_error", d.Error())
+	assert.ErrorIs(t, d, ErrDenied)
 }
 
 // exclusiveStore wraps a store and records any overlap between its writes.
@@ -484,4 +495,46 @@ func TestStoreWritesSerialised(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, l.Close())
 	assert.Zero(t, st.overlaps.Load(), "store writes overlapped")
+}
+
+// TestVerifyWhileAppending: Verify may run while a Log appends and
+// checkpoints (Verify's doc); a log being written is never reported as
+// tampered. TestPGVerifyWhileAppending runs it on PostgreSQL.
+func TestVerifyWhileAppending(t *testing.T) {
+	tl := openLogFixture(t, Options{SegmentEntries: 16, MaxBatch: 8})
+	verifyWhileAppending(t, tl.Log, Dir(tl.dir), tl.v)
+}
+
+func verifyWhileAppending(t *testing.T, l *Log, b Backend, v note.Verifier) {
+	ctx := context.Background()
+	appendN(t, l, 0, 3)
+	_, err := l.Checkpoint(ctx)
+	require.NoError(t, err)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 60 {
+				_, err := l.Append(ctx, logEvent(100+w*60+i))
+				assert.NoError(t, err)
+				if w == 0 && i%20 == 19 {
+					_, err := l.Checkpoint(ctx)
+					assert.NoError(t, err)
+				}
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+	verified := 0
+	for running := true; running; verified++ {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		require.NoError(t, Verify(ctx, b, Options{Verifier: v}), "verification %d", verified)
+	}
+	require.NoError(t, l.Close())
+	require.NoError(t, Verify(ctx, b, Options{Verifier: v}))
+	t.Logf("%d verifications while appending", verified)
 }

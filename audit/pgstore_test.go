@@ -47,6 +47,11 @@ func openPGLogOn(t *testing.T, db *sql.DB) *pgFixture {
 	return &pgFixture{Log: l, db: db, logFixture: logFixture{s: s, v: v}}
 }
 
+func TestPGVerifyWhileAppending(t *testing.T) {
+	f := openPGLog(t)
+	verifyWhileAppending(t, f.Log, DB(f.db), f.v)
+}
+
 func TestPGLog(t *testing.T) {
 	ctx := context.Background()
 	f := openPGLog(t)

@@ -50,7 +50,7 @@ func TestPowerCutAfterEveryAck(t *testing.T) {
 	ctx := context.Background()
 	for _, zeros := range []bool{false, true} {
 		fsys := newFaultFS()
-		tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 3})
+		tl := openLogFixtureFS(t, Options{SegmentEntries: 3}, fsys)
 		for i := range 24 {
 			appendN(t, tl.Log, i, 1)
 			if i%7 == 6 {
@@ -192,7 +192,7 @@ func powerCutLive(t *testing.T, dir string, fsys *faultFS) string {
 func TestPowerCutUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	fsys := newFaultFS()
-	tl := openLogFixture(t, Options{fs: fsys, SegmentEntries: 5})
+	tl := openLogFixtureFS(t, Options{SegmentEntries: 5}, fsys)
 	var mu sync.Mutex
 	acked := map[string]bool{}
 	stop := make(chan struct{})
