@@ -65,7 +65,8 @@ type Controller struct {
 // NewLedger returns a Ledger over store, made by [NewMemoryStore] or
 // [NewSQLStore]. A nil store, a missing keyring or invalid
 // [Options].Deadlines fail with [ErrInvalidInput]. The Ledger keeps a copy
-// of the keyring: keys added to it later do not reach this Ledger.
+// of the keyring and of the deadlines: changes to them later do not reach
+// this Ledger.
 func NewLedger(store *Store, opts Options) (*Ledger, error) {
 	if store == nil || store.storage == nil {
 		return nil, invalid("store", "nil")
@@ -76,7 +77,7 @@ func NewLedger(store *Store, opts Options) (*Ledger, error) {
 	if err := opts.Deadlines.validate(); err != nil {
 		return nil, err
 	}
-	l := &Ledger{store: store.storage, keys: opts.Keys.clone(), verified: newVerifiedCache(), deadlines: opts.Deadlines,
+	l := &Ledger{store: store.storage, keys: opts.Keys.clone(), verified: newVerifiedCache(), deadlines: opts.Deadlines.clone(),
 		signer: opts.ReceiptSigner, controller: opts.Controller, clock: opts.Clock}
 	if l.clock == nil {
 		l.clock = time.Now

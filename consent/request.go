@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -109,6 +110,13 @@ func (d Deadlines) validate() error {
 		}
 	}
 	return nil
+}
+
+// clone copies the maps and the holidays, so that a Ledger's deadlines
+// never change under it.
+func (d Deadlines) clone() Deadlines {
+	d.Calendar, d.WorkingDays, d.Holidays = maps.Clone(d.Calendar), maps.Clone(d.WorkingDays), slices.Clone(d.Holidays)
+	return d
 }
 
 // due returns when a request of kind opened at opened is due.

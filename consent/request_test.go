@@ -53,6 +53,17 @@ func TestWorkingDays(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotConfigured, "no policy, no request")
 }
 
+// A Ledger keeps its own copy of the deadlines: changing the caller's maps
+// later neither races with OpenRequest nor changes a due time.
+func TestLedgerKeepsACopyOfTheDeadlines(t *testing.T) {
+	d := Deadlines{Calendar: map[RequestKind]time.Duration{RequestAccess: time.Hour}}
+	l := newTestLedger(t, NewMemoryStore(), Options{Deadlines: d})
+	d.Calendar[RequestAccess] = 2 * time.Hour
+	r, err := l.OpenRequest(t.Context(), "u1", RequestAccess)
+	require.NoError(t, err)
+	assert.Equal(t, time.Hour, r.Due.Sub(r.OpenedAt))
+}
+
 // NewLedger refuses deadlines that could never be met or that contradict
 // each other, instead of failing at the first request.
 func TestNewLedgerRefusesBadDeadlines(t *testing.T) {
