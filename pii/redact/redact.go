@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Text returns text with every match of Scan replaced by its mask (see
@@ -16,14 +15,23 @@ import (
 // encoded: "contact=alice%40example.kz" → "contact=a***%40example.kz". Text
 // without personal data is returned as is.
 func Text(text string) string {
-	ms := Scan(text)
+	sc := scratches.Get().(*scratch)
+	defer sc.release()
+	ms := sc.scan(text)
 	if len(ms) == 0 {
 		return text
 	}
-	b := appendRedacted(make([]byte, 0, len(text)), text, ms)
-	// b is not used again: the string takes its bytes without a copy, as
-	// strings.Builder does.
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	var b strings.Builder
+	b.Grow(len(text))
+	var buf [256]byte
+	prev := 0
+	for _, m := range ms {
+		b.WriteString(text[prev:m.Start])
+		b.Write(appendMaskSpan(buf[:0], m.Kind, text[m.Start:m.End]))
+		prev = m.End
+	}
+	b.WriteString(text[prev:])
+	return b.String()
 }
 
 func appendRedacted(dst []byte, text string, ms []Match) []byte {
@@ -100,7 +108,8 @@ type Writer struct {
 	out []byte // scratch for redacted output
 	// letterCut found no cut in buf at or below this index
 	searched int
-	err      error // sticky
+	err      error   // sticky
+	sc       scratch // buffers of the scans
 }
 
 // NewWriter returns a writer that redacts into w.
@@ -172,7 +181,7 @@ func (rw *Writer) flush(cut int) error {
 		return nil
 	}
 	text := string(rw.buf[:cut])
-	rw.out = appendRedacted(rw.out[:0], text, Scan(text))
+	rw.out = appendRedacted(rw.out[:0], text, rw.sc.scan(text))
 	rest := copy(rw.buf, rw.buf[cut:])
 	rw.buf = rw.buf[:rest]
 	rw.searched = 0

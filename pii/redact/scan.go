@@ -2,6 +2,7 @@ package redact
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -176,32 +177,67 @@ func isWord(c byte) bool { return class[c]&(clDigit|clAlpha) != 0 }
 // control character or one of `"<>[\]`, which is what lets Writer cut a
 // stream after them.
 func Scan(text string) []Match {
-	var s scanner
-	s.text = text
-	s.run()
-	out := s.out
-	var ftDec []Match
+	var sc scratch
+	return sc.scan(text)
+}
+
+// scratch holds the buffers of a scan, so that Text and a Writer reuse
+// them from one text to the next.
+type scratch struct {
+	s       scanner
+	ids, ft []Match // identifiers in decoded text; names and addresses
+	ftDec   []Match // names and addresses in decoded text
+	spans   []freetext.Span
+	dec     []byte
+	ends    []int32
+	ds      scanner // of decoded text
+	ms      []Match // names and addresses in a decoded chunk
+}
+
+// scratches recycles the buffers of Text.
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxScratch bounds the matches a pooled scratch keeps room for.
+const maxScratch = 1 << 12
+
+// scan returns what Scan returns, in the scratch's buffers: valid until
+// the scratch's next scan.
+func (sc *scratch) scan(text string) []Match {
+	sc.s = scanner{text: text, out: sc.s.out[:0]}
+	sc.s.run()
+	out := sc.s.out
+	sc.ftDec = sc.ftDec[:0]
 	if encodedForm(text, true) {
-		var ids []Match
-		ids, ftDec = decodedMatches(text, true)
-		out = mergeMatches(out, ids)
+		sc.decodedMatches(text, true)
+		out = mergeMatches(out, sc.ids)
 	}
-	if ft := findFreeText(text); len(ft) > 0 {
-		out = mergeMatches(out, ft)
+	sc.spans = freetext.FindSplit(sc.spans[:0], text)
+	sc.ft = appendSpans(sc.ft[:0], sc.spans, text, 0)
+	out = mergeMatches(out, sc.ft)
+	out = mergeMatches(out, sc.ftDec)
+	sc.s.out = out
+	return out
+}
+
+// release returns the scratch to the pool unless it grew too big to keep.
+func (sc *scratch) release() {
+	if cap(sc.s.out) > maxScratch || cap(sc.ft) > maxScratch || cap(sc.spans) > maxScratch || cap(sc.dec) > 16*maxScratch {
+		return
 	}
-	return mergeMatches(out, ftDec)
+	sc.s.text = ""
+	scratches.Put(sc)
 }
 
 // scanIdentifiers finds what Scan finds but names and addresses.
 func scanIdentifiers(text string) []Match {
-	var s scanner
-	s.text = text
-	s.run()
+	var sc scratch
+	sc.s.text = text
+	sc.s.run()
 	if encoded(text) {
-		ids, _ := decodedMatches(text, false)
-		return mergeMatches(s.out, ids)
+		sc.decodedMatches(text, false)
+		return mergeMatches(sc.s.out, sc.ids)
 	}
-	return s.out
+	return sc.s.out
 }
 
 // findFreeText returns the names and addresses of text (see
@@ -298,19 +334,18 @@ func unhex(c byte) byte {
 
 // decodedMatches finds, in the decoded form (see decodeForms) of each
 // chunk of t that holds an escape, what Scan finds but names and addresses
-// (ids), and with free true also the names and addresses (ft), reading
-// every '+' as the space a form encodes ("fio=%D0%A1...+%D0%90..."): one
-// byte for one, so the offsets hold. Both are in offsets of t, in order.
-// One decoding of a chunk serves both.
-func decodedMatches(t string, free bool) (ids, ft []Match) {
-	var s scanner
-	var spans []freetext.Span
-	var ms []Match
-	eachDecoded(t, free, func(i int, chunk string, dec []byte, ends []int32) {
+// (sc.ids), and with free true also the names and addresses (sc.ftDec),
+// reading every '+' as the space a form encodes ("fio=%D0%A1...+%D0%90..."):
+// one byte for one, so the offsets hold. Both are in offsets of t, in
+// order. One decoding of a chunk serves both.
+func (sc *scratch) decodedMatches(t string, free bool) {
+	sc.ids, sc.ftDec = sc.ids[:0], sc.ftDec[:0]
+	s, ms := &sc.ds, sc.ms[:0]
+	sc.eachDecoded(t, free, func(i int, chunk string, dec []byte, ends []int32) {
 		if !free || encoded(chunk) {
-			s = scanner{text: transient(dec), out: s.out[:0]}
+			*s = scanner{text: transient(dec), out: s.out[:0]}
 			s.run()
-			ids = appendMapped(ids, s.out, i, ends)
+			sc.ids = appendMapped(sc.ids, s.out, i, ends)
 		}
 		if free {
 			for k, c := range dec {
@@ -319,12 +354,12 @@ func decodedMatches(t string, free bool) (ids, ft []Match) {
 				}
 			}
 			text := transient(dec)
-			spans = freetext.Find(spans[:0], text)
-			ms = appendSpans(ms[:0], spans, text, 0)
-			ft = appendMapped(ft, ms, i, ends)
+			sc.spans = freetext.Find(sc.spans[:0], text)
+			ms = appendSpans(ms[:0], sc.spans, text, 0)
+			sc.ftDec = appendMapped(sc.ftDec, ms, i, ends)
 		}
 	})
-	return ids, ft
+	sc.ds.text, sc.ms = "", ms
 }
 
 // transient returns the bytes of b as a string without a copy, for a
@@ -338,9 +373,7 @@ func transient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(
 // the next chunk; f may change it in place. A chunk ends at a space or a delimiter:
 // URLs, query strings and form bodies hold neither, and text without
 // escapes is not decoded at all.
-func eachDecoded(t string, words bool, f func(i int, chunk string, dec []byte, ends []int32)) {
-	var dec []byte
-	var ends []int32
+func (sc *scratch) eachDecoded(t string, words bool, f func(i int, chunk string, dec []byte, ends []int32)) {
 	// The next '%' and '+' at or after from (len(t) if none), each found
 	// by IndexByte, which is much faster than IndexAny, and sought again
 	// only once passed.
@@ -368,8 +401,8 @@ func eachDecoded(t string, words bool, f func(i int, chunk string, dec []byte, e
 		if !encodedForm(chunk, words) {
 			continue
 		}
-		dec, ends = decodeForms(dec[:0], ends[:0], chunk)
-		f(i, chunk, dec, ends)
+		sc.dec, sc.ends = decodeForms(sc.dec[:0], sc.ends[:0], chunk)
+		f(i, chunk, sc.dec, sc.ends)
 	}
 }
 
@@ -765,6 +798,9 @@ func (s *scanner) number(i, limit int) int {
 // longest first, for windows starting before group starts.
 func (s *scanner) windows(groups []group, plus bool, starts int) {
 	t := s.text
+	if n := len(groups); n == 0 || groups[n-1].end-groups[0].start < minRunDigits {
+		return // fewer digits than any match holds ("2026-12-07", "15:02")
+	}
 	var buf [maxPANDigits]byte
 	for a := 0; a < starts; a++ {
 		if groups[a].start < s.floor {
