@@ -84,14 +84,13 @@
 //
 // A [Store] is chosen once, as a value: [NewMemoryStore] suits tests and
 // single-process tools; [NewSQLStore] uses PostgreSQL 14 or later through
-// database/sql: run [Migrate] at
-// deployment as the role that owns the tables, and the application as a
-// role holding only SELECT and INSERT on consent_*, UPDATE on
-// consent_requests and USAGE on their sequences. A Check is one statement,
-// one snapshot, one round trip, and costs the same however often the law
-// was invoked for the subject. A database [Migrate] has not brought to
-// this version fails with [ErrNotConfigured]. Both stores, and [Ledger],
-// are safe for concurrent use.
+// database/sql: run [Migrate] at deployment as the role that owns the
+// tables, and the application as a role holding only SELECT and INSERT on
+// consent_*, UPDATE on consent_requests and USAGE on their sequences. A
+// Check is one statement, one snapshot, one round trip, and costs the same
+// however often the law was invoked for the subject. A database [Migrate]
+// has not brought to this version fails with [ErrNotConfigured]. Both
+// stores, and [Ledger], are safe for concurrent use.
 //
 // # Limits
 //
