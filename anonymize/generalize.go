@@ -259,3 +259,29 @@ func (h *Hierarchy) depth() int {
 	}
 	return n
 }
+
+// levels returns the leaves of h and, per depth j from 1 to the deepest
+// leaf's depth minus one, each leaf's ancestor at depth j (the leaf itself
+// if it is not deeper): the columns the PostgreSQL push-down joins to map
+// a leaf to every level.
+func (h *Hierarchy) levels() [][]string {
+	var leaves []string
+	for v := range h.parent {
+		if h.leaf(v) {
+			leaves = append(leaves, v)
+		}
+	}
+	slices.Sort(leaves)
+	depth := h.depth()
+	out := make([][]string, depth)
+	for _, l := range leaves {
+		p, _ := h.Path(l) // leaf ... root
+		p = p[:len(p)-1]
+		slices.Reverse(p) // depth 1 ... leaf
+		out[0] = append(out[0], l)
+		for j := 1; j < depth; j++ {
+			out[j] = append(out[j], p[min(j, len(p))-1])
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,12 @@ type sqlSpec struct {
 	names   []string
 	shapes  []measureShape
 	margins bool
+	// levels holds, per hierarchical dimension, its leaves and their
+	// values at every depth below the root (levels[i][j][n]: the value at
+	// depth j+1 of leaf n, the leaf itself below its own depth); nil for
+	// a flat dimension. The query takes them as parameters.
+	levels [][][]string
+	hier   hier
 }
 
 func newSQLSpec[T any](spec Spec[T], table string) (*sqlSpec, error) {
@@ -49,13 +56,24 @@ func newSQLSpec[T any](spec Spec[T], table string) (*sqlSpec, error) {
 	if s.subject, err = quoteIdent(spec.SubjectColumn); err != nil {
 		return nil, err
 	}
-	for _, d := range spec.Dimensions {
+	s.levels = make([][][]string, len(spec.Dimensions))
+	for i, d := range spec.Dimensions {
 		q, err := quoteIdent(d.Column)
 		if err != nil {
 			return nil, err
 		}
 		s.dims = append(s.dims, q)
 		s.names = append(s.names, d.Name)
+		if d.Hierarchy != nil {
+			if !spec.Margins {
+				return nil, specError("dimension %q: a hierarchy needs Margins", d.Name)
+			}
+			if s.hier == nil {
+				s.hier = make(hier, len(spec.Dimensions))
+			}
+			s.hier[i] = d.Hierarchy.parents()
+			s.levels[i] = d.Hierarchy.levels()
+		}
 	}
 	for i := range spec.Measures {
 		if _, err := quoteIdent(spec.Measures[i].Column); err != nil {
@@ -65,6 +83,9 @@ func newSQLSpec[T any](spec Spec[T], table string) (*sqlSpec, error) {
 	}
 	if s.k, err = checkShape(spec.K, s.names, s.shapes); err != nil {
 		return nil, err
+	}
+	if n := len(strings.Split(s.dimList(), ", ")); n > 31 {
+		return nil, specError("%d grouping columns (levels of every dimension), PostgreSQL's GROUPING takes at most 31", n)
 	}
 	return s, nil
 }
@@ -94,10 +115,15 @@ func quoteQualified(name string) (string, error) {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// measureExpr is the clamped, rounded, fixed-point value of measure j.
-func (s *sqlSpec) measureExpr(j int, column string) string {
+func mustQuote(column string) string {
 	q, _ := quoteIdent(column)
-	v := q + "::numeric"
+	return q
+}
+
+// measureExpr is the clamped, rounded, fixed-point value of measure j
+// (column quoted).
+func (s *sqlSpec) measureExpr(j int, column string) string {
+	v := column + "::numeric"
 	if b := s.shapes[j].bounds; b != nil {
 		v = fmt.Sprintf("LEAST(GREATEST(%s, %s), %s)", v, num(b.Min), num(b.Max))
 	}
@@ -113,34 +139,88 @@ func (s *sqlSpec) dominance() bool {
 	return false
 }
 
-// groupingSets lists the grouping sets, with extra appended to each.
-func (s *sqlSpec) groupingSets(extra string) string {
-	nd := len(s.dims)
-	var sets []string
-	for mask := range 1 << nd {
-		if !s.margins && mask != 0 {
-			break
+// dimColumns returns, per dimension, the columns of base that hold its
+// value: d<i> for a flat dimension; d<i>_<j> for the value at depth j of
+// a hierarchical one, deepest first.
+func (s *sqlSpec) dimColumns() [][]string {
+	out := make([][]string, len(s.dims))
+	for i := range s.dims {
+		if s.levels[i] == nil {
+			out[i] = []string{fmt.Sprintf("d%d", i)}
+			continue
 		}
-		var cols []string
-		for i := range nd {
-			if mask&(1<<i) == 0 {
-				cols = append(cols, fmt.Sprintf("d%d", i))
+		for j := len(s.levels[i]); j >= 1; j-- {
+			out[i] = append(out[i], fmt.Sprintf("d%d_%d", i, j))
+		}
+	}
+	return out
+}
+
+// groupingSets lists the grouping sets, with extra appended to each: per
+// dimension one of its columns or none (Total), every combination when
+// margins are on.
+func (s *sqlSpec) groupingSets(extra string) string {
+	sets := [][]string{nil}
+	for _, cols := range s.dimColumns() {
+		var next [][]string
+		for _, set := range sets {
+			for _, c := range cols {
+				next = append(next, append(slices.Clone(set), c))
+			}
+			if s.margins {
+				next = append(next, set)
 			}
 		}
-		if extra != "" {
-			cols = append(cols, extra)
-		}
-		sets = append(sets, "("+strings.Join(cols, ", ")+")")
+		sets = next
 	}
-	return "GROUPING SETS (" + strings.Join(sets, ", ") + ")"
+	var out []string
+	for _, set := range sets {
+		if extra != "" {
+			set = append(set, extra)
+		}
+		out = append(out, "("+strings.Join(set, ", ")+")")
+	}
+	return "GROUPING SETS (" + strings.Join(out, ", ") + ")"
 }
 
 func (s *sqlSpec) dimList() string {
 	var d []string
-	for i := range s.dims {
-		d = append(d, fmt.Sprintf("d%d", i))
+	for _, cols := range s.dimColumns() {
+		d = append(d, cols...)
 	}
 	return strings.Join(d, ", ")
+}
+
+// args returns the query's parameters: per hierarchical dimension, one
+// text array per depth (leaves first).
+func (s *sqlSpec) args() []any {
+	var out []any
+	for _, lv := range s.levels {
+		for _, col := range lv {
+			out = append(out, col)
+		}
+	}
+	return out
+}
+
+// hierJoins returns the joins of base that map each hierarchical
+// dimension's leaf to its values at every depth; the first parameter is
+// $first.
+func (s *sqlSpec) hierJoins(first int) (string, int) {
+	var b strings.Builder
+	for i, lv := range s.levels {
+		if lv == nil {
+			continue
+		}
+		var arrays, names []string
+		for j := range lv {
+			arrays = append(arrays, fmt.Sprintf("$%d::text[]", first))
+			names = append(names, fmt.Sprintf("l%d", j))
+			first++
+		}
+		fmt.Fprintf(&b, " JOIN unnest(%s) AS h%d(%s) ON h%d.l0 = %s.%s::text", strings.Join(arrays, ", "), i, strings.Join(names, ", "), i, s.table, s.dims[i])
+	}
+	return b.String(), first
 }
 
 // query builds the release query. Its columns are: grouping bits, one text
@@ -149,14 +229,22 @@ func (s *sqlSpec) dimList() string {
 // per-subject contributions.
 func (s *sqlSpec) query(columns []string) string {
 	var b strings.Builder
-	b.WriteString("WITH base AS (SELECT " + s.subject + "::text AS s")
+	b.WriteString("WITH base AS (SELECT " + s.table + "." + s.subject + "::text AS s")
 	for i, d := range s.dims {
-		fmt.Fprintf(&b, ", %s::text AS d%d", d, i)
+		if s.levels[i] == nil {
+			fmt.Fprintf(&b, ", %s.%s::text AS d%d", s.table, d, i)
+			continue
+		}
+		for j := 1; j < len(s.levels[i]); j++ { // l0 is the leaf, l<j> the value at depth j
+			fmt.Fprintf(&b, ", h%d.l%d AS d%d_%d", i, j, i, j)
+		}
+		fmt.Fprintf(&b, ", h%d.l0 AS d%d_%d", i, i, len(s.levels[i]))
 	}
 	for j := range s.shapes {
-		fmt.Fprintf(&b, ", %s AS m%d", s.measureExpr(j, columns[j]), j)
+		fmt.Fprintf(&b, ", %s AS m%d", s.measureExpr(j, s.table+"."+mustQuote(columns[j])), j)
 	}
-	b.WriteString(" FROM " + s.table + ")")
+	joins, _ := s.hierJoins(1)
+	b.WriteString(" FROM " + s.table + joins + ")")
 	dl := s.dimList()
 	if !s.dominance() {
 		fmt.Fprintf(&b, " SELECT GROUPING(%s) AS g, %s, COUNT(*) AS n, COUNT(DISTINCT s) AS subjects", dl, dl)
@@ -186,11 +274,17 @@ func (s *sqlSpec) query(columns []string) string {
 	return b.String()
 }
 
-// check builds the query counting the rows that Add would refuse.
-func (s *sqlSpec) check(columns []string) string {
+// check builds the query counting the rows that Add would refuse, and
+// its parameters (the leaves of each hierarchy).
+func (s *sqlSpec) check(columns []string) (string, []any) {
 	conds := []string{s.subject + " IS NULL", s.subject + "::text = ''"}
-	for _, d := range s.dims {
+	var args []any
+	for i, d := range s.dims {
 		conds = append(conds, d+" IS NULL", d+"::text = '"+Total+"'")
+		if s.levels[i] != nil {
+			args = append(args, s.levels[i][0])
+			conds = append(conds, fmt.Sprintf("NOT (%s::text = ANY($%d::text[]))", d, len(args)))
+		}
 	}
 	for j, sh := range s.shapes {
 		q, _ := quoteIdent(columns[j])
@@ -208,7 +302,7 @@ func (s *sqlSpec) check(columns []string) string {
 			conds = append(conds, lo+" < 0")
 		}
 	}
-	return "SELECT COUNT(*) FROM " + s.table + " WHERE " + strings.Join(conds, " OR ")
+	return "SELECT COUNT(*) FROM " + s.table + " WHERE " + strings.Join(conds, " OR "), args
 }
 
 func measureColumns[T any](spec Spec[T]) []string {
@@ -249,7 +343,8 @@ func ReleaseSQL[T any](ctx context.Context, db *sql.DB, spec Spec[T], table stri
 	}
 	defer tx.Rollback()
 	var bad int64
-	if err := tx.QueryRowContext(ctx, s.check(cols)).Scan(&bad); err != nil {
+	check, args := s.check(cols)
+	if err := tx.QueryRowContext(ctx, check, args...).Scan(&bad); err != nil {
 		return nil, fmt.Errorf("anonymize: push-down check: %w", err)
 	}
 	if bad > 0 {
@@ -263,13 +358,19 @@ func ReleaseSQL[T any](ctx context.Context, db *sql.DB, spec Spec[T], table stri
 }
 
 func (s *sqlSpec) fetch(ctx context.Context, tx *sql.Tx, cols []string) (*rawTable, error) {
-	rows, err := tx.QueryContext(ctx, s.query(cols))
+	rows, err := tx.QueryContext(ctx, s.query(cols), s.args()...)
 	if err != nil {
 		return nil, fmt.Errorf("anonymize: push-down query: %w", err)
 	}
 	defer rows.Close()
-	rt := &rawTable{k: s.k, dims: s.names, shapes: s.shapes, margins: s.margins}
+	rt := &rawTable{k: s.k, dims: s.names, shapes: s.shapes, margins: s.margins, hier: s.hier}
 	nd, nm := len(s.dims), len(s.shapes)
+	dimCols := s.dimColumns()
+	ncol := 0
+	for _, c := range dimCols {
+		ncol += len(c)
+	}
+	seen := map[string]bool{} // a leaf above the deepest level comes once per level below its own
 	var tops []int
 	for j, sh := range s.shapes {
 		if sh.top() > 0 {
@@ -278,7 +379,7 @@ func (s *sqlSpec) fetch(ctx context.Context, tx *sql.Tx, cols []string) (*rawTab
 	}
 	for rows.Next() {
 		var g, n, subjects int64
-		dims := make([]sql.NullString, nd)
+		dims := make([]sql.NullString, ncol)
 		sums := make([]string, nm)
 		top := make([]string, len(tops))
 		dest := []any{&g}
@@ -296,12 +397,20 @@ func (s *sqlSpec) fetch(ctx context.Context, tx *sql.Tx, cols []string) (*rawTab
 			return nil, fmt.Errorf("anonymize: push-down scan: %w", err)
 		}
 		c := rawCell{key: make([]string, nd), rows: n, subjects: int(min(subjects, int64(s.k))), sums: make([]int64, nm), top: make([][]int64, nm)}
-		for i := range dims {
-			if g&(1<<(nd-1-i)) != 0 {
-				c.key[i] = Total
-			} else {
-				c.key[i] = dims[i].String
+		col := 0
+		for i, cols := range dimCols {
+			c.key[i] = Total
+			for range cols {
+				if g&(1<<(ncol-1-col)) == 0 {
+					c.key[i] = dims[col].String
+				}
+				col++
 			}
+		}
+		if jk := joinKey(c.key); seen[jk] {
+			continue
+		} else {
+			seen[jk] = true
 		}
 		for j, v := range sums {
 			if c.sums[j], err = strconv.ParseInt(v, 10, 64); err != nil {

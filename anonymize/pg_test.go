@@ -105,7 +105,7 @@ func TestQueryQuotesIdentifiers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, q, `"re""gion"::text`)
 	assert.Contains(t, q, `FROM "analytics"."bids"`)
-	assert.Contains(t, q, "GROUPING SETS ((d0, d1), (d1), (d0), ())")
+	assert.Contains(t, q, "GROUPING SETS ((d0, d1), (d0), (d1), ())")
 	for _, bad := range []string{"", "a.b.c", "x\x00y", strings.Repeat("x", 64)} {
 		_, err := Query(spec, bad)
 		assert.ErrorIs(t, err, ErrSpec, "%q", bad)
