@@ -53,7 +53,7 @@ func appendMaskSpan(dst []byte, k Kind, s string) []byte {
 		return appendMaskKind(dst, k, s)
 	}
 	var buf [128]byte
-	dec, _ := decodeForms(buf[:0], nil, s)
+	dec := decodeForm(buf[:0], s)
 	text := string(dec)
 	if free {
 		text = strings.ReplaceAll(text, "+", " ") // as Scan read it

@@ -308,21 +308,35 @@ func encodedForm(t string, words bool) bool {
 // once: "%2540" becomes "%40".
 func decodeForms(dst []byte, ends []int32, t string) ([]byte, []int32) {
 	for i := 0; i < len(t); {
-		c := t[i]
-		switch {
-		case c == '%' && i+2 < len(t) && isHex(t[i+1]) && isHex(t[i+2]):
-			c = unhex(t[i+1])<<4 | unhex(t[i+2])
-			i += 3
-		case c == '+' && i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]):
-			c = ' '
-			i++
-		default:
-			i++
-		}
+		var c byte
+		c, i = decodeByte(t, i)
 		dst = append(dst, c)
 		ends = append(ends, int32(i))
 	}
 	return dst, ends
+}
+
+// decodeForm is decodeForms without the offsets.
+func decodeForm(dst []byte, t string) []byte {
+	for i := 0; i < len(t); {
+		var c byte
+		c, i = decodeByte(t, i)
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// decodeByte returns the byte that t decodes to at i (see decodeForms)
+// and the index after what it was decoded from.
+func decodeByte(t string, i int) (byte, int) {
+	c := t[i]
+	switch {
+	case c == '%' && i+2 < len(t) && isHex(t[i+1]) && isHex(t[i+2]):
+		return unhex(t[i+1])<<4 | unhex(t[i+2]), i + 3
+	case c == '+' && i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]):
+		return ' ', i + 1
+	}
+	return c, i + 1
 }
 
 func unhex(c byte) byte {
