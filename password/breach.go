@@ -25,7 +25,8 @@ type BreachChecker interface {
 // and reports true as soon as one does, for instance the offline file, then
 // the API. A checker that fails does not stop the others: the result is
 // (true, nil) if any later one finds the password, and otherwise (false, err)
-// with every failure joined, so the caller can still fail closed. Nil
+// with every failure joined and matching ErrBreachCheck, so the caller can
+// still fail closed. Nil
 // checkers are skipped. A typed nil is not a nil checker: a nil *PwnedFile
 // (left by a failed OpenPwnedFile) fails with ErrBreachCheck rather than
 // passing every password, and a nil *HIBPClient works as the zero value.
@@ -42,7 +43,7 @@ func (m multiChecker) Breached(ctx context.Context, password string) (bool, erro
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return false, breachFailure(err)
 		}
 		breached, err := c.Breached(ctx, password)
 		if err != nil {
@@ -53,7 +54,7 @@ func (m multiChecker) Breached(ctx context.Context, password string) (bool, erro
 			return true, nil
 		}
 	}
-	return false, errors.Join(errs...)
+	return false, breachFailure(errors.Join(errs...))
 }
 
 // breachFailure wraps err, the failure of a breach look-up, so that it

@@ -3,6 +3,7 @@ package password
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,6 +54,7 @@ func TestMultiBreachChecker(t *testing.T) {
 				assert.NoError(t, err)
 			} else {
 				assert.ErrorIs(t, err, tt.wantErr)
+				assert.ErrorIs(t, err, ErrBreachCheck, "a third-party checker's failure too")
 			}
 			assert.Equal(t, tt.wantCalls, calls)
 		})
@@ -61,4 +63,18 @@ func TestMultiBreachChecker(t *testing.T) {
 	cancel()
 	_, err := MultiBreachChecker(yes).Breached(cancelled, "pw")
 	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrBreachCheck)
+}
+
+// Every failure of this package's checkers matches ErrBreachCheck, once:
+// the message names the sentinel a single time however it was wrapped.
+func TestBreachFailureWrapsOnce(t *testing.T) {
+	inner := errors.New("disk on fire")
+	once := breachFailure(inner)
+	assert.ErrorIs(t, once, ErrBreachCheck)
+	assert.ErrorIs(t, once, inner)
+	assert.Same(t, once, breachFailure(once))
+	assert.NoError(t, breachFailure(nil))
+	err := Policy{Breach: MultiBreachChecker(stubBreach{err: once})}.Check(context.Background(), "Zq7!vR2#pLm9")
+	assert.Equal(t, 1, strings.Count(err.Error(), ErrBreachCheck.Error()), err.Error())
 }

@@ -54,8 +54,9 @@ func (e *hibpError) Is(target error) bool { return target == ErrBreachCheck }
 //
 // The zero value is ready to use, and so is a nil *HIBPClient, which behaves
 // as the zero value. An HIBPClient is safe for concurrent use. Network
-// errors are returned, not swallowed: the caller decides whether a failed
-// check blocks a password change (fail closed) or not.
+// errors are returned, not swallowed, and match [ErrBreachCheck]: the caller
+// decides whether a failed check blocks a password change (fail closed) or
+// not.
 //
 // A password that NFKC normalisation changes (full-width or decomposed
 // characters, rare in typed passwords) is looked up twice, in its NFKC form
@@ -65,7 +66,7 @@ func (e *hibpError) Is(target error) bool { return target == ErrBreachCheck }
 // hashes per prefix, but fewer candidates overall.
 type HIBPClient struct {
 	// BaseURL is the range endpoint; the prefix is appended to it. Empty
-	// means defaultHIBPBaseURL.
+	// means https://api.pwnedpasswords.com/range/.
 	BaseURL string
 	// HTTPClient sends the requests. Nil means a client with Timeout as its
 	// own timeout that follows redirects only to the same scheme, host and

@@ -129,7 +129,7 @@ func Check(password string, userInputs ...string) error {
 // analysed), or, when p.Breach is set and fails, an error wrapping
 // ErrBreachCheck: a failed look-up is never a silent pass. Only p.Breach
 // may block or do I/O, and ctx is passed to it; without Breach, Check is
-// pure and its cost bounded whatever the input (about 2 ms at most).
+// pure and its cost bounded whatever the input (2 ms of CPU at most).
 func (p Policy) Check(ctx context.Context, password string, userInputs ...string) error {
 	vs := p.check(password, userInputs)
 	if err := p.checkBreach(ctx, password, &vs); err != nil {
@@ -199,9 +199,9 @@ func (p Policy) Expired(changedAt, now time.Time) bool {
 	return changedAt.IsZero() || now.Sub(changedAt) >= p.MaxAge
 }
 
-// Validate reports a policy that no password can satisfy or that is
-// meaningless: negative fields, MinLength above the maximum, MinScore above
-// 4. Check does not call it (a bad policy refuses passwords, it never
+// Validate reports, with an error matching ErrInvalidConfig, a policy that
+// no password can satisfy or that is meaningless: negative fields, MinLength
+// above the maximum, MinScore above 4. Check does not call it (a bad policy refuses passwords, it never
 // accepts more); call it where policies are configured.
 func (p Policy) Validate() error {
 	switch {

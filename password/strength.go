@@ -92,9 +92,10 @@ type Estimate struct {
 // built from them is cheap to guess.
 //
 // Characters are counted as runes after NFKC normalisation; only the first
-// 128 of them are analysed. Strength is pure, safe for
-// concurrent use, and costs at most about 2 ms of CPU. The first call in a
-// process loads the embedded index of the word lists (about 60 ms of CPU).
+// 128 of them are analysed. Strength is pure, safe for concurrent use, and
+// costs at most 2 ms of CPU whatever the input. The first call in a process
+// also loads the embedded index of the word lists, once (DESIGN.md gives
+// its cost); call Strength at start-up to pay it there.
 func Strength(password string, userInputs ...string) Estimate {
 	r := analyse(prepare(password), userInputs, true)
 	return r.estimate()
