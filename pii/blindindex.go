@@ -5,13 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"hash"
 	"math"
 	"math/bits"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/1cb-kz/compliance/pii/internal/swar"
@@ -167,17 +165,10 @@ func (e *Encryptor) appendBlindIndexNamed(dst []byte, index, value string) ([]by
 }
 
 // indexState is what BlindIndex resolves for one index name: its
-// configuration, its HKDF purpose and the last index key it used, valid
-// while the keyring's generation is unchanged.
+// configuration and its subkey cache.
 type indexState struct {
-	cfg     IndexConfig
-	purpose string
-	cached  atomic.Pointer[indexCached]
-}
-
-type indexCached struct {
-	gen uint64
-	ref *subkeyRef // emptied if the key is destroyed
+	cfg IndexConfig
+	subkeyCache
 }
 
 // indexState returns the state of index, cached per Encryptor.
@@ -190,30 +181,17 @@ func (e *Encryptor) indexState(index string) *indexState {
 		if !ok {
 			cfg = IndexConfig{Category: categoryOfIndex(index), Bits: defaultIndexBits}
 		}
-		return &indexState{cfg: cfg, purpose: indexPurpose + index}
+		return &indexState{cfg: cfg, subkeyCache: subkeyCache{purpose: []byte(indexPurpose + index)}}
 	})
 }
 
 const indexPurpose = "pii1 blind index\x00"
 
-// key returns the index key of st, resolved through the keyring only when
-// the keyring changed since the last call.
+// key returns the index key of st.
 func (st *indexState) key(kr *Keyring) (*indexKey, error) {
-	if kr == nil {
-		return nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
-	}
-	gen := kr.gen.Load() // before resolving: a change during it invalidates
-	if c := st.cached.Load(); c != nil && c.gen == gen {
-		if d := c.ref.key.Load(); d != nil {
-			return d.index, nil
-		}
-	}
-	_, d, ref, err := kr.subkey(0, false, true, []byte(st.purpose), newIndexKey)
+	_, d, err := st.current(kr, true, newIndexKey)
 	if err != nil {
 		return nil, err
-	}
-	if ref.pinned {
-		st.cached.Store(&indexCached{gen: gen, ref: ref})
 	}
 	return d.index, nil
 }

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -65,4 +66,46 @@ func (c *cowMap[V]) add(key string, build func() V) V {
 	m[key] = v
 	c.m.Store(&m)
 	return v
+}
+
+// subkeyCache caches, for one purpose, the subkey of the keyring's current
+// primary key (or blind-index key), valid while the keyring's generation is
+// unchanged: one atomic load and one comparison on the hot path. It holds
+// the keyring's subkeyRef, never the key itself, so that destroying the key
+// empties the cache too.
+type subkeyCache struct {
+	purpose []byte // HKDF info
+	cached  atomic.Pointer[cachedSubkey]
+}
+
+type cachedSubkey struct {
+	gen uint64
+	id  uint32
+	ref *subkeyRef // emptied if the key is destroyed
+}
+
+// errNoKeyring reports an Encryptor that NewEncryptor did not make.
+var errNoKeyring = fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+
+// current returns the id and subkey, made by derive, of the primary key,
+// or with index set of the blind-index key, resolving them through the
+// keyring only when it changed since the last call.
+func (c *subkeyCache) current(kr *Keyring, index bool, derive func([]byte) (*derivedKey, error)) (uint32, *derivedKey, error) {
+	if kr == nil { // a zero Encryptor
+		return 0, nil, errNoKeyring
+	}
+	gen := kr.gen.Load() // before resolving: a change during it invalidates
+	if x := c.cached.Load(); x != nil && x.gen == gen {
+		if d := x.ref.key.Load(); d != nil {
+			return x.id, d, nil
+		}
+	}
+	id, d, ref, err := kr.subkey(0, !index, index, c.purpose, derive)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ref.pinned {
+		c.cached.Store(&cachedSubkey{gen: gen, id: id, ref: ref})
+	}
+	return id, d, nil
 }

@@ -359,19 +359,9 @@ func (e *Encryptor) AppendDecrypt(dst, token []byte, aad ...string) ([]byte, err
 }
 
 // fieldKey caches the subkey of the primary key for one purpose (a token
-// kind and associated data minus its record id: one table column, one struct
-// field), valid while the keyring's generation is unchanged (see
-// indexState for the same scheme), so that the hot paths take no lock.
-type fieldKey struct {
-	purpose []byte // HKDF info: kind and the associated data minus the record id
-	cached  atomic.Pointer[fieldKeyCached]
-}
-
-type fieldKeyCached struct {
-	gen uint64
-	id  uint32
-	ref *subkeyRef // emptied if the key is destroyed
-}
+// kind and associated data minus its record id: one table column, one
+// struct field), so that the hot paths take no lock.
+type fieldKey struct{ subkeyCache }
 
 // keyFor returns the subkey cache of the purpose (kind, associated data minus the
 // record id), leaving the purpose in s.purpose.
@@ -387,26 +377,14 @@ func (e *Encryptor) fieldKey(purpose []byte) *fieldKey {
 		return fk
 	}
 	purpose = slices.Clone(purpose)
-	return e.fieldKeys.add(string(purpose), func() *fieldKey { return &fieldKey{purpose: purpose} })
+	return e.fieldKeys.add(string(purpose), func() *fieldKey { return &fieldKey{subkeyCache{purpose: purpose}} })
 }
 
 // primary returns the primary key's id and subkey for the purpose.
 func (fk *fieldKey) primary(kr *Keyring) (uint32, cipher.AEAD, error) {
-	if kr == nil { // a zero Encryptor, not made by NewEncryptor
-		return 0, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
-	}
-	gen := kr.gen.Load() // before resolving: a change during it invalidates
-	if c := fk.cached.Load(); c != nil && c.gen == gen {
-		if d := c.ref.key.Load(); d != nil {
-			return c.id, d.aead, nil
-		}
-	}
-	id, d, ref, err := kr.subkey(0, true, false, fk.purpose, newAEAD)
+	id, d, err := fk.current(kr, false, newAEAD)
 	if err != nil {
 		return 0, nil, err
-	}
-	if ref.pinned {
-		fk.cached.Store(&fieldKeyCached{gen: gen, id: id, ref: ref})
 	}
 	return id, d.aead, nil
 }
@@ -417,7 +395,7 @@ func (fk *fieldKey) primary(kr *Keyring) (uint32, cipher.AEAD, error) {
 // version); any other through the keyring.
 func (fk *fieldKey) key(kr *Keyring, id uint32) (cipher.AEAD, error) {
 	if kr == nil {
-		return nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+		return nil, errNoKeyring
 	}
 	if c := fk.cached.Load(); c != nil && c.id == id && c.gen == kr.gen.Load() {
 		if d := c.ref.key.Load(); d != nil {

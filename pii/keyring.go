@@ -610,7 +610,7 @@ func (k *Keyring) usable(id uint32, encrypt, index bool) (*keyEntry, error) {
 // used.
 func (k *Keyring) subkey(want uint32, encrypt, index bool, purpose []byte, derive func([]byte) (*derivedKey, error)) (uint32, *derivedKey, *subkeyRef, error) {
 	if k == nil { // a zero Encryptor, not made by NewEncryptor
-		return 0, nil, nil, fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
+		return 0, nil, nil, errNoKeyring
 	}
 	resolve := func() uint32 {
 		switch {

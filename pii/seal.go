@@ -375,20 +375,26 @@ func (w *planWalk) field(lv planLevel, f reflect.StructField, ft fieldTag, fpath
 }
 
 // nestedStruct returns t, or what t points to, when that is a struct.
+// Bounded: `type p *p` points to itself.
 func nestedStruct(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() == reflect.Struct {
-		return t
+	for range maxElemDepth {
+		switch t.Kind() {
+		case reflect.Pointer:
+			t = t.Elem()
+		case reflect.Struct:
+			return t
+		default:
+			return nil
+		}
 	}
 	return nil
 }
 
 // containerElem returns the struct type held by a slice, array or map
-// field (through pointers and nesting), or nil.
+// field (through pointers and nesting), or nil. Bounded: `type list
+// []list` holds itself and nothing else.
 func containerElem(t reflect.Type) reflect.Type {
-	for {
+	for range maxElemDepth {
 		switch t.Kind() {
 		case reflect.Slice, reflect.Array, reflect.Map, reflect.Pointer:
 			t = t.Elem()
@@ -398,6 +404,7 @@ func containerElem(t reflect.Type) reflect.Type {
 			return nil
 		}
 	}
+	return nil
 }
 
 // sealTags caches hasSealTags per struct type: Seal checks the dynamic
@@ -928,19 +935,26 @@ func holdsInterface(t reflect.Type) bool {
 	return has
 }
 
+// scanInterface is holdsInterface without the cache. seen holds the types
+// already scanned on this call: a type met again (`type list []list`, a
+// struct pointing to itself) adds nothing.
 func scanInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
-	switch t.Kind() {
-	case reflect.Interface:
+	if t.Kind() == reflect.Interface {
 		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array:
 		return scanInterface(t.Elem(), seen)
 	case reflect.Map:
 		return scanInterface(t.Key(), seen) || scanInterface(t.Elem(), seen)
 	case reflect.Struct:
-		if seen[t] || stdType(t) {
+		if stdType(t) {
 			return false
 		}
-		seen[t] = true
 		for i := range t.NumField() {
 			if f := t.Field(i); f.Name != "_" && f.Tag.Get("pii") != "-" && scanInterface(f.Type, seen) {
 				return true

@@ -231,3 +231,60 @@ func TestSealStandardLibraryFields(t *testing.T) {
 	require.ErrorAs(t, enc.Seal(&bad, "1"), &fe)
 	assert.Equal(t, "V.(pii.Contact)", fe.Field)
 }
+
+// Types that hold themselves through slices, maps or pointers alone, with
+// no struct on the way: every walk of a type is bounded, so Seal, Open and
+// the minimisation checks return instead of looping or overflowing the
+// stack.
+type (
+	selfSlice []selfSlice
+	selfMap   map[string]selfMap
+	selfPtr   *selfPtr
+	selfAny   []any
+)
+
+type selfHolder struct {
+	Name  string `pii:"name,encrypt"`
+	Email string // undeclared, named for personal data
+	L     selfSlice
+	M     selfMap
+	P     selfPtr
+	A     selfAny
+}
+
+func TestSelfReferentialTypes(t *testing.T) {
+	_, enc := newTestEncryptor(t)
+	a := selfAny{nil}
+	a[0] = a // a cycle through an interface value
+	for name, v := range map[string]*selfHolder{
+		"zero":    {Name: "Aliya"},
+		"nesting": {Name: "Aliya", L: selfSlice{{{}}, nil}, M: selfMap{"k": {"k": nil}}},
+		"cycle":   {Name: "Aliya", A: a},
+	} {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				err := enc.Seal(v, "1")
+				if name == "cycle" {
+					assert.ErrorIs(t, err, ErrInvalid, "too deep to check")
+					return
+				}
+				// assert, not require: FailNow belongs to the test's goroutine.
+				if !assert.NoError(t, err) || !assert.NoError(t, enc.Open(v, "1")) {
+					return
+				}
+				assert.Equal(t, "Aliya", v.Name)
+				fields, err := Undeclared(v)
+				assert.NoError(t, err)
+				assert.Equal(t, []string{"Email"}, fieldNames(fields))
+				assert.ErrorIs(t, CheckMinimal(v, CategoryName), ErrNotMinimal)
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Minute): // a denial-of-service ceiling, far above the microseconds it takes
+				t.Fatal("the walk does not end")
+			}
+		})
+	}
+}
