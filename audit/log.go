@@ -227,14 +227,11 @@ func newLog(ctx context.Context, s store, opts Options) (*Log, error) {
 	}
 	// Kept checkpoints: a *TamperError about kept[j] has Checkpoint
 	// len(cps)+j, as Verify's.
-	for j, cp := range opts.Checkpoints {
-		head, err := OpenCheckpoint(cp, opts.Verifier)
-		if err != nil {
-			return nil, fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
-		}
-		if head.Origin != l.origin {
-			return nil, fmt.Errorf("%w: kept checkpoint %d is for another log", ErrInvalidCheckpoint, j)
-		}
+	kept, err := openKept(opts.Checkpoints, opts.Verifier, l.origin)
+	if err != nil {
+		return nil, err
+	}
+	for j, head := range kept {
 		if err := l.checkContains(ctx, head, len(cps)+j, "a kept checkpoint"); err != nil {
 			return nil, err
 		}

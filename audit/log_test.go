@@ -279,6 +279,14 @@ func TestKeptCheckpointRefused(t *testing.T) {
 	// OpenCheckpoint checks the signature and form, not the origin.
 	_, err = OpenCheckpoint(otherOrigin, tl.v)
 	require.NoError(t, err)
+
+	// With no stored checkpoint to name the origin, the kept ones must
+	// agree among themselves.
+	bare := copyDir(t, tl.dir)
+	require.NoError(t, os.Remove(filepath.Join(bare, checkpointFileName)))
+	require.NoError(t, Verify(ctx, Dir(bare), Options{Verifier: tl.v, Checkpoints: [][]byte{good}}))
+	err = Verify(ctx, Dir(bare), Options{Verifier: tl.v, Checkpoints: [][]byte{good, otherOrigin}})
+	assert.ErrorIs(t, err, ErrInvalidCheckpoint)
 }
 
 func TestLogConcurrentAppends(t *testing.T) {

@@ -202,14 +202,15 @@ func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [
 		heads = append(heads, positioned{h, i})
 	}
 	stored = len(heads)
-	for j, cp := range known {
-		h, err := OpenCheckpoint(cp, v)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
-		}
-		if stored > 0 && h.Origin != heads[0].Origin {
-			return nil, 0, fmt.Errorf("%w: kept checkpoint %d is for another log", ErrInvalidCheckpoint, j)
-		}
+	origin := ""
+	if stored > 0 {
+		origin = heads[0].Origin
+	}
+	kept, err := openKept(known, v, origin)
+	if err != nil {
+		return nil, 0, err
+	}
+	for j, h := range kept {
 		k, found := slices.BinarySearchFunc(heads[:stored], h.Size, func(p positioned, size int64) int { return cmp.Compare(p.Size, size) })
 		if found && heads[k].Hash != h.Hash {
 			return nil, 0, &TamperError{Index: -1, Checkpoint: stored + j, Reason: "kept checkpoint contradicts a stored one: the log forked"}
@@ -218,6 +219,27 @@ func verifyCheckpoints(ctx context.Context, src source, v note.Verifier, known [
 	}
 	slices.SortStableFunc(heads, func(a, b positioned) int { return cmp.Compare(a.Size, b.Size) })
 	return heads, stored, nil
+}
+
+// openKept opens the checkpoints kept outside the log (Options.Checkpoints)
+// with v. All must name one origin: origin if it is not empty, else the
+// first one's.
+func openKept(kept [][]byte, v note.Verifier, origin string) ([]TreeHead, error) {
+	heads := make([]TreeHead, len(kept))
+	for j, cp := range kept {
+		h, err := OpenCheckpoint(cp, v)
+		if err != nil {
+			return nil, fmt.Errorf("audit: kept checkpoint %d: %w", j, err)
+		}
+		if origin == "" {
+			origin = h.Origin
+		}
+		if h.Origin != origin {
+			return nil, fmt.Errorf("%w: kept checkpoint %d is for another log", ErrInvalidCheckpoint, j)
+		}
+		heads[j] = h
+	}
+	return heads, nil
 }
 
 // errNoLogFiles is wrapped by openFileSource for a directory that holds no
