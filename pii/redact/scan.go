@@ -718,7 +718,7 @@ func skipQuiet(t string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(t); i += 8 {
 		x := swar.Load(t, i)
-		if swar.HasBetween(x, '0'-1, '9'+1) ||
+		if swar.Between(x, '0'-1, '9'+1)|
 			swar.ZeroBytes(x^ones*'+')|swar.ZeroBytes(x^ones*'@')|swar.ZeroBytes(x|ones*0x20^ones*'k') != 0 {
 			break
 		}

@@ -99,8 +99,8 @@ func nextDelim(s string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
-		if swar.HasLess(x, 0x20) || swar.ZeroBytes(x^ones*0x7F)|swar.ZeroBytes(x^ones*'"') != 0 ||
-			swar.HasBetween(x, '<'-1, '>'+1) || swar.HasBetween(x, '['-1, ']'+1) {
+		if swar.Less(x, 0x20)|swar.ZeroBytes(x^ones*0x7F)|swar.ZeroBytes(x^ones*'"')|
+			swar.Between(x, '<'-1, '>'+1)|swar.Between(x, '['-1, ']'+1) != 0 {
 			for k := i; k < i+8; k++ {
 				if delimBytes[s[k]] != 0 {
 					return k
@@ -470,17 +470,24 @@ func (w *win) isMarker(word string) bool {
 func nextHot(s string, pos int) int {
 	const ones = 0x0101010101010101
 	i := pos
+	var prev uint64 // the byte before s[i]
+	if i > 0 {
+		prev = uint64(s[i-1])
+	}
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
 		h := x ^ 0x8080808080808080
-		d0 := swar.ZeroBytes(x ^ ones*0xD0)             // bytes equal to 0xD0 (and maybe a few more)
-		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80) // bytes in 0x80..0x8F (and maybe a few more)
-		if swar.HasBetween(x, '0'-1, 'Z'+1) || swar.HasBetween(h, 0x0F, 0x30) || swar.HasBetween(h, 0x42, 0x46) ||
-			swar.HasBetween(h, 0x51, 0x54) || d0<<8&c8 != 0 || i > 0 && s[i-1] == 0xD0 && s[i]&0xF0 == 0x80 {
+		// Bytes equal to 0xD0, each at the place of the byte after it
+		// (and maybe a few more), and bytes in 0x80..0x8F (and maybe a few more).
+		d0 := swar.ZeroBytes((x<<8 | prev) ^ ones*0xD0)
+		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80)
+		if swar.Between(x, '0'-1, 'Z'+1)|swar.Between(h, 0x0F, 0x30)|swar.Between(h, 0x42, 0x46)|
+			swar.Between(h, 0x51, 0x54)|d0&c8 != 0 {
 			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
 				return j
 			}
 		}
+		prev = x >> 56
 	}
 	return nextHotBytes(s, max(pos, i-1), len(s))
 }

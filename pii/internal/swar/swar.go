@@ -14,14 +14,21 @@ func ZeroBytes(x uint64) uint64 {
 
 // HasBetween reports whether a byte of x is strictly between m and n
 // (m < 128, n ≤ 128; bytes of 128 or more never are).
-func HasBetween(x uint64, m, n uint64) bool {
-	return ((ones*(127+n)-(x&(ones*127)))&^x&((x&(ones*127))+ones*(127-m)))&high != 0
+func HasBetween(x uint64, m, n uint64) bool { return Between(x, m, n) != 0 }
+
+// Between is HasBetween as a word that is not zero if and only if a byte
+// of x is strictly between m and n, so that several tests can be joined
+// by | and decided by one branch.
+func Between(x uint64, m, n uint64) uint64 {
+	return ((ones*(127+n) - (x & (ones * 127))) &^ x & ((x & (ones * 127)) + ones*(127-m))) & high
 }
 
 // HasLess reports whether a byte of x is below n (n ≤ 128).
-func HasLess(x uint64, n uint64) bool {
-	return (x-ones*n)&^x&high != 0
-}
+func HasLess(x uint64, n uint64) bool { return Less(x, n) != 0 }
+
+// Less is HasLess as a word that is not zero if and only if a byte of x
+// is below n (see Between).
+func Less(x uint64, n uint64) uint64 { return (x - ones*n) &^ x & high }
 
 // Load returns the eight bytes s[i:i+8] as a uint64, s[i] lowest.
 func Load(s string, i int) uint64 {
