@@ -131,11 +131,7 @@ func Check(password string, userInputs ...string) error {
 // may block or do I/O, and ctx is passed to it; without Breach, Check is
 // pure and its cost bounded whatever the input (2 ms of CPU at most).
 func (p Policy) Check(ctx context.Context, password string, userInputs ...string) error {
-	vs := p.check(password, userInputs)
-	if err := p.checkBreach(ctx, password, &vs); err != nil {
-		return err
-	}
-	return vs.err()
+	return p.CheckChange(ctx, password, nil, userInputs...) // no history: no hash
 }
 
 // CheckChange checks a new password for clause 2.1 and 2.2 at once: it is
