@@ -10,7 +10,8 @@ import (
 var (
 	// ErrInvalidOptions is returned (wrapped, naming what is wrong) for a
 	// configuration that cannot be used: by Open and Verify for a missing
-	// Signer or Verifier, a bad Origin or a zero Backend; by
+	// Signer or Verifier, a bad Origin or a zero Backend, and by Open for
+	// an Origin (or Signer name) that is not the stored log's; by
 	// NewPseudonymizer for a short key; by OpenCheckpoint for a nil
 	// verifier; by the Lookup of a SQLDirectory without a database or a
 	// query.
@@ -20,7 +21,8 @@ var (
 	ErrClosed = errors.New("audit: log closed")
 
 	// ErrLocked is returned by Open when another Log (in this or another
-	// process) holds the directory.
+	// process) holds the backend: a directory's flock or a database's
+	// advisory lock.
 	ErrLocked = errors.New("audit: log directory in use by another writer")
 
 	// ErrLogFailed is returned (wrapping the cause) by Append after a write
@@ -67,8 +69,10 @@ var (
 // first missing entry. When entries and stored hashes were rewritten
 // together so that only a signed checkpoint exposes the change, Index is
 // the first entry not covered by an earlier verified checkpoint: the
-// rewrite is somewhere in [Index, that checkpoint's size). Index is -1 when
-// only a checkpoint is at fault.
+// rewrite is somewhere in [Index, that checkpoint's size); Open and
+// [Log.Checkpoint], which check only the newest checkpoints, give 0 (and
+// Checkpoint's change may lie anywhere in the current tree). Index is -1
+// when only a checkpoint is at fault.
 //
 // Checkpoint is the position (0 = oldest) of the checkpoint at fault or
 // exposing the fault, or -1.

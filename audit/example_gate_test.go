@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log"
@@ -149,4 +150,28 @@ func ExampleMarshalOCSF() {
 	fmt.Println(string(line)) // one line per event, e.g. to the SIEM collector's stream
 	// Output:
 	// {"activity_id":7,"activity_name":"Delete","category_uid":6,"category_name":"Application Activity","class_uid":6005,"class_name":"Datastore Activity","type_uid":600507,"type_name":"Datastore Activity: Delete","time":1795694400000,"severity_id":2,"severity":"Low","status_id":2,"status":"Failure","status_detail":"not_authorized","action_id":2,"action":"Denied","disposition_id":2,"disposition":"Blocked","message":"delete denied","metadata":{"version":"1.3.0","product":{"name":"backoffice","vendor_name":"example"}},"actor":{"user":{"uid":"emp-17","groups":[{"name":"support"}]}},"type_id":0,"type":"Unknown","unmapped":{"action":"delete"}}
+}
+
+// In production the gate reads staff from the host's own HR tables, with a
+// query written for their schema (see NewSQLDirectory for its columns).
+func ExampleNewSQLDirectory() {
+	ctx := context.Background()
+	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	staff := audit.NewSQLDirectory(db, `
+		SELECT r.role, s.active, s.trained_at, s.training_valid_seconds
+		FROM staff s LEFT JOIN staff_roles r ON r.staff_id = s.id
+		WHERE s.id = $1`)
+	accessLog, cleanup := gateExampleLog()
+	defer cleanup()
+	policy := audit.AccessPolicy{Grants: []audit.Grant{{Role: "support",
+		Actions: []audit.Action{audit.ActionRead}, Purposes: []string{"support.ticket"}}}}
+	gate := audit.NewGate(staff, policy, accessLog, audit.GateOptions{})
+	err = gate.Authorize(ctx, audit.Access{Employee: "emp-17", Action: audit.ActionRead, Purpose: "support.ticket"})
+	var denied *audit.DeniedError
+	if errors.As(err, &denied) && denied.Code == audit.DenyDirectoryError {
+		log.Print("HR database unavailable: access denied, decision logged")
+	}
 }
