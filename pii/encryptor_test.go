@@ -2,6 +2,7 @@ package pii
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -297,6 +298,25 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	require.Error(t, err)
 	for _, s := range []string{"P@ssport", "rec-7", "users", tok[len(tokenPrefix):]} {
 		assert.NotContains(t, err.Error(), s)
+	}
+}
+
+// MaxPlaintext holds on every encrypting path.
+func TestMaxPlaintext(t *testing.T) {
+	ctx := context.Background()
+	_, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
+	for _, n := range []int{MaxPlaintext, MaxPlaintext + 1} {
+		pt := strings.Repeat("a", n)
+		_, errS := enc.EncryptString(pt, "t", "c", "1")
+		_, errF := enc.EncryptFor(ctx, "u", pt, "t", "c", "1")
+		_, errB := enc.AppendEncrypt(nil, []byte(pt), "t", "c", "1")
+		for _, err := range []error{errS, errF, errB} {
+			if n == MaxPlaintext {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, ErrInvalid)
+			}
+		}
 	}
 }
 

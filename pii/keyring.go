@@ -161,8 +161,18 @@ const hkdfSalt = "github.com/1cb-kz/compliance/pii keyring v1"
 
 // Rotate adds a fresh random key, makes it primary and demotes the previous
 // primary to decrypt-only. It returns the new key's id. Tokens written before
-// keep decrypting; move them with Reencrypt, then disable and finally destroy
-// the old key (see the package documentation for the procedure).
+// keep decrypting. The procedure, once the new keyring is published to every
+// instance:
+//
+//  1. Seal every row again (it moves tokens under an older key), Reencrypt
+//     the columns written by EncryptString, and RewrapSubjectKey every
+//     subject.
+//  2. SetState(old, KeyDisabled) and watch for ErrUnknownKey: a token that
+//     was missed fails loudly, and the step can be undone.
+//  3. SetState(old, KeyDestroyed) once the backups taken before step 1 have
+//     expired.
+//
+// Blind indexes keep their key (see SetIndexKey).
 func (k *Keyring) Rotate() (uint32, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()

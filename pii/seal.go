@@ -545,33 +545,38 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 }
 
 // Seal encrypts, in place, the string fields of the struct *ptr tagged
-// `pii:"<category>,encrypt"`, under the primary key with the context (type
-// name, field name, recordID), and fills the fields named by
-// `index=<Field>` with the blind index (named "<Type>.<Field>", see
-// BlindIndex) of the plaintext. Empty fields, and fields that already hold a
-// token of this field and record, are left as they are, so Seal is
-// idempotent; a value that starts with the token prefix but does not
-// authenticate is an error (ErrDecrypt), never stored as is. Untagged and
-// unexported fields are skipped. On error *ptr is unchanged.
+// `pii:"<category>,encrypt"`, under the primary key with the context (table,
+// field name, recordID), and fills the fields named by `index=<Field>` with
+// the blind index (named "<table>.<Field>" for a declared table, else
+// "<Type>.<Field>"; see BlindIndex) of the plaintext. The table is the name
+// a blank field declares (_ struct{} `pii:"table=users"`: 1 to 128 ASCII
+// letters, digits, '_', '.' or '-'), or else the type's package path and
+// name. Empty fields are left empty. A field that already holds a token of
+// this field and record is left as it is, or moved to the primary key and
+// the current context if it is under an older key or was written before
+// the table binding, so Seal is idempotent; a value that starts with the
+// token prefix but does not authenticate is an error (ErrDecrypt), never
+// stored as is. Untagged fields are skipped. On error *ptr is unchanged.
 //
 // Seal follows exported nested structs, embedded structs and non-nil
 // pointers to structs, as parts of the same record: a nested field's name
 // in the context is its path ("Billing.IBAN"), and a field of an embedded
 // struct is named as promoted ("Email"), so embedding a struct does not
-// change its tokens. What it cannot seal correctly is an error rather than
-// left in clear: slices, arrays and maps of structs with tagged fields,
-// recursive types that hold them, interface fields holding them, tagged
-// fields that Go does not promote (shadowed or ambiguous), and two fields
-// sharing memory through pointers. Tag such a field `pii:"-"` and seal its
-// values in their own calls, each with its own record id. An interface
-// field is checked one level deep, on each call: a struct (or slice or map
-// of structs) held directly is refused, one inside a further interface is
-// not seen.
+// change its tokens. What it cannot seal is an ErrInvalid, in a FieldError
+// naming the field, rather than left in clear: an unexported field tagged
+// to be sealed or holding such a struct; slices, arrays and maps of structs
+// with tagged fields; recursive types that hold them; tagged fields that Go
+// does not promote (shadowed or ambiguous); two fields sharing memory
+// through pointers; and, checked on each call at any depth, a struct with
+// tagged fields held in an interface value (an `[]any`, a map of any, an
+// interface in an interface). Tag such a field `pii:"-"` and seal its
+// values in their own calls, each with its own record id.
 //
 // The record id binds each token to its row: Open with another record id
 // fails. It must be stable for the row's life (a primary key, not a
-// position). Renaming the Go type or field changes the context; rename with
-// Open under the old type and Seal under the new.
+// position). Without a declared table, renaming or moving the Go type
+// changes the context (declare the table to avoid that); renaming a field
+// always does: rename with Open under the old name and Seal under the new.
 func (e *Encryptor) Seal(ptr any, recordID string) error {
 	v, p, err := e.target(ptr, recordID)
 	if err != nil {

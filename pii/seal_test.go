@@ -187,6 +187,7 @@ func TestSealErrorLeavesStructUnchanged(t *testing.T) {
 	err := enc.Seal(&u, "1")
 	var fe *FieldError
 	require.ErrorAs(t, err, &fe)
+	assert.ErrorIs(t, err, ErrInvalid, "longer than MaxPlaintext")
 	assert.Equal(t, "Email", fe.Field)
 	assert.Equal(t, before.Name, u.Name)
 	assert.Empty(t, u.EmailIndex)

@@ -22,8 +22,10 @@ import (
 //
 // Forget sets wrapped to NULL. PostgreSQL keeps the old row version until
 // VACUUM, and WAL archives and base backups keep it for their retention; the
-// wrapped key in them is useless without the keyring key that wrapped it.
-// The package documentation gives the procedure that makes erasure final.
+// wrapped key in them is useless without the keyring key that wrapped it:
+// erasure is final once those copies expire, or once that keyring key is
+// destroyed after RewrapSubjectKey has moved the live subjects (see
+// Keyring.Rotate).
 type SQLSubjectKeyStore struct {
 	db    *sql.DB
 	table string

@@ -249,7 +249,8 @@ func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, aad []
 // store, and every token written for it by EncryptFor or SealFor, including
 // copies in replicas, exports and backups of the data, fails from then on
 // with ErrErased. The host must also delete the subject's blind-index values
-// and any plaintext it keeps elsewhere; see the package documentation.
+// (keyed hashes of the plaintext, still comparable after erasure) and any
+// plaintext it keeps elsewhere.
 func (e *Encryptor) Forget(ctx context.Context, subject string) error {
 	if err := e.checkSubject(subject); err != nil {
 		return err

@@ -28,6 +28,8 @@ import (
 // column has its own key, while the last element (the record id) is bound as
 // associated data only. Moving a token to another column, another row or
 // another keyring, or changing any bit of it, fails authentication.
+//
+// DESIGN.md explains the choices.
 const (
 	tokenPrefix = "pii1."
 
@@ -45,11 +47,12 @@ const (
 	headerSize = 1 + 4
 	nonceSize  = chacha20poly1305.NonceSizeX
 	tagSize    = chacha20poly1305.Overhead
-
-	// MaxPlaintext is the largest plaintext, in bytes, that EncryptString
-	// accepts. Field-level encryption is for short values.
-	MaxPlaintext = 1 << 20
 )
+
+// MaxPlaintext is the largest value, in bytes, that Seal, EncryptString,
+// EncryptFor and AppendEncrypt accept; a longer one is an ErrInvalid.
+// Field-level encryption is for short values.
+const MaxPlaintext = 1 << 20
 
 // tokenEncoding is strict so that each token has exactly one text form: a
 // non-canonical final character (unused low bits set) is rejected, which the
