@@ -3,10 +3,13 @@ package password
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type stubBreach struct {
@@ -77,4 +80,43 @@ func TestBreachFailureWrapsOnce(t *testing.T) {
 	assert.NoError(t, breachFailure(nil))
 	err := Policy{Breach: MultiBreachChecker(stubBreach{err: once})}.Check(context.Background(), "Zq7!vR2#pLm9")
 	assert.Equal(t, 1, strings.Count(err.Error(), ErrBreachCheck.Error()), err.Error())
+}
+
+// TestBreachConcurrentUse backs "safe for concurrent use" on Policy, PwnedFile,
+// HIBPClient and MultiBreachChecker: one shared Policy checks from many
+// goroutines at once (run with -race), and every answer is the one a
+// single goroutine gets.
+func TestBreachConcurrentUse(t *testing.T) {
+	known, entries := pwnedCorpus(2000)
+	pf, err := OpenPwnedFile(writePwnedTemp(t, writePwned(entries, "\r\n", true)), PwnedFileOptions{})
+	require.NoError(t, err)
+	defer pf.Close()
+	srv := httptest.NewServer(newFakeHIBP(map[string]int64{"only-in-the-api-7Q!": 3}))
+	defer srv.Close()
+	p := DefaultPolicy()
+	p.Breach = MultiBreachChecker(pf, &HIBPClient{BaseURL: srv.URL + "/range/", HTTPClient: srv.Client()})
+
+	ctx := context.Background()
+	pws := []string{"leaked-1", "leaked-1999", "only-in-the-api-7Q!", "Zq7!vR2#pLm9-Тау"}
+	want := make([]bool, len(pws))
+	for i, pw := range pws {
+		want[i] = known[pw] > 0 || pw == "only-in-the-api-7Q!"
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range 3 * len(pws) {
+				i := (g + k) % len(pws)
+				err := p.Check(ctx, pws[i])
+				var pe *PolicyError
+				if errors.As(err, &pe) {
+					assert.Equal(t, want[i], pe.Has(Breached), pws[i])
+				} else {
+					assert.NoError(t, err, pws[i])
+					assert.False(t, want[i], pws[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
