@@ -15,6 +15,7 @@ type part struct {
 	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
 	next       bool  // a lower-case word follows the part
 	single     bool  // one letter without a dot ("Both V and T")
+	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
 }
@@ -35,7 +36,7 @@ const (
 func kindOf(p part) int {
 	c := p.class
 	switch {
-	case p.initial:
+	case p.initial || p.single: // a dotless letter is an initial inside a name ("Steven R Loomis"); valid turns it away last
 		return pI
 	case c&clPatr != 0:
 		return pP
@@ -144,17 +145,18 @@ func (w *win) nameShapes(ps []part, start bool) {
 	n := len(ps)
 	if last := &ps[n-1]; last.latin && !last.initial && last.class&(clSurList|clGiven|clPatr) == 0 {
 		text := w.text(last.end - 1)
-		if w.commonEn(text) {
+		last.long = len(text) >= 4
+		if w.commonLatin(text) {
 			last.class |= clCommonEn
 		}
-		last.product = w.productLike(text)
+		last.product = productLike(text)
 	}
 	first := &ps[0]
 	if first.initial || kindOf(*first) != pU && kindOf(*first) != pW {
 		return
 	}
 	text := w.text(first.end - 1)
-	if first.latin && w.commonEn(text) {
+	if first.latin && w.commonLatin(text) {
 		first.class |= clCommonEn
 	}
 	first.shape = wordShape(text)
@@ -168,11 +170,10 @@ func (w *win) nameShapes(ps []part, start bool) {
 
 // productLike reports whether the Latin word text is shaped as English
 // surnames are not, but products' and firms' names are: a capital inside
-// it ("CenterCredit"; not McKenzie, O'Neill, DeWitt), a last letter a, o
-// or i ("Niva", "Tiggo"), or a common English word and -er ("Ranger",
-// "Duster"; this also turns away "Archer" and "Barker", so it is asked
-// only after a given name that is also a common word or a surname).
-func (w *win) productLike(text string) bool {
+// it ("CenterCredit"; not McKenzie, O'Neill, DeWitt) or a last letter a,
+// o or i ("Niva", "Tiggo"; asked only after a given name that is also a
+// common word or a surname, since Costa and Rossi are surnames too).
+func productLike(text string) bool {
 	for i := 1; i < len(text); i++ {
 		if c := text[i]; c >= 'A' && c <= 'Z' && text[i-1] != '\'' {
 			if p := text[:i]; p != "Mc" && p != "Mac" && p != "De" && p != "Di" && p != "La" && p != "Le" && p != "Van" && p != "Von" {
@@ -184,17 +185,35 @@ func (w *win) productLike(text string) bool {
 	case 'a', 'o', 'i':
 		return true
 	}
-	if n := len(text); n >= 6 && text[n-2:] == "er" {
-		return w.commonWord(text[:n-2]) || w.commonWord(text[:n-1])
-	}
 	return false
+}
+
+// commonLatin reports whether the Latin word text is a common English
+// word: commonEn, or a common word and -er or -ly, forms that
+// common_en.txt.gz leaves out as inflections ("Ranger", "Duster",
+// "After", "Only", "Corner"; also occupational surnames no list holds,
+// "Archer", which is why it is asked only of unknown words).
+func (w *win) commonLatin(text string) bool {
+	if w.commonEn(text) {
+		return true
+	}
+	for _, f := range [...]string{"after", "only", "other", "never", "later", "early"} {
+		if len(text) == len(f) && asciiEqualFold(text, f) {
+			return true // left out of the list as stems and -er or -ly
+		}
+	}
+	n := len(text)
+	if n < 5 || text[n-2:] != "er" && text[n-2:] != "ly" {
+		return false
+	}
+	return w.commonWord(text[:n-2]) || text[n-2] == 'e' && w.commonWord(text[:n-1])
 }
 
 // commonWord reports whether the Latin word text is in common_en.txt.gz
 // itself (commonEn also takes the endings of nouns: "Tollive" would be one).
 func (w *win) commonWord(text string) bool {
 	lw, ok := lowerWord(&w.buf, text)
-	return ok && len(lw) >= 4 && len(lw) <= 10 && w.d.commonEn.has(string(lw))
+	return ok && len(lw) >= 3 && len(lw) <= 10 && w.d.commonEn.has(string(lw))
 }
 
 // firmLike reports whether the Latin name ps is a firm's, product's or
@@ -211,7 +230,7 @@ func (w *win) firmLike(ps []part) bool {
 	}
 	e := ps[len(ps)-1].end
 	if e < len(w.t) {
-		if t := &w.t[e]; t.kind == tWord && t.flags&(fCap|fLine) == fCap && w.s[t.start] < utf8.RuneSelf {
+		if t := &w.t[e]; t.kind == tWord && t.flags&(fCap|fLine) == fCap && w.s[t.start] < utf8.RuneSelf && w.notName(e) {
 			return true
 		}
 	}
@@ -219,6 +238,21 @@ func (w *win) firmLike(ps []part) bool {
 		return false
 	}
 	return w.isFirm(ps[0].end-1, ps[1].end-1)
+}
+
+// notName reports whether the capitalised Latin word at token e is no part
+// of a person's name: a common English word, a stop word, a place, an
+// acronym ("Holly Lane Yard", "Philip Morris Kazakhstan"), and not an
+// unknown word that may be a third name ("Daniel Kahn Gillmor").
+func (w *win) notName(e int) bool {
+	c := w.nameClass(e, lvlFull).class
+	switch {
+	case c&(clStop|clCity|clRegion|clCountry|clNotName) != 0:
+		return true
+	case c&(clSurList|clSurMorS|clSurMorW|clPatr) != 0 || c&(clGiven|clAmb) == clGiven:
+		return false
+	}
+	return w.commonLatin(w.text(e)) // also a given name that is a common word: "Yard"
 }
 
 // isFirm reports whether words a and b begin a firm's name in firms.txt.
@@ -384,8 +418,8 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	n := len(ps)
 	last := ps[n-1]
-	if n >= 2 && (k[n-1] == pU && last.class&clCommonEn != 0 && !ctx || last.single) {
-		return false // "Lincoln Navigator", "Ford Focus", "A. Overview", "Both V and T"
+	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && ps[0].class&clCore == 0 || n >= 2 && (last.single || ps[0].single) {
+		return false // "Lincoln Navigator", "Ford Focus", "Both V and T", "C Shell"
 	}
 	// An English given name, whether or not it is also a surname or a
 	// common word (Spencer, Warren, Grant, Dawn, Miles), then an unknown
@@ -403,10 +437,10 @@ func valid(ps []part, ctx, start bool) bool {
 		// One initial before an unknown Latin word after a lower-case
 		// word ("write to D. Merriweather"), or ending a run of
 		// capitalised words anywhere but after another capitalised word
-		// ("S. Ormsby moved", "bidder, W. Etheridge, paid"); not an
-		// enumeration ("Приложение А. Раздел", "A. Overview", "B. Terms
-		// And Conditions").
-		if n == 2 && k[0] == pI && k[1] == pU && ps[1].latin && (ps[0].afterLower || !ps[0].afterCap && last.runEnd) {
+		// ("S. Ormsby moved", "bidder, W. Etheridge, paid") if it has
+		// four letters or more; not an enumeration ("Приложение А.
+		// Раздел", "A. Overview", "B. Terms And Conditions", "E. Add").
+		if n == 2 && ps[0].initial && k[1] == pU && ps[1].latin && (ps[0].afterLower || !ps[0].afterCap && last.runEnd && last.long) {
 			return true
 		}
 		return initialsValid(k[:n], inits, words)
@@ -477,7 +511,7 @@ func valid(ps []part, ctx, start bool) bool {
 // after an English given name: an unknown word, a surname by list or
 // ending, or a name only the long Moby list holds (Harcourt, Ingram).
 func surnameAfterGiven(k int, p part) bool {
-	return k == pU || k == pS || k == pW || k == pG && p.class&clCore == 0
+	return k == pU && p.long || k == pS || k == pW || k == pG && p.class&clCore == 0 // not "Red Hat"
 }
 
 // startGiven reports whether the unknown word g, at a sentence start, is a
