@@ -132,7 +132,9 @@ type appendReq struct {
 // of a directory log, never an acknowledged entry) and reports the repair
 // to Options.Logger. It returns a [*TamperError], changing nothing, for
 // stored entries that are damaged, contradict the newest stored checkpoint
-// or one of Options.Checkpoints.
+// or one of Options.Checkpoints, and an error wrapping
+// [ErrInvalidCheckpoint] for one of Options.Checkpoints that is not a
+// checkpoint of this log.
 //
 // In a database, Open creates the log's three tables only if one is
 // missing, which needs CREATE on the schema; once they exist the

@@ -34,9 +34,10 @@ import (
 //
 // It returns nil, a [*TamperError] naming the first bad entry (and
 // checkpoint) for any edit, deletion, insertion, reordering, renaming or
-// truncation, or another error if the log cannot be read. A TamperError
-// about opts.Checkpoints[j] has Checkpoint set to j plus the number of
-// stored checkpoints.
+// truncation, an error wrapping [ErrInvalidCheckpoint] for one of
+// opts.Checkpoints that is not a checkpoint of this log, or another error
+// if the log cannot be read. A TamperError about opts.Checkpoints[j] has
+// Checkpoint set to j plus the number of stored checkpoints.
 //
 // Entries appended after the newest stored checkpoint are checked against
 // their stored hashes only, where those reached the disk (a directory log
