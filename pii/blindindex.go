@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// IndexConfig configures one blind index (see Options.Indexes).
+// IndexConfig configures one blind index (see [Options.Indexes]).
 type IndexConfig struct {
 	// Category selects the normalisation applied before hashing, so that
 	// equal values in different spellings match:
@@ -32,7 +32,7 @@ type IndexConfig struct {
 	// Bits is the index width, 8 to 256 (32 when 0). Fewer
 	// bits mean more rows share a value: more false positives to filter
 	// after decryption, less for an attacker to learn. Size it with
-	// RecommendIndexBits.
+	// [RecommendIndexBits].
 	Bits int
 	// Slow hashes with argon2id before the HMAC, for low-entropy values (an
 	// IIN has about 2^30 plausible values, a birth date far fewer): an
@@ -48,7 +48,7 @@ type IndexConfig struct {
 }
 
 // OWASP's minimum argon2id configuration (19 MiB, 2 passes, 1 thread),
-// for the zero fields of a Slow IndexConfig.
+// for the zero fields of a Slow [IndexConfig].
 const (
 	defaultArgon2Time    = 2
 	defaultArgon2Memory  = 19 * 1024
@@ -57,11 +57,11 @@ const (
 
 // defaultIndexBits is the width of a blind index configured without Bits.
 // At 2^32 a table of a million rows has about 1/4000 false positives per
-// lookup; use RecommendIndexBits to trade this against leakage.
+// lookup; use [RecommendIndexBits] to trade this against leakage.
 const defaultIndexBits = 32
 
 // checkIndexConfig validates the configuration of blind index name and
-// fills its defaults. Its errors wrap ErrInvalid.
+// fills its defaults. Its errors wrap [ErrInvalid].
 func checkIndexConfig(name string, cfg IndexConfig) (IndexConfig, error) {
 	if name == "" {
 		return cfg, errEmptyIndexName
@@ -141,7 +141,7 @@ func newIndexKey(key []byte) (*derivedKey, error) {
 // decrypt the candidates and compare, since truncation makes false
 // positives.
 //
-// An index not configured in Options.Indexes normalises by the category
+// An index not configured in [Options.Indexes] normalises by the category
 // that its name spells: the name itself, or its last element after a '.',
 // minus an "Index", "_index" or "Idx" suffix ("email", "users.email",
 // "EmailIndex", "phone_idx"); otherwise the exact bytes are hashed.
@@ -154,9 +154,9 @@ func (e *Encryptor) BlindIndex(index, value string) (string, error) {
 	return string(idx), nil
 }
 
-// appendBlindIndexNamed is BlindIndex appending the index to dst, so that a
-// caller computing many (a batch of lookups, a re-index) can reuse one
-// buffer and allocate nothing per value.
+// appendBlindIndexNamed is [Encryptor.BlindIndex] appending the index to dst,
+// so that a caller computing many (a batch of lookups, a re-index) can reuse
+// one buffer and allocate nothing per value.
 func (e *Encryptor) appendBlindIndexNamed(dst []byte, index, value string) ([]byte, error) {
 	if index == "" {
 		return dst, errEmptyIndexName
@@ -164,14 +164,14 @@ func (e *Encryptor) appendBlindIndexNamed(dst []byte, index, value string) ([]by
 	return e.appendBlindIndex(dst, e.indexState(index), value)
 }
 
-// indexState is what BlindIndex resolves for one index name: its
+// indexState is what [Encryptor.BlindIndex] resolves for one index name: its
 // configuration and its subkey cache.
 type indexState struct {
 	cfg IndexConfig
 	subkeyCache
 }
 
-// indexState returns the state of index, cached per Encryptor.
+// indexState returns the state of index, cached per [Encryptor].
 func (e *Encryptor) indexState(index string) *indexState {
 	if st, ok := e.indexStates.getString(index); ok {
 		return st

@@ -84,7 +84,7 @@ type cachedSubkey struct {
 	ref *subkeyRef // emptied if the key is destroyed
 }
 
-// errNoKeyring reports an Encryptor that NewEncryptor did not make.
+// errNoKeyring reports an [Encryptor] that [NewEncryptor] did not make.
 var errNoKeyring = fmt.Errorf("%w: no keyring (use NewEncryptor)", ErrKeyring)
 
 // current returns the id and subkey, made by derive, of the primary key,

@@ -15,7 +15,7 @@ import (
 
 // Encryptor encrypts and decrypts field values as tokens, seals and opens
 // tagged structs, computes blind indexes and erases subjects. It is safe for
-// concurrent use, including while its Keyring is rotated.
+// concurrent use, including while its [Keyring] is rotated.
 type Encryptor struct {
 	kr       *Keyring
 	legacy   bool
@@ -30,31 +30,34 @@ type Encryptor struct {
 	rejectV1    bool
 }
 
-// Options configures an Encryptor. The zero value is strict mode (no
+// Options configures an [Encryptor]. The zero value is strict mode (no
 // legacy plaintext), no per-subject keys, and blind indexes configured by
-// their names (see BlindIndex).
+// their names (see [Encryptor.BlindIndex]).
 type Options struct {
-	// SubjectKeys enables per-subject data keys (EncryptFor, DecryptFor,
-	// SealFor, OpenFor, Forget), kept in this store.
+	// SubjectKeys enables per-subject data keys ([Encryptor.EncryptFor],
+	// [Encryptor.DecryptFor], [Encryptor.SealFor], [Encryptor.OpenFor],
+	// [Encryptor.Forget]), kept in this store.
 	SubjectKeys SubjectKeyStore
 	// Indexes configures blind indexes by name ("User.EmailIndex", or
 	// "<table>.<field>" for a declared table). Indexes not listed take
 	// 32 bits and the category that their name spells.
 	Indexes map[string]IndexConfig
-	// LegacyPlaintext turns on migration mode: DecryptString, Open and
-	// Reencrypt accept a value without the token prefix as legacy
-	// plaintext, returning it unchanged (Reencrypt encrypts it) and
-	// counting it in LegacyReads. Otherwise such a value fails with
-	// ErrPlaintext. A value with the token prefix must always authenticate.
+	// LegacyPlaintext turns on migration mode: [Encryptor.DecryptString],
+	// [Encryptor.Open] and [Encryptor.Reencrypt] accept a value without the
+	// token prefix as legacy plaintext, returning it unchanged (Reencrypt
+	// encrypts it) and counting it in [Encryptor.LegacyReads]. Otherwise such
+	// a value fails with [ErrPlaintext]. A value with the token prefix must
+	// always authenticate.
 	LegacyPlaintext bool
-	// RejectOldContext makes Open and Seal refuse tokens in the version-1
-	// context (bound to the Go type's bare name, not its package), once
-	// Seal has moved every row to version 2. Until then such a token still
-	// opens, and can be copied between same-named types of two packages.
+	// RejectOldContext makes [Encryptor.Open] and [Encryptor.Seal] refuse
+	// tokens in the version-1 context (bound to the Go type's bare name, not
+	// its package), once Seal has moved every row to version 2. Until then
+	// such a token still opens, and can be copied between same-named types of
+	// two packages.
 	RejectOldContext bool
 }
 
-// NewEncryptor returns an Encryptor over kr.
+// NewEncryptor returns an [Encryptor] over kr.
 func NewEncryptor(kr *Keyring, opts Options) (*Encryptor, error) {
 	if kr == nil {
 		return nil, fmt.Errorf("%w: nil keyring", ErrKeyring)
@@ -71,7 +74,7 @@ func NewEncryptor(kr *Keyring, opts Options) (*Encryptor, error) {
 }
 
 // LegacyReads returns how many legacy plaintext values migration mode has
-// passed through (see Options.LegacyPlaintext). Zero for a while in production
+// passed through (see [Options.LegacyPlaintext]). Zero for a while in production
 // means the migration is complete and strict mode can be restored.
 func (e *Encryptor) LegacyReads() uint64 { return e.legacyN.Load() }
 
@@ -110,17 +113,17 @@ func newAEAD(key []byte) (*derivedKey, error) {
 
 // EncryptString encrypts plaintext under the primary key and returns its
 // token. The associated data aad (typically table, column, record id, from
-// the general to the specific) is authenticated: DecryptString needs the
-// same. All elements but the last also select the subkey, so each table and
-// column is encrypted under its own key.
+// the general to the specific) is authenticated: [Encryptor.DecryptString]
+// needs the same. All elements but the last also select the subkey, so each
+// table and column is encrypted under its own key.
 func (e *Encryptor) EncryptString(plaintext string, aad ...string) (string, error) {
 	return encryptText(e, kindKeyring, plaintext, aad)
 }
 
 // DecryptString authenticates and decrypts token with the associated data
-// it was encrypted with. Errors wrap ErrDecrypt (malformed, tampered or moved
-// token), ErrUnknownKey (key missing, disabled, destroyed or below the
-// minimum decryption version) or ErrPlaintext (not a token, strict mode).
+// it was encrypted with. Errors wrap [ErrDecrypt] (malformed, tampered or moved
+// token), [ErrUnknownKey] (key missing, disabled, destroyed or below the
+// minimum decryption version) or [ErrPlaintext] (not a token, strict mode).
 func (e *Encryptor) DecryptString(token string, aad ...string) (string, error) {
 	if !IsToken(token) {
 		return e.legacyValue(token)
@@ -157,8 +160,8 @@ func (e *Encryptor) Reencrypt(token string, aad ...string) (string, error) {
 	return e.reencrypt(kindKeyring, token, aad)
 }
 
-// reencrypt implements Reencrypt for keyring tokens of kind (field values
-// or wrapped subject keys).
+// reencrypt implements [Encryptor.Reencrypt] for keyring tokens of kind
+// (field values or wrapped subject keys).
 func (e *Encryptor) reencrypt(kind byte, token string, aad []string) (string, error) {
 	s := getScratch()
 	defer putScratch(s)
@@ -278,7 +281,7 @@ func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint3
 }
 
 // drawNonces returns n fresh nonces, concatenated, from one crypto/rand
-// read: Seal draws all its fields' nonces at once.
+// read: [Encryptor.Seal] draws all its fields' nonces at once.
 func (s *scratch) drawNonces(n int) []byte {
 	s.nonces = slices.Grow(s.nonces[:0], n*nonceSize)[:n*nonceSize]
 	rand.Read(s.nonces)
@@ -287,12 +290,13 @@ func (s *scratch) drawNonces(n int) []byte {
 
 // AppendEncrypt is [Encryptor.EncryptString] in binary form, for BYTEA
 // (VARBINARY, BLOB) columns: it appends to dst the token "pii1" || kind ||
-// key-id || nonce || ciphertext, the same token as EncryptString's without
-// the text encoding: n + 49 bytes for a plaintext of n bytes. It skips
-// base64, which for values of a kilobyte costs about as much as the
-// encryption itself. dst may be nil, or overlap plaintext; reuse one buffer
-// across calls to allocate nothing. [Encryptor.AppendDecrypt] reverses it;
-// Seal and Open work on text tokens only.
+// key-id || nonce || ciphertext, the same token as
+// [Encryptor.EncryptString]'s without the text encoding: n + 49 bytes for a
+// plaintext of n bytes. It skips base64, which for values of a kilobyte costs
+// about as much as the encryption itself. dst may be nil, or overlap
+// plaintext; reuse one buffer across calls to allocate nothing.
+// [Encryptor.AppendDecrypt] reverses it; [Encryptor.Seal] and
+// [Encryptor.Open] work on text tokens only.
 func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte, error) {
 	if dst == nil && len(plaintext) <= MaxPlaintext {
 		dst = make([]byte, 0, binaryTokenLen(len(plaintext))) // one exact allocation
@@ -310,15 +314,14 @@ func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte,
 	return out, nil
 }
 
-// AppendDecrypt authenticates and decrypts a binary token from AppendEncrypt
-// with the associated data it was encrypted with, appending the plaintext
-// to dst (nil, or a buffer reused across calls; it may overlap token).
-// Errors are those of DecryptString. In migration mode
-// (Options.LegacyPlaintext) a value without the binary token prefix is
-// appended as it is. To move a binary token to a new primary key, decrypt
-// and encrypt it again. On error dst is
-// returned with its original length (its spare capacity may have been
-// written).
+// AppendDecrypt authenticates and decrypts a binary token from
+// [Encryptor.AppendEncrypt] with the associated data it was encrypted with,
+// appending the plaintext to dst (nil, or a buffer reused across calls; it
+// may overlap token). Errors are those of [Encryptor.DecryptString]. In
+// migration mode ([Options.LegacyPlaintext]) a value without the binary token
+// prefix is appended as it is. To move a binary token to a new primary key,
+// decrypt and encrypt it again. On error dst is returned with its original
+// length (its spare capacity may have been written).
 func (e *Encryptor) AppendDecrypt(dst, token []byte, aad ...string) ([]byte, error) {
 	if dst == nil && len(token) > len(binaryMagic)+headerSize+nonceSize+tagSize {
 		dst = make([]byte, 0, len(token)-len(binaryMagic)-headerSize-nonceSize) // room to open in place
@@ -371,7 +374,8 @@ func (e *Encryptor) keyFor(s *scratch, kind byte, aad []string) *fieldKey {
 }
 
 // fieldKey returns the subkey cache of purpose, shared by every path that
-// encrypts or decrypts for it (EncryptString and Seal of the same column).
+// encrypts or decrypts for it ([Encryptor.EncryptString] and [Encryptor.Seal]
+// of the same column).
 func (e *Encryptor) fieldKey(purpose []byte) *fieldKey {
 	if fk, ok := e.fieldKeys.get(purpose); ok {
 		return fk

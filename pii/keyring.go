@@ -32,7 +32,7 @@ const keySize = 32
 //	destroyed     material erased; tokens under it are lost for good
 type KeyState uint8
 
-// Key states, see KeyState.
+// Key states, see [KeyState].
 const (
 	KeyPrimary KeyState = iota + 1
 	KeyDecryptOnly
@@ -49,7 +49,7 @@ func (s KeyState) String() string {
 	return "KeyState(" + strconv.Itoa(int(s)) + ")"
 }
 
-// jsonKeyState is a KeyState in the keyring's JSON form.
+// jsonKeyState is a [KeyState] in the keyring's JSON form.
 type jsonKeyState KeyState
 
 func (s jsonKeyState) MarshalText() ([]byte, error) {
@@ -90,7 +90,7 @@ type derivedKey struct {
 	index *indexKey
 }
 
-// subkeyRef holds a derivedKey. The Encryptor's caches keep the ref, never
+// subkeyRef holds a derivedKey. The [Encryptor]'s caches keep the ref, never
 // the derivedKey itself, and destroying a key empties every ref in its
 // cache, so that no cached copy of a destroyed key's material stays
 // reachable.
@@ -102,17 +102,17 @@ type subkeyRef struct {
 }
 
 // Keyring holds versioned 256-bit keys, each with a uint32 id and a
-// KeyState. Encryptors derive a separate subkey per purpose (per column, per
+// [KeyState]. Encryptors derive a separate subkey per purpose (per column, per
 // blind index, per subject-key wrapping) from the keys with HKDF-SHA256, so
 // the ring itself never encrypts anything.
 //
-// A Keyring is safe for concurrent use: Rotate, SetState and
-// SetMinDecryptVersion may run while other goroutines encrypt and decrypt
-// through Encryptors that share it.
+// A Keyring is safe for concurrent use: [Keyring.Rotate],
+// [Keyring.SetState] and [Keyring.SetMinDecryptVersion] may run while other
+// goroutines encrypt and decrypt through Encryptors that share it.
 //
 // Its key material is secret. String, LogValue and MarshalJSON never reveal
 // it, nor does fmt's %#v (the material is behind pointers that fmt does not
-// follow); Export is the only way out.
+// follow); [Keyring.Export] is the only way out.
 type Keyring struct {
 	mu         sync.RWMutex
 	keys       map[uint32]*keyEntry
@@ -164,15 +164,15 @@ const hkdfSalt = "github.com/1cb-kz/compliance/pii keyring v1"
 // keep decrypting. The procedure, once the new keyring is published to every
 // instance:
 //
-//  1. Seal every row again (it moves tokens under an older key), Reencrypt
-//     the columns written by EncryptString, and RewrapSubjectKey every
-//     subject.
-//  2. SetState(old, KeyDisabled) and watch for ErrUnknownKey: a token that
-//     was missed fails loudly, and the step can be undone.
-//  3. SetState(old, KeyDestroyed) once the backups taken before step 1 have
-//     expired.
+//  1. [Encryptor.Seal] every row again (it moves tokens under an older
+//     key), [Encryptor.Reencrypt] the columns written by EncryptString, and
+//     [Encryptor.RewrapSubjectKey] every subject.
+//  2. SetState(old, [KeyDisabled]) and watch for [ErrUnknownKey]: a token
+//     that was missed fails loudly, and the step can be undone.
+//  3. SetState(old, [KeyDestroyed]) once the backups taken before step 1
+//     have expired.
 //
-// Blind indexes keep their key (see SetIndexKey).
+// Blind indexes keep their key (see [Keyring.SetIndexKey]).
 func (k *Keyring) Rotate() (uint32, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -226,7 +226,7 @@ func (k *Keyring) primaryID() uint32 {
 // SetMinDecryptVersion refuses, from now on, every token (and wrapped
 // subject key) under a key id below v, whatever that key's state. It cannot
 // exceed the primary id. It does not affect blind indexes, which derive from
-// the index key (see KeyringStatus.IndexKey) whatever its id; disable that
+// the index key (see [KeyringStatus.IndexKey]) whatever its id; disable that
 // key to stop them.
 func (k *Keyring) SetMinDecryptVersion(v uint32) error {
 	k.mu.Lock()
@@ -239,11 +239,12 @@ func (k *Keyring) SetMinDecryptVersion(v uint32) error {
 	return nil
 }
 
-// SetIndexKey makes blind indexes derive from key id from now on; Rotate
-// never changes the index key, so that index values stay comparable. Every
-// stored index value must then be recomputed (Open then Seal each row;
-// Seal alone skips fields that already hold tokens): values
-// computed under the previous index key no longer match.
+// SetIndexKey makes blind indexes derive from key id from now on;
+// [Keyring.Rotate] never changes the index key, so that index values stay
+// comparable. Every stored index value must then be recomputed
+// ([Encryptor.Open] then [Encryptor.Seal] each row; Seal alone skips fields
+// that already hold tokens): values computed under the previous index key no
+// longer match.
 func (k *Keyring) SetIndexKey(id uint32) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -327,7 +328,7 @@ func (k *Keyring) LogValue() slog.Value {
 }
 
 // MarshalJSON always fails, so that a keyring embedded in a configuration or
-// log record is never serialised by accident. Use Export.
+// log record is never serialised by accident. Use [Keyring.Export].
 func (k *Keyring) MarshalJSON() ([]byte, error) {
 	return nil, errors.New("pii: a Keyring is secret and is not marshalled implicitly; use Export")
 }
@@ -353,7 +354,7 @@ type keyJSONItem struct {
 
 const keyringFormat = "1cb-kz/pii-keyring/v1"
 
-// maxKeyringSize bounds the input of ParseKeyring.
+// maxKeyringSize bounds the input of [ParseKeyring].
 const maxKeyringSize = 1 << 20
 
 // Export returns the keyring's JSON form, key material included in base64.
@@ -371,11 +372,11 @@ func (k *Keyring) Export() ([]byte, error) {
 	return json.MarshalIndent(out, "", "  ")
 }
 
-// ParseKeyring parses the JSON form written by Export. It is strict: data
-// after the JSON value, unknown, wrong-case or repeated field names, a
-// missing or repeated id, a key that is not 32 bytes, material on a
+// ParseKeyring parses the JSON form written by [Keyring.Export]. It is
+// strict: data after the JSON value, unknown, wrong-case or repeated field
+// names, a missing or repeated id, a key that is not 32 bytes, material on a
 // destroyed key, no primary or two primaries are errors (wrapping
-// ErrKeyring; no error quotes key material), so that no two readers of one
+// [ErrKeyring]; no error quotes key material), so that no two readers of one
 // file can see different keyrings.
 func ParseKeyring(data []byte) (*Keyring, error) {
 	if len(data) > maxKeyringSize {
@@ -581,8 +582,8 @@ func LoadKeyringFile(path string) (*Keyring, error) {
 	return ParseKeyring(data)
 }
 
-// KeyringFromEnv parses the keyring held, in its Export JSON form, by the
-// environment variable name.
+// KeyringFromEnv parses the keyring held, in its [Keyring.Export] JSON form,
+// by the environment variable name.
 func KeyringFromEnv(name string) (*Keyring, error) {
 	v, ok := os.LookupEnv(name)
 	if !ok || v == "" {
@@ -595,8 +596,9 @@ func KeyringFromEnv(name string) (*Keyring, error) {
 
 // usable returns key id's entry if its state allows the operation. The
 // minimum decryption version applies to tokens, not to the blind-index key
-// (index set): Rotate never moves the index key, so completing a rotation
-// with SetMinDecryptVersion must not break lookups. The caller holds k.mu.
+// (index set): [Keyring.Rotate] never moves the index key, so completing a
+// rotation with [Keyring.SetMinDecryptVersion] must not break lookups. The
+// caller holds k.mu.
 func (k *Keyring) usable(id uint32, encrypt, index bool) (*keyEntry, error) {
 	e := k.keys[id]
 	if e == nil {

@@ -16,7 +16,7 @@ type Field struct {
 	Name     string
 	Category Category
 	// Encrypted reports the tag's encrypt option on an exported string
-	// field. Encryptor.Seal encrypts it through nested structs and pointers,
+	// field. [Encryptor.Seal] encrypts it through nested structs and pointers,
 	// not through slices, arrays or maps ("[]" in Name): seal those values
 	// in their own calls.
 	Encrypted bool
@@ -24,7 +24,7 @@ type Field struct {
 	Index string
 }
 
-// defaultAllowed is the allowed set of CheckMinimal without arguments:
+// defaultAllowed is the allowed set of [CheckMinimal] without arguments:
 // the categories clause 3.1 of the Rules lets the platform collect.
 func defaultAllowed() []Category {
 	return []Category{CategoryName, CategoryEmail, CategoryPayment}
@@ -47,7 +47,7 @@ var inventories sync.Map // reflect.Type → *inventory
 // standard-library types. Only types are inspected, so fields of interface
 // type are not followed, and a nil pointer or zero value will do:
 // Inventory((*User)(nil)). The result is computed once per type and safe
-// for concurrent use. A malformed tag is a *FieldError wrapping ErrInvalid;
+// for concurrent use. A malformed tag is a *[FieldError] wrapping [ErrInvalid];
 // a value that is not a struct or a pointer to one is an ErrInvalid.
 func Inventory(v any) ([]Field, error) {
 	inv, err := inventoryOf(v)
@@ -57,7 +57,7 @@ func Inventory(v any) ([]Field, error) {
 	return slices.Clone(inv.declared), nil
 }
 
-// Undeclared lists the fields of the struct v (walked as Inventory does),
+// Undeclared lists the fields of the struct v (walked as [Inventory] does),
 // exported or not, that carry no pii tag, can hold text or numbers
 // (strings, numbers of any size, byte slices and arrays, time.Time,
 // interface values, and pointers, slices, arrays and maps of them) and
@@ -73,14 +73,14 @@ func Undeclared(v any) ([]Field, error) {
 	return slices.Clone(inv.undeclared), nil
 }
 
-// CheckMinimal reports, as a *MinimisationError, the fields of the struct v
-// whose category is not in allowed: the declared ones (see Inventory), then
-// the undeclared ones whose names suggest personal data (see Undeclared, in
+// CheckMinimal reports, as a *[MinimisationError], the fields of the struct v
+// whose category is not in allowed: the declared ones (see [Inventory]), then
+// the undeclared ones whose names suggest personal data (see [Undeclared], in
 // English, Russian or Kazakh: "Phone", "Телефон", "ЖСН"). With no allowed
 // categories it checks against those clause 3.1 of the Rules allows:
-// CategoryName, CategoryEmail and CategoryPayment. Tag a field `pii:"-"` to
+// [CategoryName], [CategoryEmail] and [CategoryPayment]. Tag a field `pii:"-"` to
 // declare that it holds none. An unknown category in allowed is an
-// ErrInvalid.
+// [ErrInvalid].
 func CheckMinimal(v any, allowed ...Category) error {
 	if len(allowed) == 0 {
 		allowed = defaultAllowed()
@@ -106,8 +106,8 @@ func CheckMinimal(v any, allowed ...Category) error {
 	return &MinimisationError{Type: structType(v).String(), Allowed: slices.Clone(allowed), Fields: bad}
 }
 
-// errNotStruct reports a value given to Inventory, CheckMinimal or
-// Undeclared that is neither a struct nor a pointer to one.
+// errNotStruct reports a value given to [Inventory], [CheckMinimal] or
+// [Undeclared] that is neither a struct nor a pointer to one.
 const errNotStruct = invalidError("pii: value is not a struct or a pointer to a struct")
 
 func structType(v any) reflect.Type {

@@ -11,7 +11,8 @@ import (
 	"sync"
 )
 
-// sealPlan is the cached, per-type list of what Seal and Open do.
+// sealPlan is the cached, per-type list of what [Encryptor.Seal] and
+// [Encryptor.Open] do.
 type sealPlan struct {
 	// table is the table identity, the first context element of version 2:
 	// the declared table name, or "go:" + package path + "." + type name.
@@ -27,8 +28,8 @@ type sealPlan struct {
 }
 
 // planIface is a field that can hold interface values (an interface, or a
-// slice, array, map or struct holding one), which Seal refuses to pass over
-// when a value inside holds a struct with fields to seal.
+// slice, array, map or struct holding one), which [Encryptor.Seal] refuses to
+// pass over when a value inside holds a struct with fields to seal.
 type planIface struct {
 	path []int
 	name string
@@ -407,12 +408,12 @@ func containerElem(t reflect.Type) reflect.Type {
 	return nil
 }
 
-// sealTags caches hasSealTags per struct type: Seal checks the dynamic
-// types held by interface fields on every call.
+// sealTags caches hasSealTags per struct type: [Encryptor.Seal] checks the
+// dynamic types held by interface fields on every call.
 var sealTags sync.Map // reflect.Type → bool
 
 // hasSealTags reports whether struct type t, or a struct it holds, has a
-// field that Seal would encrypt or index (or a malformed tag).
+// field that [Encryptor.Seal] would encrypt or index (or a malformed tag).
 func hasSealTags(t reflect.Type) bool {
 	if v, ok := sealTags.Load(t); ok {
 		return v.(bool)
@@ -496,10 +497,11 @@ func (p *sealPlan) check(v reflect.Value) error {
 	if !p.pointers {
 		return nil
 	}
-	// Two fields can share memory only when one of them is reached through
-	// a pointer. Addresses are compared pairwise and never stored: a
-	// growing slice of them, or Pointer and UnsafeAddr (which force their
-	// target to escape), would move every struct passed to Seal to the heap.
+	// Two fields can share memory only when one of them is reached through a
+	// pointer. Addresses are compared pairwise and never stored: a growing
+	// slice of them, or Pointer and UnsafeAddr (which force their target to
+	// escape), would move every struct passed to [Encryptor.Seal] to the
+	// heap.
 	for a := range 2 * len(p.fields) {
 		fa := p.fields[a/2]
 		va, ok := p.fieldAddr(v, a)
@@ -518,8 +520,8 @@ func (p *sealPlan) check(v reflect.Value) error {
 	return nil
 }
 
-// errInvalidTarget reports a Seal or Open argument that is not a non-nil
-// pointer to a struct.
+// errInvalidTarget reports a [Encryptor.Seal] or [Encryptor.Open] argument
+// that is not a non-nil pointer to a struct.
 const errInvalidTarget = invalidError("pii: target must be a non-nil pointer to a struct")
 
 // target checks ptr and returns the struct value and its plan.
@@ -548,21 +550,22 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 // `pii:"<category>,encrypt"`, under the primary key with the context (table,
 // field name, recordID), and fills the fields named by `index=<Field>` with
 // the blind index (named "<table>.<Field>" for a declared table, else
-// "<Type>.<Field>"; see BlindIndex) of the plaintext. The table is the name
-// a blank field declares (_ struct{} `pii:"table=users"`: 1 to 128 ASCII
-// letters, digits, '_', '.' or '-'), or else the type's package path and
-// name. Empty fields are left empty. A field that already holds a token of
-// this field and record is left as it is, or moved to the primary key and
-// the current context if it is under an older key or was written before
-// the table binding, so Seal is idempotent; a value that starts with the
-// token prefix but does not authenticate is an error (ErrDecrypt), never
-// stored as is. Untagged fields are skipped. On error *ptr is unchanged.
+// "<Type>.<Field>"; see [Encryptor.BlindIndex]) of the plaintext. The table
+// is the name a blank field declares (_ struct{} `pii:"table=users"`: 1 to
+// 128 ASCII letters, digits, '_', '.' or '-'), or else the type's package
+// path and name. Empty fields are left empty. A field that already holds a
+// token of this field and record is left as it is, or moved to the primary
+// key and the current context if it is under an older key or was written
+// before the table binding, so Seal is idempotent; a value that
+// starts with the token prefix but does not authenticate is an error
+// ([ErrDecrypt]), never stored as is. Untagged fields are skipped. On error
+// *ptr is unchanged.
 //
 // Seal follows exported nested structs, embedded structs and non-nil
 // pointers to structs, as parts of the same record: a nested field's name
 // in the context is its path ("Billing.IBAN"), and a field of an embedded
 // struct is named as promoted ("Email"), so embedding a struct does not
-// change its tokens. What it cannot seal is an ErrInvalid, in a FieldError
+// change its tokens. What it cannot seal is an [ErrInvalid], in a [FieldError]
 // naming the field, rather than left in clear: an unexported field tagged
 // to be sealed or holding such a struct; slices, arrays and maps of structs
 // with tagged fields; recursive types that hold them; tagged fields that Go
@@ -572,11 +575,11 @@ func (e *Encryptor) target(ptr any, recordID string) (reflect.Value, *sealPlan, 
 // interface in an interface). Tag such a field `pii:"-"` and seal its
 // values in their own calls, each with its own record id.
 //
-// The record id binds each token to its row: Open with another record id
-// fails. It must be stable for the row's life (a primary key, not a
-// position). Without a declared table, renaming or moving the Go type
-// changes the context (declare the table to avoid that); renaming a field
-// always does: rename with Open under the old name and Seal under the new.
+// The record id binds each token to its row: [Encryptor.Open] with another
+// record id fails. It must be stable for the row's life (a primary key, not a
+// position). Without a declared table, renaming or moving the Go type changes
+// the context (declare the table to avoid that); renaming a field always
+// does: rename with Open under the old name and Seal under the new.
 func (e *Encryptor) Seal(ptr any, recordID string) error {
 	v, p, err := e.target(ptr, recordID)
 	if err != nil {
@@ -585,8 +588,8 @@ func (e *Encryptor) Seal(ptr any, recordID string) error {
 	return e.seal(v, p, nil, "", recordID)
 }
 
-// Open decrypts in place the fields that Seal encrypted. Blind-index fields
-// are left as they are. On error *ptr is unchanged.
+// Open decrypts in place the fields that [Encryptor.Seal] encrypted.
+// Blind-index fields are left as they are. On error *ptr is unchanged.
 func (e *Encryptor) Open(ptr any, recordID string) error {
 	v, p, err := e.target(ptr, recordID)
 	if err != nil {
@@ -595,11 +598,12 @@ func (e *Encryptor) Open(ptr any, recordID string) error {
 	return e.open(v, p, nil, "", recordID)
 }
 
-// SealFor is Seal under subject's data key (see EncryptFor): after
-// Forget(ctx, subject) OpenFor fails with ErrErased. Blind indexes stay
-// under the keyring's index key; the host deletes them on erasure. Fields
-// that already hold a token are left alone: to move a row sealed by Seal to
-// the subject's key, Open it and SealFor it.
+// SealFor is [Encryptor.Seal] under subject's data key (see
+// [Encryptor.EncryptFor]): after Forget(ctx, subject) [Encryptor.OpenFor]
+// fails with [ErrErased]. Blind indexes stay under the keyring's index key;
+// the host deletes them on erasure. Fields that already hold a token are left
+// alone: to move a row sealed by Seal to the subject's key, [Encryptor.Open]
+// it and SealFor it.
 func (e *Encryptor) SealFor(ctx context.Context, ptr any, subject, recordID string) error {
 	v, p, err := e.target(ptr, recordID) // before a subject key is created for it
 	if err != nil {
@@ -613,7 +617,7 @@ func (e *Encryptor) SealFor(ctx context.Context, ptr any, subject, recordID stri
 	return e.seal(v, p, prk, subject, recordID)
 }
 
-// OpenFor is Open for a struct sealed by SealFor.
+// OpenFor is [Encryptor.Open] for a struct sealed by [Encryptor.SealFor].
 func (e *Encryptor) OpenFor(ctx context.Context, ptr any, subject, recordID string) error {
 	v, p, err := e.target(ptr, recordID)
 	if err != nil {
@@ -746,7 +750,7 @@ type tokenInfo struct {
 }
 
 // stale reports whether an authenticated token of field f is not in the
-// form Seal writes: context version 1, or a keyring token under a key
+// form [Encryptor.Seal] writes: context version 1, or a keyring token under a key
 // other than the primary.
 func (e *Encryptor) stale(f sealField, t tokenInfo) bool {
 	switch {
@@ -765,8 +769,9 @@ func (e *Encryptor) open(v reflect.Value, p *sealPlan, prk []byte, subject, reco
 	var err error
 	s := getScratch()
 	defer putScratch(s)
-	// One string per field, unlike Seal: a plaintext that the caller keeps
-	// (in a cache, say) must not keep the row's other personal data alive.
+	// One string per field, unlike [Encryptor.Seal]: a plaintext that the
+	// caller keeps (in a cache, say) must not keep the row's other personal
+	// data alive.
 	var inline [maxInlineFields]string
 	out := inline[:0]
 	if len(p.fields) > len(inline) {
@@ -896,7 +901,7 @@ func (w *valueWalk) find(v reflect.Value, depth int) error {
 		}
 	case reflect.Map:
 		// Not MapRange or MapIter, through which v (and so every struct
-		// passed to Seal) would escape to the heap.
+		// passed to [Encryptor.Seal]) would escape to the heap.
 		for _, k := range v.MapKeys() {
 			if err := w.find(k, depth+1); err != nil {
 				return w.at("[key]", err)
@@ -920,7 +925,7 @@ func (w *valueWalk) at(step string, err error) error {
 
 // stdType reports whether t is a named type of the standard library, which
 // holds no pii tags and whose interface fields (a context's values, a
-// logger's handler) Seal does not follow.
+// logger's handler) [Encryptor.Seal] does not follow.
 func stdType(t reflect.Type) bool {
 	return t.PkgPath() != "" && standardPackage(t.PkgPath())
 }

@@ -8,7 +8,7 @@ import (
 	"regexp"
 )
 
-// SQLSubjectKeyStore is a SubjectKeyStore in a PostgreSQL table, used
+// SQLSubjectKeyStore is a [SubjectKeyStore] in a PostgreSQL table, used
 // through database/sql (any PostgreSQL driver: pgx's stdlib, lib/pq). It is
 // safe for concurrent use, across processes too: races between writers are
 // settled by the table's primary key.
@@ -20,12 +20,12 @@ import (
 //	created_at timestamptz  NOT NULL DEFAULT now()
 //	erased_at  timestamptz  -- set by Forget; the row stays as a tombstone
 //
-// Forget sets wrapped to NULL. PostgreSQL keeps the old row version until
-// VACUUM, and WAL archives and base backups keep it for their retention; the
-// wrapped key in them is useless without the keyring key that wrapped it:
-// erasure is final once those copies expire, or once that keyring key is
-// destroyed after RewrapSubjectKey has moved the live subjects (see
-// Keyring.Rotate).
+// [SQLSubjectKeyStore.Forget] sets wrapped to NULL. PostgreSQL keeps the old
+// row version until VACUUM, and WAL archives and base backups keep it for
+// their retention; the wrapped key in them is useless without the keyring key
+// that wrapped it: erasure is final once those copies expire, or once that
+// keyring key is destroyed after [Encryptor.RewrapSubjectKey] has moved the
+// live subjects (see [Keyring.Rotate]).
 type SQLSubjectKeyStore struct {
 	db    *sql.DB
 	table string
@@ -39,7 +39,7 @@ var sqlIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]
 // NewSQLSubjectKeyStore returns a store in table: "schema.table" or
 // "table" in lower-case letters, digits and underscores, or
 // "pii_subject_keys" when empty. Another name, or a nil db, is an
-// ErrInvalid.
+// [ErrInvalid].
 func NewSQLSubjectKeyStore(db *sql.DB, table string) (*SQLSubjectKeyStore, error) {
 	if db == nil {
 		return nil, invalidError("pii: nil *sql.DB")
@@ -68,7 +68,7 @@ func (s *SQLSubjectKeyStore) CreateTable(ctx context.Context) error {
 	return nil
 }
 
-// Get implements SubjectKeyStore.
+// Get implements [SubjectKeyStore].
 func (s *SQLSubjectKeyStore) Get(ctx context.Context, subject string) (string, error) {
 	var wrapped sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT wrapped FROM `+s.table+` WHERE subject = $1`, subject).Scan(&wrapped)
@@ -83,7 +83,7 @@ func (s *SQLSubjectKeyStore) Get(ctx context.Context, subject string) (string, e
 	return wrapped.String, nil
 }
 
-// CompareAndSwap implements SubjectKeyStore: an INSERT for the first key,
+// CompareAndSwap implements [SubjectKeyStore]: an INSERT for the first key,
 // an UPDATE conditioned on the old key otherwise; the primary key settles
 // races between processes.
 func (s *SQLSubjectKeyStore) CompareAndSwap(ctx context.Context, subject, old, new string) (string, error) {
@@ -108,7 +108,7 @@ WHERE subject = $1 AND wrapped = $2 AND erased_at IS NULL RETURNING wrapped`, su
 	return stored, nil
 }
 
-// Forget implements SubjectKeyStore.
+// Forget implements [SubjectKeyStore].
 func (s *SQLSubjectKeyStore) Forget(ctx context.Context, subject string) error {
 	if err := checkSubject(subject); err != nil {
 		return err

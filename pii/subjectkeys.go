@@ -19,18 +19,19 @@ import (
 // be safe for concurrent use, and never put a subject id or a key in an
 // error. [MemorySubjectKeyStore] and [SQLSubjectKeyStore] are provided.
 type SubjectKeyStore interface {
-	// Get returns subject's wrapped key. It returns ErrErased after Forget
-	// and an error wrapping ErrUnknownKey when subject has no key yet.
+	// Get returns subject's wrapped key. It returns [ErrErased] after
+	// [SubjectKeyStore.Forget] and an error wrapping [ErrUnknownKey] when
+	// subject has no key yet.
 	Get(ctx context.Context, subject string) (wrapped string, err error)
-	// CompareAndSwap stores new as subject's wrapped key if the key stored
-	// is old ("" for a subject without a key: the first key), and returns
-	// the key stored after the call: new, or the one another writer stored
-	// first. It returns ErrErased after Forget, so that an erased subject
-	// id is never given a key again, and an error wrapping ErrUnknownKey
-	// when old is not "" and subject has no key.
+	// CompareAndSwap stores new as subject's wrapped key if the key stored is
+	// old ("" for a subject without a key: the first key), and returns the
+	// key stored after the call: new, or the one another writer stored first.
+	// It returns [ErrErased] after [SubjectKeyStore.Forget], so that an
+	// erased subject id is never given a key again, and an error wrapping
+	// [ErrUnknownKey] when old is not "" and subject has no key.
 	CompareAndSwap(ctx context.Context, subject, old, new string) (stored string, err error)
 	// Forget destroys subject's key and keeps a tombstone, so that later
-	// calls return ErrErased. It is idempotent, and succeeds for a subject
+	// calls return [ErrErased]. It is idempotent, and succeeds for a subject
 	// that never had a key.
 	Forget(ctx context.Context, subject string) error
 }
@@ -45,9 +46,10 @@ func checkSubject(subject string) error {
 	return nil
 }
 
-// MemorySubjectKeyStore is an in-memory SubjectKeyStore for tests and
-// single-process tools. Forget drops the wrapped key from the map; the Go
-// runtime gives no guarantee that the freed memory is overwritten.
+// MemorySubjectKeyStore is an in-memory [SubjectKeyStore] for tests and
+// single-process tools. [MemorySubjectKeyStore.Forget] drops the wrapped key
+// from the map; the Go runtime gives no guarantee that the freed memory is
+// overwritten.
 type MemorySubjectKeyStore struct {
 	mu     sync.Mutex
 	keys   map[string]string
@@ -59,7 +61,7 @@ func NewMemorySubjectKeyStore() *MemorySubjectKeyStore {
 	return &MemorySubjectKeyStore{keys: map[string]string{}, erased: map[string]bool{}}
 }
 
-// Get implements SubjectKeyStore.
+// Get implements [SubjectKeyStore].
 func (m *MemorySubjectKeyStore) Get(ctx context.Context, subject string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -83,7 +85,7 @@ func (m *MemorySubjectKeyStore) get(subject string) (string, error) {
 
 var errNoSubjectKey = fmt.Errorf("%w: subject has no data key", ErrUnknownKey)
 
-// CompareAndSwap implements SubjectKeyStore.
+// CompareAndSwap implements [SubjectKeyStore].
 func (m *MemorySubjectKeyStore) CompareAndSwap(ctx context.Context, subject, old, new string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -102,7 +104,7 @@ func (m *MemorySubjectKeyStore) CompareAndSwap(ctx context.Context, subject, old
 	return new, nil
 }
 
-// Forget implements SubjectKeyStore.
+// Forget implements [SubjectKeyStore].
 func (m *MemorySubjectKeyStore) Forget(ctx context.Context, subject string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -164,10 +166,10 @@ func subjectAEAD(prk []byte, purpose []byte) (cipher.AEAD, error) {
 	return chacha20poly1305.NewX(key)
 }
 
-// EncryptFor encrypts plaintext under subject's data key, creating the key
-// on first use, and returns a token that Forget(ctx, subject) makes
-// permanently undecryptable, wherever copies of it are kept. The associated
-// data aad is used as in EncryptString; the subject is authenticated too.
+// EncryptFor encrypts plaintext under subject's data key, creating the key on
+// first use, and returns a token that Forget(ctx, subject) makes permanently
+// undecryptable, wherever copies of it are kept. The associated data aad is
+// used as in [Encryptor.EncryptString]; the subject is authenticated too.
 func (e *Encryptor) EncryptFor(ctx context.Context, subject, plaintext string, aad ...string) (string, error) {
 	prk, err := e.subjectKey(ctx, subject, true)
 	if err != nil {
@@ -193,10 +195,11 @@ func appendSubjectToken[T string | []byte](s *scratch, dst []byte, kind byte, pr
 	return appendTextToken(s, dst, kind, 0, aead, []byte(subject), plaintext, aad, nonce)
 }
 
-// DecryptFor decrypts a token written by EncryptFor for subject. After
-// Forget it fails with ErrErased. It also decrypts keyring tokens (from
-// EncryptString) and, in migration mode, legacy plaintext, but only while
-// subject is not erased, which eases a move to subject tokens.
+// DecryptFor decrypts a token written by [Encryptor.EncryptFor] for subject.
+// After [Encryptor.Forget] it fails with [ErrErased]. It also decrypts
+// keyring tokens (from [Encryptor.EncryptString]) and, in migration mode,
+// legacy plaintext, but only while subject is not erased, which eases a move
+// to subject tokens.
 func (e *Encryptor) DecryptFor(ctx context.Context, subject, token string, aad ...string) (string, error) {
 	prk, err := e.subjectKey(ctx, subject, false)
 	if err != nil && err != errNoSubjectKey {
@@ -245,12 +248,12 @@ func openSubjectToken(s *scratch, prk []byte, subject string, t rawToken, aad []
 	return openToken(s, aead, t, []byte(subject), aad, t.ciphertext[:0])
 }
 
-// Forget erases subject (clause 7.1): its data key is destroyed in the
-// store, and every token written for it by EncryptFor or SealFor, including
-// copies in replicas, exports and backups of the data, fails from then on
-// with ErrErased. The host must also delete the subject's blind-index values
-// (keyed hashes of the plaintext, still comparable after erasure) and any
-// plaintext it keeps elsewhere.
+// Forget erases subject (clause 7.1): its data key is destroyed in the store,
+// and every token written for it by [Encryptor.EncryptFor] or
+// [Encryptor.SealFor], including copies in replicas, exports and backups of
+// the data, fails from then on with [ErrErased]. The host must also delete
+// the subject's blind-index values (keyed hashes of the plaintext, still
+// comparable after erasure) and any plaintext it keeps elsewhere.
 func (e *Encryptor) Forget(ctx context.Context, subject string) error {
 	if err := e.checkSubject(subject); err != nil {
 		return err
@@ -258,8 +261,8 @@ func (e *Encryptor) Forget(ctx context.Context, subject string) error {
 	return e.subjects.Forget(ctx, subject)
 }
 
-// errNoSubjectStore reports a per-subject call on an Encryptor built
-// without Options.SubjectKeys.
+// errNoSubjectStore reports a per-subject call on an [Encryptor] built
+// without [Options.SubjectKeys].
 const errNoSubjectStore = invalidError("pii: no subject key store (Options.SubjectKeys)")
 
 // checkSubject refuses a per-subject call without a store or with a bad
@@ -271,8 +274,8 @@ func (e *Encryptor) checkSubject(subject string) error {
 	return checkSubject(subject)
 }
 
-// maxRewrapAttempts bounds RewrapSubjectKey's retries when another writer
-// replaces the wrapped key between its read and its write.
+// maxRewrapAttempts bounds [Encryptor.RewrapSubjectKey]'s retries when
+// another writer replaces the wrapped key between its read and its write.
 const maxRewrapAttempts = 3
 
 // RewrapSubjectKey re-wraps subject's data key under the keyring's primary

@@ -37,7 +37,7 @@ type fieldTag struct {
 }
 
 // tagError reports a malformed `pii` struct tag. It holds the tag text
-// (bounded) and never a field value, and unwraps to ErrInvalid.
+// (bounded) and never a field value, and unwraps to [ErrInvalid].
 type tagError struct {
 	Tag    string // the tag as written
 	Reason string
@@ -61,9 +61,9 @@ func quoteTag(s string) string {
 
 // parseTag parses the value of a `pii` struct tag (see tags.Parse). The tag
 // "-" declares a field that holds no personal data despite its name (see
-// Undeclared), or a nested value that Seal skips because the caller seals
-// it on its own; it parses to the zero fieldTag, whose empty Category means
-// "none".
+// [Undeclared]), or a nested value that [Encryptor.Seal] skips because the
+// caller seals it on its own; it parses to the zero fieldTag, whose empty
+// Category means "none".
 func parseTag(tag string) (fieldTag, error) {
 	t, reason := tags.Parse(tag)
 	if reason != "" {

@@ -37,9 +37,9 @@ const (
 	kindSubject byte = 0x02 // a field value under a subject data key
 	kindWrap    byte = 0x03 // a subject data key under a keyring key
 
-	// Context version 2 (kind | kindV2): a field that Seal wrote, whose
-	// context starts with the table identity (see sealPlan.table) rather
-	// than the bare Go type name of version 1.
+	// Context version 2 (kind | kindV2): a field that [Encryptor.Seal] wrote,
+	// whose context starts with the table identity (see sealPlan.table)
+	// rather than the bare Go type name of version 1.
 	kindV2       byte = 0x10
 	kindKeyring2      = kindKeyring | kindV2
 	kindSubject2      = kindSubject | kindV2
@@ -49,8 +49,9 @@ const (
 	tagSize    = chacha20poly1305.Overhead
 )
 
-// MaxPlaintext is the largest value, in bytes, that Seal, EncryptString,
-// EncryptFor and AppendEncrypt accept; a longer one is an ErrInvalid.
+// MaxPlaintext is the largest value, in bytes, that [Encryptor.Seal],
+// [Encryptor.EncryptString], [Encryptor.EncryptFor] and
+// [Encryptor.AppendEncrypt] accept; a longer one is an [ErrInvalid].
 // Field-level encryption is for short values.
 const MaxPlaintext = 1 << 20
 
@@ -107,18 +108,19 @@ func parseToken(s string, bufp *[]byte) (rawToken, error) {
 	return splitToken((*bufp)[:n])
 }
 
-// binaryMagic starts every binary token (see Encryptor.AppendEncrypt). Its fifth
-// byte, the kind, is never '.', so a text token passed as bytes is refused.
+// binaryMagic starts every binary token (see [Encryptor.AppendEncrypt]). Its
+// fifth byte, the kind, is never '.', so a text token passed as bytes is
+// refused.
 const binaryMagic = "pii1"
 
 // binaryTokenLen returns the length in bytes of the binary token (see
-// Encryptor.AppendEncrypt) for a plaintext of n bytes: n + 49.
+// [Encryptor.AppendEncrypt]) for a plaintext of n bytes: n + 49.
 func binaryTokenLen(n int) int {
 	return len(binaryMagic) + headerSize + nonceSize + n + tagSize
 }
 
 // isBinaryToken reports whether b starts with the binary token magic. Like
-// IsToken it does not authenticate b.
+// [IsToken] it does not authenticate b.
 func isBinaryToken(b []byte) bool {
 	return len(b) >= len(binaryMagic) && string(b[:len(binaryMagic)]) == binaryMagic
 }
