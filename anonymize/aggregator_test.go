@@ -89,7 +89,7 @@ func TestNewAggregatorRefusesBadSpecs(t *testing.T) {
 	}
 	a, err := NewAggregator(Spec[bid]{Subject: ok.Subject, Dimensions: ok.Dimensions})
 	require.NoError(t, err)
-	assert.Equal(t, DefaultK, a.k, "zero K means the default")
+	assert.Equal(t, defaultK, a.k, "zero K means the default")
 }
 
 func TestAddRecordsBadRows(t *testing.T) {

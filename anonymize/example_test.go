@@ -253,12 +253,10 @@ func ExampleKazakhstanHierarchy() {
 
 func ExampleNewBands() {
 	fmt.Println(anonymize.AgeBands().Label(29), anonymize.AgeBands().Label(70))
-	fmt.Println(anonymize.AmountBands().Label(12_500))
 	b, _ := anonymize.NewBands([]float64{10, 100}, []string{"small", "medium", "large"})
 	fmt.Println(b.Label(99.5))
 	// Output:
 	// 25-34 >=65
-	// 10000-49999
 	// medium
 }
 

@@ -1,9 +1,7 @@
 package anonymize
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -93,11 +91,6 @@ func mustBands(edges []float64, labels []string) *Bands {
 // identifying). Label takes the age in whole years (AgeAt).
 func AgeBands() *Bands { return mustBands([]float64{18, 25, 35, 45, 55, 65}, nil) }
 
-// AmountBands returns bid amount bands in tenge, top coded at one million.
-func AmountBands() *Bands {
-	return mustBands([]float64{1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000}, nil)
-}
-
 // AgeAt returns the age in whole years on day at of a person born on birth.
 func AgeAt(birth, at time.Time) int {
 	y := at.Year() - birth.Year()
@@ -168,8 +161,8 @@ func NewHierarchy(rows [][]string) (*Hierarchy, error) {
 			h.parent[v] = want
 		}
 	}
-	if h.root == "" {
-		return nil, fmt.Errorf("%w: no rows", ErrGeneralizer)
+	if h.root == "" || len(h.parent) < 2 {
+		return nil, fmt.Errorf("%w: no value below the root", ErrGeneralizer)
 	}
 	// Refuse cycles (every walk up must reach the root) and depth.
 	h.inner = map[string]bool{}
@@ -190,34 +183,8 @@ func NewHierarchy(rows [][]string) (*Hierarchy, error) {
 	return h, nil
 }
 
-// ReadHierarchy builds a hierarchy from CSV (RFC 4180), one path per
-// record from leaf to root as NewHierarchy takes them; records may have
-// different lengths, and lines starting with '#' are comments.
-func ReadHierarchy(r io.Reader) (*Hierarchy, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.Comment = '#'
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrGeneralizer, err)
-	}
-	return NewHierarchy(rows)
-}
-
-// Generalize returns the ancestor of v the given number of levels up,
-// stopping at the root.
-func (h *Hierarchy) Generalize(v string, levels int) (string, error) {
-	if _, ok := h.parent[v]; !ok {
-		return "", fmt.Errorf("%w: unknown value", ErrGeneralizer)
-	}
-	for ; levels > 0 && v != h.root; levels-- {
-		v = h.parent[v]
-	}
-	return v, nil
-}
-
-// Path returns v and its ancestors up to the root.
-func (h *Hierarchy) Path(v string) ([]string, error) {
+// path returns v and its ancestors up to the root.
+func (h *Hierarchy) path(v string) ([]string, error) {
 	if _, ok := h.parent[v]; !ok {
 		return nil, fmt.Errorf("%w: unknown value", ErrGeneralizer)
 	}
@@ -275,7 +242,7 @@ func (h *Hierarchy) levels() [][]string {
 	depth := h.depth()
 	out := make([][]string, depth)
 	for _, l := range leaves {
-		p, _ := h.Path(l) // leaf ... root
+		p, _ := h.path(l) // leaf ... root
 		p = p[:len(p)-1]
 		slices.Reverse(p) // depth 1 ... leaf
 		out[0] = append(out[0], l)
@@ -284,4 +251,16 @@ func (h *Hierarchy) levels() [][]string {
 		}
 	}
 	return out
+}
+
+// AtDepth returns the ancestor of v at the given depth below the root (1:
+// the children of the root, such as regions), or v itself if v is not
+// that deep: the value to publish when the table shows that level only.
+func (h *Hierarchy) AtDepth(v string, depth int) (string, error) {
+	p, err := h.path(v)
+	if err != nil {
+		return "", err
+	}
+	i := len(p) - 1 - depth // p runs from v up to the root
+	return p[max(i, 0)], nil
 }

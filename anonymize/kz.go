@@ -1,36 +1,30 @@
 package anonymize
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
-// Region is a first-level administrative unit of Kazakhstan: a region
-// (oblys) or a city of republican significance.
-type Region struct {
-	// Code is the ISO 3166-2 code, e.g. "KZ-75".
-	Code string
-	// City is true for the cities of republican significance (Astana,
-	// Almaty, Shymkent).
-	City       bool
-	EN, RU, KK string
+// region is a first-level administrative unit of Kazakhstan: a region
+// (oblys) or a city of republican significance (Astana, Almaty,
+// Shymkent), with its ISO 3166-2 code.
+type region struct {
+	code       string
+	city       bool
+	en, ru, kk string
 }
 
-// Name returns the region's name in "en", "ru" or "kk" (English otherwise).
-func (r Region) Name(lang string) string {
-	switch lang {
-	case "ru":
-		return r.RU
-	case "kk":
-		return r.KK
-	}
-	return r.EN
+// name returns the region's name in "en", "ru" or "kk".
+func (r region) name(lang string) string {
+	return map[string]string{"en": r.en, "ru": r.ru, "kk": r.kk}[lang]
 }
 
-// Settlement is a city of Kazakhstan in the built-in geography.
-type Settlement struct {
-	Region     string // ISO 3166-2 code of its region
-	EN, RU, KK string
+// settlement is a city of the built-in geography.
+type settlement struct {
+	region     string // ISO 3166-2 code of its region
+	en, ru, kk string
+}
+
+// name returns the settlement's name in "en", "ru" or "kk".
+func (s settlement) name(lang string) string {
+	return map[string]string{"en": s.en, "ru": s.ru, "kk": s.kk}[lang]
 }
 
 // The first-level units after the reform of 2022 (Presidential Decree
@@ -38,7 +32,7 @@ type Settlement struct {
 // Jetisu and Ulytau regions and moved the centre of Almaty Region to
 // Konaev): 17 regions and 3 cities of republican significance. Codes are
 // those of ISO 3166-2:KZ as revised in November 2022 (numeric codes).
-var kzRegions = []Region{
+var kzRegions = []region{
 	{"KZ-71", true, "Astana", "Астана", "Астана"},
 	{"KZ-75", true, "Almaty", "Алматы", "Алматы"},
 	{"KZ-79", true, "Shymkent", "Шымкент", "Шымкент"},
@@ -62,7 +56,7 @@ var kzRegions = []Region{
 }
 
 // Regional centres first, then other cities of regional significance.
-var kzSettlements = []Settlement{
+var kzSettlements = []settlement{
 	{"KZ-10", "Semey", "Семей", "Семей"},
 	{"KZ-11", "Kokshetau", "Кокшетау", "Көкшетау"},
 	{"KZ-15", "Aktobe", "Актобе", "Ақтөбе"},
@@ -104,30 +98,14 @@ var kzSettlements = []Settlement{
 	{"KZ-63", "Ridder", "Риддер", "Риддер"},
 }
 
-// KazakhstanRegions returns the 17 regions and 3 cities of republican
-// significance, cities first.
-func KazakhstanRegions() []Region { return append([]Region(nil), kzRegions...) }
-
-// KazakhstanSettlements returns the cities of the built-in geography: the
-// regional centres and the larger cities of regional significance. It is
-// not the full list of settlements; extend it with NewHierarchy.
-func KazakhstanSettlements() []Settlement { return append([]Settlement(nil), kzSettlements...) }
-
-// KazakhstanRegion returns the region with the given ISO 3166-2 code.
-func KazakhstanRegion(code string) (Region, bool) {
-	for _, r := range kzRegions {
-		if r.Code == code {
-			return r, true
-		}
-	}
-	return Region{}, false
-}
-
 // KazakhstanHierarchy returns the geography city → region → country in the
-// language "en", "ru" or "kk". A city of republican significance is its own
-// first-level unit and sits directly below the country; use AtDepth(v, 1)
-// to generalise any value to its region or city of republican
-// significance.
+// language "en", "ru" or "kk": the 17 regions and 3 cities of republican
+// significance since the reform of 2022, and the regional centres and
+// larger cities of regional significance below their regions (not every
+// settlement; build a fuller one with NewHierarchy). A city of republican
+// significance sits directly below the country. Use it as a Dimension's
+// Hierarchy, or AtDepth(v, 1) to generalise a value to its first-level
+// unit.
 func KazakhstanHierarchy(lang string) (*Hierarchy, error) {
 	country := map[string]string{"en": "Kazakhstan", "ru": "Казахстан", "kk": "Қазақстан"}[lang]
 	if country == "" {
@@ -136,43 +114,11 @@ func KazakhstanHierarchy(lang string) (*Hierarchy, error) {
 	var rows [][]string
 	byCode := map[string]string{}
 	for _, r := range kzRegions {
-		byCode[r.Code] = r.Name(lang)
-		rows = append(rows, []string{r.Name(lang), country})
+		byCode[r.code] = r.name(lang)
+		rows = append(rows, []string{r.name(lang), country})
 	}
 	for _, s := range kzSettlements {
-		name := map[string]string{"en": s.EN, "ru": s.RU, "kk": s.KK}[lang]
-		rows = append(rows, []string{name, byCode[s.Region], country})
+		rows = append(rows, []string{s.name(lang), byCode[s.region], country})
 	}
 	return NewHierarchy(rows)
-}
-
-// AtDepth returns the ancestor of v at the given depth below the root (1:
-// the children of the root), or v itself if v is not that deep.
-func (h *Hierarchy) AtDepth(v string, depth int) (string, error) {
-	p, err := h.Path(v)
-	if err != nil {
-		return "", err
-	}
-	i := len(p) - 1 - depth // p runs from v up to the root
-	return p[max(i, 0)], nil
-}
-
-// normalizeName folds case and spaces for lookups of user-typed names.
-func normalizeName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// KazakhstanRegionOf returns the first-level unit of a city name (any of the
-// three languages, case-insensitive) or of a region or republican city name.
-func KazakhstanRegionOf(name string) (Region, bool) {
-	n := normalizeName(name)
-	for _, r := range kzRegions {
-		if n == normalizeName(r.EN) || n == normalizeName(r.RU) || n == normalizeName(r.KK) {
-			return r, true
-		}
-	}
-	for _, s := range kzSettlements {
-		if n == normalizeName(s.EN) || n == normalizeName(s.RU) || n == normalizeName(s.KK) {
-			return KazakhstanRegion(s.Region)
-		}
-	}
-	return Region{}, false
 }

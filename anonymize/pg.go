@@ -313,10 +313,9 @@ func measureColumns[T any](spec Spec[T]) []string {
 	return c
 }
 
-// Query returns the SQL that ReleaseSQL runs to compute the unprotected
-// table in PostgreSQL, for review or for EXPLAIN. Its result must never be
-// published as such: only ReleaseSQL's protected table may.
-func Query[T any](spec Spec[T], table string) (string, error) {
+// pushDownQuery returns the SQL that ReleaseSQL runs to compute the
+// unprotected table (its parameters aside).
+func pushDownQuery[T any](spec Spec[T], table string) (string, error) {
 	s, err := newSQLSpec(spec, table)
 	if err != nil {
 		return "", err

@@ -101,17 +101,17 @@ func TestReleaseSQLRefusesBadRows(t *testing.T) {
 func TestQueryQuotesIdentifiers(t *testing.T) {
 	spec := sqlSpecOf(bidSpec(5, true))
 	spec.Dimensions[0].Column = `re"gion`
-	q, err := Query(spec, "analytics.bids")
+	q, err := pushDownQuery(spec, "analytics.bids")
 	require.NoError(t, err)
 	assert.Contains(t, q, `"re""gion"::text`)
 	assert.Contains(t, q, `FROM "analytics"."bids"`)
 	assert.Contains(t, q, "GROUPING SETS ((d0, d1), (d0), (d1), ())")
 	for _, bad := range []string{"", "a.b.c", "x\x00y", strings.Repeat("x", 64)} {
-		_, err := Query(spec, bad)
+		_, err := pushDownQuery(spec, bad)
 		assert.ErrorIs(t, err, ErrSpec, "%q", bad)
 	}
 	spec.SubjectColumn = ""
-	_, err = Query(spec, "bids")
+	_, err = pushDownQuery(spec, "bids")
 	assert.ErrorIs(t, err, ErrSpec)
 }
 

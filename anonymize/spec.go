@@ -11,15 +11,15 @@ import (
 // "2026-03") sums every value of the second dimension.
 const Total = "*"
 
-// DefaultK is the threshold used when Spec.K is zero.
-const DefaultK = 5
+// defaultK is the threshold used when Spec.K is zero.
+const defaultK = 5
 
 // MaxDimensions bounds the number of dimensions of a Spec. A table with more
 // dimensions than this has almost every cell below any sensible threshold.
 const MaxDimensions = 6
 
-// MaxDecimals bounds Measure.Decimals.
-const MaxDecimals = 6
+// maxDecimals bounds Measure.Decimals.
+const maxDecimals = 6
 
 // KeySize is the size of a fingerprint key (Spec.Key).
 const KeySize = 32
@@ -32,7 +32,7 @@ const KeySize = 32
 // and fingerprint key.
 type Spec[T any] struct {
 	// K is the threshold: a cell is published only when at least K distinct
-	// subjects contribute to it. Zero means DefaultK (5); 1 and negative
+	// subjects contribute to it. Zero means 5; 1 and negative
 	// values are refused.
 	K int
 	// Subject returns the person a row belongs to (a user id). Counting is
@@ -86,8 +86,7 @@ type Measure[T any] struct {
 	// Bounds, if set, clamps every row's value into [Min, Max] before it is
 	// summed (contribution bounding): one outlier bid cannot dominate a sum.
 	Bounds *Bounds
-	// Decimals is the number of decimal places of the values (0 to
-	// MaxDecimals): 2 for amounts in tenge with tiyn. Values are summed
+	// Decimals is the number of decimal places of the values (0 to 6): 2 for amounts in tenge with tiyn. Values are summed
 	// exactly in fixed point at this precision, so that sums do not depend
 	// on the order of rows or shards, and the PostgreSQL push-down gives
 	// the same digits. A value with more decimals (after Bounds, at 15
@@ -138,7 +137,7 @@ func specError(format string, args ...any) error {
 func checkShape(k int, dimNames []string, ms []measureShape) (int, error) {
 	switch {
 	case k == 0:
-		k = DefaultK
+		k = defaultK
 	case k < 2:
 		return 0, specError("k must be at least 2, got %d", k)
 	case k > 255:
@@ -168,8 +167,8 @@ func checkShape(k int, dimNames []string, ms []measureShape) (int, error) {
 			return 0, specError("duplicate column name %q", m.name)
 		}
 		seen[m.name] = true
-		if m.decimals < 0 || m.decimals > MaxDecimals {
-			return 0, specError("measure %q: decimals %d out of [0,%d]", m.name, m.decimals, MaxDecimals)
+		if m.decimals < 0 || m.decimals > maxDecimals {
+			return 0, specError("measure %q: decimals %d out of [0,%d]", m.name, m.decimals, maxDecimals)
 		}
 		if b := m.bounds; b != nil {
 			if !finite(b.Min) || !finite(b.Max) || b.Min > b.Max {

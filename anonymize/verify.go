@@ -404,11 +404,11 @@ func addsUp(vals []float64, d int) bool {
 	return math.Abs(sum-vals[0]) <= 4*float64(len(vals))*0x1p-53*mag
 }
 
-// decimals returns the least number of decimals (up to MaxDecimals) at
+// decimals returns the least number of decimals (up to maxDecimals) at
 // which every published sum of measure m is an exact fixed-point number
 // that float64 holds without loss (below 2^52 units), or -1.
 func (j *joined) decimals(m int) int {
-	for d := 0; d <= MaxDecimals; d++ {
+	for d := 0; d <= maxDecimals; d++ {
 		if !slices.ContainsFunc(j.sums, func(s []float64) bool { return !math.IsNaN(s[m]) && !exactAt(s[m], d) }) {
 			return d
 		}

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Metadata is the header of a written table.
-type Metadata struct {
+// metadata is the header of a written table.
+type metadata struct {
 	K          int       `json:"k"`
 	Margins    bool      `json:"margins"`
 	Dimensions []string  `json:"dimensions"`
@@ -27,11 +27,11 @@ const methodNote = "threshold on distinct subjects; dominance rules per measure;
 	"secondary suppression until no suppressed cell can be derived, pinned or bounded below k " +
 	"from the margins and one row per listed cell (hypercube witnesses, exact rational audit)"
 
-// Metadata returns the header written with t. It counts the suppressed
+// metadata returns the header written with t. It counts the suppressed
 // cells without saying why: even the count of threshold cells tells a
 // reader, when it is zero, that every hidden cell holds K subjects or more.
-func (t *Table) Metadata() Metadata {
-	m := Metadata{
+func (t *Table) metadata() metadata {
+	m := metadata{
 		K: t.K, Margins: t.Margins, Dimensions: t.Dimensions, Measures: t.Measures, Rules: t.Rules,
 		ReleasedAt: t.ReleasedAt, Cells: len(t.Cells), Method: methodNote,
 	}
@@ -62,7 +62,7 @@ func WriteCSV(w io.Writer, t *Table) error {
 	if err := Verify(t); err != nil {
 		return err
 	}
-	m := t.Metadata()
+	m := t.metadata()
 	var b strings.Builder
 	fmt.Fprintf(&b, "# k=%d\n# margins=%v\n# released_at=%s\n# cells=%d\n# suppressed=%d\n",
 		m.K, m.Margins, m.ReleasedAt.Format(time.RFC3339), m.Cells, m.Suppressed)
@@ -132,9 +132,9 @@ func WriteJSON(w io.Writer, t *Table) error {
 		return err
 	}
 	out := struct {
-		Metadata Metadata   `json:"metadata"`
+		Metadata metadata   `json:"metadata"`
 		Cells    []jsonCell `json:"cells"`
-	}{Metadata: t.Metadata(), Cells: make([]jsonCell, len(t.Cells))}
+	}{Metadata: t.metadata(), Cells: make([]jsonCell, len(t.Cells))}
 	for i, c := range t.Cells {
 		jc := jsonCell{Key: c.Key, Status: "published"}
 		if c.Suppressed {

@@ -68,7 +68,7 @@ func TestWriteJSON(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteJSON(&buf, tab))
 	var out struct {
-		Metadata Metadata
+		Metadata metadata
 		Cells    []map[string]any
 	}
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
