@@ -42,8 +42,8 @@ func ExamplePolicy_Check() {
 	fmt.Println(p.Check(context.Background(), "short"))
 	// Output:
 	// <nil>
-	// password is too easy to guess: avoid words, dates and keyboard patterns
-	// password must be at least 15 characters long; password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns
+	// password: refused by the password policy: password is too easy to guess: avoid words, dates and keyboard patterns
+	// password: refused by the password policy: password must be at least 15 characters long; password is among the most commonly used passwords; password is too easy to guess: avoid words, dates and keyboard patterns
 }
 
 // A breach corpus behind a Policy: a leaked password is a violation, and a
@@ -70,7 +70,7 @@ func ExamplePolicy_Check_breach() {
 	err = p.Check(ctx, "Zq7!vR2#pLm9")
 	fmt.Println(errors.Is(err, password.ErrBreachCheck), errors.Is(err, password.ErrPolicy))
 	// Output:
-	// password appears in a known data breach
+	// password: refused by the password policy: password appears in a known data breach
 	// <nil>
 	// true false
 }
@@ -85,7 +85,7 @@ func ExamplePolicy_CheckChange() {
 	fmt.Println(p.CheckChange(context.Background(), "xK9#mQ2$pL7!", history))
 	fmt.Println(p.CheckChange(context.Background(), "v8&Tz!qWm#3R", history))
 	// Output:
-	// password matches one of the last 5 passwords: choose a new one
+	// password: refused by the password policy: password matches one of the last 5 passwords: choose a new one
 	// <nil>
 }
 

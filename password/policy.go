@@ -479,8 +479,10 @@ type PolicyError struct {
 // Is reports whether target is ErrPolicy.
 func (e *PolicyError) Is(target error) bool { return target == ErrPolicy }
 
-// Error returns the English messages, joined by "; ".
-func (e *PolicyError) Error() string { return strings.Join(e.Messages("en"), "; ") }
+// Error returns ErrPolicy's text and the English messages, joined by "; ".
+func (e *PolicyError) Error() string {
+	return ErrPolicy.Error() + ": " + strings.Join(e.Messages("en"), "; ")
+}
 
 // Has reports whether the error lists a violation with code c.
 func (e *PolicyError) Has(c Code) bool { return violations(e.Violations).has(c) }
