@@ -48,17 +48,27 @@
 //     within p%; for an (n,k) rule whose n largest contributions are Sn,
 //     the sum ± (100·Sn/k − sum).
 //
-// Secondary suppression hides further cells until every level is proved:
-// by hypercube moves among the suppressed cells (tables the reader cannot
-// tell from the true one, checked in integer arithmetic), or by the
-// reader's linear program restricted to the cells near the sensitive one
-// (a two-phase simplex with Bland's rule; a restriction's bounds lie
-// inside the reader's, and a float bound must clear its target by a
-// relative 1e-6 or be confirmed by an integer point checked exactly). Complements are
-// chosen cheapest first (fewest published rows). Every suppressed cell
-// also keeps a witness that it is neither derivable nor pinned nor below K
-// rows. Why a cell is suppressed is for the host's log only
-// (Table.Reason); writers publish none.
+// Secondary suppression hides further cells, cheapest first (fewest
+// published rows), until every level is proved, by integer hypercube moves
+// or by the reader's program near the cell, checked exactly where a
+// verdict depends on it (DESIGN.md). Why a cell is suppressed is for the
+// host's log only (Table.Reason); writers publish none.
+//
+// # Hierarchies
+//
+// A [Dimension] may carry a [Hierarchy] (district → region → country,
+// month → quarter → year): Key returns a leaf, and the table publishes
+// every subtotal beside the leaves ([Table].Parents: which sums which).
+//
+//	months, err := anonymize.NewHierarchy([][]string{ // leaf → … → root (Total)
+//		{"2026-01", "2026-Q1", "2026"}, {"2026-02", "2026-Q1", "2026"}, /* … */ })
+//	{Name: "month", Key: monthOf, Hierarchy: months}
+//
+// As in tau-ARGUS, the levels are linked tables: every subtotal is one
+// more equation the reader holds, and suppression, its proofs and every
+// audit run over all levels together (ReleaseSQL computes every level in
+// PostgreSQL), so that no cell leaks through a region or quarter total.
+// [KazakhstanHierarchy] is the country's geography.
 //
 // # Verifying and releasing again
 //
@@ -81,10 +91,9 @@
 //
 // Values are summed exactly in 64-bit fixed point at Measure.Decimals; a
 // value with more decimals is refused, never rounded. Merge and
-// MarshalBinary combine shards; generalisers (NewBands, AgeBands,
-// TruncateDate, NewHierarchy, KazakhstanHierarchy) coarsen values before
-// aggregation; Pseudonymizer gives each partner its own pseudonyms;
-// CheckMicrodata checks record-level k-anonymity and l-diversity.
+// MarshalBinary combine shards; NewBands, AgeBands, TruncateDate and
+// Hierarchy.AtDepth coarsen values; Pseudonymizer gives each partner its
+// own pseudonyms; CheckMicrodata checks k-anonymity and l-diversity.
 //
 // # Limits
 //
@@ -96,9 +105,9 @@
 //   - The reader is granted presence (one row per listed cell) and floors,
 //     not Bounds.Max: a reader who knows that no bid exceeds it may narrow
 //     a sum further. Measures that may be negative get the equations only.
-//   - Hierarchies (district → region, month → quarter) are not linked
-//     tables: release each level's table with ReleaseAfter or Verify them
-//     together.
+//   - A hierarchy has at most 6 levels below its root, and every subtotal
+//     multiplies the cells: a row adds to one cell per combination of its
+//     dimensions' levels.
 //   - Secondary suppression is a heuristic: on tables small enough to
 //     check, within 1.5× the minimum suppressed total (DESIGN.md).
 //   - Table is a plain value; Aggregator is not safe for concurrent use

@@ -363,3 +363,58 @@ func ExampleAggregator_ReleaseAfter() {
 	// [Shymkent] January: 12 cumulative: 12 false
 	// [*] January: 51 cumulative: 0 true
 }
+
+// A hierarchical dimension: months roll up to quarters and the year, and
+// the table publishes every level, audited as one linked table.
+func ExampleDimension_hierarchy() {
+	var paths [][]string
+	for m := time.January; m <= time.June; m++ {
+		at := time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC)
+		paths = append(paths, []string{anonymize.TruncateDate(at, anonymize.Month), anonymize.TruncateDate(at, anonymize.Quarter), "2026-H1"})
+	}
+	months, err := anonymize.NewHierarchy(paths) // month → quarter → half-year (Total)
+	if err != nil {
+		panic(err)
+	}
+	agg, err := anonymize.NewAggregator(anonymize.Spec[Bid]{
+		K:       3,
+		Subject: func(b Bid) string { return b.UserID },
+		Dimensions: []anonymize.Dimension[Bid]{
+			{Name: "region", Key: func(b Bid) string { return b.Region }},
+			{Name: "month", Key: func(b Bid) string { return b.Month }, Hierarchy: months},
+		},
+		Margins: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	bidders := map[string][6]int{"Almaty": {5, 6, 4, 7, 5, 6}, "Astana": {4, 2, 5, 6, 4, 5}}
+	for region, perMonth := range bidders {
+		for m, n := range perMonth {
+			for i := range n {
+				agg.Add(Bid{UserID: fmt.Sprint(region, m, i), Region: region, Month: fmt.Sprintf("2026-%02d", m+1)})
+			}
+		}
+	}
+	table, err := agg.Release()
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range table.Cells {
+		if c.Key[0] == "Astana" {
+			fmt.Println(c.Key[1], map[bool]string{true: "suppressed", false: fmt.Sprint(c.Rows)}[c.Suppressed])
+		}
+	}
+	fmt.Println(table.Parents["month"]["2026-05"], anonymize.Verify(table))
+	// Output:
+	// 2026-01 suppressed
+	// 2026-02 suppressed
+	// 2026-03 5
+	// 2026-Q1 11
+	// 2026-04 6
+	// 2026-05 4
+	// 2026-06 5
+	// 2026-Q2 15
+	// * 26
+	// 2026-Q2 <nil>
+}

@@ -141,13 +141,13 @@ func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggr
 	rt := a.raw()
 	prev := previous(tables, rt)
 	if prev == nil {
-		t, err := release(rt, time.Now())
+		t, err := release(rt, a.spec.now())
 		if err != nil {
 			return nil, err
 		}
 		return t, h.Keep(ctx, t)
 	}
-	t, err := releaseAfter(rt, added.raw(), prev, time.Now())
+	t, err := releaseAfter(rt, added.raw(), prev, a.spec.now())
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // This file holds the PostgreSQL push-down: the same table as the
@@ -353,7 +352,7 @@ func ReleaseSQL[T any](ctx context.Context, db *sql.DB, spec Spec[T], table stri
 	if err != nil {
 		return nil, err
 	}
-	return release(rt, time.Now())
+	return release(rt, spec.now())
 }
 
 func (s *sqlSpec) fetch(ctx context.Context, tx *sql.Tx, cols []string) (*rawTable, error) {

@@ -170,7 +170,7 @@ func (a *Aggregator[T]) Release() (*Table, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	return release(a.raw(), time.Now())
+	return release(a.raw(), a.spec.now())
 }
 
 // raw exports the aggregator's cells.

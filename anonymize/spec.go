@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"fmt"
+	"time"
 	"math"
 	"strconv"
 	"strings"
@@ -51,6 +52,10 @@ type Spec[T any] struct {
 	// explicit Key (workers in different processes). Discard the key after
 	// the release: partial states then no longer link to subjects.
 	Key []byte
+
+	// Now, if set, is the clock that stamps Table.ReleasedAt; nil means
+	// time.Now.
+	Now func() time.Time
 
 	// SubjectColumn names the subject column for the PostgreSQL push-down
 	// (Query, ReleaseSQL); unused in process.
@@ -269,4 +274,12 @@ func exactFixed(v float64, decimals int) (int64, bool) {
 
 func fromFixed(v int64, decimals int) float64 {
 	return float64(v) / pow10[decimals]
+}
+
+// now returns the spec's clock reading.
+func (s *Spec[T]) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
