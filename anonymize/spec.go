@@ -2,10 +2,10 @@ package anonymize
 
 import (
 	"fmt"
-	"time"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Total is the key component of a margin cell: the cell ("KZ-ALA", "*",
