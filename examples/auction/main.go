@@ -207,7 +207,7 @@ func outputDir(name string) (dir string, cleanup func(), err error) {
 // the audit log and its gate, on memory and files or on PostgreSQL.
 func (p *platform) open(ctx context.Context) error {
 	var subjectKeys pii.SubjectKeyStore = pii.NewMemorySubjectKeyStore()
-	var store consent.Store = consent.NewMemoryStore()
+	store := consent.NewMemoryStore()
 	if p.cfg.Postgres != "" {
 		db, err := sql.Open("pgx", p.cfg.Postgres)
 		if err != nil {
@@ -277,12 +277,12 @@ func (p *platform) open(ctx context.Context) error {
 			Name: `"First Credit Bureau" LLP`, Contact: "info@1cb.kz", Jurisdiction: "KZ", StorageLocation: "KZ",
 			WithdrawalMethod: "account settings, or a request to info@1cb.kz",
 		},
-		Deadlines: consent.Deadlines{
-			// Configuration, not law: set these from the deadlines in force.
+		// Configuration, not law: set these from the deadlines in force.
+		Deadlines: consent.Deadlines{Calendar: map[consent.RequestKind]time.Duration{
 			consent.RequestAccess:     3 * 24 * time.Hour,
 			consent.RequestCorrection: 3 * 24 * time.Hour,
 			consent.RequestDeletion:   3 * 24 * time.Hour,
-		},
+		}},
 	})
 	if err != nil {
 		return err

@@ -127,7 +127,7 @@ var errNoUser = errors.New("no user with that e-mail address")
 // destroyed.
 func (p *platform) rotate(ctx context.Context) error {
 	kr := p.keyring
-	old := kr.Primary()
+	old := kr.Status().Primary
 	newID, err := kr.Rotate()
 	if err != nil {
 		return err
@@ -177,6 +177,6 @@ func (p *platform) rotate(ctx context.Context) error {
 		return err
 	}
 	p.say("4.2", "key %d disabled: all %d rows open and the e-mail lookup works; key %d destroyed; keyring %v",
-		old, len(p.users.all()), old, kr.Keys())
+		old, len(p.users.all()), old, kr.Status().Keys)
 	return nil
 }

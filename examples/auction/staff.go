@@ -57,7 +57,7 @@ func (p *platform) staffAccess(ctx context.Context) error {
 		{"a.analyst", audit.ActionRead, "fraud.review", "", "trained a month ago"},
 		{"b.analyst", audit.ActionRead, "fraud.review", audit.DenyUntrained, "never trained"},
 		{"c.analyst", audit.ActionRead, "fraud.review", audit.DenyTrainingExpired, "trained 14 months ago, valid 12"},
-		{"a.analyst", audit.ActionExport, "marketing", audit.DenyNotAuthorized, "no grant for this purpose"},
+		{"a.analyst", audit.Action("export"), "marketing", audit.DenyNotAuthorized, "no grant for this purpose"},
 	}
 	for _, c := range cases {
 		err := p.authorize(ctx, audit.Access{Employee: c.employee, Action: c.action, Subject: subject,

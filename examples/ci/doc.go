@@ -25,6 +25,6 @@
 // The service itself is deliberately small: rows are kept in a map and the
 // keyring is made per test. A real host loads its keyring from a secret
 // manager (pii.KeyringFromEnv) and sets Policy.Breach to a breach corpus
-// (password.OpenPwnedFile or the HIBP client); password.CommonPasswords
-// stands in for it here.
+// (password.OpenPwnedFile or the HIBP client); here the policy's own list
+// of common passwords (Policy.RejectCommon) stands in for it.
 package ci

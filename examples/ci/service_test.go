@@ -32,7 +32,6 @@ func newAccounts(tb testing.TB) *Accounts {
 	enc, err := pii.NewEncryptor(kr, pii.Options{})
 	require.NoError(tb, err)
 	policy := password.DefaultPolicy()
-	policy.Breach = password.CommonPasswords() // in production: password.OpenPwnedFile or the HIBP client
 	return &Accounts{Policy: policy, Enc: enc}
 }
 

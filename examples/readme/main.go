@@ -27,14 +27,14 @@ var ctx = context.Background()
 
 func passwordSnippet(pw, login, email, name string) error {
 	// --- password
-	p := password.DefaultPolicy()         // clause 2.1 as written; password.NISTPolicy() for SP 800-63B-4
-	p.Breach = password.CommonPasswords() // or password.OpenPwnedFile(...), or &password.HIBPClient{}
+	p := password.DefaultPolicy() // clause 2.1 as written; password.NISTPolicy() for SP 800-63B-4
+	// p.Breach = pwned          // a breach corpus: password.OpenPwnedFile(...) or &password.HIBPClient{}
 	if err := p.Check(ctx, pw, login, email, name); err != nil {
 		var pe *password.PolicyError
 		if errors.As(err, &pe) {
 			fmt.Println(pe.Messages("kk")) // one sentence per violation; also "ru", "en"
 		}
-		return err // a failed breach look-up is an error too, never a pass
+		return err // a failed breach look-up is an error too (ErrBreachCheck), never a pass
 	}
 	stored, err := password.Hash(pw) // argon2id PHC string: store this, never pw
 	if err != nil {

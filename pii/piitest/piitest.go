@@ -18,7 +18,7 @@ import (
 // RequireMinimal fails tb unless every field of the struct v tagged
 // `pii:"<category>..."` (see pii.Inventory), or untagged but named for
 // personal data (see pii.Undeclared), is of an allowed category;
-// with no allowed categories, those of clause 3.1 (pii.DefaultAllowed()).
+// with no allowed categories, those of clause 3.1 (pii.CategoryName, pii.CategoryEmail, pii.CategoryPayment).
 // The failure names the offending fields and their categories.
 func RequireMinimal(tb testing.TB, v any, allowed ...pii.Category) {
 	tb.Helper()
