@@ -15,6 +15,7 @@ type part struct {
 	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
 	next       bool  // a lower-case word follows the part
 	single     bool  // one letter without a dot ("Both V and T")
+	cyrillic   bool  // the part starts with a Cyrillic letter (U+0400–U+052F)
 	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
@@ -64,7 +65,7 @@ func (w *win) name(i int) (b, e int, ok bool) {
 		t := w.nameClass(i, lvlGiven)
 		c := t.class
 		if c&(clGiven|clCore) == clGiven|clCore && c&(clAmb|clNotName|clCity|clRegion|clCountry|clStop|clCtxPre|clCtxPost|clCtxLink) == 0 &&
-			t.kind == tWord && t.flags&fCap != 0 && t.mark == 0 && w.s[t.start] >= utf8.RuneSelf && !w.orgName(i) {
+			t.kind == tWord && t.flags&fCap != 0 && t.mark == 0 && w.s[t.start] >= utf8.RuneSelf && !w.orgName(i) && w.loneGiven(i) {
 			return i, i + 1, true
 		}
 		return 0, 0, false
@@ -132,6 +133,50 @@ func (w *win) name(i int) (b, e int, ok bool) {
 		return i, parts[m-1].end, true
 	}
 	return 0, 0, false
+}
+
+// loneGiven reports whether the Cyrillic word i, alone, reads as a Russian
+// or Kazakh given name or one of its case forms: four letters or more
+// ("Или" is Ильи's form but mostly "or"), and not an English name that
+// its skeleton happens to spell ("Қате" is "error", not Kate; "Сеанс"
+// is no Sean's).
+func (w *win) loneGiven(i int) bool {
+	text := w.text(i)
+	if utf8.RuneCountInString(text) < 4 {
+		return false
+	}
+	var b [maxSkeleton]byte
+	sk, ok := skeleton(&b, text)
+	if !ok {
+		return false
+	}
+	if g := w.d.given[string(sk)]; g != 0 {
+		return g&gInflect != 0
+	}
+	return w.inflectedRuKk(sk)
+}
+
+// inflectedRuKk reports whether sk is a Russian or Kazakh case form of a
+// Russian or Kazakh given name (inflectedGiven without the English
+// possessive).
+func (w *win) inflectedRuKk(sk []byte) bool {
+	var b [maxSkeleton + 2]byte
+	lookup := func(stem []byte, add string) bool {
+		n := copy(b[:], stem)
+		n += copy(b[n:], add)
+		return w.d.given[string(b[:n])]&gInflect != 0
+	}
+	for _, e := range w.d.end.ru.of(sk) {
+		if len(sk)-len(e.end) >= 2 && hasSuffix(sk, e.end) && lookup(sk[:len(sk)-len(e.end)], e.add) {
+			return true
+		}
+	}
+	for _, e := range w.d.end.kk.of(sk) {
+		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) && lookup(sk[:len(sk)-len(e.end)], "") {
+			return true
+		}
+	}
+	return false
 }
 
 // nameShapes fills the flags that only some patterns ask for, and only for
@@ -203,6 +248,9 @@ func (w *win) commonLatin(text string) bool {
 		}
 	}
 	n := len(text)
+	if n > 6 && asciiEqualFold(text[n-4:], "less") {
+		return true // "Wireless", "Seamless"
+	}
 	if n < 5 || text[n-2:] != "er" && text[n-2:] != "ly" {
 		return false
 	}
@@ -360,7 +408,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf, single: isInitial(text)}, j + 1, true
+	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: isInitial(text)}, j + 1, true
 }
 
 // runEnd reports whether token e ends a run of capitalised words in
@@ -420,6 +468,9 @@ func valid(ps []part, ctx, start bool) bool {
 	last := ps[n-1]
 	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && ps[0].class&clCore == 0 || n >= 2 && (last.single || ps[0].single) {
 		return false // "Lincoln Navigator", "Ford Focus", "Both V and T", "C Shell"
+	}
+	if n >= 2 && !ctx && mixedScripts(ps) {
+		return false // "Тема Enlightenment"
 	}
 	// An English given name, whether or not it is also a surname or a
 	// common word (Spencer, Warren, Grant, Dawn, Miles), then an unknown
@@ -505,6 +556,20 @@ func valid(ps []part, ctx, start bool) bool {
 		}
 	}
 	return false
+}
+
+// mixedScripts reports whether the words of ps (not initials) are in
+// Latin and Cyrillic both: one person's name is written in one script.
+func mixedScripts(ps []part) bool {
+	var lat, cyr bool
+	for _, p := range ps {
+		if p.initial || p.single {
+			continue
+		}
+		lat = lat || !p.cyrillic
+		cyr = cyr || p.cyrillic
+	}
+	return lat && cyr
 }
 
 // surnameAfterGiven reports whether a part of kind k can be the surname
