@@ -356,16 +356,67 @@ func (w *win) quietAfter(e int) bool {
 		// span ("GET /api", "WARN: ...").
 		return c != '.' && c != ',' && c != '"'
 	}
-	z := tokenizer{s: s, i: e}
-	t, _ := z.next()
-	if t.kind != tWord || int(t.start) != e || t.flags&(fCap|fUpper|fLong|fInnerCap) != 0 {
+	end, known := lowerWordAt(s, e)
+	if !known {
+		z := tokenizer{s: s, i: e}
+		t, _ := z.next()
+		if t.kind != tWord || int(t.start) != e || t.flags&(fCap|fUpper|fLong|fInnerCap) != 0 {
+			return false
+		}
+		end = int(t.end)
+	} else if end < 0 {
 		return false
 	}
-	word := s[t.start:t.end]
+	word := s[e:end]
 	if !w.d.maybeMarker(word) {
 		return true // a word in lower case: the filter answers
 	}
 	return !w.markerOrContext(word)
+}
+
+// lowerWordAt reads the token at e, the start of a token, as the
+// tokenizer would, for the common case of a word of lower-case ASCII and
+// Cyrillic letters (а..я, ѐ..џ) and digits, with inner '-' and '\''
+// before an ASCII letter or digit. It returns the word's end, or -1 if
+// the token is not a word in lower case of at most maxWordBytes; known is
+// false where it cannot tell (other letters, spaces or marks).
+func lowerWordAt(s string, e int) (end int, known bool) {
+	i := e
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || i > e && c >= '0' && c <= '9':
+			i++
+			continue
+		case c >= 'A' && c <= 'Z' || i == e && c >= '0' && c <= '9':
+			return -1, true // upper case, or a number
+		case c == '-' || c == '\'':
+			if i > e && i+1 < len(s) {
+				if n := s[i+1]; n >= utf8.RuneSelf {
+					return 0, false
+				} else if asciiLetter(n) || n >= '0' && n <= '9' {
+					i++
+					continue
+				}
+			}
+		case c == 0xD0 && i+1 < len(s) && s[i+1] >= 0xB0 && s[i+1] <= 0xBF,
+			c == 0xD1 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
+			i += 2
+			continue
+		case c == 0xD0 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0xAF:
+			return -1, true // Ѐ..Я
+		case c >= utf8.RuneSelf:
+			return 0, false
+		}
+		break
+	}
+	if i == e {
+		return 0, false
+	}
+	if i-e > maxWordBytes {
+		return -1, true
+	}
+	return i, true
 }
 
 // markerOrContext reports whether word is an address marker or a context
@@ -460,15 +511,16 @@ func (w *win) isMarker(word string) bool {
 
 // nextHot returns the index of the next byte at or after pos that starts a
 // word with an upper-case letter or a digit, or -1. It skips eight bytes
-// at a time while none of them can be part of one: an ASCII byte in
-// '0'..'Z', a continuation byte in 0x90..0xAF (second byte of Cyrillic
-// А..Я), a lead byte 0xC3..0xC5 (Latin-1 and Latin Extended-A letters) or
-// 0xD2..0xD3 (Kazakh letters), or 0xD0 before 0x80..0x8F (Ё, І, Ў …),
-// within the eight bytes or across their start (a 0xD0 before 0x90..0xAF
-// there is found by the second test, and the bytes are then read from the
-// 0xD0).
+// at a time while none of them can be part of one: an ASCII digit or
+// capital, 0xD0 before 0x80..0xAF (Cyrillic Ѐ..Я), a lead byte 0xC3..0xC5
+// (Latin-1 and Latin Extended-A letters), 0xD2 or 0xD3 before an even byte
+// (the Kazakh capitals and the other capitals of U+0480..U+04FF) and 0xD3
+// before 0x80..0x8F (Ӏ, Ӂ …); a two-byte test also looks at the byte
+// before the eight, and the bytes are then read from it. Lower-case
+// Cyrillic and Kazakh letters (ё, і, қ, ү …) pass without a byte-by-byte
+// read.
 func nextHot(s string, pos int) int {
-	const ones = 0x0101010101010101
+	const ones, high = 0x0101010101010101, 0x8080808080808080
 	i := pos
 	var prev uint64 // the byte before s[i]
 	if i > 0 {
@@ -476,13 +528,17 @@ func nextHot(s string, pos int) int {
 	}
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
-		h := x ^ 0x8080808080808080
-		// Bytes equal to 0xD0, each at the place of the byte after it
-		// (and maybe a few more), and bytes in 0x80..0x8F (and maybe a few more).
-		d0 := swar.ZeroBytes((x<<8 | prev) ^ ones*0xD0)
+		h := x ^ high
+		y := x<<8 | prev // the byte before each byte of x
+		// Bytes after a 0xD0 (and maybe a few more), bytes in 0x80..0x8F,
+		// even bytes after a 0xD2 or 0xD3, bytes after a 0xD3 (and maybe a
+		// few more).
+		d0 := swar.ZeroBytes(y ^ ones*0xD0)
 		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80)
-		if swar.Between(x, '0'-1, 'Z'+1)|swar.Between(h, 0x0F, 0x30)|swar.Between(h, 0x42, 0x46)|
-			swar.Between(h, 0x51, 0x54)|d0&c8 != 0 {
+		kk := swar.Between(y^high, 0x51, 0x54) & (^x & ones << 7)
+		d3 := swar.ZeroBytes(y ^ ones*0xD3)
+		if swar.Between(x, '0'-1, '9'+1)|swar.Between(x, 'A'-1, 'Z'+1)|d0&(swar.Between(h, 0x0F, 0x30)|c8)|
+			swar.Between(h, 0x42, 0x46)|kk|d3&c8 != 0 {
 			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
 				return j
 			}

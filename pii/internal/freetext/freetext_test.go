@@ -258,8 +258,8 @@ func TestNextHot(t *testing.T) {
 		}
 	}
 	for _, c := range caps {
-		for pad := range 9 {
-			s := strings.Repeat("ж", pad) + " " + string(c) + "ырау ақын и ещё"
+		for pad := range 18 { // the capital at every alignment, after Cyrillic and after ASCII
+			s := strings.Repeat("ж", pad/2) + strings.Repeat("a", pad%2) + " " + string(c) + "ырау ақын и ещё"
 			for pos := 0; pos < len(s); pos++ {
 				if got, want := nextHot(s, pos), plain(s, pos); got != want {
 					t.Fatalf("nextHot(%q, %d) = %d, want %d", s, pos, got, want)
@@ -448,4 +448,38 @@ func TestClassMemory(t *testing.T) {
 		}
 	}
 	require.Greater(t, words, 20000)
+}
+
+// lowerWordAt answers as the tokenizer does wherever it says it knows, on
+// random text from every byte where a token may start.
+func TestLowerWordAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"a", "z", "Q", "0", "9", "-", "'", " ", ".", ",", "ж", "Ж", "я", "Я", "ё", "Ё", "ѐ", "џ", "ѡ", "Ѡ", "ә", "Ә",
+		"ұ", "é", "’", "\u00a0", "\xd0", "\xd1", "\x80", strings.Repeat("ab", 20), strings.Repeat("жы", 20)}
+	known := 0
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for e := range len(s) {
+			if c := s[e]; c == ' ' || c == '\t' || c < utf8.RuneSelf && !asciiLetter(c) && (c < '0' || c > '9') || !utf8.RuneStart(c) {
+				continue // quietAfter reads on only from a letter, a digit or a non-ASCII byte
+			}
+			end, ok := lowerWordAt(s, e)
+			if !ok {
+				continue
+			}
+			known++
+			z := tokenizer{s: s, i: e}
+			tok, _ := z.next()
+			want := -1
+			if tok.kind == tWord && int(tok.start) == e && tok.flags&(fCap|fUpper|fLong|fInnerCap) == 0 {
+				want = int(tok.end)
+			}
+			require.Equal(t, want, end, "%q at %d", s, e)
+		}
+	}
+	require.Greater(t, known, 10000)
 }

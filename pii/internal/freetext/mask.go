@@ -101,8 +101,8 @@ func appendAddress(dst []byte, s string) []byte {
 	for _, t := range toks {
 		hide = append(hide, t.kind == tWord || t.kind == tNum || t.kind == tOther)
 	}
+	var cs [maxComps]comp // chain fills cs[:n]; nothing reads past it
 	for i := 0; i < len(toks); {
-		var cs [maxComps]comp
 		n := w.chain(i, cs[:])
 		if n == 0 {
 			i++
