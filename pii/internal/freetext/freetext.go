@@ -376,7 +376,7 @@ func (w *win) quietAfter(e int) bool {
 
 // lowerWordAt reads the token at e, the start of a token, as the
 // tokenizer would, for the common case of a word of lower-case ASCII and
-// Cyrillic letters (а..я, ѐ..џ) and digits, with inner '-' and '\”
+// Cyrillic letters (а..я, ѐ..џ) and digits, with an inner hyphen or apostrophe
 // before an ASCII letter or digit. It returns the word's end, or -1 if
 // the token is not a word in lower case of at most maxWordBytes; known is
 // false where it cannot tell (other letters, spaces or marks).
