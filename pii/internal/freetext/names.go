@@ -16,6 +16,7 @@ type part struct {
 	next       bool  // a lower-case word follows the part
 	single     bool  // one letter without a dot ("Both V and T")
 	cyrillic   bool  // the part starts with a Cyrillic letter (U+0400–U+052F)
+	upper      bool  // the word is in capitals (ИВАНОВ)
 	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
@@ -408,7 +409,8 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: isInitial(text)}, j + 1, true
+	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: isInitial(text),
+		upper: t.flags&fUpper != 0 && len(text) > 2}, j + 1, true
 }
 
 // runEnd reports whether token e ends a run of capitalised words in
@@ -469,8 +471,11 @@ func valid(ps []part, ctx, start bool) bool {
 	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && ps[0].class&clCore == 0 || n >= 2 && (last.single || ps[0].single) {
 		return false // "Lincoln Navigator", "Ford Focus", "Both V and T", "C Shell"
 	}
-	if n >= 2 && !ctx && mixedScripts(ps) {
-		return false // "Тема Enlightenment"
+	if n >= 2 && !ctx && mixedScripts(ps) || n == 1 && ps[0].upper && !ctx {
+		return false // "Тема Enlightenment"; "ОСНОВНОЙ" (-овной) alone
+	}
+	if n >= 2 && !ctx && mixedCase(ps) {
+		return false // "Поиск ШАБЛОНОВ": a name is in capitals whole or not at all
 	}
 	// An English given name, whether or not it is also a surname or a
 	// common word (Spencer, Warren, Grant, Dawn, Miles), then an unknown
@@ -570,6 +575,24 @@ func mixedScripts(ps []part) bool {
 		cyr = cyr || p.cyrillic
 	}
 	return lat && cyr
+}
+
+// mixedCase reports whether some words of ps are in capitals and others
+// not ("Поиск ШАБЛОНОВ", a command's help); "ИВАНОВ Иван" is written so
+// in some forms, so a capitalised surname first is allowed.
+func mixedCase(ps []part) bool {
+	var up, low bool
+	for x, p := range ps {
+		if p.initial || p.single {
+			continue
+		}
+		if p.upper {
+			up = up || x > 0
+		} else {
+			low = true
+		}
+	}
+	return up && low
 }
 
 // surnameAfterGiven reports whether a part of kind k can be the surname
