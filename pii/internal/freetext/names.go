@@ -485,7 +485,7 @@ func valid(ps []part, ctx, start bool) bool {
 	// headings and firms run longer ("Jackson Hole Trip", "Morgan Street
 	// Warehouse"), and the last is no common English word.
 	if ps[0].latin && !ps[0].initial && ps[0].class&(clGiven|clGivenSur) != 0 && !ps[0].afterCap && last.runEnd && last.latin &&
-		last.class&(clCommonEn|clGivenSur) == 0 && !last.product && // "Morgan Stanley", "Ford Ranger", "Lada Niva"
+		last.class&clCommonEn == 0 && !last.product && // "Ford Ranger", "Lada Niva"; firms.txt has "Morgan Stanley"
 		(n == 2 || n == 3 && k[1] == pI) && surnameAfterGiven(k[n-1], last) {
 		return true
 	}
