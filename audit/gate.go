@@ -200,7 +200,8 @@ type GateOptions struct {
 	// means [slog.Default]. Messages carry the denial code and the error,
 	// never the request's fields; the error is the Directory's or the
 	// log's own, so a Directory should not quote personal data in its
-	// errors (a database driver may quote the employee id it was given).
+	// errors ([SQLDirectory] leaves out the driver's message, which may
+	// quote the employee id it was given).
 	Logger *slog.Logger
 }
 

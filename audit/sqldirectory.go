@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -40,7 +41,11 @@ type SQLDirectory struct {
 //
 // Rows that disagree on active, trained_at or training_valid_for make
 // Lookup fail, and so the gate deny; so does a nil db or an empty query
-// (an error wrapping [ErrInvalidOptions]).
+// (an error wrapping [ErrInvalidOptions]). A database error is reported
+// without the driver's message, which may quote the employee id or a value
+// read: only the step that failed, the SQLSTATE when the driver gives one,
+// and context cancellation (errors.Is) remain; run the query by hand to see
+// the rest.
 func NewSQLDirectory(db *sql.DB, query string) *SQLDirectory {
 	return &SQLDirectory{db: db, query: query}
 }
@@ -69,7 +74,7 @@ func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
 	}
 	rows, err := d.db.QueryContext(ctx, d.query, id)
 	if err != nil {
-		return Staff{}, fmt.Errorf("audit: directory query: %w", err)
+		return Staff{}, redactDB("query", err)
 	}
 	defer rows.Close()
 	var (
@@ -84,7 +89,7 @@ func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
 			seconds int64
 		)
 		if err := rows.Scan(&role, &active, &trained, &seconds); err != nil {
-			return Staff{}, fmt.Errorf("audit: directory scan: %w", err)
+			return Staff{}, redactDB("scan", err)
 		}
 		validFor := trainingValidity(seconds)
 		var trainedAt time.Time
@@ -102,10 +107,64 @@ func (d *SQLDirectory) Lookup(ctx context.Context, id string) (Staff, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Staff{}, fmt.Errorf("audit: directory rows: %w", err)
+		return Staff{}, redactDB("rows", err)
 	}
 	if !found {
 		return Staff{}, ErrUnknownStaff
 	}
 	return s, nil
+}
+
+// dbError is a database failure of a SQLDirectory with the driver's message
+// left out: drivers quote the arguments and values they were given (pgx:
+// invalid input syntax for type bigint: "emp-17"; database/sql: couldn't
+// convert "emp-17" into type bool), and the gate hands this error to
+// GateOptions.Logger. It keeps the step, the SQLSTATE and, for errors.Is,
+// the standard condition behind it (cancellation, a dead connection).
+type dbError struct {
+	op, state string
+	kept      error // a standard sentinel, never the driver's error
+}
+
+func (e *dbError) Error() string {
+	msg := "audit: directory " + e.op + " failed"
+	if e.state != "" {
+		msg += " (SQLSTATE " + e.state + ")"
+	}
+	if e.kept != nil {
+		msg += ": " + e.kept.Error()
+	}
+	return msg
+}
+
+func (e *dbError) Unwrap() error { return e.kept }
+
+// redactDB returns err as a *dbError.
+func redactDB(op string, err error) error {
+	e := &dbError{op: op}
+	for _, s := range []error{context.Canceled, context.DeadlineExceeded, sql.ErrConnDone, sql.ErrTxDone, driver.ErrBadConn} {
+		if errors.Is(err, s) {
+			e.kept = s
+			break
+		}
+	}
+	var st interface{ SQLState() string } // pgx's *pgconn.PgError, lib/pq's *pq.Error
+	if errors.As(err, &st) && sqlState(st.SQLState()) {
+		e.state = st.SQLState()
+	}
+	return e
+}
+
+// sqlState reports whether s is a SQLSTATE: five digits or upper-case
+// letters, nothing a driver could smuggle data through.
+func sqlState(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

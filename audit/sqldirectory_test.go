@@ -1,8 +1,11 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
+	"log/slog"
 	"math"
 	"strconv"
 	"testing"
@@ -133,4 +136,48 @@ func TestTrainingValidity(t *testing.T) {
 			assert.Equal(t, tt.want, trainingValidity(tt.seconds))
 		})
 	}
+}
+
+// TestSQLDirectoryErrorsQuoteNoID: a driver quotes the arguments and values
+// it was given (pgx: invalid input syntax for type integer: "<id>"), and the
+// gate hands a directory error to GateOptions.Logger. Neither the error nor
+// the log may carry the employee id or a value read; the SQLSTATE, and
+// context cancellation, survive.
+func TestSQLDirectoryErrorsQuoteNoID(t *testing.T) {
+	db := sqlDirectoryDB(t)
+	ctx := context.Background()
+	const id = "emp-secret-4711"
+	tests := []struct {
+		name, query, state string
+	}{
+		{"argument quoted by the server", `SELECT NULL::text, true, NULL::timestamptz, $1::bigint`, "22P02"},
+		{"value quoted by Scan", `SELECT NULL::text, $1::text, NULL::timestamptz, 1`, ""},
+		{"unknown relation", `SELECT role, true, NULL::timestamptz, 1 FROM "` + id + `" WHERE $1 <> ''`, "42P01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewSQLDirectory(db, tt.query).Lookup(ctx, id)
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), id)
+			assert.NotContains(t, fmt.Sprintf("%+v %#v", err, err), id)
+			if tt.state != "" {
+				assert.Contains(t, err.Error(), "SQLSTATE "+tt.state)
+			}
+			var logs bytes.Buffer
+			g := newGate(NewSQLDirectory(db, tt.query), testPolicy, (&decisionRecorder{}).record,
+				GateOptions{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+			var de *DeniedError
+			require.ErrorAs(t, g.Authorize(ctx, Access{Employee: id, Action: ActionRead, Purpose: "support.ticket"}), &de)
+			assert.Equal(t, DenyDirectoryError, de.Code)
+			assert.Contains(t, logs.String(), "directory_error")
+			assert.NotContains(t, logs.String(), id)
+		})
+	}
+
+	cctx, cancel := context.WithTimeout(ctx, time.Nanosecond)
+	defer cancel()
+	<-cctx.Done()
+	_, err := NewSQLDirectory(db, sqlDirectoryQuery).Lookup(cctx, id)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotContains(t, err.Error(), id)
 }
