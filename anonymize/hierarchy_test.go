@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -55,98 +56,12 @@ func hierSpec(k int, months *Hierarchy) Spec[hrow] {
 
 // linkedReaderBounds returns, for every suppressed cell of tab, the least
 // and greatest number of rows a reader can infer from the published cells,
-// every margin and subtotal equation (built here from Table.Parents,
-// independently of the package's system) and one row in every listed
-// cell, exactly over the rationals (hi nil: unbounded).
+// every margin and subtotal equation (tableEquations, built from
+// Table.Parents independently of the package's system) and one row in
+// every listed cell, exactly over the rationals (hi nil: unbounded).
 func linkedReaderBounds(t *testing.T, tab *Table) map[int][2]*big.Rat {
 	t.Helper()
-	index := map[string]int{}
-	for i, c := range tab.Cells {
-		index[fmt.Sprint(c.Key)] = i
-	}
-	parent := func(d int, v string) string {
-		if p, ok := tab.Parents[tab.Dimensions[d]][v]; ok {
-			return p
-		}
-		return Total
-	}
-	type eqKey struct {
-		parent, dim int
-	}
-	eqs := map[eqKey][]int{}
-	var order []eqKey
-	for i, c := range tab.Cells {
-		for d, v := range c.Key {
-			if v == Total {
-				continue
-			}
-			pk := slices.Clone(c.Key)
-			pk[d] = parent(d, v)
-			p, ok := index[fmt.Sprint(pk)]
-			require.True(t, ok, "subtotal of %v missing", c.Key)
-			ek := eqKey{p, d}
-			if _, seen := eqs[ek]; !seen {
-				order = append(order, ek)
-			}
-			eqs[ek] = append(eqs[ek], i)
-		}
-	}
-	var cols []int
-	colOf := map[int]int{}
-	for i, c := range tab.Cells {
-		if c.Suppressed {
-			colOf[i] = len(cols)
-			cols = append(cols, i)
-		}
-	}
-	out := map[int][2]*big.Rat{}
-	if len(cols) == 0 {
-		return out
-	}
-	var a [][]*big.Rat
-	var b []*big.Rat
-	for _, ek := range order {
-		r := make([]*big.Rat, len(cols))
-		for i := range r {
-			r[i] = new(big.Rat)
-		}
-		rhs, nz := new(big.Rat), false
-		term := func(x int, v int64) {
-			if c, ok := colOf[x]; ok {
-				r[c].SetInt64(v)
-				rhs.Sub(rhs, big.NewRat(v, 1)) // x = y + 1
-				nz = true
-			} else {
-				rhs.Sub(rhs, big.NewRat(v*int64(tab.Cells[x].Rows), 1))
-			}
-		}
-		term(ek.parent, 1)
-		for _, x := range eqs[ek] {
-			term(x, -1)
-		}
-		if nz {
-			a, b = append(a, r), append(b, rhs)
-		}
-	}
-	lp := newLP(a, b, len(cols))
-	for c, cell := range cols {
-		obj := make([]*big.Rat, len(cols))
-		for i := range obj {
-			obj[i] = new(big.Rat)
-		}
-		obj[c].SetInt64(1)
-		hi, bounded := lp.max(obj)
-		obj[c].SetInt64(-1)
-		lo, _ := lp.max(obj)
-		lo.Neg(lo).Add(lo, big.NewRat(1, 1))
-		if bounded {
-			hi.Add(hi, big.NewRat(1, 1))
-		} else {
-			hi = nil
-		}
-		out[cell] = [2]*big.Rat{lo, hi}
-	}
-	return out
+	return readerBounds(t, tab)
 }
 
 // leafCount returns, per cell of tab, the listed cells under it that are a
@@ -456,4 +371,148 @@ func TestHierarchyKazakhstan(t *testing.T) {
 			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(max(1, least[i]), 1)), 0, "%v", tab.Cells[i].Key)
 		}
 	}
+}
+
+// geography is district → region → country of unequal depth: C1 and C2
+// are cities directly below the country.
+func geography(t testing.TB) *Hierarchy {
+	t.Helper()
+	h, err := NewHierarchy([][]string{
+		{"d1", "R1", "KZ"}, {"d2", "R1", "KZ"}, {"d3", "R1", "KZ"},
+		{"d4", "R2", "KZ"}, {"d5", "R2", "KZ"},
+		{"C1", "KZ"}, {"C2", "KZ"},
+	})
+	require.NoError(t, err)
+	return h
+}
+
+// TestTwoHierarchiesAgainstAnExactReader: geography × months → half-years,
+// both hierarchical, so that hypercube moves combine paths in two trees.
+func TestTwoHierarchiesAgainstAnExactReader(t *testing.T) {
+	leaves := []string{"d1", "d2", "d3", "d4", "d5", "C1", "C2"}
+	checked := 0
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 91))
+		k := 3 + int(seed%2)
+		spec := hierSpec(k, halfYears(t))
+		spec.Dimensions[0].Hierarchy = geography(t)
+		a := mustAgg(t, spec)
+		rows := map[string]int64{}
+		for _, d := range leaves {
+			for m := 1; m <= 6; m++ {
+				if rng.IntN(4) == 0 {
+					continue // an empty cell: absent, known zero
+				}
+				n := 1 + rng.IntN(3*k)
+				if rng.IntN(3) == 0 {
+					n = 1 + rng.IntN(k-1)
+				}
+				for i := range n {
+					a.Add(hrow{fmt.Sprint(seed, d, m, i), d, fmt.Sprintf("2026-%02d", m)})
+				}
+			}
+		}
+		tab, err := a.Release()
+		require.NoError(t, err)
+		require.NoError(t, Verify(tab))
+		require.NoError(t, a.Verify(tab))
+		for _, c := range a.raw().cells {
+			rows[fmt.Sprint(c.key)] = c.rows
+		}
+		least := leafCount(tab)
+		for i, b := range linkedReaderBounds(t, tab) {
+			c := tab.Cells[i]
+			if tab.Reason(c.Key) != Threshold {
+				continue
+			}
+			r := rows[fmt.Sprint(c.Key)]
+			wantLo, wantHi := max(r-min(r-1, int64(k-1)), least[i]), r+max(int64(k)-r, 1)
+			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(wantLo, 1)), 0, "seed %d %v", seed, c.Key)
+			if b[1] != nil {
+				assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(wantHi, 1)), 0, "seed %d %v", seed, c.Key)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d threshold cells checked", checked)
+	assert.Greater(t, checked, 30)
+}
+
+// TestDominatedSumInAHierarchy: one large bid in a district; the reader's
+// interval on its sum, over every margin and subtotal, stays 2·p% of the
+// bid wide.
+func TestDominatedSumInAHierarchy(t *testing.T) {
+	type row struct {
+		user, district, month string
+		amount                float64
+	}
+	spec := Spec[row]{K: 5, Subject: func(r row) string { return r.user }, Margins: true,
+		Dimensions: []Dimension[row]{
+			{Name: "district", Key: func(r row) string { return r.district }, Hierarchy: geography(t)},
+			{Name: "month", Key: func(r row) string { return r.month }, Hierarchy: halfYears(t)},
+		},
+		Measures: []Measure[row]{{Name: "amount", Value: func(r row) float64 { return r.amount }, Dominance: []NK{{N: 1, K: 75}}, P: 10}}}
+	a := mustAgg(t, spec)
+	for di, d := range []string{"d1", "d2", "d3", "d4", "d5", "C1", "C2"} {
+		for m := 1; m <= 6; m++ {
+			for i := range 6 + (di+m)%4 {
+				a.Add(row{fmt.Sprint(d, m, i), d, fmt.Sprintf("2026-%02d", m), 100})
+			}
+		}
+	}
+	a.Add(row{"whale", "d2", "2026-05", 1_000_000})
+	tab, err := a.Release()
+	require.NoError(t, err)
+	require.NoError(t, a.Verify(tab))
+	i := cellIndex(t, tab, "d2", "2026-05")
+	require.Equal(t, Dominance, tab.Reason(tab.Cells[i].Key))
+	bounds := readerValueBounds(t, tab, func(c Cell) *big.Rat { return new(big.Rat).SetFloat64(c.Sums[0]) }, 0)
+	lo, hi := bounds[i][0], bounds[i][1]
+	assert.LessOrEqual(t, lo.Cmp(big.NewRat(1_000_000+6*100-100_000, 1)), 0, "lower bound %v", lo.FloatString(0))
+	if hi != nil { // else unbounded above
+		assert.GreaterOrEqual(t, hi.Cmp(big.NewRat(1_000_000+6*100+100_000, 1)), 0, "upper bound %v", hi.FloatString(0))
+	}
+}
+
+// TestCumulativeHierarchicalReleases: January, then January and February,
+// with age bands rolled up into two groups: every February group below K
+// stays protected against a reader of both tables and every subtotal.
+func TestCumulativeHierarchicalReleases(t *testing.T) {
+	ctx := context.Background()
+	ages, err := NewHierarchy([][]string{{"a0", "young", "all"}, {"a1", "young", "all"}, {"a2", "old", "all"}, {"a3", "old", "all"}})
+	require.NoError(t, err)
+	for seed := range uint64(2) {
+		jan, feb, _ := monthlyBids(seed)
+		s := bidSpec(5, true)
+		s.Dimensions = slices.Clone(s.Dimensions)
+		s.Dimensions[1].Hierarchy = ages
+		h := NewMemoryHistory()
+		janAgg := aggOf(t, s, jan)
+		janTab, err := janAgg.ReleaseAfter(ctx, h, aggOf(t, s, jan))
+		require.NoError(t, err)
+		all := aggOf(t, s, jan, feb)
+		cum, err := all.ReleaseAfter(ctx, h, aggOf(t, s, feb))
+		require.NoError(t, err)
+		require.NoError(t, all.Verify(cum))
+		exposed, groups := exposedGroups(t, janTab, cum, aggOf(t, s, feb), 5)
+		t.Logf("seed %d: %d February groups below K, %d exposed", seed, groups, exposed)
+		assert.Positive(t, groups)
+		assert.Zero(t, exposed, "seed %d", seed)
+	}
+}
+
+// TestVerifyJointHierarchicalTables: a hierarchical table and a flat one
+// of the same rows are audited together; tables that disagree on a
+// hierarchy are refused.
+func TestVerifyJointHierarchicalTables(t *testing.T) {
+	flat := monthTable(false, "03/A", "03/B", "04/A", "04/B")
+	linked := monthTable(true, "02/A", "02/B", "03/A", "03/B")
+	require.NoError(t, Verify(flat))
+	require.NoError(t, Verify(linked))
+	// Together: February from the flat table, April from the linked one,
+	// and March follows; the reader holds both.
+	assert.ErrorIs(t, Verify(flat, linked), ErrDisclosive)
+	other := monthTable(true)
+	other.Parents["month"]["03"] = "Q2"
+	assert.ErrorIs(t, Verify(monthTable(true), other), ErrDisclosive)
 }

@@ -159,7 +159,7 @@ func previous(tables []*Table, rt *rawTable) *Table {
 	for i := len(tables) - 1; i >= 0; i-- {
 		t := tables[i]
 		if t.K == rt.k && t.Margins == rt.margins && slices.Equal(t.Dimensions, rt.dims) && len(t.Measures) == len(rt.shapes) {
-			same := true
+			same := sameHierarchies(t, rt)
 			for j, sh := range rt.shapes {
 				same = same && t.Measures[j] == sh.name
 			}
@@ -169,6 +169,24 @@ func previous(tables []*Table, rt *rawTable) *Table {
 		}
 	}
 	return nil
+}
+
+// sameHierarchies reports whether t's hierarchies are rt's: the same
+// dimensions are hierarchical, and every value t lists has the parent rt's
+// hierarchy gives it.
+func sameHierarchies(t *Table, rt *rawTable) bool {
+	for d, name := range rt.dims {
+		m, ok := t.Parents[name]
+		if ok != (rt.hier != nil && rt.hier[d] != nil) {
+			return false
+		}
+		for v, p := range m {
+			if rt.hier.up(d, v) != p {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // releaseAfter is release with the added rows' groups as further

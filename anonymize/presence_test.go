@@ -36,12 +36,7 @@ func readerValueBounds(t *testing.T, tab *Table, val func(Cell) *big.Rat, least 
 // readerValueBoundsAt is readerValueBounds with a lower bound per cell.
 func readerValueBoundsAt(t *testing.T, tab *Table, val func(Cell) *big.Rat, leastOf func(int) int64) map[int][2]*big.Rat {
 	t.Helper()
-	keys := make([][]string, len(tab.Cells))
-	for i, c := range tab.Cells {
-		keys[i] = c.Key
-	}
-	s, err := newSystem(keys, true)
-	require.NoError(t, err)
+	cons := tableEquations(t, tab)
 	var cols []int
 	colOf := map[int32]int{}
 	for i, c := range tab.Cells {
@@ -53,7 +48,7 @@ func readerValueBoundsAt(t *testing.T, tab *Table, val func(Cell) *big.Rat, leas
 	// Rows of A y = b for y = x − 1 >= 0, x the suppressed rows.
 	var a [][]*big.Rat
 	var b []*big.Rat
-	for _, con := range s.cons {
+	for _, con := range cons {
 		r := make([]*big.Rat, len(cols))
 		for i := range r {
 			r[i] = new(big.Rat)
@@ -98,6 +93,47 @@ func readerValueBoundsAt(t *testing.T, tab *Table, val func(Cell) *big.Rat, leas
 			hi = nil
 		}
 		out[cell] = [2]*big.Rat{lo, hi}
+	}
+	return out
+}
+
+// tableEquations returns the equations a reader of tab holds, each as the
+// parent cell followed by its children: a margin and its children along
+// one dimension, or a subtotal and its children (Table.Parents). It is
+// built here from the keys alone, independently of the package's system.
+func tableEquations(t *testing.T, tab *Table) [][]int32 {
+	t.Helper()
+	index := map[string]int32{}
+	for i, c := range tab.Cells {
+		index[fmt.Sprint(c.Key)] = int32(i)
+	}
+	parent := func(d int, v string) string {
+		if p, ok := tab.Parents[tab.Dimensions[d]][v]; ok {
+			return p
+		}
+		return Total
+	}
+	type eqKey struct{ parent, dim int32 }
+	eqs := map[eqKey]int{}
+	var out [][]int32
+	for i, c := range tab.Cells {
+		for d, v := range c.Key {
+			if v == Total {
+				continue
+			}
+			pk := slices.Clone(c.Key)
+			pk[d] = parent(d, v)
+			p, ok := index[fmt.Sprint(pk)]
+			require.True(t, ok, "margin or subtotal of %v missing", c.Key)
+			ek := eqKey{p, int32(d)}
+			e, seen := eqs[ek]
+			if !seen {
+				e = len(out)
+				eqs[ek] = e
+				out = append(out, []int32{p})
+			}
+			out[e] = append(out[e], int32(i))
+		}
 	}
 	return out
 }
