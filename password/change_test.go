@@ -14,7 +14,7 @@ func TestCheckChangeReused(t *testing.T) {
 	p.History = 2
 	const pw = "xK9#mQ2$pL7!"
 	mustHash := func(s string) string {
-		h, err := Hash(s)
+		h, err := Hash(context.Background(), s)
 		require.NoError(t, err)
 		return h
 	}

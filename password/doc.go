@@ -12,13 +12,13 @@
 //	} else if err != nil {
 //		return nil, err // a breach or history check that failed: never a pass
 //	}
-//	stored, err := password.Hash(pw) // argon2id PHC string: store it, never pw
+//	stored, err := password.Hash(ctx, pw) // argon2id PHC string: store it, never pw
 //
-//	// Login. For an unknown account call password.VerifyAbsent(pw) instead:
+//	// Login. For an unknown account call password.VerifyAbsent(ctx, pw) instead:
 //	// it costs what Verify costs, so timing does not reveal accounts.
-//	ok, err := password.Verify(pw, stored) // argon2id or legacy bcrypt
+//	ok, err := password.Verify(ctx, pw, stored) // argon2id or legacy bcrypt
 //	if ok && password.NeedsRehash(stored) {
-//		stored, err = password.Hash(pw) // upgrade legacy or weaker hashes
+//		stored, err = password.Hash(ctx, pw) // upgrade legacy or weaker hashes
 //	}
 //
 // [Check] is [DefaultPolicy] without history or breach corpus, for the
@@ -71,11 +71,12 @@
 // [Verify] refuses planted hashes before computing (memory, passes, lanes,
 // lengths), verifies legacy bcrypt, and compares in constant time. A
 // [Hasher] from [NewHasher] adds a pepper (HMAC-SHA256 before argon2id, key
-// id stored, rotation at login), other [Params] and a bound on concurrent
-// hashes, and takes a context; the package-level functions are a Hasher
-// over the defaults. A [Secret] prints as "[REDACTED]".
+// id stored, rotation at login), other [Params] and its own bound on
+// concurrent hashes; the package-level functions are a Hasher over the
+// defaults. A [Secret] prints as "[REDACTED]".
 //
-// Everything that may block takes a context first: [Policy.Check] (only
+// Everything that may block takes a context first: [Hash], [Verify] and
+// [VerifyAbsent] (they wait for a computation slot), [Policy.Check] (only
 // [Policy.Breach] blocks), [Policy.CheckChange], the methods of [Hasher] and
 // the breach checkers.
 //

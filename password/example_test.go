@@ -76,14 +76,15 @@ func ExamplePolicy_Check_breach() {
 }
 
 func ExamplePolicy_CheckChange() {
-	old, err := password.Hash("xK9#mQ2$pL7!")
+	ctx := context.Background()
+	old, err := password.Hash(ctx, "xK9#mQ2$pL7!")
 	if err != nil {
 		panic(err)
 	}
 	p := password.DefaultPolicy()
 	history := []string{old} // stored hashes, newest first
-	fmt.Println(p.CheckChange(context.Background(), "xK9#mQ2$pL7!", history))
-	fmt.Println(p.CheckChange(context.Background(), "v8&Tz!qWm#3R", history))
+	fmt.Println(p.CheckChange(ctx, "xK9#mQ2$pL7!", history))
+	fmt.Println(p.CheckChange(ctx, "v8&Tz!qWm#3R", history))
 	// Output:
 	// password: refused by the password policy: password matches one of the last 5 passwords: choose a new one
 	// <nil>

@@ -546,32 +546,36 @@ var defaultHasher = sync.OnceValue(func() *Hasher {
 //
 //	$argon2id$v=19$m=19456,t=2,p=1$<22 chars of salt>$<43 chars of hash>
 //
-// At most runtime.GOMAXPROCS(0) hashes compute at once across Hash, Verify
-// and Policy.CheckChange; use a Hasher to choose that bound, add a pepper or give up
-// waiting with a context.
-func Hash(password string) (string, error) {
-	return defaultHasher().Hash(context.Background(), password)
+// At most runtime.GOMAXPROCS(0) hashes compute at once across Hash, Verify,
+// VerifyAbsent and Policy.CheckChange; a caller waits for a slot, giving up
+// with ctx.Err() if ctx ends first. Use a [Hasher] to choose that bound or
+// add a pepper. See [Hasher.Hash].
+func Hash(ctx context.Context, password string) (string, error) {
+	return defaultHasher().Hash(ctx, password)
 }
 
 // Verify reports whether password matches encoded, an argon2id PHC string or
 // a legacy bcrypt hash ($2a$, $2b$, $2y$; only the first 72 bytes of the
-// password count, see Hasher.Verify). A mismatch is (false, nil); a hash
+// password count, see [Hasher.Verify]). A mismatch is (false, nil); a hash
 // that cannot be verified is (false, err). Hashes costing more than 64 MiB
-// of memory (or 256 MiB·passes) and bcrypt hashes above cost 14 are refused with
-// ErrUnsupportedHash; use a Hasher with MaxVerifyMemory to import costlier
-// argon2id ones. See Hasher.Verify.
+// of memory (or 256 MiB·passes) and bcrypt hashes above cost 14 are refused
+// with [ErrUnsupportedHash]; use a [Hasher] with MaxVerifyMemory to import
+// costlier argon2id ones. It waits for a computation slot as [Hash] does,
+// giving up with ctx.Err() if ctx ends first.
 //
-// For a login name that does not exist, call VerifyAbsent instead, so the
+// For a login name that does not exist, call [VerifyAbsent] instead, so the
 // response time does not reveal which accounts exist.
-func Verify(password, encoded string) (bool, error) {
-	return defaultHasher().Verify(context.Background(), password, encoded)
+func Verify(ctx context.Context, password, encoded string) (bool, error) {
+	return defaultHasher().Verify(ctx, password, encoded)
 }
 
-// VerifyAbsent spends the time and memory of a Verify at the default Params and
-// matches nothing: call it when a login names no existing account, then
-// refuse the login as for a wrong password. See Hasher.VerifyAbsent.
-func VerifyAbsent(password string) error {
-	return defaultHasher().VerifyAbsent(context.Background(), password)
+// VerifyAbsent spends the time and memory of a Verify at the default Params
+// and matches nothing: call it when a login names no existing account, then
+// refuse the login as for a wrong password. It waits for a computation slot
+// as [Verify] does, giving up with ctx.Err() if ctx ends first. See
+// [Hasher.VerifyAbsent].
+func VerifyAbsent(ctx context.Context, password string) error {
+	return defaultHasher().VerifyAbsent(ctx, password)
 }
 
 // NeedsRehash reports whether encoded is legacy (bcrypt), malformed, peppered

@@ -28,7 +28,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 func BenchmarkHashDefault(b *testing.B) {
 	start := processCPU()
 	for b.Loop() {
-		if _, err := Hash(benchPassword); err != nil {
+		if _, err := Hash(context.Background(), benchPassword); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,13 +37,13 @@ func BenchmarkHashDefault(b *testing.B) {
 
 // BenchmarkVerifyDefault is Verify of a DefaultParams hash.
 func BenchmarkVerifyDefault(b *testing.B) {
-	encoded, err := Hash(benchPassword)
+	encoded, err := Hash(context.Background(), benchPassword)
 	if err != nil {
 		b.Fatal(err)
 	}
 	start := processCPU()
 	for b.Loop() {
-		if ok, err := Verify(benchPassword, encoded); !ok || err != nil {
+		if ok, err := Verify(context.Background(), benchPassword, encoded); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
 	}
@@ -53,12 +53,12 @@ func BenchmarkVerifyDefault(b *testing.B) {
 // BenchmarkVerifyAbsent is VerifyAbsent at DefaultParams: it should cost
 // what BenchmarkVerifyDefault costs.
 func BenchmarkVerifyAbsent(b *testing.B) {
-	if err := VerifyAbsent(benchPassword); err != nil { // makes the dummy hash
+	if err := VerifyAbsent(context.Background(), benchPassword); err != nil { // makes the dummy hash
 		b.Fatal(err)
 	}
 	start := processCPU()
 	for b.Loop() {
-		if err := VerifyAbsent(benchPassword); err != nil {
+		if err := VerifyAbsent(context.Background(), benchPassword); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -105,7 +105,7 @@ func BenchmarkVerifyBcryptLegacy(b *testing.B) {
 	}
 	start := processCPU()
 	for b.Loop() {
-		if ok, err := Verify(benchPassword, string(encoded)); !ok || err != nil {
+		if ok, err := Verify(context.Background(), benchPassword, string(encoded)); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
 	}

@@ -16,13 +16,14 @@ import (
 )
 
 func ExampleHash() {
-	encoded, err := password.Hash("Correct-Horse-7-Battery")
+	ctx := context.Background()
+	encoded, err := password.Hash(ctx, "Correct-Horse-7-Battery")
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(encoded[:31])
 
-	ok, err := password.Verify("Correct-Horse-7-Battery", encoded)
+	ok, err := password.Verify(ctx, "Correct-Horse-7-Battery", encoded)
 	fmt.Println(ok, err)
 	// Output:
 	// $argon2id$v=19$m=19456,t=2,p=1$
@@ -30,14 +31,15 @@ func ExampleHash() {
 }
 
 func ExampleVerify() {
+	ctx := context.Background()
 	// A hash made by the reference argon2 tool (testdata/interop).
 	const stored = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$K13EBUiG7JV+9ZxztmHFTdb7J0WQsnj2V8bZaqyPptE"
 	for _, attempt := range []string{"password", "Password"} {
-		ok, err := password.Verify(attempt, stored)
+		ok, err := password.Verify(ctx, attempt, stored)
 		fmt.Println(attempt, ok, err)
 	}
 	// A forged hash asking for 4 GiB is refused before anything runs.
-	_, err := password.Verify("password", "$argon2id$v=19$m=4294967295,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$K13EBUiG7JV+9ZxztmHFTdb7J0WQsnj2V8bZaqyPptE")
+	_, err := password.Verify(ctx, "password", "$argon2id$v=19$m=4294967295,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$K13EBUiG7JV+9ZxztmHFTdb7J0WQsnj2V8bZaqyPptE")
 	fmt.Println(err)
 	// Output:
 	// password true <nil>
@@ -49,7 +51,8 @@ func ExampleVerify() {
 // and is refused with the same answer, so neither the response time nor the
 // response tells which accounts exist.
 func ExampleVerifyAbsent() {
-	stored, err := password.Hash("Correct-Horse-7-Battery")
+	ctx := context.Background()
+	stored, err := password.Hash(ctx, "Correct-Horse-7-Battery")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,12 +61,12 @@ func ExampleVerifyAbsent() {
 	login := func(name, typed string) bool {
 		encoded, ok := accounts[name]
 		if !ok {
-			if err := password.VerifyAbsent(typed); err != nil {
+			if err := password.VerifyAbsent(ctx, typed); err != nil {
 				log.Print(err) // never the password: errors do not carry it
 			}
 			return false // exactly as for a wrong password
 		}
-		match, err := password.Verify(typed, encoded)
+		match, err := password.Verify(ctx, typed, encoded)
 		return err == nil && match
 	}
 	fmt.Println(login("aigerim", "Correct-Horse-7-Battery"))
@@ -93,16 +96,17 @@ func ExampleHasher_VerifyAbsent() {
 // The login flow: verify, then upgrade legacy or outdated hashes while the
 // password is at hand.
 func ExampleNeedsRehash() {
+	ctx := context.Background()
 	stored := "$2y$05$omrRkB0DpFhqwluddp4yh.7IusYj8tzTelzJvMV.gqEd3bfv8oHzy" // bcrypt from an old system
 	typed := "Qwerty123!"
 
-	ok, err := password.Verify(typed, stored)
+	ok, err := password.Verify(ctx, typed, stored)
 	if err != nil || !ok {
 		fmt.Println("login refused")
 		return
 	}
 	if password.NeedsRehash(stored) {
-		if stored, err = password.Hash(typed); err != nil {
+		if stored, err = password.Hash(ctx, typed); err != nil {
 			log.Fatal(err)
 		}
 		// store it in place of the old hash
@@ -114,6 +118,7 @@ func ExampleNeedsRehash() {
 // A Hasher with a pepper kept outside the database, rotated from key "k1"
 // to key "k2", and at most 4 hashes computing at once.
 func ExampleNewHasher() {
+	ctx := context.Background()
 	k1 := password.Pepper{ID: "k1", Key: []byte("0123456789abcdef0123456789abcdef")} // from a secrets manager
 	k2 := password.Pepper{ID: "k2", Key: []byte("fedcba9876543210fedcba9876543210")}
 
@@ -135,7 +140,7 @@ func ExampleNewHasher() {
 	fmt.Println(ok, err, h.NeedsRehash(stored))
 
 	// Without the pepper, the stolen hash cannot even be checked.
-	_, err = password.Verify("Алматы-Тау-2026", stored)
+	_, err = password.Verify(ctx, "Алматы-Тау-2026", stored)
 	fmt.Println(err)
 	fmt.Println(k1) // keys never print
 	// Output:

@@ -40,7 +40,7 @@ func cheapHasher(t testing.TB, opts HasherOptions) *Hasher {
 
 func TestHashDefaults(t *testing.T) {
 	const pw = "Correct-Horse-7-Battery"
-	encoded, err := Hash(pw)
+	encoded, err := Hash(context.Background(), pw)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(encoded, "$argon2id$v=19$m=19456,t=2,p=1$"), encoded)
 	ph, err := parsePHC(encoded)
@@ -50,7 +50,7 @@ func TestHashDefaults(t *testing.T) {
 	assert.Equal(t, argon2.IDKey([]byte(pw), ph.salt, 2, 19*1024, 1, 32), ph.key, "hash is plain argon2id of the password")
 	// ExampleHash verifies it; here the mismatch (default cost runs are slow
 	// under -race, so each is counted).
-	ok, err := Verify(pw+"x", encoded)
+	ok, err := Verify(context.Background(), pw+"x", encoded)
 	require.NoError(t, err)
 	assert.False(t, ok)
 	assert.False(t, NeedsRehash(encoded))
@@ -528,4 +528,46 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		assert.NotContains(t, out, fmt.Sprint(p.Key[:4])[1:8])
 	}
 	assert.Contains(t, fmt.Sprint(p), "k1")
+}
+
+// TestPackageFunctionsWaitWithContext: Hash, Verify and VerifyAbsent share
+// the default Hasher's computation slots and give up waiting for one when
+// their context ends, as the Hasher's methods do.
+func TestPackageFunctionsWaitWithContext(t *testing.T) {
+	const stored = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$K13EBUiG7JV+9ZxztmHFTdb7J0WQsnj2V8bZaqyPptE"
+	h := defaultHasher()
+	_, err := h.absent() // the dummy hash, made before the slots are taken
+	require.NoError(t, err)
+	for range cap(h.sem) { // occupy every slot
+		require.NoError(t, h.acquire(context.Background()))
+	}
+	released := false
+	release := func() {
+		if !released {
+			for range cap(h.sem) {
+				h.release()
+			}
+			released = true
+		}
+	}
+	defer release()
+
+	calls := []struct {
+		name string
+		call func(ctx context.Context) error
+	}{
+		{"Hash", func(ctx context.Context) error { _, err := Hash(ctx, "password"); return err }},
+		{"Verify", func(ctx context.Context) error { _, err := Verify(ctx, "password", stored); return err }},
+		{"VerifyAbsent", func(ctx context.Context) error { return VerifyAbsent(ctx, "password") }},
+	}
+	for _, c := range calls {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		assert.ErrorIs(t, c.call(ctx), context.DeadlineExceeded, c.name)
+		cancel()
+	}
+	release()
+	for _, c := range calls {
+		assert.NoError(t, c.call(context.Background()), c.name)
+	}
+	assert.Zero(t, len(h.sem))
 }

@@ -2,14 +2,19 @@
 // dictionary index.
 package main
 
-import "github.com/1cb-kz/compliance/password"
+import (
+	"context"
+
+	"github.com/1cb-kz/compliance/password"
+)
 
 func main() {
-	h, err := password.Hash("correct horse battery staple")
+	ctx := context.Background()
+	h, err := password.Hash(ctx, "correct horse battery staple")
 	if err != nil {
 		panic(err)
 	}
-	if ok, err := password.Verify("correct horse battery staple", h); !ok || err != nil {
+	if ok, err := password.Verify(ctx, "correct horse battery staple", h); !ok || err != nil {
 		panic("verify")
 	}
 }
