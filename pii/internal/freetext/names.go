@@ -195,7 +195,7 @@ func (w *win) nameShapes(ps []part, start bool) {
 		if w.commonLatin(text) {
 			last.class |= clCommonEn
 		}
-		last.product = productLike(text)
+		last.product = productLike(text) || w.commonForm(text)
 	}
 	first := &ps[0]
 	if first.initial || kindOf(*first) != pU && kindOf(*first) != pW {
@@ -217,8 +217,9 @@ func (w *win) nameShapes(ps []part, start bool) {
 // productLike reports whether the Latin word text is shaped as English
 // surnames are not, but products' and firms' names are: a capital inside
 // it ("CenterCredit"; not McKenzie, O'Neill, DeWitt) or a last letter a,
-// o or i ("Niva", "Tiggo"; asked only after a given name that is also a
-// common word or a surname, since Costa and Rossi are surnames too).
+// o or i ("Niva", "Tiggo"; with commonForm, asked only after a given name
+// that is also a common word or a surname, since Costa and Rossi are
+// surnames too).
 func productLike(text string) bool {
 	for i := 1; i < len(text); i++ {
 		if c := text[i]; c >= 'A' && c <= 'Z' && text[i-1] != '\'' {
@@ -235,23 +236,27 @@ func productLike(text string) bool {
 }
 
 // commonLatin reports whether the Latin word text is a common English
-// word: commonEn, or a common word and -er or -ly, forms that
-// common_en.txt.gz leaves out as inflections ("Ranger", "Duster",
-// "After", "Only", "Corner"; also occupational surnames no list holds,
-// "Archer", which is why it is asked only of unknown words).
+// word: commonEn, a few words common_en.txt.gz leaves out as if they were
+// a stem and -er or -ly ("After", "Only"), or an adjective in -less.
 func (w *win) commonLatin(text string) bool {
 	if w.commonEn(text) {
 		return true
 	}
 	for _, f := range [...]string{"after", "only", "other", "never", "later", "early"} {
 		if len(text) == len(f) && asciiEqualFold(text, f) {
-			return true // left out of the list as stems and -er or -ly
+			return true
 		}
 	}
 	n := len(text)
-	if n > 6 && asciiEqualFold(text[n-4:], "less") {
-		return true // "Wireless", "Seamless"
-	}
+	return n > 6 && asciiEqualFold(text[n-4:], "less") // "Wireless", "Seamless"
+}
+
+// commonForm reports whether the Latin word text is a common word and -er
+// or -ly, forms common_en.txt.gz leaves out as inflections ("Ranger",
+// "Duster", "Corner"). Surnames are such forms too (Snider, Archer), so it
+// is asked only after a given name that is also a common word or a surname.
+func (w *win) commonForm(text string) bool {
+	n := len(text)
 	if n < 5 || text[n-2:] != "er" && text[n-2:] != "ly" {
 		return false
 	}
@@ -409,7 +414,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
 		return part{}, 0, false
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: isInitial(text),
+	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: utf8.RuneCountInString(text) == 1,
 		upper: t.flags&fUpper != 0 && len(text) > 2}, j + 1, true
 }
 
