@@ -352,10 +352,18 @@ const pseudonymDomain = "github.com/1cb-kz/compliance/audit subject v1\x00"
 // good, without touching the log (whose hashes must not change). Pass a
 // stable internal account id, not an e-mail address or phone number: after
 // the account is erased nothing maps the pseudonym back to a person, even
-// for the key holder. A Pseudonymizer is safe for concurrent use.
+// for the key holder. A Pseudonymizer is safe for concurrent use. It never
+// shows its key: fmt and slog print an address in its place, and
+// encoding/json sees no field.
 type Pseudonymizer struct {
-	key []byte
+	key *pseudonymKey
 }
+
+// pseudonymKey keeps the key two pointers away from any value a caller can
+// print: fmt prints a nested pointer as an address, and a verb a pointer
+// does not take (%s, %q) dereferences only the one at fault, whose fields
+// then print with %v.
+type pseudonymKey struct{ b *[]byte }
 
 // NewPseudonymizer returns a Pseudonymizer keyed with a copy of key, which
 // must be at least [MinPseudonymKeyLen] random bytes; a shorter key is an
@@ -364,13 +372,14 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 	if len(key) < MinPseudonymKeyLen {
 		return nil, fmt.Errorf("%w: pseudonym key must be at least %d bytes", ErrInvalidOptions, MinPseudonymKeyLen)
 	}
-	return &Pseudonymizer{key: append([]byte(nil), key...)}, nil
+	k := append([]byte(nil), key...)
+	return &Pseudonymizer{key: &pseudonymKey{b: &k}}, nil
 }
 
 // Subject returns the pseudonym of the data subject identified by id.
 // The same key and id always give the same pseudonym.
 func (p *Pseudonymizer) Subject(id string) Pseudonym {
-	m := hmac.New(sha256.New, p.key)
+	m := hmac.New(sha256.New, *p.key.b)
 	m.Write([]byte(pseudonymDomain))
 	m.Write([]byte(id))
 	return Pseudonym(pseudonymPrefix + hex.EncodeToString(m.Sum(nil)))

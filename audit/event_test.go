@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -325,4 +327,29 @@ func TestLargestRecord(t *testing.T) {
 	e.Action += "a"
 	_, err = e.MarshalBinary()
 	require.ErrorIs(t, err, ErrInvalidEvent, "an action longer than 64 bytes")
+}
+
+// TestPseudonymizerPrintsNoKey: the key is the only thing that links the
+// log to people; no fmt verb, slog handler or encoding/json shows it.
+func TestPseudonymizerPrintsNoKey(t *testing.T) {
+	key := bytes.Repeat([]byte{0x5a}, MinPseudonymKeyLen) // 'Z', 90
+	p, err := NewPseudonymizer(key)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%d", "%q"} {
+		fmt.Fprintf(&out, verb+"\n", p)
+		fmt.Fprintf(&out, verb+"\n", *p)
+		fmt.Fprintf(&out, verb+"\n", struct{ P *Pseudonymizer }{p})
+		fmt.Fprintf(&out, verb+"\n", struct{ p Pseudonymizer }{*p})
+		fmt.Fprintf(&out, verb+"\n", []any{p, &p})
+	}
+	slog.New(slog.NewTextHandler(&out, nil)).Info("x", "p", p, "v", *p)
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("x", "p", p, "v", *p)
+	js, err := json.Marshal(p) //lint:ignore SA9005 the point: json must see nothing
+	require.NoError(t, err)
+	out.Write(js)
+	s := out.String()
+	for _, leak := range []string{"ZZZZ", "5a5a5a5a", "5A5A5A5A", "90 90 90 90", "WlpaWlpa", "[90", "\\x5a"} {
+		assert.NotContains(t, s, leak)
+	}
 }
