@@ -149,7 +149,8 @@ func (e *Encryptor) legacyValue(v string) (string, error) {
 // it returns the token unchanged when it is already under the primary key
 // (compare to skip the write), and a fresh token under the primary key
 // otherwise. In migration mode a legacy plaintext value is encrypted. Subject
-// tokens are returned unchanged: their data key is not in the keyring.
+// tokens ([Encryptor.EncryptFor], [Encryptor.SealFor]) are returned
+// unchanged: their data key is not in the keyring.
 func (e *Encryptor) Reencrypt(token string, aad ...string) (string, error) {
 	if !IsToken(token) {
 		if _, err := e.legacyValue(token); err != nil {
@@ -169,8 +170,8 @@ func (e *Encryptor) reencrypt(kind byte, token string, aad []string) (string, er
 	if err != nil {
 		return "", err
 	}
-	if t.kind == kindSubject && kind == kindKeyring {
-		return token, nil
+	if t.kind&^kindV2 == kindSubject && kind == kindKeyring {
+		return token, nil // EncryptFor's or SealFor's: no keyring key to move from
 	}
 	pt, err := e.openKeyring(s, nil, kind, t, aad, t.ciphertext[:0])
 	if err != nil {

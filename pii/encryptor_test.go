@@ -488,3 +488,29 @@ func TestBinaryAppendForms(t *testing.T) {
 		assert.Equal(t, "Aliya", string(out))
 	}
 }
+
+// TestReencryptLeavesSubjectTokens: Reencrypt returns subject tokens
+// unchanged, as its doc says, whether EncryptFor or SealFor wrote them:
+// their data key is not in the keyring, so a rotation job passing over every
+// column must neither fail on them nor change them.
+func TestReencryptLeavesSubjectTokens(t *testing.T) {
+	ctx := context.Background()
+	kr, enc := newTestEncryptor(t, Options{SubjectKeys: NewMemorySubjectKeyStore()})
+	type row struct {
+		_    struct{} `pii:"table=reencrypt_subject"`
+		Name string   `pii:"name,encrypt"`
+	}
+	r := row{Name: "Aliya"}
+	require.NoError(t, enc.SealFor(ctx, &r, "user-1", "1"))
+	sealed := r.Name
+	written, err := enc.EncryptFor(ctx, "user-1", "Aliya", "users", "name", "1")
+	require.NoError(t, err)
+	_, err = kr.Rotate()
+	require.NoError(t, err)
+
+	for name, tok := range map[string]string{"EncryptFor": written, "SealFor": sealed} {
+		got, err := enc.Reencrypt(tok, "users", "name", "1")
+		require.NoError(t, err, name)
+		assert.Equal(t, tok, got, name)
+	}
+}

@@ -384,12 +384,35 @@ func ParseKeyring(data []byte) (*Keyring, error) {
 	}
 	in, err := decodeKeyringJSON(data)
 	if err != nil {
+		in.clear() // a decode that failed half-way may hold keys
 		return nil, err
 	}
+	return keyringFrom(&in)
+}
+
+// clear erases the key material of a keyring that was refused.
+func (in *keyringJSON) clear() {
+	for _, item := range in.Keys {
+		clear(item.Key)
+	}
+}
+
+// keyringFrom checks a decoded keyring and builds it. A keyring it refuses
+// leaves no key material behind: it erases in's keys and what it derived
+// from them.
+func keyringFrom(in *keyringJSON) (_ *Keyring, err error) {
+	k := &Keyring{keys: map[uint32]*keyEntry{}, minDecrypt: max(in.MinDecryptVersion, 1)}
+	defer func() {
+		if err != nil {
+			in.clear()
+			for _, e := range k.keys {
+				clear(e.prk)
+			}
+		}
+	}()
 	if in.Format != keyringFormat {
 		return nil, fmt.Errorf("%w: format must be %q", ErrKeyring, keyringFormat)
 	}
-	k := &Keyring{keys: map[uint32]*keyEntry{}, minDecrypt: max(in.MinDecryptVersion, 1)}
 	lowest := uint32(0)
 	for _, item := range in.Keys {
 		if item.ID == 0 {

@@ -282,3 +282,34 @@ func FuzzParseKeyring(f *testing.F) {
 		}
 	})
 }
+
+// TestRefusedKeyringLeavesNoKeys: a keyring that decodes but is refused
+// (two primaries, a bad format, a minimum above the primary, an index key
+// destroyed) has its decoded key material erased, as the package promises
+// for the buffers it owns.
+func TestRefusedKeyringLeavesNoKeys(t *testing.T) {
+	key := func(b byte) []byte { return bytes.Repeat([]byte{b}, keySize) }
+	for name, in := range map[string]keyringJSON{
+		"two primaries": {Format: keyringFormat, Keys: []keyJSONItem{
+			{ID: 1, State: jsonKeyState(KeyPrimary), Key: key(1)}, {ID: 2, State: jsonKeyState(KeyPrimary), Key: key(2)}}},
+		"format": {Format: "other", Keys: []keyJSONItem{{ID: 1, State: jsonKeyState(KeyPrimary), Key: key(1)}}},
+		"min above primary": {Format: keyringFormat, MinDecryptVersion: 3, Keys: []keyJSONItem{
+			{ID: 1, State: jsonKeyState(KeyDecryptOnly), Key: key(1)}, {ID: 2, State: jsonKeyState(KeyPrimary), Key: key(2)}}},
+		"index key destroyed": {Format: keyringFormat, IndexKey: 1, Keys: []keyJSONItem{
+			{ID: 1, State: jsonKeyState(KeyDestroyed)}, {ID: 2, State: jsonKeyState(KeyPrimary), Key: key(2)}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			kr, err := keyringFrom(&in)
+			require.ErrorIs(t, err, ErrKeyring)
+			assert.Nil(t, kr)
+			for _, item := range in.Keys {
+				assert.True(t, bytes.Equal(make([]byte, len(item.Key)), item.Key), "key %d not erased", item.ID)
+			}
+		})
+	}
+	valid := keyringJSON{Format: keyringFormat, Keys: []keyJSONItem{{ID: 1, State: jsonKeyState(KeyPrimary), Key: key(7)}}}
+	kr, err := keyringFrom(&valid)
+	require.NoError(t, err)
+	assert.Equal(t, key(7), valid.Keys[0].Key, "an accepted keyring keeps its keys")
+	assert.Equal(t, uint32(1), kr.Status().Primary)
+}
