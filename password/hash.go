@@ -488,8 +488,13 @@ func (h *Hasher) dummyHash() (string, error) {
 // holds the password: true for legacy bcrypt, for argon2id hashes weaker than
 // the Hasher's parameters (less memory, fewer passes, shorter salt or output),
 // for hashes made with another pepper than the current one (or with none when
-// a pepper is configured), and for anything that does not parse.
+// a pepper is configured), and for anything that does not parse. A nil
+// Hasher, or one not made by NewHasher, reports true: its Hash then
+// returns the ErrInvalidConfig that explains why.
 func (h *Hasher) NeedsRehash(encoded string) bool {
+	if h.usable() != nil {
+		return true
+	}
 	ph, err := parsePHC(encoded)
 	if err != nil {
 		return true

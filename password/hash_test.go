@@ -169,6 +169,10 @@ func TestNilHasherRefuses(t *testing.T) {
 			assert.ErrorIs(t, tt.call(), ErrInvalidConfig)
 		})
 	}
+	// NeedsRehash has no error to return: it asks for the rehash whose
+	// Hash then reports the configuration, rather than dereference nil.
+	assert.True(t, h.NeedsRehash(phcGood))
+	assert.True(t, new(Hasher).NeedsRehash(phcGood))
 }
 
 // TestVerifyAbsent: the dummy hash has the Hasher's parameters and current

@@ -338,6 +338,9 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e2.EncryptString("x", "t")
 	assert.ErrorIs(t, err, ErrUnknownKey)
+	_, err = kr.Rotate()
+	assert.ErrorIs(t, err, ErrKeyring, "a zero Keyring has no map to add a key to")
+	assert.Equal(t, KeyringStatus{Keys: map[uint32]KeyState{}}, kr.Status())
 	_, err = NewEncryptor(nil, Options{})
 	assert.ErrorIs(t, err, ErrKeyring)
 }

@@ -177,6 +177,9 @@ func (k *Keyring) Rotate() (uint32, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	defer k.gen.Add(1)
+	if k.keys == nil {
+		return 0, fmt.Errorf("%w: a zero Keyring holds no keys (use NewKeyring or ParseKeyring)", ErrKeyring)
+	}
 	var maxID uint32
 	for id := range k.keys {
 		maxID = max(maxID, id)
