@@ -16,9 +16,10 @@ import (
 )
 
 // RequireMinimal fails tb unless every field of the struct v tagged
-// `pii:"<category>..."` (see pii.Inventory), or untagged but named for
-// personal data (see pii.Undeclared), is of an allowed category;
-// with no allowed categories, those of clause 3.1 (pii.CategoryName, pii.CategoryEmail, pii.CategoryPayment).
+// `pii:"<category>..."` (see [pii.Inventory]), or untagged but named for
+// personal data (see [pii.Undeclared]), is of an allowed category; with no
+// allowed categories, those of clause 3.1 ([pii.CategoryName],
+// [pii.CategoryEmail], [pii.CategoryPayment]).
 // The failure names the offending fields and their categories.
 func RequireMinimal(tb testing.TB, v any, allowed ...pii.Category) {
 	tb.Helper()
@@ -28,7 +29,7 @@ func RequireMinimal(tb testing.TB, v any, allowed ...pii.Category) {
 }
 
 // RequireDeclared fails tb if the struct v has untagged fields whose names
-// suggest personal data (see pii.Undeclared): tag them with their category,
+// suggest personal data (see [pii.Undeclared]): tag them with their category,
 // or with `pii:"-"` if they hold none.
 func RequireDeclared(tb testing.TB, v any) {
 	tb.Helper()
