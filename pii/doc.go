@@ -60,7 +60,9 @@
 //   - A token copied into another row, column or table (by an SQL injection
 //     or a support tool that can write rows) fails to open: the table, field
 //     and row are authenticated and each column has its own key. Any change
-//     to a token fails with [ErrDecrypt].
+//     to a token fails: with [ErrDecrypt], or [ErrUnknownKey] when it
+//     lands on the key id, or, in strict mode, [ErrPlaintext] when it
+//     breaks the prefix.
 //   - A field tagged for encryption is never stored in clear: what Seal
 //     cannot reach (unexported fields, structs in interfaces, slices or
 //     maps) is an [ErrInvalid] naming the field.
