@@ -89,7 +89,8 @@ func extends(history []Record, known Head) error {
 // names, over a domain tag, the key id, the previous record's hash, the
 // Seq and hash of the subject's previous consent decision, and its fields.
 // The first version 2 record of a history links to the version 1 records
-// before it; a version 1 record after a version 2 one is refused.
+// before it; a version 1 record after a version 2 one is refused. Anyone
+// can compute a version 1 hash, so a version 1 grant never allows (decide).
 
 // recordHash is the version 1 hash: every field length-prefixed, so that
 // no two records encode alike.

@@ -94,9 +94,10 @@
 //
 // # Limits
 //
-// A history written before keys (records without KeyID) keeps the old,
-// unkeyed SHA-256 chain until its first keyed record, which links to it;
-// until then a row inserted at its end is not told from a genuine one.
+// Records written before keys (without KeyID) still verify under the old,
+// unkeyed SHA-256 chain, and the first keyed record links to them; but
+// anyone can compute that chain, so a grant among them never makes Check
+// allow ([CodeNoConsent]): the subject must consent again.
 // Legal bases are sealed under the key too, so an inserted one never
 // allows (one registered before keys must be registered again under a new
 // id); purposes, recipients and notices are not: the table owner can

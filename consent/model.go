@@ -167,7 +167,8 @@ type Record struct {
 	// withdrawal took effect. Zero otherwise.
 	StatedAt time.Time `json:"stated_at,omitzero"`
 	// KeyID names the [Keyring] key whose MAC Hash is; empty for a record
-	// written before keys (an unkeyed SHA-256 chain). See [Ledger.Verify].
+	// written before keys (an unkeyed SHA-256 chain, which anyone can
+	// compute: such a grant never allows). See [Ledger.Verify].
 	KeyID string `json:"key_id,omitempty"`
 	// Hash chains the record to the subject's previous record and previous
 	// consent decision: an HMAC-SHA256 under key KeyID.
@@ -268,7 +269,7 @@ const (
 	CodeConsent           Code = "consent"             // allowed: consent record RecordID
 	CodeLegalBasis        Code = "legal_basis"         // allowed: legal basis LegalBasisID
 	CodeNoConsentRequired Code = "no_consent_required" // allowed: operator's own processing on a non-consent purpose
-	CodeNoConsent         Code = "no_consent"          // denied: nothing ever recorded
+	CodeNoConsent         Code = "no_consent"          // denied: no consent recorded (or only one recorded before keys)
 	CodeRefused           Code = "refused"             // denied: subject refused
 	CodeWithdrawn         Code = "withdrawn"           // denied: subject withdrew
 	CodeExpired           Code = "expired"             // denied: term ran out

@@ -53,6 +53,7 @@ func TestTamperingPostgres(t *testing.T) {
 	testTampering(t, postgresCase(t))
 	testForgedLegalBasis(t, postgresCase(t))
 	testUnkeyed(t, postgresCase(t))
+	testForgedUnkeyedHistory(t, postgresCase(t))
 }
 
 func TestMigrateIdempotent(t *testing.T) {

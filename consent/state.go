@@ -111,7 +111,8 @@ func superseded(notices []Notice, version string, t time.Time) (Notice, bool) {
 }
 
 // decide derives the consent answer for q at at from s, without legal
-// bases. It never returns Allowed on missing or inconsistent data.
+// bases. It never returns Allowed on missing or inconsistent data, nor on
+// an unkeyed grant.
 func decide(s snapshot, q Query, at time.Time) Decision {
 	if s.Purpose != nil && !s.Purpose.ConsentRequired && q.Recipient == "" {
 		return Decision{Allowed: true, Code: CodeNoConsentRequired,
@@ -132,6 +133,12 @@ func decide(s snapshot, q Query, at time.Time) Decision {
 		if m, stale := superseded(s.Notices, last.NoticeVersion, at); stale {
 			return Decision{Code: CodeStaleNotice, RecordID: last.ID,
 				Reason: fmt.Sprintf("denied: the consent to %s was given under notice %q, but notice %q changed the terms materially on %s; the user must consent again (record %s)", target, last.NoticeVersion, m.Version, day(m.EffectiveAt), last.ID)}
+		}
+		if last.KeyID == "" {
+			// A version 1 record: its chain needs no secret, so the
+			// application role, which may INSERT, could have written it.
+			return Decision{Code: CodeNoConsent, RecordID: last.ID,
+				Reason: fmt.Sprintf("denied: the consent to %s of %s was recorded before records were sealed under a key, so nothing proves it is genuine; the user must consent again (record %s)", target, day(last.At), last.ID)}
 		}
 		return Decision{Allowed: true, Code: CodeConsent, RecordID: last.ID,
 			Reason: fmt.Sprintf("allowed: the user consented to %s on %s via %s under notice %q (record %s)", target, day(last.At), last.Method, last.NoticeVersion, last.ID)}

@@ -251,7 +251,11 @@ func testUnkeyed(t *testing.T, sc storeCase) {
 			prev = old[i].Hash
 		}
 		setHistory(t, f.store, "u1", old)
-		assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed, "old records verify under the old rule")
+		d := f.check(t, "u1", "marketing", "ads")
+		assert.False(t, d.Allowed, "old records verify under the old rule, but anyone can compute it: an unkeyed grant never allows")
+		assert.Equal(t, CodeNoConsent, d.Code)
+		assert.Equal(t, "cr_1", d.RecordID)
+		require.NoError(t, verify(f.l, f.ctx, "u1", Head{}), "the old chain still verifies")
 		w, err := f.l.Withdraw(f.ctx, Withdrawal{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 		require.NoError(t, err)
 		assert.Equal(t, "k1", w.KeyID)
@@ -277,6 +281,43 @@ func testUnkeyed(t *testing.T, sc storeCase) {
 		assert.ErrorIs(t, err, ErrTampered)
 	})
 }
+
+// The application role may INSERT, and anyone can compute the unkeyed
+// (version 1) chain: a history it writes for a subject with no record, or
+// a grant it appends to an unkeyed history, must never make Check allow.
+func testForgedUnkeyedHistory(t *testing.T, sc storeCase) {
+	forge := func(h []Record, r Record) []Record {
+		var prev Digest
+		if len(h) > 0 {
+			prev = h[len(h)-1].Hash
+		}
+		r.Seq, r.KeyID = int64(len(h)+1), ""
+		r.Hash = recordHash(prev, r)
+		return append(h, r)
+	}
+	grant := Record{ID: "cr_forged", Kind: KindGranted, Subject: "u1", Purpose: "marketing", Recipient: "ads",
+		NoticeVersion: "v1", Language: "ru", Method: MethodWebForm, At: t0.Add(-10 * time.Minute)}
+	refusal := grant
+	refusal.ID, refusal.Kind, refusal.At = "cr_old", KindRefused, t0.Add(-20*time.Minute)
+	for name, h := range map[string][]Record{
+		"subject with no record":         forge(nil, grant),
+		"appended to an unkeyed refusal": forge(forge(nil, refusal), grant),
+	} {
+		t.Run(sc.name+"/"+name, func(t *testing.T) {
+			f := newFixture(t, sc.new(t))
+			setHistory(t, f.store, "u1", h)
+			d := f.check(t, "u1", "marketing", "ads")
+			assert.False(t, d.Allowed)
+			assert.NotEqual(t, CodeConsent, d.Code)
+
+			// The subject's own grant, through the ledger, is keyed and allows.
+			f.grant(t, "u1", "marketing", "ads")
+			assert.True(t, f.check(t, "u1", "marketing", "ads").Allowed)
+		})
+	}
+}
+
+func TestForgedUnkeyedHistoryMemory(t *testing.T) { testForgedUnkeyedHistory(t, memoryCase()) }
 
 // A rotated key: records sealed under the old key verify with a keyring
 // that keeps it; without it they are refused.
