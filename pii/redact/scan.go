@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -718,8 +719,9 @@ func skipQuiet(t string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(t); i += 8 {
 		x := swar.Load(t, i)
-		if swar.Between(x, '0'-1, '9'+1)|
-			swar.ZeroBytes(x^ones*'+')|swar.ZeroBytes(x^ones*'@')|swar.ZeroBytes(x|ones*0x20^ones*'k') != 0 {
+		if m := swar.Between(x, '0'-1, '9'+1) |
+			swar.ZeroBytes(x^ones*'+') | swar.ZeroBytes(x^ones*'@') | swar.ZeroBytes(x|ones*0x20^ones*'k'); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3 // every trigger is flagged: none before the first flagged byte
 			break
 		}
 	}

@@ -1,6 +1,7 @@
 package freetext
 
 import (
+	"math/bits"
 	"sync"
 	"unicode/utf8"
 
@@ -99,9 +100,11 @@ func nextDelim(s string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
-		if swar.Less(x, 0x20)|swar.ZeroBytes(x^ones*0x7F)|swar.ZeroBytes(x^ones*'"')|
-			swar.Between(x, '<'-1, '>'+1)|swar.Between(x, '['-1, ']'+1) != 0 {
-			for k := i; k < i+8; k++ {
+		if m := swar.Less(x, 0x20) | swar.ZeroBytes(x^ones*0x7F) | swar.ZeroBytes(x^ones*'"') |
+			swar.Between(x, '<'-1, '>'+1) | swar.Between(x, '['-1, ']'+1); m != 0 {
+			// Every delimiter is flagged: none comes before the first
+			// flagged byte.
+			for k := i + bits.TrailingZeros64(m)>>3; k < i+8; k++ {
 				if delimBytes[s[k]] != 0 {
 					return k
 				}
@@ -274,8 +277,11 @@ func (w *win) numberMatters(p int) (int, bool) {
 // and a given-name prefix. Anything unusual reads the region.
 func (w *win) alone(p int) (int, bool) {
 	s := w.s
-	z := tokenizer{s: s, i: p}
-	t, _ := z.next()
+	t, known := capWordAt(s, p)
+	if !known {
+		z := tokenizer{s: s, i: p}
+		t, _ = z.next()
+	}
 	end := int(t.end)
 	if t.kind != tWord || int(t.start) != p || t.flags&fLong != 0 {
 		return end, false
@@ -419,6 +425,66 @@ func lowerWordAt(s string, e int) (end int, known bool) {
 	return i, true
 }
 
+// capWordAt reads the token at p, a byte that starts a capital letter,
+// as the tokenizer would, for the common case of a word of ASCII letters
+// and digits, with an inner hyphen or apostrophe before an ASCII letter or
+// digit, and Cyrillic letters of U+0400..U+047F; known is false where it
+// cannot tell (other letters, spaces or marks).
+func capWordAt(s string, p int) (t token, known bool) {
+	if c := s[p]; asciiTab[c]&bUpper == 0 && !(c == 0xD0 && p+1 < len(s) && s[p+1] >= 0x80 && s[p+1] < 0xB0) {
+		return token{}, false
+	}
+	i := p
+	letters, uppers := 0, 0
+	for i < len(s) {
+		c := s[i]
+		k := asciiTab[c]
+		switch {
+		case k&bLetter != 0:
+			letters++
+			if k&bUpper != 0 {
+				uppers++
+			}
+			i++
+			continue
+		case k&bDigit != 0 && i > p:
+			i++
+			continue
+		case k&(bDash|bApos) != 0 && i > p && i+1 < len(s):
+			if n := asciiTab[s[i+1]]; n&bHigh != 0 {
+				return token{}, false
+			} else if n&(bLetter|bDigit) != 0 {
+				i++
+				continue
+			}
+		case (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			letters++
+			if c == 0xD0 && s[i+1] < 0xB0 {
+				uppers++
+			}
+			i += 2
+			continue
+		case k&bHigh != 0:
+			return token{}, false
+		}
+		break
+	}
+	var fl uint8 = fCap | fGlued
+	if p == 0 {
+		fl = fCap
+	}
+	if letters >= 2 && uppers == letters {
+		fl |= fUpper
+	}
+	if uppers > 1 {
+		fl |= fInnerCap
+	}
+	if i-p > maxWordBytes {
+		fl |= fLong
+	}
+	return token{start: int32(p), end: int32(i), kind: tWord, flags: fl}, true
+}
+
 // markerOrContext reports whether word is an address marker or a context
 // word (any case), or may be one: a word it cannot read.
 func (w *win) markerOrContext(word string) bool {
@@ -537,9 +603,13 @@ func nextHot(s string, pos int) int {
 		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80)
 		kk := swar.Between(y^high, 0x51, 0x54) & (^x & ones << 7)
 		d3 := swar.ZeroBytes(y ^ ones*0xD3)
-		if swar.Between(x, '0'-1, '9'+1)|swar.Between(x, 'A'-1, 'Z'+1)|d0&(swar.Between(h, 0x0F, 0x30)|c8)|
-			swar.Between(h, 0x42, 0x46)|kk|d3&c8 != 0 {
-			if j := nextHotBytes(s, max(pos, i-1), i+8); j >= 0 {
+		if m := swar.Between(x, '0'-1, '9'+1) | swar.Between(x, 'A'-1, 'Z'+1) | d0&(swar.Between(h, 0x0F, 0x30)|c8) |
+			swar.Between(h, 0x42, 0x46) | kk | d3&c8; m != 0 {
+			// Every byte that may start a capital is flagged (or the
+			// byte after it, for two-byte tests): none starts before
+			// the byte before the first flagged one.
+			k := i + bits.TrailingZeros64(m)>>3
+			if j := nextHotBytes(s, max(pos, k-1), i+8); j >= 0 {
 				return j
 			}
 		}

@@ -483,3 +483,59 @@ func TestLowerWordAt(t *testing.T) {
 	}
 	require.Greater(t, known, 10000)
 }
+
+// capWordAt answers as the tokenizer does wherever it says it knows, on
+// random text from every byte.
+func TestCapWordAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"a", "Z", "Q", "0", "-", "'", " ", ".", "ж", "Ж", "Я", "Ё", "ѐ", "Ѐ", "Ѡ", "Ә", "ә", "É", "é", "’",
+		"\u00a0", "\xd0", "\xd1", "\x80", strings.Repeat("AB", 20), strings.Repeat("Жы", 20)}
+	known := 0
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for p := range len(s) {
+			got, ok := capWordAt(s, p)
+			if !ok {
+				continue
+			}
+			known++
+			z := tokenizer{s: s, i: p}
+			want, _ := z.next()
+			require.Equal(t, want, got, "%q at %d", s, p)
+		}
+	}
+	require.Greater(t, known, 10000)
+}
+
+// asciiTab holds the classes its constants name.
+func TestASCIITab(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		var want uint8
+		if asciiLetter(b) {
+			want |= bLetter
+		}
+		if b >= 'A' && b <= 'Z' {
+			want |= bUpper
+		}
+		if b >= '0' && b <= '9' {
+			want |= bDigit
+		}
+		switch b {
+		case '-':
+			want |= bDash
+		case '/':
+			want |= bSlash
+		case '\'':
+			want |= bApos
+		}
+		if b >= utf8.RuneSelf {
+			want |= bHigh
+		}
+		require.Equal(t, want, asciiTab[b], "byte %#x", b)
+	}
+}
