@@ -258,24 +258,27 @@ func appendTextToken[T string | []byte](s *scratch, dst []byte, kind byte, id ui
 // for appendTextToken.
 func appendSealed[T string | []byte](s *scratch, dst []byte, kind byte, id uint32, aead cipher.AEAD, subject []byte, plaintext T, aad []string, nonce []byte) ([]byte, error) {
 	if len(plaintext) > MaxPlaintext {
-		return nil, invalidf("pii: plaintext longer than %d bytes", MaxPlaintext)
+		return nil, errTooLong
+	}
+	if len(nonce) != 0 && len(nonce) != nonceSize {
+		return nil, errors.New("pii: internal error: wrong nonce size")
 	}
 	start := len(dst)
 	body := start + headerSize + nonceSize
 	dst = slices.Grow(dst, headerSize+nonceSize+len(plaintext)+tagSize)
-	dst = append(dst, kind, 0, 0, 0, 0)
+	// The plaintext is moved into place first: it may lie in dst's spare
+	// capacity, where the header and nonce go (copy moves overlapping
+	// bytes correctly; writing the header first would clobber them).
+	dst = dst[:body+len(plaintext)]
+	copy(dst[body:], plaintext)
+	dst[start] = kind
 	binary.BigEndian.PutUint32(dst[start+1:], id)
-	dst = dst[:body]
 	n := dst[start+headerSize : body]
-	switch len(nonce) {
-	case 0:
+	if len(nonce) == 0 {
 		rand.Read(n) // never returns an error (crypto/rand, Go 1.24+)
-	case nonceSize:
+	} else {
 		copy(n, nonce)
-	default:
-		return nil, errors.New("pii: internal error: wrong nonce size")
 	}
-	dst = append(dst, plaintext...)
 	s.aad = appendAAD(s.aad[:0], dst[start:start+headerSize], subject, aad)
 	ct := aead.Seal(dst[body:body], n, dst[body:], s.aad)
 	return dst[:body+len(ct)], nil
@@ -295,12 +298,13 @@ func (s *scratch) drawNonces(n int) []byte {
 // [Encryptor.EncryptString]'s without the text encoding: n + 49 bytes for a
 // plaintext of n bytes. It skips base64, which for values of a kilobyte costs
 // about as much as the encryption itself. dst may be nil, or overlap
-// plaintext; reuse one buffer across calls to allocate nothing.
+// plaintext (AppendEncrypt(p[:0], p) encrypts in place, given room for
+// 49 more bytes); reuse one buffer across calls to allocate nothing.
 // [Encryptor.AppendDecrypt] reverses it; [Encryptor.Seal] and
 // [Encryptor.Open] work on text tokens only.
 func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte, error) {
-	if dst == nil && len(plaintext) <= MaxPlaintext {
-		dst = make([]byte, 0, binaryTokenLen(len(plaintext))) // one exact allocation
+	if len(plaintext) > MaxPlaintext {
+		return dst, errTooLong
 	}
 	s := getScratch()
 	defer putScratch(s)
@@ -308,12 +312,26 @@ func (e *Encryptor) AppendEncrypt(dst, plaintext []byte, aad ...string) ([]byte,
 	if err != nil {
 		return dst, err
 	}
-	out, err := appendSealed(s, append(dst, binaryMagic...), kindKeyring, id, aead, nil, plaintext, aad, nil)
+	// One exact allocation when dst has no room. The magic is written
+	// last: plaintext may lie in dst's spare capacity, which appendSealed
+	// reads before it writes there.
+	start := len(dst)
+	var grown []byte
+	if dst == nil {
+		grown = make([]byte, 0, binaryTokenLen(len(plaintext)))
+	} else {
+		grown = slices.Grow(dst, binaryTokenLen(len(plaintext)))
+	}
+	out, err := appendSealed(s, grown[:start+len(binaryMagic)], kindKeyring, id, aead, nil, plaintext, aad, nil)
 	if err != nil {
 		return dst, err
 	}
+	copy(out[start:], binaryMagic)
 	return out, nil
 }
+
+// errTooLong reports a plaintext over [MaxPlaintext].
+const errTooLong = invalidError("pii: plaintext longer than 1048576 bytes (MaxPlaintext)")
 
 // AppendDecrypt authenticates and decrypts a binary token from
 // [Encryptor.AppendEncrypt] with the associated data it was encrypted with,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -457,7 +458,22 @@ func TestBinaryAppendForms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Aliya", string(pt[7:]))
 
-	// Encrypting a plaintext that lives in dst's spare capacity.
+	// Encrypting a plaintext that lives in dst's spare capacity, where
+	// the token's magic, header and nonce go (in place at offset 0), or
+	// overlapping the ciphertext's place: the token holds the plaintext as
+	// it was.
+	for _, off := range []int{0, 1, 4, 9, 20, 33, 40} {
+		const name = "Aliya Nurlanovna"
+		room := make([]byte, 0, 256)
+		plain := append(room[:off], name...)[off:]
+		tok, err := enc.AppendEncrypt(room, plain, "t", "c", "4")
+		require.NoError(t, err)
+		assert.Same(t, &room[:1][0], &tok[0], "offset %d: written into dst", off)
+		pt, err := enc.AppendDecrypt(nil, tok, "t", "c", "4")
+		require.NoError(t, err)
+		assert.Equal(t, name, string(pt), "plaintext at offset %d of dst's spare capacity", off)
+	}
+	assert.Contains(t, errTooLong.Error(), strconv.Itoa(MaxPlaintext))
 	space := make([]byte, 0, 128)
 	plain := append(space[:60], "Bolat"...)[60:]
 	tok, err = enc.AppendEncrypt(space, plain, "t", "c", "2")
