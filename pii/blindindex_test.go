@@ -1,11 +1,15 @@
 package pii
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/argon2"
 )
 
 func TestNormalize(t *testing.T) {
@@ -115,6 +119,19 @@ func TestBlindIndexSlow(t *testing.T) {
 	fast, err := enc.BlindIndex("fast.iin", "900101300123")
 	require.NoError(t, err)
 	assert.NotEqual(t, a, fast)
+
+	// The construction, recomputed by hand under the index's own key:
+	// HMAC-SHA256(key, argon2id(value, salt=key, t, m, p, 32)), truncated
+	// to 32 bits; not the HMAC of the value alone, which Slow replaces.
+	ik, err := enc.indexState("iin").key(enc.kr)
+	require.NoError(t, err)
+	mac := func(msg []byte) string {
+		h := hmac.New(sha256.New, ik.key)
+		h.Write(msg)
+		return hex.EncodeToString(h.Sum(nil)[:4])
+	}
+	assert.Equal(t, mac(argon2.IDKey([]byte("900101300123"), ik.key, 1, 64, 1, sha256.Size)), a)
+	assert.NotEqual(t, mac([]byte("900101300123")), a, "Slow must run argon2id")
 }
 
 func TestIndexOptionsValidation(t *testing.T) {
