@@ -42,13 +42,15 @@ func quarterPartner(tb testing.TB, rows int, linked bool) *Aggregator[cell4] {
 	return a
 }
 
-// linkedLoss is lossOf with interior meaning a leaf in every dimension.
-func linkedLoss(rt *rawTable, tab *Table) loss {
+// linkedLoss is lossOf with interior meaning a leaf in every dimension;
+// it also returns the share of the other cells (margins and subtotals)
+// suppressed.
+func linkedLoss(rt *rawTable, tab *Table) (loss, float64) {
 	rows := map[string]int64{}
 	for i := range rt.cells {
 		rows[joinKey(rt.cells[i].key)] = rt.cells[i].rows
 	}
-	var n, sup, prim, all, lost, secRows int64
+	var n, sup, prim, all, lost, secRows, totals, totalsHidden int64
 	for _, c := range tab.Cells {
 		leaf := true
 		for d, v := range c.Key {
@@ -56,6 +58,10 @@ func linkedLoss(rt *rawTable, tab *Table) loss {
 			leaf = leaf && v != Total && !inner
 		}
 		if !leaf {
+			totals++
+			if c.Suppressed {
+				totalsHidden++
+			}
 			continue
 		}
 		n++
@@ -72,7 +78,7 @@ func linkedLoss(rt *rawTable, tab *Table) loss {
 		}
 	}
 	return loss{cells: float64(sup) / float64(n), rows: float64(lost) / float64(all), primary: float64(prim) / float64(n),
-		secondaryRows: float64(secRows) / float64(all)}
+		secondaryRows: float64(secRows) / float64(all)}, float64(totalsHidden) / float64(totals)
 }
 
 // BenchmarkReleaseQuarters releases the 17 × 6 × 12 × 8 table of 200,000
@@ -89,7 +95,75 @@ func BenchmarkReleaseQuarters(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			l := linkedLoss(a.raw(), t)
+			l, totals := linkedLoss(a.raw(), t)
+			b.ReportMetric(100*totals, "%totals-suppressed")
+			b.ReportMetric(float64(len(t.Cells)), "cells")
+			b.ReportMetric(100*l.primary, "%interior-primary")
+			b.ReportMetric(100*l.cells, "%interior-suppressed")
+			b.ReportMetric(100*l.rows, "%rows-suppressed")
+			b.ReportMetric(100*l.secondaryRows, "%rows-complements")
+		})
+	}
+}
+
+// districtPartner builds "bids by district × age band × lot category" over
+// 17 regions of 6 to 18 districts each (204 districts, region sizes
+// falling off as 1/rank, districts within a region as 1/rank too), K=5,
+// with the district dimension linked to its region when linked is true.
+func districtPartner(tb testing.TB, rows int, linked bool) *Aggregator[cell4] {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(2, 0x5eed))
+	var paths [][]string
+	sizes := make([]int, 17)
+	for r := range sizes {
+		sizes[r] = 6 + (r*7)%13
+		for d := range sizes[r] {
+			paths = append(paths, []string{fmt.Sprintf("r%02d-d%02d", r, d), fmt.Sprintf("r%02d", r), "KZ"})
+		}
+	}
+	var geo *Hierarchy
+	if linked {
+		var err error
+		if geo, err = NewHierarchy(paths); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	spec := Spec[cell4]{K: 5, Subject: func(r cell4) string { return r.User }, Margins: true,
+		Dimensions: []Dimension[cell4]{
+			{Name: "district", Key: func(r cell4) string { return r.D[0] }, Hierarchy: geo},
+			{Name: "age", Key: func(r cell4) string { return r.D[1] }},
+			{Name: "lot", Key: func(r cell4) string { return r.D[3] }},
+		}}
+	a := mustAgg(tb, spec)
+	users := max(rows/8, 1)
+	people := make([][2]int, users)
+	for u := range people {
+		r := zipf(rng, 17)
+		people[u] = [2]int{r*100 + zipf(rng, sizes[r]), zipf(rng, 6)}
+	}
+	for range rows {
+		u := rng.IntN(users)
+		a.Add(cell4{User: fmt.Sprint("u", u),
+			D: [4]string{fmt.Sprintf("r%02d-d%02d", people[u][0]/100, people[u][0]%100), fmt.Sprint("a", people[u][1]), "", fmt.Sprint("l", zipf(rng, 8))}})
+	}
+	return a
+}
+
+// BenchmarkReleaseDistricts releases the 204 districts × 6 × 8 table of
+// 200,000 bids flat (the baseline) and linked to the 17 regions.
+func BenchmarkReleaseDistricts(b *testing.B) {
+	for _, linked := range []bool{false, true} {
+		b.Run(map[bool]string{false: "flat", true: "linked"}[linked], func(b *testing.B) {
+			a := districtPartner(b, 200_000, linked)
+			var t *Table
+			for b.Loop() {
+				var err error
+				if t, err = a.Release(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			l, totals := linkedLoss(a.raw(), t)
+			b.ReportMetric(100*totals, "%totals-suppressed")
 			b.ReportMetric(float64(len(t.Cells)), "cells")
 			b.ReportMetric(100*l.primary, "%interior-primary")
 			b.ReportMetric(100*l.cells, "%interior-suppressed")

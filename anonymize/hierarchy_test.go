@@ -516,3 +516,58 @@ func TestVerifyJointHierarchicalTables(t *testing.T) {
 	other.Parents["month"]["03"] = "Q2"
 	assert.ErrorIs(t, Verify(monthTable(true), other), ErrDisclosive)
 }
+
+// TestThreeDimensionsWithAHierarchy: geography × age × lot, the geography
+// hierarchical, against the exact reader.
+func TestThreeDimensionsWithAHierarchy(t *testing.T) {
+	type row struct{ user, district, age, lot string }
+	leaves := []string{"d1", "d2", "d3", "d4", "d5", "C1", "C2"}
+	checked := 0
+	for seed := range uint64(6) {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		k := 3 + int(seed%3)
+		spec := Spec[row]{K: k, Subject: func(r row) string { return r.user }, Margins: true,
+			Dimensions: []Dimension[row]{
+				{Name: "district", Key: func(r row) string { return r.district }, Hierarchy: geography(t)},
+				{Name: "age", Key: func(r row) string { return r.age }},
+				{Name: "lot", Key: func(r row) string { return r.lot }},
+			}}
+		a := mustAgg(t, spec)
+		for _, d := range leaves {
+			for _, age := range []string{"young", "old"} {
+				for _, lot := range []string{"car", "land"} {
+					n := rng.IntN(3 * k)
+					if rng.IntN(3) == 0 {
+						n = rng.IntN(k)
+					}
+					for i := range n {
+						a.Add(row{fmt.Sprint(d, age, lot, i), d, age, lot})
+					}
+				}
+			}
+		}
+		tab, err := a.Release()
+		require.NoError(t, err)
+		require.NoError(t, Verify(tab))
+		rows := map[string]int64{}
+		for _, c := range a.raw().cells {
+			rows[fmt.Sprint(c.key)] = c.rows
+		}
+		least := leafCount(tab)
+		for i, b := range linkedReaderBounds(t, tab) {
+			c := tab.Cells[i]
+			if tab.Reason(c.Key) != Threshold {
+				continue
+			}
+			r := rows[fmt.Sprint(c.Key)]
+			wantLo, wantHi := max(r-min(r-1, int64(k-1)), least[i]), r+max(int64(k)-r, 1)
+			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(wantLo, 1)), 0, "seed %d %v", seed, c.Key)
+			if b[1] != nil {
+				assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(wantHi, 1)), 0, "seed %d %v", seed, c.Key)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d threshold cells checked", checked)
+	assert.Greater(t, checked, 30)
+}
