@@ -577,7 +577,7 @@ func checkKeyringFileMode(f *os.File, path string) error {
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("pii: reading keyring file: %w", err)
+		return fmt.Errorf("%w: reading keyring file: %w", ErrKeyring, err)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		return fmt.Errorf("%w: %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", ErrKeyring, path, uint32(perm))
@@ -586,7 +586,8 @@ func checkKeyringFileMode(f *os.File, path string) error {
 }
 
 // LoadKeyringFile reads and parses a keyring file written from
-// [Keyring.Export]. It refuses, with an [ErrKeyring] that names the file and
+// [Keyring.Export]. Every error matches [ErrKeyring] (a missing file
+// [io/fs.ErrNotExist] too). It refuses, with an error that names the file and
 // its mode, a file that group or others may read or write, other than on
 // Windows: keep it readable by the service account alone (mode 0600 or
 // 0400; in Kubernetes, defaultMode 0400 on the secret volume). The mode is
@@ -594,7 +595,7 @@ func checkKeyringFileMode(f *os.File, path string) error {
 func LoadKeyringFile(path string) (*Keyring, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("pii: opening keyring file: %w", err)
+		return nil, fmt.Errorf("%w: opening keyring file: %w", ErrKeyring, err)
 	}
 	defer f.Close()
 	if err := checkKeyringFileMode(f, path); err != nil {
@@ -602,7 +603,7 @@ func LoadKeyringFile(path string) (*Keyring, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyringSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("pii: reading keyring file: %w", err)
+		return nil, fmt.Errorf("%w: reading keyring file: %w", ErrKeyring, err)
 	}
 	defer clear(data)
 	return ParseKeyring(data)

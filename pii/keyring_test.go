@@ -182,7 +182,8 @@ func TestLoadKeyring(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, kr.Status().Keys, fromFile.Status().Keys)
 	_, err = LoadKeyringFile(filepath.Join(t.TempDir(), "missing"))
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrKeyring, "a keyring that cannot be read")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
 
 	for _, mode := range []fs.FileMode{0o644, 0o640, 0o604, 0o620, 0o602} {
 		require.NoError(t, os.Chmod(path, mode))
