@@ -705,10 +705,28 @@ func (s *scanner) run() {
 			i++
 		case c == '+' && (i+1 >= limit || !isDigit(t[i+1])):
 			i++
+		case stampHead(t, i, limit):
+			// The date, hours and minutes of a log line's time
+			// ("2026-12-07T10:15:02Z") hold no match: number would read
+			// "2026-12-07" (glued to "T10") and "15", and find nothing.
+			i += len("2026-12-07T10:15")
 		default:
 			i = s.number(i, limit)
 		}
 	}
+}
+
+// stampHead reports whether t[i:limit] starts with the date, hours and
+// minutes of an RFC 3339 time and the colon after them: "2026-12-07T10:15:".
+func stampHead(t string, i, limit int) bool {
+	const n = len("2026-12-07T10:15:")
+	if limit-i < n {
+		return false
+	}
+	p := t[i : i+n]
+	return isDigit(p[0]) && isDigit(p[1]) && isDigit(p[2]) && isDigit(p[3]) && p[4] == '-' &&
+		isDigit(p[5]) && isDigit(p[6]) && p[7] == '-' && isDigit(p[8]) && isDigit(p[9]) && p[10] == 'T' &&
+		isDigit(p[11]) && isDigit(p[12]) && p[13] == ':' && isDigit(p[14]) && isDigit(p[15]) && p[16] == ':'
 }
 
 // skipQuiet returns the first index at or after i that may hold a byte

@@ -136,7 +136,11 @@ func (w *win) find(dst []Span, s string, p int) []Span {
 	// floor: where the last region ended; regions never start before it.
 	for floor := 0; p >= 0; {
 		if c := s[p]; c >= '0' && c <= '9' {
-			if end, ok := w.numberMatters(p); !ok {
+			end, ok := p+len("2026-12-07T10"), false
+			if !stampHead(s, p) {
+				end, ok = w.numberMatters(p)
+			}
+			if !ok {
 				// No address marker or postcode shape near this number; a
 				// time ("10:15:02Z") is passed over whole.
 				for end+1 < len(s) && s[end] == ':' && s[end+1] >= '0' && s[end+1] <= '9' {
@@ -223,6 +227,44 @@ func (w *win) region(dst []Span, q, p int) ([]Span, int) {
 		n = copy(buf[:], buf[keep:n])
 		i -= keep
 	}
+}
+
+// stampHead reports whether the digit at p starts the date, hours and
+// minutes of an RFC 3339 time ("2026-12-07T10:15:02Z") after no word: a
+// number that numberMatters would pass over, reading "2026-12-07T10" with
+// neither a postcode's shape nor a marker before or after it.
+func stampHead(s string, p int) bool {
+	const n = len("2026-12-07T10:15:")
+	if len(s)-p < n {
+		return false
+	}
+	if p > 0 {
+		if c := s[p-1]; c == ' ' || c == '.' || asciiTab[c]&(bLetter|bDash|bHigh) != 0 {
+			return false // a word may come before: numberMatters reads it
+		}
+	}
+	t := s[p : p+n]
+	for i := range n {
+		switch i {
+		case 4, 7:
+			if t[i] != '-' {
+				return false
+			}
+		case 10:
+			if t[i] != 'T' {
+				return false
+			}
+		case 13, 16:
+			if t[i] != ':' {
+				return false
+			}
+		default:
+			if asciiTab[t[i]]&bDigit == 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // numberMatters reports whether the number at p may start an address: a
