@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash"
+	"slices"
 	"time"
 )
 
@@ -15,8 +16,9 @@ import (
 // carries a key id the [Keyring] lacks (Seq locates the first such
 // record); or the history does not extend a [Head] recorded earlier, its
 // newest records removed or rewritten (Seq is 0; Known and Found say
-// where each ends); or a legal basis not sealed under the keyring (Seq
-// is 0, Known zero). It matches [ErrTampered].
+// where each ends); or a legal basis not sealed under the keyring, or a
+// purpose that does not match its seal (Seq is 0, Known zero). It matches
+// [ErrTampered].
 type TamperError struct {
 	Seq     int64
 	Problem string // lower-case, no personal data
@@ -178,6 +180,67 @@ func basisMAC(keys *Keyring, keyID string, lb LegalBasis) (Digest, bool) {
 		}
 		return b
 	})
+}
+
+// purposeMAC is the tag of a purpose under key keyID: ConsentRequired
+// false lets the operator process without consent, and the description
+// and data categories are what a consent was given to.
+func purposeMAC(keys *Keyring, keyID string, p Purpose) (Digest, bool) {
+	return keys.sum(keyID, func(b []byte) []byte {
+		b = append(b, "1cb-kz/compliance/consent purpose v2\x00"...)
+		for _, s := range [...]string{keyID, p.ID, p.Description.KK, p.Description.RU, p.Description.EN} {
+			b = appendField(b, s)
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(len(p.DataCategories)))
+		for _, c := range p.DataCategories {
+			b = appendField(b, c)
+		}
+		if p.ConsentRequired {
+			return append(b, 1)
+		}
+		return append(b, 0)
+	})
+}
+
+// verifyPurpose refuses a purpose whose seal does not match it. A purpose
+// defined before keys has no seal: it still names a purpose for consent,
+// but decide never lets it allow without consent.
+func verifyPurpose(keys *Keyring, p *Purpose) error {
+	if p == nil || p.keyID == "" {
+		return nil
+	}
+	mac, ok := purposeMAC(keys, p.keyID, *p)
+	if !ok {
+		return &TamperError{Problem: fmt.Sprintf("purpose sealed under unknown key id %q", p.keyID)}
+	}
+	if !hmac.Equal(mac[:], p.mac[:]) {
+		return &TamperError{Problem: "purpose does not match its seal under the keyring"}
+	}
+	return nil
+}
+
+// verifyPurpose is verifyPurpose remembering, per id, the purpose whose
+// seal verified: one read again equal in every input of the MAC (its
+// content and key id) and in the tag is accepted without recomputing it,
+// which accepts a subset of what the MAC accepts (see verifiedCache).
+// Purposes are few and immutable, and only a genuine seal is remembered,
+// so the map stays as small as the set of purposes defined.
+func (l *Ledger) verifyPurpose(p *Purpose) error {
+	if p == nil || p.keyID == "" {
+		return nil
+	}
+	if v, ok := l.purposes.Load(p.ID); ok {
+		if q := v.(Purpose); q.keyID == p.keyID && q.mac == p.mac && q.equal(*p) {
+			return nil
+		}
+	}
+	if err := verifyPurpose(l.keys, p); err != nil {
+		return err
+	}
+	q := *p
+	q.DataCategories = slices.Clone(p.DataCategories)
+	l.purposes.Store(p.ID, q)
+	return nil
 }
 
 // verifyBasis refuses a legal basis not sealed under the keyring.

@@ -98,11 +98,12 @@
 // unkeyed SHA-256 chain, and the first keyed record links to them; but
 // anyone can compute that chain, so a grant among them never makes Check
 // allow ([CodeNoConsent]): the subject must consent again.
-// Legal bases are sealed under the key too, so an inserted one never
-// allows (one registered before keys must be registered again under a new
-// id); purposes, recipients and notices are not: the table owner can
-// alter them. Subject ids are stored as given:
-// use a pseudonymous id. Evidence is a reference, not the proof itself.
+// Legal bases and purposes are sealed under the key too: an inserted or
+// altered one never allows (a legal basis, or a purpose needing no
+// consent, defined before keys must be defined again under a new id).
+// Recipients and notices are not: the table owner can alter them, and
+// changing or deleting a material notice can make a consent it superseded
+// allow again. Subject ids are stored as given: use a pseudonymous id. Evidence is a reference, not the proof itself.
 // PendingNotifications knows only subjects with at least one event. The
 // ledger keeps its records after a deletion request, as proof of consent.
 // Design notes and measurements: DESIGN.md in this directory.

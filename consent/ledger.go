@@ -10,6 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +22,7 @@ type Ledger struct {
 	store      storage
 	keys       *Keyring
 	verified   *verifiedCache // MACs computed under keys and found to match
+	purposes   sync.Map       // purpose id → the Purpose whose seal verified under keys
 	deadlines  Deadlines
 	signer     note.Signer
 	controller Controller
@@ -131,14 +133,32 @@ func newID(prefix string) string {
 	return prefix + hex.EncodeToString(b[:])
 }
 
-// DefinePurpose registers a purpose. Purposes are immutable: defining the
-// same id with other content fails with ErrConflict.
+// DefinePurpose registers a purpose, sealed under the [Keyring]. Purposes
+// are immutable: defining the same id with other content fails with
+// ErrConflict; so does defining again, with ConsentRequired false, a
+// purpose stored before keys without a seal (it would never allow without
+// consent: define it under a new id).
 func (l *Ledger) DefinePurpose(ctx context.Context, p Purpose) error {
 	p.DataCategories = append([]string(nil), p.DataCategories...)
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return l.store.definePurpose(ctx, p)
+	p.keyID = l.keys.signer
+	p.mac, _ = purposeMAC(l.keys, p.keyID, p) // the signer is in the ring
+	if err := l.store.definePurpose(ctx, p); err != nil {
+		return err
+	}
+	s, err := l.store.read(ctx, "", p.ID, "")
+	if err != nil {
+		return err
+	}
+	if err := l.verifyPurpose(s.Purpose); err != nil {
+		return err
+	}
+	if s.Purpose != nil && s.Purpose.keyID == "" && !p.ConsentRequired {
+		return fmt.Errorf("%w: purpose %q is stored without a seal, so it never allows without consent: define it under a new id", ErrConflict, p.ID)
+	}
+	return nil
 }
 
 // DefineRecipient registers a third party data may go to.
@@ -482,6 +502,9 @@ func (l *Ledger) Check(ctx context.Context, q Query) (Decision, error) {
 		return deny(err)
 	}
 	if err := known(s, q.Purpose, q.Recipient); err != nil {
+		return deny(err)
+	}
+	if err := l.verifyPurpose(s.Purpose); err != nil {
 		return deny(err)
 	}
 	// A caller passing its own clock's "now" is a little behind the ledger

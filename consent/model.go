@@ -30,8 +30,15 @@ type Purpose struct {
 	// ConsentRequired false marks processing on another ground (contract,
 	// law) that needs no consent for the operator itself. It never lets data
 	// go to a third party: a transfer always needs consent or a registered
-	// [LegalBasis] (clause 6.1).
+	// [LegalBasis] (clause 6.1). It allows only on a purpose sealed under
+	// the [Keyring] by [Ledger.DefinePurpose] (not one defined before keys).
 	ConsentRequired bool `json:"consent_required"`
+
+	// keyID and mac seal the purpose under the Keyring (see purposeMAC),
+	// set by DefinePurpose, so that the table owner cannot turn
+	// ConsentRequired off, or change what the subject agreed to.
+	keyID string
+	mac   Digest
 }
 
 // Recipient is a party personal data may be transferred to. The operator

@@ -215,6 +215,9 @@ func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, e
 	if s.Purpose == nil || (recipient != "" && s.Recipient == nil) {
 		return Receipt{}, fmt.Errorf("%w: definition of a recorded pair is missing", ErrNotFound)
 	}
+	if err := l.verifyPurpose(s.Purpose); err != nil {
+		return Receipt{}, err
+	}
 	c := l.controller
 	rc := Receipt{
 		SchemaVersion: schemaVersion, ReceiptID: newID("rc_"), IssuedAt: l.now(),

@@ -75,12 +75,19 @@ func TestCheckWithCallersNowUsesLegalBasis(t *testing.T) {
 // such, not as a driver error on a missing column.
 func TestSQLStoreRefusesOutdatedSchema(t *testing.T) {
 	db := openMigrated(t)
-	_, err := db.Exec(`ALTER TABLE consent_events DROP COLUMN stated_at, DROP COLUMN key_id;
-		ALTER TABLE consent_legal_bases DROP COLUMN key_id, DROP COLUMN mac`)
+	s0, err := NewSQLStore(db)
+	require.NoError(t, err)
+	newFixture(t, s0) // the definitions
+	_, err = db.Exec(`ALTER TABLE consent_events DROP COLUMN stated_at, DROP COLUMN key_id;
+		ALTER TABLE consent_legal_bases DROP COLUMN key_id, DROP COLUMN mac;
+		ALTER TABLE consent_purposes DROP COLUMN key_id, DROP COLUMN mac`)
 	require.NoError(t, err)
 	s, err := NewSQLStore(db)
 	require.NoError(t, err)
-	f := newFixture(t, s)
+	f := &fixture{store: s, clock: &fakeClock{t: t0}, ctx: context.Background()}
+	f.l = newTestLedger(t, s, Options{Clock: f.clock.Now})
+	assert.ErrorIs(t, f.l.DefinePurpose(f.ctx, Purpose{ID: "new"}), ErrNotConfigured)
+	assert.ErrorIs(t, f.l.AllowByLaw(f.ctx, LegalBasis{Law: "L", Purpose: "marketing"}), ErrNotConfigured)
 	d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 	assert.True(t, errors.Is(err, ErrNotConfigured), "%v", err)
 	assert.False(t, d.Allowed)

@@ -77,6 +77,8 @@ var schema = []string{
 	`ALTER TABLE consent_events ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
 	`ALTER TABLE consent_legal_bases ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
 	`ALTER TABLE consent_legal_bases ADD COLUMN IF NOT EXISTS mac text NOT NULL DEFAULT ''`,
+	`ALTER TABLE consent_purposes ADD COLUMN IF NOT EXISTS key_id text NOT NULL DEFAULT ''`,
+	`ALTER TABLE consent_purposes ADD COLUMN IF NOT EXISTS mac text NOT NULL DEFAULT ''`,
 	`CREATE INDEX IF NOT EXISTS consent_events_decisions ON consent_events (subject, seq)
 		WHERE kind IN ('granted','refused','withdrawn','expired')`,
 	`CREATE TABLE IF NOT EXISTS consent_requests (
@@ -168,11 +170,11 @@ func (s *sqlStore) checkSchema(ctx context.Context) error {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = 'consent_events' AND column_name IN ('stated_at', 'key_id')
-		OR table_schema = current_schema() AND table_name = 'consent_legal_bases' AND column_name = 'mac'`).Scan(&n)
+		OR table_schema = current_schema() AND table_name IN ('consent_legal_bases', 'consent_purposes') AND column_name = 'mac'`).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("consent: store: %w", err)
 	}
-	if n != 3 {
+	if n != 4 {
 		return fmt.Errorf("%w: database schema is older than this package: run Migrate", ErrNotConfigured)
 	}
 	s.schemaOK.Store(true)
@@ -230,7 +232,10 @@ func defineJSON[T any](ctx context.Context, db *sql.DB, table, id string, v T, e
 }
 
 func (s *sqlStore) definePurpose(ctx context.Context, p Purpose) error {
-	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal)
+	if err := s.checkSchema(ctx); err != nil {
+		return err
+	}
+	return defineJSON(ctx, s.db, "consent_purposes", p.ID, p, p.equal, "key_id", p.keyID, "mac", p.mac.String())
 }
 
 func (s *sqlStore) defineRecipient(ctx context.Context, r Recipient) error {
@@ -238,6 +243,9 @@ func (s *sqlStore) defineRecipient(ctx context.Context, r Recipient) error {
 }
 
 func (s *sqlStore) addLegalBasis(ctx context.Context, b LegalBasis) error {
+	if err := s.checkSchema(ctx); err != nil {
+		return err
+	}
 	return defineJSON(ctx, s.db, "consent_legal_bases", b.ID, b, b.equal, "purpose", b.Purpose, "recipient", b.Recipient,
 		"key_id", b.keyID, "mac", b.mac.String())
 }
@@ -351,7 +359,7 @@ const eventJSON = `json_build_object('s', seq, 'i', id, 'k', kind, 'p', purpose,
 // snapshotQuery reads a snapshot in one statement, hence one consistent
 // database snapshot, in one round trip.
 const snapshotQuery = `SELECT
-	(SELECT body FROM consent_purposes WHERE id = $2),
+	(SELECT json_build_object('b', body, 'k', key_id, 'm', mac) FROM consent_purposes WHERE id = $2),
 	(SELECT body FROM consent_recipients WHERE id = $3 AND $3 <> ''),
 	(SELECT coalesce(json_agg(json_build_object('v', version, 'l', language,
 		'e', (extract(epoch FROM effective_at) * 1000000)::bigint, 'm', material, 'h', encode(sha256, 'hex')) ORDER BY seq), '[]')
@@ -375,10 +383,17 @@ func readSnapshot(ctx context.Context, q queryer, subject, purpose, recipient st
 	}
 	var s snapshot
 	if pb != nil {
-		s.Purpose = new(Purpose)
-		if err := json.Unmarshal(pb, s.Purpose); err != nil {
+		var p struct {
+			B Purpose `json:"b"`
+			K string  `json:"k"`
+			M string  `json:"m"`
+		}
+		if err := json.Unmarshal(pb, &p); err != nil {
 			return snapshot{}, fmt.Errorf("consent: store: %w", err)
 		}
+		p.B.keyID = p.K
+		_, _ = hex.Decode(p.B.mac[:], []byte(p.M)) // a malformed mac fails verification
+		s.Purpose = &p.B
 	}
 	if rb != nil {
 		s.Recipient = new(Recipient)

@@ -54,6 +54,7 @@ func TestTamperingPostgres(t *testing.T) {
 	testForgedLegalBasis(t, postgresCase(t))
 	testUnkeyed(t, postgresCase(t))
 	testForgedUnkeyedHistory(t, postgresCase(t))
+	testForgedPurpose(t, postgresCase(t))
 }
 
 func TestMigrateIdempotent(t *testing.T) {

@@ -114,12 +114,16 @@ func superseded(notices []Notice, version string, t time.Time) (Notice, bool) {
 // bases. It never returns Allowed on missing or inconsistent data, nor on
 // an unkeyed grant.
 func decide(s snapshot, q Query, at time.Time) Decision {
-	if s.Purpose != nil && !s.Purpose.ConsentRequired && q.Recipient == "" {
+	noConsentNeeded := s.Purpose != nil && !s.Purpose.ConsentRequired && q.Recipient == ""
+	if noConsentNeeded && s.Purpose.keyID != "" { // sealed; Check verified the seal
 		return Decision{Allowed: true, Code: CodeNoConsentRequired,
 			Reason: fmt.Sprintf("purpose %q does not require consent for the operator's own processing", q.Purpose)}
 	}
 	target := describeTarget(q)
 	last, ok := lastDecision(s.History, q.Purpose, q.Recipient, at)
+	if !ok && noConsentNeeded {
+		return Decision{Code: CodeNoConsent, Reason: fmt.Sprintf("denied: purpose %q is marked as needing no consent, but it was defined before definitions were sealed under a key, so nothing proves it; define it under a new id, or obtain consent", q.Purpose)}
+	}
 	if !ok {
 		return Decision{Code: CodeNoConsent, Reason: fmt.Sprintf("denied: the user never gave consent to %s", target)}
 	}

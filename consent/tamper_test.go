@@ -418,3 +418,116 @@ func TestTamperErrorMessages(t *testing.T) {
 		assert.ErrorIs(t, e, ErrTampered)
 	}
 }
+
+// setPurpose stores p as the table owner could (triggers disabled),
+// replacing any purpose of its id, seal fields as given.
+func setPurpose(t *testing.T, s *Store, p Purpose) {
+	t.Helper()
+	switch s := s.storage.(type) {
+	case *memStore:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.purposes[p.ID] = p
+	case *sqlStore:
+		body, err := json.Marshal(p)
+		require.NoError(t, err)
+		tx, err := s.db.Begin()
+		require.NoError(t, err)
+		defer func() { _ = tx.Rollback() }()
+		for _, stmt := range []string{`ALTER TABLE consent_purposes DISABLE TRIGGER consent_purposes_append_only`,
+			`DELETE FROM consent_purposes WHERE id = '` + p.ID + `'`} {
+			_, err := tx.Exec(stmt)
+			require.NoError(t, err)
+		}
+		_, err = tx.Exec(`INSERT INTO consent_purposes (id, body, key_id, mac) VALUES ($1, $2, $3, $4)`, p.ID, body, p.keyID, p.mac.String())
+		require.NoError(t, err)
+		_, err = tx.Exec(`ALTER TABLE consent_purposes ENABLE TRIGGER consent_purposes_append_only`)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit())
+	}
+}
+
+// A purpose allows without consent only while its seal matches: the table
+// owner turning ConsentRequired off, with the seal kept or stripped, or
+// the application role inserting such a purpose, never makes Check allow.
+func testForgedPurpose(t *testing.T, sc storeCase) {
+	sealed := func(f *fixture, p Purpose) Purpose {
+		p.keyID = f.l.keys.signer
+		p.mac, _ = purposeMAC(f.l.keys, p.keyID, p)
+		return p
+	}
+	tests := []struct {
+		name    string
+		behind  func(f *fixture) Purpose // the purpose as stored behind the ledger
+		tamper  bool                     // Check fails with ErrTampered
+		allowed bool
+	}{
+		{"genuine", func(f *fixture) Purpose { return sealed(f, purposeDelivery) }, false, true},
+		{"turned off, seal kept", func(f *fixture) Purpose {
+			p := sealed(f, purposeMarketing)
+			p.ConsentRequired = false
+			return p
+		}, true, false},
+		{"turned off, seal stripped", func(*fixture) Purpose {
+			p := purposeMarketing
+			p.ConsentRequired = false
+			return p
+		}, false, false},
+		{"data categories changed", func(f *fixture) Purpose {
+			p := sealed(f, purposeDelivery)
+			p.DataCategories = []string{"name"}
+			return p
+		}, true, false},
+		{"seal from another purpose", func(f *fixture) Purpose {
+			p := sealed(f, purposeDelivery)
+			p.ID = "marketing"
+			return p
+		}, true, false},
+		{"unknown key", func(f *fixture) Purpose {
+			p := sealed(f, purposeDelivery)
+			p.keyID = "k9"
+			return p
+		}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(sc.name+"/"+tt.name, func(t *testing.T) {
+			f := newFixture(t, sc.new(t))
+			p := tt.behind(f)
+			setPurpose(t, f.store, p)
+			d, err := f.l.Check(f.ctx, Query{Subject: "u1", Purpose: p.ID})
+			if tt.tamper {
+				var te *TamperError
+				require.ErrorAs(t, err, &te)
+				assert.Contains(t, te.Problem, "purpose")
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.allowed, d.Allowed, d.Reason)
+		})
+	}
+	t.Run(sc.name+"/inserted by the application role", func(t *testing.T) {
+		f := newFixture(t, sc.new(t))
+		free := Purpose{ID: "free", ConsentRequired: false}
+		setPurpose(t, f.store, free)
+		d := f.check(t, "u1", "free", "")
+		assert.False(t, d.Allowed)
+		assert.Contains(t, d.Reason, "define it under a new id")
+		err := f.l.DefinePurpose(f.ctx, free)
+		assert.ErrorIs(t, err, ErrConflict, "defining it again says it is not sealed")
+		require.NoError(t, f.l.DefinePurpose(f.ctx, Purpose{ID: "free2"}), "a purpose that needs consent may be defined")
+		require.NoError(t, f.l.DefinePurpose(f.ctx, purposeDelivery), "defining a sealed purpose again is a no-op")
+	})
+	t.Run(sc.name+"/receipt of an altered purpose", func(t *testing.T) {
+		f := newFixture(t, sc.new(t))
+		g := f.grant(t, "u1", "marketing", "ads")
+		p := sealed(f, purposeMarketing)
+		p.Description.EN = "Something else"
+		setPurpose(t, f.store, p)
+		_, err := f.l.Receipt(f.ctx, "u1", g.ID)
+		assert.ErrorIs(t, err, ErrTampered)
+		_, err = f.l.Export(f.ctx, "u1")
+		assert.ErrorIs(t, err, ErrTampered)
+	})
+}
+
+func TestForgedPurposeMemory(t *testing.T) { testForgedPurpose(t, memoryCase()) }
