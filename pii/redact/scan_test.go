@@ -343,3 +343,24 @@ func TestSkipQuiet(t *testing.T) {
 		}
 	}
 }
+
+// A log line's time holds no match, and what follows or precedes it is
+// found as anywhere else.
+func TestScanAfterTime(t *testing.T) {
+	for text, want := range map[string][]Kind{
+		"2026-12-07T10:15:02Z 87011234567":           {KindPhone},
+		"2026-12-07T10:15:02Z alice@example.kz":      {KindEmail},
+		"2026-12-07T10:15:02 8 701 123 45 67":        {KindPhone},
+		"2026-12-07T10:15:860110300125":              {KindIIN},
+		"IIN 860110300125 2026-12-07T10:15:02.123Z":  {KindIIN},
+		"2026-12-07T10:15:02+05:00 4111111111111111": {KindPAN},
+		"2026-12-07T10:15:02Z INFO":                  nil,
+		"2026-12-07T10:15:02.123+05:00":              nil,
+	} {
+		var got []Kind
+		for _, m := range Scan(text) {
+			got = append(got, m.Kind)
+		}
+		assert.Equal(t, want, got, text)
+	}
+}

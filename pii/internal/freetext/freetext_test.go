@@ -539,3 +539,21 @@ func TestASCIITab(t *testing.T) {
 		require.Equal(t, want, asciiTab[b], "byte %#x", b)
 	}
 }
+
+// stampHead takes only a time at the start of a stretch or after a mark
+// that ends no word, where numberMatters would pass it over; Find reads
+// an address with a marker before a time-like number as before.
+func TestStampHead(t *testing.T) {
+	for s, want := range map[string]bool{
+		"2026-12-07T10:15:02Z INFO": true, "[2026-12-07T10:15:02Z]": true, "2026-12-07T10:15": false,
+		"2026-12-07 10:15:02": false, "2026-12-07T10-15:02": false, "x2026-12-07T10:15:02": false,
+	} {
+		p := strings.IndexByte(s, '2')
+		assert.Equal(t, want, stampHead(s, p), s)
+	}
+	for _, s := range []string{"д. 2026-12-07T10:15:02", " 2026-12-07T10:15:02", ".2026-12-07T10:15:02", "-2026-12-07T10:15:02", "ж2026-12-07T10:15:02"} {
+		assert.False(t, stampHead(s, strings.IndexByte(s, '2')), s)
+	}
+	assert.True(t, stampHead(`"2026-12-07T10:15:02Z"`, 1))
+	assert.True(t, stampHead("=2026-12-07T10:15:02Z", 1))
+}
