@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -330,10 +329,11 @@ func (k *Keyring) LogValue() slog.Value {
 	)
 }
 
-// MarshalJSON always fails, so that a keyring embedded in a configuration or
-// log record is never serialised by accident. Use [Keyring.Export].
+// MarshalJSON always fails, with an [ErrKeyring], so that a keyring
+// embedded in a configuration or log record is never serialised by
+// accident. Use [Keyring.Export].
 func (k *Keyring) MarshalJSON() ([]byte, error) {
-	return nil, errors.New("pii: a Keyring is secret and is not marshalled implicitly; use Export")
+	return nil, fmt.Errorf("%w: a Keyring is secret and is not marshalled implicitly; use Export", ErrKeyring)
 }
 
 // keyringJSON is the serialised keyring:

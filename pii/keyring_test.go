@@ -81,7 +81,7 @@ func TestKeyringNeverPrintsSecrets(t *testing.T) {
 		assert.NotContains(t, s, fmt.Sprint(raw[:6])[1:])
 	}
 	_, err = json.Marshal(struct{ K *Keyring }{kr})
-	assert.Error(t, err, "implicit JSON marshalling is refused")
+	assert.ErrorIs(t, err, ErrKeyring, "implicit JSON marshalling is refused")
 }
 
 // Status is read at one instant: during rotations, every snapshot has
