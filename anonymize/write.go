@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,15 +13,17 @@ import (
 
 // metadata is the header of a written table.
 type metadata struct {
-	K          int       `json:"k"`
-	Margins    bool      `json:"margins"`
-	Dimensions []string  `json:"dimensions"`
-	Measures   []string  `json:"measures"`
-	Rules      []string  `json:"rules,omitempty"`
-	ReleasedAt time.Time `json:"released_at"`
-	Cells      int       `json:"cells"`
-	Suppressed int       `json:"suppressed"`
-	Method     string    `json:"method"`
+	K          int      `json:"k"`
+	Margins    bool     `json:"margins"`
+	Dimensions []string `json:"dimensions"`
+	Measures   []string `json:"measures"`
+	Rules      []string `json:"rules,omitempty"`
+	// Parents says which value is a subtotal of which (Table.Parents).
+	Parents    map[string]map[string]string `json:"parents,omitempty"`
+	ReleasedAt time.Time                    `json:"released_at"`
+	Cells      int                          `json:"cells"`
+	Suppressed int                          `json:"suppressed"`
+	Method     string                       `json:"method"`
 }
 
 const methodNote = "threshold on distinct subjects; dominance rules per measure; " +
@@ -32,7 +35,7 @@ const methodNote = "threshold on distinct subjects; dominance rules per measure;
 // reader, when it is zero, that every hidden cell holds K subjects or more.
 func (t *Table) metadata() metadata {
 	m := metadata{
-		K: t.K, Margins: t.Margins, Dimensions: t.Dimensions, Measures: t.Measures, Rules: t.Rules,
+		K: t.K, Margins: t.Margins, Dimensions: t.Dimensions, Measures: t.Measures, Rules: t.Rules, Parents: t.Parents,
 		ReleasedAt: t.ReleasedAt, Cells: len(t.Cells), Method: methodNote,
 	}
 	for i := range t.Cells {
@@ -48,7 +51,9 @@ func (t *Table) metadata() metadata {
 const suppressedStatus = "suppressed"
 
 // WriteCSV writes t as CSV (RFC 4180): metadata lines starting with "#"
-// (read them back with csv.Reader.Comment = '#'), a header row, then one row
+// (read them back with csv.Reader.Comment = '#'; a hierarchical table has
+// one "# parent=dimension,value,parent" line per value below the top
+// level), a header row, then one row
 // per cell with the dimension values, rows, subjects, one column per sum and
 // a status column ("published" or "suppressed"); a suppressed cell's value
 // columns are empty. Names and dimension values that a spreadsheet would
@@ -68,6 +73,9 @@ func WriteCSV(w io.Writer, t *Table) error {
 		m.K, m.Margins, m.ReleasedAt.Format(time.RFC3339), m.Cells, m.Suppressed)
 	for _, r := range m.Rules {
 		fmt.Fprintf(&b, "# rule=%s\n", oneLine(r))
+	}
+	for _, p := range parentLines(m.Parents) {
+		fmt.Fprintf(&b, "# parent=%s", p)
 	}
 	fmt.Fprintf(&b, "# method=%s\n", m.Method)
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -98,6 +106,24 @@ func WriteCSV(w io.Writer, t *Table) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// parentLines renders a table's hierarchies for the CSV header, one
+// "dimension,value,parent" record per value below the top level, sorted,
+// each field neutralised and CSV-quoted.
+func parentLines(parents map[string]map[string]string) []string {
+	var out []string
+	for dim, m := range parents {
+		for v, p := range m {
+			var b strings.Builder
+			cw := csv.NewWriter(&b)
+			cw.Write(neutralize([]string{oneLine(dim), oneLine(v), oneLine(p)}))
+			cw.Flush()
+			out = append(out, b.String())
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func oneLine(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }

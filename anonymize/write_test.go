@@ -111,3 +111,30 @@ func TestWritersRefuseDisclosiveTables(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteHierarchies: both writers say which value is a subtotal of
+// which, the CSV in neutralised, quoted comment lines.
+func TestWriteHierarchies(t *testing.T) {
+	tab := monthTable(true)
+	tab.Parents["month"]["=1+1,x"] = "Q2"
+	tab.Cells = append(tab.Cells, Cell{Key: []string{"=1+1,x", Total}, Suppressed: true})
+	var buf bytes.Buffer
+	require.Error(t, WriteCSV(&buf, tab), "the new month lacks its region cells: refused")
+	tab = monthTable(true)
+	require.NoError(t, WriteCSV(&buf, tab))
+	assert.Contains(t, buf.String(), "# parent=month,01,Q1\n")
+	assert.Equal(t, 6, strings.Count(buf.String(), "# parent="))
+	r := csv.NewReader(&buf)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	assert.Len(t, recs, 1+len(tab.Cells))
+	buf.Reset()
+	require.NoError(t, WriteJSON(&buf, tab))
+	var out struct {
+		Metadata metadata
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
+	assert.Equal(t, tab.Parents, out.Metadata.Parents)
+	assert.Equal(t, []string{`"'=1+1,x",Q2,Q2` + "\n"}, parentLines(map[string]map[string]string{`=1+1,x`: {"Q2": "Q2"}}))
+}
