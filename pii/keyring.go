@@ -571,13 +571,9 @@ func (f *jsonFrame) name(tok json.Token) error {
 // checkKeyringFileMode refuses a file that group or others may read or
 // write: whoever reads it holds every key, and whoever writes it chooses
 // them. Windows reports no such permissions, so it is not checked there.
-func checkKeyringFileMode(f *os.File, path string) error {
+func checkKeyringFileMode(fi os.FileInfo, path string) error {
 	if runtime.GOOS == "windows" {
 		return nil
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("%w: reading keyring file: %w", ErrKeyring, err)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		return fmt.Errorf("%w: %s has mode %04o; group and others must have no access (chmod 0600 or 0400)", ErrKeyring, path, uint32(perm))
@@ -598,15 +594,45 @@ func LoadKeyringFile(path string) (*Keyring, error) {
 		return nil, fmt.Errorf("%w: opening keyring file: %w", ErrKeyring, err)
 	}
 	defer f.Close()
-	if err := checkKeyringFileMode(f, path); err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyringSize+1))
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading keyring file: %w", ErrKeyring, err)
 	}
+	if err := checkKeyringFileMode(fi, path); err != nil {
+		return nil, err
+	}
+	data, err := readSecret(f, maxKeyringSize, fi.Size())
 	defer clear(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading keyring file: %w", ErrKeyring, err)
+	}
 	return ParseKeyring(data)
+}
+
+// readSecret reads r to its end, or to one byte past limit, into a buffer
+// sized by hint (the file's size). Unlike io.ReadAll, it clears every
+// buffer it outgrows, which would otherwise keep copies of the keys.
+func readSecret(r io.Reader, limit int, hint int64) ([]byte, error) {
+	buf := make([]byte, 0, int(min(max(hint, 512), int64(limit)))+1)
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > limit {
+				return buf, nil
+			}
+			bigger := make([]byte, len(buf), min(2*cap(buf), limit+1))
+			copy(bigger, buf)
+			clear(buf)
+			buf = bigger
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		}
+	}
 }
 
 // KeyringFromEnv parses the keyring held, in its [Keyring.Export] JSON form,

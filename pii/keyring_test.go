@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -313,4 +314,44 @@ func TestRefusedKeyringLeavesNoKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, key(7), valid.Keys[0].Key, "an accepted keyring keeps its keys")
 	assert.Equal(t, uint32(1), kr.Status().Primary)
+}
+
+// chunkReader returns its data a few bytes per Read and remembers every
+// buffer it was handed.
+type chunkReader struct {
+	data []byte
+	bufs [][]byte
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	r.bufs = append(r.bufs, p[:cap(p)])
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 7)], r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestReadSecret: the keyring file is read whole, refused past the limit,
+// and every buffer outgrown on the way is cleared (io.ReadAll would drop
+// them with the keys in them).
+func TestReadSecret(t *testing.T) {
+	secret := bytes.Repeat([]byte("0123456789abcdef"), 200) // 3,200 bytes
+	for _, hint := range []int64{0, 100, int64(len(secret)), 1 << 30} {
+		r := &chunkReader{data: bytes.Clone(secret)}
+		got, err := readSecret(r, maxKeyringSize, hint)
+		require.NoError(t, err)
+		assert.Equal(t, secret, got, "hint %d", hint)
+		for _, b := range r.bufs {
+			if len(b) > 0 && &b[len(b)-1] == &got[:cap(got)][cap(got)-1] {
+				continue // the buffer returned
+			}
+			assert.False(t, bytes.Contains(b, []byte("0123456")), "hint %d: an outgrown buffer holds the secret", hint)
+		}
+	}
+	r := &chunkReader{data: bytes.Repeat([]byte("x"), 5000)}
+	got, err := readSecret(r, 1000, 0)
+	require.NoError(t, err)
+	assert.Len(t, got, 1001, "one byte past the limit, for ParseKeyring to refuse")
 }
