@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -375,4 +376,12 @@ func (h hier) innerValues(d int) map[string]bool {
 		}
 	}
 	return out
+}
+
+// equal reports whether h and o are the same hierarchies.
+func (h hier) equal(o hier) bool {
+	if (h == nil) != (o == nil) {
+		return false
+	}
+	return slices.EqualFunc(h, o, func(a, b map[string]string) bool { return (a == nil) == (b == nil) && maps.Equal(a, b) })
 }

@@ -134,6 +134,9 @@ func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggr
 	if err := a.compatible(added.k, added.spec.Margins, dimNames(added.spec), added.shapes, a.keys.id[:]); err != nil { // fingerprints are never mixed: any key
 		return nil, err
 	}
+	if !a.hier.equal(added.hier) {
+		return nil, fmt.Errorf("%w: different hierarchies", ErrIncompatible)
+	}
 	tables, err := h.Tables(ctx)
 	if err != nil {
 		return nil, err
