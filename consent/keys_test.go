@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -138,4 +139,40 @@ func TestLedgerKeepsACopyOfTheKeyring(t *testing.T) {
 	require.NoError(t, keys.Add("k2", oldTestSecret)) // after NewLedger
 	_, err = l.Check(f.ctx, Query{Subject: "u1", Purpose: "marketing", Recipient: "ads"})
 	assert.ErrorIs(t, err, ErrTampered, "the ledger's copy lacks k2")
+}
+
+// purposeMAC is HMAC-SHA256 over the documented encoding (DESIGN.md), and
+// no two purposes that differ in a sealed field share a tag.
+func TestPurposeMACIsHMACSHA256(t *testing.T) {
+	k := testKeys(t)
+	p := Purpose{ID: "marketing", Description: Texts{KK: "kk", RU: "ru", EN: "en"}, DataCategories: []string{"email", "bids"}}
+	got, ok := purposeMAC(k, "k1", p)
+	require.True(t, ok)
+	var msg bytes.Buffer
+	msg.WriteString("1cb-kz/compliance/consent purpose v2\x00")
+	field := func(s string) { msg.Write([]byte{0, 0, 0, byte(len(s))}); msg.WriteString(s) }
+	for _, s := range []string{"k1", "marketing", "kk", "ru", "en"} {
+		field(s)
+	}
+	msg.Write([]byte{0, 0, 0, 2})
+	field("email")
+	field("bids")
+	msg.WriteByte(0) // ConsentRequired false
+	m := hmac.New(sha256.New, testSecret)
+	m.Write(msg.Bytes())
+	assert.Equal(t, hex.EncodeToString(m.Sum(nil)), hex.EncodeToString(got[:]))
+
+	for name, change := range map[string]func(*Purpose){
+		"consent required": func(p *Purpose) { p.ConsentRequired = true },
+		"category moved":   func(p *Purpose) { p.DataCategories = []string{"emailbids"} },
+		"category dropped": func(p *Purpose) { p.DataCategories = p.DataCategories[:1] },
+		"text moved":       func(p *Purpose) { p.Description.KK, p.Description.RU = "kkru", "" },
+		"id":               func(p *Purpose) { p.ID = "marketing2" },
+	} {
+		q := p
+		q.DataCategories = slices.Clone(p.DataCategories)
+		change(&q)
+		other, _ := purposeMAC(k, "k1", q)
+		assert.NotEqual(t, got, other, name)
+	}
 }
