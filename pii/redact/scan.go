@@ -669,7 +669,13 @@ func (s *scanner) run() {
 			continue
 		}
 		limit := len(t)
-		if e, ok := s.nextEmail(i); ok {
+		// nextEmail, with its first test here: the address found
+		// before is still ahead, or there is none.
+		e, ok := s.email, s.emailValid && s.email.Start >= s.floor && s.email.End > i
+		if !ok && s.atFrom >= 0 {
+			e, ok = s.nextEmail(i)
+		}
+		if ok {
 			if e.Start <= i {
 				s.add(e)
 				i = e.End
@@ -824,7 +830,9 @@ func (s *scanner) number(i, limit int) int {
 			resume++
 		}
 	}
-	s.windows(groups[:ng], plus, ng)
+	if ng > 0 && groups[ng-1].end-groups[0].start >= minRunDigits {
+		s.windows(groups[:ng], plus, ng)
+	}
 	return resume
 }
 
