@@ -144,10 +144,14 @@ func NewAggregator[T any](spec Spec[T]) (*Aggregator[T], error) {
 		return nil, err
 	}
 	spec.Key = nil // the master key is not kept
-	return newAggregator(spec, k, shapes, keys), nil
+	return newAggregator(spec, k, shapes, keys)
 }
 
-func newAggregator[T any](spec Spec[T], k int, shapes []measureShape, keys *keySet) *Aggregator[T] {
+// maxCellsPerRow bounds the cells one row adds to: 2^dimensions with
+// margins, times more with hierarchies (one per combination of levels).
+const maxCellsPerRow = 4096
+
+func newAggregator[T any](spec Spec[T], k int, shapes []measureShape, keys *keySet) (*Aggregator[T], error) {
 	a := &Aggregator[T]{
 		spec:   spec,
 		k:      k,
@@ -198,16 +202,20 @@ func newAggregator[T any](spec Spec[T], k int, shapes []measureShape, keys *keyS
 			a.combos *= c
 		}
 	}
+	if a.combos > maxCellsPerRow {
+		return nil, specError("a row would add to %d cells (levels of every dimension), at most %d", a.combos, maxCellsPerRow)
+	}
 	if a.dominance {
 		a.contrib = map[contribKey]int32{}
 	}
-	return a
+	return a, nil
 }
 
 // Fork returns an empty aggregator with the same spec and fingerprint key,
 // to be filled by another goroutine and merged back.
 func (a *Aggregator[T]) Fork() *Aggregator[T] {
-	return newAggregator(a.spec, a.k, a.shapes, a.keys)
+	f, _ := newAggregator(a.spec, a.k, a.shapes, a.keys) // a's spec passed already
+	return f
 }
 
 // Err returns the first error recorded by Add, if any.

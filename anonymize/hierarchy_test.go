@@ -251,6 +251,19 @@ func TestHierarchyBadInput(t *testing.T) {
 		_, err := NewAggregator(spec)
 		assert.ErrorIs(t, err, ErrSpec)
 	})
+	t.Run("too many levels", func(t *testing.T) {
+		deep, err := NewHierarchy([][]string{{"1", "2", "3", "4", "5", "6", "7"}})
+		require.NoError(t, err)
+		spec := Spec[hrow]{Subject: func(r hrow) string { return r.user }, Margins: true}
+		for d := range 5 {
+			spec.Dimensions = append(spec.Dimensions, Dimension[hrow]{Name: fmt.Sprint(d), Key: func(hrow) string { return "1" }, Hierarchy: deep})
+		}
+		_, err = NewAggregator(spec)
+		assert.ErrorIs(t, err, ErrSpec, "7^5 cells per row")
+		spec.Dimensions = spec.Dimensions[:4]
+		_, err = NewAggregator(spec)
+		assert.NoError(t, err, "7^4 = 2,401 cells per row")
+	})
 	for _, tc := range []struct{ name, month string }{
 		{"value the hierarchy does not know", "2027-01"},
 		{"inner value", "2026-Q1"},
