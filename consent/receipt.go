@@ -151,6 +151,9 @@ func (l *Ledger) Receipt(ctx context.Context, subject, recordID string) ([]byte,
 	if err := l.verifySnapshot(ctx, subject, s.History, "", "", maxTime); err != nil {
 		return nil, err
 	}
+	if err := l.verifyPurpose(s.Purpose); err != nil { // what the subject agreed to
+		return nil, err
+	}
 	rc, err := l.buildReceipt(s, h[i].Purpose, h[i].Recipient)
 	if err != nil {
 		return nil, err
@@ -214,9 +217,6 @@ func signatureProblem(err error) string {
 func (l *Ledger) buildReceipt(s snapshot, purpose, recipient string) (Receipt, error) {
 	if s.Purpose == nil || (recipient != "" && s.Recipient == nil) {
 		return Receipt{}, fmt.Errorf("%w: definition of a recorded pair is missing", ErrNotFound)
-	}
-	if err := l.verifyPurpose(s.Purpose); err != nil {
-		return Receipt{}, err
 	}
 	c := l.controller
 	rc := Receipt{
