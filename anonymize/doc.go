@@ -80,14 +80,13 @@
 // to PostgreSQL and protects the result exactly as Release does.
 //
 // Cumulative reports (January, then January and February) let a reader
-// subtract one table from the other. ReleaseAfter releases the next table
-// against a History (MemoryHistory, or SQLHistory in PostgreSQL): every
-// group added since the previous table that is below K, or dominated, is
-// protected like a sensitive cell. The host keeps every released table
-// (what partners hold) for as long as it publishes cumulative tables of
-// that population, and must be able to aggregate the rows added since the
-// last release (by month, say). Tables of the same rows cut different
-// ways are released together and checked with Verify(t1, t2).
+// subtract one table from the other: ReleaseAfter releases the next table
+// against a History (MemoryHistory, SQLHistory), protecting every group
+// added since the previous table that is below K, or dominated, like a
+// sensitive cell. The host keeps every released table for as long as it
+// publishes cumulative tables of that population, and aggregates the rows
+// added since (by month, say). Tables of the same rows cut different ways
+// are checked together with Verify(t1, t2).
 //
 // Values are summed exactly in 64-bit fixed point at Measure.Decimals; a
 // value with more decimals is refused, never rounded. Merge and
@@ -99,15 +98,13 @@
 //
 //   - Not differential privacy: no noise is added, and a reader with
 //     outside knowledge of most of a cell learns the rest.
-//   - The reader's program couples at most 4,000 suppressed cells;
-//     a larger group fails Verify with ErrUnaudited rather than pass
-//     unaudited. Release's proofs are local and have no such limit.
+//   - Verify's program couples at most 4,000 suppressed cells; a larger
+//     group fails with ErrUnaudited. Release's proofs are local.
 //   - The reader is granted presence (one row per listed cell) and floors,
 //     not Bounds.Max: a reader who knows that no bid exceeds it may narrow
 //     a sum further. Measures that may be negative get the equations only.
-//   - A hierarchy has at most 6 levels below its root, and every subtotal
-//     multiplies the cells: a row adds to one cell per combination of its
-//     dimensions' levels.
+//   - A hierarchy has at most 6 levels below its root; a row adds to one
+//     cell per combination of its dimensions' levels, at most 4,096.
 //   - Secondary suppression is a heuristic: on tables small enough to
 //     check, within 1.5× the minimum suppressed total (DESIGN.md).
 //   - Table is a plain value; Aggregator is not safe for concurrent use
