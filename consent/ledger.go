@@ -466,11 +466,12 @@ func withdrawalAt(s snapshot, at time.Time, explicit bool) (placed, stated time.
 
 // Check answers whether Subject's data may go to Recipient for Purpose at
 // q.At (clause 6.1). It denies by default. It allows when a consent record
-// in force permits it (Decision.RecordID), when the purpose needs no consent
-// and the recipient is the operator itself, or when a registered legal basis
-// covers it (Decision.LegalBasisID), in which case the use is recorded in
-// the subject's history first (Decision.UseID) and a failure to record it
-// denies. On any error the Decision is a denial.
+// in force permits it (Decision.RecordID; a record written before keys
+// never does), when the purpose, sealed by [Ledger.DefinePurpose], needs
+// no consent and the recipient is the operator itself, or when a
+// registered legal basis covers it (Decision.LegalBasisID), in which case
+// the use is recorded in the subject's history first (Decision.UseID) and
+// a failure to record it denies. On any error the Decision is a denial.
 //
 // Before deciding, Check verifies under the [Keyring] every record from
 // the decision its answer rests on to the newest: a record forged,
