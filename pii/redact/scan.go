@@ -730,9 +730,9 @@ func stampHead(t string, i, limit int) bool {
 		return false
 	}
 	p := t[i : i+n]
-	return isDigit(p[0]) && isDigit(p[1]) && isDigit(p[2]) && isDigit(p[3]) && p[4] == '-' &&
-		isDigit(p[5]) && isDigit(p[6]) && p[7] == '-' && isDigit(p[8]) && isDigit(p[9]) && p[10] == 'T' &&
-		isDigit(p[11]) && isDigit(p[12]) && p[13] == ':' && isDigit(p[14]) && isDigit(p[15]) && p[16] == ':'
+	return p[4] == '-' && p[7] == '-' && p[10] == 'T' && p[13] == ':' && p[16] == ':' &&
+		isDigit(p[0]) && isDigit(p[1]) && isDigit(p[2]) && isDigit(p[3]) && isDigit(p[5]) && isDigit(p[6]) &&
+		isDigit(p[8]) && isDigit(p[9]) && isDigit(p[11]) && isDigit(p[12]) && isDigit(p[14]) && isDigit(p[15])
 }
 
 // skipQuiet returns the first index at or after i that may hold a byte

@@ -238,30 +238,18 @@ func stampHead(s string, p int) bool {
 	if len(s)-p < n {
 		return false
 	}
+	t := s[p : p+n]
+	if t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' {
+		return false
+	}
+	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15} {
+		if asciiTab[t[i]]&bDigit == 0 {
+			return false
+		}
+	}
 	if p > 0 {
 		if c := s[p-1]; c == ' ' || c == '.' || asciiTab[c]&(bLetter|bDash|bHigh) != 0 {
 			return false // a word may come before: numberMatters reads it
-		}
-	}
-	t := s[p : p+n]
-	for i := range n {
-		switch i {
-		case 4, 7:
-			if t[i] != '-' {
-				return false
-			}
-		case 10:
-			if t[i] != 'T' {
-				return false
-			}
-		case 13, 16:
-			if t[i] != ':' {
-				return false
-			}
-		default:
-			if asciiTab[t[i]]&bDigit == 0 {
-				return false
-			}
 		}
 	}
 	return true
@@ -289,7 +277,7 @@ func (w *win) numberMatters(p int) (int, bool) {
 		i--
 	}
 	j := i
-	for j > 0 && i-j < 24 && (s[j-1] >= utf8.RuneSelf || asciiLetter(s[j-1]) || s[j-1] == '-') {
+	for j > 0 && i-j < 24 && asciiTab[s[j-1]]&(bHigh|bLetter|bDash) != 0 {
 		j--
 	}
 	if j < i && w.isMarker(s[j:i]) {
@@ -301,7 +289,7 @@ func (w *win) numberMatters(p int) (int, bool) {
 		k++
 	}
 	m := k
-	for m < len(s) && m-k < 24 && (s[m] >= utf8.RuneSelf || asciiLetter(s[m])) {
+	for m < len(s) && m-k < 24 && asciiTab[s[m]]&(bHigh|bLetter) != 0 {
 		m++
 	}
 	return end, m > k && w.isMarker(s[k:m])
