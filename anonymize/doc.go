@@ -64,10 +64,11 @@
 //		{"2026-01", "2026-Q1", "2026"}, {"2026-02", "2026-Q1", "2026"}, /* … */ })
 //	{Name: "month", Key: monthOf, Hierarchy: months}
 //
-// As in tau-ARGUS, the levels are linked tables: every subtotal is one
-// more equation the reader holds, and suppression, its proofs and every
-// audit run over all levels together (ReleaseSQL computes every level in
-// PostgreSQL), so that no cell leaks through a region or quarter total.
+// The levels are linked tables: every subtotal is one more equation the
+// reader holds, and suppression, its proofs and every audit run over all
+// levels as one system, not sub-table by sub-table as tau-ARGUS's HiTaS
+// does (ReleaseSQL computes every level in PostgreSQL), so that no cell
+// leaks through a region or quarter total.
 // [KazakhstanHierarchy] is the country's geography.
 //
 // # Verifying and releasing again
