@@ -68,6 +68,7 @@ const (
 	gAmb                       // also a common word or place
 	gInflect                   // Russian or Kazakh: case forms are looked up too
 	gCore                      // from the Russian, Kazakh or compiled English lists
+	gStop                      // also a stop word: a brand or a firm (Mercedes, Lada)
 )
 
 type tables struct {
@@ -254,6 +255,9 @@ func load() *tables {
 	for k, v := range t.place {
 		if g := t.given[k]; g != 0 {
 			t.given[k] = g | gAmb
+			if v&clStop != 0 {
+				t.given[k] |= gStop
+			}
 			t.place[k] = v &^ clStop
 		}
 	}
@@ -325,6 +329,8 @@ var contextWords = []struct {
 		"mr mrs ms miss mister dr"},
 	{clCtxRole, "клиент клиента клиенту клиентом клиентка клиентки клиентке участник участника участнику участником " +
 		"заявитель заявителя заявителю покупатель покупателя продавец продавца победитель победителя " +
+		"участница участницы участнице участницей заявительница заявительницы заявительнице покупательница покупательницы " +
+		"победительница победительницы должница должницы заёмщица заемщица плательщица плательщицы " +
 		"должник должника заемщик заемщика заёмщик заёмщика уважаемый уважаемая тұтынушы қатысушы қатысушысы " +
 		"dear client customer bidder applicant"},
 	{clCtxPost, "мырза мырзаға мырзаның мырзаны ханым ханымға ханымның ханымды myrza hanym khanym"},

@@ -17,6 +17,7 @@ type part struct {
 	single     bool  // one letter without a dot ("Both V and T")
 	cyrillic   bool  // the part starts with a Cyrillic letter (U+0400–U+052F)
 	upper      bool  // the word is in capitals (ИВАНОВ)
+	brand      bool  // a Latin given name that is also a stop word: a make (Mercedes, Lada) (set where asked)
 	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
@@ -198,6 +199,12 @@ func (w *win) nameShapes(ps []part, start bool) {
 		last.product = productLike(text) || w.commonForm(text)
 	}
 	first := &ps[0]
+	if n == 2 && first.latin && !first.initial && first.class&clGiven != 0 && kindOf(ps[1]) == pU {
+		var b [maxSkeleton]byte
+		if sk, ok := skeleton(&b, w.text(first.end-1)); ok {
+			first.brand = w.d.given[string(sk)]&gStop != 0
+		}
+	}
 	if first.initial || kindOf(*first) != pU && kindOf(*first) != pW {
 		return
 	}
@@ -479,6 +486,9 @@ func valid(ps []part, ctx, start bool) bool {
 	if n >= 2 && !ctx && mixedScripts(ps) || n == 1 && ps[0].upper && !ctx {
 		return false // "Тема Enlightenment"; "ОСНОВНОЙ" (-овной) alone
 	}
+	if ps[0].brand && !ctx {
+		return false // "Mercedes Sprinter", "Lada Niva"; not "Lada Petrova"
+	}
 	if n >= 2 && !ctx && mixedCase(ps) {
 		return false // "Поиск ШАБЛОНОВ": a name is in capitals whole or not at all
 	}
@@ -551,6 +561,8 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case a == pW && b == pS && ps[1].class&clSurMorS != 0 && ps[0].shape&shOblique != 0 && !ps[0].latin && !start:
 			return true // "Альбине Рожковой": a given name's case form that ends like a surname
+		case a == pW && b == pS && ps[1].class&clSurMorS != 0 && ps[1].class&clSurList == 0 && ps[0].shape&shKazakh != 0 && !start:
+			return true // "Ұлбосын Жексенова": a Kazakh name in -ын before a strong surname
 		}
 	case 3:
 		a, b, c := k[0], k[1], k[2]
@@ -625,7 +637,11 @@ func startGiven(g, s part) bool {
 	case s.masculine:
 		return sh&shMasc != 0 && (sh&shKazakh != 0 || s.next)
 	}
-	return sh&(shFem|shKazakh) != 0
+	// A woman's surname: after a woman's name, a Kazakh one, or a word
+	// ending as men's names do when the sentence goes on ("Шолпан
+	// Кәрімова төлем …"; a genitive "Протокол Петрова рассмотрен" holds a
+	// surname too).
+	return sh&(shFem|shKazakh) != 0 || sh&shMasc != 0 && s.next
 }
 
 // givenLike reports whether an unknown word ends as Russian and Kazakh
