@@ -587,3 +587,32 @@ func TestThreeDimensionsWithAHierarchy(t *testing.T) {
 	t.Logf("%d threshold cells checked", checked)
 	assert.Greater(t, checked, 30)
 }
+
+// TestHierarchyShards: shards forked, filled and merged (in process and
+// through MarshalBinary) release the table one pass releases.
+func TestHierarchyShards(t *testing.T) {
+	spec := hierSpec(3, quarters(t))
+	spec.Key = make([]byte, KeySize)
+	one := mustAgg(t, spec)
+	a, b := mustAgg(t, spec), mustAgg(t, spec)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 400 {
+		r := hrow{fmt.Sprint("u", rng.IntN(90)), fmt.Sprint("R", rng.IntN(3)), fmt.Sprintf("2026-%02d", 1+rng.IntN(12))}
+		one.Add(r)
+		if i%2 == 0 {
+			a.Add(r)
+		} else {
+			b.Add(r)
+		}
+	}
+	want, err := one.Release()
+	require.NoError(t, err)
+	data, err := b.MarshalBinary()
+	require.NoError(t, err)
+	c := mustAgg(t, spec)
+	require.NoError(t, c.UnmarshalBinary(data))
+	require.NoError(t, a.Merge(c))
+	got, err := a.Release()
+	require.NoError(t, err)
+	assert.Equal(t, stripTime(want), stripTime(got))
+}
