@@ -141,14 +141,15 @@ func report(t *testing.T, res map[evalKey]*score) {
 // 10,000 words of ordinary text. Split 0 was tuned on; splits 1–5 and 6
 // were each written before the rules were changed for them and have been
 // developed on since (DESIGN.md gives their first runs); split 7 was run
-// once, at the end. Split 6's ordinary text holds the firm "Raymond
-// James", which firms.txt leaves out on purpose (a person may bear the
-// name), so its false positives are reported, not asserted.
+// once, at the end, and fixed after. The ordinary text of splits 6 and 7
+// holds the firms "Raymond James" and "Russell Reynolds", which firms.txt
+// leaves out on purpose (people bear those names), so their false
+// positives are reported, not asserted.
 func TestHeldOutGoals(t *testing.T) {
 	for _, c := range []struct {
 		split int
 		fp    bool // assert the false-positive goal
-	}{{1, true}, {2, true}, {3, true}, {4, true}, {5, true}, {6, false}} {
+	}{{1, true}, {2, true}, {3, true}, {4, true}, {5, true}, {6, false}, {7, false}} {
 		t.Run(fmt.Sprint("split", c.split), func(t *testing.T) { goals(t, c.split, c.fp) })
 	}
 }

@@ -418,7 +418,7 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 	}
 	c := w.nameClass(j, lvlFull).class
 	if c&(clNotName|clCity|clRegion|clCountry|clStop) != 0 && c&clGiven == 0 || t.mark != 0 && c&clGiven == 0 ||
-		c&(clCtxPre|clCtxPost|clCtxLink) != 0 {
+		c&(clCtxPre|clCtxPost|clCtxLink|clCtxRole) != 0 { // "Клиент Иванов": the role is no part of the name
 		return part{}, 0, false
 	}
 	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: utf8.RuneCountInString(text) == 1,

@@ -65,6 +65,14 @@ func TestNameClasses(t *testing.T) {
 		{"one word in capitals alone", "Если ОСНОВНОЙ не задан.", nil},
 		{"names are in one script", "Тема Enlightenment выбрана.", nil},
 		{"islands are places", "Остров Мэн", nil},
+		// After split 7.
+		{"make that is a given name, then a model", "Mercedes Sprinter from the fleet.", nil},
+		{"make that is a given name, then a surname", "Lada Petrova called.", []want{{"Lada Petrova", Name}}},
+		{"car make in the stop list", "Chrysler Pacifica sold.", nil},
+		{"role word at a sentence start is no part of the name", "Клиент Иванов просит перезвонить.", []want{{"Иванов", Name}}},
+		{"feminine role word", "Участница Кәрімова отозвала ставку.", []want{{"Кәрімова", Name}}},
+		{"woman's surname after a consonant, sentence goes on", "Шолпан Оспанқұлова төлем мерзімін ұзартуды сұрады.", []want{{"Шолпан Оспанқұлова", Name}}},
+		{"Kazakh name in -ын before a surname", "Аукцион жеңімпазы Ұлбосын Жексенова құжаттарды әкелді.", []want{{"Ұлбосын Жексенова", Name}}},
 		// Addresses: an unlisted town last in the chain.
 		{"town last after a comma", "Registered at Mametova Street 244, block 62, Sarkand.", []want{{"Mametova Street 244, block 62, Sarkand", Address}}},
 		{"an initial after an address is a name's", "Тұрғылықты жері: Қажымұқан даңғылы, үй 66, S. Akhmetzhanov.", []want{{"Қажымұқан даңғылы, үй 66", Address}, {"S. Akhmetzhanov", Name}}},
