@@ -100,8 +100,9 @@ func nextDelim(s string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
+		lo := x & (ones * 127)
 		if m := swar.Less(x, 0x20) | swar.ZeroBytes(x^ones*0x7F) | swar.ZeroBytes(x^ones*'"') |
-			swar.Between(x, '<'-1, '>'+1) | swar.Between(x, '['-1, ']'+1); m != 0 {
+			(swar.Low7Between(lo, '<'-1, '>'+1)|swar.Low7Between(lo, '['-1, ']'+1))&^x; m != 0 {
 			// Every delimiter is flagged: none comes before the first
 			// flagged byte.
 			for k := i + bits.TrailingZeros64(m)>>3; k < i+8; k++ {
@@ -624,17 +625,20 @@ func nextHot(s string, pos int) int {
 	}
 	for ; i+8 <= len(s); i += 8 {
 		x := swar.Load(s, i)
-		h := x ^ high
 		y := x<<8 | prev // the byte before each byte of x
-		// Bytes after a 0xD0 (and maybe a few more), bytes in 0x80..0x8F,
+		lo := x & (ones * 127)
+		// ASCII digits and capitals; bytes in 0x90..0xAF, in 0xC3..0xC5;
+		// bytes after a 0xD0 (and maybe a few more), bytes in 0x80..0x8F,
 		// even bytes after a 0xD2 or 0xD3, bytes after a 0xD3 (and maybe a
 		// few more).
+		ascii := (swar.Low7Between(lo, '0'-1, '9'+1) | swar.Low7Between(lo, 'A'-1, 'Z'+1)) &^ x
+		c9 := swar.Low7Between(lo, 0x0F, 0x30) & x
+		lat := swar.Low7Between(lo, 0x42, 0x46) & x
 		d0 := swar.ZeroBytes(y ^ ones*0xD0)
 		c8 := swar.ZeroBytes(x&(ones*0xF0) ^ ones*0x80)
-		kk := swar.Between(y^high, 0x51, 0x54) & (^x & ones << 7)
+		kk := swar.Low7Between(y&(ones*127), 0x51, 0x54) & y & (^x & ones << 7)
 		d3 := swar.ZeroBytes(y ^ ones*0xD3)
-		if m := swar.Between(x, '0'-1, '9'+1) | swar.Between(x, 'A'-1, 'Z'+1) | d0&(swar.Between(h, 0x0F, 0x30)|c8) |
-			swar.Between(h, 0x42, 0x46) | kk | d3&c8; m != 0 {
+		if m := ascii | d0&(c9|c8) | lat | kk | d3&c8; m != 0 {
 			// Every byte that may start a capital is flagged (or the
 			// byte after it, for two-byte tests): none starts before
 			// the byte before the first flagged one.

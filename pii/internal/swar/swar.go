@@ -20,7 +20,17 @@ func HasBetween(x uint64, m, n uint64) bool { return Between(x, m, n) != 0 }
 // of x is strictly between m and n, so that several tests can be joined
 // by | and decided by one branch.
 func Between(x uint64, m, n uint64) uint64 {
-	return ((ones*(127+n) - (x & (ones * 127))) &^ x & ((x & (ones * 127)) + ones*(127-m))) & high
+	return Low7Between(x&(ones*127), m, n) &^ x
+}
+
+// Low7Between sets the high bit of each byte of lo, a word with the high
+// bits clear (x & 0x7F7F…), whose value is strictly between m and n
+// (m < 128, n ≤ 128), and clears every other bit. For a word x, the
+// ASCII bytes strictly between m and n are Low7Between(x&0x7F7F…, m, n)
+// &^ x, and the bytes of 128 or more whose low seven bits are, those of
+// Low7Between(…) & x: one lo serves several tests.
+func Low7Between(lo uint64, m, n uint64) uint64 {
+	return (ones*(127+n) - lo) & (lo + ones*(127-m)) & high
 }
 
 // HasLess reports whether a byte of x is below n (n ≤ 128).

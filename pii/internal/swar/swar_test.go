@@ -84,3 +84,24 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("Load(s, 1) = %#x", got)
 	}
 }
+
+// Low7Between on x's low seven bits, with x's high bits, gives the bytes
+// of 128 or more whose low seven bits are between m and n.
+func TestLow7Between(t *testing.T) {
+	xs := words(500)
+	for m := uint64(0); m < 128; m++ {
+		for n := m; n <= 128; n++ {
+			for _, x := range xs {
+				var want uint64
+				for b := range 8 {
+					if v := x >> (8 * b) & 0xFF; v >= 128 && m < v-128 && v-128 < n {
+						want |= 0x80 << (8 * b)
+					}
+				}
+				if got := Low7Between(x&(ones*127), m, n) & x; got != want {
+					t.Fatalf("Low7Between(%#x, %d, %d) & x = %#x, want %#x", x, m, n, got, want)
+				}
+			}
+		}
+	}
+}
