@@ -93,7 +93,7 @@ func (p *platform) register(ctx context.Context) error {
 	// design); Hash itself bounds how many run at once.
 	var wg sync.WaitGroup
 	for i := range regs {
-		wg.Go(func() { regs[i].hash, regs[i].err = password.Hash(regs[i].pw) })
+		wg.Go(func() { regs[i].hash, regs[i].err = password.Hash(ctx, regs[i].pw) })
 	}
 	wg.Wait()
 	for _, r := range regs {
@@ -185,14 +185,14 @@ func (p *platform) legacyLogin(ctx context.Context) error {
 
 	// Login: verify, then upgrade while the password is at hand.
 	row, _ := p.users.get(who.ID)
-	ok, err := password.Verify("wrong"+pw, row.Password)
+	ok, err := password.Verify(ctx, "wrong"+pw, row.Password)
 	if err != nil {
 		return err
 	}
 	if err := p.expect(!ok, "a wrong password verified against the bcrypt hash"); err != nil {
 		return err
 	}
-	ok, err = password.Verify(pw, row.Password)
+	ok, err = password.Verify(ctx, pw, row.Password)
 	if err != nil {
 		return err
 	}
@@ -202,14 +202,14 @@ func (p *platform) legacyLogin(ctx context.Context) error {
 	if err := p.expect(password.NeedsRehash(row.Password), "NeedsRehash false for a bcrypt hash"); err != nil {
 		return err
 	}
-	upgraded, err := password.Hash(pw)
+	upgraded, err := password.Hash(ctx, pw)
 	if err != nil {
 		return err
 	}
 	old := row.Password
 	row.Password = upgraded
 	p.users.insert(row)
-	ok, err = password.Verify(pw, upgraded)
+	ok, err = password.Verify(ctx, pw, upgraded)
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (p *platform) legacyLogin(ctx context.Context) error {
 
 	// A user registered today: the stored hash is current.
 	first := p.users.all()[0]
-	ok, err = password.Verify(p.secrets[first.ID], first.Password)
+	ok, err = password.Verify(ctx, p.secrets[first.ID], first.Password)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (p *platform) legacyLogin(ctx context.Context) error {
 	if err := p.expect(len(p.users.byEmailIndex(idx)) == 0, "an unregistered e-mail has a candidate row"); err != nil {
 		return err
 	}
-	if err := password.VerifyAbsent(p.secrets[first.ID]); err != nil {
+	if err := password.VerifyAbsent(ctx, p.secrets[first.ID]); err != nil {
 		return err
 	}
 	p.say("2.2", "login as an unregistered e-mail: no row, password.VerifyAbsent spends a Verify's argon2id work, then refused as a wrong password")
@@ -288,7 +288,7 @@ func (p *platform) changePassword(ctx context.Context, who person, current strin
 	if err := policy.CheckChange(ctx, next, history, inputs...); err != nil {
 		return err
 	}
-	hash, err := password.Hash(next)
+	hash, err := password.Hash(ctx, next)
 	if err != nil {
 		return err
 	}

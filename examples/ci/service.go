@@ -1,6 +1,7 @@
 package ci
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -94,7 +95,7 @@ func (a *Accounts) Register(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "password check unavailable, try again", http.StatusServiceUnavailable)
 		return
 	}
-	id, err := a.create(req, l)
+	id, err := a.create(r.Context(), req, l)
 	switch {
 	case errors.Is(err, errTaken):
 		http.Error(w, "e-mail already registered", http.StatusConflict)
@@ -108,8 +109,8 @@ func (a *Accounts) Register(w http.ResponseWriter, r *http.Request) {
 var errTaken = errors.New("e-mail already registered")
 
 // create hashes the password, seals the personal data and stores the row.
-func (a *Accounts) create(req RegisterRequest, l string) (string, error) {
-	hash, err := password.Hash(req.Password.Reveal())
+func (a *Accounts) create(ctx context.Context, req RegisterRequest, l string) (string, error) {
+	hash, err := password.Hash(ctx, req.Password.Reveal())
 	if err != nil {
 		return "", err
 	}

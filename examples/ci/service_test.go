@@ -149,7 +149,7 @@ func TestRegisterStoresHashNotPassword(t *testing.T) {
 		assert.NotContains(t, string(dump), clear)
 	}
 	assert.True(t, strings.HasPrefix(rows[0].PasswordHash, "$argon2id$"))
-	ok, err := password.Verify(pw, rows[0].PasswordHash)
+	ok, err := password.Verify(t.Context(), pw, rows[0].PasswordHash)
 	require.NoError(t, err)
 	assert.True(t, ok)
 

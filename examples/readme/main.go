@@ -36,15 +36,15 @@ func passwordSnippet(pw, login, email, name string) error {
 		}
 		return err // a failed breach look-up is an error too (ErrBreachCheck), never a pass
 	}
-	stored, err := password.Hash(pw) // argon2id PHC string: store this, never pw
+	stored, err := password.Hash(ctx, pw) // argon2id PHC string: store this, never pw
 	if err != nil {
 		return err
 	}
-	ok, err := password.Verify(pw, stored) // also accepts legacy bcrypt
+	ok, err := password.Verify(ctx, pw, stored) // also accepts legacy bcrypt
 	if ok && err == nil && password.NeedsRehash(stored) {
-		stored, _ = password.Hash(pw) // upgrade legacy or weaker hashes at login
+		stored, _ = password.Hash(ctx, pw) // upgrade legacy or weaker hashes at login
 	}
-	// No such login? password.VerifyAbsent(pw) takes as long as Verify; then refuse as for a wrong password.
+	// No such login? password.VerifyAbsent(ctx, pw) takes as long as Verify; then refuse as for a wrong password.
 	// --- end
 	_ = stored
 	return err
