@@ -611,7 +611,10 @@ var localSizes = [...]int{48, 240}
 // through constraints, the others held at their true values) already
 // shows the level protected: the restriction's bounds are inside the
 // reader's, so this proves it. It needs the true values of every cell.
-func (r *attacker) protectsLocally(lv level) bool {
+// It also returns the neighbourhood that proved the level: the proof holds
+// while those cells stay suppressed, whatever becomes of the others (a
+// cell outside it enters at its true value either way).
+func (r *attacker) protectsLocally(lv level) (bool, []int32) {
 	q := int(lv.q)
 	g := r.group[q]
 	for _, n := range localSizes {
@@ -623,13 +626,13 @@ func (r *attacker) protectsLocally(lv level) bool {
 		p := r.build(g, cells, func(x int32) bool { return in[x] })
 		lo, hi, err := p.bounds(lv.cell, q)
 		if err == nil && p.covers(lv, q, lo, hi) {
-			return true
+			return true, cells
 		}
 		if len(cells) < n {
-			return false // the whole component: a larger one is the same
+			return false, nil // the whole component: a larger one is the same
 		}
 	}
-	return false
+	return false, nil
 }
 
 // neighbourhood returns up to n cells unknown in group g, breadth first

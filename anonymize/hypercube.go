@@ -45,7 +45,11 @@ type grid struct {
 	// grid is small enough (-1 for an absent cell): one slice load per
 	// corner instead of a map lookup.
 	dense  []int32
+	off    []int // per cell, its index in dense
 	stride [MaxDimensions]int
+	// visits counts the partial hypercubes extend tries: the unit of
+	// work that bounds pruneWide.
+	visits int
 	// tree holds, per dimension, its hierarchy (hierarchy.go), nil when flat.
 	tree []*gridTree
 }
@@ -104,12 +108,14 @@ func newGrid(keys [][]string) *grid {
 	for i := range g.dense {
 		g.dense[i] = -1
 	}
+	g.off = make([]int, len(g.coords))
 	for i, c := range g.coords {
 		off := 0
 		for d := range g.dims {
 			off += int(c[d]) * g.stride[d]
 		}
 		g.dense[off] = int32(i)
+		g.off[i] = off
 	}
 	return g
 }
@@ -151,10 +157,18 @@ func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[M
 		next := append(bufC[d+1][:0], corners...)
 		nextSigns := append(bufS[d+1][:0], signs...)
 		found := true
+		g.visits++
 		for i, x := range corners {
-			c := g.coords[x]
-			c[d] = alt
-			y, listed := g.lookup(c)
+			var y int32
+			listed := true
+			if g.dense != nil { // x's own offset, moved along d
+				y = g.dense[g.off[x]+(int(alt)-int(g.coords[x][d]))*g.stride[d]]
+				listed = y >= 0
+			} else {
+				c := g.coords[x]
+				c[d] = alt
+				y, listed = g.lookup(c)
+			}
 			if !listed || !ok(y) {
 				found = false
 				break
@@ -181,6 +195,11 @@ type witness struct {
 	// (prune, which lifts some, checks afresh).
 	done   []bool
 	proved map[int]bool
+	// cellRests and levelRests hold the cells the last proof of each
+	// suppressed cell's witness and of each level rests on: the proof
+	// holds while they all stay suppressed (see pruneWide).
+	cellRests  map[int32][]int32
+	levelRests map[int][]int32
 	// cost is what suppressing each cell loses: its rows (improve makes
 	// some dearer to steer the search).
 	cost []int64
@@ -251,20 +270,29 @@ func (w *witness) covered(s int32, reasons []Reason) bool { return w.deficit(s, 
 // (a cell lowered by one and raised by another counts only the lowering,
 // which is safe). The rows and the sums with a zero floor may use
 // different moves.
-func (w *witness) deficit(s int32, reasons []Reason) int64 {
+func (w *witness) deficit(s int32, reasons []Reason) int64 { return w.proof(s, reasons, nil) }
+
+// proof is deficit, calling rec (when not nil) with the corners of every
+// move it counts: the cells the witness rests on.
+func (w *witness) proof(s int32, reasons []Reason, rec func([]int32)) int64 {
 	need, raised := w.need(s), int64(0)
-	used := map[int32]int64{}
+	var used taken
 	rowsOK, sumsOK := false, len(w.zero) == 0
 	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
-		if !sumsOK {
-			sumsOK = w.sumsMove(c, sg)
+		moved := false
+		if !sumsOK && w.sumsMove(c, sg) {
+			sumsOK, moved = true, true
 		}
 		if !rowsOK && w.down(s, c, sg) {
-			rowsOK = true
+			rowsOK, moved = true, true
 		}
 		if !rowsOK {
-			raised += w.take(c, sg, used, need-raised)
-			rowsOK = raised >= need
+			t := w.take(c, sg, &used, need-raised)
+			raised += t
+			rowsOK, moved = raised >= need, moved || t > 0
+		}
+		if moved && rec != nil {
+			rec(c)
 		}
 		return !(rowsOK && sumsOK)
 	})
@@ -280,11 +308,11 @@ func (w *witness) deficit(s int32, reasons []Reason) int64 {
 // take raises s along the hypercube by as much as the − corners have left
 // (their rows minus one, minus what earlier moves took), at most want, and
 // records what it took.
-func (w *witness) take(corners []int32, signs []int8, used map[int32]int64, want int64) int64 {
+func (w *witness) take(corners []int32, signs []int8, used *taken, want int64) int64 {
 	t := want
 	for i, x := range corners {
 		if signs[i] < 0 {
-			t = min(t, w.slack(rowsQ, x)-used[x])
+			t = min(t, w.slack(rowsQ, x)-used.of(x))
 		}
 	}
 	if t <= 0 {
@@ -292,10 +320,36 @@ func (w *witness) take(corners []int32, signs []int8, used map[int32]int64, want
 	}
 	for i, x := range corners {
 		if signs[i] < 0 {
-			used[x] += t
+			used.add(x, t)
 		}
 	}
 	return t
+}
+
+// taken records how much earlier moves of one proof lowered each corner:
+// a few dozen cells, so a list beats a map.
+type taken struct {
+	cells []int32
+	by    []int64
+}
+
+func (u *taken) of(x int32) int64 {
+	for i, y := range u.cells {
+		if y == x {
+			return u.by[i]
+		}
+	}
+	return 0
+}
+
+func (u *taken) add(x int32, t int64) {
+	for i, y := range u.cells {
+		if y == x {
+			u.by[i] += t
+			return
+		}
+	}
+	u.cells, u.by = append(u.cells, x), append(u.by, t)
 }
 
 // cheapest returns the corners of the hypercube through s, with at least
@@ -368,17 +422,23 @@ func hideAll(c []int32, reasons []Reason) bool {
 // cover gives every suppressed cell a witness, suppressing the published
 // corners of the cheapest one where it lacks one. It reports whether it
 // suppressed anything.
-func (w *witness) cover(reasons []Reason, proves func(int32) bool) (bool, error) {
+func (w *witness) cover(reasons []Reason, proves func(int32, func([]int32)) bool) (bool, error) {
 	added := false
 	if w.done == nil {
-		w.done = make([]bool, len(reasons))
+		w.done, w.cellRests = make([]bool, len(reasons)), map[int32][]int32{}
 	}
 	for s, r := range reasons {
 		if r == NotSuppressed || w.done[s] {
 			continue
 		}
-		lack := w.deficit(int32(s), reasons)
-		if lack == 0 || proves(int32(s)) {
+		var rests []int32
+		rec := func(c []int32) { rests = append(rests, c...) }
+		lack := w.proof(int32(s), reasons, rec)
+		if lack > 0 {
+			rests = rests[:0]
+		}
+		if lack == 0 || proves(int32(s), rec) {
+			w.cellRests[int32(s)] = rests
 			w.done[s] = true // more suppressions only add hypercubes, widen bounds
 			continue
 		}
@@ -394,9 +454,9 @@ func (w *witness) cover(reasons []Reason, proves func(int32) bool) (bool, error)
 }
 
 // allCovered reports whether every suppressed cell has a witness.
-func (w *witness) allCovered(reasons []Reason, proves func(int32) bool) bool {
+func (w *witness) allCovered(reasons []Reason, proves func(int32, func([]int32)) bool) bool {
 	for s, r := range reasons {
-		if r != NotSuppressed && !w.covered(int32(s), reasons) && !proves(int32(s)) {
+		if r != NotSuppressed && !w.covered(int32(s), reasons) && !proves(int32(s), nil) {
 			return false
 		}
 	}
@@ -433,15 +493,16 @@ func (w *witness) slack(q quantity, x int32) int64 {
 // with integer arithmetic: each move is a table the reader cannot tell
 // from the true one, so it proves that the reader's bounds reach that far.
 // Moves add up as long as no corner that falls gives more than its slack
-// in all.
-func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reason) int64 {
+// in all. rec, when not nil, is called with the corners of every move
+// counted: the cells the proof rests on.
+func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reason, rec func([]int32)) int64 {
 	got := int64(0)
-	used := map[int32]int64{}
+	var used taken
 	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
 		t := want - got
 		for i, x := range c {
 			if sg[i]*dir < 0 {
-				t = min(t, w.slack(q, x)-used[x])
+				t = min(t, w.slack(q, x)-used.of(x))
 			}
 		}
 		if t <= 0 {
@@ -449,8 +510,11 @@ func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reas
 		}
 		for i, x := range c {
 			if sg[i]*dir < 0 {
-				used[x] += t
+				used.add(x, t)
 			}
+		}
+		if rec != nil {
+			rec(c)
 		}
 		got += t
 		return got < want

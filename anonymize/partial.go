@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 )
@@ -26,6 +27,9 @@ func (a *Aggregator[T]) Merge(b *Aggregator[T]) error {
 	}
 	if err := a.compatible(b.k, b.spec.Margins, dimNames(b.spec), b.shapes, b.keys.id[:]); err != nil {
 		return err
+	}
+	if !a.hier.equal(b.hier) { // subtotals audited against the wrong equations
+		return fmt.Errorf("%w: different hierarchies", ErrIncompatible)
 	}
 	if a.err != nil {
 		return a.err
@@ -130,6 +134,11 @@ func (a *Aggregator[T]) shapeDigest() [32]byte {
 			fmt.Fprintf(h, " bounds=%v,%v", math.Float64bits(s.bounds.Min), math.Float64bits(s.bounds.Max))
 		}
 		fmt.Fprintln(h)
+	}
+	for d, parents := range a.hier { // sorted, so that equal hierarchies digest equally
+		for _, v := range slices.Sorted(maps.Keys(parents)) {
+			fmt.Fprintf(h, "hierarchy %d %q %q\n", d, v, parents[v])
+		}
 	}
 	var d [32]byte
 	h.Sum(d[:0])

@@ -228,3 +228,34 @@ func TestForkPerGoroutine(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, stripTime(want), stripTime(got))
 }
+
+// Aggregators that differ only in a dimension's hierarchy (or in having
+// one) must not merge: subtotal cells would be audited against the wrong
+// equations.
+func TestMergeRefusesDifferentHierarchies(t *testing.T) {
+	key := make([]byte, KeySize)
+	spec := func(h *Hierarchy) Spec[hrow] {
+		s := hierSpec(3, h)
+		s.Key = key
+		return s
+	}
+	cases := map[string][2]*Hierarchy{
+		"half-years against quarters": {halfYears(t), quarters(t)},
+		"hierarchy against flat":      {halfYears(t), nil},
+		"flat against hierarchy":      {nil, quarters(t)},
+	}
+	for name, hs := range cases {
+		t.Run(name, func(t *testing.T) {
+			a, b := mustAgg(t, spec(hs[0])), mustAgg(t, spec(hs[1]))
+			assert.ErrorIs(t, a.Merge(b), ErrIncompatible)
+			state, err := b.MarshalBinary()
+			require.NoError(t, err)
+			assert.ErrorIs(t, a.UnmarshalBinary(state), ErrIncompatible)
+		})
+	}
+	a, b := mustAgg(t, spec(quarters(t))), mustAgg(t, spec(quarters(t)))
+	require.NoError(t, a.Merge(b), "the same hierarchy built twice merges")
+	state, err := b.MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, a.UnmarshalBinary(state))
+}

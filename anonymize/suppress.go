@@ -80,6 +80,7 @@ func (s *system) protect(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 	if err := s.repair(reasons, lvs, kn, w); err != nil {
 		return err
 	}
+	s.pruneWide(reasons, lvs, kn, w)
 	if err := s.prune(reasons, lvs, kn, w, false); err != nil {
 		return err
 	}
@@ -131,13 +132,15 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 	att := attackerOf(s, reasons, kn)
 	added := false
 	if w.proved == nil {
-		w.proved = map[int]bool{}
+		w.proved, w.levelRests = map[int]bool{}, map[int][]int32{}
 	}
 	for li, lv := range lvs {
 		if add && w.proved[li] {
 			continue // more suppressions only widen the reader's bounds
 		}
 		proved := true
+		var rests []int32
+		rec := func(c []int32) { rests = append(rests, c...) }
 		v := w.values(lv.q)[lv.cell]
 		lpDone := false
 		for _, dir := range []int8{1, -1} {
@@ -148,12 +151,14 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 			if want <= 0 {
 				continue
 			}
-			got := w.lift(lv.cell, lv.q, dir, want, reasons)
+			got := w.lift(lv.cell, lv.q, dir, want, reasons, rec)
 			if got >= want {
 				continue
 			}
 			if !lpDone {
-				if att.protectsLocally(lv) {
+				ok, cells := att.protectsLocally(lv)
+				if ok {
+					rests = append(rests, cells...)
 					break
 				}
 				lpDone = true
@@ -169,6 +174,9 @@ func (s *system) protectLevels(reasons []Reason, lvs []level, kn *knowledge, w *
 			if hideAll(c, reasons) {
 				added = true
 			}
+		}
+		if proved {
+			w.levelRests[li] = rests
 		}
 		if add && proved {
 			w.proved[li] = true
@@ -188,7 +196,7 @@ const lpWitnessLimit = 400
 // move at all) and its sums with a zero floor move. Hypercubes pair two
 // values per dimension; the program combines any moves, so it proves
 // cells that no single family of hypercubes does.
-func (s *system) lpWitness(reasons []Reason, kn *knowledge) func(int32) bool {
+func (s *system) lpWitness(reasons []Reason, kn *knowledge) func(int32, func([]int32)) bool {
 	var att *attacker
 	hidden := 0
 	for _, r := range reasons {
@@ -197,33 +205,46 @@ func (s *system) lpWitness(reasons []Reason, kn *knowledge) func(int32) bool {
 		}
 	}
 	if hidden > lpWitnessLimit {
-		return func(int32) bool { return false }
+		return func(int32, func([]int32)) bool { return false }
 	}
-	return func(x int32) bool {
+	return func(x int32, rec func([]int32)) bool {
 		if att == nil {
 			att = attackerOf(s, reasons, kn)
 		}
-		moves := func(q quantity, v, up int64) bool {
-			if att.protectsLocally(level{cell: x, q: q, lo: v, hi: v + up, least: v}) {
-				return true
-			}
-			return v > 0 && att.protectsLocally(level{cell: x, q: q, lo: v - up, hi: v - up, least: -1})
+		return att.witnesses(x, kn, rec)
+	}
+}
+
+// witnesses reports whether the reader's program, restricted to
+// neighbourhoods of suppressed cell x, shows what a hypercube witness
+// shows (see lpWitness), calling rec (when not nil) with each
+// neighbourhood a proof rests on.
+func (att *attacker) witnesses(x int32, kn *knowledge, rec func([]int32)) bool {
+	holds := func(lv level) bool {
+		ok, cells := att.protectsLocally(lv)
+		if ok && rec != nil {
+			rec(cells)
 		}
-		r := kn.rows[x]
-		if r < kn.k {
-			if !att.protectsLocally(level{cell: x, q: rowsQ, lo: r, hi: kn.k, least: r}) {
-				return false
-			}
-		} else if !moves(rowsQ, r, 1) {
+		return ok
+	}
+	moves := func(q quantity, v, up int64) bool {
+		return holds(level{cell: x, q: q, lo: v, hi: v + up, least: v}) ||
+			v > 0 && holds(level{cell: x, q: q, lo: v - up, hi: v - up, least: -1})
+	}
+	r := kn.rows[x]
+	if r < kn.k {
+		if !holds(level{cell: x, q: rowsQ, lo: r, hi: kn.k, least: r}) {
 			return false
 		}
-		for j, f := range kn.floors {
-			if f == 0 && !moves(quantity(j+1), kn.sums[j][x], 1) {
-				return false
-			}
-		}
-		return true
+	} else if !moves(rowsQ, r, 1) {
+		return false
 	}
+	for j, f := range kn.floors {
+		if f == 0 && !moves(quantity(j+1), kn.sums[j][x], 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // smaller orders cells by size, then index.
@@ -339,7 +360,7 @@ func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness,
 	})
 	for _, c := range sec {
 		reasons[c] = NotSuppressed
-		proves := func(int32) bool { return false }
+		proves := func(int32, func([]int32)) bool { return false }
 		if useLP {
 			proves = s.lpWitness(reasons, kn)
 		}

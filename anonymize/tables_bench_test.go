@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,36 +90,58 @@ func zipf(rng *rand.Rand, n int) int {
 	return n - 1
 }
 
-// lossOf returns the share of interior cells suppressed, the share of
-// the rows they hold, and the share of interior cells suppressed as
-// primary (below K, or dominated): the loss no method avoids.
-func lossOf(rt *rawTable, tab *Table) (cells, rows, primary float64) {
+// loss is what a release hides: shares of the interior cells (no Total
+// in the key) and of the rows they hold, split by why.
+type loss struct {
+	cells, rows        float64 // interior cells suppressed, and their share of rows
+	primary            float64 // interior cells suppressed as primary (below K, or dominated): no method avoids them
+	secondaryRows      float64 // share of rows in interior complements: the cost secondary suppression chose
+	complementsPerCell float64 // complements (all cells, margins too) per primary suppression
+}
+
+// lossOf measures the loss of tab, released from rt.
+func lossOf(rt *rawTable, tab *Table) loss {
 	idx := map[string]int64{}
 	for i := range rt.cells {
 		idx[joinKey(rt.cells[i].key)] = rt.cells[i].rows
 	}
-	var n, sup, all, lost, prim int64
+	var n, sup, all, lost, prim, secRows, primAll, secAll int64
 	for _, c := range tab.Cells {
-		interior := true
-		for _, k := range c.Key {
-			if k == Total {
-				interior = false
-			}
+		r := tab.Reason(c.Key)
+		switch r {
+		case Threshold, Dominance:
+			primAll++
+		case Secondary:
+			secAll++
 		}
-		if !interior {
+		if slices.Contains(c.Key, Total) {
 			continue
 		}
 		n++
-		all += idx[joinKey(c.Key)]
+		rows := idx[joinKey(c.Key)]
+		all += rows
 		if c.Suppressed {
 			sup++
-			lost += idx[joinKey(c.Key)]
-			if r := tab.Reason(c.Key); r == Threshold || r == Dominance {
+			lost += rows
+			if r == Secondary {
+				secRows += rows
+			} else {
 				prim++
 			}
 		}
 	}
-	return float64(sup) / float64(n), float64(lost) / float64(all), float64(prim) / float64(n)
+	return loss{cells: float64(sup) / float64(n), rows: float64(lost) / float64(all), primary: float64(prim) / float64(n),
+		secondaryRows: float64(secRows) / float64(all), complementsPerCell: float64(secAll) / float64(max(primAll, 1))}
+}
+
+// report adds the loss to a benchmark's metrics.
+func (l loss) report(b *testing.B, cells int) {
+	b.ReportMetric(float64(cells), "cells")
+	b.ReportMetric(100*l.primary, "%interior-primary")
+	b.ReportMetric(100*l.cells, "%interior-suppressed")
+	b.ReportMetric(100*l.rows, "%rows-suppressed")
+	b.ReportMetric(100*l.secondaryRows, "%rows-complements")
+	b.ReportMetric(l.complementsPerCell, "complements/primary")
 }
 
 func benchmarkPartner(b *testing.B, rows int, card [4]int) {
@@ -130,11 +153,7 @@ func benchmarkPartner(b *testing.B, rows int, card [4]int) {
 			b.Fatal(err)
 		}
 	}
-	cells, lost, prim := lossOf(a.raw(), t)
-	b.ReportMetric(100*prim, "%interior-primary")
-	b.ReportMetric(float64(len(t.Cells)), "cells")
-	b.ReportMetric(100*cells, "%interior-suppressed")
-	b.ReportMetric(100*lost, "%rows-suppressed")
+	lossOf(a.raw(), t).report(b, len(t.Cells))
 }
 
 // BenchmarkReleasePartner4D is the 17 × 6 × 12 × 8 table of 200,000 bids.
@@ -185,11 +204,7 @@ func benchmarkCensus(b *testing.B, dims []int, k int) {
 			b.Fatal(err)
 		}
 	}
-	cells, lost, prim := lossOf(a.raw(), t)
-	b.ReportMetric(100*prim, "%interior-primary")
-	b.ReportMetric(float64(len(t.Cells)), "cells")
-	b.ReportMetric(100*cells, "%interior-suppressed")
-	b.ReportMetric(100*lost, "%rows-suppressed")
+	lossOf(a.raw(), t).report(b, len(t.Cells))
 }
 
 // BenchmarkReleaseCensusCountryRace is country × race at K=10.
