@@ -743,8 +743,9 @@ func skipQuiet(t string, i int) int {
 	const ones = 0x0101010101010101
 	for ; i+8 <= len(t); i += 8 {
 		x := swar.Load(t, i)
-		if m := swar.Between(x, '0'-1, '9'+1) |
-			swar.ZeroBytes(x^ones*'+') | swar.ZeroBytes(x^ones*'@') | swar.ZeroBytes(x|ones*0x20^ones*'k'); m != 0 {
+		// '+' (0x2B), 'K' (0x4B) and 'k' (0x6B) are 0x0B with bits 5 and
+		// 6 cleared (so is the rare 0x0B itself, which the byte loop skips).
+		if m := swar.Between(x, '0'-1, '9'+1) | swar.ZeroBytes(x&(ones*0x9F)^ones*0x0B) | swar.ZeroBytes(x^ones*'@'); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3 // every trigger is flagged: none before the first flagged byte
 			break
 		}
