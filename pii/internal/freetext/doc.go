@@ -75,18 +75,17 @@
 //
 // This is a rule-based detector, not a language model. It misses a lone
 // name it does not know (an unlisted given name without a surname, a
-// patronymic or a context word), an unlisted given name written before an
-// unlisted surname at the very start of a sentence, an English given name
-// that is a common word before an unknown surname ("Grant Lockwood",
-// which looks like the firm "Grant Thornton"), and a lone initial before
-// an unknown surname at a sentence start. A given name that is as often
-// a surname is a name before an unknown word only when the two are the
-// whole run of capitalised words and the second is no common English
-// word ("Spencer Crowther", not "Ford Focus" or "Morgan Stanley").
-// It finds a firm or a place named after a person ("Spencer Stuart") when
-// the words look like a name, and a Latin given name alone is never a
-// name ("Regina" is a city). Addresses outside Kazakhstan's forms, and
-// street names without a marker (except after a known city), are not
-// found. Measured recall, precision and throughput, with how they were
-// measured, are in DESIGN.md.
+// patronymic or a context word), a lone given name that is also a common
+// word (Толқын "wave", Арман "dream"), a surname that is a common word or
+// its -er form after a given name that is also one ("Dawn Archer"), an
+// initial before a surname of three letters or fewer at a sentence start,
+// and the words after the first two of a longer Latin name ("Daniel Kahn
+// Gillmor" is found as "Daniel Kahn"). It finds a firm, a product or a
+// place named after people when its words read as a name and the
+// embedded list of such firms does not hold it; firms whose names people
+// bear too ("Raymond James", "Paul Smith") are left out of that list on
+// purpose. A Latin given name alone is never a name ("Regina" is a city).
+// Addresses outside Kazakhstan's forms, and street names without a marker
+// (except after a known city), are not found. Measured recall, precision
+// and throughput, with how they were measured, are in DESIGN.md.
 package freetext
