@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -615,4 +616,91 @@ func TestHierarchyShards(t *testing.T) {
 	got, err := a.Release()
 	require.NoError(t, err)
 	assert.Equal(t, stripTime(want), stripTime(got))
+}
+
+// TestDominanceLevelsInHierarchies: random bids with a few large ones over
+// geography × months → half-years; every sum suppressed for dominance
+// keeps its levels (p% and (n,k), computed here from the bids) against the
+// exact reader of the whole linked table.
+func TestDominanceLevelsInHierarchies(t *testing.T) {
+	type row struct {
+		user, district, month string
+		amount                int64
+	}
+	const p, n, k = 10.0, 1, 75.0
+	checked := 0
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 33))
+		spec := Spec[row]{K: 3, Subject: func(r row) string { return r.user }, Margins: true,
+			Dimensions: []Dimension[row]{
+				{Name: "district", Key: func(r row) string { return r.district }, Hierarchy: geography(t)},
+				{Name: "month", Key: func(r row) string { return r.month }, Hierarchy: halfYears(t)},
+			},
+			Measures: []Measure[row]{{Name: "amount", Value: func(r row) float64 { return float64(r.amount) }, Dominance: []NK{{N: n, K: k}}, P: p}}}
+		a := mustAgg(t, spec)
+		var rows []row
+		for _, d := range []string{"d1", "d2", "d3", "d4", "d5", "C1", "C2"} {
+			for m := 1; m <= 6; m++ {
+				for i := range 3 + rng.IntN(6) {
+					amount := int64(10 + rng.IntN(90))
+					if rng.IntN(25) == 0 {
+						amount = int64(1000 + rng.IntN(100_000)) // a whale
+					}
+					rows = append(rows, row{fmt.Sprint(d, m, i), d, fmt.Sprintf("2026-%02d", m), amount})
+				}
+			}
+		}
+		for _, r := range rows {
+			a.Add(r)
+		}
+		tab, err := a.Release()
+		require.NoError(t, err)
+		require.NoError(t, a.Verify(tab))
+		// Every cell's contributions per subject, rolled up here.
+		contrib := map[string]map[string]int64{}
+		up := func(d int, v string) []string {
+			out := []string{v}
+			for {
+				p, ok := tab.Parents[tab.Dimensions[d]][v]
+				if !ok {
+					return append(out, Total)
+				}
+				out, v = append(out, p), p
+			}
+		}
+		for _, r := range rows {
+			for _, dv := range up(0, r.district) {
+				for _, mv := range up(1, r.month) {
+					key := fmt.Sprint([]string{dv, mv})
+					if contrib[key] == nil {
+						contrib[key] = map[string]int64{}
+					}
+					contrib[key][r.user] += r.amount
+				}
+			}
+		}
+		bounds := readerValueBounds(t, tab, func(c Cell) *big.Rat { return new(big.Rat).SetFloat64(c.Sums[0]) }, 0)
+		for i, c := range tab.Cells {
+			if tab.Reason(c.Key) != Dominance {
+				continue
+			}
+			var xs []int64
+			var sum int64
+			for _, x := range contrib[fmt.Sprint(c.Key)] {
+				xs = append(xs, x)
+				sum += x
+			}
+			slices.Sort(xs)
+			slices.Reverse(xs)
+			pl := max(1, math.Ceil(p*float64(xs[0])/100), math.Ceil(100*float64(xs[0])/k-float64(sum)))
+			lo, hi := bounds[i][0], bounds[i][1]
+			assert.LessOrEqual(t, lo.Cmp(big.NewRat(max(sum-int64(pl), 0), 1)), 0, "seed %d %v: lower %v, sum %d, level %v", seed, c.Key, lo.FloatString(0), sum, pl)
+			if hi != nil {
+				assert.GreaterOrEqual(t, hi.Cmp(big.NewRat(sum+int64(pl), 1)), 0, "seed %d %v: upper %v, sum %d, level %v", seed, c.Key, hi.FloatString(0), sum, pl)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d dominated sums checked", checked)
+	assert.Greater(t, checked, 10)
 }
