@@ -18,6 +18,8 @@ type part struct {
 	cyrillic   bool  // the part starts with a Cyrillic letter (U+0400–U+052F)
 	upper      bool  // the word is in capitals (ИВАНОВ)
 	brand      bool  // a Latin given name that is also a stop word: a make (Mercedes, Lada) (set where asked)
+	heading    bool  // the run has no lower-case word on either side: a heading or a label (set where asked)
+	afterDet   bool  // an English determiner comes before the part: "the", "our" (set where asked)
 	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
@@ -199,6 +201,13 @@ func (w *win) nameShapes(ps []part, start bool) {
 		last.product = productLike(text) || w.commonForm(text)
 	}
 	first := &ps[0]
+	if first.latin {
+		first.afterDet = w.afterDeterminer(first.end - 1)
+		e := ps[n-1].end
+		k := first.end - 1
+		lowerBefore := k > 0 && w.t[k-1].kind == tWord && w.t[k-1].flags&fCap == 0 && w.t[k].flags&fLine == 0
+		first.heading = !lowerBefore && (e >= len(w.t) || w.t[e].kind != tWord || w.t[e].flags&fCap != 0)
+	}
 	if n == 2 && first.latin && !first.initial && first.class&clGiven != 0 && kindOf(ps[1]) == pU {
 		var b [maxSkeleton]byte
 		if sk, ok := skeleton(&b, w.text(first.end-1)); ok {
@@ -275,6 +284,24 @@ func (w *win) commonForm(text string) bool {
 func (w *win) commonWord(text string) bool {
 	lw, ok := lowerWord(&w.buf, text)
 	return ok && len(lw) >= 3 && len(lw) <= 10 && w.d.commonEn.has(string(lw))
+}
+
+// afterDeterminer reports whether the token before k is an English
+// determiner: a person's name seldom follows "the", "a" or "our", a
+// product's, a school's or a place's often does.
+func (w *win) afterDeterminer(k int) bool {
+	if k == 0 {
+		return false
+	}
+	t := &w.t[k-1]
+	if t.kind != tWord || t.flags&(fCap|fLine) != 0 || w.t[k].flags&fLine != 0 || t.end-t.start > 5 {
+		return false
+	}
+	switch w.s[t.start:t.end] {
+	case "the", "a", "an", "this", "that", "these", "those", "our", "your", "their", "its", "my", "every", "each":
+		return true
+	}
+	return false
 }
 
 // firmLike reports whether the Latin name ps is a firm's, product's or
@@ -480,8 +507,12 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	n := len(ps)
 	last := ps[n-1]
-	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && ps[0].class&clCore == 0 || n >= 2 && (last.single || ps[0].single) {
-		return false // "Lincoln Navigator", "Ford Focus", "Both V and T", "C Shell"
+	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && (ps[0].class&clCore == 0 || ps[0].heading) ||
+		n >= 2 && (last.single || ps[0].single) {
+		return false // "Lincoln Navigator", "Ford Focus", "Justin Partition" alone on a line, "Both V and T", "C Shell"
+	}
+	if n >= 2 && ps[0].latin && ps[0].afterDet && !ctx {
+		return false // "the Bryan School page", "our Victoria Station office"
 	}
 	if n >= 2 && !ctx && mixedScripts(ps) || n == 1 && ps[0].upper && !ctx {
 		return false // "Тема Enlightenment"; "ОСНОВНОЙ" (-овной) alone

@@ -38,6 +38,9 @@ func TestNameClasses(t *testing.T) {
 		{"product: CamelCase", "Payment via Bank CenterCredit.", nil},
 		{"product: common word", "Lincoln Navigator from the lot.", nil},
 		{"short word after an ambiguous given name", "Installed on Red Hat systems.", nil},
+		{"after a determiner", "We discussed the Bryan School yesterday.", nil},
+		{"a given name and a common word alone on a line", "Justin Partition", nil},
+		{"a given name and a common-word surname in a sentence", "Agreed with John Bishop today.", []want{{"John Bishop", Name}}},
 		// A lone initial and a surname.
 		{"initial at a sentence start", "S. Ormsby moved to Almaty last month.", []want{{"S. Ormsby", Name}}},
 		{"initial after a comma", "The winning bidder, W. Etheridge, paid on Tuesday.", []want{{"W. Etheridge", Name}}},
