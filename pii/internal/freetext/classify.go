@@ -2,7 +2,8 @@ package freetext
 
 import (
 	"bytes"
-	"encoding/binary"
+
+	"github.com/1cb-kz/compliance/pii/internal/swar"
 )
 
 // text returns the text of token k.
@@ -502,6 +503,9 @@ type memEntry struct {
 	lvl   [lvlFull + 1]uint8 // lvl[l]: the token's level once asked for l; 0 if not known
 	class [lvlFull + 1]uint32
 	mark  uint32 // set by classify, the same at every level
+	// noGiven is noGivenPrefix's answer for the word: 1 yes, 2 no, 0 not
+	// known.
+	noGiven uint8
 }
 
 // memSlot returns the slot of the word w (1 ≤ len(w) ≤ memWord).
@@ -509,7 +513,7 @@ func memSlot(w string) int {
 	n := len(w)
 	var x uint64
 	if n >= 8 {
-		x = binary.LittleEndian.Uint64([]byte(w[:8]))*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64([]byte(w[n-8:]))
+		x = swar.Load(w, 0)*0x9E3779B97F4A7C15 ^ swar.Load(w, n-8)
 	} else {
 		for i := 0; i < n; i++ {
 			x = x<<8 | uint64(w[i])

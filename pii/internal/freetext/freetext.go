@@ -332,8 +332,25 @@ func (w *win) alone(p int) (int, bool) {
 	if t.flags&fUpper != 0 && w.acronym(t) {
 		return end, true
 	}
-	sk, ok := skeleton(&w.buf, s[p:end])
-	return end, ok && !w.d.givenPrefix.may(sk)
+	return end, w.noGivenPrefix(&t)
+}
+
+// noGivenPrefix reports whether the skeleton of word t starts as no given
+// name does, remembered with the word's classes (see memEntry).
+func (w *win) noGivenPrefix(t *token) bool {
+	e := w.memory(t)
+	if e != nil && e.noGiven != 0 {
+		return e.noGiven == 1
+	}
+	sk, ok := skeleton(&w.buf, w.s[t.start:t.end])
+	no := ok && !w.d.givenPrefix.may(sk)
+	if e != nil {
+		e.noGiven = 2
+		if no {
+			e.noGiven = 1
+		}
+	}
+	return no
 }
 
 // acronym reports whether the all-capitals word t is an acronym: no name,

@@ -445,6 +445,12 @@ func TestClassMemory(t *testing.T) {
 					require.Equal(t, want, *shared.nameClass(0, lvl), "%q at level %d", text[tok.start:tok.end], lvl)
 				}
 			}
+			if tok.kind == tWord {
+				sk, ok := skeleton(&shared.buf, text[tok.start:tok.end])
+				want := ok && !shared.d.givenPrefix.may(sk)
+				require.Equal(t, want, shared.noGivenPrefix(&tok), "%q", text[tok.start:tok.end])
+				require.Equal(t, want, shared.noGivenPrefix(&tok), "%q, remembered", text[tok.start:tok.end])
+			}
 		}
 	}
 	require.Greater(t, words, 20000)
@@ -556,4 +562,22 @@ func TestStampHead(t *testing.T) {
 	}
 	assert.True(t, stampHead(`"2026-12-07T10:15:02Z"`, 1))
 	assert.True(t, stampHead("=2026-12-07T10:15:02Z", 1))
+}
+
+// decodeRune is utf8.DecodeRuneInString on every one- and two-byte
+// prefix and on longer and invalid text.
+func TestDecodeRune(t *testing.T) {
+	for a := range 256 {
+		for b := range 256 {
+			s := string([]byte{byte(a), byte(b)})
+			r, n := decodeRune(s)
+			wr, wn := utf8.DecodeRuneInString(s)
+			require.Equal(t, [2]int{int(wr), wn}, [2]int{int(r), n}, "%q", s)
+		}
+	}
+	for _, s := range []string{"", "a", "\xd0", "’s", "\xe2\x80", "Ж"} {
+		r, n := decodeRune(s)
+		wr, wn := utf8.DecodeRuneInString(s)
+		require.Equal(t, [2]int{int(wr), wn}, [2]int{int(r), n}, "%q", s)
+	}
 }

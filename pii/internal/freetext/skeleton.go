@@ -41,7 +41,7 @@ func skeleton(buf *[maxSkeleton]byte, w string) ([]byte, bool) {
 				return nil, false
 			}
 		} else {
-			r, size := utf8.DecodeRuneInString(w[i:])
+			r, size := decodeRune(w[i:])
 			i += size
 			var ok bool
 			if p, ok = mapRune(r); !ok {
@@ -175,7 +175,7 @@ func lowerWord(buf *[maxSkeleton]byte, w string) ([]byte, bool) {
 			i += 2
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(w[i:])
+		r, size := decodeRune(w[i:])
 		switch {
 		case r >= 0x410 && r <= 0x42F:
 			r += 0x20

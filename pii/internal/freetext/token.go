@@ -61,7 +61,7 @@ func (z *tokenizer) next() (t token, ok bool) {
 			continue
 		}
 		if c >= utf8.RuneSelf {
-			if r, size := utf8.DecodeRuneInString(s[i:]); isSpace(r) {
+			if r, size := decodeRune(s[i:]); isSpace(r) {
 				if r == 0x2028 || r == 0x2029 || r == 0x85 {
 					fl |= fLine
 				}
@@ -100,7 +100,7 @@ func (z *tokenizer) next() (t token, ok bool) {
 	case c < utf8.RuneSelf:
 		return z.emit(start, i+1, tOther, fl)
 	}
-	r, size := utf8.DecodeRuneInString(s[i:])
+	r, size := decodeRune(s[i:])
 	if isLetter(r) {
 		if isUpper(r) {
 			fl |= fCap
@@ -159,7 +159,7 @@ func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 			i += 2
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s[i:])
 		if isLetter(r) {
 			letters++
 			if isUpper(r) {
@@ -200,7 +200,7 @@ func (z *tokenizer) numEnd(i int) int {
 				}
 			}
 		case k&bHigh != 0:
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := decodeRune(s[i:])
 			if !isLetter(r) {
 				return i
 			}
@@ -210,6 +210,15 @@ func (z *tokenizer) numEnd(i int) int {
 		return i
 	}
 	return i
+}
+
+// decodeRune is utf8.DecodeRuneInString, with two-byte characters
+// (Cyrillic, Kazakh, Latin-1) decoded here rather than in a call.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 2 && s[0] >= 0xC2 && s[0] < 0xE0 && s[1]&0xC0 == 0x80 {
+		return rune(s[0]&0x1F)<<6 | rune(s[1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s)
 }
 
 func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
@@ -244,7 +253,7 @@ func startsAlnum(s string) bool {
 	if c < utf8.RuneSelf {
 		return asciiLetter(c) || c >= '0' && c <= '9'
 	}
-	r, _ := utf8.DecodeRuneInString(s)
+	r, _ := decodeRune(s)
 	return isLetter(r)
 }
 
