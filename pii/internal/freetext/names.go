@@ -20,6 +20,7 @@ type part struct {
 	brand      bool  // a Latin given name that is also a stop word: a make (Mercedes, Lada) (set where asked)
 	heading    bool  // the run has no lower-case word on either side: a heading or a label (set where asked)
 	afterDet   bool  // an English determiner comes before the part: "the", "our" (set where asked)
+	contact    bool  // an e-mail address in angle brackets follows the name: "Bastian Blank <…>" (set where asked)
 	long       bool  // a Latin word of four letters or more (set where asked)
 	product    bool  // a Latin word shaped as no English surname is: CamelCase, -a/-o/-i, a common word + -er (set where asked)
 	end        int   // token index after the part
@@ -206,7 +207,8 @@ func (w *win) nameShapes(ps []part, start bool) {
 		e := ps[n-1].end
 		k := first.end - 1
 		lowerBefore := k > 0 && w.t[k-1].kind == tWord && w.t[k-1].flags&fCap == 0 && w.t[k].flags&fLine == 0
-		first.heading = !lowerBefore && (e >= len(w.t) || w.t[e].kind != tWord || w.t[e].flags&fCap != 0)
+		first.heading = !lowerBefore && (e >= len(w.t) || w.t[e].flags&fLine != 0 || w.t[e].kind == tWord && w.t[e].flags&fCap != 0)
+		first.contact = e < len(w.t) && w.t[e].kind == tOther && w.t[e].flags&fLine == 0 && w.s[w.t[e].start] == '<'
 	}
 	if n == 2 && first.latin && !first.initial && first.class&clGiven != 0 && kindOf(ps[1]) == pU {
 		var b [maxSkeleton]byte
@@ -507,7 +509,7 @@ func valid(ps []part, ctx, start bool) bool {
 	}
 	n := len(ps)
 	last := ps[n-1]
-	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && (ps[0].class&clCore == 0 || ps[0].heading) ||
+	if n == 2 && k[1] == pU && last.class&clCommonEn != 0 && !ctx && !ps[0].contact && (ps[0].class&clCore == 0 || ps[0].heading) ||
 		n >= 2 && (last.single || ps[0].single) {
 		return false // "Lincoln Navigator", "Ford Focus", "Justin Partition" alone on a line, "Both V and T", "C Shell"
 	}
