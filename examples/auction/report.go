@@ -23,32 +23,21 @@ type bid struct {
 	Amount   float64 // tenge
 }
 
-// regionWeights says how much the platform sells in each of the 17 regions
-// and 3 cities of republican significance (by ISO 3166-2 code; synthetic).
-var regionWeights = map[string]float64{
-	"KZ-75": 18, "KZ-71": 15, "KZ-79": 8, "KZ-35": 7, "KZ-19": 6, "KZ-61": 5, "KZ-63": 5, "KZ-15": 4,
-	"KZ-39": 4, "KZ-55": 4, "KZ-23": 4, "KZ-31": 3, "KZ-11": 3, "KZ-47": 3, "KZ-27": 2, "KZ-43": 2,
-	"KZ-59": 2, "KZ-10": 1.5, "KZ-33": 1, "KZ-62": 0.5,
-}
-
 // weighted is a value drawn with probability proportional to its weight.
 type weighted struct {
 	name   string
 	weight float64
 }
 
-// regions are anonymize's list of Kazakhstan's regions, with their weights.
-var regions = func() []weighted {
-	var out []weighted
-	for _, r := range anonymize.KazakhstanRegions() {
-		w, ok := regionWeights[r.Code]
-		if !ok {
-			w = 1
-		}
-		out = append(out, weighted{r.Name("en"), w})
-	}
-	return out
-}()
+// regions are Kazakhstan's 17 regions and 3 cities of republican
+// significance, weighted by how much the platform sells in each (synthetic).
+var regions = []weighted{
+	{"Almaty", 18}, {"Astana", 15}, {"Shymkent", 8}, {"Karaganda Region", 7}, {"Almaty Region", 6},
+	{"Turkistan Region", 5}, {"East Kazakhstan Region", 5}, {"Aktobe Region", 4}, {"Kostanay Region", 4},
+	{"Pavlodar Region", 4}, {"Atyrau Region", 4}, {"Jambyl Region", 3}, {"Akmola Region", 3},
+	{"Mangystau Region", 3}, {"West Kazakhstan Region", 2}, {"Kyzylorda Region", 2},
+	{"North Kazakhstan Region", 2}, {"Abai Region", 1.5}, {"Jetisu Region", 1}, {"Ulytau Region", 0.5},
+}
 
 var categories = []weighted{
 	{"vehicles", 35}, {"real estate", 20}, {"equipment", 20}, {"agricultural land", 10},
