@@ -15,7 +15,8 @@
 //     in text and logs (3.1, 4.2, 5.2, 7.1).
 //   - [github.com/1cb-kz/compliance/anonymize]: k-anonymous aggregation with
 //     primary and secondary suppression, audited by the reader's linear
-//     program, for partner statistics and their cumulative releases (6.2).
+//     program, for partner statistics with hierarchical subtotals and their
+//     cumulative releases (6.2).
 //   - [github.com/1cb-kz/compliance/consent]: consent ledger sealed under a
 //     key the database does not hold, signed receipts, legal-basis exceptions,
 //     notice versions and data-subject requests (6.1, 7.1, 8.1).
