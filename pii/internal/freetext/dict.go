@@ -69,6 +69,7 @@ const (
 	gInflect                   // Russian or Kazakh: case forms are looked up too
 	gCore                      // from the Russian, Kazakh or compiled English lists
 	gStop                      // also a stop word: a brand or a firm (Mercedes, Lada)
+	gKazakh                    // from the Kazakh list: a word with Kazakh letters reads only as one of these
 )
 
 type tables struct {
@@ -224,9 +225,8 @@ func load() *tables {
 			}
 		}
 	}
-	for _, f := range []string{"given_ru.txt", "given_kk.txt"} {
-		words(f, func(k, _ string) { t.given[k] |= gGiven | gInflect | gCore })
-	}
+	words("given_ru.txt", func(k, _ string) { t.given[k] |= gGiven | gInflect | gCore })
+	words("given_kk.txt", func(k, _ string) { t.given[k] |= gGiven | gInflect | gCore | gKazakh })
 	words("given_en.txt", func(k, _ string) { t.given[k] |= gGiven | gCore })
 	words("given_en_moby.txt", func(k, _ string) { t.given[k] |= gGiven })
 	words("given_en_amb.txt", func(k, _ string) { t.given[k] |= gGiven | gAmb })

@@ -155,21 +155,32 @@ func (w *win) loneGiven(i int) bool {
 	if !ok {
 		return false
 	}
+	want := ruKkBits(text)
 	if g := w.d.given[string(sk)]; g != 0 {
-		return g&gInflect != 0
+		return g&want == want
 	}
-	return w.inflectedRuKk(sk)
+	return w.inflectedRuKk(sk, want)
+}
+
+// ruKkBits returns the given-name bits a Cyrillic word must have to read
+// as a Russian or Kazakh name: gInflect, and gKazakh if it has a Kazakh
+// letter ("Қате" is no case form of Катя, "Кіру" none of Кира).
+func ruKkBits(text string) uint8 {
+	if wordShape(text)&shKazakh != 0 {
+		return gInflect | gKazakh
+	}
+	return gInflect
 }
 
 // inflectedRuKk reports whether sk is a Russian or Kazakh case form of a
-// Russian or Kazakh given name (inflectedGiven without the English
+// given name with the bits want (inflectedGiven without the English
 // possessive).
-func (w *win) inflectedRuKk(sk []byte) bool {
+func (w *win) inflectedRuKk(sk []byte, want uint8) bool {
 	var b [maxSkeleton + 2]byte
 	lookup := func(stem []byte, add string) bool {
 		n := copy(b[:], stem)
 		n += copy(b[n:], add)
-		return w.d.given[string(b[:n])]&gInflect != 0
+		return w.d.given[string(b[:n])]&want == want
 	}
 	for _, e := range w.d.end.ru.of(sk) {
 		if len(sk)-len(e.end) >= 2 && hasSuffix(sk, e.end) && lookup(sk[:len(sk)-len(e.end)], e.add) {
@@ -200,6 +211,14 @@ func (w *win) nameShapes(ps []part, start bool) {
 			last.class |= clCommonEn
 		}
 		last.product = productLike(text) || w.commonForm(text)
+	}
+	for x := 1; x < n; x++ {
+		// "Семёнов Мирон", not "Объектов Элементы": the shapes of a
+		// Cyrillic unknown word after a surname, and the surname's case.
+		if p := &ps[x]; p.cyrillic && kindOf(*p) == pU && kindOf(ps[x-1]) == pS {
+			p.shape = wordShape(w.text(p.end - 1))
+			ps[x-1].nominative, ps[x-1].masculine = nominativeSurname(w.text(ps[x-1].end - 1))
+		}
 	}
 	first := &ps[0]
 	if first.latin {
@@ -450,8 +469,31 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		c&(clCtxPre|clCtxPost|clCtxLink|clCtxRole) != 0 { // "Клиент Иванов": the role is no part of the name
 		return part{}, 0, false
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: text[0] >= 0xD0 && text[0] <= 0xD4, single: utf8.RuneCountInString(text) == 1,
+	cyr := text[0] >= 0xD0 && text[0] <= 0xD4
+	if cyr && c&clGiven != 0 && wordShape(text)&shKazakh != 0 && !w.ruKkGiven(text) {
+		// A word with Kazakh letters is a given name only from the Kazakh
+		// list: "Қате" (error) is not Kate, "Және" (and) not Jane; an
+		// English name written in Russian letters is ("Ричард Столлман").
+		c &^= clGiven | clAmb | clCore | clGivenSur
+	}
+	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: cyr, single: utf8.RuneCountInString(text) == 1,
 		upper: t.flags&fUpper != 0 && len(text) > 2}, j + 1, true
+}
+
+// ruKkGiven reports whether text is a Russian or Kazakh given name or a
+// case form of one (the lists with gInflect), not only an English name
+// whose skeleton it shares.
+func (w *win) ruKkGiven(text string) bool {
+	var b [maxSkeleton]byte
+	sk, ok := skeleton(&b, text)
+	if !ok {
+		return false
+	}
+	want := ruKkBits(text)
+	if g := w.d.given[string(sk)]; g&want == want {
+		return true
+	}
+	return w.inflectedRuKk(sk, want)
 }
 
 // runEnd reports whether token e ends a run of capitalised words in
@@ -582,7 +624,7 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case a == pS && b == pA && ps[0].class&clSurMorS != 0: // "Иванова Вера", not "Jackson Hole"
 			return true
-		case a == pS && strongU(b, 0):
+		case a == pS && strongU(b, 0) && (ps[1].latin || surnameGiven(ps[0], ps[1])):
 			return true
 		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)):
 			return true
@@ -675,6 +717,22 @@ func startGiven(g, s part) bool {
 	// Кәрімова төлем …"; a genitive "Протокол Петрова рассмотрен" holds a
 	// surname too).
 	return sh&(shFem|shKazakh) != 0 || sh&shMasc != 0 && s.next
+}
+
+// surnameGiven reports whether the unknown Cyrillic word g can be the given
+// name after the surname s ("Семёнов Мирон", "Баранова Нелли",
+// "Никитиновой Риммой"): it ends as given names do in some case, and not
+// as a verb, adjective or -ие noun does after a surname in the nominative;
+// not a heading's plurals ("Объектов Элементы", "Параметров Смещение").
+func surnameGiven(s, g part) bool {
+	sh := g.shape
+	switch {
+	case sh&shKazakh != 0:
+		return true
+	case sh&shCommon != 0:
+		return !s.nominative
+	}
+	return sh&(shFem|shMasc|shOblique) != 0
 }
 
 // givenLike reports whether an unknown word ends as Russian and Kazakh

@@ -76,6 +76,11 @@ func TestNameClasses(t *testing.T) {
 		{"feminine role word", "Участница Кәрімова отозвала ставку.", []want{{"Кәрімова", Name}}},
 		{"woman's surname after a consonant, sentence goes on", "Шолпан Оспанқұлова төлем мерзімін ұзартуды сұрады.", []want{{"Шолпан Оспанқұлова", Name}}},
 		{"Kazakh name in -ын before a surname", "Аукцион жеңімпазы Ұлбосын Жексенова құжаттарды әкелді.", []want{{"Ұлбосын Жексенова", Name}}},
+		// Title-case pairs of common words.
+		{"a heading's plurals after a genitive in -ов", "Объектов Элементы", nil},
+		{"a surname and an unlisted given name", "Вчера звонил Семёнов Мирон.", []want{{"Семёнов Мирон", Name}}},
+		{"a Kazakh word is no English name", "Қате Ортақ", nil},
+		{"an English name in Russian letters", "Автор: Ричард Столлман.", []want{{"Ричард Столлман", Name}}},
 		// Addresses: an unlisted town last in the chain.
 		{"town last after a comma", "Registered at Mametova Street 244, block 62, Sarkand.", []want{{"Mametova Street 244, block 62, Sarkand", Address}}},
 		{"an initial after an address is a name's", "Тұрғылықты жері: Қажымұқан даңғылы, үй 66, S. Akhmetzhanov.", []want{{"Қажымұқан даңғылы, үй 66", Address}, {"S. Akhmetzhanov", Name}}},
