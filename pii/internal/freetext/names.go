@@ -10,10 +10,10 @@ type part struct {
 	latin      bool  // the part starts with an ASCII letter
 	afterCap   bool  // the token before the part is a capitalised word
 	runEnd     bool  // the part ends the run of capitalised words it is in
-	shape      uint8 // of an unknown first word: sh* bits (set where asked)
+	shape      uint8 // of an unknown word, first or after a surname: sh* bits (set where asked)
 	nominative bool  // a surname in the nominative: -ов, -ева, -ұлы … (set where asked)
 	masculine  bool  // … and a man's: -ов, -ев, -ұлы, -ин
-	next       bool  // a lower-case word follows the part
+	next       bool  // a lower-case word follows the part (set where asked)
 	single     bool  // one letter without a dot ("Both V and T")
 	cyrillic   bool  // the part starts with a Cyrillic letter (U+0400–U+052F)
 	upper      bool  // the word is in capitals (ИВАНОВ)
