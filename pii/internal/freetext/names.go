@@ -315,11 +315,12 @@ func (w *win) afterDeterminer(k int) bool {
 		return false
 	}
 	t := &w.t[k-1]
-	if t.kind != tWord || t.flags&(fCap|fLine) != 0 || w.t[k].flags&fLine != 0 || t.end-t.start > 5 {
+	if t.kind != tWord || w.t[k].flags&fLine != 0 || t.end-t.start > 5 {
 		return false
 	}
 	switch w.s[t.start:t.end] {
-	case "the", "a", "an", "this", "that", "these", "those", "our", "your", "their", "its", "my", "every", "each":
+	case "the", "a", "an", "this", "that", "these", "those", "our", "your", "their", "its", "my", "every", "each",
+		"The", "An", "This", "That", "These", "Those", "Our", "Your", "Their", "Its", "My", "Every", "Each": // not "A": "A Smith" may be an initial
 		return true
 	}
 	return false

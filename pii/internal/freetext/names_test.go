@@ -39,6 +39,7 @@ func TestNameClasses(t *testing.T) {
 		{"product: common word", "Lincoln Navigator from the lot.", nil},
 		{"short word after an ambiguous given name", "Installed on Red Hat systems.", nil},
 		{"after a determiner", "We discussed the Bryan School yesterday.", nil},
+		{"after a capitalised determiner", "The Kevin Gravestone project starts in May.", nil},
 		{"a given name and a common word alone on a line", "Justin Partition", nil},
 		{"a given name and a common-word surname in a sentence", "Agreed with John Bishop today.", []want{{"John Bishop", Name}}},
 		// A lone initial and a surname.
