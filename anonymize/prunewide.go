@@ -59,6 +59,12 @@ func (s *system) pruneWide(reasons []Reason, lvs []level, kn *knowledge, w *witn
 	// published, by hypercubes only: a local program per try would cost
 	// more than the pass saves (prune tries them on small tables).
 	checkCell := func(x int32) bool { return w.deficit(x, reasons) == 0 }
+	checkLevel := func(li int) bool {
+		lv := lvs[li]
+		v := w.values(lv.q)[lv.cell]
+		return w.lift(lv.cell, lv.q, 1, lv.hi-v, reasons, nil) >= lv.hi-v &&
+			w.lift(lv.cell, lv.q, -1, v-lv.lo, reasons, nil) >= v-lv.lo
+	}
 	proveLevel := func(li int, useLP bool) bool {
 		lv := lvs[li]
 		genLevel[li]++
@@ -161,11 +167,14 @@ func (s *system) pruneWide(reasons []Reason, lvs []level, kn *knowledge, w *witn
 			}
 		}
 		for i := 0; ok && i < len(levels); i++ {
-			ok = proveLevel(levels[i], false)
+			ok = checkLevel(levels[i])
 		}
 		if !ok {
 			reasons[c] = Secondary
 			continue
+		}
+		for _, li := range levels {
+			proveLevel(li, false) // record what the proof rests on now
 		}
 		delete(usesCell, c)
 		delete(usesLevel, c)

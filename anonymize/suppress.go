@@ -452,6 +452,7 @@ func (s *system) improve(reasons []Reason, lvs []level, kn *knowledge, w *witnes
 		if err := s.repair(trial, lvs, kn, tw); err != nil {
 			return false, err
 		}
+		s.pruneWide(trial, lvs, kn, tw)
 		if err := s.prune(trial, lvs, kn, tw, false); err != nil {
 			return false, err
 		}

@@ -227,42 +227,79 @@ func TestLongNarrowestInterval(t *testing.T) {
 		"census":    func() *rawTable { return censusTable(t, []int{0, 1, 2}, 5).raw() },
 	}
 	for name, mk := range tables {
-		rt := mk()
-		tab, err := release(rt, time.Now()) // sorts rt.cells
-		require.NoError(t, err)
-		reasons := make([]Reason, len(rt.cells))
-		keys := make([][]string, len(rt.cells))
-		for i := range rt.cells {
-			keys[i] = rt.cells[i].key
-			if tab.Cells[i].Suppressed {
-				reasons[i] = tab.reason(keys[i])
-			}
-		}
-		primary := rt.primary()
-		lvs := rt.levels(primary)
-		s, err := newSystem(keys, true)
-		require.NoError(t, err)
-		att := attackerOf(s, reasons, rt.known())
-		narrowest, n := math.Inf(1), 0
-		for i, lv := range lvs {
-			if i%max(1, len(lvs)/150) != 0 {
-				continue
-			}
-			lo, hi, err := att.bounds(lv.cell, int(lv.q))
-			require.NoError(t, err)
-			v := float64(rt.known().rows[lv.cell])
-			if lv.q != rowsQ {
-				v = float64(rt.known().sums[lv.q-1][lv.cell])
-			}
-			if up := float64(lv.hi) - v; up > 0 {
-				narrowest = min(narrowest, (hi-v)/up)
-			}
-			if down := v - float64(lv.lo); down > 0 {
-				narrowest = min(narrowest, (v-lo)/down)
-			}
-			n++
-		}
-		t.Logf("%s: %d levels, %d bounded by the full program; narrowest reach over its level %.3f", name, len(lvs), n, narrowest)
+		narrowest, levels, n := narrowestReach(t, mk(), 150)
+		t.Logf("%s: %d levels, %d bounded by the full program; narrowest reach over its level %.3f", name, levels, n, narrowest)
 		assert.GreaterOrEqual(t, narrowest, 1-1e-6)
+	}
+}
+
+// narrowestReach releases rt and bounds up to limit of its levels with
+// the reader's full program (not the neighbourhoods Release proves them
+// with); it returns the least reach of an interval over its level, the
+// number of levels and the number bounded.
+func narrowestReach(t *testing.T, rt *rawTable, limit int) (float64, int, int) {
+	tab, err := release(rt, time.Now()) // sorts rt.cells
+	require.NoError(t, err)
+	reasons := make([]Reason, len(rt.cells))
+	keys := make([][]string, len(rt.cells))
+	for i := range rt.cells {
+		keys[i] = rt.cells[i].key
+		if tab.Cells[i].Suppressed {
+			reasons[i] = tab.reason(keys[i])
+		}
+	}
+	lvs := rt.levels(rt.primary())
+	s, err := newSystem(keys, true)
+	require.NoError(t, err)
+	kn := rt.known()
+	att := attackerOf(s, reasons, kn)
+	narrowest, n := math.Inf(1), 0
+	for i, lv := range lvs {
+		if i%max(1, len(lvs)/limit) != 0 {
+			continue
+		}
+		lo, hi, err := att.bounds(lv.cell, int(lv.q))
+		require.NoError(t, err)
+		v := float64(kn.rows[lv.cell])
+		if lv.q != rowsQ {
+			v = float64(kn.sums[lv.q-1][lv.cell])
+		}
+		if up := float64(lv.hi) - v; up > 0 {
+			narrowest = min(narrowest, (hi-v)/up)
+		}
+		if down := v - float64(lv.lo); down > 0 {
+			narrowest = min(narrowest, (v-lo)/down)
+		}
+		n++
+	}
+	return narrowest, len(lvs), n
+}
+
+// TestPrunedTablesKeepTheirLevels releases medium tables (3 and 4
+// dimensions, skewed, a dominance rule) whose complements are too many
+// for prune, so that pruneWide lifts them, and checks every level with
+// the reader's full program and the table with Verify.
+func TestPrunedTablesKeepTheirLevels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the reader's full program on every level")
+	}
+	cases := []struct {
+		rows int
+		card [4]int
+	}{
+		{3000, [4]int{6, 4, 5, 0}},
+		{4000, [4]int{5, 3, 4, 3}},
+		{8000, [4]int{9, 6, 8, 0}},
+	}
+	for i, c := range cases {
+		for seed := range uint64(2) {
+			a := partnerTable(t, c.rows, c.card, 100+seed) // seeds the tuning never saw
+			tab, err := a.Release()
+			require.NoError(t, err)
+			require.NoError(t, Verify(tab), "case %d seed %d", i, seed)
+			narrowest, levels, n := narrowestReach(t, a.raw(), 150)
+			t.Logf("case %d seed %d: %d cells, %v suppressed, %d of %d levels bounded, narrowest reach %.3f", i, seed, len(tab.Cells), tab.Suppressed(), n, levels, narrowest)
+			assert.GreaterOrEqual(t, narrowest, 1-1e-6, "case %d seed %d", i, seed)
+		}
 	}
 }
