@@ -243,8 +243,9 @@ func (w *win) nameShapes(ps []part, start bool) {
 		first.class |= clCommonEn
 	}
 	first.shape = wordShape(text)
-	if start && n >= 2 && !ps[1].initial {
+	if (start || first.cyrillic) && n >= 2 && !ps[1].initial {
 		ps[1].nominative, ps[1].masculine = nominativeSurname(w.text(ps[1].end - 1))
+		ps[1].shape = wordShape(w.text(ps[1].end - 1))
 		if e := ps[1].end; e < len(w.t) {
 			ps[1].next = w.t[e].kind == tWord && w.t[e].flags&(fCap|fLine) == 0
 		}
@@ -413,6 +414,9 @@ func wordShape(text string) uint8 {
 			'ä', 'ğ', 'ı', 'ñ', 'ö', 'ş', 'ū', 'ü', 'q':
 			sh |= shKazakh
 		}
+	}
+	if n := len(text); n > 4 && (text[n-4:] == "ом" || text[n-4:] == "ем" || text[n-4:] == "ём") {
+		sh |= shOblique // the instrumental of a man's name: Прохором, Евсеем
 	}
 	r, _ := utf8.DecodeLastRuneInString(text)
 	switch r {
@@ -627,7 +631,7 @@ func valid(ps []part, ctx, start bool) bool {
 			return true
 		case a == pS && strongU(b, 0) && (ps[1].latin || surnameGiven(ps[0], ps[1])):
 			return true
-		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)):
+		case b == pS && strongU(a, 1) && (!start || givenLike(ps[0].class)) && (ps[0].latin || caseAgrees(ps[0], ps[1])):
 			return true
 		case b == pS && (strongU(a, 1) || a == pW && (ps[0].shape&shKazakh != 0 || ps[0].latin) && ps[1].class&clSurList == 0) && ps[1].nominative && startGiven(ps[0], ps[1]):
 			// At a sentence start, an unlisted given name before a
@@ -718,6 +722,24 @@ func startGiven(g, s part) bool {
 	// Кәрімова төлем …"; a genitive "Протокол Петрова рассмотрен" holds a
 	// surname too).
 	return sh&(shFem|shKazakh) != 0 || sh&shMasc != 0 && s.next
+}
+
+// caseAgrees reports whether the unknown Cyrillic word g and the surname s
+// after it can be one name in one case: a man's surname in the nominative
+// after a word ending as men's names do, an oblique surname after no
+// nominative -а ("Савва Воронцов", "Альбиной Рожковой"; not "Фрагмента
+// Знаков", "Печати Запросов", "Метка Базовой", headings' genitives).
+func caseAgrees(g, s part) bool {
+	sh := g.shape
+	switch {
+	case sh&shKazakh != 0 || s.shape&shKazakh != 0:
+		return true // Kazakh case endings follow other rules: "Перизат Әбдіраеваға"
+	case s.nominative && s.masculine:
+		return sh&shMasc != 0
+	case !s.nominative:
+		return sh&(shOblique|shCommon) != 0 || sh&shMasc != 0 && s.class&clSurMorS != 0 && g.class&clGivenLike != 0
+	}
+	return sh != 0
 }
 
 // surnameGiven reports whether the unknown Cyrillic word g can be the given

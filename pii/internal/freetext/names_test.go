@@ -81,6 +81,9 @@ func TestNameClasses(t *testing.T) {
 		{"a heading's plurals after a genitive in -ов", "Объектов Элементы", nil},
 		{"a surname and an unlisted given name", "Вчера звонил Семёнов Мирон.", []want{{"Семёнов Мирон", Name}}},
 		{"a Kazakh word is no English name", "Қате Ортақ", nil},
+		{"a genitive plural after a noun in -а", "Фрагмента Знаков", nil},
+		{"an oblique surname after a nominative noun", "Метка Базовой", nil},
+		{"instrumental given name and surname", "Встреча с Оскаром Калашниковым перенесена.", []want{{"Оскаром Калашниковым", Name}}},
 		{"an English name in Russian letters", "Автор: Ричард Столлман.", []want{{"Ричард Столлман", Name}}},
 		// Addresses: an unlisted town last in the chain.
 		{"town last after a comma", "Registered at Mametova Street 244, block 62, Sarkand.", []want{{"Mametova Street 244, block 62, Sarkand", Address}}},
