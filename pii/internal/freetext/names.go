@@ -187,6 +187,7 @@ func (w *win) inflectedRuKk(sk []byte, want uint8) bool {
 			return true
 		}
 	}
+	want |= gKazakh // a Kazakh case ending on a Kazakh name: "Нұрланға", not "Саванна" (Савва)
 	for _, e := range w.d.end.kk.of(sk) {
 		if len(sk)-len(e.end) >= 3 && hasSuffix(sk, e.end) && lookup(sk[:len(sk)-len(e.end)], "") {
 			return true
