@@ -47,8 +47,8 @@ type grid struct {
 	dense  []int32
 	off    []int // per cell, its index in dense
 	stride [MaxDimensions]int
-	// visits counts the partial hypercubes extend tries: the unit of
-	// work that bounds pruneWide.
+	// visits counts the hypercubes found and the partial ones tried along
+	// flat dimensions: the unit of work that bounds pruneWide.
 	visits int
 	// tree holds, per dimension, its hierarchy (hierarchy.go), nil when flat.
 	tree []*gridTree
@@ -132,7 +132,10 @@ func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, s
 		bufC[d], bufS[d] = make([]int32, 0, 1<<d), make([]int8, 0, 1<<d)
 	}
 	bufC[0], bufS[0] = []int32{s}, []int8{1}
-	g.extend(s, 0, &bufC, &bufS, ok, visit)
+	g.extend(s, 0, &bufC, &bufS, ok, func(c []int32, sg []int8) bool {
+		g.visits++ // hierarchical dimensions' moves count here
+		return visit(c, sg)
+	})
 }
 
 // extend picks the other value of dimension d and recurses; it returns
