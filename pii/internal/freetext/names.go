@@ -166,7 +166,7 @@ func (w *win) loneGiven(i int) bool {
 // as a Russian or Kazakh name: gInflect, and gKazakh if it has a Kazakh
 // letter ("Қате" is no case form of Катя, "Кіру" none of Кира).
 func ruKkBits(text string) uint8 {
-	if wordShape(text)&shKazakh != 0 {
+	if hasKazakhLetter(text) {
 		return gInflect | gKazakh
 	}
 	return gInflect
@@ -398,6 +398,28 @@ const (
 	shCommon                    // ends as a Russian verb, adjective or -ие noun does: -ть, -те, -ла, -ли, -ый, -ие
 )
 
+// hasKazakhLetter reports whether the Cyrillic word text has a letter of
+// the Kazakh alphabet that Russian lacks (ә ғ қ ң ө ұ ү һ і and their
+// capitals), by their UTF-8 bytes: lead byte 0xD2 or 0xD3 (U+0480–U+04FF,
+// which also holds other Turkic letters), or і/І.
+func hasKazakhLetter(text string) bool {
+	for i := 0; i+1 < len(text); i++ {
+		switch c := text[i]; c {
+		case 0xD2, 0xD3:
+			return true
+		case 0xD1:
+			if text[i+1] == 0x96 {
+				return true
+			}
+		case 0xD0:
+			if text[i+1] == 0x86 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wordShape returns the sh* bits of an unknown word.
 func wordShape(text string) uint8 {
 	var sh uint8
@@ -476,13 +498,13 @@ func (w *win) part(j int, first bool) (part, int, bool) {
 		return part{}, 0, false
 	}
 	cyr := text[0] >= 0xD0 && text[0] <= 0xD4
-	if cyr && c&clGiven != 0 && wordShape(text)&shKazakh != 0 && !w.ruKkGiven(text) {
+	if cyr && c&clGiven != 0 && hasKazakhLetter(text) && !w.ruKkGiven(text) {
 		// A word with Kazakh letters is a given name only from the Kazakh
 		// list: "Қате" (error) is not Kate, "Және" (and) not Jane; an
 		// English name written in Russian letters is ("Ричард Столлман").
 		c &^= clGiven | clAmb | clCore | clGivenSur
 	}
-	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: cyr, single: utf8.RuneCountInString(text) == 1,
+	return part{class: c, latin: text[0] < utf8.RuneSelf, cyrillic: cyr, single: len(text) <= utf8.UTFMax && utf8.RuneCountInString(text) == 1,
 		upper: t.flags&fUpper != 0 && len(text) > 2}, j + 1, true
 }
 

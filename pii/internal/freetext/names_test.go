@@ -96,3 +96,15 @@ func TestNameClasses(t *testing.T) {
 		})
 	}
 }
+
+// TestHasKazakhLetter checks the byte test against the letters themselves.
+func TestHasKazakhLetter(t *testing.T) {
+	for _, r := range "әғқңөұүһіӘҒҚҢӨҰҮҺІ" {
+		assert.True(t, hasKazakhLetter(string(r)+"н"), "%c first", r)
+		assert.True(t, hasKazakhLetter("На"+string(r)), "%c last", r)
+	}
+	for _, r := range "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ" {
+		assert.False(t, hasKazakhLetter("На"+string(r)+"н"), "%c", r)
+	}
+	assert.False(t, hasKazakhLetter("Smith"))
+}
