@@ -358,32 +358,74 @@ func (s *system) prune(reasons []Reason, lvs []level, kn *knowledge, w *witness,
 		}
 		return cmp.Compare(a, b)
 	})
-	for _, c := range sec {
-		reasons[c] = NotSuppressed
+	// holds reports whether the pattern keeps every promise.
+	holds := func() (bool, error) {
 		proves := func(int32, func([]int32)) bool { return false }
 		if useLP {
 			proves = s.lpWitness(reasons, kn)
 		}
 		if !w.allCovered(reasons, proves) {
-			reasons[c] = Secondary
-			continue
+			return false, nil
 		}
-		det, err := s.auditSmall(reasons)
+		if det, err := s.auditSmall(reasons); err != nil || len(det) > 0 {
+			return false, err
+		}
+		bad, err := s.protectLevels(reasons, lvs, kn, w, false)
+		return !bad, err
+	}
+	for _, c := range sec {
+		if reasons[c] != Secondary {
+			continue // lifted as a partner
+		}
+		reasons[c] = NotSuppressed
+		ok, err := holds()
 		if err != nil {
 			return err
 		}
-		if len(det) > 0 {
-			reasons[c] = Secondary
+		if ok {
 			continue
 		}
-		if bad, err := s.protectLevels(reasons, lvs, kn, w, false); err != nil || bad {
-			reasons[c] = Secondary
-			if err != nil {
+		// Lifted alone, c may leave a constraint with one hidden cell,
+		// which gives it away; lifted together with that cell, neither
+		// may be needed.
+		for _, d := range s.partners(c, reasons) {
+			reasons[d] = NotSuppressed
+			if ok, err = holds(); err != nil {
 				return err
 			}
+			if ok {
+				break
+			}
+			reasons[d] = Secondary
+		}
+		if !ok {
+			reasons[c] = Secondary
 		}
 	}
 	return nil
+}
+
+// partners returns the complements that are, with c published, the only
+// suppressed cell of a constraint of c.
+func (s *system) partners(c int32, reasons []Reason) []int32 {
+	var out []int32
+	for _, ci := range s.ofCell[c] {
+		only := int32(-1)
+		for _, x := range s.cons[ci] {
+			if reasons[x] == NotSuppressed {
+				continue
+			}
+			if only >= 0 {
+				only = -1
+				break
+			}
+			only = x
+		}
+		if only >= 0 && reasons[only] == Secondary && !slices.Contains(out, only) {
+			out = append(out, only)
+		}
+	}
+	return out
 }
 
 // rankAuditLimit bounds the suppressed cells of the rank audit that
