@@ -581,3 +581,19 @@ func TestDecodeRune(t *testing.T) {
 		require.Equal(t, [2]int{int(wr), wn}, [2]int{int(r), n}, "%q", s)
 	}
 }
+
+// A word that starts with a Cyrillic letter of U+0400..U+047F is a word,
+// capitalised as isUpper says, at the start of a text and after a space.
+func TestTokenCyrillicStart(t *testing.T) {
+	for r := rune(0x400); r <= 0x47F; r++ {
+		for _, s := range []string{string(r) + "ан", " " + string(r) + "ан", string(r), string(r) + "\xd0"} {
+			z := tokenizer{s: s}
+			tok, ok := z.next()
+			require.True(t, ok)
+			require.Equal(t, tWord, tok.kind, "%q", s)
+			require.Equal(t, isUpper(r), tok.flags&fCap != 0, "%q", s)
+			var fl uint8
+			require.Equal(t, z.wordEnd(int(tok.start), &fl), int(tok.end), "%q", s)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func (z *tokenizer) next() (t token, ok bool) {
 			i++
 			continue
 		}
-		if c >= utf8.RuneSelf {
+		if c >= utf8.RuneSelf && c != 0xD0 && c != 0xD1 { // U+0400..U+047F are no spaces
 			if r, size := decodeRune(s[i:]); isSpace(r) {
 				if r == 0x2028 || r == 0x2029 || r == 0x85 {
 					fl |= fLine
@@ -99,6 +99,14 @@ func (z *tokenizer) next() (t token, ok bool) {
 		return z.emit(start, i+1, tQuote, fl)
 	case c < utf8.RuneSelf:
 		return z.emit(start, i+1, tOther, fl)
+	}
+	if i+1 < len(s) && (c == 0xD0 && s[i+1]&0xC0 == 0x80 || c == 0xD1 && s[i+1] >= 0x80 && s[i+1] < 0xA0) {
+		// Cyrillic U+0400..U+045F: letters, upper case below U+0430.
+		if c == 0xD0 && s[i+1] < 0xB0 {
+			fl |= fCap
+		}
+		i = z.wordEnd(i, &fl)
+		return z.emit(start, i, tWord, fl)
 	}
 	r, size := decodeRune(s[i:])
 	if isLetter(r) {
