@@ -290,12 +290,19 @@ func (w *win) commonLatin(text string) bool {
 	return n > 6 && asciiEqualFold(text[n-4:], "less") // "Wireless", "Seamless"
 }
 
-// commonForm reports whether the Latin word text is a common word and -er
-// or -ly, forms common_en.txt.gz leaves out as inflections ("Ranger",
-// "Duster", "Corner"). Surnames are such forms too (Snider, Archer), so it
-// is asked only after a given name that is also a common word or a surname.
+// commonForm reports whether the Latin word text is a common word and -s,
+// -er or -ly, forms common_en.txt.gz leaves out as inflections ("Foods",
+// "Ranger", "Duster", "Corner"). Surnames are such forms too (Fields,
+// Snider, Archer), so it is asked only after a given name that is also a
+// common word or a surname.
 func (w *win) commonForm(text string) bool {
 	n := len(text)
+	if n >= 5 && text[n-1] == 's' && text[n-2] != 's' {
+		// "Foods", "Holdings", "Industries"; also "Fields", "Banks"
+		var y [maxSkeleton]byte
+		return w.commonWord(text[:n-1]) || n > 6 && text[n-4:] == "ings" && w.commonWord(text[:n-4]) ||
+			n > 5 && n-3 < len(y) && text[n-3:] == "ies" && w.commonWord(string(append(append(y[:0], text[:n-3]...), 'y')))
+	}
 	if n < 5 || text[n-2:] != "er" && text[n-2:] != "ly" {
 		return false
 	}

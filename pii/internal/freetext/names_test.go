@@ -37,6 +37,8 @@ func TestNameClasses(t *testing.T) {
 		{"product: ends in a vowel", "Продаётся Lada Niva.", nil},
 		{"product: CamelCase", "Payment via Bank CenterCredit.", nil},
 		{"product: common word", "Lincoln Navigator from the lot.", nil},
+		{"firm: a plural of a common word", "Grant Holdings listed lots.", nil},
+		{"firm: a plural in -ies", "Hope Industries won the tender.", nil},
 		{"short word after an ambiguous given name", "Installed on Red Hat systems.", nil},
 		{"after a determiner", "We discussed the Bryan School yesterday.", nil},
 		{"after a capitalised determiner", "The Kevin Gravestone project starts in May.", nil},
