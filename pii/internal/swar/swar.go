@@ -33,11 +33,8 @@ func Low7Between(lo uint64, m, n uint64) uint64 {
 	return (ones*(127+n) - lo) & (lo + ones*(127-m)) & high
 }
 
-// HasLess reports whether a byte of x is below n (n ≤ 128).
-func HasLess(x uint64, n uint64) bool { return Less(x, n) != 0 }
-
-// Less is HasLess as a word that is not zero if and only if a byte of x
-// is below n (see Between).
+// Less returns a word that is not zero if and only if a byte of x is
+// below n (n ≤ 128), so that it joins other tests by | (see Between).
 func Less(x uint64, n uint64) uint64 { return (x - ones*n) &^ x & high }
 
 // Load returns the eight bytes s[i:i+8] as a uint64, s[i] lowest.

@@ -60,7 +60,7 @@ func TestHasBetween(t *testing.T) {
 	}
 }
 
-func TestHasLess(t *testing.T) {
+func TestLess(t *testing.T) {
 	xs := words(2000)
 	for n := uint64(0); n <= 128; n++ {
 		for _, x := range xs {
@@ -68,8 +68,8 @@ func TestHasLess(t *testing.T) {
 			for b := range 8 {
 				want = want || x>>(8*b)&0xFF < n
 			}
-			if got := HasLess(x, n); got != want {
-				t.Fatalf("HasLess(%#x, %d) = %v, want %v", x, n, got, want)
+			if got := Less(x, n) != 0; got != want {
+				t.Fatalf("Less(%#x, %d) != 0 is %v, want %v", x, n, got, want)
 			}
 		}
 	}
