@@ -870,6 +870,10 @@ func rtLeavesNotIn(tab, prev *anonymize.Table) map[string]int64 {
 type rtRules struct {
 	p  float64
 	nk []anonymize.NK
+	// min, without rules, is the measure's Bounds.Min: the floor that
+	// couples a sum to its rows (sum ≥ min·rows), so that a bounded sum
+	// bounds the rows.
+	min float64
 }
 
 func (ru rtRules) any() bool { return ru.p > 0 || len(ru.nk) > 0 }
@@ -1220,7 +1224,7 @@ func (c rtCase) spec(t testing.TB) anonymize.Spec[rtRow] {
 	}
 	m := anonymize.Measure[rtRow]{Name: "amount", Value: func(r rtRow) float64 { return r.Amount }, P: c.rules.p, Dominance: c.rules.nk}
 	if !c.rules.any() {
-		m.Bounds = &anonymize.Bounds{Min: 0, Max: 1e12}
+		m.Bounds = &anonymize.Bounds{Min: c.rules.min, Max: 1e12}
 	}
 	s.Measures = []anonymize.Measure[rtRow]{m}
 	return s
@@ -1346,7 +1350,7 @@ func rtReport(t *testing.T, cases []rtCase) {
 	}
 }
 
-var rtRuleSets = []rtRules{{}, {p: 10}, {nk: []anonymize.NK{{N: 1, K: 75}}}, {p: 10, nk: []anonymize.NK{{N: 2, K: 85}}}}
+var rtRuleSets = []rtRules{{}, {p: 10}, {nk: []anonymize.NK{{N: 1, K: 75}}}, {min: 100}, {p: 10, nk: []anonymize.NK{{N: 2, K: 85}}}}
 
 func TestRedteamFlat(t *testing.T) {
 	seeds := 4
@@ -1726,4 +1730,85 @@ func TestRedteamTogether(t *testing.T) {
 			t.Logf("  %s", s)
 		}
 	}
+}
+
+// TestRedteamVerifyEdited releases tables of every shape, then publishes a
+// few of their secondary suppressions with their true values, as a host
+// editing a released table by hand might. Whenever the reader pins a
+// suppressed cell or bounds it below K, Verify must refuse the edited
+// table; whenever a level breaks, Aggregator.Verify (which holds the
+// data) must.
+func TestRedteamVerifyEdited(t *testing.T) {
+	seeds := 3
+	if rtLong() {
+		seeds = 25
+	}
+	var tables, leaky, breaks, refused, aggRefused int
+	for s := range seeds {
+		for i, k := range []int{3, 5, 10} {
+			seed := uint64(7000 + 100*s + i)
+			ru := rtRuleSets[(s+i)%len(rtRuleSets)]
+			for _, c := range []rtCase{
+				{name: "2-D", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtFlat("a", 4), rtFlat("b", 3+s%2)}},
+				{name: "4-D", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtFlat("a", 2), rtFlat("b", 2), rtFlat("c", 3), rtFlat("d", 2)}},
+				{name: "region×month→quarter", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtFlat("region", 3), rtMonths(6)}},
+				{name: "two hierarchies", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtGeo(2, 2, 1), rtMonths(3)}},
+			} {
+				rows := c.rows()[0]
+				agg, err := anonymize.NewAggregator(c.spec(t))
+				require.NoError(t, err)
+				for _, r := range rows {
+					agg.Add(r)
+				}
+				tab, err := agg.Release()
+				require.NoError(t, err, c.String())
+				truth := rtTruth(tab, rows)
+				var secondary []int
+				for j, cell := range tab.Cells {
+					if tab.Reason(cell.Key) == anonymize.Secondary {
+						secondary = append(secondary, j)
+					}
+				}
+				rng := rand.New(rand.NewPCG(seed, 0xed17))
+				for range 3 {
+					if len(secondary) == 0 {
+						break
+					}
+					ed := *tab
+					ed.Cells = slices.Clone(tab.Cells)
+					for range 1 + rng.IntN(2) {
+						j := secondary[rng.IntN(len(secondary))]
+						tc := truth[rtKey(ed.Cells[j].Key)]
+						ed.Cells[j] = anonymize.Cell{Key: ed.Cells[j].Key, Rows: int(tc.rows), Subjects: k, Sums: []float64{tc.sum}}
+					}
+					tables++
+					leaks := rtLeaks(t, []*anonymize.Table{&ed}, false, false)
+					r := newRTReader(t, [][]*anonymize.Table{{&ed}})
+					var v rtVerdict
+					v.check(t, r, r.rtLevels(t, 0, &ed, rows, nil, nil, c.rules), false, "reader of the edited table", nil)
+					verr, aerr := anonymize.Verify(&ed), agg.Verify(&ed)
+					if verr != nil {
+						refused++
+					}
+					if aerr != nil {
+						aggRefused++
+					}
+					if len(leaks) > 0 {
+						leaky++
+						if verr == nil {
+							t.Errorf("%s: Verify accepts an edited table the reader breaks: %v", c, leaks)
+						}
+					}
+					if len(v.violations) > 0 {
+						breaks++
+						if aerr == nil {
+							t.Errorf("%s: Aggregator.Verify accepts an edited table whose levels break: %v", c, v.violations)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d edited tables: %d pinned or below K (Verify refuses %d in all), %d with a level broken (Aggregator.Verify refuses %d in all)", tables, leaky, refused, breaks, aggRefused)
+	require.Positive(t, breaks, "the edits must break levels too")
 }
