@@ -150,6 +150,10 @@ func (t *tables) addFilter(w string) {
 type wordSet struct {
 	text string   // the words, each followed by '\n', in sorted order
 	offs []uint32 // the offset of each word in text
+	// lo[k] and hi[k] bound the indexes of the words that start with the
+	// k-th pair of lower-case ASCII letters ("aa", "ab", … "zz"), so that
+	// has searches a few dozen words, not all of them.
+	lo, hi [26 * 26]uint32
 }
 
 // newWordSet returns the set of words.
@@ -157,13 +161,21 @@ func newWordSet(words []string) *wordSet {
 	slices.Sort(words)
 	words = slices.Compact(words)
 	var b strings.Builder
-	offs := make([]uint32, 0, len(words))
+	s := &wordSet{offs: make([]uint32, 0, len(words))}
 	for _, w := range words {
-		offs = append(offs, uint32(b.Len()))
+		s.offs = append(s.offs, uint32(b.Len()))
 		b.WriteString(w)
 		b.WriteByte('\n')
 	}
-	return &wordSet{text: b.String(), offs: offs}
+	s.text = b.String()
+	for k := range s.lo {
+		p := [2]byte{'a' + byte(k/26), 'a' + byte(k%26)}
+		lo, _ := slices.BinarySearch(words, string(p[:]))
+		p[1]++ // the first string after every word that starts with p
+		hi, _ := slices.BinarySearch(words, string(p[:]))
+		s.lo[k], s.hi[k] = uint32(lo), uint32(hi)
+	}
+	return s
 }
 
 func (s *wordSet) word(i int) string {
@@ -176,6 +188,11 @@ func (s *wordSet) word(i int) string {
 
 func (s *wordSet) has(w string) bool {
 	lo, hi := 0, len(s.offs)
+	if len(w) >= 2 && w[0]-'a' < 26 && w[1]-'a' < 26 {
+		k := int(w[0]-'a')*26 + int(w[1]-'a')
+		lo, hi = int(s.lo[k]), int(s.hi[k])
+	}
+	end := hi
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if s.word(m) < w {
@@ -184,7 +201,7 @@ func (s *wordSet) has(w string) bool {
 			hi = m
 		}
 	}
-	return lo < len(s.offs) && s.word(lo) == w
+	return lo < end && s.word(lo) == w
 }
 
 // loadCommonEn fills commonEn from the gzipped list of English words.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/1cb-kz/compliance/pii/internal/swar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -595,5 +596,56 @@ func TestTokenCyrillicStart(t *testing.T) {
 			var fl uint8
 			require.Equal(t, z.wordEnd(int(tok.start), &fl), int(tok.end), "%q", s)
 		}
+	}
+}
+
+// cyrLower4 agrees with a byte-by-byte reading of every two-byte pair at
+// each of the four positions of a word, the other three lower-case.
+func TestCyrLower4(t *testing.T) {
+	lower := func(a, b byte) bool { return a == 0xD0 && b >= 0xB0 && b <= 0xBF || a == 0xD1 && b&0xC0 == 0x80 }
+	for pos := range 4 {
+		for a := range 256 {
+			for b := range 256 {
+				w := []byte("аяёп")
+				w[2*pos], w[2*pos+1] = byte(a), byte(b)
+				if got, want := cyrLower4(swar.Load(string(w), 0)), lower(byte(a), byte(b)); got != want {
+					t.Fatalf("pair %#x %#x at %d: got %v, want %v", a, b, pos, got, want)
+				}
+			}
+		}
+	}
+}
+
+// wordSet.has, which searches only the words that share a word's first
+// two letters, answers as a map of the words does: on every word of the
+// English list, on its prefixes, on it with a byte changed or added, and
+// on short, upper-case and non-ASCII words.
+func TestWordSetHas(t *testing.T) {
+	set := dicts().commonEn
+	words := make(map[string]bool, len(set.offs))
+	for i := range set.offs {
+		words[set.word(i)] = true
+	}
+	check := func(w string) {
+		if got := set.has(w); got != words[w] {
+			t.Fatalf("has(%q) = %v, want %v", w, got, words[w])
+		}
+	}
+	for _, w := range []string{"", "a", "z", "{", "a{", "z{", "zz", "zzzz", "`a", "a`", "aa", "éa", "aé", "Abc", "ABOUT"} {
+		check(w)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for w := range words {
+		check(w)
+		for i := 0; i <= len(w); i++ {
+			check(w[:i])
+		}
+		check(w + "s")
+		check(w + "{")
+		b := []byte(w)
+		b[rng.IntN(len(b))] = byte(rng.IntN(256))
+		check(string(b))
+		b[0] = 'a' + byte(rng.IntN(27)) // '{' after 'z'
+		check(string(b))
 	}
 }

@@ -1,6 +1,10 @@
 package freetext
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/1cb-kz/compliance/pii/internal/swar"
+)
 
 // Token kinds.
 const (
@@ -136,6 +140,7 @@ func (z *tokenizer) emit(start, end int, kind, fl uint8) (token, bool) {
 func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 	s := z.s
 	letters, uppers := 0, 0
+	run := true
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -165,6 +170,15 @@ func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 				uppers++
 			}
 			i += 2
+			// A run of lower-case Cyrillic, four letters at a time, tried
+			// once a word: the rest is read a letter at a time.
+			if run {
+				run = false
+				for i+8 <= len(s) && cyrLower4(swar.Load(s, i)) {
+					letters += 4
+					i += 8
+				}
+			}
 			continue
 		}
 		r, size := decodeRune(s[i:])
@@ -189,6 +203,17 @@ func (z *tokenizer) wordEnd(i int, fl *uint8) int {
 		*fl |= fInnerCap
 	}
 	return i
+}
+
+// cyrLower4 reports whether the eight bytes of x are four two-byte
+// characters that wordEnd reads as lower-case Cyrillic letters: 0xD0
+// before 0xB0..0xBF (а..п) or 0xD1 before any continuation byte. The low
+// bit of each lead byte (set for 0xD1) is copied to bits 4 and 5 of the
+// byte after it, so one mask tests both: the lead is 0xD0 or 0xD1 and the
+// second byte is 0xB0..0xBF after 0xD0, 0x80..0xBF after 0xD1.
+func cyrLower4(x uint64) bool {
+	const lead, cyr = 0x0001000100010001, 0xB0D0B0D0B0D0B0D0
+	return (x|(x&lead)*0x3000)&0xF0FEF0FEF0FEF0FE == cyr
 }
 
 // numEnd returns the end of the number that starts at i: digits, then
