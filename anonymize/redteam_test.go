@@ -1007,6 +1007,7 @@ type rtVerdict struct {
 	levels, pinned int
 	narrowest      float64 // least (reader's distance)/(required distance)
 	narrowestWhat  string
+	pinnedWhat     string // the first level pinned, if any
 	violations     []string
 	// known counts the violations of known leaks by class (with the first
 	// of each as an example); violations holds every other one.
@@ -1023,7 +1024,7 @@ const (
 
 func (v *rtVerdict) check(t testing.TB, r *rtReader, lvs []rtLevel, ilp bool, scope string, class func(rtLevel) string) {
 	t.Helper()
-	if v.narrowest == 0 {
+	if v.known == nil {
 		v.narrowest = math.Inf(1)
 		v.known, v.example, v.seen = map[string]int{}, map[string]string{}, map[string]bool{}
 	}
@@ -1059,6 +1060,9 @@ func (v *rtVerdict) check(t testing.TB, r *rtReader, lvs []rtLevel, ilp bool, sc
 		require.GreaterOrEqual(t, hi, lv.truth-tol, "%s: the reader excludes the truth (reader bug)", lv.what)
 		if hi-lo < tol {
 			v.pinned++
+			if v.pinnedWhat == "" {
+				v.pinnedWhat = fmt.Sprintf("%s pinned at %g (%s)", lv.what, lo, scope)
+			}
 		}
 		for _, side := range [][2]float64{{lv.truth - lo, lv.truth - lv.lo}, {hi - lv.truth, lv.hi - lv.truth}} {
 			if side[1] <= 0 {
@@ -1113,6 +1117,19 @@ func rtGeo(regions, perRegion, cities int) rtDim {
 			d.hier = append(d.hier, []string{v, fmt.Sprintf("r%d", r), "KZ"})
 		}
 	}
+	return rtCities(d, cities)
+}
+
+// rtGeoLone is rtGeo with one more region of a single district, whose
+// subtotal equals its only child.
+func rtGeoLone(regions, perRegion, cities int) rtDim {
+	d := rtGeo(regions, perRegion, cities)
+	d.leaves = append(d.leaves, "lone.0")
+	d.hier = append(d.hier, []string{"lone.0", "lone", "KZ"})
+	return d
+}
+
+func rtCities(d rtDim, cities int) rtDim {
 	for c := range cities {
 		v := fmt.Sprintf("city%d", c)
 		d.leaves = append(d.leaves, v)
@@ -1129,6 +1146,7 @@ type rtCase struct {
 	rules    rtRules
 	releases int       // cumulative releases (1: a single Release)
 	sparse   bool      // later releases add to few cells
+	repeat   bool      // subjects with up to 8 rows in a cell
 	fixed    [][]rtRow // given rows per release, instead of generated ones
 	ilp      bool      // bound counts by integer program too
 }
@@ -1146,7 +1164,7 @@ func (c rtCase) shape() string {
 		}
 		ds = append(ds, s)
 	}
-	return fmt.Sprintf("seed=%d K=%d dims=%s rules=%+v releases=%d sparse=%v", c.seed, c.k, strings.Join(ds, "×"), c.rules, c.releases, c.sparse)
+	return fmt.Sprintf("seed=%d K=%d dims=%s rules=%+v releases=%d sparse=%v repeat=%v", c.seed, c.k, strings.Join(ds, "×"), c.rules, c.releases, c.sparse, c.repeat)
 }
 
 // rows generates skewed data: per combination of leaves and per release,
@@ -1201,7 +1219,11 @@ func (c rtCase) rows() [][]rtRow {
 				if dominant && s == 0 {
 					amount = float64(20000 + rng.IntN(1000000))
 				}
-				for range 1 + rng.IntN(5)/4 {
+				reps := 1 + rng.IntN(5)/4
+				if c.repeat {
+					reps = 1 + rng.IntN(8)
+				}
+				for range reps {
 					out[rel] = append(out[rel], rtRow{User: user, Vals: key, Amount: amount})
 				}
 			}
@@ -1326,6 +1348,9 @@ func rtReport(t *testing.T, cases []rtCase) {
 			continue
 		}
 		levels += v.levels
+		if pinned == 0 && v.pinnedWhat != "" {
+			t.Logf("first pinned: %s: %s", c, v.pinnedWhat)
+		}
 		pinned += v.pinned
 		if v.narrowest < narrowest {
 			narrowest, what = v.narrowest, c.String()+": "+v.narrowestWhat
@@ -1366,6 +1391,7 @@ func TestRedteamFlat(t *testing.T) {
 				rtCase{name: "2-D", seed: seed, k: k, rules: ru, releases: 1, ilp: true, dims: []rtDim{rtFlat("a", 3+s%4), rtFlat("b", 3+(s+i)%4)}},
 				rtCase{name: "4-D", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtFlat("a", 2+s%2), rtFlat("b", 2), rtFlat("c", 3), rtFlat("d", 2)}},
 			)
+			cases = append(cases, rtCase{name: "2-D, repeat bidders", seed: seed, k: k, rules: ru, releases: 1, ilp: true, repeat: true, dims: []rtDim{rtFlat("a", 4), rtFlat("b", 3)}})
 			if rtLong() || (s+i)%3 == 0 { // 3-D tables take the package seconds each
 				cases = append(cases, rtCase{name: "3-D", seed: seed, k: k, rules: ru, releases: 1, ilp: true, dims: []rtDim{rtFlat("a", 3), rtFlat("b", 3), rtFlat("c", 2+s%2)}})
 			}
@@ -1388,6 +1414,7 @@ func TestRedteamHierarchies(t *testing.T) {
 				rtCase{name: "region×month→quarter", seed: seed, k: k, rules: ru, releases: 1, ilp: true, dims: []rtDim{rtFlat("region", 2+s%2), rtMonths(6)}},
 				rtCase{name: "district→region×age (unequal depths)", seed: seed, k: k, rules: ru, releases: 1, ilp: true, dims: []rtDim{rtGeo(2, 2, 1), rtFlat("age", 2+s%2)}},
 			)
+			cases = append(cases, rtCase{name: "lone district, repeat bidders", seed: seed, k: k, rules: ru, releases: 1, ilp: true, repeat: true, dims: []rtDim{rtGeoLone(2, 2, 1), rtFlat("age", 2)}})
 			if rtLong() || i == 1 {
 				cases = append(cases, rtCase{name: "two hierarchies", seed: seed, k: k, rules: ru, releases: 1, dims: []rtDim{rtGeo(2, 2, 1+s%2), rtMonths(6)}})
 			}
@@ -1673,7 +1700,7 @@ func TestRedteamTogether(t *testing.T) {
 		seeds = 120
 	}
 	var pairs, leaky, refused, over int
-	var jv rtVerdict
+	jv := rtVerdict{narrowest: math.Inf(1)}
 	for s := range seeds {
 		k := []int{3, 5, 10}[s%3]
 		c := rtCase{name: "cut two ways", seed: uint64(5000 + s), k: k, releases: 1, rules: rtRuleSets[s%len(rtRuleSets)],
@@ -1698,6 +1725,7 @@ func TestRedteamTogether(t *testing.T) {
 		pairs++
 		// Levels are promised per table; against the reader of both they
 		// are only reported.
+		var pv rtVerdict
 		joint := newRTReader(t, [][]*anonymize.Table{tables})
 		joint.addLatent(t, tables)
 		for i, tab := range tables {
@@ -1706,10 +1734,17 @@ func TestRedteamTogether(t *testing.T) {
 			for _, r := range rows {
 				proj = append(proj, rtRow{User: r.User, Vals: []string{r.Vals[cut[0]], r.Vals[cut[1]]}, Amount: r.Amount})
 			}
-			jv.check(t, joint, joint.rtLevels(t, 0, tab, proj, nil, nil, c.rules), false, "reader of both tables", nil)
+			pv.check(t, joint, joint.rtLevels(t, 0, tab, proj, nil, nil, c.rules), false, "reader of both tables", nil)
 		}
 		leaks := rtLeaks(t, tables, true, true)
 		err := anonymize.Verify(tables...)
+		if err == nil { // a pair Verify refuses is never sent
+			jv.levels += pv.levels
+			jv.violations = append(jv.violations, pv.violations...)
+			if pv.narrowest < jv.narrowest {
+				jv.narrowest = pv.narrowest
+			}
+		}
 		if err != nil {
 			refused++
 		}
@@ -1724,11 +1759,16 @@ func TestRedteamTogether(t *testing.T) {
 		}
 	}
 	t.Logf("%d pairs: %d leak together (all refused), Verify refuses %d, %d that the reader finds safe", pairs, leaky, refused, over)
-	t.Logf("levels against the reader of both: %d checked, %d narrowed (not promised; Verify checks pinning and K), narrowest ratio %.3f", jv.levels, len(jv.violations), jv.narrowest)
+	t.Logf("levels of the pairs Verify accepts, against the reader of both: %d checked, %d narrowed, narrowest ratio %.3f", jv.levels, len(jv.violations), jv.narrowest)
 	for i, s := range jv.violations {
 		if i < 5 {
 			t.Logf("  %s", s)
 		}
+	}
+	if len(jv.violations) > 0 {
+		// Verify has no data and checks pinning and K only; nothing
+		// releases a pair with its levels kept (issue 14, item 4).
+		t.Skipf("known leak (anon_requests.md, to anon-loss): tables of the same rows cut two ways narrow %d levels that Verify(t1, t2) lets pass, e.g. %s", len(jv.violations), jv.violations[0])
 	}
 }
 
