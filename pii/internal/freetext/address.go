@@ -35,7 +35,7 @@ const (
 // address tries to read an address that starts at token i and returns the
 // token index after it.
 func (w *win) address(i int) (int, bool) {
-	var cs [maxComps]comp
+	cs := &w.comps // not a local array: clearing one costs more than most calls
 	n := w.chain(i, cs[:])
 	if !addressValid(cs[:n]) {
 		return 0, false

@@ -161,6 +161,14 @@ var commonEnSuffixes = [...]string{"tion", "sion", "ment", "ness", "ity", "ance"
 // commonEnSuffix reports whether the ASCII word w ends in one of
 // commonEnSuffixes, in any case.
 func commonEnSuffix(w string) bool {
+	if w == "" {
+		return false
+	}
+	switch w[len(w)-1] | 0x20 { // the last letters of commonEnSuffixes
+	case 'n', 't', 's', 'y', 'e', 'p', 'm', 'l':
+	default:
+		return false
+	}
 	for _, suf := range commonEnSuffixes {
 		if len(w) > len(suf)+1 && asciiEqualFold(w[len(w)-len(suf):], suf) {
 			return true

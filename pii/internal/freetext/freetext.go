@@ -39,6 +39,9 @@ type win struct {
 	toks [window]token
 	acr  [1 << acrBits]acrEntry // see acronym
 	mem  [1 << memBits]memEntry // see memEntry
+	// comps holds the parts of the address address reads; chain fills
+	// comps[:n] and nothing reads past it.
+	comps [maxComps]comp
 }
 
 // wins recycles windows: a window is 6 KiB, too big to clear on every

@@ -649,3 +649,27 @@ func TestWordSetHas(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// commonEnSuffix, which first tests the last letter, answers as the loop
+// over every suffix does, on random short words in any case.
+func TestCommonEnSuffix(t *testing.T) {
+	loop := func(w string) bool {
+		for _, suf := range commonEnSuffixes {
+			if len(w) > len(suf)+1 && asciiEqualFold(w[len(w)-len(suf):], suf) {
+				return true
+			}
+		}
+		return false
+	}
+	const letters = "tionsmeabylpfuvcgrhTIONSMEABYLPFUVCGRH-'@`é"
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		b := make([]byte, rng.IntN(9))
+		for i := range b {
+			b[i] = letters[rng.IntN(len(letters))]
+		}
+		if w := string(b); commonEnSuffix(w) != loop(w) {
+			t.Fatalf("commonEnSuffix(%q) = %v", w, !loop(w))
+		}
+	}
+}
