@@ -1378,7 +1378,7 @@ func rtReport(t *testing.T, cases []rtCase) {
 var rtRuleSets = []rtRules{{}, {p: 10}, {nk: []anonymize.NK{{N: 1, K: 75}}}, {min: 100}, {p: 10, nk: []anonymize.NK{{N: 2, K: 85}}}}
 
 func TestRedteamFlat(t *testing.T) {
-	seeds := 4
+	seeds := 2
 	if rtLong() {
 		seeds = 40
 	}
@@ -1779,7 +1779,7 @@ func TestRedteamTogether(t *testing.T) {
 // table; whenever a level breaks, Aggregator.Verify (which holds the
 // data) must.
 func TestRedteamVerifyEdited(t *testing.T) {
-	seeds := 3
+	seeds := 1
 	if rtLong() {
 		seeds = 25
 	}
