@@ -514,6 +514,8 @@ type memEntry struct {
 	// noGiven is noGivenPrefix's answer for the word: 1 yes, 2 no, 0 not
 	// known.
 	noGiven uint8
+	// common is commonLatinAt's answer for the word, in the same way.
+	common uint8
 }
 
 // memSlot returns the slot of the word w (1 ≤ len(w) ≤ memWord).

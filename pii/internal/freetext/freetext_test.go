@@ -451,6 +451,9 @@ func TestClassMemory(t *testing.T) {
 				want := ok && !shared.d.givenPrefix.may(sk)
 				require.Equal(t, want, shared.noGivenPrefix(&tok), "%q", text[tok.start:tok.end])
 				require.Equal(t, want, shared.noGivenPrefix(&tok), "%q, remembered", text[tok.start:tok.end])
+				common := shared.commonLatin(text[tok.start:tok.end])
+				require.Equal(t, common, shared.commonLatinAt(0), "%q", text[tok.start:tok.end])
+				require.Equal(t, common, shared.commonLatinAt(0), "%q, remembered", text[tok.start:tok.end])
 			}
 		}
 	}

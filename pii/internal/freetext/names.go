@@ -208,7 +208,7 @@ func (w *win) nameShapes(ps []part, start bool) {
 	if last := &ps[n-1]; last.latin && !last.initial && last.class&(clSurList|clGiven|clPatr) == 0 {
 		text := w.text(last.end - 1)
 		last.long = len(text) >= 4
-		if w.commonLatin(text) {
+		if w.commonLatinAt(last.end - 1) {
 			last.class |= clCommonEn
 		}
 		last.product = productLike(text) || w.commonForm(text)
@@ -240,7 +240,7 @@ func (w *win) nameShapes(ps []part, start bool) {
 		return
 	}
 	text := w.text(first.end - 1)
-	if first.latin && w.commonLatin(text) {
+	if first.latin && w.commonLatinAt(first.end-1) {
 		first.class |= clCommonEn
 	}
 	first.shape = wordShape(text)
@@ -272,6 +272,24 @@ func productLike(text string) bool {
 		return true
 	}
 	return false
+}
+
+// commonLatinAt is commonLatin of the word at token k, remembered with the
+// word's classes (see memEntry): the names of firms and products recur.
+func (w *win) commonLatinAt(k int) bool {
+	t := &w.t[k]
+	e := w.memory(t)
+	if e != nil && e.common != 0 {
+		return e.common == 1
+	}
+	common := w.commonLatin(w.s[t.start:t.end])
+	if e != nil {
+		e.common = 2
+		if common {
+			e.common = 1
+		}
+	}
+	return common
 }
 
 // commonLatin reports whether the Latin word text is a common English
@@ -371,7 +389,7 @@ func (w *win) notName(e int) bool {
 	case c&(clSurList|clSurMorS|clSurMorW|clPatr) != 0 || c&(clGiven|clAmb) == clGiven:
 		return false
 	}
-	return w.commonLatin(w.text(e)) // also a given name that is a common word: "Yard"
+	return w.commonLatinAt(e) // also a given name that is a common word: "Yard"
 }
 
 // isFirm reports whether words a and b begin a firm's name in firms.txt.
