@@ -101,7 +101,7 @@ func appendAddress(dst []byte, s string) []byte {
 	for _, t := range toks {
 		hide = append(hide, t.kind == tWord || t.kind == tNum || t.kind == tOther)
 	}
-	var cs [maxComps]comp // chain fills cs[:n]; nothing reads past it
+	cs := &w.comps // chain fills cs[:n]; nothing reads past it
 	for i := 0; i < len(toks); {
 		n := w.chain(i, cs[:])
 		if n == 0 {
