@@ -136,11 +136,11 @@ func (s *system) pruneWide(reasons []Reason, lvs []level, kn *knowledge, w *witn
 		}
 		return cmp.Compare(a, b)
 	})
-	// The pass may try half as many hypercubes as the release did before
-	// it (and at least pruneWideFloor): a bound on its time, whatever the
-	// table. Complements are tried largest first, so what the budget cuts
-	// off is the smallest.
-	budget := w.g.visits + max(2*w.g.visits, pruneWideFloor)
+	// The pass may try one and a half times as many hypercubes as the
+	// release did before it (and at least pruneWideFloor): a bound on its
+	// time, whatever the table. Complements are tried largest first, so
+	// what the budget cuts off is the smallest.
+	budget := w.g.visits + max(w.g.visits*3/2, pruneWideFloor)
 	for _, c := range sec {
 		if w.g.visits > budget {
 			break
