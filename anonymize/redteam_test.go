@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -502,6 +503,24 @@ func TestRedteamSimplex(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, 1, lo, 1e-9)
 	require.InDelta(t, 3, hi, 1e-9)
+	// The exact solver agrees, to the last digit.
+	elo, ehi, loInf, hiInf, err := m2.exactBounds(map[int]float64{a: 1})
+	require.NoError(t, err)
+	require.False(t, loInf || hiInf)
+	require.Zero(t, elo.Cmp(big.NewRat(1, 1)))
+	require.Zero(t, ehi.Cmp(big.NewRat(10, 3)))
+	// Unbounded above: x − y = 0 with x, y ≥ 1.
+	m3 := &rtModel{}
+	x3, y3 := m3.newVar(1, true), m3.newVar(1, true)
+	m3.cons = append(m3.cons, rtCons{idx: []int{x3, y3}, coef: []float64{1, -1}, rhs: 0})
+	lo, hi, err = m3.bounds(map[int]float64{x3: 1})
+	require.NoError(t, err)
+	require.InDelta(t, 1, lo, 1e-9)
+	require.True(t, math.IsInf(hi, 1))
+	_, _, loInf, hiInf, err = m3.exactBounds(map[int]float64{x3: 1})
+	require.NoError(t, err)
+	require.False(t, loInf)
+	require.True(t, hiInf)
 }
 
 // ---------------------------------------------------------------------
@@ -722,6 +741,44 @@ func newRTReader(t testing.TB, releases [][]*anonymize.Table) *rtReader {
 		}
 	}
 	return r
+}
+
+// confirm solves a violated level's program again exactly and fails the
+// test if the float bounds it reported are wrong (a reader bug, not a
+// leak): equal to the exact LP bounds, or, from the integer program, no
+// wider than them.
+func (r *rtReader) confirm(t testing.TB, lv rtLevel, lo, hi float64, ilp bool) {
+	t.Helper()
+	obj := map[int]float64{}
+	var konst float64
+	for i, tm := range lv.terms {
+		if tm.v < 0 {
+			konst += lv.coefs[i] * tm.c
+		} else {
+			obj[tm.v] += lv.coefs[i]
+		}
+	}
+	if len(obj) == 0 {
+		return
+	}
+	elo, ehi, loInf, hiInf, err := r.m.exactBounds(obj)
+	require.NoError(t, err, lv.what)
+	tol := 1e-6 * (1 + math.Abs(lv.truth))
+	exact := func(x *big.Rat, inf bool, sign float64) float64 {
+		if inf {
+			return sign * math.Inf(1)
+		}
+		f, _ := x.Float64()
+		return f + konst
+	}
+	el, eh := exact(elo, loInf, -1), exact(ehi, hiInf, 1)
+	if ilp {
+		require.LessOrEqual(t, el, lo+tol, "%s: integer lower bound below the exact LP's", lv.what)
+		require.GreaterOrEqual(t, eh, hi-tol, "%s: integer upper bound above the exact LP's", lv.what)
+		return
+	}
+	require.True(t, math.Abs(el-lo) <= tol || el == lo, "%s: float lower bound %g, exact %g", lv.what, lo, el)
+	require.True(t, math.Abs(eh-hi) <= tol || eh == hi, "%s: float upper bound %g, exact %g", lv.what, hi, eh)
 }
 
 // add records Σ coef·term (= or ≥) 0.
@@ -1073,6 +1130,7 @@ func (v *rtVerdict) check(t testing.TB, r *rtReader, lvs []rtLevel, ilp bool, sc
 			}
 		}
 		if lo > lv.lo+tol || hi < lv.hi-tol {
+			r.confirm(t, lv, lo, hi, ilp && lv.count && !lv.diff)
 			report(lv, fmt.Sprintf("%s: reader's interval [%g, %g] does not contain [%g, %g] (%s)", lv.what, lo, hi, lv.lo, lv.hi, scope))
 		}
 	}
@@ -1858,4 +1916,180 @@ func TestRedteamVerifyEdited(t *testing.T) {
 	}
 	t.Logf("%d edited tables: %d pinned or below K (Verify refuses %d in all), %d with a level broken (Aggregator.Verify refuses %d in all)", tables, leaky, refused, breaks, aggRefused)
 	require.Positive(t, breaks, "the edits must break levels too")
+}
+
+// ---------------------------------------------------------------------
+// Exact confirmation: every violation the float simplex reports is solved
+// again in rational arithmetic (math/big), so that no verdict rests on
+// rounding.
+
+// exactBounds returns the least and greatest value of Σ obj[v]·x_v over
+// the model, exactly (±Inf as nil with unbounded set).
+func (m *rtModel) exactBounds(obj map[int]float64) (lo, hi *big.Rat, loInf, hiInf bool, err error) {
+	var v0 int
+	for v := range obj {
+		v0 = v
+		break
+	}
+	vars, rows := m.component(v0)
+	col := map[int]int{}
+	for j, v := range vars {
+		col[v] = j
+	}
+	nSlack := 0
+	for _, r := range rows {
+		if m.cons[r].ge {
+			nSlack++
+		}
+	}
+	nStruct := len(vars) + nSlack
+	total := nStruct + len(rows)
+	rat := func(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
+	var tab [][]*big.Rat
+	var basis []int
+	s := len(vars)
+	for i, r := range rows {
+		c := m.cons[r]
+		row := make([]*big.Rat, total+1)
+		for j := range row {
+			row[j] = new(big.Rat)
+		}
+		rhs := rat(c.rhs)
+		for k, x := range c.idx {
+			a := rat(c.coef[k])
+			row[col[x]].Add(row[col[x]], a)
+			rhs.Sub(rhs, new(big.Rat).Mul(a, rat(m.lower[x])))
+		}
+		if c.ge {
+			row[s].SetInt64(-1)
+			s++
+		}
+		if rhs.Sign() < 0 {
+			for j := range row {
+				row[j].Neg(row[j])
+			}
+			rhs.Neg(rhs)
+		}
+		row[nStruct+i].SetInt64(1)
+		row[total] = rhs
+		tab = append(tab, row)
+		basis = append(basis, nStruct+i)
+	}
+	pivot := func(r, c int) {
+		inv := new(big.Rat).Inv(tab[r][c])
+		for j := range tab[r] {
+			tab[r][j].Mul(tab[r][j], inv)
+		}
+		for i := range tab {
+			if i == r || tab[i][c].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Set(tab[i][c])
+			for j := range tab[i] {
+				tab[i][j].Sub(tab[i][j], new(big.Rat).Mul(f, tab[r][j]))
+			}
+		}
+		basis[r] = c
+	}
+	// run minimises cost over columns < ncols by Bland's rule; false when
+	// unbounded.
+	run := func(cost []*big.Rat, ncols int) bool {
+		for {
+			enter := -1
+			for j := range ncols {
+				d := new(big.Rat).Set(cost[j])
+				for i, b := range basis {
+					if tab[i][j].Sign() != 0 && cost[b].Sign() != 0 {
+						d.Sub(d, new(big.Rat).Mul(cost[b], tab[i][j]))
+					}
+				}
+				if d.Sign() < 0 {
+					enter = j
+					break
+				}
+			}
+			if enter < 0 {
+				return true
+			}
+			leave := -1
+			var best *big.Rat
+			for i := range tab {
+				if tab[i][enter].Sign() <= 0 {
+					continue
+				}
+				q := new(big.Rat).Quo(tab[i][len(tab[i])-1], tab[i][enter])
+				if leave < 0 || q.Cmp(best) < 0 || (q.Cmp(best) == 0 && basis[i] < basis[leave]) {
+					leave, best = i, q
+				}
+			}
+			if leave < 0 {
+				return false
+			}
+			pivot(leave, enter)
+		}
+	}
+	zero := func(n int) []*big.Rat {
+		out := make([]*big.Rat, n)
+		for i := range out {
+			out[i] = new(big.Rat)
+		}
+		return out
+	}
+	cost := zero(total)
+	for j := nStruct; j < total; j++ {
+		cost[j].SetInt64(1)
+	}
+	run(cost, total)
+	for i, b := range basis {
+		if b >= nStruct && tab[i][total].Sign() != 0 {
+			return nil, nil, false, false, errRTInfeasible
+		}
+	}
+	for i, b := range basis { // drive artificials out
+		if b < nStruct {
+			continue
+		}
+		for j := range nStruct {
+			if tab[i][j].Sign() != 0 {
+				pivot(i, j)
+				break
+			}
+		}
+	}
+	saved := make([][]*big.Rat, len(tab))
+	for i := range tab {
+		saved[i] = make([]*big.Rat, len(tab[i]))
+		for j := range tab[i] {
+			saved[i][j] = new(big.Rat).Set(tab[i][j])
+		}
+	}
+	savedB := slices.Clone(basis)
+	solve := func(sign int64) (*big.Rat, bool) {
+		for i := range saved {
+			for j := range saved[i] {
+				tab[i][j].Set(saved[i][j])
+			}
+		}
+		copy(basis, savedB)
+		c := zero(total)
+		off := new(big.Rat)
+		for v, f := range obj {
+			a := rat(f * float64(sign))
+			c[col[v]] = a
+			off.Add(off, new(big.Rat).Mul(a, rat(m.lower[v])))
+		}
+		// Artificial columns stay out: cost them nothing and never enter
+		// (ncols = nStruct); a redundant row keeps its artificial at 0.
+		if !run(c, nStruct) {
+			return nil, false
+		}
+		z := new(big.Rat).Set(off)
+		for i, b := range basis {
+			z.Add(z, new(big.Rat).Mul(c[b], tab[i][total]))
+		}
+		return z.Mul(z, big.NewRat(sign, 1)), true
+	}
+	lo, okLo := solve(1)
+	hi, okHi := solve(-1)
+	return lo, hi, !okLo, !okHi, nil
 }
