@@ -32,7 +32,7 @@ package anonymize_test
 // a row added).
 //
 // Findings are failures, except known leaks reported to the package's
-// owner (/work/notes/anon_requests.md), which skip their test with the
+// owner, which skip their test (never silently) with the
 // count and an example: cumulative releases (a later release narrows an
 // earlier one; ReleaseAfter lifts a level to a value the reader never saw)
 // and tables cut two ways whose levels Verify cannot check.
@@ -1083,7 +1083,7 @@ type rtVerdict struct {
 	seen    map[string]bool
 }
 
-// Known leak classes of cumulative releases (see anon_requests.md).
+// Known leak classes of cumulative releases (issue 14, item 4).
 const (
 	rtLaterNarrows = "a later cumulative release narrows an earlier one's suppressed cell (old ≤ new)"
 	rtLiftedLevel  = "ReleaseAfter lifts a primary level to the previous value, which the reader never saw when it was suppressed"
@@ -1439,7 +1439,7 @@ func rtReport(t *testing.T, cases []rtCase) {
 		for _, k := range slices.Sorted(maps.Keys(known)) {
 			msg = append(msg, fmt.Sprintf("%s: %d levels, e.g. %s", k, known[k], example[k]))
 		}
-		t.Skipf("known leak (anon_requests.md, to anon-loss): %s", strings.Join(msg, "; "))
+		t.Skipf("known leak (issue 14, item 4): %s", strings.Join(msg, "; "))
 	}
 }
 
@@ -1843,7 +1843,7 @@ func TestRedteamTogether(t *testing.T) {
 	if len(jv.violations) > 0 {
 		// Verify has no data and checks pinning and K only; nothing
 		// releases a pair with its levels kept (issue 14, item 4).
-		t.Skipf("known leak (anon_requests.md, to anon-loss): tables of the same rows cut two ways narrow %d levels that Verify(t1, t2) lets pass, e.g. %s", len(jv.violations), jv.violations[0])
+		t.Skipf("known leak (issue 14, item 4): tables of the same rows cut two ways narrow %d levels that Verify(t1, t2) lets pass, e.g. %s", len(jv.violations), jv.violations[0])
 	}
 }
 
