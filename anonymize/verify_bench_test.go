@@ -3,6 +3,7 @@ package anonymize
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -82,6 +83,9 @@ func TestExposedMatchesFullBounds(t *testing.T) {
 			t.Fatal(err)
 		}
 		kn := &knowledge{k: int64(3 + rng.IntN(4)), rows: consistentRows(rng, keys, 1, 12)}
+		if trial%2 == 1 { // a sum with a floor of 2 per row, coupled to the rows
+			kn.sums, kn.floors = [][]int64{flooredSums(rng, keys, kn.rows, 2)}, []int64{2}
+		}
 		reasons := make([]Reason, len(keys))
 		density := 0.15 + 0.5*rng.Float64()
 		for i := range reasons {
@@ -99,18 +103,21 @@ func TestExposedMatchesFullBounds(t *testing.T) {
 				continue
 			}
 			cellsSeen++
-			att := attackerOf(s, reasons, kn) // a fresh program per cell: no shortcut carries over
-			p, err := att.program(int32(i), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lo, hi, err := att.bounds(int32(i), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := lpMargin * p.scale[0]
-			if hi-lo <= m || hi < float64(kn.k)-m {
-				want = append(want, int32(i))
+			for q, unit := range append([]int64{1}, kn.floors...) {
+				att := attackerOf(s, reasons, kn) // a fresh program per cell: no shortcut carries over
+				p, err := att.program(int32(i), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lo, hi, err := att.bounds(int32(i), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := lpMargin * p.scale[q]
+				if hi-lo <= m || hi < float64(kn.k*unit)-m {
+					want = append(want, int32(i))
+					break
+				}
 			}
 		}
 		exposedSeen += len(want)
@@ -122,4 +129,31 @@ func TestExposedMatchesFullBounds(t *testing.T) {
 	if exposedSeen == 0 {
 		t.Fatal("no exposed cell: the test cannot fail")
 	}
+}
+
+// flooredSums gives every interior cell of keys a sum of at least floor
+// per row (rows from consistentRows) and every margin the sum of its
+// interior cells.
+func flooredSums(rng *rand.Rand, keys [][]string, rows []int64, floor int64) []int64 {
+	index := map[string]int{}
+	for i, k := range keys {
+		index[joinKey(k)] = i
+	}
+	sums := make([]int64, len(keys))
+	for i, k := range keys {
+		if slices.Contains(k, Total) {
+			continue
+		}
+		v := floor*rows[i] + int64(rng.IntN(20))
+		for mask := range 1 << len(k) {
+			m := slices.Clone(k)
+			for d := range m {
+				if mask&(1<<d) != 0 {
+					m[d] = Total
+				}
+			}
+			sums[index[joinKey(m)]] += v
+		}
+	}
+	return sums
 }
