@@ -74,18 +74,34 @@ func Delim(c byte) bool { return delimBytes[c] != 0 }
 func FindSplit(dst []Span, s string) []Span {
 	var w *win
 	for i := 0; i < len(s); {
-		j := nextDelim(s, i)
-		if p := nextHot(s[i:j], 0); p >= 0 {
-			if w == nil {
-				w = wins.Get().(*win)
-				w.d = dicts()
+		// The first byte from i that may start a span, in whatever
+		// stretch: the stretches before the one that holds it have none
+		// and are passed over without looking for their delimiters.
+		// Whether a byte is hot depends on the bytes beside it, and a
+		// delimiter beside it reads as the stretch's end would: it is
+		// neither a letter nor a digit nor a continuation byte.
+		h := nextHot(s[i:], 0) // s[i-1] is a delimiter, read as the start
+		if h < 0 {
+			break
+		}
+		h += i
+		b := i // the start of the stretch that holds h
+		for k := h - 1; k >= i; k-- {
+			if delimBytes[s[k]] != 0 {
+				b = k + 1
+				break
 			}
-			n := len(dst)
-			dst = w.find(dst, s[i:j], p)
-			for k := n; k < len(dst); k++ {
-				dst[k].Start += i
-				dst[k].End += i
-			}
+		}
+		j := nextDelim(s, h)
+		if w == nil {
+			w = wins.Get().(*win)
+			w.d = dicts()
+		}
+		n := len(dst)
+		dst = w.find(dst, s[b:j], h-b)
+		for k := n; k < len(dst); k++ {
+			dst[k].Start += b
+			dst[k].End += b
 		}
 		i = j + 1
 	}
@@ -680,8 +696,11 @@ func nextHotBytes(s string, from, to int) int {
 		case 0:
 			continue
 		case 2: // Cyrillic U+0400..U+043F: upper case is U+0400..U+042F
-			if i+1 >= len(s) || s[i+1] >= 0xB0 || s[i+1] < 0x80 {
-				i++ // a lower-case letter (or a stray byte)
+			if i+1 >= len(s) || s[i+1] < 0x80 || s[i+1] >= 0xC0 {
+				continue // a stray byte: the next is read on its own
+			}
+			if s[i+1] >= 0xB0 {
+				i++ // a lower-case letter
 				continue
 			}
 		case 3: // a two-byte letter: decoded here, DecodeRune is slower

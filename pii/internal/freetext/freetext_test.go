@@ -676,3 +676,61 @@ func TestCommonEnSuffix(t *testing.T) {
 		}
 	}
 }
+
+// FindSplit, which looks for the delimiters only of a stretch that holds a
+// hot byte, finds what Find finds in each stretch, on random text with
+// delimiters beside capitals, digits, lone lead bytes and letters.
+func TestFindSplitRandom(t *testing.T) {
+	pieces := []string{
+		"Иванов", "Иван", "Ивановна", "г.", "ул.", "Абая", "д.", "10", "050000", "Алматы", "қ.", "үй", "кв.", "5",
+		"Серикова", "Алия", "А.", "Н.", "Mr", "John", "Smith", "INFO", "заявка", "принята", "the", "bid",
+		"\xd0", "\xd0\x90", "\xd3\x98", "\xc3\x89", "é", "ё", "Ё", "x", "7",
+		"\n", "\t", "\"", "<", ">", "[", "]", "\\", "\x7f", "\x00", "\r\n",
+		" ", " ", " ", ", ", ". ", "-",
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		var want []Span
+		for i := 0; i < len(text); {
+			j := i
+			for j < len(text) && !Delim(text[j]) {
+				j++
+			}
+			for _, sp := range Find(nil, text[i:j]) {
+				want = append(want, Span{Start: sp.Start + i, End: sp.End + i, Kind: sp.Kind})
+			}
+			i = j + 1
+		}
+		require.Equal(t, want, FindSplit(nil, text), "%q", text)
+	}
+}
+
+// On invalid UTF-8 too (lone lead bytes before letters, capitals and
+// ASCII), the eight-byte skip finds what a plain scan from the same
+// position finds: whether a byte is hot does not depend on where the scan
+// started, which FindSplit relies on when it scans across stretches.
+func TestNextHotInvalidUTF8(t *testing.T) {
+	plain := func(s string, pos int) int { return nextHotBytes(s, pos, len(s)) }
+	pieces := []string{"\xd0", "\xd1", "\xd2", "\xd3", "\xc3", "\x90", "\xb0", "А", "а", "Ә", "ә", "É", "é", "A", "a", "7", " ", "\n", "ж"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for pos := 0; pos < len(s); pos++ {
+			if got, want := nextHot(s, pos), plain(s, pos); got != want {
+				t.Fatalf("nextHot(%q, %d) = %d, want %d", s, pos, got, want)
+			}
+			if want, got := plain(s, 0), plain(s, pos); pos <= want && got != want {
+				t.Fatalf("plain(%q, %d) = %d, from 0 %d", s, pos, got, want)
+			}
+		}
+	}
+}
