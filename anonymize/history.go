@@ -193,7 +193,8 @@ func sameHierarchies(t *Table, rt *rawTable) bool {
 }
 
 // releaseAfter is release with the added rows' groups as further
-// sensitive cells (see ReleaseAfter).
+// sensitive cells, audited together with prev (see ReleaseAfter and
+// cumulative.go).
 func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, error) {
 	rt.sort()
 	addedAt := make(map[string]*rawCell, len(added.cells))
@@ -204,56 +205,75 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 	for i := range prev.Cells {
 		earlier[joinKey(prev.Cells[i].Key)] = &prev.Cells[i]
 	}
-	if len(addedAt) > len(rt.cells) {
-		return nil, fmt.Errorf("%w: more added cells than cells", ErrHistory)
+	if len(addedAt) > len(rt.cells) || len(earlier) != len(prev.Cells) {
+		return nil, fmt.Errorf("%w: more added cells than cells, or a key kept twice", ErrHistory)
 	}
 	reasons := rt.primary()
 	lvs := rt.levels(reasons)
+	primaryLevels := len(lvs)
 	kn := rt.known()
-	kn.least = make([][]int64, 1+len(kn.sums))
-	for q := range kn.least {
-		kn.least[q] = make([]int64, len(rt.cells))
-	}
-	leaves := rt.leaves()
 	fq := rt.floorQuantities()
+	nq := 1 + len(kn.sums)
+	kn.least = make([][]int64, nq)
+	// oldVal holds, per quantity and cell, the value before the added
+	// rows; oldIn whether prev lists the cell; oldPub whether it publishes it.
+	oldVal := make([][]int64, nq)
+	for q := range nq {
+		kn.least[q] = make([]int64, len(rt.cells))
+		oldVal[q] = make([]int64, len(rt.cells))
+	}
+	oldIn, oldPub := make([]bool, len(rt.cells)), make([]bool, len(rt.cells))
+	var jl []jointLevel
+	leaves := rt.leaves()
+	k := int64(rt.k)
+	matched := 0
 	for i := range rt.cells {
 		c := &rt.cells[i]
 		jk := joinKey(c.key)
 		d := addedAt[jk]
 		old := earlier[jk]
 		delete(addedAt, jk)
-		if old == nil {
-			if d != nil && (d.rows > c.rows) {
-				return nil, fmt.Errorf("%w: added rows exceed the table's", ErrHistory)
-			}
-			continue
-		}
 		drows, dsums := int64(0), make([]int64, len(c.sums))
 		if d != nil {
 			drows, dsums = d.rows, d.sums
 		}
+		if old == nil {
+			if drows != c.rows {
+				return nil, fmt.Errorf("%w: a cell the previous release lacks holds rows before those added", ErrHistory)
+			}
+			continue
+		}
+		matched++
 		oldRows := c.rows - drows
 		if drows < 0 || oldRows < 1 || (!old.Suppressed && int64(old.Rows) != oldRows) {
 			return nil, fmt.Errorf("%w: the previous release does not match the rows before those added", ErrHistory)
 		}
-		kn.least[rowsQ][i] = oldRows
+		oldIn[i], oldPub[i] = true, !old.Suppressed
+		oldVal[rowsQ][i] = oldRows
 		for j, sh := range rt.shapes {
 			oldSum := c.sums[j] - dsums[j]
 			if !old.Suppressed && (j >= len(old.Sums) || toFixedOK(old.Sums[j], sh.decimals) != oldSum) {
 				return nil, fmt.Errorf("%w: the previous release does not match the rows before those added", ErrHistory)
 			}
 			if fq[j] > 0 {
-				kn.least[fq[j]][i] = oldSum
+				oldVal[fq[j]][i] = oldSum
 			}
 		}
-		if d == nil || drows == 0 {
+		if !old.Suppressed { // the reader knows the old values: the new ones are at least those
+			for q := range nq {
+				kn.least[q][i] = oldVal[q][i]
+			}
+		} else {
+			jl = append(jl, oldLevels(prev.reason(old.Key), int32(i), oldRows, k, nq)...)
+		}
+		if drows == 0 {
 			continue
 		}
-		k := int64(rt.k)
 		if d.subjects < rt.k {
 			reasons[i] = max(reasons[i], Threshold)
 			least := max(leaves[i], oldRows)
 			lvs = append(lvs, level{cell: int32(i), q: rowsQ, lo: least, hi: oldRows + drows + max(k-drows, 1), least: least})
+			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(rowsQ), lo: 0, hi: drows + max(k-drows, 1)})
 		}
 		for j, sh := range rt.shapes {
 			if sh.top() == 0 || fq[j] == 0 || !dominated(dsums[j], d.top[j], sh) {
@@ -265,20 +285,114 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 			pl := sh.protection(dsums[j], d.top[j])
 			oldSum := c.sums[j] - dsums[j]
 			lvs = append(lvs, level{cell: int32(i), q: fq[j], lo: max(c.sums[j]-pl, oldSum), hi: satAdd(c.sums[j], pl), least: oldSum})
+			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(fq[j]), lo: max(dsums[j]-pl, 0), hi: satAdd(dsums[j], pl)})
 		}
 	}
-	if len(addedAt) > 0 {
-		return nil, fmt.Errorf("%w: added rows in cells the table lacks", ErrHistory)
+	if len(addedAt) > 0 || matched != len(prev.Cells) {
+		return nil, fmt.Errorf("%w: added rows in cells the table lacks, or cells of the previous release it lacks", ErrHistory)
 	}
-	// Below the earlier value a level asks for nothing the reader does not
-	// know already (that value was protected when it was released).
+	// Below a value the previous table published a level asks for nothing
+	// the reader does not know already; a value it suppressed the reader
+	// does not know, and the joint audit below holds the old table's
+	// promises for it.
 	for i := range lvs {
 		lv := &lvs[i]
 		if h := kn.least[lv.q][lv.cell]; h > 0 {
 			lv.lo, lv.least = max(lv.lo, h), max(lv.least, h)
 		}
 	}
-	return rt.protectAndBuild(reasons, lvs, kn, now)
+	for _, lv := range lvs[:primaryLevels] {
+		jl = append(jl, jointLevel{sd: jointNew, cell: lv.cell, q: int(lv.q), lo: lv.lo, hi: lv.hi})
+	}
+	ca := &cumulativeAudit{rt: rt, kn: kn, oldVal: oldVal, oldIn: oldIn, oldPub: oldPub, levels: jl}
+	// First the new table as release protects it; then with every cell
+	// the previous table suppressed kept suppressed.
+	for try := range 2 {
+		rs, ls := slices.Clone(reasons), slices.Clone(lvs)
+		if try == 1 {
+			for i := range rs {
+				if oldIn[i] && !oldPub[i] && rs[i] == NotSuppressed {
+					rs[i] = Unrecorded // kept by prune, which lifts only Secondary
+				}
+			}
+		}
+		t, err := rt.protectAndBuild(rs, ls, kn, now)
+		if err != nil {
+			return nil, err
+		}
+		if try == 1 {
+			for key, r := range t.reasons.byKey {
+				if r == Unrecorded {
+					t.reasons.byKey[key] = Secondary
+				}
+			}
+		}
+		ok, err := ca.holds(t)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: read together with the previous release, a protection level cannot be met", ErrDisclosive)
+}
+
+// oldLevels returns the promises of a cell the previous table suppressed
+// for the given reason, with old rows r: a cell below the threshold keeps
+// its rows' level (r − min(r−1, K−1) to r + max(K−r, 1)); a cell with
+// fewer than K rows is below it whatever the reason; the sums of a
+// sensitive cell (and the rows of one whose level cannot be recomputed)
+// must not be narrowed at all. A secondary cell promises nothing.
+func oldLevels(r Reason, cell int32, rows, k int64, nq int) []jointLevel {
+	var out []jointLevel
+	if rows < k || r == Threshold || r == Unrecorded {
+		out = append(out, jointLevel{sd: jointOld, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)})
+	}
+	if r == Secondary && rows >= k {
+		return out
+	}
+	for q := 1; q < nq; q++ {
+		out = append(out, jointLevel{sd: jointOld, cell: cell, q: q, narrow: true})
+	}
+	return out
+}
+
+// cumulativeAudit checks a candidate new table against the previous one.
+type cumulativeAudit struct {
+	rt            *rawTable
+	kn            *knowledge
+	oldVal        [][]int64
+	oldIn, oldPub []bool
+	levels        []jointLevel
+}
+
+// holds reports whether every promise holds in the reader's program over
+// the previous table and t.
+func (ca *cumulativeAudit) holds(t *Table) (bool, error) {
+	keys := make([][]string, len(ca.rt.cells))
+	newPub := make([]bool, len(keys))
+	for i := range ca.rt.cells {
+		keys[i] = ca.rt.cells[i].key
+		newPub[i] = !t.Cells[i].Suppressed
+	}
+	s, err := newLinkedSystem(keys, ca.rt.margins, ca.rt.hier)
+	if err != nil {
+		return false, err
+	}
+	newVal := append([][]int64{ca.kn.rows}, ca.kn.sums...)
+	floors := append([]int64{0}, ca.kn.floors...)
+	j, err := newJoint(s, [2][][]int64{ca.oldVal, newVal}, [2][]bool{ca.oldPub, newPub}, ca.oldIn, floors)
+	if err != nil {
+		return false, err
+	}
+	for _, lv := range ca.levels {
+		ok, err := j.holds(lv)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // toFixedOK converts a published sum back to fixed point (it was made from

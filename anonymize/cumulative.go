@@ -1,0 +1,493 @@
+package anonymize
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// This file holds the audit of a cumulative release together with the
+// previous one: the reader's linear program over both tables.
+//
+// A reader who holds the previous table (old) and the new one knows both
+// tables' margin equations and published values, one row at least in
+// every cell each lists (a cell the old table does not list held nothing
+// then), every sum at least its floor times its rows, and, per cell and
+// quantity, old ≤ new: the rows added in between are a group of people
+// of their own, with rows ≥ 0 and a sum at least its floor per row. The
+// variables are the suppressed values of both tables and the added
+// groups. Three kinds of promise are checked in that program:
+//
+//   - every level of the new table's sensitive cells (new values);
+//   - every level of an added group below K or dominated (the slack new −
+//     old), so that subtraction shows neither the group nor its size;
+//   - every promise of the old table: its threshold cells' levels from the
+//     old rows (new rows − added rows), or, where the old value's level
+//     cannot be recomputed (a dominated old sum, whose contributions the
+//     history does not hold), no narrowing at all of the interval the old
+//     table alone gives.
+//
+// Bounds are solved per connected group of variables with the simplex of
+// simplex.go, and a bound within lpMargin of its target is decided by a
+// rounded solution checked exactly in integers (as attack.go does), so
+// rounding can only make the audit refuse more.
+
+// maxJointVars bounds the variables of one connected group of the joint
+// program (a dense tableau); a larger group fails with ErrUnaudited.
+const maxJointVars = 1500
+
+// jointOld and jointNew index the two tables of a joint program.
+const (
+	jointOld = 0
+	jointNew = 1
+)
+
+// joint is the reader's program over two cumulative releases.
+type joint struct {
+	cons   [][]int32
+	nq     int
+	scale  []float64 // per quantity
+	known  [2][][]bool
+	val    [2][][]int64
+	listed [2][]bool
+	// vars maps (side, q, cell) to a variable; added maps (q, cell) to
+	// the slack new − old, or -1 when both values are published.
+	vars  map[[3]int32]int
+	added map[[2]int32]int
+	lows  []int64
+	qOf   []int
+	eqs   []intRow
+	old   []bool // per equation: the old table's alone
+	comp  []int  // per variable: its connected group
+	lps   map[[2]int]*jointLP
+}
+
+// jointLP is the program of one connected group, old table alone or all.
+type jointLP struct {
+	cols []int // variables, in column order
+	col  map[int]int
+	eqs  []intRow
+	tab  *tableau
+	err  error
+	cs   []float64 // column scales
+}
+
+// newJoint builds the program over the cells of s: val holds per side,
+// quantity and cell the values (used where pub, published, is true, and
+// for the old side where listedOld is false, as zero); floors holds per
+// quantity the least a row adds (0 for rows).
+func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floors []int64) (*joint, error) {
+	n := s.numCell
+	nq := len(floors)
+	j := &joint{cons: s.cons, nq: nq, scale: make([]float64, nq), vars: map[[3]int32]int{}, added: map[[2]int32]int{}, lps: map[[2]int]*jointLP{}}
+	j.listed[jointOld] = listedOld
+	j.listed[jointNew] = make([]bool, n)
+	for x := range n {
+		j.listed[jointNew][x] = true
+	}
+	for sd := range 2 {
+		j.known[sd] = make([][]bool, nq)
+		for q := range nq {
+			j.known[sd][q] = make([]bool, n)
+			for x := range n {
+				// An unlisted old cell held nothing: known zero.
+				j.known[sd][q][x] = pub[sd][x] || (sd == jointOld && !listedOld[x])
+				if j.known[sd][q][x] {
+					j.scale[q] = max(j.scale[q], math.Abs(float64(val[sd][q][x])))
+				}
+			}
+		}
+	}
+	for q := range nq {
+		j.scale[q] = max(j.scale[q], 1)
+	}
+	j.val = val
+	lin := func() *linExpr { return &linExpr{coef: map[int]int64{}} }
+	add := func(e *linExpr, old bool) error {
+		if e.overflow {
+			return errAuditOverflow
+		}
+		if len(e.coef) == 0 {
+			return nil
+		}
+		ir := intRow{rhs: -e.c}
+		for v, c := range e.coef {
+			if c != 0 {
+				ir.cols = append(ir.cols, v)
+				ir.coef = append(ir.coef, c)
+			}
+		}
+		if len(ir.cols) == 0 {
+			return nil
+		}
+		j.eqs, j.old = append(j.eqs, ir), append(j.old, old)
+		return nil
+	}
+	get := func(sd, q int, x int32) (int, int64) {
+		if j.known[sd][q][x] {
+			if sd == jointOld && !listedOld[x] {
+				return -1, 0
+			}
+			return -1, val[sd][q][x]
+		}
+		key := [3]int32{int32(sd), int32(q), x}
+		v, ok := j.vars[key]
+		if !ok {
+			low := int64(0)
+			if q == 0 {
+				low = 1
+			}
+			v = j.newVar(q, low)
+			j.vars[key] = v
+		}
+		return v, j.lows[v]
+	}
+	// Margin equations of both tables.
+	for sd := range 2 {
+		for _, con := range s.cons {
+			for q := range nq {
+				e := lin()
+				for i, x := range con {
+					sign := int64(-1)
+					if i == 0 {
+						sign = 1
+					}
+					v, c := get(sd, q, x)
+					e.term(v, sign, c)
+				}
+				if err := add(e, sd == jointOld); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// Floors, within each table.
+	for sd := range 2 {
+		for q := 1; q < nq; q++ {
+			for x := range int32(n) {
+				if floors[q] <= 0 || (sd == jointOld && !listedOld[x]) {
+					continue
+				}
+				vs, cs := get(sd, q, x)
+				vr, cr := get(sd, 0, x)
+				if vs < 0 && vr < 0 {
+					continue
+				}
+				e := lin()
+				e.term(vs, 1, cs)
+				e.term(vr, -floors[q], cr)
+				e.term(j.newVar(q, 0), -1, 0)
+				if err := add(e, sd == jointOld); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// Added groups: new − old − d = 0, d ≥ 0, and d's sum at least its
+	// floor times its rows.
+	for x := range int32(n) {
+		for q := range nq {
+			vn, cn := get(jointNew, q, x)
+			vo, co := get(jointOld, q, x)
+			if vn < 0 && vo < 0 {
+				j.added[[2]int32{int32(q), x}] = -1
+				continue
+			}
+			d := j.newVar(q, 0)
+			j.added[[2]int32{int32(q), x}] = d
+			e := lin()
+			e.term(vn, 1, cn)
+			e.term(vo, -1, co)
+			e.term(d, -1, 0)
+			if err := add(e, false); err != nil {
+				return nil, err
+			}
+		}
+		for q := 1; q < nq; q++ {
+			ds, dr := j.added[[2]int32{int32(q), x}], j.added[[2]int32{0, x}]
+			if floors[q] <= 0 || (ds < 0 && dr < 0) {
+				continue
+			}
+			e := lin()
+			cs := j.addedConst(q, x)
+			cr := j.addedConst(0, x)
+			e.term(ds, 1, cs)
+			e.term(dr, -floors[q], cr)
+			e.term(j.newVar(q, 0), -1, 0)
+			if err := add(e, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	j.components()
+	return j, nil
+}
+
+// addedConst returns the published value of an added group whose cell
+// both tables publish (else 0: the slack is a variable).
+func (j *joint) addedConst(q int, x int32) int64 {
+	if j.added[[2]int32{int32(q), x}] >= 0 {
+		return 0
+	}
+	o := int64(0)
+	if j.listed[jointOld][x] {
+		o = j.val[jointOld][q][x]
+	}
+	return j.val[jointNew][q][x] - o
+}
+
+func (j *joint) newVar(q int, low int64) int {
+	j.lows = append(j.lows, low)
+	j.qOf = append(j.qOf, q)
+	return len(j.lows) - 1
+}
+
+// linExpr is Σ coef·y + c in integers, overflow recorded.
+type linExpr struct {
+	coef     map[int]int64
+	c        int64
+	overflow bool
+}
+
+// term adds sign·(y_v + c) (y_v absent when v < 0).
+func (e *linExpr) term(v int, sign, c int64) {
+	if v >= 0 {
+		var ok bool
+		if e.coef[v], ok = sub(e.coef[v], -sign); !ok {
+			e.overflow = true
+		}
+	}
+	t, ok := mul(sign, c)
+	if !ok {
+		e.overflow = true
+	}
+	if e.c, ok = sub(e.c, -t); !ok {
+		e.overflow = true
+	}
+}
+
+// components groups the variables connected by equations.
+func (j *joint) components() {
+	parent := make([]int, len(j.lows))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range j.eqs {
+		for _, c := range e.cols[1:] {
+			parent[find(c)] = find(e.cols[0])
+		}
+	}
+	j.comp = make([]int, len(parent))
+	for i := range parent {
+		j.comp[i] = find(i)
+	}
+}
+
+// program returns the program of v's group: the old table's equations
+// alone, or all.
+func (j *joint) program(v int, oldOnly bool) *jointLP {
+	mode := 0
+	if oldOnly {
+		mode = 1
+	}
+	key := [2]int{j.comp[v], mode}
+	if p := j.lps[key]; p != nil {
+		return p
+	}
+	p := &jointLP{col: map[int]int{}}
+	j.lps[key] = p
+	for u, c := range j.comp {
+		if c == key[0] {
+			p.col[u] = len(p.cols)
+			p.cols = append(p.cols, u)
+		}
+	}
+	if len(p.cols) > maxJointVars {
+		p.err = fmt.Errorf("%w: more than %d coupled values across two releases", ErrUnaudited, maxJointVars)
+		return p
+	}
+	p.cs = make([]float64, len(p.cols))
+	for i, u := range p.cols {
+		p.cs[i] = j.scale[j.qOf[u]]
+	}
+	var a [][]float64
+	var b []float64
+	for i, e := range j.eqs {
+		if j.comp[e.cols[0]] != key[0] || (oldOnly && !j.old[i]) {
+			continue
+		}
+		r := make([]float64, len(p.cols))
+		m := 0.0
+		for k, u := range e.cols {
+			c := p.col[u]
+			r[c] = float64(e.coef[k]) * p.cs[c]
+			m = max(m, math.Abs(r[c]))
+		}
+		for c := range r {
+			r[c] /= m
+		}
+		a, b = append(a, r), append(b, float64(e.rhs)/m)
+		p.eqs = append(p.eqs, intRow{cols: e.cols, coef: e.coef, rhs: e.rhs})
+	}
+	if len(a) == 0 {
+		return p
+	}
+	p.tab, p.err = newTableau(a, b, len(p.cols))
+	if errors.Is(p.err, errInfeasible) {
+		p.err = fmt.Errorf("%w: the two releases are inconsistent", ErrHistory)
+	} else if p.err != nil {
+		p.err = solverError(p.err)
+	}
+	return p
+}
+
+// extreme returns the least (up false) or greatest value of variable v and
+// whether a rounded solution checked exactly attains the returned exact
+// value (then ev is it).
+func (j *joint) extreme(v int, up, oldOnly bool) (f float64, ev int64, exact bool, err error) {
+	p := j.program(v, oldOnly)
+	if p.err != nil {
+		return 0, 0, false, p.err
+	}
+	low := float64(j.lows[v])
+	if p.tab == nil { // in no equation: free above its lower bound
+		if up {
+			return math.Inf(1), 0, false, nil
+		}
+		return low, j.lows[v], true, nil
+	}
+	c := make([]float64, len(p.cols))
+	col := p.col[v]
+	c[col] = 1
+	if up {
+		c[col] = -1
+	}
+	obj, y, err := p.tab.minimize(c)
+	switch {
+	case errors.Is(err, errUnbounded) && up:
+		return math.Inf(1), 0, false, nil
+	case err != nil:
+		return 0, 0, false, solverError(err)
+	}
+	if up {
+		obj = -obj
+	}
+	f = obj*p.cs[col] + low
+	ev, exact = p.exactAt(y, col)
+	return f, ev + j.lows[v], exact, nil
+}
+
+// exactAt rounds y to integers and checks every equation and y ≥ 0
+// exactly; it returns the value of column col there.
+func (p *jointLP) exactAt(y []float64, col int) (int64, bool) {
+	v := make(map[int]int64, len(y))
+	for i, yi := range y {
+		f := math.Round(yi * p.cs[i])
+		if f < 0 || f >= 1<<53 {
+			return 0, false
+		}
+		v[p.cols[i]] = int64(f)
+	}
+	for _, e := range p.eqs {
+		sum := int64(0)
+		for k, u := range e.cols {
+			t, ok := mul(e.coef[k], v[u])
+			if !ok {
+				return 0, false
+			}
+			if sum, ok = sub(sum, -t); !ok {
+				return 0, false
+			}
+		}
+		if sum != e.rhs {
+			return 0, false
+		}
+	}
+	return v[p.cols[col]], true
+}
+
+// reaches reports whether the reader's bound on v (least when up is false)
+// reaches target: passes it by the solver margin, or, within the margin,
+// attains it at an integer solution checked exactly.
+func (j *joint) reaches(v int, target int64, up bool) (bool, error) {
+	f, ev, exact, err := j.extreme(v, up, false)
+	if err != nil {
+		return false, err
+	}
+	m := lpMargin * j.scale[j.qOf[v]]
+	t := float64(target)
+	if up {
+		return f >= t+m || (f >= t-m && exact && ev >= target), nil
+	}
+	return f <= t-m || (f <= t+m && exact && ev <= target), nil
+}
+
+// notNarrowed reports whether the joint bounds on v (an old value) are
+// those of the old table alone, within the solver's margin.
+func (j *joint) notNarrowed(v int) (bool, error) {
+	m := lpMargin * j.scale[j.qOf[v]]
+	for _, up := range []bool{false, true} {
+		fj, _, _, err := j.extreme(v, up, false)
+		if err != nil {
+			return false, err
+		}
+		fo, _, _, err := j.extreme(v, up, true)
+		if err != nil {
+			return false, err
+		}
+		if (up && fj < fo-m) || (!up && fj > fo+m) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// jointLevel is a promise checked in the joint program: quantity q of a
+// cell's old value, new value or added group must range over [lo, hi];
+// with narrow, an old value must not be narrowed at all.
+type jointLevel struct {
+	sd     int // jointOld, jointNew, or 2 for the added group
+	cell   int32
+	q      int
+	lo, hi int64
+	narrow bool
+}
+
+const jointAdded = 2
+
+// holds reports whether the promise holds.
+func (j *joint) holds(lv jointLevel) (bool, error) {
+	var v int
+	if lv.sd == jointAdded {
+		v = j.added[[2]int32{int32(lv.q), lv.cell}]
+	} else {
+		var ok bool
+		v, ok = j.vars[[3]int32{int32(lv.sd), int32(lv.q), lv.cell}]
+		if !ok {
+			v = -1
+		}
+	}
+	if v < 0 {
+		return false, nil // published, or published in both tables: pinned
+	}
+	if !lv.narrow {
+		ok, err := j.reaches(v, lv.lo, false)
+		if err == nil && ok {
+			ok, err = j.reaches(v, lv.hi, true)
+		}
+		if err != nil || ok || lv.sd != jointOld {
+			return ok, err
+		}
+		// An old level the joint bounds do not cover still holds if
+		// they are the old table's own, which its release audited.
+	}
+	return j.notNarrowed(v)
+}
