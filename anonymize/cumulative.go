@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // This file holds the audit of a cumulative release together with the
@@ -490,4 +491,54 @@ func (j *joint) holds(lv jointLevel) (bool, error) {
 		// they are the old table's own, which its release audited.
 	}
 	return j.notNarrowed(v)
+}
+
+// leavesWhere returns, per cell, the number of interior cells i under it
+// (itself included) for which keep(i) holds (leaves, restricted).
+func (rt *rawTable) leavesWhere(keep func(int) bool) []int64 {
+	out := make([]int64, len(rt.cells))
+	index := make(map[string]int, len(rt.cells))
+	inner := make([]map[string]bool, len(rt.dims)) // values that are a parent
+	for d := range inner {
+		inner[d] = map[string]bool{}
+	}
+	for i := range rt.cells {
+		k := rt.cells[i].key
+		index[joinKey(k)] = i
+		for d, v := range k {
+			if v != Total {
+				if p := rt.hier.up(d, v); p != Total {
+					inner[d][p] = true
+				}
+			}
+		}
+	}
+	key := make([]string, len(rt.dims))
+	var walk func(d int, c []string)
+	walk = func(d int, c []string) {
+		if d == len(c) {
+			if x, ok := index[joinKey(key)]; ok {
+				out[x]++
+			}
+			return
+		}
+		for _, v := range append(rt.hier.path(d, c[d]), Total) {
+			key[d] = v
+			walk(d+1, c)
+		}
+	}
+	for i := range rt.cells {
+		c := rt.cells[i].key
+		if !keep(i) || slices.Contains(c, Total) {
+			continue
+		}
+		interior := true
+		for d, v := range c {
+			interior = interior && !inner[d][v]
+		}
+		if interior {
+			walk(0, c)
+		}
+	}
+	return out
 }

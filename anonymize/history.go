@@ -225,6 +225,12 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 	oldIn, oldPub := make([]bool, len(rt.cells)), make([]bool, len(rt.cells))
 	var jl []jointLevel
 	leaves := rt.leaves()
+	for i := range rt.cells {
+		oldIn[i] = earlier[joinKey(rt.cells[i].key)] != nil
+	}
+	// The reader knows that an added group holds a row at least in every
+	// interior cell the previous table does not list.
+	fresh := rt.leavesWhere(func(i int) bool { return !oldIn[i] })
 	k := int64(rt.k)
 	matched := 0
 	for i := range rt.cells {
@@ -248,7 +254,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 		if drows < 0 || oldRows < 1 || (!old.Suppressed && int64(old.Rows) != oldRows) {
 			return nil, fmt.Errorf("%w: the previous release does not match the rows before those added", ErrHistory)
 		}
-		oldIn[i], oldPub[i] = true, !old.Suppressed
+		oldPub[i] = !old.Suppressed
 		oldVal[rowsQ][i] = oldRows
 		for j, sh := range rt.shapes {
 			oldSum := c.sums[j] - dsums[j]
@@ -264,7 +270,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 				kn.least[q][i] = oldVal[q][i]
 			}
 		} else {
-			jl = append(jl, oldLevels(prev.reason(old.Key), int32(i), oldRows, k, nq)...)
+			jl = append(jl, rt.oldLevels(prev.reason(old.Key), int32(i), oldVal, k)...)
 		}
 		if drows == 0 {
 			continue
@@ -273,7 +279,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 			reasons[i] = max(reasons[i], Threshold)
 			least := max(leaves[i], oldRows)
 			lvs = append(lvs, level{cell: int32(i), q: rowsQ, lo: least, hi: oldRows + drows + max(k-drows, 1), least: least})
-			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(rowsQ), lo: 0, hi: drows + max(k-drows, 1)})
+			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(rowsQ), lo: min(fresh[i], drows), hi: drows + max(k-drows, 1)})
 		}
 		for j, sh := range rt.shapes {
 			if sh.top() == 0 || fq[j] == 0 || !dominated(dsums[j], d.top[j], sh) {
@@ -285,7 +291,11 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 			pl := sh.protection(dsums[j], d.top[j])
 			oldSum := c.sums[j] - dsums[j]
 			lvs = append(lvs, level{cell: int32(i), q: fq[j], lo: max(c.sums[j]-pl, oldSum), hi: satAdd(c.sums[j], pl), least: oldSum})
-			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(fq[j]), lo: max(dsums[j]-pl, 0), hi: satAdd(dsums[j], pl)})
+			least, ok := mul(kn.floors[fq[j]-1], fresh[i])
+			if !ok || least > dsums[j] {
+				least = dsums[j]
+			}
+			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(fq[j]), lo: max(dsums[j]-pl, least), hi: satAdd(dsums[j], pl)})
 		}
 	}
 	if len(addedAt) > 0 || matched != len(prev.Cells) {
@@ -305,55 +315,98 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 		jl = append(jl, jointLevel{sd: jointNew, cell: lv.cell, q: int(lv.q), lo: lv.lo, hi: lv.hi})
 	}
 	ca := &cumulativeAudit{rt: rt, kn: kn, oldVal: oldVal, oldIn: oldIn, oldPub: oldPub, levels: jl}
+	s, err := newLinkedSystem(ca.keys(), rt.margins, rt.hier)
+	if err != nil {
+		return nil, err
+	}
 	// First the new table as release protects it; then with every cell
-	// the previous table suppressed kept suppressed.
-	for try := range 2 {
+	// the previous table suppressed kept suppressed; then, round by
+	// round, with the published cells of every constraint of a cell whose
+	// promise fails suppressed too.
+	force := make([]bool, len(rt.cells))
+	for round := range cumulativeRounds {
 		rs, ls := slices.Clone(reasons), slices.Clone(lvs)
-		if try == 1 {
-			for i := range rs {
-				if oldIn[i] && !oldPub[i] && rs[i] == NotSuppressed {
-					rs[i] = Unrecorded // kept by prune, which lifts only Secondary
-				}
+		for i := range rs {
+			if force[i] && rs[i] == NotSuppressed {
+				rs[i] = Unrecorded // kept by prune, which lifts only Secondary
 			}
 		}
 		t, err := rt.protectAndBuild(rs, ls, kn, now)
 		if err != nil {
 			return nil, err
 		}
-		if try == 1 {
-			for key, r := range t.reasons.byKey {
-				if r == Unrecorded {
-					t.reasons.byKey[key] = Secondary
-				}
+		for key, r := range t.reasons.byKey {
+			if r == Unrecorded {
+				t.reasons.byKey[key] = Secondary
 			}
 		}
-		ok, err := ca.holds(t)
+		bad, err := ca.failing(s, t)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
+		if len(bad) == 0 {
 			return t, nil
+		}
+		more := false
+		if round == 0 {
+			for i := range force {
+				if oldIn[i] && !oldPub[i] && !force[i] {
+					force[i], more = true, true
+				}
+			}
+		}
+		if !more {
+			for _, x := range bad {
+				if !force[x] && !t.Cells[x].Suppressed {
+					force[x], more = true, true
+				}
+				for _, ci := range s.ofCell[x] {
+					for _, y := range s.cons[ci] {
+						if !force[y] && !t.Cells[y].Suppressed {
+							force[y], more = true, true
+						}
+					}
+				}
+			}
+		}
+		if !more {
+			break
 		}
 	}
 	return nil, fmt.Errorf("%w: read together with the previous release, a protection level cannot be met", ErrDisclosive)
 }
 
+// cumulativeRounds bounds the rounds of further suppression by which
+// releaseAfter tries to keep the promises of both releases.
+const cumulativeRounds = 8
+
 // oldLevels returns the promises of a cell the previous table suppressed
-// for the given reason, with old rows r: a cell below the threshold keeps
-// its rows' level (r − min(r−1, K−1) to r + max(K−r, 1)); a cell with
-// fewer than K rows is below it whatever the reason; the sums of a
-// sensitive cell (and the rows of one whose level cannot be recomputed)
-// must not be narrowed at all. A secondary cell promises nothing.
-func oldLevels(r Reason, cell int32, rows, k int64, nq int) []jointLevel {
+// for the given reason (Unrecorded when its reasons were not kept), with
+// old values old[q][cell]. A cell below the threshold keeps its rows'
+// level (r − min(r−1, K−1) to r + max(K−r, 1)); a cell with fewer than K
+// rows is below it whatever the reason. The sum of a measure with a
+// dominance rule keeps the level of the old sum computed with the largest
+// contributions of all rows so far, which are at least the old ones, so
+// the level is at least the old one. A promise the joint bounds do not
+// cover holds still when they are the old table's own (see joint.holds).
+// A secondary cell promises nothing.
+func (rt *rawTable) oldLevels(r Reason, cell int32, old [][]int64, k int64) []jointLevel {
 	var out []jointLevel
+	rows := old[rowsQ][cell]
 	if rows < k || r == Threshold || r == Unrecorded {
 		out = append(out, jointLevel{sd: jointOld, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)})
 	}
 	if r == Secondary && rows >= k {
 		return out
 	}
-	for q := 1; q < nq; q++ {
-		out = append(out, jointLevel{sd: jointOld, cell: cell, q: q, narrow: true})
+	fq := rt.floorQuantities()
+	for j, sh := range rt.shapes {
+		if fq[j] == 0 || sh.top() == 0 {
+			continue
+		}
+		sum := old[fq[j]][cell]
+		pl := sh.protection(sum, rt.cells[cell].top[j])
+		out = append(out, jointLevel{sd: jointOld, cell: cell, q: int(fq[j]), lo: max(sum-pl, 0), hi: satAdd(sum, pl)})
 	}
 	return out
 }
@@ -367,32 +420,41 @@ type cumulativeAudit struct {
 	levels        []jointLevel
 }
 
-// holds reports whether every promise holds in the reader's program over
-// the previous table and t.
-func (ca *cumulativeAudit) holds(t *Table) (bool, error) {
+func (ca *cumulativeAudit) keys() [][]string {
 	keys := make([][]string, len(ca.rt.cells))
-	newPub := make([]bool, len(keys))
 	for i := range ca.rt.cells {
 		keys[i] = ca.rt.cells[i].key
-		newPub[i] = !t.Cells[i].Suppressed
 	}
-	s, err := newLinkedSystem(keys, ca.rt.margins, ca.rt.hier)
-	if err != nil {
-		return false, err
+	return keys
+}
+
+// failing returns the cells of the promises that fail in the reader's
+// program over the previous table and t (system s).
+func (ca *cumulativeAudit) failing(s *system, t *Table) ([]int32, error) {
+	newPub := make([]bool, len(ca.rt.cells))
+	for i := range newPub {
+		newPub[i] = !t.Cells[i].Suppressed
 	}
 	newVal := append([][]int64{ca.kn.rows}, ca.kn.sums...)
 	floors := append([]int64{0}, ca.kn.floors...)
 	j, err := newJoint(s, [2][][]int64{ca.oldVal, newVal}, [2][]bool{ca.oldPub, newPub}, ca.oldIn, floors)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	var bad []int32
 	for _, lv := range ca.levels {
+		if len(bad) > 0 && bad[len(bad)-1] == lv.cell {
+			continue
+		}
 		ok, err := j.holds(lv)
-		if err != nil || !ok {
-			return false, err
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			bad = append(bad, lv.cell)
 		}
 	}
-	return true, nil
+	return bad, nil
 }
 
 // toFixedOK converts a published sum back to fixed point (it was made from
