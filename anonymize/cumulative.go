@@ -8,25 +8,31 @@ import (
 )
 
 // This file holds the audit of a cumulative release together with the
-// previous one: the reader's linear program over both tables.
+// earlier ones: the reader's linear program over every table released of
+// the population.
 //
-// A reader who holds the previous table (old) and the new one knows both
-// tables' margin equations and published values, one row at least in
-// every cell each lists (a cell the old table does not list held nothing
-// then), every sum at least its floor times its rows, and, per cell and
-// quantity, old ≤ new: the rows added in between are a group of people
-// of their own, with rows ≥ 0 and a sum at least its floor per row. The
-// variables are the suppressed values of both tables and the added
-// groups. Three kinds of promise are checked in that program:
+// A reader who holds the tables released so far (oldest first, the new
+// one last) knows every table's margin equations and published values,
+// one row at least in every cell a table lists (a cell a table does not
+// list held nothing then), every sum at least its floor times its rows,
+// and, per cell and quantity, earlier ≤ later: the rows added between two
+// releases are a group of people of their own, with rows ≥ 0 and a sum at
+// least its floor per row. The variables are the suppressed values of
+// every table and the added groups. Three kinds of promise are checked:
 //
 //   - every level of the new table's sensitive cells (new values);
-//   - every level of an added group below K or dominated (the slack new −
-//     old), so that subtraction shows neither the group nor its size;
-//   - every promise of the old table: its threshold cells' levels from the
-//     old rows (new rows − added rows), or, where the old value's level
-//     cannot be recomputed (a dominated old sum, whose contributions the
-//     history does not hold), no narrowing at all of the interval the old
-//     table alone gives.
+//   - every level of a group added since the previous table that is below
+//     K or dominated (the slack new − previous), so that subtraction shows
+//     neither the group nor its size;
+//   - every promise of the earlier tables. The previous table's threshold
+//     cells keep their levels, recomputed from the previous rows (new rows
+//     − added rows), and its dominated sums levels computed with today's
+//     largest contributions (at least the previous ones). A promise that
+//     cannot be recomputed (an older table's cell, a group added between
+//     older tables) or that these bounds do not cover must not be narrowed
+//     at all: the bounds with the new table must be those the reader had
+//     before it, which the audit of the previous release checked. So each
+//     release keeps the promises of all of them, by induction.
 //
 // Bounds are solved per connected group of variables with the simplex of
 // simplex.go, and a bound within lpMargin of its target is decided by a
@@ -37,33 +43,28 @@ import (
 // program (a dense tableau); a larger group fails with ErrUnaudited.
 const maxJointVars = 1500
 
-// jointOld and jointNew index the two tables of a joint program.
-const (
-	jointOld = 0
-	jointNew = 1
-)
-
-// joint is the reader's program over two cumulative releases.
+// joint is the reader's program over the releases of one population.
 type joint struct {
 	cons   [][]int32
 	nq     int
-	scale  []float64 // per quantity
-	known  [2][][]bool
-	val    [2][][]int64
-	listed [2][]bool
-	// vars maps (side, q, cell) to a variable; added maps (q, cell) to
-	// the slack new − old, or -1 when both values are published.
+	sides  int         // tables, oldest first; the last is the new one
+	scale  []float64   // per quantity
+	pub    [][]bool    // per side, per cell
+	val    [][][]int64 // per side, quantity, cell (where published)
+	listed [][]bool    // per side, per cell
+	// vars maps (side, q, cell) to a variable; added maps (side, q, cell)
+	// to the slack side − (side−1), or -1 when both values are known.
 	vars  map[[3]int32]int
-	added map[[2]int32]int
+	added map[[3]int32]int
 	lows  []int64
 	qOf   []int
 	eqs   []intRow
-	old   []bool // per equation: the old table's alone
-	comp  []int  // per variable: its connected group
+	eqTo  []int // per equation: the latest side it involves
+	comp  []int // per variable: its connected group
 	lps   map[[2]int]*jointLP
 }
 
-// jointLP is the program of one connected group, old table alone or all.
+// jointLP is the program of one connected group over the first tables.
 type jointLP struct {
 	cols []int // variables, in column order
 	col  map[int]int
@@ -73,27 +74,19 @@ type jointLP struct {
 	cs   []float64 // column scales
 }
 
-// newJoint builds the program over the cells of s: val holds per side,
-// quantity and cell the values (used where pub, published, is true, and
-// for the old side where listedOld is false, as zero); floors holds per
-// quantity the least a row adds (0 for rows).
-func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floors []int64) (*joint, error) {
+// newJoint builds the program over the cells of s: per side (table,
+// oldest first), pub marks the published cells, listed the cells the
+// table lists, and val holds per quantity and cell the published values;
+// floors holds per quantity the least a row adds (0 for rows).
+func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) (*joint, error) {
 	n := s.numCell
 	nq := len(floors)
-	j := &joint{cons: s.cons, nq: nq, scale: make([]float64, nq), vars: map[[3]int32]int{}, added: map[[2]int32]int{}, lps: map[[2]int]*jointLP{}}
-	j.listed[jointOld] = listedOld
-	j.listed[jointNew] = make([]bool, n)
-	for x := range n {
-		j.listed[jointNew][x] = true
-	}
-	for sd := range 2 {
-		j.known[sd] = make([][]bool, nq)
+	j := &joint{cons: s.cons, nq: nq, sides: len(pub), scale: make([]float64, nq), pub: pub, val: val, listed: listed,
+		vars: map[[3]int32]int{}, added: map[[3]int32]int{}, lps: map[[2]int]*jointLP{}}
+	for sd := range j.sides {
 		for q := range nq {
-			j.known[sd][q] = make([]bool, n)
 			for x := range n {
-				// An unlisted old cell held nothing: known zero.
-				j.known[sd][q][x] = pub[sd][x] || (sd == jointOld && !listedOld[x])
-				if j.known[sd][q][x] {
+				if pub[sd][x] {
 					j.scale[q] = max(j.scale[q], math.Abs(float64(val[sd][q][x])))
 				}
 			}
@@ -102,14 +95,10 @@ func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floo
 	for q := range nq {
 		j.scale[q] = max(j.scale[q], 1)
 	}
-	j.val = val
 	lin := func() *linExpr { return &linExpr{coef: map[int]int64{}} }
-	add := func(e *linExpr, old bool) error {
+	add := func(e *linExpr, to int) error {
 		if e.overflow {
 			return errAuditOverflow
-		}
-		if len(e.coef) == 0 {
-			return nil
 		}
 		ir := intRow{rhs: -e.c}
 		for v, c := range e.coef {
@@ -121,14 +110,15 @@ func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floo
 		if len(ir.cols) == 0 {
 			return nil
 		}
-		j.eqs, j.old = append(j.eqs, ir), append(j.old, old)
+		j.eqs, j.eqTo = append(j.eqs, ir), append(j.eqTo, to)
 		return nil
 	}
+	// get returns the variable of a value (-1 when known) and its constant.
 	get := func(sd, q int, x int32) (int, int64) {
-		if j.known[sd][q][x] {
-			if sd == jointOld && !listedOld[x] {
-				return -1, 0
-			}
+		if !listed[sd][x] {
+			return -1, 0
+		}
+		if pub[sd][x] {
 			return -1, val[sd][q][x]
 		}
 		key := [3]int32{int32(sd), int32(q), x}
@@ -143,9 +133,19 @@ func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floo
 		}
 		return v, j.lows[v]
 	}
-	// Margin equations of both tables.
-	for sd := range 2 {
-		for _, con := range s.cons {
+	// floor adds a − f·b − slack = 0 for (a, b) the sum and rows.
+	floor := func(f int64, vs int, cs int64, vr int, cr int64, q, to int) error {
+		if f <= 0 || (vs < 0 && vr < 0) {
+			return nil
+		}
+		e := lin()
+		e.term(vs, 1, cs)
+		e.term(vr, -f, cr)
+		e.term(j.newVar(q, 0), -1, 0)
+		return add(e, to)
+	}
+	for sd := range j.sides {
+		for _, con := range s.cons { // margin equations
 			for q := range nq {
 				e := lin()
 				for i, x := range con {
@@ -156,67 +156,49 @@ func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floo
 					v, c := get(sd, q, x)
 					e.term(v, sign, c)
 				}
-				if err := add(e, sd == jointOld); err != nil {
+				if err := add(e, sd); err != nil {
 					return nil, err
 				}
 			}
 		}
-	}
-	// Floors, within each table.
-	for sd := range 2 {
-		for q := 1; q < nq; q++ {
-			for x := range int32(n) {
-				if floors[q] <= 0 || (sd == jointOld && !listedOld[x]) {
-					continue
-				}
+		for x := range int32(n) {
+			for q := 1; q < nq; q++ {
 				vs, cs := get(sd, q, x)
 				vr, cr := get(sd, 0, x)
-				if vs < 0 && vr < 0 {
-					continue
-				}
-				e := lin()
-				e.term(vs, 1, cs)
-				e.term(vr, -floors[q], cr)
-				e.term(j.newVar(q, 0), -1, 0)
-				if err := add(e, sd == jointOld); err != nil {
+				if err := floor(floors[q], vs, cs, vr, cr, q, sd); err != nil {
 					return nil, err
 				}
 			}
 		}
-	}
-	// Added groups: new − old − d = 0, d ≥ 0, and d's sum at least its
-	// floor times its rows.
-	for x := range int32(n) {
-		for q := range nq {
-			vn, cn := get(jointNew, q, x)
-			vo, co := get(jointOld, q, x)
-			if vn < 0 && vo < 0 {
-				j.added[[2]int32{int32(q), x}] = -1
-				continue
-			}
-			d := j.newVar(q, 0)
-			j.added[[2]int32{int32(q), x}] = d
-			e := lin()
-			e.term(vn, 1, cn)
-			e.term(vo, -1, co)
-			e.term(d, -1, 0)
-			if err := add(e, false); err != nil {
-				return nil, err
-			}
+		if sd == 0 {
+			continue
 		}
-		for q := 1; q < nq; q++ {
-			ds, dr := j.added[[2]int32{int32(q), x}], j.added[[2]int32{0, x}]
-			if floors[q] <= 0 || (ds < 0 && dr < 0) {
-				continue
+		// Added groups: later − earlier − d = 0, d ≥ 0, and d's sum at
+		// least its floor times its rows.
+		for x := range int32(n) {
+			for q := range nq {
+				vn, cn := get(sd, q, x)
+				vo, co := get(sd-1, q, x)
+				key := [3]int32{int32(sd), int32(q), x}
+				if vn < 0 && vo < 0 {
+					j.added[key] = -1
+					continue
+				}
+				d := j.newVar(q, 0)
+				j.added[key] = d
+				e := lin()
+				e.term(vn, 1, cn)
+				e.term(vo, -1, co)
+				e.term(d, -1, 0)
+				if err := add(e, sd); err != nil {
+					return nil, err
+				}
 			}
-			e := lin()
-			cs := j.addedConst(q, x)
-			cr := j.addedConst(0, x)
-			e.term(ds, 1, cs)
-			e.term(dr, -floors[q], cr)
-			e.term(j.newVar(q, 0), -1, 0)
-			if err := add(e, false); err != nil {
-				return nil, err
+			for q := 1; q < nq; q++ {
+				ds, dr := j.added[[3]int32{int32(sd), int32(q), x}], j.added[[3]int32{int32(sd), 0, x}]
+				if err := floor(floors[q], ds, j.addedConst(sd, q, x), dr, j.addedConst(sd, 0, x), q, sd); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -224,17 +206,19 @@ func newJoint(s *system, val [2][][]int64, pub [2][]bool, listedOld []bool, floo
 	return j, nil
 }
 
-// addedConst returns the published value of an added group whose cell
-// both tables publish (else 0: the slack is a variable).
-func (j *joint) addedConst(q int, x int32) int64 {
-	if j.added[[2]int32{int32(q), x}] >= 0 {
+// addedConst returns the value of an added group whose cell both tables
+// publish (else 0: the slack is a variable).
+func (j *joint) addedConst(sd, q int, x int32) int64 {
+	if j.added[[3]int32{int32(sd), int32(q), x}] >= 0 {
 		return 0
 	}
-	o := int64(0)
-	if j.listed[jointOld][x] {
-		o = j.val[jointOld][q][x]
+	v := func(s int) int64 {
+		if !j.listed[s][x] {
+			return 0
+		}
+		return j.val[s][q][x]
 	}
-	return j.val[jointNew][q][x] - o
+	return v(sd) - v(sd-1)
 }
 
 func (j *joint) newVar(q int, low int64) int {
@@ -291,14 +275,10 @@ func (j *joint) components() {
 	}
 }
 
-// program returns the program of v's group: the old table's equations
-// alone, or all.
-func (j *joint) program(v int, oldOnly bool) *jointLP {
-	mode := 0
-	if oldOnly {
-		mode = 1
-	}
-	key := [2]int{j.comp[v], mode}
+// program returns the program of v's group over the tables up to side
+// upto.
+func (j *joint) program(v int, upto int) *jointLP {
+	key := [2]int{j.comp[v], upto}
 	if p := j.lps[key]; p != nil {
 		return p
 	}
@@ -311,7 +291,7 @@ func (j *joint) program(v int, oldOnly bool) *jointLP {
 		}
 	}
 	if len(p.cols) > maxJointVars {
-		p.err = fmt.Errorf("%w: more than %d coupled values across two releases", ErrUnaudited, maxJointVars)
+		p.err = fmt.Errorf("%w: more than %d coupled values across the releases", ErrUnaudited, maxJointVars)
 		return p
 	}
 	p.cs = make([]float64, len(p.cols))
@@ -321,7 +301,7 @@ func (j *joint) program(v int, oldOnly bool) *jointLP {
 	var a [][]float64
 	var b []float64
 	for i, e := range j.eqs {
-		if j.comp[e.cols[0]] != key[0] || (oldOnly && !j.old[i]) {
+		if j.comp[e.cols[0]] != key[0] || j.eqTo[i] > upto {
 			continue
 		}
 		r := make([]float64, len(p.cols))
@@ -342,18 +322,18 @@ func (j *joint) program(v int, oldOnly bool) *jointLP {
 	}
 	p.tab, p.err = newTableau(a, b, len(p.cols))
 	if errors.Is(p.err, errInfeasible) {
-		p.err = fmt.Errorf("%w: the two releases are inconsistent", ErrHistory)
+		p.err = fmt.Errorf("%w: the releases are inconsistent", ErrHistory)
 	} else if p.err != nil {
 		p.err = solverError(p.err)
 	}
 	return p
 }
 
-// extreme returns the least (up false) or greatest value of variable v and
-// whether a rounded solution checked exactly attains the returned exact
-// value (then ev is it).
-func (j *joint) extreme(v int, up, oldOnly bool) (f float64, ev int64, exact bool, err error) {
-	p := j.program(v, oldOnly)
+// extreme returns the least (up false) or greatest value of variable v
+// over the tables up to side upto, and whether a rounded solution checked
+// exactly attains the exact value ev.
+func (j *joint) extreme(v int, up bool, upto int) (f float64, ev int64, exact bool, err error) {
+	p := j.program(v, upto)
 	if p.err != nil {
 		return 0, 0, false, p.err
 	}
@@ -418,7 +398,7 @@ func (p *jointLP) exactAt(y []float64, col int) (int64, bool) {
 // reaches target: passes it by the solver margin, or, within the margin,
 // attains it at an integer solution checked exactly.
 func (j *joint) reaches(v int, target int64, up bool) (bool, error) {
-	f, ev, exact, err := j.extreme(v, up, false)
+	f, ev, exact, err := j.extreme(v, up, j.sides-1)
 	if err != nil {
 		return false, err
 	}
@@ -430,16 +410,17 @@ func (j *joint) reaches(v int, target int64, up bool) (bool, error) {
 	return f <= t-m || (f <= t+m && exact && ev <= target), nil
 }
 
-// notNarrowed reports whether the joint bounds on v (an old value) are
-// those of the old table alone, within the solver's margin.
+// notNarrowed reports whether the bounds on v (a value of an earlier
+// table) with the new table are those without it, within the solver's
+// margin.
 func (j *joint) notNarrowed(v int) (bool, error) {
 	m := lpMargin * j.scale[j.qOf[v]]
 	for _, up := range []bool{false, true} {
-		fj, _, _, err := j.extreme(v, up, false)
+		fj, _, _, err := j.extreme(v, up, j.sides-1)
 		if err != nil {
 			return false, err
 		}
-		fo, _, _, err := j.extreme(v, up, true)
+		fo, _, _, err := j.extreme(v, up, j.sides-2)
 		if err != nil {
 			return false, err
 		}
@@ -451,43 +432,39 @@ func (j *joint) notNarrowed(v int) (bool, error) {
 }
 
 // jointLevel is a promise checked in the joint program: quantity q of a
-// cell's old value, new value or added group must range over [lo, hi];
-// with narrow, an old value must not be narrowed at all.
+// cell's value in table side (or, when added, of the group added between
+// side−1 and side) must range over [lo, hi]; with narrow, a value of an
+// earlier table must not be narrowed at all.
 type jointLevel struct {
-	sd     int // jointOld, jointNew, or 2 for the added group
+	side   int
+	added  bool
 	cell   int32
 	q      int
 	lo, hi int64
 	narrow bool
 }
 
-const jointAdded = 2
-
 // holds reports whether the promise holds.
 func (j *joint) holds(lv jointLevel) (bool, error) {
-	var v int
-	if lv.sd == jointAdded {
-		v = j.added[[2]int32{int32(lv.q), lv.cell}]
-	} else {
-		var ok bool
-		v, ok = j.vars[[3]int32{int32(lv.sd), int32(lv.q), lv.cell}]
-		if !ok {
-			v = -1
-		}
+	key := [3]int32{int32(lv.side), int32(lv.q), lv.cell}
+	v, ok := j.vars[key]
+	if lv.added {
+		v, ok = j.added[key]
+		ok = ok && v >= 0
 	}
-	if v < 0 {
-		return false, nil // published, or published in both tables: pinned
+	if !ok { // known: pinned, unless it was known before
+		return lv.narrow, nil
 	}
 	if !lv.narrow {
 		ok, err := j.reaches(v, lv.lo, false)
 		if err == nil && ok {
 			ok, err = j.reaches(v, lv.hi, true)
 		}
-		if err != nil || ok || lv.sd != jointOld {
+		if err != nil || ok || lv.side == j.sides-1 {
 			return ok, err
 		}
-		// An old level the joint bounds do not cover still holds if
-		// they are the old table's own, which its release audited.
+		// A promise of an earlier table the bounds do not cover holds
+		// still if they are those the reader had before.
 	}
 	return j.notNarrowed(v)
 }

@@ -31,6 +31,11 @@ func TestReleaseAfterHoldsBothReleases(t *testing.T) {
 		// B: (region1, age2), 4 rows unchanged since January, where it was
 		// suppressed: a level lifted to 4 let the reader learn [4, 18].
 		{name: "level lifted to an unpublished value", seed: 2701, k: 5, releases: 2, dims: []rtDim{rtFlat("region", 4), rtFlat("age", 3)}},
+		// Three releases, each audited only against the one before: March
+		// narrowed January's (region2, age1), 4 rows, to [4, 16].
+		{name: "January narrowed by March", seed: 3901, k: 5, releases: 3, dims: []rtDim{rtFlat("region", 3), rtFlat("age", 3)}},
+		// and March's (region0, age1), 7 subjects, to [3, +Inf].
+		{name: "March narrowed by January", seed: 4402, k: 10, rules: p10, releases: 3, dims: []rtDim{rtFlat("region", 3), rtFlat("age", 2)}},
 		{name: "cumulative over a hierarchy", seed: 2000, k: 3, releases: 3, dims: []rtDim{rtGeo(2, 2, 1), rtFlat("age", 2)}},
 	}
 	for _, c := range cases {

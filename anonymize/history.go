@@ -142,36 +142,36 @@ func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggr
 		return nil, err
 	}
 	rt := a.raw()
-	prev := previous(tables, rt)
-	if prev == nil {
+	kept := released(tables, rt)
+	if len(kept) == 0 {
 		t, err := release(rt, a.spec.now())
 		if err != nil {
 			return nil, err
 		}
 		return t, h.Keep(ctx, t)
 	}
-	t, err := releaseAfter(rt, added.raw(), prev, a.spec.now())
+	t, err := releaseAfter(rt, added.raw(), kept, a.spec.now())
 	if err != nil {
 		return nil, err
 	}
 	return t, h.Keep(ctx, t)
 }
 
-// previous returns the latest table of tables with rt's shape, or nil.
-func previous(tables []*Table, rt *rawTable) *Table {
-	for i := len(tables) - 1; i >= 0; i-- {
-		t := tables[i]
+// released returns the tables of tables with rt's shape, oldest first.
+func released(tables []*Table, rt *rawTable) []*Table {
+	var out []*Table
+	for _, t := range tables {
 		if t.K == rt.k && t.Margins == rt.margins && slices.Equal(t.Dimensions, rt.dims) && len(t.Measures) == len(rt.shapes) {
 			same := sameHierarchies(t, rt)
 			for j, sh := range rt.shapes {
 				same = same && t.Measures[j] == sh.name
 			}
 			if same {
-				return t
+				out = append(out, t)
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 // sameHierarchies reports whether t's hierarchies are rt's: the same
@@ -193,10 +193,11 @@ func sameHierarchies(t *Table, rt *rawTable) bool {
 }
 
 // releaseAfter is release with the added rows' groups as further
-// sensitive cells, audited together with prev (see ReleaseAfter and
-// cumulative.go).
-func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, error) {
+// sensitive cells, audited together with the tables kept before it
+// (oldest first; see ReleaseAfter and cumulative.go).
+func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, error) {
 	rt.sort()
+	prev := kept[len(kept)-1]
 	addedAt := make(map[string]*rawCell, len(added.cells))
 	for i := range added.cells {
 		addedAt[joinKey(added.cells[i].key)] = &added.cells[i]
@@ -270,7 +271,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 				kn.least[q][i] = oldVal[q][i]
 			}
 		} else {
-			jl = append(jl, rt.oldLevels(prev.reason(old.Key), int32(i), oldVal, k)...)
+			jl = append(jl, rt.oldLevels(prev.reason(old.Key), len(kept)-1, int32(i), oldVal, k)...)
 		}
 		if drows == 0 {
 			continue
@@ -279,7 +280,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 			reasons[i] = max(reasons[i], Threshold)
 			least := max(leaves[i], oldRows)
 			lvs = append(lvs, level{cell: int32(i), q: rowsQ, lo: least, hi: oldRows + drows + max(k-drows, 1), least: least})
-			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(rowsQ), lo: min(fresh[i], drows), hi: drows + max(k-drows, 1)})
+			jl = append(jl, jointLevel{side: len(kept), added: true, cell: int32(i), q: int(rowsQ), lo: min(fresh[i], drows), hi: drows + max(k-drows, 1)})
 		}
 		for j, sh := range rt.shapes {
 			if sh.top() == 0 || fq[j] == 0 || !dominated(dsums[j], d.top[j], sh) {
@@ -295,7 +296,7 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 			if !ok || least > dsums[j] {
 				least = dsums[j]
 			}
-			jl = append(jl, jointLevel{sd: jointAdded, cell: int32(i), q: int(fq[j]), lo: max(dsums[j]-pl, least), hi: satAdd(dsums[j], pl)})
+			jl = append(jl, jointLevel{side: len(kept), added: true, cell: int32(i), q: int(fq[j]), lo: max(dsums[j]-pl, least), hi: satAdd(dsums[j], pl)})
 		}
 	}
 	if len(addedAt) > 0 || matched != len(prev.Cells) {
@@ -312,9 +313,13 @@ func releaseAfter(rt, added *rawTable, prev *Table, now time.Time) (*Table, erro
 		}
 	}
 	for _, lv := range lvs[:primaryLevels] {
-		jl = append(jl, jointLevel{sd: jointNew, cell: lv.cell, q: int(lv.q), lo: lv.lo, hi: lv.hi})
+		jl = append(jl, jointLevel{side: len(kept), cell: lv.cell, q: int(lv.q), lo: lv.lo, hi: lv.hi})
 	}
-	ca := &cumulativeAudit{rt: rt, kn: kn, oldVal: oldVal, oldIn: oldIn, oldPub: oldPub, levels: jl}
+	ca := &cumulativeAudit{rt: rt, kn: kn, levels: jl}
+	if err := ca.older(kept[:len(kept)-1]); err != nil {
+		return nil, err
+	}
+	ca.val, ca.pub, ca.listed = append(ca.val, oldVal), append(ca.pub, oldPub), append(ca.listed, oldIn)
 	s, err := newLinkedSystem(ca.keys(), rt.margins, rt.hier)
 	if err != nil {
 		return nil, err
@@ -390,11 +395,11 @@ const cumulativeRounds = 8
 // the level is at least the old one. A promise the joint bounds do not
 // cover holds still when they are the old table's own (see joint.holds).
 // A secondary cell promises nothing.
-func (rt *rawTable) oldLevels(r Reason, cell int32, old [][]int64, k int64) []jointLevel {
+func (rt *rawTable) oldLevels(r Reason, side int, cell int32, old [][]int64, k int64) []jointLevel {
 	var out []jointLevel
 	rows := old[rowsQ][cell]
 	if rows < k || r == Threshold || r == Unrecorded {
-		out = append(out, jointLevel{sd: jointOld, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)})
+		out = append(out, jointLevel{side: side, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)})
 	}
 	if r == Secondary && rows >= k {
 		return out
@@ -406,18 +411,83 @@ func (rt *rawTable) oldLevels(r Reason, cell int32, old [][]int64, k int64) []jo
 		}
 		sum := old[fq[j]][cell]
 		pl := sh.protection(sum, rt.cells[cell].top[j])
-		out = append(out, jointLevel{sd: jointOld, cell: cell, q: int(fq[j]), lo: max(sum-pl, 0), hi: satAdd(sum, pl)})
+		out = append(out, jointLevel{side: side, cell: cell, q: int(fq[j]), lo: max(sum-pl, 0), hi: satAdd(sum, pl)})
 	}
 	return out
 }
 
-// cumulativeAudit checks a candidate new table against the previous one.
+// cumulativeAudit checks a candidate new table against the tables
+// released before it.
 type cumulativeAudit struct {
-	rt            *rawTable
-	kn            *knowledge
-	oldVal        [][]int64
-	oldIn, oldPub []bool
-	levels        []jointLevel
+	rt     *rawTable
+	kn     *knowledge
+	levels []jointLevel
+	// val, pub and listed hold the earlier tables (oldest first) as
+	// newJoint reads them.
+	val         [][][]int64
+	pub, listed [][]bool
+}
+
+// older adds the tables released before the previous one, and the
+// promises that the new table must not narrow: every value an older
+// table suppressed (for a reason other than Secondary, when it is
+// recorded), and every group added between two of them.
+func (ca *cumulativeAudit) older(tables []*Table) error {
+	rt := ca.rt
+	index := make(map[string]int, len(rt.cells))
+	for i := range rt.cells {
+		index[joinKey(rt.cells[i].key)] = i
+	}
+	fq := rt.floorQuantities()
+	nq := 1 + len(ca.kn.sums)
+	for sd, t := range tables {
+		val := make([][]int64, nq)
+		for q := range val {
+			val[q] = make([]int64, len(rt.cells))
+		}
+		pub, listed := make([]bool, len(rt.cells)), make([]bool, len(rt.cells))
+		for _, c := range t.Cells {
+			i, ok := index[joinKey(c.Key)]
+			if !ok || listed[i] {
+				return fmt.Errorf("%w: an earlier release lists a cell twice, or one the table lacks", ErrHistory)
+			}
+			listed[i] = true
+			if c.Suppressed {
+				if t.reason(c.Key) != Secondary {
+					for q := range nq {
+						ca.levels = append(ca.levels, jointLevel{side: sd, cell: int32(i), q: q, narrow: true})
+					}
+				}
+				continue
+			}
+			pub[i] = true
+			val[rowsQ][i] = int64(c.Rows)
+			for j, sh := range rt.shapes {
+				if fq[j] == 0 {
+					continue
+				}
+				v := int64(unknownSum)
+				if j < len(c.Sums) {
+					v = toFixedOK(c.Sums[j], sh.decimals)
+				}
+				if v == unknownSum {
+					return fmt.Errorf("%w: an earlier release holds a sum out of range", ErrHistory)
+				}
+				val[fq[j]][i] = v
+			}
+		}
+		ca.val, ca.pub, ca.listed = append(ca.val, val), append(ca.pub, pub), append(ca.listed, listed)
+	}
+	// Groups added between older tables, and between the last of them
+	// and the previous table.
+	for sd := 1; sd <= len(tables); sd++ {
+		for i := range rt.cells {
+			for q := range nq {
+				ca.levels = append(ca.levels, jointLevel{side: sd, added: true, cell: int32(i), q: q, narrow: true})
+			}
+		}
+	}
+	return nil
 }
 
 func (ca *cumulativeAudit) keys() [][]string {
@@ -437,14 +507,18 @@ func (ca *cumulativeAudit) failing(s *system, t *Table) ([]int32, error) {
 	}
 	newVal := append([][]int64{ca.kn.rows}, ca.kn.sums...)
 	floors := append([]int64{0}, ca.kn.floors...)
-	j, err := newJoint(s, [2][][]int64{ca.oldVal, newVal}, [2][]bool{ca.oldPub, newPub}, ca.oldIn, floors)
+	all := make([]bool, len(newPub))
+	for i := range all {
+		all[i] = true
+	}
+	j, err := newJoint(s, append(slices.Clone(ca.val), newVal), append(slices.Clone(ca.pub), newPub), append(slices.Clone(ca.listed), all), floors)
 	if err != nil {
 		return nil, err
 	}
 	var bad []int32
 	for _, lv := range ca.levels {
 		if len(bad) > 0 && bad[len(bad)-1] == lv.cell {
-			continue
+			continue // the cell is to be worked on anyway
 		}
 		ok, err := j.holds(lv)
 		if err != nil {
