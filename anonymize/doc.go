@@ -81,13 +81,17 @@
 // to PostgreSQL and protects the result exactly as Release does.
 //
 // Cumulative reports (January, then January and February) let a reader
-// subtract one table from the other: ReleaseAfter releases the next table
-// against a History (MemoryHistory, SQLHistory), protecting every group
-// added since the previous table that is below K, or dominated, like a
-// sensitive cell. The host keeps every released table for as long as it
-// publishes cumulative tables of that population, and aggregates the rows
-// added since (by month, say). Tables of the same rows cut different ways
-// are checked together with Verify(t1, t2).
+// subtract one table from another, and bound what an earlier table
+// suppressed by what a later one shows (earlier ≤ later, cell by cell).
+// ReleaseAfter releases the next table against a History (MemoryHistory,
+// SQLHistory): groups added since the previous table that are below K or
+// dominated are protected like sensitive cells, and the reader's program
+// over every kept table and the new one must keep every level of all of
+// them, suppressing more or refusing with ErrDisclosive. The host keeps
+// every table it released of the population for as long as it releases
+// cumulative tables of it, and aggregates the rows added since the last
+// (by month, say). Tables of the same rows cut different ways are checked
+// together with Verify(t1, t2).
 //
 // Values are summed exactly in 64-bit fixed point at Measure.Decimals; a
 // value with more decimals is refused, never rounded. Merge and
@@ -104,6 +108,10 @@
 //   - The reader is granted presence (one row per listed cell) and floors,
 //     not Bounds.Max: a reader who knows that no bid exceeds it may narrow
 //     a sum further. Measures that may be negative get the equations only.
+//   - Verify(t1, t2) of the same rows cut two ways (region × age and
+//     region × lot) sees the margins both publish, not the latent
+//     region × age × lot table, which can narrow a level further: release
+//     such cuts as one table with margins, or protect them together.
 //   - A hierarchy has at most 6 levels below its root; a row adds to one
 //     cell per combination of its dimensions' levels, at most 4,096.
 //   - Secondary suppression is a heuristic: on tables small enough to

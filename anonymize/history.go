@@ -12,8 +12,13 @@ import (
 
 // History keeps the tables a host has released of one population, so that
 // the next cumulative release (January, then January and February) is
-// audited against them: a reader who holds both subtracts one from the
-// other and learns the rows added in between.
+// audited against them: a reader who holds them all subtracts one from
+// another and learns the rows added in between, and every later table,
+// being at least the earlier one cell by cell, bounds the cells an earlier
+// one suppressed. The host keeps every table it released of the
+// population, for as long as it releases cumulative tables of it: the
+// audit reads them all, and a table left out is one the reader still
+// holds but the audit does not.
 type History interface {
 	// Tables returns the tables kept, oldest first.
 	Tables(ctx context.Context) ([]*Table, error)
@@ -110,20 +115,26 @@ func (h *SQLHistory) Keep(ctx context.Context, t *Table) error {
 // population whose earlier releases h keeps, and keeps it in h. a holds
 // every row so far; added holds the rows since the previous release (an
 // aggregator of the same spec: the host selects them, by month say). The
-// previous release is the latest table in h with a's dimensions, measures
-// and K; its cells must equal a's minus added's, or ReleaseAfter fails with
-// ErrHistory.
+// earlier releases are the tables in h with a's dimensions, measures, K
+// and hierarchies; the latest of them must equal a's minus added's cell by
+// cell where it publishes, and every table must list only cells a has, or
+// ReleaseAfter fails with ErrHistory.
 //
-// A reader holding both tables learns, for every cell published in both,
-// the rows added in between: a group of people of its own. Each such group
-// with fewer than K subjects, or whose sum fails a dominance rule, is
-// protected like a sensitive cell: its cell in the new table is suppressed
-// and its reader's interval, given that the new cell is at least the old
-// one, must reach the old value (no rows added) and K added rows (or the
-// p% or (n,k) levels of the added sum). The old table's cells count as
-// known to the reader even where it suppressed them, which asks for more
-// protection, never less. With no previous table, ReleaseAfter is Release
-// followed by Keep.
+// Each group of rows added since the previous release with fewer than K
+// subjects, or whose sum fails a dominance rule, is protected like a
+// sensitive cell. The new table is then audited with the reader's linear
+// program over all the kept tables and the new one (each table's margin
+// equations and published values, one row per listed cell, floors, and
+// earlier ≤ later per cell, see cumulative.go): the levels of the new
+// table's sensitive cells and of the added groups must hold, the previous
+// table's threshold and dominance levels too, and no value an earlier
+// table suppressed may be narrowed. When a promise fails, the cells the
+// previous table suppressed are kept suppressed, and then, round by round,
+// the published cells of every constraint of a failing cell; when that
+// does not help, ReleaseAfter publishes nothing and returns an error
+// wrapping ErrDisclosive. The audit couples at most 1,500 values (all
+// tables together); a larger group fails with ErrUnaudited. With no
+// earlier table, ReleaseAfter is Release followed by Keep.
 func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggregator[T]) (*Table, error) {
 	if a.err != nil {
 		return nil, a.err
@@ -378,7 +389,7 @@ func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, er
 			break
 		}
 	}
-	return nil, fmt.Errorf("%w: read together with the previous release, a protection level cannot be met", ErrDisclosive)
+	return nil, fmt.Errorf("%w: read together with the earlier releases, a protection level cannot be met", ErrDisclosive)
 }
 
 // cumulativeRounds bounds the rounds of further suppression by which

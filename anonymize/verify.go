@@ -52,7 +52,12 @@ func (e *VerifyError) Unwrap() error { return ErrDisclosive }
 // that agree on their shared margins are the margins of some full table.
 // Cyclic sets (three tables over pairs of three dimensions, say) are
 // refused with ErrNotDecomposable: the full table's cells, each at least
-// zero, bound the listed ones in ways no margin equation shows.
+// zero, bound the listed ones in ways no margin equation shows. Even
+// decomposable cuts of the same rows (region × age and region × lot) are
+// margins of one latent region × age × lot table whose cells hold whole
+// rows and subjects; Verify sees only the margins, so a level may hold
+// here and still be narrowed by a reader who reasons about that table:
+// release such cuts as one table with margins instead.
 func Verify(tables ...*Table) error {
 	v := &verifier{joint: len(tables) > 1}
 	if len(tables) == 0 {
