@@ -40,7 +40,7 @@ var keyLines = []string{
 	"[5.2] app.log (redact.NewHandler): 9 registrations logged with e-mail, name and IBAN, none in clear",
 	"blind index → 1 candidate row → decrypted and compared → u0002",
 	"key 1 rotated to key 2: 9 subject keys re-wrapped, 9 rows re-encrypted",
-	"keyring [{1 destroyed} {2 primary}]",
+	"keyring map[1:destroyed 2:primary]",
 	"nothing asked yet: denied (no_consent)",
 	"after refusing: denied (refused)",
 	"after granting: allowed (consent)",
