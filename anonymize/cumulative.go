@@ -69,9 +69,55 @@ type jointLP struct {
 	cols []int // variables, in column order
 	col  map[int]int
 	eqs  []intRow
+	a    [][]float64 // the scaled equations
+	b    []float64
+	sa   []sparseRow // a's non-zero entries
 	tab  *tableau
 	err  error
 	cs   []float64 // column scales
+}
+
+// sparseRow is the non-zero entries of a row.
+type sparseRow struct {
+	cols []int
+	v    []float64
+}
+
+// solve minimises c·y from the vertex the last solve ended at (any basis
+// of the tableau is feasible). Should rounding have drifted the tableau
+// from the equations, phase one runs again and the objective is solved
+// afresh; a second drift is a solver failure.
+func (p *jointLP) solve(c []float64) (float64, []float64, error) {
+	for range 2 {
+		if p.tab == nil {
+			tab, err := newTableau(p.a, p.b, len(p.cols))
+			if err != nil {
+				return 0, nil, err
+			}
+			p.tab = tab
+		}
+		f, y, err := p.tab.optimize(c, nil)
+		if y == nil || p.satisfies(y) {
+			return f, y, err
+		}
+		p.tab = nil
+	}
+	return 0, nil, errSolver
+}
+
+// satisfies reports whether y satisfies every scaled equation to within
+// residualTol.
+func (p *jointLP) satisfies(y []float64) bool {
+	for i, row := range p.sa {
+		s := -p.b[i]
+		for k, c := range row.cols {
+			s += row.v[k] * y[c]
+		}
+		if math.Abs(s) > residualTol*(1+math.Abs(p.b[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // newJoint builds the program over the cells of s: per side (table,
@@ -311,15 +357,21 @@ func (j *joint) program(v int, upto int) *jointLP {
 			r[c] = float64(e.coef[k]) * p.cs[c]
 			m = max(m, math.Abs(r[c]))
 		}
+		sr := sparseRow{}
 		for c := range r {
 			r[c] /= m
+			if r[c] != 0 {
+				sr.cols, sr.v = append(sr.cols, c), append(sr.v, r[c])
+			}
 		}
+		p.sa = append(p.sa, sr)
 		a, b = append(a, r), append(b, float64(e.rhs)/m)
 		p.eqs = append(p.eqs, intRow{cols: e.cols, coef: e.coef, rhs: e.rhs})
 	}
 	if len(a) == 0 {
 		return p
 	}
+	p.a, p.b = a, b
 	p.tab, p.err = newTableau(a, b, len(p.cols))
 	if errors.Is(p.err, errInfeasible) {
 		p.err = fmt.Errorf("%w: the releases are inconsistent", ErrHistory)
@@ -350,7 +402,7 @@ func (j *joint) extreme(v int, up bool, upto int) (f float64, ev int64, exact bo
 	if up {
 		c[col] = -1
 	}
-	obj, y, err := p.tab.minimize(c)
+	obj, y, err := p.solve(c)
 	switch {
 	case errors.Is(err, errUnbounded) && up:
 		return math.Inf(1), 0, false, nil
@@ -419,6 +471,10 @@ func (j *joint) notNarrowed(v int) (bool, error) {
 		fj, _, _, err := j.extreme(v, up, j.sides-1)
 		if err != nil {
 			return false, err
+		}
+		// At its own lower bound, or unbounded, nothing was narrowed.
+		if (up && math.IsInf(fj, 1)) || (!up && fj <= float64(j.lows[v])+m) {
+			continue
 		}
 		fo, _, _, err := j.extreme(v, up, j.sides-2)
 		if err != nil {
