@@ -282,7 +282,7 @@ func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, er
 				kn.least[q][i] = oldVal[q][i]
 			}
 		} else {
-			jl = append(jl, rt.oldLevels(prev.reason(old.Key), len(kept)-1, int32(i), oldVal, k)...)
+			jl = append(jl, rt.oldLevels(len(kept)-1, int32(i), oldVal, k)...)
 		}
 		if drows == 0 {
 			continue
@@ -396,28 +396,22 @@ func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, er
 // releaseAfter tries to keep the promises of both releases.
 const cumulativeRounds = 8
 
-// oldLevels returns the promises of a cell the previous table suppressed
-// for the given reason (Unrecorded when its reasons were not kept), with
-// old values old[q][cell]. A cell below the threshold keeps its rows'
-// level (r − min(r−1, K−1) to r + max(K−r, 1)); a cell with fewer than K
-// rows is below it whatever the reason. The sum of a measure with a
-// dominance rule keeps the level of the old sum computed with the largest
-// contributions of all rows so far, which are at least the old ones, so
-// the level is at least the old one. A promise the joint bounds do not
-// cover holds still when they are the old table's own (see joint.holds).
-// A secondary cell promises nothing.
-func (rt *rawTable) oldLevels(r Reason, side int, cell int32, old [][]int64, k int64) []jointLevel {
-	var out []jointLevel
+// oldLevels returns the promises of a cell the previous table suppressed,
+// with old values old[q][cell]. Why it was suppressed is not used (a
+// table read back from SQLHistory has no reasons, and both stores must
+// give the same release): its rows keep the level of a cell below the
+// threshold, r − min(r−1, K−1) to r + max(K−r, 1), and the sum of a
+// measure with a dominance rule keeps the level of the old sum computed
+// with the largest contributions of all rows so far, which are at least
+// the old ones, so that level is at least the old one. A promise the joint
+// bounds do not cover holds still when they are the bounds the reader had
+// before the new table (see joint.holds): a secondary cell's.
+func (rt *rawTable) oldLevels(side int, cell int32, old [][]int64, k int64) []jointLevel {
 	rows := old[rowsQ][cell]
-	if rows < k || r == Threshold || r == Unrecorded {
-		out = append(out, jointLevel{side: side, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)})
-	}
-	if r == Secondary && rows >= k {
-		return out
-	}
+	out := []jointLevel{{side: side, cell: cell, q: int(rowsQ), lo: rows - min(rows-1, k-1), hi: rows + max(k-rows, 1)}}
 	fq := rt.floorQuantities()
 	for j, sh := range rt.shapes {
-		if fq[j] == 0 || sh.top() == 0 {
+		if fq[j] == 0 || sh.top() == 0 { // a sum without a dominance rule has no level
 			continue
 		}
 		sum := old[fq[j]][cell]
@@ -441,8 +435,7 @@ type cumulativeAudit struct {
 
 // older adds the tables released before the previous one, and the
 // promises that the new table must not narrow: every value an older
-// table suppressed (for a reason other than Secondary, when it is
-// recorded), and every group added between two of them.
+// table suppressed, and every group added between two of them.
 func (ca *cumulativeAudit) older(tables []*Table) error {
 	rt := ca.rt
 	index := make(map[string]int, len(rt.cells))
@@ -451,6 +444,14 @@ func (ca *cumulativeAudit) older(tables []*Table) error {
 	}
 	fq := rt.floorQuantities()
 	nq := 1 + len(ca.kn.sums)
+	// The quantities with levels: rows, and the sums of measures with a
+	// dominance rule.
+	protected := []int{int(rowsQ)}
+	for j, sh := range rt.shapes {
+		if fq[j] > 0 && sh.top() > 0 {
+			protected = append(protected, int(fq[j]))
+		}
+	}
 	for sd, t := range tables {
 		val := make([][]int64, nq)
 		for q := range val {
@@ -464,10 +465,8 @@ func (ca *cumulativeAudit) older(tables []*Table) error {
 			}
 			listed[i] = true
 			if c.Suppressed {
-				if t.reason(c.Key) != Secondary {
-					for q := range nq {
-						ca.levels = append(ca.levels, jointLevel{side: sd, cell: int32(i), q: q, narrow: true})
-					}
+				for _, q := range protected {
+					ca.levels = append(ca.levels, jointLevel{side: sd, cell: int32(i), q: q, narrow: true})
 				}
 				continue
 			}
@@ -493,7 +492,7 @@ func (ca *cumulativeAudit) older(tables []*Table) error {
 	// and the previous table.
 	for sd := 1; sd <= len(tables); sd++ {
 		for i := range rt.cells {
-			for q := range nq {
+			for _, q := range protected {
 				ca.levels = append(ca.levels, jointLevel{side: sd, added: true, cell: int32(i), q: q, narrow: true})
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/1cb-kz/compliance/internal/pgtest"
@@ -175,4 +176,91 @@ func TestSQLHistoryKeepsTables(t *testing.T) {
 	got, err := q.Tables(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+}
+
+// TestJointProgram checks the reader's program over two releases of a
+// row of two cells and its margin (a1 + a2 = *), January and then
+// February, by hand: January suppresses a1 = 11 and a2 = 3 (below K = 5)
+// and publishes * = 14; February adds nothing.
+func TestJointProgram(t *testing.T) {
+	keys := [][]string{{"a1"}, {"a2"}, {Total}}
+	s, err := newLinkedSystem(keys, true, nil)
+	require.NoError(t, err)
+	vals := []int64{11, 3, 14}
+	all := []bool{true, true, true}
+	jan := []bool{false, false, true}
+	a2Jan := jointLevel{side: 0, cell: 1, q: 0, lo: 1, hi: 5}
+	tests := []struct {
+		name string
+		feb  []bool // February's published cells
+		lv   jointLevel
+		want bool
+	}{
+		// February shows a1 = 11 (and hides a2 and the margin): January's
+		// a1 ≤ 11, so a2 ≥ 3: [3, 13] does not reach 1.
+		{"a later table narrows an earlier one", []bool{true, false, false}, a2Jan, false},
+		// February suppresses the same cells: a1 and a2 range over [1, 13]
+		// in both.
+		{"the same pattern keeps it", jan, a2Jan, true},
+		// Both margins published and equal: nothing was added, which
+		// the reader learns.
+		{"an unchanged margin pins its added groups", jan, jointLevel{side: 1, added: true, cell: 1, q: 0, lo: 0, hi: 5}, false},
+		// February hides everything: the group added to a2 ranges over
+		// [0, +Inf).
+		{"an added group between suppressed cells", []bool{false, false, false}, jointLevel{side: 1, added: true, cell: 1, q: 0, lo: 0, hi: 5}, true},
+		// February publishes a1: January's a2 is narrowed from [1, 13] to
+		// [3, 13].
+		{"narrowed", []bool{true, false, false}, jointLevel{side: 0, cell: 1, q: 0, narrow: true}, false},
+		{"not narrowed", jan, jointLevel{side: 0, cell: 1, q: 0, narrow: true}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := newJoint(s, [][][]int64{{vals}, {vals}}, [][]bool{jan, tc.feb}, [][]bool{all, all}, []int64{0})
+			require.NoError(t, err)
+			got, err := j.holds(tc.lv)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	// Bounds, exactly: January's a2 under February's a1 = 11.
+	j, err := newJoint(s, [][][]int64{{vals}, {vals}}, [][]bool{jan, {true, false, false}}, [][]bool{all, all}, []int64{0})
+	require.NoError(t, err)
+	v := j.vars[[3]int32{0, 0, 1}]
+	lo, _, _, err := j.extreme(v, false, 1)
+	require.NoError(t, err)
+	hi, _, _, err := j.extreme(v, true, 1)
+	require.NoError(t, err)
+	assert.InDelta(t, 3, lo, 1e-9)
+	assert.InDelta(t, 13, hi, 1e-9)
+	alone, _, _, err := j.extreme(v, false, 0)
+	require.NoError(t, err)
+	assert.InDelta(t, 1, alone, 1e-9, "January alone")
+	// Values that cannot both hold (February's margin below January's)
+	// are an inconsistent history.
+	j, err = newJoint(s, [][][]int64{{vals}, {{11, 3, 13}}}, [][]bool{jan, jan}, [][]bool{all, all}, []int64{0})
+	require.NoError(t, err)
+	_, err = j.holds(a2Jan)
+	assert.ErrorIs(t, err, ErrHistory)
+}
+
+// TestReleaseAfterRefusesAnOlderTableThatDoesNotFit: an older table of
+// the history lists a cell no row has.
+func TestReleaseAfterRefusesAnOlderTableThatDoesNotFit(t *testing.T) {
+	ctx := context.Background()
+	jan, feb, _ := monthlyBids(5)
+	s := bidSpec(5, true)
+	h := NewMemoryHistory()
+	janTab, err := aggOf(t, s, jan).ReleaseAfter(ctx, h, aggOf(t, s, jan))
+	require.NoError(t, err)
+	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, h, aggOf(t, s, feb))
+	require.NoError(t, err)
+	// An older table with a cell no row has.
+	odd := *janTab
+	odd.Cells = append(slices.Clone(janTab.Cells), Cell{Key: []string{"nowhere", Total}, Suppressed: true})
+	bad := NewMemoryHistory()
+	for _, tab := range []*Table{&odd, janTab} {
+		require.NoError(t, bad.Keep(ctx, tab))
+	}
+	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, bad, aggOf(t, s, feb))
+	assert.ErrorIs(t, err, ErrHistory)
 }
