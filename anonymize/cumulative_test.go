@@ -37,6 +37,15 @@ func TestReleaseAfterHoldsBothReleases(t *testing.T) {
 		// and March's (region0, age1), 7 subjects, to [3, +Inf].
 		{name: "March narrowed by January", seed: 4402, k: 10, rules: p10, releases: 3, dims: []rtDim{rtFlat("region", 3), rtFlat("age", 2)}},
 		{name: "cumulative over a hierarchy", seed: 2000, k: 3, releases: 3, dims: []rtDim{rtGeo(2, 2, 1), rtFlat("age", 2)}},
+		// Half a year: each release against all five before it.
+		{name: "six months", seed: 7001, k: 5, rules: p10, releases: 6, dims: []rtDim{rtFlat("region", 4), rtFlat("age", 3)}},
+	}
+	if rtLong() {
+		cases = append(cases,
+			rtCase{name: "twelve months", seed: 7002, k: 5, releases: 12, dims: []rtDim{rtFlat("region", 4), rtFlat("age", 3)}},
+			rtCase{name: "twelve months, sums with a floor", seed: 7003, k: 3, rules: rtRules{min: 100}, releases: 12, dims: []rtDim{rtFlat("region", 3), rtFlat("age", 3)}},
+			rtCase{name: "3-D", seed: 8002, k: 5, rules: p10, releases: 2, dims: []rtDim{rtFlat("region", 8), rtFlat("age", 4), rtFlat("lot", 3)}},
+		)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

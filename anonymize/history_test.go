@@ -264,3 +264,43 @@ func TestReleaseAfterRefusesAnOlderTableThatDoesNotFit(t *testing.T) {
 	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, bad, aggOf(t, s, feb))
 	assert.ErrorIs(t, err, ErrHistory)
 }
+
+// BenchmarkReleaseAfter measures the cumulative release of February
+// against January beside its baseline, Release of the same table alone:
+// the difference is the joint audit (and any further suppression).
+func BenchmarkReleaseAfter(b *testing.B) {
+	ctx := context.Background()
+	jan, feb, _ := monthlyBids(1)
+	s := bidSpec(5, true)
+	s.Measures[0].Dominance = []NK{{N: 1, K: 75}}
+	s.Measures[0].P = 10
+	mk := func(rows ...[]bid) *Aggregator[bid] {
+		a, err := NewAggregator(s)
+		require.NoError(b, err)
+		for _, rs := range rows {
+			for _, r := range rs {
+				a.Add(r)
+			}
+		}
+		return a
+	}
+	janTab, err := mk(jan).Release()
+	require.NoError(b, err)
+	all, added := mk(jan, feb), mk(feb)
+	b.Run("baseline=Release", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := all.Release(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ReleaseAfter", func(b *testing.B) {
+		for b.Loop() {
+			h := NewMemoryHistory()
+			_ = h.Keep(ctx, janTab)
+			if _, err := all.ReleaseAfter(ctx, h, added); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
