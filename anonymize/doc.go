@@ -89,9 +89,8 @@
 // over every kept table and the new one must keep every level of all of
 // them, suppressing more or refusing with ErrDisclosive. The host keeps
 // every table it released of the population for as long as it releases
-// cumulative tables of it, and aggregates the rows added since the last
-// (by month, say). Tables of the same rows cut different ways are checked
-// together with Verify(t1, t2).
+// cumulative tables of it (a year-to-date report starts a new population
+// each January), and aggregates the rows added since the last release.
 //
 // Values are summed exactly in 64-bit fixed point at Measure.Decimals; a
 // value with more decimals is refused, never rounded. Merge and
@@ -108,10 +107,13 @@
 //   - The reader is granted presence (one row per listed cell) and floors,
 //     not Bounds.Max: a reader who knows that no bid exceeds it may narrow
 //     a sum further. Measures that may be negative get the equations only.
+//   - ReleaseAfter's program couples at most 1,500 values of all the kept
+//     tables (DESIGN.md: how many months a table takes); beyond, it fails
+//     with ErrUnaudited.
 //   - Verify(t1, t2) of the same rows cut two ways (region × age and
 //     region × lot) sees the margins both publish, not the latent
 //     region × age × lot table, which can narrow a level further: release
-//     such cuts as one table with margins, or protect them together.
+//     such cuts as one table with margins instead.
 //   - A hierarchy has at most 6 levels below its root; a row adds to one
 //     cell per combination of its dimensions' levels, at most 4,096.
 //   - Secondary suppression is a heuristic: on tables small enough to

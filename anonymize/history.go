@@ -126,15 +126,18 @@ func (h *SQLHistory) Keep(ctx context.Context, t *Table) error {
 // program over all the kept tables and the new one (each table's margin
 // equations and published values, one row per listed cell, floors, and
 // earlier ≤ later per cell, see cumulative.go): the levels of the new
-// table's sensitive cells and of the added groups must hold, the previous
-// table's threshold and dominance levels too, and no value an earlier
-// table suppressed may be narrowed. When a promise fails, the cells the
-// previous table suppressed are kept suppressed, and then, round by round,
-// the published cells of every constraint of a failing cell; when that
-// does not help, ReleaseAfter publishes nothing and returns an error
-// wrapping ErrDisclosive. The audit couples at most 1,500 values (all
-// tables together); a larger group fails with ErrUnaudited. With no
-// earlier table, ReleaseAfter is Release followed by Keep.
+// table's sensitive cells and of the added groups must hold; so must the
+// levels of every cell the previous table suppressed, recomputed from a
+// minus added as if it were below K or dominated (a kept table carries no
+// reasons, so memory and SQL histories give the same release), unless the
+// reader's bounds on it are those it had before; and no other value an
+// earlier table suppressed may be narrowed. When a promise fails, the
+// cells the previous table suppressed are kept suppressed, then, round by
+// round, the published cells of every constraint of a failing cell; when
+// that does not help, ReleaseAfter publishes nothing and returns an error
+// wrapping ErrDisclosive. The program couples at most 1,500 values of all
+// the tables; a larger group fails with ErrUnaudited. With no earlier
+// table, ReleaseAfter is Release followed by Keep.
 func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggregator[T]) (*Table, error) {
 	if a.err != nil {
 		return nil, a.err
@@ -161,7 +164,7 @@ func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggr
 		}
 		return t, h.Keep(ctx, t)
 	}
-	t, err := releaseAfter(rt, added.raw(), kept, a.spec.now())
+	t, err := releaseAfter(ctx, rt, added.raw(), kept, a.spec.now())
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +209,7 @@ func sameHierarchies(t *Table, rt *rawTable) bool {
 // releaseAfter is release with the added rows' groups as further
 // sensitive cells, audited together with the tables kept before it
 // (oldest first; see ReleaseAfter and cumulative.go).
-func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, error) {
+func releaseAfter(ctx context.Context, rt, added *rawTable, kept []*Table, now time.Time) (*Table, error) {
 	rt.sort()
 	prev := kept[len(kept)-1]
 	addedAt := make(map[string]*rawCell, len(added.cells))
@@ -356,7 +359,7 @@ func releaseAfter(rt, added *rawTable, kept []*Table, now time.Time) (*Table, er
 				t.reasons.byKey[key] = Secondary
 			}
 		}
-		bad, err := ca.failing(s, t)
+		bad, err := ca.failing(ctx, s, t)
 		if err != nil {
 			return nil, err
 		}
@@ -509,8 +512,9 @@ func (ca *cumulativeAudit) keys() [][]string {
 }
 
 // failing returns the cells of the promises that fail in the reader's
-// program over the previous table and t (system s).
-func (ca *cumulativeAudit) failing(s *system, t *Table) ([]int32, error) {
+// program over the earlier tables and t (system s). It stops early, with
+// ctx's error, when ctx is done.
+func (ca *cumulativeAudit) failing(ctx context.Context, s *system, t *Table) ([]int32, error) {
 	newPub := make([]bool, len(ca.rt.cells))
 	for i := range newPub {
 		newPub[i] = !t.Cells[i].Suppressed
@@ -529,6 +533,9 @@ func (ca *cumulativeAudit) failing(s *system, t *Table) ([]int32, error) {
 	for _, lv := range ca.levels {
 		if len(bad) > 0 && bad[len(bad)-1] == lv.cell {
 			continue // the cell is to be worked on anyway
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		ok, err := j.holds(lv)
 		if err != nil {

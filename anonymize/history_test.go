@@ -304,3 +304,18 @@ func BenchmarkReleaseAfter(b *testing.B) {
 		}
 	})
 }
+
+func TestReleaseAfterStopsWithItsContext(t *testing.T) {
+	jan, feb, _ := monthlyBids(2)
+	s := bidSpec(5, true)
+	h := NewMemoryHistory()
+	_, err := aggOf(t, s, jan).ReleaseAfter(context.Background(), h, aggOf(t, s, jan))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = aggOf(t, s, jan, feb).ReleaseAfter(ctx, h, aggOf(t, s, feb))
+	require.ErrorIs(t, err, context.Canceled)
+	kept, err := h.Tables(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, kept, 1, "nothing kept when nothing is released")
+}
