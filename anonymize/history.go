@@ -133,8 +133,9 @@ func (h *SQLHistory) Keep(ctx context.Context, t *Table) error {
 // reader's bounds on it are those it had before; and no other value an
 // earlier table suppressed may be narrowed. When a promise fails, the
 // cells the previous table suppressed are kept suppressed, then, round by
-// round, the published cells of every constraint of a failing cell; when
-// that does not help, ReleaseAfter publishes nothing and returns an error
+// round, a failing cell the new table publishes, or one published cell in
+// each constraint of it (one the previous table hid, else the smallest);
+// when that does not help, ReleaseAfter publishes nothing and returns an error
 // wrapping ErrDisclosive. The program couples at most 1,500 values of all
 // the tables; a larger group fails with ErrUnaudited. With no earlier
 // table, ReleaseAfter is Release followed by Keep.
@@ -340,8 +341,7 @@ func releaseAfter(ctx context.Context, rt, added *rawTable, kept []*Table, now t
 	}
 	// First the new table as release protects it; then with every cell
 	// the previous table suppressed kept suppressed; then, round by
-	// round, with the published cells of every constraint of a cell whose
-	// promise fails suppressed too.
+	// round, with more cells around those whose promise fails (expand).
 	force := make([]bool, len(rt.cells))
 	for round := range cumulativeRounds {
 		rs, ls := slices.Clone(reasons), slices.Clone(lvs)
@@ -375,18 +375,7 @@ func releaseAfter(ctx context.Context, rt, added *rawTable, kept []*Table, now t
 			}
 		}
 		if !more {
-			for _, x := range bad {
-				if !force[x] && !t.Cells[x].Suppressed {
-					force[x], more = true, true
-				}
-				for _, ci := range s.ofCell[x] {
-					for _, y := range s.cons[ci] {
-						if !force[y] && !t.Cells[y].Suppressed {
-							force[y], more = true, true
-						}
-					}
-				}
-			}
+			more = expand(s, bad, t, force, oldIn, oldPub, kn.rows)
 		}
 		if !more {
 			break
@@ -395,9 +384,42 @@ func releaseAfter(ctx context.Context, rt, added *rawTable, kept []*Table, now t
 	return nil, fmt.Errorf("%w: read together with the earlier releases, a protection level cannot be met", ErrDisclosive)
 }
 
+// expand marks for suppression, for every cell x whose promise fails, x
+// itself when the new table publishes it, and otherwise one published
+// cell in each constraint of x: one the previous table suppressed if any
+// (its pattern protected the old value), else the one of fewest rows. It
+// reports whether it marked any.
+func expand(s *system, bad []int32, t *Table, force, oldIn, oldPub []bool, rows []int64) bool {
+	more := false
+	oldHidden := func(y int32) bool { return oldIn[y] && !oldPub[y] }
+	for _, x := range bad {
+		if !t.Cells[x].Suppressed {
+			if !force[x] {
+				force[x], more = true, true
+			}
+			continue
+		}
+		for _, ci := range s.ofCell[x] {
+			best := int32(-1)
+			for _, y := range s.cons[ci] {
+				if t.Cells[y].Suppressed || force[y] {
+					continue
+				}
+				if best < 0 || (oldHidden(y) && !oldHidden(best)) || (oldHidden(y) == oldHidden(best) && rows[y] < rows[best]) {
+					best = y
+				}
+			}
+			if best >= 0 {
+				force[best], more = true, true
+			}
+		}
+	}
+	return more
+}
+
 // cumulativeRounds bounds the rounds of further suppression by which
 // releaseAfter tries to keep the promises of both releases.
-const cumulativeRounds = 8
+const cumulativeRounds = 16
 
 // oldLevels returns the promises of a cell the previous table suppressed,
 // with old values old[q][cell]. Why it was suppressed is not used (a
