@@ -295,51 +295,7 @@ func (g *grid) extendTree(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS
 // linkedLeaves is leaves with hierarchies: per cell, the number of
 // interior cells (a leaf in every dimension) it sums, itself included.
 func (rt *rawTable) linkedLeaves() []int64 {
-	out := make([]int64, len(rt.cells))
-	index := make(map[string]int, len(rt.cells))
-	inner := make([]map[string]bool, len(rt.dims)) // values that are a parent
-	for d := range inner {
-		inner[d] = map[string]bool{}
-	}
-	for i := range rt.cells {
-		k := rt.cells[i].key
-		index[joinKey(k)] = i
-		for d, v := range k {
-			if v != Total {
-				if p := rt.hier.up(d, v); p != Total {
-					inner[d][p] = true
-				}
-			}
-		}
-	}
-	key := make([]string, len(rt.dims))
-	var walk func(d int, c []string)
-	walk = func(d int, c []string) {
-		if d == len(c) {
-			if x, ok := index[joinKey(key)]; ok {
-				out[x]++
-			}
-			return
-		}
-		for _, v := range append(rt.hier.path(d, c[d]), Total) {
-			key[d] = v
-			walk(d+1, c)
-		}
-	}
-	for i := range rt.cells {
-		c := rt.cells[i].key
-		if slices.ContainsFunc(c, func(v string) bool { return v == Total }) {
-			continue
-		}
-		interior := true
-		for d, v := range c {
-			interior = interior && !inner[d][v]
-		}
-		if interior {
-			walk(0, c)
-		}
-	}
-	return out
+	return rt.leavesWhere(func(int) bool { return true })
 }
 
 // parents returns the table's Parents: per hierarchical dimension, the
