@@ -84,10 +84,14 @@ func linkedLoss(rt *rawTable, tab *Table) (loss, float64) {
 // BenchmarkReleaseQuarters releases the 17 × 6 × 12 × 8 table of 200,000
 // bids with the month flat (the baseline) and with quarter subtotals
 // linked to it.
-func BenchmarkReleaseQuarters(b *testing.B) {
+func BenchmarkReleaseQuarters(b *testing.B) { benchLinked(b, quarterPartner) }
+
+// benchLinked releases the table that build makes of 200,000 bids, flat
+// (the baseline) and linked, and reports what each loses.
+func benchLinked(b *testing.B, build func(testing.TB, int, bool) *Aggregator[cell4]) {
 	for _, linked := range []bool{false, true} {
 		b.Run(map[bool]string{false: "flat", true: "linked"}[linked], func(b *testing.B) {
-			a := quarterPartner(b, 200_000, linked)
+			a := build(b, 200_000, linked)
 			var t *Table
 			for b.Loop() {
 				var err error
@@ -151,24 +155,4 @@ func districtPartner(tb testing.TB, rows int, linked bool) *Aggregator[cell4] {
 
 // BenchmarkReleaseDistricts releases the 204 districts × 6 × 8 table of
 // 200,000 bids flat (the baseline) and linked to the 17 regions.
-func BenchmarkReleaseDistricts(b *testing.B) {
-	for _, linked := range []bool{false, true} {
-		b.Run(map[bool]string{false: "flat", true: "linked"}[linked], func(b *testing.B) {
-			a := districtPartner(b, 200_000, linked)
-			var t *Table
-			for b.Loop() {
-				var err error
-				if t, err = a.Release(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			l, totals := linkedLoss(a.raw(), t)
-			b.ReportMetric(100*totals, "%totals-suppressed")
-			b.ReportMetric(float64(len(t.Cells)), "cells")
-			b.ReportMetric(100*l.primary, "%interior-primary")
-			b.ReportMetric(100*l.cells, "%interior-suppressed")
-			b.ReportMetric(100*l.rows, "%rows-suppressed")
-			b.ReportMetric(100*l.secondaryRows, "%rows-complements")
-		})
-	}
-}
+func BenchmarkReleaseDistricts(b *testing.B) { benchLinked(b, districtPartner) }
