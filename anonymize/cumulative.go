@@ -52,16 +52,21 @@ type joint struct {
 	pub    [][]bool    // per side, per cell
 	val    [][][]int64 // per side, quantity, cell (where published)
 	listed [][]bool    // per side, per cell
-	// vars maps (side, q, cell) to a variable; added maps (side, q, cell)
-	// to the slack side − (side−1), or -1 when both values are known.
-	vars  map[[3]int32]int
-	added map[[3]int32]int
+	// vars maps (side, q, cell) to the value; added maps (side, q, cell)
+	// to the group added between side−1 and side. A value with no
+	// variable is known.
+	vars  map[[3]int32]jexpr
+	added map[[3]int32]jexpr
 	lows  []int64
 	qOf   []int
 	eqs   []intRow
 	eqTo  []int // per equation: the latest side it involves
 	comp  []int // per variable: its connected group
 	lps   map[[2]int]*jointLP
+	// before caches the bounds over the earlier tables alone (which no
+	// choice of the new table changes) per (side, added, q, cell, up),
+	// across the rounds of one release; nil caches nothing.
+	before map[[5]int32]float64
 }
 
 // jointLP is the program of one connected group over the first tables.
@@ -128,7 +133,7 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 	n := s.numCell
 	nq := len(floors)
 	j := &joint{cons: s.cons, nq: nq, sides: len(pub), scale: make([]float64, nq), pub: pub, val: val, listed: listed,
-		vars: map[[3]int32]int{}, added: map[[3]int32]int{}, lps: map[[2]int]*jointLP{}}
+		vars: map[[3]int32]jexpr{}, added: map[[3]int32]jexpr{}, lps: map[[2]int]*jointLP{}}
 	for sd := range j.sides {
 		for q := range nq {
 			for x := range n {
@@ -159,34 +164,56 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 		j.eqs, j.eqTo = append(j.eqs, ir), append(j.eqTo, to)
 		return nil
 	}
-	// get returns the variable of a value (-1 when known) and its constant.
-	get := func(sd, q int, x int32) (int, int64) {
-		if !listed[sd][x] {
-			return -1, 0
-		}
-		if pub[sd][x] {
-			return -1, val[sd][q][x]
-		}
-		key := [3]int32{int32(sd), int32(q), x}
-		v, ok := j.vars[key]
-		if !ok {
-			low := int64(0)
-			if q == 0 {
-				low = 1
+	// Values: a cell's value in table sd is Σ y + c over shifted
+	// variables y ≥ 0 (lows in c). A value both tables suppress is the
+	// earlier value plus the added group's variable (substituted, so it
+	// takes no variable and no equation of its own); the group added
+	// between a published value and a suppressed one is the new value
+	// less the old, a variable too; only a published value over a
+	// suppressed one needs an equation (old + added = new).
+	for sd := range j.sides {
+		for q := range nq {
+			for x := range int32(n) {
+				key := [3]int32{int32(sd), int32(q), x}
+				low := int64(0)
+				if q == 0 {
+					low = 1
+				}
+				var e jexpr
+				switch {
+				case !listed[sd][x]:
+				case pub[sd][x]:
+					e.c = val[sd][q][x]
+				case sd == 0 || !listed[sd-1][x]:
+					v := j.newVar(q, low)
+					e = jexpr{vars: []int{v}, c: low}
+				default:
+					old := j.vars[[3]int32{int32(sd - 1), int32(q), x}]
+					dlow := int64(0)
+					if len(old.vars) == 0 {
+						dlow = max(low-old.c, 0)
+					}
+					d := j.newVar(q, dlow)
+					e = jexpr{vars: append(slices.Clone(old.vars), d), c: old.c + dlow}
+				}
+				j.vars[key] = e
 			}
-			v = j.newVar(q, low)
-			j.vars[key] = v
 		}
-		return v, j.lows[v]
+	}
+	term := func(e *linExpr, x jexpr, sign int64) {
+		for _, v := range x.vars {
+			e.term(v, sign, 0)
+		}
+		e.term(-1, sign, x.c)
 	}
 	// floor adds a − f·b − slack = 0 for (a, b) the sum and rows.
-	floor := func(f int64, vs int, cs int64, vr int, cr int64, q, to int) error {
-		if f <= 0 || (vs < 0 && vr < 0) {
+	floor := func(f int64, a, b jexpr, q, to int) error {
+		if f <= 0 || (len(a.vars) == 0 && len(b.vars) == 0) {
 			return nil
 		}
 		e := lin()
-		e.term(vs, 1, cs)
-		e.term(vr, -f, cr)
+		term(e, a, 1)
+		term(e, b, -f)
 		e.term(j.newVar(q, 0), -1, 0)
 		return add(e, to)
 	}
@@ -199,8 +226,7 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 					if i == 0 {
 						sign = 1
 					}
-					v, c := get(sd, q, x)
-					e.term(v, sign, c)
+					term(e, j.vars[[3]int32{int32(sd), int32(q), x}], sign)
 				}
 				if err := add(e, sd); err != nil {
 					return nil, err
@@ -209,9 +235,7 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 		}
 		for x := range int32(n) {
 			for q := 1; q < nq; q++ {
-				vs, cs := get(sd, q, x)
-				vr, cr := get(sd, 0, x)
-				if err := floor(floors[q], vs, cs, vr, cr, q, sd); err != nil {
+				if err := floor(floors[q], j.vars[[3]int32{int32(sd), int32(q), x}], j.vars[[3]int32{int32(sd), 0, x}], q, sd); err != nil {
 					return nil, err
 				}
 			}
@@ -219,30 +243,37 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 		if sd == 0 {
 			continue
 		}
-		// Added groups: later − earlier − d = 0, d ≥ 0, and d's sum at
-		// least its floor times its rows.
+		// Added groups: new − old ≥ 0, with the added sum at least its
+		// floor times its rows.
 		for x := range int32(n) {
 			for q := range nq {
-				vn, cn := get(sd, q, x)
-				vo, co := get(sd-1, q, x)
 				key := [3]int32{int32(sd), int32(q), x}
-				if vn < 0 && vo < 0 {
-					j.added[key] = -1
-					continue
+				en, eo := j.vars[key], j.vars[[3]int32{int32(sd - 1), int32(q), x}]
+				var d jexpr
+				switch {
+				case len(en.vars) == 0 && len(eo.vars) == 0:
+					d.c = en.c - eo.c
+				case len(en.vars) > len(eo.vars): // new = old + d, or new alone
+					last := en.vars[len(en.vars)-1]
+					d = jexpr{vars: []int{last}, c: j.lows[last]}
+					if len(eo.vars) == 0 && listed[sd-1][x] { // old published: d = new − old
+						d.c = en.c - eo.c
+					}
+				default: // a published value over a suppressed one
+					v := j.newVar(q, 0)
+					d = jexpr{vars: []int{v}}
+					e := lin()
+					term(e, en, 1)
+					term(e, eo, -1)
+					e.term(v, -1, 0)
+					if err := add(e, sd); err != nil {
+						return nil, err
+					}
 				}
-				d := j.newVar(q, 0)
 				j.added[key] = d
-				e := lin()
-				e.term(vn, 1, cn)
-				e.term(vo, -1, co)
-				e.term(d, -1, 0)
-				if err := add(e, sd); err != nil {
-					return nil, err
-				}
 			}
 			for q := 1; q < nq; q++ {
-				ds, dr := j.added[[3]int32{int32(sd), int32(q), x}], j.added[[3]int32{int32(sd), 0, x}]
-				if err := floor(floors[q], ds, j.addedConst(sd, q, x), dr, j.addedConst(sd, 0, x), q, sd); err != nil {
+				if err := floor(floors[q], j.added[[3]int32{int32(sd), int32(q), x}], j.added[[3]int32{int32(sd), 0, x}], q, sd); err != nil {
 					return nil, err
 				}
 			}
@@ -252,25 +283,17 @@ func newJoint(s *system, val [][][]int64, pub, listed [][]bool, floors []int64) 
 	return j, nil
 }
 
-// addedConst returns the value of an added group whose cell both tables
-// publish (else 0: the slack is a variable).
-func (j *joint) addedConst(sd, q int, x int32) int64 {
-	if j.added[[3]int32{int32(sd), int32(q), x}] >= 0 {
-		return 0
-	}
-	v := func(s int) int64 {
-		if !j.listed[s][x] {
-			return 0
-		}
-		return j.val[s][q][x]
-	}
-	return v(sd) - v(sd-1)
-}
-
 func (j *joint) newVar(q int, low int64) int {
 	j.lows = append(j.lows, low)
 	j.qOf = append(j.qOf, q)
 	return len(j.lows) - 1
+}
+
+// jexpr is a value of the joint program: Σ y + c over shifted variables
+// y ≥ 0 of one quantity (the variables' lows are in c).
+type jexpr struct {
+	vars []int
+	c    int64
 }
 
 // linExpr is Σ coef·y + c in integers, overflow recorded.
@@ -313,6 +336,13 @@ func (j *joint) components() {
 	for _, e := range j.eqs {
 		for _, c := range e.cols[1:] {
 			parent[find(c)] = find(e.cols[0])
+		}
+	}
+	for _, m := range []map[[3]int32]jexpr{j.vars, j.added} {
+		for _, e := range m {
+			for _, c := range e.vars[min(1, len(e.vars)):] {
+				parent[find(c)] = find(e.vars[0])
+			}
 		}
 	}
 	j.comp = make([]int, len(parent))
@@ -381,26 +411,27 @@ func (j *joint) program(v int, upto int) *jointLP {
 	return p
 }
 
-// extreme returns the least (up false) or greatest value of variable v
-// over the tables up to side upto, and whether a rounded solution checked
-// exactly attains the exact value ev.
-func (j *joint) extreme(v int, up bool, upto int) (f float64, ev int64, exact bool, err error) {
-	p := j.program(v, upto)
+// extreme returns the least (up false) or greatest value of e over the
+// tables up to side upto, and whether a rounded solution checked exactly
+// attains the exact value ev.
+func (j *joint) extreme(e jexpr, up bool, upto int) (f float64, ev int64, exact bool, err error) {
+	p := j.program(e.vars[0], upto)
 	if p.err != nil {
 		return 0, 0, false, p.err
 	}
-	low := float64(j.lows[v])
+	low := float64(e.c)
 	if p.tab == nil { // in no equation: free above its lower bound
 		if up {
 			return math.Inf(1), 0, false, nil
 		}
-		return low, j.lows[v], true, nil
+		return low, e.c, true, nil
 	}
 	c := make([]float64, len(p.cols))
-	col := p.col[v]
-	c[col] = 1
-	if up {
-		c[col] = -1
+	for _, v := range e.vars {
+		c[p.col[v]] = 1
+		if up {
+			c[p.col[v]] = -1
+		}
 	}
 	obj, y, err := p.solve(c)
 	switch {
@@ -412,14 +443,14 @@ func (j *joint) extreme(v int, up bool, upto int) (f float64, ev int64, exact bo
 	if up {
 		obj = -obj
 	}
-	f = obj*p.cs[col] + low
-	ev, exact = p.exactAt(y, col)
-	return f, ev + j.lows[v], exact, nil
+	f = obj*p.cs[p.col[e.vars[0]]] + low
+	ev, exact = p.exactAt(y, e)
+	return f, ev, exact, nil
 }
 
 // exactAt rounds y to integers and checks every equation and y ≥ 0
-// exactly; it returns the value of column col there.
-func (p *jointLP) exactAt(y []float64, col int) (int64, bool) {
+// exactly; it returns the value of e there.
+func (p *jointLP) exactAt(y []float64, x jexpr) (int64, bool) {
 	v := make(map[int]int64, len(y))
 	for i, yi := range y {
 		f := math.Round(yi * p.cs[i])
@@ -443,18 +474,25 @@ func (p *jointLP) exactAt(y []float64, col int) (int64, bool) {
 			return 0, false
 		}
 	}
-	return v[p.cols[col]], true
+	r := x.c
+	for _, u := range x.vars {
+		var ok bool
+		if r, ok = sub(r, -v[u]); !ok {
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // reaches reports whether the reader's bound on v (least when up is false)
 // reaches target: passes it by the solver margin, or, within the margin,
 // attains it at an integer solution checked exactly.
-func (j *joint) reaches(v int, target int64, up bool) (bool, error) {
+func (j *joint) reaches(v jexpr, target int64, up bool) (bool, error) {
 	f, ev, exact, err := j.extreme(v, up, j.sides-1)
 	if err != nil {
 		return false, err
 	}
-	m := lpMargin * j.scale[j.qOf[v]]
+	m := lpMargin * j.scale[j.qOf[v.vars[0]]]
 	t := float64(target)
 	if up {
 		return f >= t+m || (f >= t-m && exact && ev >= target), nil
@@ -465,20 +503,33 @@ func (j *joint) reaches(v int, target int64, up bool) (bool, error) {
 // notNarrowed reports whether the bounds on v (a value of an earlier
 // table) with the new table are those without it, within the solver's
 // margin.
-func (j *joint) notNarrowed(v int) (bool, error) {
-	m := lpMargin * j.scale[j.qOf[v]]
+func (j *joint) notNarrowed(v jexpr, lv jointLevel) (bool, error) {
+	m := lpMargin * j.scale[j.qOf[v.vars[0]]]
 	for _, up := range []bool{false, true} {
 		fj, _, _, err := j.extreme(v, up, j.sides-1)
 		if err != nil {
 			return false, err
 		}
 		// At its own lower bound, or unbounded, nothing was narrowed.
-		if (up && math.IsInf(fj, 1)) || (!up && fj <= float64(j.lows[v])+m) {
+		if (up && math.IsInf(fj, 1)) || (!up && fj <= float64(v.c)+m) {
 			continue
 		}
-		fo, _, _, err := j.extreme(v, up, j.sides-2)
-		if err != nil {
-			return false, err
+		ck := [5]int32{int32(lv.side), 0, int32(lv.q), lv.cell, 0}
+		if lv.added {
+			ck[1] = 1
+		}
+		if up {
+			ck[4] = 1
+		}
+		fo, ok := j.before[ck]
+		if !ok {
+			fo, _, _, err = j.extreme(v, up, j.sides-2)
+			if err != nil {
+				return false, err
+			}
+			if j.before != nil {
+				j.before[ck] = fo
+			}
 		}
 		if (up && fj < fo-m) || (!up && fj > fo+m) {
 			return false, nil
@@ -503,12 +554,11 @@ type jointLevel struct {
 // holds reports whether the promise holds.
 func (j *joint) holds(lv jointLevel) (bool, error) {
 	key := [3]int32{int32(lv.side), int32(lv.q), lv.cell}
-	v, ok := j.vars[key]
+	v := j.vars[key]
 	if lv.added {
-		v, ok = j.added[key]
-		ok = ok && v >= 0
+		v = j.added[key]
 	}
-	if !ok { // known: pinned, unless it was known before
+	if len(v.vars) == 0 { // known: pinned, unless it was known before
 		return lv.narrow, nil
 	}
 	if !lv.narrow {
@@ -522,7 +572,7 @@ func (j *joint) holds(lv jointLevel) (bool, error) {
 		// A promise of an earlier table the bounds do not cover holds
 		// still if they are those the reader had before.
 	}
-	return j.notNarrowed(v)
+	return j.notNarrowed(v, lv)
 }
 
 // leavesWhere returns, per cell, the number of interior cells i under it

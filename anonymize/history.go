@@ -456,6 +456,7 @@ type cumulativeAudit struct {
 	// newJoint reads them.
 	val         [][][]int64
 	pub, listed [][]bool
+	before      map[[5]int32]float64 // joint.before, kept across rounds
 }
 
 // older adds the tables released before the previous one, and the
@@ -551,6 +552,10 @@ func (ca *cumulativeAudit) failing(ctx context.Context, s *system, t *Table) ([]
 	if err != nil {
 		return nil, err
 	}
+	if ca.before == nil {
+		ca.before = map[[5]int32]float64{}
+	}
+	j.before = ca.before
 	var bad []int32
 	for _, lv := range ca.levels {
 		if len(bad) > 0 && bad[len(bad)-1] == lv.cell {
