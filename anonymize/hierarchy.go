@@ -266,7 +266,7 @@ func (t *gridTree) through(own uint32) [][]gridStep {
 
 // extendTree is extend along a hierarchical dimension d: every move through
 // s's value multiplies the corners so far.
-func (g *grid) extendTree(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[MaxDimensions + 1][]int8, ok func(int32) bool, visit func([]int32, []int8) bool) bool {
+func (g *grid) extendTree(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[MaxDimensions + 1][]int8, ok func(int32) bool, keep func([]int32, []int8) bool, visit func([]int32, []int8) bool) bool {
 	corners, signs := bufC[d], bufS[d]
 	for _, m := range g.tree[d].through(g.coords[s][d]) {
 		next, nextSigns := bufC[d+1][:0], bufS[d+1][:0]
@@ -274,9 +274,16 @@ func (g *grid) extendTree(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS
 	steps:
 		for _, st := range m {
 			for i, x := range corners {
-				c := g.coords[x]
-				c[d] = st.id
-				y, listed := g.lookup(c)
+				var y int32
+				listed := true
+				if g.dense != nil { // x's own offset, moved along d
+					y = g.dense[g.off[x]+(int(st.id)-int(g.coords[x][d]))*g.stride[d]]
+					listed = y >= 0
+				} else {
+					c := g.coords[x]
+					c[d] = st.id
+					y, listed = g.lookup(c)
+				}
 				if !listed || !ok(y) {
 					found = false
 					break steps
@@ -285,7 +292,7 @@ func (g *grid) extendTree(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS
 			}
 		}
 		bufC[d+1], bufS[d+1] = next, nextSigns
-		if found && !g.extend(s, d+1, bufC, bufS, ok, visit) {
+		if found && (keep == nil || keep(next, nextSigns)) && !g.extend(s, d+1, bufC, bufS, ok, keep, visit) {
 			return false
 		}
 	}

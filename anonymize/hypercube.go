@@ -122,8 +122,11 @@ func newGrid(keys [][]string) *grid {
 
 // cubes calls visit with every hypercube through cell s whose corners are
 // all listed and accepted by ok, until visit returns false. corners[0] is
-// s; signs are +1 or -1, +1 on s.
-func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, signs []int8) bool) {
+// s; signs are +1 or -1, +1 on s. When keep is not nil, a partial
+// hypercube that keep rejects is not extended: its corners along the
+// dimensions chosen so far, with their signs, are corners of every
+// hypercube that extends it, so keep prunes by what they already rule out.
+func (g *grid) cubes(s int32, ok func(int32) bool, keep func([]int32, []int8) bool, visit func(corners []int32, signs []int8) bool) {
 	// One buffer per depth: siblings reuse it, and visit sees corners only
 	// while it runs.
 	var bufC [MaxDimensions + 1][]int32
@@ -132,7 +135,7 @@ func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, s
 		bufC[d], bufS[d] = make([]int32, 0, 1<<d), make([]int8, 0, 1<<d)
 	}
 	bufC[0], bufS[0] = []int32{s}, []int8{1}
-	g.extend(s, 0, &bufC, &bufS, ok, func(c []int32, sg []int8) bool {
+	g.extend(s, 0, &bufC, &bufS, ok, keep, func(c []int32, sg []int8) bool {
 		g.visits++ // hierarchical dimensions' moves count here
 		return visit(c, sg)
 	})
@@ -140,13 +143,13 @@ func (g *grid) cubes(s int32, ok func(int32) bool, visit func(corners []int32, s
 
 // extend picks the other value of dimension d and recurses; it returns
 // false when visit asked to stop.
-func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[MaxDimensions + 1][]int8, ok func(int32) bool, visit func([]int32, []int8) bool) bool {
+func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[MaxDimensions + 1][]int8, ok func(int32) bool, keep func([]int32, []int8) bool, visit func([]int32, []int8) bool) bool {
 	corners, signs := bufC[d], bufS[d]
 	if d == g.dims {
 		return visit(corners, signs)
 	}
 	if g.tree != nil && g.tree[d] != nil {
-		return g.extendTree(s, d, bufC, bufS, ok, visit)
+		return g.extendTree(s, d, bufC, bufS, ok, keep, visit)
 	}
 	own := g.coords[s][d]
 	for alt := uint32(0); alt <= g.n[d]; alt++ {
@@ -179,7 +182,7 @@ func (g *grid) extend(s int32, d int, bufC *[MaxDimensions + 1][]int32, bufS *[M
 			next, nextSigns = append(next, y), append(nextSigns, signs[i]*flip)
 		}
 		bufC[d+1], bufS[d+1] = next, nextSigns
-		if found && !g.extend(s, d+1, bufC, bufS, ok, visit) {
+		if found && (keep == nil || keep(next, nextSigns)) && !g.extend(s, d+1, bufC, bufS, ok, keep, visit) {
 			return false
 		}
 	}
@@ -281,7 +284,7 @@ func (w *witness) proof(s int32, reasons []Reason, rec func([]int32)) int64 {
 	need, raised := w.need(s), int64(0)
 	var used taken
 	rowsOK, sumsOK := false, len(w.zero) == 0
-	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
+	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, nil, func(c []int32, sg []int8) bool {
 		moved := false
 		if !sumsOK && w.sumsMove(c, sg) {
 			sumsOK, moved = true, true
@@ -362,7 +365,7 @@ func (u *taken) add(x int32, t int64) {
 // corners, unlimited room, so there is always one.
 func (w *witness) cheapest(s int32, reasons []Reason, lack int64) []int32 {
 	p := cubePick{score: math.Inf(1)}
-	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
+	w.g.cubes(s, func(int32) bool { return true }, p.bound(w, reasons), func(c []int32, sg []int8) bool {
 		gain := min(w.rowRoom(c, sg, -1), lack)
 		if w.down(s, c, sg) {
 			gain = lack
@@ -395,6 +398,17 @@ func (p *cubePick) offer(c []int32, gain, cost, lack int64) {
 	}
 	if (full && !p.full) || (full == p.full && score < p.score) {
 		p.best, p.full, p.score = append(p.best[:0], c...), full, score
+	}
+}
+
+// bound returns the pruning bound of a search offering to p: once p holds
+// a hypercube that gains all that is lacking, one whose published corners
+// so far already cost as much cannot be picked (costs are not negative and
+// offer takes only a strictly lower one), so its extensions are not tried.
+// The pick is the one the full search makes.
+func (p *cubePick) bound(w *witness, reasons []Reason) func([]int32, []int8) bool {
+	return func(c []int32, _ []int8) bool {
+		return !p.full || float64(w.hideCost(c, reasons)) < p.score
 	}
 }
 
@@ -501,7 +515,17 @@ func (w *witness) slack(q quantity, x int32) int64 {
 func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reason, rec func([]int32)) int64 {
 	got := int64(0)
 	var used taken
-	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, func(c []int32, sg []int8) bool {
+	// A corner that falls and has no slack left stops every move through
+	// it, so no hypercube that has one is extended.
+	spent := func(c []int32, sg []int8) bool {
+		for i, x := range c {
+			if sg[i]*dir < 0 && w.slack(q, x)-used.of(x) <= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, spent, func(c []int32, sg []int8) bool {
 		t := want - got
 		for i, x := range c {
 			if sg[i]*dir < 0 {
@@ -531,7 +555,7 @@ func (w *witness) lift(s int32, q quantity, dir int8, want int64, reasons []Reas
 // fewest published rows per unit of move.
 func (w *witness) cheapestLift(s int32, q quantity, dir int8, lack int64, reasons []Reason) []int32 {
 	p := cubePick{score: math.Inf(1)}
-	w.g.cubes(s, func(int32) bool { return true }, func(c []int32, sg []int8) bool {
+	w.g.cubes(s, func(int32) bool { return true }, p.bound(w, reasons), func(c []int32, sg []int8) bool {
 		gain := lack
 		for i, x := range c {
 			if sg[i]*dir < 0 {
