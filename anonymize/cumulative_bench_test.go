@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -56,6 +57,7 @@ type monthStat struct {
 	took       time.Duration
 	suppressed int // cells, margins included
 	cells      int
+	alloc      uint64 // bytes allocated by the release
 }
 
 // releaseYear releases months cumulative tables (January, January +
@@ -73,20 +75,24 @@ func releaseYear(tb testing.TB, year [12][]cell4, months int) ([]monthStat, erro
 			all.Add(r)
 			added.Add(r)
 		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		start := time.Now()
 		t, err := all.ReleaseAfter(ctx, h, added)
 		if err != nil {
 			return stats, fmt.Errorf("month %d: %w", m+1, err)
 		}
 		st := monthStat{took: time.Since(start), cells: len(t.Cells)}
+		runtime.ReadMemStats(&after)
+		st.alloc = after.TotalAlloc - before.TotalAlloc
 		for _, c := range t.Cells {
 			if c.Suppressed {
 				st.suppressed++
 			}
 		}
 		stats = append(stats, st)
-		tb.Logf("month %2d: %6.2f s, %3d of %d cells suppressed (%.1f%%)", m+1, st.took.Seconds(), st.suppressed, st.cells,
-			100*float64(st.suppressed)/float64(st.cells))
+		tb.Logf("month %2d: %6.2f s, %3d of %d cells suppressed (%.1f%%), %.0f MB allocated", m+1, st.took.Seconds(), st.suppressed, st.cells,
+			100*float64(st.suppressed)/float64(st.cells), float64(st.alloc)/1e6)
 	}
 	return stats, nil
 }

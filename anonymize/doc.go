@@ -107,9 +107,9 @@
 //   - The reader is granted presence (one row per listed cell) and floors,
 //     not Bounds.Max: a reader who knows that no bid exceeds it may narrow
 //     a sum further. Measures that may be negative get the equations only.
-//   - ReleaseAfter's program couples at most 1,500 values of all the kept
-//     tables (DESIGN.md: how many months a table takes); beyond, it fails
-//     with ErrUnaudited.
+//   - ReleaseAfter's program couples at most 1,500 hidden values of all
+//     the kept tables (a year of monthly 17 × 6 tables needs about 700;
+//     DESIGN.md); beyond, it fails with ErrUnaudited.
 //   - Verify(t1, t2) of the same rows cut two ways (region × age and
 //     region × lot) sees the margins both publish, not the latent
 //     region × age × lot table, which can narrow a level further: release

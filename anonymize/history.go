@@ -136,8 +136,9 @@ func (h *SQLHistory) Keep(ctx context.Context, t *Table) error {
 // round, a failing cell the new table publishes, or one published cell in
 // each constraint of it (one the previous table hid, else the smallest);
 // when that does not help, ReleaseAfter publishes nothing and returns an error
-// wrapping ErrDisclosive. The program couples at most 1,500 values of all
-// the tables; a larger group fails with ErrUnaudited. With no earlier
+// wrapping ErrDisclosive. The program couples at most 1,500 hidden values
+// of all the tables (a year of monthly 17 × 6 tables needs about 700); a
+// larger group fails with ErrUnaudited. With no earlier
 // table, ReleaseAfter is Release followed by Keep.
 func (a *Aggregator[T]) ReleaseAfter(ctx context.Context, h History, added *Aggregator[T]) (*Table, error) {
 	if a.err != nil {

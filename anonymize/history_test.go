@@ -319,3 +319,41 @@ func TestReleaseAfterStopsWithItsContext(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, kept, 1, "nothing kept when nothing is released")
 }
+
+// TestJointProgramRefusesTooLargeAGroup: a connected group of more than
+// maxJointVars hidden values is refused with ErrUnaudited, never taken
+// for safe; one of maxJointVars is audited.
+func TestJointProgramRefusesTooLargeAGroup(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cells int // interior cells of a one-dimensional table, all hidden with their margin
+		err   error
+	}{
+		{"at the cap", maxJointVars - 1, nil},
+		{"above the cap", maxJointVars, ErrUnaudited},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keys := make([][]string, 0, tc.cells+1)
+			for i := range tc.cells {
+				keys = append(keys, []string{fmt.Sprint("v", i)})
+			}
+			keys = append(keys, []string{Total})
+			s, err := newLinkedSystem(keys, true, nil)
+			require.NoError(t, err)
+			vals := make([]int64, len(keys))
+			hidden, all := make([]bool, len(keys)), make([]bool, len(keys))
+			for i := range vals {
+				vals[i], all[i] = 1, true
+			}
+			vals[len(vals)-1] = int64(tc.cells)
+			j, err := newJoint(s, [][][]int64{{vals}}, [][]bool{hidden}, [][]bool{all}, []int64{0})
+			require.NoError(t, err)
+			_, err = j.holds(jointLevel{side: 0, cell: 0, q: 0, lo: 1, hi: 2})
+			if tc.err == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.err)
+		})
+	}
+}
