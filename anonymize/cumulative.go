@@ -73,7 +73,7 @@ type joint struct {
 type jointLP struct {
 	cols []int // variables, in column order
 	col  map[int]int
-	eqs  []intRow
+	eqs  []intRow    // the equations, over columns
 	a    [][]float64 // the scaled equations
 	b    []float64
 	sa   []sparseRow // a's non-zero entries
@@ -396,7 +396,11 @@ func (j *joint) program(v int, upto int) *jointLP {
 		}
 		p.sa = append(p.sa, sr)
 		a, b = append(a, r), append(b, float64(e.rhs)/m)
-		p.eqs = append(p.eqs, intRow{cols: e.cols, coef: e.coef, rhs: e.rhs})
+		cols := make([]int, len(e.cols))
+		for k, u := range e.cols {
+			cols[k] = p.col[u]
+		}
+		p.eqs = append(p.eqs, intRow{cols: cols, coef: e.coef, rhs: e.rhs})
 	}
 	if len(a) == 0 {
 		return p
@@ -451,13 +455,13 @@ func (j *joint) extreme(e jexpr, up bool, upto int) (f float64, ev int64, exact 
 // exactAt rounds y to integers and checks every equation and y ≥ 0
 // exactly; it returns the value of e there.
 func (p *jointLP) exactAt(y []float64, x jexpr) (int64, bool) {
-	v := make(map[int]int64, len(y))
+	v := make([]int64, len(y))
 	for i, yi := range y {
 		f := math.Round(yi * p.cs[i])
 		if f < 0 || f >= 1<<53 {
 			return 0, false
 		}
-		v[p.cols[i]] = int64(f)
+		v[i] = int64(f)
 	}
 	for _, e := range p.eqs {
 		sum := int64(0)
@@ -477,7 +481,7 @@ func (p *jointLP) exactAt(y []float64, x jexpr) (int64, bool) {
 	r := x.c
 	for _, u := range x.vars {
 		var ok bool
-		if r, ok = sub(r, -v[u]); !ok {
+		if r, ok = sub(r, -v[p.col[u]]); !ok {
 			return 0, false
 		}
 	}
