@@ -284,7 +284,26 @@ func (w *witness) proof(s int32, reasons []Reason, rec func([]int32)) int64 {
 	need, raised := w.need(s), int64(0)
 	var used taken
 	rowsOK, sumsOK := false, len(w.zero) == 0
-	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, nil, func(c []int32, sg []int8) bool {
+	// Once the sums are proved, a hypercube moves nothing when a − corner
+	// has no slack left (take gains nothing) and down cannot hold (s has
+	// fewer than K rows, or a + corner has no slack): no hypercube that
+	// has such corners is extended.
+	canDown := w.kn.rows[s] >= w.kn.k
+	keep := func(c []int32, sg []int8) bool {
+		if !sumsOK {
+			return true
+		}
+		takeDead, downDead := false, !canDown
+		for i, x := range c {
+			if sg[i] < 0 {
+				takeDead = takeDead || w.slack(rowsQ, x)-used.of(x) <= 0
+			} else {
+				downDead = downDead || w.slack(rowsQ, x) < 1
+			}
+		}
+		return !takeDead || !downDead
+	}
+	w.g.cubes(s, func(x int32) bool { return reasons[x] != NotSuppressed }, keep, func(c []int32, sg []int8) bool {
 		moved := false
 		if !sumsOK && w.sumsMove(c, sg) {
 			sumsOK, moved = true, true
