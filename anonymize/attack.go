@@ -404,30 +404,42 @@ func (p *attackLP) exactValue(y []float64, j int) (int64, bool) {
 	if !p.exactOK || y == nil {
 		return 0, false
 	}
+	v, ok := roundFeasible(y, p.colScale, p.exact)
+	if !ok {
+		return 0, false
+	}
+	return v[j] + int64(p.lows[j]), true
+}
+
+// roundFeasible rounds a solution y of a scaled program (column i scaled
+// by scale[i]) to integers and checks, in integer arithmetic, that every
+// row holds and every value is ≥ 0; it reports false when rounding does
+// not give a feasible point.
+func roundFeasible(y, scale []float64, rows []intRow) ([]int64, bool) {
 	v := make([]int64, len(y))
 	for i, yi := range y {
-		f := math.Round(yi * p.colScale[i])
+		f := math.Round(yi * scale[i])
 		if f < 0 || f >= 1<<53 {
-			return 0, false
+			return nil, false
 		}
 		v[i] = int64(f)
 	}
-	for _, ir := range p.exact {
+	for _, ir := range rows {
 		sum := int64(0)
 		for k, c := range ir.cols {
 			t, ok := mul(ir.coef[k], v[c])
 			if !ok {
-				return 0, false
+				return nil, false
 			}
 			if sum, ok = sub(sum, -t); !ok {
-				return 0, false
+				return nil, false
 			}
 		}
 		if sum != ir.rhs {
-			return 0, false
+			return nil, false
 		}
 	}
-	return v[j] + int64(p.lows[j]), true
+	return v, true
 }
 
 // feasiblePoints computes feasible points of the program, once: the

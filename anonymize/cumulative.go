@@ -455,28 +455,9 @@ func (j *joint) extreme(e jexpr, up bool, upto int) (f float64, ev int64, exact 
 // exactAt rounds y to integers and checks every equation and y ≥ 0
 // exactly; it returns the value of e there.
 func (p *jointLP) exactAt(y []float64, x jexpr) (int64, bool) {
-	v := make([]int64, len(y))
-	for i, yi := range y {
-		f := math.Round(yi * p.cs[i])
-		if f < 0 || f >= 1<<53 {
-			return 0, false
-		}
-		v[i] = int64(f)
-	}
-	for _, e := range p.eqs {
-		sum := int64(0)
-		for k, u := range e.cols {
-			t, ok := mul(e.coef[k], v[u])
-			if !ok {
-				return 0, false
-			}
-			if sum, ok = sub(sum, -t); !ok {
-				return 0, false
-			}
-		}
-		if sum != e.rhs {
-			return 0, false
-		}
+	v, ok := roundFeasible(y, p.cs, p.eqs)
+	if !ok {
+		return 0, false
 	}
 	r := x.c
 	for _, u := range x.vars {
