@@ -142,27 +142,7 @@ func TestHierarchyLevelsHoldAgainstAnExactReader(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, Verify(tab))
 		require.NoError(t, a.Verify(tab))
-		raw := a.raw()
-		rows := map[string]int64{}
-		for _, c := range raw.cells {
-			rows[fmt.Sprint(c.key)] = c.rows
-		}
-		least := leafCount(tab)
-		bounds := linkedReaderBounds(t, tab)
-		for i, c := range tab.Cells {
-			if tab.Reason(c.Key) != Threshold {
-				continue
-			}
-			r := rows[fmt.Sprint(c.Key)]
-			lo, hi := bounds[i][0], bounds[i][1]
-			wantLo := max(r-min(r-1, int64(k-1)), least[i])
-			wantHi := r + max(int64(k)-r, 1)
-			assert.LessOrEqual(t, lo.Cmp(big.NewRat(wantLo, 1)), 0, "seed %d cell %v: lower bound %v above %d", seed, c.Key, lo, wantLo)
-			if hi != nil {
-				assert.GreaterOrEqual(t, hi.Cmp(big.NewRat(wantHi, 1)), 0, "seed %d cell %v: upper bound %v below %d", seed, c.Key, hi, wantHi)
-			}
-			checked++
-		}
+		checked += assertThresholdLevels(t, a.raw(), tab, k, seed)
 	}
 	t.Logf("%d threshold cells checked", checked)
 	assert.Greater(t, checked, 50)
@@ -411,7 +391,6 @@ func TestTwoHierarchiesAgainstAnExactReader(t *testing.T) {
 		spec := hierSpec(k, halfYears(t))
 		spec.Dimensions[0].Hierarchy = geography(t)
 		a := mustAgg(t, spec)
-		rows := map[string]int64{}
 		for _, d := range leaves {
 			for m := 1; m <= 6; m++ {
 				if rng.IntN(4) == 0 {
@@ -430,23 +409,7 @@ func TestTwoHierarchiesAgainstAnExactReader(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, Verify(tab))
 		require.NoError(t, a.Verify(tab))
-		for _, c := range a.raw().cells {
-			rows[fmt.Sprint(c.key)] = c.rows
-		}
-		least := leafCount(tab)
-		for i, b := range linkedReaderBounds(t, tab) {
-			c := tab.Cells[i]
-			if tab.Reason(c.Key) != Threshold {
-				continue
-			}
-			r := rows[fmt.Sprint(c.Key)]
-			wantLo, wantHi := max(r-min(r-1, int64(k-1)), least[i]), r+max(int64(k)-r, 1)
-			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(wantLo, 1)), 0, "seed %d %v", seed, c.Key)
-			if b[1] != nil {
-				assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(wantHi, 1)), 0, "seed %d %v", seed, c.Key)
-			}
-			checked++
-		}
+		checked += assertThresholdLevels(t, a.raw(), tab, k, seed)
 	}
 	t.Logf("%d threshold cells checked", checked)
 	assert.Greater(t, checked, 30)
@@ -566,24 +529,7 @@ func TestThreeDimensionsWithAHierarchy(t *testing.T) {
 		tab, err := a.Release()
 		require.NoError(t, err)
 		require.NoError(t, Verify(tab))
-		rows := map[string]int64{}
-		for _, c := range a.raw().cells {
-			rows[fmt.Sprint(c.key)] = c.rows
-		}
-		least := leafCount(tab)
-		for i, b := range linkedReaderBounds(t, tab) {
-			c := tab.Cells[i]
-			if tab.Reason(c.Key) != Threshold {
-				continue
-			}
-			r := rows[fmt.Sprint(c.Key)]
-			wantLo, wantHi := max(r-min(r-1, int64(k-1)), least[i]), r+max(int64(k)-r, 1)
-			assert.LessOrEqual(t, b[0].Cmp(big.NewRat(wantLo, 1)), 0, "seed %d %v", seed, c.Key)
-			if b[1] != nil {
-				assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(wantHi, 1)), 0, "seed %d %v", seed, c.Key)
-			}
-			checked++
-		}
+		checked += assertThresholdLevels(t, a.raw(), tab, k, seed)
 	}
 	t.Logf("%d threshold cells checked", checked)
 	assert.Greater(t, checked, 30)
@@ -703,4 +649,32 @@ func TestDominanceLevelsInHierarchies(t *testing.T) {
 	}
 	t.Logf("%d dominated sums checked", checked)
 	assert.Greater(t, checked, 10)
+}
+
+// assertThresholdLevels checks every threshold cell of tab against the
+// exact linked reader: its interval reaches r − min(r−1, K−1) (no lower
+// than the rows its listed interior cells hold) and r + max(K−r, 1). It
+// returns the number of cells checked.
+func assertThresholdLevels(t *testing.T, rt *rawTable, tab *Table, k int, seed uint64) int {
+	t.Helper()
+	rows := map[string]int64{}
+	for _, c := range rt.cells {
+		rows[fmt.Sprint(c.key)] = c.rows
+	}
+	least := leafCount(tab)
+	checked := 0
+	for i, b := range linkedReaderBounds(t, tab) {
+		c := tab.Cells[i]
+		if tab.Reason(c.Key) != Threshold {
+			continue
+		}
+		r := rows[fmt.Sprint(c.Key)]
+		wantLo, wantHi := max(r-min(r-1, int64(k-1)), least[i]), r+max(int64(k)-r, 1)
+		assert.LessOrEqual(t, b[0].Cmp(big.NewRat(wantLo, 1)), 0, "seed %d cell %v: lower bound %v above %d", seed, c.Key, b[0], wantLo)
+		if b[1] != nil {
+			assert.GreaterOrEqual(t, b[1].Cmp(big.NewRat(wantHi, 1)), 0, "seed %d cell %v: upper bound %v below %d", seed, c.Key, b[1], wantHi)
+		}
+		checked++
+	}
+	return checked
 }
