@@ -167,15 +167,7 @@ func TestRedactingWriterLongLine(t *testing.T) {
 	}
 	text := b.String()
 	require.Equal(t, 0, delimCut([]byte(text), 0))
-	var out bytes.Buffer
-	rw := NewWriter(&out)
-	for i := 0; i < len(text); i += 1000 {
-		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
-		require.NoError(t, err)
-	}
-	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
-	require.NoError(t, rw.Close())
-	assert.Equal(t, Text(text), out.String())
+	writeCutLine(t, text)
 }
 
 // A long line of Cyrillic text without a delimiter is cut between letters
@@ -183,16 +175,8 @@ func TestRedactingWriterLongLine(t *testing.T) {
 func TestRedactingWriterLongCyrillicLine(t *testing.T) {
 	para := strings.Repeat("заявка на участие в торгах принята банком ", 30) + "aliya@мысал.қаз "
 	text := strings.Repeat(para, 3*softPending/len(para))
-	var out bytes.Buffer
-	rw := NewWriter(&out)
-	for i := 0; i < len(text); i += 1000 {
-		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
-		require.NoError(t, err)
-	}
-	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
-	require.NoError(t, rw.Close())
-	assert.Equal(t, Text(text), out.String())
-	assert.NotContains(t, out.String(), "aliya@")
+	out := writeCutLine(t, text)
+	assert.NotContains(t, out, "aliya@")
 }
 
 // With no safe place at all the writer fails closed.
@@ -237,3 +221,20 @@ func TestRedactingWriterErrors(t *testing.T) {
 type errWriter struct{ err error }
 
 func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// writeCutLine writes text through a Writer in 1,000-byte pieces, checks
+// that the Writer cut the line (it never held twice softPending) and that
+// the output is Text's, and returns the output.
+func writeCutLine(t *testing.T, text string) string {
+	t.Helper()
+	var out bytes.Buffer
+	rw := NewWriter(&out)
+	for i := 0; i < len(text); i += 1000 {
+		_, err := rw.Write([]byte(text[i:min(i+1000, len(text))]))
+		require.NoError(t, err)
+	}
+	assert.Less(t, len(rw.buf), 2*softPending, "the writer cut the line")
+	require.NoError(t, rw.Close())
+	assert.Equal(t, Text(text), out.String())
+	return out.String()
+}
